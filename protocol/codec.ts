@@ -1,0 +1,49 @@
+// The one place protobuf bytes become values. Every decode is size-bounded
+// before parsing, version-checked after, and fails with ErrorCode.Decode: a
+// decoder never throws anything untyped.
+import { ErrorCode, RelaymeshError } from './errors.js'
+import { WIRE_VERSION } from './constants.js'
+
+/** What protons generates for each message: a namespace with encode/decode. */
+export interface MessageType<T> {
+  encode: (value: Partial<T>) => Uint8Array
+  decode: (bytes: Uint8Array) => T
+}
+
+export function encode<T> (type: MessageType<T>, value: T): Uint8Array {
+  return type.encode(value)
+}
+
+/**
+ * Decode `bytes` as `type`, refusing more than `maxBytes` and, when the
+ * message has a `version` field, any version other than `version`.
+ */
+export function decode<T> (type: MessageType<T>, bytes: Uint8Array, maxBytes: number, name: string, version: number | null = WIRE_VERSION): T {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new RelaymeshError(ErrorCode.Decode, `${name}: expected bytes`)
+  }
+  if (bytes.byteLength > maxBytes) {
+    throw new RelaymeshError(ErrorCode.Decode, `${name}: ${bytes.byteLength} bytes exceeds the limit of ${maxBytes}`)
+  }
+  let value: T
+  try {
+    value = type.decode(bytes)
+  } catch (err) {
+    throw new RelaymeshError(ErrorCode.Decode, `${name}: malformed (${(err as Error).message})`, { cause: err })
+  }
+  if (version !== null) {
+    const v = (value as { version?: unknown }).version
+    if (v !== version) {
+      throw new RelaymeshError(ErrorCode.Decode, `${name}: unsupported version ${String(v)} (expected ${version})`)
+    }
+  }
+  return value
+}
+
+/** Throws ErrorCode.Decode unless `bytes` has exactly `length` bytes. */
+export function expectLength (bytes: Uint8Array | undefined, length: number, what: string): Uint8Array {
+  if (bytes === undefined || bytes.byteLength !== length) {
+    throw new RelaymeshError(ErrorCode.Decode, `${what}: expected ${length} bytes, got ${bytes?.byteLength ?? 'none'}`)
+  }
+  return bytes
+}

@@ -1,0 +1,288 @@
+// Every cryptographic primitive relaymesh uses, behind one small interface.
+// Where node:crypto and @noble/* both do a primitive soundly we use the faster
+// (measured by `npm run bench:primitives`, figures in BENCHMARKS.md):
+// node:crypto for AES-256-GCM, HMAC, HKDF, SHA-2, X25519, Ed25519 and scrypt;
+// @noble/curves for the Ed25519 -> X25519 birational map and @noble/post-quantum
+// for ML-KEM-768, which node:crypto (Node 20) lacks.
+import * as nc from 'node:crypto'
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
+import { ErrorCode, RelaymeshError } from '../errors.js'
+
+function check (value: Uint8Array, length: number | null, what: string): void {
+  if (!(value instanceof Uint8Array)) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, `${what}: expected Uint8Array`)
+  }
+  if (length !== null && value.byteLength !== length) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, `${what}: expected ${length} bytes, got ${value.byteLength}`)
+  }
+}
+
+const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+
+export function randomBytes (length: number): Uint8Array {
+  return u8(nc.randomBytes(length))
+}
+
+export function concat (...parts: Uint8Array[]): Uint8Array {
+  let n = 0
+  for (const p of parts) n += p.byteLength
+  const out = new Uint8Array(n)
+  let o = 0
+  for (const p of parts) { out.set(p, o); o += p.byteLength }
+  return out
+}
+
+/** Constant-time equality (false on length mismatch). */
+export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && nc.timingSafeEqual(a, b)
+}
+
+/** Overwrite secret bytes we no longer need. */
+export function wipe (...buffers: Array<Uint8Array | undefined>): void {
+  for (const b of buffers) b?.fill(0)
+}
+
+// ---------------------------------------------------------------- hashes, MAC, KDF
+
+export function sha256 (data: Uint8Array): Uint8Array {
+  return u8(nc.createHash('sha256').update(data).digest())
+}
+
+export function sha512 (data: Uint8Array): Uint8Array {
+  return u8(nc.createHash('sha512').update(data).digest())
+}
+
+/** HMAC-SHA256 (RFC 2104, test vectors RFC 4231). */
+export function hmacSha256 (key: Uint8Array, data: Uint8Array): Uint8Array {
+  return u8(nc.createHmac('sha256', key).update(data).digest())
+}
+
+/** HKDF-SHA256 (RFC 5869). An empty salt means HashLen zero bytes (§2.2). */
+export function hkdfSha256 (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  if (length < 1 || length > 255 * 32) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, `hkdf length: ${length} out of range`)
+  }
+  return new Uint8Array(nc.hkdfSync('sha256', ikm, salt, info, length))
+}
+
+// ---------------------------------------------------------------- AEAD
+
+export const AES_GCM_NONCE_BYTES = 12
+export const AES_GCM_TAG_BYTES = 16
+
+/** AES-256-GCM (NIST SP 800-38D): returns ciphertext || 16-byte tag. */
+export function aesGcmEncrypt (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
+  check(key, 32, 'aes-gcm key')
+  check(nonce, AES_GCM_NONCE_BYTES, 'aes-gcm nonce')
+  const c = nc.createCipheriv('aes-256-gcm', key, nonce)
+  if (aad.byteLength > 0) c.setAAD(aad)
+  const head = c.update(plaintext)
+  const tail = c.final()
+  const tag = c.getAuthTag()
+  const out = new Uint8Array(head.byteLength + tail.byteLength + tag.byteLength)
+  out.set(head, 0)
+  out.set(tail, head.byteLength)
+  out.set(tag, head.byteLength + tail.byteLength)
+  return out
+}
+
+/** AES-256-GCM open; ErrorCode.DecryptFailed when the tag does not verify. */
+export function aesGcmDecrypt (key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
+  check(key, 32, 'aes-gcm key')
+  check(nonce, AES_GCM_NONCE_BYTES, 'aes-gcm nonce')
+  if (sealed.byteLength < AES_GCM_TAG_BYTES) {
+    throw new RelaymeshError(ErrorCode.DecryptFailed, 'ciphertext shorter than the tag')
+  }
+  const split = sealed.byteLength - AES_GCM_TAG_BYTES
+  try {
+    const d = nc.createDecipheriv('aes-256-gcm', key, nonce)
+    d.setAuthTag(sealed.subarray(split))
+    if (aad.byteLength > 0) d.setAAD(aad)
+    const head = d.update(sealed.subarray(0, split))
+    const tail = d.final()
+    return tail.byteLength === 0 ? u8(head) : concat(head, tail)
+  } catch (err) {
+    throw new RelaymeshError(ErrorCode.DecryptFailed, 'authentication failed', { cause: err })
+  }
+}
+
+const EMPTY = new Uint8Array(0)
+
+// ---------------------------------------------------------------- X25519 (RFC 7748)
+
+export interface X25519KeyPair {
+  publicKey: Uint8Array
+  privateKey: Uint8Array
+}
+
+// DER prefixes for raw 32-byte keys (RFC 8410). JWK import is faster for
+// public keys (shared/NOTES.md), DER for private keys (JWK needs `x` as well).
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
+
+// KeyObjects cached per byte array: a ratchet state reuses the same arrays,
+// and importing a key costs more than the DH itself.
+const privCache = new WeakMap<Uint8Array, nc.KeyObject>()
+const pubCache = new WeakMap<Uint8Array, nc.KeyObject>()
+
+function b64url (bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url')
+}
+
+function x25519PrivateKeyObject (priv: Uint8Array): nc.KeyObject {
+  let k = privCache.get(priv)
+  if (k === undefined) {
+    k = nc.createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, priv]), format: 'der', type: 'pkcs8' })
+    privCache.set(priv, k)
+  }
+  return k
+}
+
+function x25519PublicKeyObject (pub: Uint8Array): nc.KeyObject {
+  let k = pubCache.get(pub)
+  if (k === undefined) {
+    k = nc.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(pub) }, format: 'jwk' })
+    pubCache.set(pub, k)
+  }
+  return k
+}
+
+const BASEPOINT = new Uint8Array(32)
+BASEPOINT[0] = 9
+
+export function x25519PublicFromPrivate (priv: Uint8Array): Uint8Array {
+  check(priv, 32, 'x25519 private key')
+  // X25519(k, 9) is cheaper than exporting the public key (shared/NOTES.md)
+  return u8(nc.diffieHellman({ privateKey: x25519PrivateKeyObject(priv), publicKey: x25519PublicKeyObject(BASEPOINT) }))
+}
+
+export function x25519GenerateKeyPair (): X25519KeyPair {
+  const privateKey = randomBytes(32)
+  return { privateKey, publicKey: x25519PublicFromPrivate(privateKey) }
+}
+
+/**
+ * X25519 shared secret. Rejects an all-zero result (a low-order public key),
+ * as RFC 7748 §6.1 allows and Signal requires.
+ */
+export function x25519 (priv: Uint8Array, pub: Uint8Array): Uint8Array {
+  check(priv, 32, 'x25519 private key')
+  check(pub, 32, 'x25519 public key')
+  let out: Uint8Array
+  try {
+    out = u8(nc.diffieHellman({ privateKey: x25519PrivateKeyObject(priv), publicKey: x25519PublicKeyObject(pub) }))
+  } catch (err) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, 'x25519: invalid public key', { cause: err })
+  }
+  let acc = 0
+  for (const b of out) acc |= b
+  if (acc === 0) throw new RelaymeshError(ErrorCode.InvalidArgument, 'x25519: low-order public key')
+  return out
+}
+
+// ---------------------------------------------------------------- Ed25519 (RFC 8032)
+
+export interface Ed25519KeyPair {
+  publicKey: Uint8Array
+  /** the 32-byte seed (RFC 8032 private key) */
+  privateKey: Uint8Array
+}
+
+const edPrivCache = new WeakMap<Uint8Array, nc.KeyObject>()
+const edPubCache = new WeakMap<Uint8Array, nc.KeyObject>()
+
+function edPrivateKeyObject (seed: Uint8Array): nc.KeyObject {
+  let k = edPrivCache.get(seed)
+  if (k === undefined) {
+    k = nc.createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' })
+    edPrivCache.set(seed, k)
+  }
+  return k
+}
+
+function edPublicKeyObject (pub: Uint8Array): nc.KeyObject {
+  let k = edPubCache.get(pub)
+  if (k === undefined) {
+    k = nc.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(pub) }, format: 'jwk' })
+    edPubCache.set(pub, k)
+  }
+  return k
+}
+
+export function ed25519PublicFromPrivate (seed: Uint8Array): Uint8Array {
+  check(seed, 32, 'ed25519 private key')
+  return ed25519.getPublicKey(seed)
+}
+
+export function ed25519GenerateKeyPair (): Ed25519KeyPair {
+  const privateKey = randomBytes(32)
+  return { privateKey, publicKey: ed25519PublicFromPrivate(privateKey) }
+}
+
+export function ed25519Sign (seed: Uint8Array, message: Uint8Array): Uint8Array {
+  check(seed, 32, 'ed25519 private key')
+  return u8(nc.sign(null, message, edPrivateKeyObject(seed)))
+}
+
+/** Ed25519 verify; false (never a throw) for any malformed key or signature. */
+export function ed25519Verify (pub: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  if (!(pub instanceof Uint8Array) || pub.byteLength !== 32) return false
+  if (!(signature instanceof Uint8Array) || signature.byteLength !== 64) return false
+  try {
+    return nc.verify(null, message, edPublicKeyObject(pub), signature)
+  } catch {
+    return false
+  }
+}
+
+/** The X25519 form of an Ed25519 public key (RFC 7748 §4.1 birational map). */
+export function ed25519PublicToX25519 (pub: Uint8Array): Uint8Array {
+  check(pub, 32, 'ed25519 public key')
+  try {
+    return ed25519.utils.toMontgomery(pub)
+  } catch (err) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, 'ed25519 public key: not a valid point', { cause: err })
+  }
+}
+
+/** The X25519 private scalar matching ed25519PublicToX25519 of its public key. */
+export function ed25519PrivateToX25519 (seed: Uint8Array): Uint8Array {
+  check(seed, 32, 'ed25519 private key')
+  return ed25519.utils.toMontgomerySecret(seed)
+}
+
+// ---------------------------------------------------------------- ML-KEM-768 (FIPS 203)
+
+export interface KemKeyPair {
+  publicKey: Uint8Array
+  secretKey: Uint8Array
+}
+
+export function mlkemGenerateKeyPair (seed?: Uint8Array): KemKeyPair {
+  if (seed !== undefined) check(seed, 64, 'ml-kem seed')
+  return ml_kem768.keygen(seed)
+}
+
+export function mlkemEncapsulate (publicKey: Uint8Array): { cipherText: Uint8Array, sharedSecret: Uint8Array } {
+  check(publicKey, 1184, 'ml-kem public key')
+  try {
+    return ml_kem768.encapsulate(publicKey)
+  } catch (err) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, 'ml-kem public key: invalid', { cause: err })
+  }
+}
+
+/** ML-KEM decapsulation (implicit rejection: a bad ciphertext yields a wrong secret, not an error). */
+export function mlkemDecapsulate (cipherText: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  check(cipherText, 1088, 'ml-kem ciphertext')
+  check(secretKey, 2400, 'ml-kem secret key')
+  return ml_kem768.decapsulate(cipherText, secretKey)
+}
+
+// ---------------------------------------------------------------- passphrase KDF
+
+/** scrypt (RFC 7914). Synchronous: callers run it once per unlock. */
+export function scrypt (passphrase: Uint8Array, salt: Uint8Array, length: number, params: { N: number, r: number, p: number, maxmem: number }): Uint8Array {
+  return u8(nc.scryptSync(passphrase, salt, length, params))
+}

@@ -1,0 +1,46 @@
+// One error base for the whole protocol layer. Callers (and tests) branch on
+// `code`, never on the message text.
+export enum ErrorCode {
+  /** bytes did not decode: malformed, truncated, oversized, wrong version */
+  Decode = 'ERR_DECODE',
+  /** an argument had the wrong type or length */
+  InvalidArgument = 'ERR_INVALID_ARGUMENT',
+  /** a signature did not verify */
+  BadSignature = 'ERR_BAD_SIGNATURE',
+  /** a record is past its expiry */
+  Expired = 'ERR_EXPIRED',
+  /** a record is older than (or the same as) one already held */
+  Stale = 'ERR_STALE',
+  /** AEAD authentication failed: tampered, wrong key or wrong associated data */
+  DecryptFailed = 'ERR_DECRYPT_FAILED',
+  /** a ratchet or sender-key message was already decrypted */
+  DuplicateMessage = 'ERR_DUPLICATE_MESSAGE',
+  /** a message would need more skipped keys than the bounds allow */
+  TooManySkipped = 'ERR_TOO_MANY_SKIPPED',
+  /** a prekey named by a message is unknown (used, rotated away or never existed) */
+  UnknownPreKey = 'ERR_UNKNOWN_PREKEY',
+  /** session, sender key or keystore state is missing or not usable */
+  InvalidState = 'ERR_INVALID_STATE',
+  /** a passphrase did not open sealed local state */
+  WrongPassphrase = 'ERR_WRONG_PASSPHRASE',
+  /** the identity behind a message or record is not the expected one */
+  UntrustedIdentity = 'ERR_UNTRUSTED_IDENTITY'
+}
+
+export class RelaymeshError extends Error {
+  override readonly name: string = 'RelaymeshError'
+  readonly code: ErrorCode
+
+  constructor (code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+
+  static is (err: unknown, code?: ErrorCode): err is RelaymeshError {
+    return err instanceof RelaymeshError && (code === undefined || err.code === code)
+  }
+}
+
+export function fail (code: ErrorCode, message: string, cause?: unknown): never {
+  throw new RelaymeshError(code, message, cause === undefined ? undefined : { cause })
+}
