@@ -10,8 +10,17 @@ export interface MessageType<T> {
   decode: (bytes: Uint8Array) => T
 }
 
-export function encode<T> (type: MessageType<T>, value: T): Uint8Array {
-  return type.encode(value)
+/**
+ * protons types byte fields as Uint8Array<ArrayBuffer>; our primitives return
+ * plain Uint8Array views. Loose<T> accepts either at the encode boundary.
+ */
+export type Loose<T> = T extends Uint8Array ? Uint8Array
+  : T extends Array<infer U> ? Array<Loose<U>>
+    : T extends object ? { [K in keyof T]: Loose<T[K]> }
+      : T
+
+export function encode<T> (type: MessageType<T>, value: Loose<Partial<T>>): Uint8Array {
+  return type.encode(value as Partial<T>)
 }
 
 /**

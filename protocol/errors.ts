@@ -24,7 +24,25 @@ export enum ErrorCode {
   /** a passphrase did not open sealed local state */
   WrongPassphrase = 'ERR_WRONG_PASSPHRASE',
   /** the identity behind a message or record is not the expected one */
-  UntrustedIdentity = 'ERR_UNTRUSTED_IDENTITY'
+  UntrustedIdentity = 'ERR_UNTRUSTED_IDENTITY',
+
+  // --- node and client-API errors (travel as `error_code` strings on the wire) ---
+  /** a request or frame is larger than its limit */
+  TooLarge = 'ERR_TOO_LARGE',
+  /** a mailbox or node storage quota is full */
+  QuotaExceeded = 'ERR_QUOTA_EXCEEDED',
+  /** the client sends faster than its rate limit */
+  RateLimited = 'ERR_RATE_LIMITED',
+  /** the request needs an attached (authenticated) device */
+  Unauthorized = 'ERR_UNAUTHORIZED',
+  /** not enough replicas answered to reach the write quorum, or a peer is unreachable */
+  Unavailable = 'ERR_UNAVAILABLE',
+  /** the thing asked for does not exist */
+  NotFound = 'ERR_NOT_FOUND',
+  /** a request or record is well-formed but not acceptable (bad field value) */
+  Invalid = 'ERR_INVALID',
+  /** the operation did not finish in time */
+  Timeout = 'ERR_TIMEOUT'
 }
 
 export class RelaymeshError extends Error {

@@ -1,0 +1,63 @@
+// A device's credentials as the mesh sees them: the user's identity key, the
+// device's own key (proves the device to nodes), and the signed device list.
+import { DeviceList, Presence } from '../protocol/pb/records.js'
+import { RecordKind, WIRE_VERSION } from '../protocol/constants.js'
+import { ed25519GenerateKeyPair, type Ed25519KeyPair } from '../protocol/crypto/primitives.js'
+import { mailboxAddress, userIdFromIdentityKey } from '../protocol/identity.js'
+import { signRecord } from '../protocol/records.js'
+
+export const DAY_MS = 24 * 60 * 60 * 1000
+/** presence records live this long; an attached client refreshes them well before */
+export const PRESENCE_TTL_MS = 10 * 60 * 1000
+
+export interface DeviceCredentials {
+  identity: Ed25519KeyPair
+  userId: string
+  deviceId: number
+  deviceKey: Ed25519KeyPair
+  mailbox: Uint8Array
+  /** SignedRecord(DeviceList) naming this device */
+  deviceList: Uint8Array
+}
+
+/** A new identity with one device (tests, the simulator, `relaymesh init`). */
+export function createDeviceCredentials (deviceId = 1, now = Date.now()): DeviceCredentials {
+  const identity = ed25519GenerateKeyPair()
+  const deviceKey = ed25519GenerateKeyPair()
+  return {
+    identity,
+    userId: userIdFromIdentityKey(identity.publicKey),
+    deviceId,
+    deviceKey,
+    mailbox: mailboxAddress(identity.publicKey, deviceId),
+    deviceList: signDeviceList(identity, [{ deviceId, deviceKey: deviceKey.publicKey }], now, now)
+  }
+}
+
+export function signDeviceList (identity: Ed25519KeyPair, devices: Array<{ deviceId: number, deviceKey: Uint8Array }>, seq: number, now = Date.now()): Uint8Array {
+  const body: DeviceList = {
+    version: WIRE_VERSION,
+    identityKey: identity.publicKey as Uint8Array<ArrayBuffer>,
+    seq,
+    expiresAt: now + 30 * DAY_MS,
+    devices: devices.map((d) => ({ deviceId: d.deviceId, deviceKey: d.deviceKey as Uint8Array<ArrayBuffer> }))
+  }
+  return signRecord(identity, { kind: RecordKind.DeviceList, body })
+}
+
+/** Presence records for attaching to `nodeId`: online now, offline (higher seq) for the node to publish on detach. */
+export function signPresencePair (creds: DeviceCredentials, nodeId: Uint8Array, seq: number, now = Date.now()): { online: Uint8Array, offline: Uint8Array } {
+  const make = (online: boolean, s: number): Uint8Array => {
+    const body: Presence = {
+      version: WIRE_VERSION,
+      identityKey: creds.identity.publicKey as Uint8Array<ArrayBuffer>,
+      deviceId: creds.deviceId,
+      nodeId: nodeId as Uint8Array<ArrayBuffer>,
+      online,
+      seq: s,
+      expiresAt: now + PRESENCE_TTL_MS
+    }
+    return signRecord(creds.identity, { kind: RecordKind.Presence, body })
+  }
+  return { online: make(true, seq), offline: make(false, seq + 1) }
+}

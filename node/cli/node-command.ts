@@ -1,0 +1,135 @@
+// `relaymesh node …`: run a relay node (start) and ask one how it is (status).
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { createLogger } from '../log.js'
+import { createRelayNode } from '../relay-node.js'
+import { createClientHost } from '../../client/transport/client-host.js'
+import { NodeConnection } from '../../client/transport/node-connection.js'
+
+export const DEFAULT_PORT = 4001
+/** how many ports after the default `npm start` tries before giving up */
+const PORT_TRIES = 20
+
+function collect (value: string, previous: string[] = []): string[] {
+  return [...previous, value]
+}
+
+function positiveInt (value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 20) throw new InvalidArgumentError('expected an integer from 1 to 20')
+  return n
+}
+
+async function portIsFree (port: number): Promise<boolean> {
+  return await new Promise((resolve) => {
+    const srv = createServer()
+    srv.once('error', () => { resolve(false) })
+    srv.listen(port, '0.0.0.0', () => { srv.close(() => { resolve(true) }) })
+  })
+}
+
+/** TCP 4001, or the next free port, when the operator gave no --listen. */
+async function defaultListen (): Promise<string[]> {
+  for (let port = DEFAULT_PORT; port < DEFAULT_PORT + PORT_TRIES; port++) {
+    if (await portIsFree(port)) return [`/ip4/0.0.0.0/tcp/${port}`]
+  }
+  throw new Error(`no free TCP port in ${DEFAULT_PORT}-${DEFAULT_PORT + PORT_TRIES - 1}; pass --listen`)
+}
+
+interface StartOptions {
+  data: string
+  listen?: string[]
+  bootstrap?: string[]
+  replicas?: number
+  quorum?: number
+  metrics?: string
+  json?: boolean
+  logLevel: string
+}
+
+export async function startNode (opts: StartOptions): Promise<void> {
+  const json = opts.json === true
+  const log = createLogger({ json, level: opts.logLevel })
+  const listen = opts.listen ?? await defaultListen()
+  const node = await createRelayNode({
+    dataDir: opts.data,
+    listen,
+    bootstrap: opts.bootstrap ?? [],
+    ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}),
+    ...(opts.quorum !== undefined ? { writeQuorum: opts.quorum } : {}),
+    ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}),
+    json,
+    logLevel: opts.logLevel,
+    log
+  })
+  const multiaddrs = node.multiaddrs()
+  if (json) {
+    process.stdout.write(JSON.stringify({ event: 'ready', peerId: node.peerId.toString(), multiaddrs, ...(node.metricsAddress !== undefined ? { metrics: `http://${node.metricsAddress}/metrics` } : {}) }) + '\n')
+  } else {
+    process.stdout.write(`relaymesh node ${node.peerId.toString()} is running (data in ${opts.data})\n`)
+    process.stdout.write('listening on:\n' + multiaddrs.map((a) => `  ${a}\n`).join(''))
+    if (node.metricsAddress !== undefined) process.stdout.write(`metrics: http://${node.metricsAddress}/metrics\n`)
+    const join = multiaddrs.find((a) => !a.includes('/127.0.0.1/')) ?? multiaddrs[0]
+    if (join !== undefined) {
+      process.stdout.write(`\nto join this mesh from another node:\n  npx relaymesh node start --bootstrap ${join}\n`)
+      process.stdout.write(`to chat through it:\n  npx relaymesh config set node ${join}\n`)
+    }
+    process.stdout.write('press Ctrl-C to stop\n')
+  }
+
+  await new Promise<void>((resolve) => {
+    let stopping = false
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) return
+      stopping = true
+      log.info({ signal }, 'stopping: finishing pending writes')
+      node.stop().then(() => {
+        if (json) process.stdout.write(JSON.stringify({ event: 'stopped' }) + '\n')
+        resolve()
+      }, (err: Error) => {
+        log.error({ err: err.message }, 'stop failed')
+        process.exitCode = 1
+        resolve()
+      })
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  })
+}
+
+export function nodeCommand (): Command {
+  const node = new Command('node').description('run and inspect relay nodes')
+  node.command('start')
+    .description('start a relay node: join the mesh, store and forward end-to-end encrypted envelopes')
+    .option('--data <dir>', 'data directory (node key and LevelDB)', join(process.cwd(), '.relaymesh', 'node'))
+    .option('--listen <multiaddr>', 'address to listen on (repeatable) [default: /ip4/0.0.0.0/tcp/4001 or the next free port]', collect)
+    .option('--bootstrap <multiaddr>', 'a node of the mesh to join, with /p2p/<peer id> (repeatable)', collect)
+    .option('--replicas <k>', 'replicas per mailbox', positiveInt)
+    .addOption(new Option('--quorum <n>', 'replicas that must persist an envelope before "stored" [default: floor(k/2)+1]').argParser(positiveInt))
+    .option('--metrics <host:port>', 'serve Prometheus metrics at http://host:port/metrics')
+    .option('--json', 'one JSON object per line on stdout (events and logs)')
+    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+    .action(async (opts: StartOptions) => { await startNode(opts) })
+  node.command('status')
+    .description('ask a running node for its peer id, addresses, connections and attached devices')
+    .argument('<multiaddr>', 'the node, with /p2p/<peer id>')
+    .option('--json', 'print one JSON object')
+    .action(async (address: string, opts: { json?: boolean }) => { await nodeStatus(address, opts.json === true) })
+  return node
+}
+
+export async function nodeStatus (address: string, json: boolean): Promise<void> {
+  const host = await createClientHost()
+  try {
+    const conn = await NodeConnection.connect(host, address)
+    const status = await conn.status()
+    if (json) {
+      process.stdout.write(JSON.stringify(status) + '\n')
+    } else {
+      for (const [k, v] of Object.entries(status)) process.stdout.write(`${k}: ${Array.isArray(v) ? v.join(' ') : String(v)}\n`)
+    }
+  } finally {
+    await host.stop()
+  }
+}

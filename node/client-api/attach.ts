@@ -1,0 +1,155 @@
+// The attach session (/relaymesh/attach/1.0.0): the node sends a challenge,
+// the device proves its key (signature bound to nonce, node and its own peer
+// id), presence goes online, and the stream then carries live pushes until
+// it closes, when presence goes offline.
+import type { Connection, Stream } from '@libp2p/interface'
+import { AttachChallenge, AttachEvent, AttachRequest, AttachUpdate, Status } from '../../protocol/pb/client-api.js'
+import { DeviceList, Presence } from '../../protocol/pb/records.js'
+import { Envelope } from '../../protocol/pb/envelope.js'
+import { decode, encode } from '../../protocol/codec.js'
+import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import { ATTACH_NONCE_BYTES, attachSignaturePayload } from '../../protocol/client-protocol.js'
+import { ed25519Verify, equalBytes, randomBytes } from '../../protocol/crypto/primitives.js'
+import { mailboxAddress } from '../../protocol/identity.js'
+import { openRecord } from '../../protocol/records.js'
+import { RecordKind, WIRE_VERSION } from '../../protocol/constants.js'
+import { errorCode, errorMessage, frames, readFrame, writeFrame, type FrameStream } from './frames.js'
+import { TokenBucket } from './rate-limit.js'
+import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
+import type { MailboxService, NodeComponents, RecordService } from '../components.js'
+import { SECOND } from '../config.js'
+
+export const ATTACH_TIMEOUT_MS = 10 * SECOND
+/** pushes queued for one slow client before further ones are left for it to fetch */
+export const MAX_PUSH_QUEUE = 1024
+
+interface AttachDeps {
+  records: RecordService
+  mailbox: MailboxService
+  devices: AttachedDevices
+}
+
+export async function handleAttach (components: NodeComponents, deps: AttachDeps, stream: Stream, connection: Connection): Promise<void> {
+  const { config, log, host, metrics } = components
+  const fs = frames(stream, config.limits.maxFrameBytes)
+  const peerId = connection.remotePeer.toString()
+  let device: AttachedDevice | undefined
+  let detachMailbox: (() => void) | undefined
+  try {
+    const signal = AbortSignal.any([AbortSignal.timeout(ATTACH_TIMEOUT_MS), components.shutdown])
+    const nonce = randomBytes(ATTACH_NONCE_BYTES)
+    const nodeId = host.peerId.toMultihash().bytes
+    await writeFrame(fs, encode(AttachChallenge, { version: WIRE_VERSION, nonce, nodeId }), signal)
+    const req = decode(AttachRequest, await readFrame(fs, signal), config.limits.maxFrameBytes, 'AttachRequest')
+    device = verifyAttach(req, nonce, nodeId, connection.remotePeer.toMultihash().bytes, peerId, config.limits)
+    if (!deps.devices.add(device)) throw new RelaymeshError(ErrorCode.Invalid, 'a device is already attached on this connection')
+
+    await publishQuietly(deps.records, req.deviceList)
+    await deps.records.publish(req.presenceOnline)
+    metrics.attachedClients.inc()
+
+    const pusher = createPusher(fs, components, peerId)
+    detachMailbox = deps.mailbox.attach(device.mailbox, { push: (env) => { pusher.push(env) } })
+    await writeFrame(fs, encode(AttachEvent, { version: WIRE_VERSION, status: Status.OK }), signal)
+    log.info({ peer: peerId, user: device.userId, device: device.deviceId }, 'device attached')
+
+    // later frames: refreshed presence records, until the client goes away
+    for (;;) {
+      let frame: Uint8Array
+      try {
+        frame = await readFrame(fs, components.shutdown)
+      } catch { break }
+      const update = decode(AttachUpdate, frame, config.limits.maxFrameBytes, 'AttachUpdate')
+      const online = checkPresence(update.presenceOnline, device, nodeId, true)
+      const offline = checkPresence(update.presenceOffline, device, nodeId, false)
+      if (offline.seq <= online.seq) throw new RelaymeshError(ErrorCode.Invalid, 'offline presence must follow the online one')
+      await deps.records.publish(update.presenceOnline)
+      device.presenceOffline = update.presenceOffline
+    }
+  } catch (err) {
+    metrics.clientErrors.inc({ code: errorCode(err) })
+    log.debug({ peer: peerId, err: errorMessage(err) }, 'attach failed or ended')
+    if (device === undefined || detachMailbox === undefined) {
+      // the attach itself failed: answer with the typed error if the stream still works
+      await writeFrame(fs, encode(AttachEvent, { version: WIRE_VERSION, status: Status.ERROR, errorCode: errorCode(err), errorMessage: errorMessage(err) }), AbortSignal.timeout(SECOND)).catch(() => {})
+    }
+  } finally {
+    if (device !== undefined && deps.devices.get(peerId) === device) {
+      deps.devices.remove(peerId)
+      if (detachMailbox !== undefined) {
+        detachMailbox()
+        metrics.attachedClients.dec()
+        await deps.records.publish(device.presenceOffline).catch((err: Error) => { log.debug({ err: err.message }, 'offline presence not published') })
+        log.info({ peer: peerId, user: device.userId, device: device.deviceId }, 'device detached')
+      }
+    }
+    await stream.close().catch(() => { stream.abort(new Error('attach closed')) })
+  }
+}
+
+function verifyAttach (req: AttachRequest, nonce: Uint8Array, nodeId: Uint8Array, clientPeerId: Uint8Array, peerId: string, limits: NodeComponents['config']['limits']): AttachedDevice {
+  const now = Date.now()
+  const list = openRecord(req.deviceList, now)
+  if (list.kind !== RecordKind.DeviceList) throw new RelaymeshError(ErrorCode.Invalid, 'device_list: not a device list record')
+  const entry = (list.body as DeviceList).devices.find((d) => d.deviceId === req.deviceId)
+  if (entry === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, `device ${req.deviceId} is not in the signed device list`)
+  if (!ed25519Verify(entry.deviceKey, attachSignaturePayload(nonce, nodeId, clientPeerId), req.signature)) {
+    throw new RelaymeshError(ErrorCode.BadSignature, 'attach signature does not verify with the device key')
+  }
+  const partial = { identityKey: list.identityKey, deviceId: req.deviceId }
+  const online = checkPresence(req.presenceOnline, partial, nodeId, true)
+  const offline = checkPresence(req.presenceOffline, partial, nodeId, false)
+  if (offline.seq <= online.seq) throw new RelaymeshError(ErrorCode.Invalid, 'offline presence must follow the online one')
+  return {
+    peerId,
+    userId: list.userId,
+    identityKey: list.identityKey,
+    deviceId: req.deviceId,
+    deviceKey: entry.deviceKey,
+    mailbox: mailboxAddress(list.identityKey, req.deviceId),
+    bucket: new TokenBucket(limits.clientRatePerSecond, limits.clientRateBurst),
+    presenceOffline: req.presenceOffline
+  }
+}
+
+/** A presence record must be this device's, name this node, and say online/offline as expected. */
+function checkPresence (bytes: Uint8Array, device: { identityKey: Uint8Array, deviceId: number }, nodeId: Uint8Array, online: boolean): { seq: number } {
+  const rec = openRecord(bytes, Date.now())
+  if (rec.kind !== RecordKind.Presence) throw new RelaymeshError(ErrorCode.Invalid, 'presence: not a presence record')
+  const p = rec.body as Presence
+  if (!equalBytes(rec.identityKey, device.identityKey) || p.deviceId !== device.deviceId) {
+    throw new RelaymeshError(ErrorCode.Unauthorized, 'presence: not this device\'s record')
+  }
+  if (!equalBytes(p.nodeId, nodeId)) throw new RelaymeshError(ErrorCode.Invalid, 'presence: names another node')
+  if (p.online !== online) throw new RelaymeshError(ErrorCode.Invalid, `presence: expected online=${String(online)}`)
+  return { seq: rec.seq }
+}
+
+async function publishQuietly (records: RecordService, bytes: Uint8Array): Promise<void> {
+  try {
+    await records.publish(bytes)
+  } catch (err) {
+    // an older copy of a device list the mesh already has newer is fine
+    if (!RelaymeshError.is(err, ErrorCode.Stale)) throw err
+  }
+}
+
+/** Serialises pushes onto the attach stream; a client that falls MAX_PUSH_QUEUE behind fetches the rest. */
+function createPusher (fs: FrameStream, components: NodeComponents, peerId: string): { push: (env: Envelope) => void } {
+  let queued = 0
+  let chain = Promise.resolve()
+  return {
+    push: (env) => {
+      if (queued >= MAX_PUSH_QUEUE) {
+        components.log.debug({ peer: peerId }, 'push queue full; client will fetch')
+        return
+      }
+      queued++
+      const frame = encode(AttachEvent, { version: WIRE_VERSION, status: Status.OK, envelope: encode(Envelope, env) })
+      chain = chain.then(async () => {
+        await writeFrame(fs, frame, AbortSignal.any([AbortSignal.timeout(30 * SECOND), components.shutdown]))
+        components.metrics.envelopesPushed.inc()
+      }).catch(() => {}).finally(() => { queued-- })
+    }
+  }
+}

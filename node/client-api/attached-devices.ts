@@ -1,0 +1,43 @@
+// Devices attached to this node, by the libp2p peer id of their connection.
+// Requests on a connection act for the device attached over it.
+import type { TokenBucket } from './rate-limit.js'
+
+export interface AttachedDevice {
+  peerId: string
+  userId: string
+  identityKey: Uint8Array
+  deviceId: number
+  deviceKey: Uint8Array
+  mailbox: Uint8Array
+  bucket: TokenBucket
+  /** the latest signed offline presence, published when the device detaches */
+  presenceOffline: Uint8Array
+}
+
+export class AttachedDevices {
+  private readonly byPeer = new Map<string, AttachedDevice>()
+
+  get (peerId: string): AttachedDevice | undefined {
+    return this.byPeer.get(peerId)
+  }
+
+  add (device: AttachedDevice): boolean {
+    if (this.byPeer.has(device.peerId)) return false
+    this.byPeer.set(device.peerId, device)
+    return true
+  }
+
+  remove (peerId: string): AttachedDevice | undefined {
+    const d = this.byPeer.get(peerId)
+    this.byPeer.delete(peerId)
+    return d
+  }
+
+  get size (): number {
+    return this.byPeer.size
+  }
+
+  all (): AttachedDevice[] {
+    return [...this.byPeer.values()]
+  }
+}

@@ -1,0 +1,173 @@
+// Client requests (/relaymesh/client/1.0.0), one per stream, dispatched from a
+// table. Every handler validates its input and answers a typed error when bad.
+import { ClientRequest, ClientResponse, RequestType, Status, type SendResult } from '../../protocol/pb/client-api.js'
+import { Envelope } from '../../protocol/pb/envelope.js'
+import { OneTimePreKey } from '../../protocol/pb/records.js'
+import { decode, encode, type Loose } from '../../protocol/codec.js'
+import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import { ackSignaturePayload } from '../../protocol/client-protocol.js'
+import { ed25519Verify } from '../../protocol/crypto/primitives.js'
+import { parseUserId } from '../../protocol/identity.js'
+import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, WIRE_VERSION, X25519_KEY_BYTES } from '../../protocol/constants.js'
+import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
+import type { MailboxService, NodeComponents, PreKeyService, RecordService } from '../components.js'
+
+export interface RequestDeps {
+  records: RecordService
+  mailbox: MailboxService
+  prekeys: PreKeyService
+  devices: AttachedDevices
+}
+
+export interface RequestContext {
+  components: NodeComponents
+  deps: RequestDeps
+  peerId: string
+  signal: AbortSignal
+}
+
+type Handler = (req: ClientRequest, ctx: RequestContext) => Promise<Loose<Partial<ClientResponse>>>
+
+/** Envelopes per FETCH answer stay this far below the frame limit. */
+const FETCH_FRAME_MARGIN = 64 * 1024
+export const DEFAULT_FETCH_LIMIT = 256
+export const MAX_FETCH_LIMIT = 1024
+
+function attached (ctx: RequestContext, cost = 1): AttachedDevice {
+  const device = ctx.deps.devices.get(ctx.peerId)
+  if (device === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, 'attach first: this request needs an attached device')
+  if (!device.bucket.take(cost)) throw new RelaymeshError(ErrorCode.RateLimited, 'rate limit exceeded: slow down')
+  return device
+}
+
+function bytesOf (value: Uint8Array<ArrayBuffer>, length: number, what: string): Uint8Array<ArrayBuffer> {
+  if (value.byteLength !== length) throw new RelaymeshError(ErrorCode.Invalid, `${what}: expected ${length} bytes, got ${value.byteLength}`)
+  return value
+}
+
+const handlers: Partial<Record<RequestType, Handler>> = {
+  [RequestType.PUBLISH]: async (req, ctx) => {
+    attached(ctx, req.records.length)
+    for (const record of req.records) {
+      try {
+        await ctx.deps.records.publish(record)
+      } catch (err) {
+        // republishing what the mesh already has is not an error
+        if (!RelaymeshError.is(err, ErrorCode.Stale)) throw err
+      }
+    }
+    return {}
+  },
+
+  [RequestType.SEND]: async (req, ctx) => {
+    const { limits, envelopeTtlMs } = ctx.components.config
+    if (req.mailboxes.length === 0) throw new RelaymeshError(ErrorCode.Invalid, 'send: no recipient mailbox')
+    if (req.mailboxes.length > limits.maxRecipients) throw new RelaymeshError(ErrorCode.TooLarge, `send: more than ${limits.maxRecipients} recipients`)
+    attached(ctx, req.mailboxes.length)
+    bytesOf(req.envelopeId, ENVELOPE_ID_BYTES, 'envelope_id')
+    if (req.payload.byteLength === 0) throw new RelaymeshError(ErrorCode.Invalid, 'send: empty payload')
+    if (req.payload.byteLength > limits.maxEnvelopeBytes - 128) throw new RelaymeshError(ErrorCode.TooLarge, `send: payload over ${limits.maxEnvelopeBytes - 128} bytes`)
+    const now = Date.now()
+    const expiresAt = req.expiresAt === 0 ? now + envelopeTtlMs : req.expiresAt
+    if (expiresAt <= now || expiresAt > now + envelopeTtlMs) throw new RelaymeshError(ErrorCode.Invalid, 'send: expires_at must be in the future and within the node\'s retention')
+    const mailboxes = req.mailboxes.map((m) => bytesOf(m, MAILBOX_ADDRESS_BYTES, 'mailbox'))
+    const results = await Promise.all(mailboxes.map(async (mailbox): Promise<Loose<SendResult>> => {
+      try {
+        const stored = await ctx.deps.mailbox.store({ version: WIRE_VERSION, id: req.envelopeId, mailbox, expiresAt, payload: req.payload }, { signal: ctx.signal })
+        return { mailbox, replicas: stored.replicas.length, errorCode: '' }
+      } catch (err) {
+        return { mailbox, replicas: 0, errorCode: RelaymeshError.is(err) ? err.code : ErrorCode.Unavailable }
+      }
+    }))
+    const failed = results.find((r) => r.errorCode !== '')
+    if (failed !== undefined) {
+      return { status: Status.ERROR, errorCode: failed.errorCode, errorMessage: `not stored for ${results.filter((r) => r.errorCode !== '').length} of ${results.length} mailboxes`, sent: results }
+    }
+    return { sent: results }
+  },
+
+  [RequestType.FETCH]: async (req, ctx) => {
+    const device = attached(ctx)
+    if (req.after !== '' && !/^[0-9a-f]{32}$/.test(req.after)) throw new RelaymeshError(ErrorCode.Invalid, 'fetch: after must be an envelope id in hex')
+    const limit = Math.min(req.limit === 0 ? DEFAULT_FETCH_LIMIT : req.limit, MAX_FETCH_LIMIT)
+    const found = await ctx.deps.mailbox.fetch(device.mailbox, { limit: limit + 1, ...(req.after !== '' ? { after: req.after } : {}), signal: ctx.signal })
+    const budget = ctx.components.config.limits.maxFrameBytes - FETCH_FRAME_MARGIN
+    const envelopes: Uint8Array[] = []
+    let used = 0
+    for (const env of found.slice(0, limit)) {
+      const bytes = encode(Envelope, env)
+      if (used + bytes.byteLength > budget) break
+      envelopes.push(bytes)
+      used += bytes.byteLength
+    }
+    return { envelopes, more: envelopes.length < found.length }
+  },
+
+  [RequestType.ACK]: async (req, ctx) => {
+    const device = attached(ctx)
+    if (req.ids.length === 0) return {}
+    const ids = req.ids.map((id) => bytesOf(id, ENVELOPE_ID_BYTES, 'ack id'))
+    // only the recipient device may delete from its mailbox
+    if (!ed25519Verify(device.deviceKey, ackSignaturePayload(device.mailbox, ids), req.signature)) {
+      throw new RelaymeshError(ErrorCode.BadSignature, 'ack signature does not verify with the device key')
+    }
+    await ctx.deps.mailbox.ack(device.mailbox, ids, { signal: ctx.signal })
+    return {}
+  },
+
+  [RequestType.UPLOAD_PREKEYS]: async (req, ctx) => {
+    const device = attached(ctx)
+    if (req.prekeys.length === 0) throw new RelaymeshError(ErrorCode.Invalid, 'upload: no prekeys')
+    for (const k of req.prekeys) {
+      const key = decode(OneTimePreKey, k, 128, 'OneTimePreKey', null)
+      bytesOf(key.publicKey, X25519_KEY_BYTES, 'one-time prekey')
+    }
+    const remaining = await ctx.deps.prekeys.upload(device.mailbox, req.prekeys, { signal: ctx.signal })
+    return { remaining }
+  },
+
+  [RequestType.CLAIM_PREKEY]: async (req, ctx) => {
+    attached(ctx)
+    const mailbox = req.mailboxes[0]
+    if (mailbox === undefined || req.mailboxes.length !== 1) throw new RelaymeshError(ErrorCode.Invalid, 'claim: name exactly one mailbox')
+    bytesOf(mailbox, MAILBOX_ADDRESS_BYTES, 'mailbox')
+    const { key, remaining } = await ctx.deps.prekeys.claim(mailbox, { signal: ctx.signal })
+    return { prekey: key ?? new Uint8Array(0), remaining }
+  },
+
+  [RequestType.GET_USER]: async (req, ctx) => {
+    parseUserId(req.userId)
+    const records = await ctx.deps.records.userRecords(req.userId)
+    if (records.length === 0) throw new RelaymeshError(ErrorCode.NotFound, `no records for user ${req.userId}`)
+    return { records: records.slice(0, 64) }
+  },
+
+  [RequestType.STATUS]: async (_req, ctx) => {
+    const { host, config } = ctx.components
+    return {
+      statusJson: JSON.stringify({
+        peerId: host.peerId.toString(),
+        multiaddrs: host.getMultiaddrs().map(String),
+        relays: ctx.components.host.getConnections().length,
+        attached: ctx.deps.devices.size,
+        replicas: config.replicas,
+        writeQuorum: config.writeQuorum
+      })
+    }
+  }
+}
+
+export async function handleRequest (bytes: Uint8Array, ctx: RequestContext): Promise<Uint8Array> {
+  let response: Loose<Partial<ClientResponse>>
+  try {
+    const req = decode(ClientRequest, bytes, ctx.components.config.limits.maxFrameBytes, 'ClientRequest')
+    const handler = handlers[req.type]
+    if (handler === undefined) throw new RelaymeshError(ErrorCode.Invalid, `unknown request type ${req.type}`)
+    response = await handler(req, ctx)
+  } catch (err) {
+    const code = RelaymeshError.is(err) ? err.code : ErrorCode.Invalid
+    ctx.components.metrics.clientErrors.inc({ code })
+    response = { status: Status.ERROR, errorCode: code, errorMessage: err instanceof Error ? err.message : String(err) }
+  }
+  return encode(ClientResponse, { version: WIRE_VERSION, status: Status.OK, ...response })
+}

@@ -1,0 +1,79 @@
+// What the relay node's services share, and the interfaces through which they
+// use each other. Each service is a factory `(components) => Service` in its
+// own folder; relay-node.ts wires them in dependency order.
+import type { Logger } from 'pino'
+import type { PeerId } from '@libp2p/interface'
+import type { NodeConfig } from './config.js'
+import type { RelayHost } from './host.js'
+import type { NodeMetrics } from './metrics.js'
+import type { NodeStore } from './store/db.js'
+import type { Envelope } from '../protocol/pb/envelope.js'
+
+export interface Startable {
+  start: () => Promise<void>
+  /** stop accepting work, finish what is in flight */
+  stop: () => Promise<void>
+}
+
+export interface NodeComponents {
+  host: RelayHost
+  store: NodeStore
+  config: NodeConfig
+  log: Logger
+  metrics: NodeMetrics
+  /** aborted when the node stops: pass it to every I/O call */
+  shutdown: AbortSignal
+}
+
+/** The live relay set (node/relays): who the k replicas of a key are, computed locally. */
+export interface RelayDirectory extends Startable {
+  /** the `count` relays (self included) closest to `key` by XOR distance in the kad-dht key space (sha256 of the peer id bytes) */
+  closest: (key: Uint8Array, count: number) => PeerId[]
+  /** peers currently believed to be live relays (self excluded) */
+  peers: () => PeerId[]
+  /** fires (debounced) whenever the live relay set changes */
+  onChange: (listener: () => void) => () => void
+}
+
+/** Gossiped signed records (node/gossip): presence, prekey bundles, device lists. */
+export interface RecordService extends Startable {
+  /** verify, store (if newer), and gossip a SignedRecord; throws RelaymeshError on a bad record */
+  publish: (signedRecord: Uint8Array) => Promise<void>
+  /** the latest stored SignedRecord bytes for a record key (see protocol/records.ts), or undefined */
+  get: (recordKey: string) => Promise<Uint8Array | undefined>
+  /** every stored record (device list and bundles) of a user id */
+  userRecords: (userId: string) => Promise<Uint8Array[]>
+  /** the node a mailbox's device is attached to, from live presence records; undefined if offline */
+  attachedNode: (mailbox: Uint8Array) => PeerId | undefined
+}
+
+export interface StoreResult {
+  /** replicas (peer ids) that persisted the envelope with a synced write */
+  replicas: string[]
+}
+
+/** A device attached to this node: envelopes for its mailbox are pushed to it. */
+export interface MailboxListener {
+  /** called for every new envelope for the mailbox; returns once handed to the client stream */
+  push: (envelope: Envelope) => void
+}
+
+/** Store-and-forward (node/mailbox). */
+export interface MailboxService extends Startable {
+  /** write to the k replicas of env.mailbox; resolves once writeQuorum replicas persisted it (ErrorCode-typed error otherwise) */
+  store: (envelope: Envelope, options?: { signal?: AbortSignal }) => Promise<StoreResult>
+  /** unacknowledged envelopes of a mailbox in id order after `after` (hex id), gathered from its replicas */
+  fetch: (mailbox: Uint8Array, options?: { limit?: number, after?: string, signal?: AbortSignal }) => Promise<Envelope[]>
+  /** delete acknowledged envelopes on every replica (the caller has checked the device's signature) */
+  ack: (mailbox: Uint8Array, ids: Uint8Array[], options?: { signal?: AbortSignal }) => Promise<void>
+  /** register an attached device; envelopes for it that reach this node are pushed live */
+  attach: (mailbox: Uint8Array, listener: MailboxListener) => () => void
+}
+
+/** One-time prekeys (node/prekeys): this node's share for each device it is a replica of. */
+export interface PreKeyService extends Startable {
+  /** store a device's uploaded share on the replicas (deduplicated by key id); returns how many this replica set now holds */
+  upload: (mailbox: Uint8Array, keys: Uint8Array[], options?: { signal?: AbortSignal }) => Promise<number>
+  /** claim one one-time prekey (OneTimePreKey bytes) for a device, each handed out at most once; undefined when none left */
+  claim: (mailbox: Uint8Array, options?: { signal?: AbortSignal }) => Promise<{ key: Uint8Array | undefined, remaining: number }>
+}

@@ -1,0 +1,82 @@
+// Relay node configuration: every option with its default, and the limits
+// that bound what any peer or client can make the node do.
+import { join } from 'node:path'
+
+export interface NodeLimits {
+  /** largest envelope accepted from a client or a peer, bytes @default 256 KiB */
+  maxEnvelopeBytes: number
+  /** most envelopes held for one mailbox (device) @default 10,000 */
+  mailboxQuotaEnvelopes: number
+  /** most bytes held for one mailbox @default 64 MiB */
+  mailboxQuotaBytes: number
+  /** most bytes of envelopes this node stores in all @default 4 GiB */
+  maxStoredBytes: number
+  /** envelopes per second one attached client may send (token bucket) @default 200 */
+  clientRatePerSecond: number
+  /** burst size of that bucket @default 400 */
+  clientRateBurst: number
+  /** concurrent inbound streams per peer and protocol @default 32 */
+  maxStreamsPerPeer: number
+  /** largest single framed message on any relaymesh protocol, bytes @default 1 MiB */
+  maxFrameBytes: number
+  /** recipients in one multi-mailbox send (a group fan-out) @default 1,024 */
+  maxRecipients: number
+  /** one-time prekeys held per device on this replica @default 200 */
+  maxOneTimePreKeysPerDevice: number
+}
+
+export interface NodeConfig {
+  /** data directory: node key and LevelDB @default ./.relaymesh/node */
+  dataDir: string
+  /** listen multiaddrs @default ['/ip4/0.0.0.0/tcp/4001'] */
+  listen: string[]
+  /** bootstrap multiaddrs (with /p2p/<peer id>) */
+  bootstrap: string[]
+  /** replicas per mailbox (k) @default 3 */
+  replicas: number
+  /** write quorum: replicas that must persist before "stored" @default floor(k/2)+1 */
+  writeQuorum: number
+  /** envelope expiry backstop, ms @default 30 days */
+  envelopeTtlMs: number
+  /** "host:port" for the Prometheus /metrics endpoint; off when undefined */
+  metrics?: string
+  /** JSON logs (one object per line) on stdout */
+  json: boolean
+  /** log level @default 'info' */
+  logLevel: string
+  limits: NodeLimits
+}
+
+export const SECOND = 1000
+export const MINUTE = 60 * SECOND
+export const HOUR = 60 * MINUTE
+export const DAY = 24 * HOUR
+
+export const DEFAULT_LIMITS: NodeLimits = {
+  maxEnvelopeBytes: 256 * 1024,
+  mailboxQuotaEnvelopes: 10_000,
+  mailboxQuotaBytes: 64 * 1024 * 1024,
+  maxStoredBytes: 4 * 1024 * 1024 * 1024,
+  clientRatePerSecond: 200,
+  clientRateBurst: 400,
+  maxStreamsPerPeer: 32,
+  maxFrameBytes: 1024 * 1024,
+  maxRecipients: 1024,
+  maxOneTimePreKeysPerDevice: 200
+}
+
+export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig {
+  const replicas = overrides.replicas ?? 3
+  return {
+    dataDir: join(process.cwd(), '.relaymesh', 'node'),
+    listen: ['/ip4/0.0.0.0/tcp/4001'],
+    bootstrap: [],
+    replicas,
+    writeQuorum: Math.floor(replicas / 2) + 1,
+    envelopeTtlMs: 30 * DAY,
+    json: false,
+    logLevel: 'info',
+    ...overrides,
+    limits: { ...DEFAULT_LIMITS, ...overrides.limits }
+  }
+}

@@ -1,0 +1,84 @@
+// The libp2p host of a relay node: TCP, Noise, yamux, identify, ping, kad-dht
+// (server mode, our own protocol prefix) and gossipsub (signed, scored).
+import { noise } from '@chainsafe/libp2p-noise'
+import { bootstrap } from '@libp2p/bootstrap'
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { identify, type Identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
+import { memory } from '@libp2p/memory'
+import { ping, type Ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { sha256 } from '../protocol/crypto/primitives.js'
+import type { Metrics, PrivateKey, PeerDiscovery, ComponentLogger } from '@libp2p/interface'
+
+export const DHT_PROTOCOL = '/relaymesh/kad/1.0.0'
+
+export interface RelayHostServices {
+  identify: Identify
+  ping: Ping
+  dht: KadDHT
+  pubsub: GossipSub
+  [key: string]: unknown
+}
+
+export type RelayHost = Libp2p<RelayHostServices>
+
+export interface HostInit {
+  privateKey: PrivateKey
+  listen: string[]
+  bootstrap: string[]
+  /** libp2p metrics implementation (prometheus), when /metrics is on */
+  metrics?: (components: any) => Metrics
+  logger?: ComponentLogger
+  /** IPs whose peers are never refused or penalised for sharing an address (tests, loopback meshes) */
+  allowIps?: string[]
+  maxStreamsPerPeer: number
+  /** gossipsub peer-score params tuned by node/gossip; merged here */
+  gossip?: Partial<Parameters<typeof gossipsub>[0]>
+}
+
+export async function createHost (init: HostInit): Promise<RelayHost> {
+  const memoryListen = init.listen.some((a) => a.startsWith('/memory/'))
+  const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
+  if (init.bootstrap.length > 0) {
+    peerDiscovery.push(bootstrap({ list: init.bootstrap, timeout: 0 }))
+  }
+  const allow = init.allowIps ?? ['127.0.0.0/8', '::1/128']
+  return await createLibp2p<RelayHostServices>({
+    privateKey: init.privateKey,
+    addresses: { listen: init.listen },
+    transports: memoryListen ? [memory(), tcp()] : [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery,
+    ...(init.logger !== undefined ? { logger: init.logger } : {}),
+    ...(init.metrics !== undefined ? { metrics: init.metrics } : {}),
+    connectionManager: {
+      // loopback meshes and sims open many connections from one IP at once
+      allow,
+      maxConnections: 300,
+      inboundConnectionThreshold: 100,
+      maxIncomingPendingConnections: 100
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: DHT_PROTOCOL,
+        clientMode: false,
+        // relays may run on private or loopback addresses; keep them all
+        peerInfoMapper: passthroughMapper
+      }),
+      pubsub: gossipsub({
+        // a message id is the hash of its data: copies of one record are one message
+        msgIdFn: (msg) => sha256(msg.data),
+        fastMsgIdFn: (msg) => Buffer.from(sha256(msg.data ?? new Uint8Array(0))).toString('base64'),
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: true,
+        ...init.gossip
+      })
+    }
+  })
+}

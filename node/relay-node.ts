@@ -1,0 +1,122 @@
+// createRelayNode: the whole relay, wired in dependency order. The CLI, the
+// tests and the simulator all run exactly this.
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
+import type { Logger } from 'pino'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { Server } from 'node:http'
+import { defaultConfig, type NodeConfig } from './config.js'
+import { createHost, type RelayHost } from './host.js'
+import { createNodeMetrics, serveMetrics, type NodeMetrics } from './metrics.js'
+import { loadOrCreateNodeKey } from './node-key.js'
+import { openStore, type NodeStore } from './store/db.js'
+import { silentLogger } from './log.js'
+import { createRelayDirectory } from './relays/relay-directory.js'
+import { createRecordService } from './gossip/record-service.js'
+import { createMailboxService } from './mailbox/mailbox-service.js'
+import { createPreKeyService } from './prekeys/prekey-service.js'
+import { createClientApi } from './client-api/client-api.js'
+import type { MailboxService, NodeComponents, PreKeyService, RecordService, RelayDirectory, Startable } from './components.js'
+
+export interface RelayNodeInit extends Partial<NodeConfig> {
+  log?: Logger
+  /** use this key instead of the one in the data directory */
+  privateKey?: PrivateKey
+}
+
+export interface RelayNode {
+  readonly peerId: PeerId
+  readonly host: RelayHost
+  readonly config: NodeConfig
+  readonly store: NodeStore
+  readonly metrics: NodeMetrics
+  readonly relays: RelayDirectory
+  readonly records: RecordService
+  readonly mailbox: MailboxService
+  readonly prekeys: PreKeyService
+  /** "host:port" of /metrics when served */
+  readonly metricsAddress: string | undefined
+  multiaddrs: () => string[]
+  stop: () => Promise<void>
+}
+
+export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayNode> {
+  const { log: givenLog, privateKey: givenKey, ...overrides } = init
+  const config = defaultConfig(overrides)
+  const log = givenLog ?? silentLogger()
+  const privateKey = givenKey ?? await loadOrCreateNodeKey(config.dataDir)
+  const metrics = createNodeMetrics()
+  const store = await openStore(`${config.dataDir}/db`)
+  const abort = new AbortController()
+
+  let host: RelayHost
+  try {
+    host = await createHost({
+      privateKey,
+      listen: config.listen,
+      bootstrap: config.bootstrap,
+      maxStreamsPerPeer: config.limits.maxStreamsPerPeer,
+      ...(config.metrics !== undefined ? { metrics: prometheusMetrics({ registry: metrics.registry, preserveExistingMetrics: true }) } : {})
+    })
+  } catch (err) {
+    await store.close()
+    throw err
+  }
+
+  const components: NodeComponents = { host, store, config, log, metrics, shutdown: abort.signal }
+  const relays = createRelayDirectory(components)
+  const records = createRecordService(components, { relays })
+  const mailbox = createMailboxService(components, { relays, records })
+  const prekeys = createPreKeyService(components, { relays })
+  const clientApi = createClientApi(components, { records, mailbox, prekeys })
+  const services: Startable[] = [relays, records, mailbox, prekeys, clientApi]
+
+  let metricsServer: Server | undefined
+  let metricsAddress: string | undefined
+  const started: Startable[] = []
+  try {
+    await host.start()
+    for (const s of services) { await s.start(); started.push(s) }
+    if (config.metrics !== undefined) {
+      const served = await serveMetrics(metrics.registry, config.metrics)
+      metricsServer = served.server
+      metricsAddress = served.address
+    }
+  } catch (err) {
+    for (const s of started.reverse()) await s.stop().catch(() => {})
+    await host.stop().catch(() => {})
+    await store.close().catch(() => {})
+    throw err
+  }
+
+  let stopping: Promise<void> | undefined
+  const stop = async (): Promise<void> => {
+    stopping ??= (async () => {
+      // stop accepting client work first, then finish in-flight writes, then close the store
+      abort.abort()
+      for (const s of [...services].reverse()) {
+        await s.stop().catch((err: Error) => { log.warn({ err: err.message }, 'service stop failed') })
+      }
+      if (metricsServer !== undefined) await new Promise<void>((resolve) => metricsServer?.close(() => { resolve() }))
+      await host.stop()
+      await store.close()
+    })()
+    await stopping
+  }
+
+  log.info({ peerId: host.peerId.toString(), multiaddrs: host.getMultiaddrs().map(String) }, 'node started')
+
+  return {
+    peerId: host.peerId,
+    host,
+    config,
+    store,
+    metrics,
+    relays,
+    records,
+    mailbox,
+    prekeys,
+    metricsAddress,
+    multiaddrs: () => host.getMultiaddrs().map(String),
+    stop
+  }
+}

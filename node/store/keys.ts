@@ -1,0 +1,33 @@
+// Every LevelDB key prefix the node uses, in one place. Keys are strings
+// (hex for binary parts) so that ranges sort as the code expects.
+export const PREFIX = {
+  /** signed records (device lists, bundles, presence): rec!<record key> -> SignedRecord bytes */
+  record: 'rec!',
+  /** signed node records of other relays: node!<peer id> -> NodeRecord bytes */
+  node: 'node!',
+  /** envelopes: env!<mailbox hex>!<envelope id hex> -> Envelope bytes */
+  envelope: 'env!',
+  /** expiry index: exp!<expires_at, 16 hex digits>!<mailbox hex>!<id hex> -> '' */
+  expiry: 'exp!',
+  /** per-mailbox usage: mbx!<mailbox hex> -> {count, bytes} */
+  mailboxUsage: 'mbx!',
+  /** tombstones for acknowledged envelopes (so a late replica write does not resurrect them): ack!<mailbox hex>!<id hex> -> expires_at */
+  ack: 'ack!',
+  /** one-time prekeys: otk!<mailbox hex>!<key id, 8 hex digits> -> OneTimePreKey bytes */
+  oneTimePreKey: 'otk!',
+  /** node metadata (counters, schema version): meta!<name> */
+  meta: 'meta!'
+} as const
+
+/** Upper bound for a prefix range scan: every key starting with `prefix` is < rangeEnd(prefix). */
+export function rangeEnd (prefix: string): string {
+  return prefix + '\xff'
+}
+
+export function hex (bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+}
+
+export function fromHex (s: string): Uint8Array {
+  return new Uint8Array(Buffer.from(s, 'hex'))
+}

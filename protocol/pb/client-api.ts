@@ -1,0 +1,1738 @@
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface AttachChallenge {
+  version: number
+  nonce: Uint8Array<ArrayBuffer>
+  nodeId: Uint8Array<ArrayBuffer>
+}
+
+export namespace AttachChallenge {
+  let _codec: Codec<AttachChallenge>
+
+  export const codec = (): Codec<AttachChallenge> => {
+    if (_codec == null) {
+      _codec = message<AttachChallenge>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.nonce)
+        }
+
+        if ((obj.nodeId != null && obj.nodeId.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.nodeId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          nonce: uint8ArrayAlloc(0),
+          nodeId: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.nodeId = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.nodeId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AttachChallengeVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface AttachChallengeNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AttachChallengeNodeIdFieldEvent {
+    field: '$.nodeId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<AttachChallenge>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AttachChallenge.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AttachChallenge>): AttachChallenge {
+    return decodeMessage(buf, AttachChallenge.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AttachChallenge>): Generator<AttachChallengeVersionFieldEvent | AttachChallengeNonceFieldEvent | AttachChallengeNodeIdFieldEvent> {
+    return streamMessage(buf, AttachChallenge.codec(), opts)
+  }
+}
+
+export interface AttachRequest {
+  version: number
+  deviceList: Uint8Array<ArrayBuffer>
+  deviceId: number
+  signature: Uint8Array<ArrayBuffer>
+  presenceOnline: Uint8Array<ArrayBuffer>
+  presenceOffline: Uint8Array<ArrayBuffer>
+}
+
+export namespace AttachRequest {
+  let _codec: Codec<AttachRequest>
+
+  export const codec = (): Codec<AttachRequest> => {
+    if (_codec == null) {
+      _codec = message<AttachRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.deviceList != null && obj.deviceList.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.deviceList)
+        }
+
+        if ((obj.deviceId != null && obj.deviceId !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.deviceId)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.signature)
+        }
+
+        if ((obj.presenceOnline != null && obj.presenceOnline.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.presenceOnline)
+        }
+
+        if ((obj.presenceOffline != null && obj.presenceOffline.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.presenceOffline)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          deviceList: uint8ArrayAlloc(0),
+          deviceId: 0,
+          signature: uint8ArrayAlloc(0),
+          presenceOnline: uint8ArrayAlloc(0),
+          presenceOffline: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.deviceList = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.deviceId = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.signature = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.presenceOnline = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.presenceOffline = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.deviceList`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.deviceId`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.presenceOnline`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.presenceOffline`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AttachRequestVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface AttachRequestDeviceListFieldEvent {
+    field: '$.deviceList'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AttachRequestDeviceIdFieldEvent {
+    field: '$.deviceId'
+    value: number
+  }
+
+  export interface AttachRequestSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AttachRequestPresenceOnlineFieldEvent {
+    field: '$.presenceOnline'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AttachRequestPresenceOfflineFieldEvent {
+    field: '$.presenceOffline'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<AttachRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AttachRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AttachRequest>): AttachRequest {
+    return decodeMessage(buf, AttachRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AttachRequest>): Generator<AttachRequestVersionFieldEvent | AttachRequestDeviceListFieldEvent | AttachRequestDeviceIdFieldEvent | AttachRequestSignatureFieldEvent | AttachRequestPresenceOnlineFieldEvent | AttachRequestPresenceOfflineFieldEvent> {
+    return streamMessage(buf, AttachRequest.codec(), opts)
+  }
+}
+
+export interface AttachEvent {
+  version: number
+  status: Status
+  errorCode: string
+  errorMessage: string
+  envelope: Uint8Array<ArrayBuffer>
+  lowPrekeys: number
+}
+
+export namespace AttachEvent {
+  let _codec: Codec<AttachEvent>
+
+  export const codec = (): Codec<AttachEvent> => {
+    if (_codec == null) {
+      _codec = message<AttachEvent>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(16)
+          Status.codec().encode(obj.status, w)
+        }
+
+        if ((obj.errorCode != null && obj.errorCode !== '')) {
+          w.uint32(26)
+          w.string(obj.errorCode)
+        }
+
+        if ((obj.errorMessage != null && obj.errorMessage !== '')) {
+          w.uint32(34)
+          w.string(obj.errorMessage)
+        }
+
+        if ((obj.envelope != null && obj.envelope.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.envelope)
+        }
+
+        if ((obj.lowPrekeys != null && obj.lowPrekeys !== 0)) {
+          w.uint32(48)
+          w.uint32(obj.lowPrekeys)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          status: Status.OK,
+          errorCode: '',
+          errorMessage: '',
+          envelope: uint8ArrayAlloc(0),
+          lowPrekeys: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.status = Status.codec().decode(reader)
+              break
+            }
+            case 3: {
+              obj.errorCode = reader.string()
+              break
+            }
+            case 4: {
+              obj.errorMessage = reader.string()
+              break
+            }
+            case 5: {
+              obj.envelope = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.lowPrekeys = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.status`,
+                value: Status.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.errorCode`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.errorMessage`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.envelope`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.lowPrekeys`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AttachEventVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface AttachEventStatusFieldEvent {
+    field: '$.status'
+    value: Status
+  }
+
+  export interface AttachEventErrorCodeFieldEvent {
+    field: '$.errorCode'
+    value: string
+  }
+
+  export interface AttachEventErrorMessageFieldEvent {
+    field: '$.errorMessage'
+    value: string
+  }
+
+  export interface AttachEventEnvelopeFieldEvent {
+    field: '$.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AttachEventLowPrekeysFieldEvent {
+    field: '$.lowPrekeys'
+    value: number
+  }
+
+  export function encode (obj: Partial<AttachEvent>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AttachEvent.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AttachEvent>): AttachEvent {
+    return decodeMessage(buf, AttachEvent.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AttachEvent>): Generator<AttachEventVersionFieldEvent | AttachEventStatusFieldEvent | AttachEventErrorCodeFieldEvent | AttachEventErrorMessageFieldEvent | AttachEventEnvelopeFieldEvent | AttachEventLowPrekeysFieldEvent> {
+    return streamMessage(buf, AttachEvent.codec(), opts)
+  }
+}
+
+export interface AttachUpdate {
+  version: number
+  presenceOnline: Uint8Array<ArrayBuffer>
+  presenceOffline: Uint8Array<ArrayBuffer>
+}
+
+export namespace AttachUpdate {
+  let _codec: Codec<AttachUpdate>
+
+  export const codec = (): Codec<AttachUpdate> => {
+    if (_codec == null) {
+      _codec = message<AttachUpdate>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.presenceOnline != null && obj.presenceOnline.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.presenceOnline)
+        }
+
+        if ((obj.presenceOffline != null && obj.presenceOffline.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.presenceOffline)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          presenceOnline: uint8ArrayAlloc(0),
+          presenceOffline: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.presenceOnline = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.presenceOffline = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.presenceOnline`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.presenceOffline`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AttachUpdateVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface AttachUpdatePresenceOnlineFieldEvent {
+    field: '$.presenceOnline'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AttachUpdatePresenceOfflineFieldEvent {
+    field: '$.presenceOffline'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<AttachUpdate>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AttachUpdate.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AttachUpdate>): AttachUpdate {
+    return decodeMessage(buf, AttachUpdate.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AttachUpdate>): Generator<AttachUpdateVersionFieldEvent | AttachUpdatePresenceOnlineFieldEvent | AttachUpdatePresenceOfflineFieldEvent> {
+    return streamMessage(buf, AttachUpdate.codec(), opts)
+  }
+}
+
+export enum Status {
+  OK = 'OK',
+  ERROR = 'ERROR'
+}
+
+enum __StatusValues {
+  OK = 0,
+  ERROR = 1
+}
+
+export namespace Status {
+  export const codec = (): Codec<Status> => {
+    return enumeration<Status>(__StatusValues)
+  }
+}
+
+export enum RequestType {
+  NONE = 'NONE',
+  PUBLISH = 'PUBLISH',
+  SEND = 'SEND',
+  FETCH = 'FETCH',
+  ACK = 'ACK',
+  UPLOAD_PREKEYS = 'UPLOAD_PREKEYS',
+  CLAIM_PREKEY = 'CLAIM_PREKEY',
+  GET_USER = 'GET_USER',
+  STATUS = 'STATUS'
+}
+
+enum __RequestTypeValues {
+  NONE = 0,
+  PUBLISH = 1,
+  SEND = 2,
+  FETCH = 3,
+  ACK = 4,
+  UPLOAD_PREKEYS = 5,
+  CLAIM_PREKEY = 6,
+  GET_USER = 7,
+  STATUS = 8
+}
+
+export namespace RequestType {
+  export const codec = (): Codec<RequestType> => {
+    return enumeration<RequestType>(__RequestTypeValues)
+  }
+}
+
+export interface ClientRequest {
+  version: number
+  type: RequestType
+  records: Uint8Array<ArrayBuffer>[]
+  envelopeId: Uint8Array<ArrayBuffer>
+  mailboxes: Uint8Array<ArrayBuffer>[]
+  payload: Uint8Array<ArrayBuffer>
+  expiresAt: number
+  after: string
+  limit: number
+  ids: Uint8Array<ArrayBuffer>[]
+  signature: Uint8Array<ArrayBuffer>
+  prekeys: Uint8Array<ArrayBuffer>[]
+  userId: string
+}
+
+export namespace ClientRequest {
+  let _codec: Codec<ClientRequest>
+
+  export const codec = (): Codec<ClientRequest> => {
+    if (_codec == null) {
+      _codec = message<ClientRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if (obj.type != null && __RequestTypeValues[obj.type] !== 0) {
+          w.uint32(16)
+          RequestType.codec().encode(obj.type, w)
+        }
+
+        if (obj.records != null && obj.records.length > 0) {
+          for (const value of obj.records) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.envelopeId != null && obj.envelopeId.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.envelopeId)
+        }
+
+        if (obj.mailboxes != null && obj.mailboxes.length > 0) {
+          for (const value of obj.mailboxes) {
+            w.uint32(42)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.payload != null && obj.payload.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.payload)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0)) {
+          w.uint32(56)
+          w.uint64Number(obj.expiresAt)
+        }
+
+        if ((obj.after != null && obj.after !== '')) {
+          w.uint32(66)
+          w.string(obj.after)
+        }
+
+        if ((obj.limit != null && obj.limit !== 0)) {
+          w.uint32(72)
+          w.uint32(obj.limit)
+        }
+
+        if (obj.ids != null && obj.ids.length > 0) {
+          for (const value of obj.ids) {
+            w.uint32(82)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.signature)
+        }
+
+        if (obj.prekeys != null && obj.prekeys.length > 0) {
+          for (const value of obj.prekeys) {
+            w.uint32(98)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.userId != null && obj.userId !== '')) {
+          w.uint32(106)
+          w.string(obj.userId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          type: RequestType.NONE,
+          records: [],
+          envelopeId: uint8ArrayAlloc(0),
+          mailboxes: [],
+          payload: uint8ArrayAlloc(0),
+          expiresAt: 0,
+          after: '',
+          limit: 0,
+          ids: [],
+          signature: uint8ArrayAlloc(0),
+          prekeys: [],
+          userId: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.type = RequestType.codec().decode(reader)
+              break
+            }
+            case 3: {
+              if (opts.limits?.records != null && obj.records.length === opts.limits.records) {
+                throw new MaxLengthError('Decode error - repeated field "records" had too many elements')
+              }
+
+              if (obj.records.length === 32) {
+                throw new MaxLengthError('Decode error - repeated field "records" had too many elements')
+              }
+
+              obj.records.push(reader.bytes())
+              break
+            }
+            case 4: {
+              obj.envelopeId = reader.bytes()
+              break
+            }
+            case 5: {
+              if (opts.limits?.mailboxes != null && obj.mailboxes.length === opts.limits.mailboxes) {
+                throw new MaxLengthError('Decode error - repeated field "mailboxes" had too many elements')
+              }
+
+              if (obj.mailboxes.length === 1024) {
+                throw new MaxLengthError('Decode error - repeated field "mailboxes" had too many elements')
+              }
+
+              obj.mailboxes.push(reader.bytes())
+              break
+            }
+            case 6: {
+              obj.payload = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.expiresAt = reader.uint64Number()
+              break
+            }
+            case 8: {
+              obj.after = reader.string()
+              break
+            }
+            case 9: {
+              obj.limit = reader.uint32()
+              break
+            }
+            case 10: {
+              if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              if (obj.ids.length === 1024) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              obj.ids.push(reader.bytes())
+              break
+            }
+            case 11: {
+              obj.signature = reader.bytes()
+              break
+            }
+            case 12: {
+              if (opts.limits?.prekeys != null && obj.prekeys.length === opts.limits.prekeys) {
+                throw new MaxLengthError('Decode error - repeated field "prekeys" had too many elements')
+              }
+
+              if (obj.prekeys.length === 1000) {
+                throw new MaxLengthError('Decode error - repeated field "prekeys" had too many elements')
+              }
+
+              obj.prekeys.push(reader.bytes())
+              break
+            }
+            case 13: {
+              obj.userId = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          records: 32,
+          mailboxes: 1024,
+          ids: 1024,
+          prekeys: 1000
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.type`,
+                value: RequestType.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.records != null && obj.records === opts.limits.records) {
+                throw new MaxLengthError('Streaming decode error - repeated field "records" had too many elements')
+              }
+
+              if (obj.records === 32) {
+                throw new MaxLengthError('Streaming decode error - repeated field "records" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.records[]`,
+                index: obj.records,
+                value: reader.bytes()
+              }
+
+              obj.records++
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.envelopeId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.mailboxes != null && obj.mailboxes === opts.limits.mailboxes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "mailboxes" had too many elements')
+              }
+
+              if (obj.mailboxes === 1024) {
+                throw new MaxLengthError('Streaming decode error - repeated field "mailboxes" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.mailboxes[]`,
+                index: obj.mailboxes,
+                value: reader.bytes()
+              }
+
+              obj.mailboxes++
+
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.payload`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.after`,
+                value: reader.string()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.limit`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 10: {
+              if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              if (obj.ids === 1024) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ids[]`,
+                index: obj.ids,
+                value: reader.bytes()
+              }
+
+              obj.ids++
+
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 12: {
+              if (opts.limits?.prekeys != null && obj.prekeys === opts.limits.prekeys) {
+                throw new MaxLengthError('Streaming decode error - repeated field "prekeys" had too many elements')
+              }
+
+              if (obj.prekeys === 1000) {
+                throw new MaxLengthError('Streaming decode error - repeated field "prekeys" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.prekeys[]`,
+                index: obj.prekeys,
+                value: reader.bytes()
+              }
+
+              obj.prekeys++
+
+              break
+            }
+            case 13: {
+              yield {
+                field: `${prefix}.userId`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ClientRequestVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface ClientRequestTypeFieldEvent {
+    field: '$.type'
+    value: RequestType
+  }
+
+  export interface ClientRequestRecordsFieldEvent {
+    field: '$.records[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientRequestEnvelopeIdFieldEvent {
+    field: '$.envelopeId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientRequestMailboxesFieldEvent {
+    field: '$.mailboxes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientRequestPayloadFieldEvent {
+    field: '$.payload'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientRequestExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: number
+  }
+
+  export interface ClientRequestAfterFieldEvent {
+    field: '$.after'
+    value: string
+  }
+
+  export interface ClientRequestLimitFieldEvent {
+    field: '$.limit'
+    value: number
+  }
+
+  export interface ClientRequestIdsFieldEvent {
+    field: '$.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientRequestSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientRequestPrekeysFieldEvent {
+    field: '$.prekeys[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientRequestUserIdFieldEvent {
+    field: '$.userId'
+    value: string
+  }
+
+  export function encode (obj: Partial<ClientRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ClientRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientRequest>): ClientRequest {
+    return decodeMessage(buf, ClientRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientRequest>): Generator<ClientRequestVersionFieldEvent | ClientRequestTypeFieldEvent | ClientRequestRecordsFieldEvent | ClientRequestEnvelopeIdFieldEvent | ClientRequestMailboxesFieldEvent | ClientRequestPayloadFieldEvent | ClientRequestExpiresAtFieldEvent | ClientRequestAfterFieldEvent | ClientRequestLimitFieldEvent | ClientRequestIdsFieldEvent | ClientRequestSignatureFieldEvent | ClientRequestPrekeysFieldEvent | ClientRequestUserIdFieldEvent> {
+    return streamMessage(buf, ClientRequest.codec(), opts)
+  }
+}
+
+export interface SendResult {
+  mailbox: Uint8Array<ArrayBuffer>
+  replicas: number
+  errorCode: string
+}
+
+export namespace SendResult {
+  let _codec: Codec<SendResult>
+
+  export const codec = (): Codec<SendResult> => {
+    if (_codec == null) {
+      _codec = message<SendResult>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.mailbox != null && obj.mailbox.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.mailbox)
+        }
+
+        if ((obj.replicas != null && obj.replicas !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.replicas)
+        }
+
+        if ((obj.errorCode != null && obj.errorCode !== '')) {
+          w.uint32(26)
+          w.string(obj.errorCode)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          mailbox: uint8ArrayAlloc(0),
+          replicas: 0,
+          errorCode: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.mailbox = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.replicas = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.errorCode = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.mailbox`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.replicas`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.errorCode`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SendResultMailboxFieldEvent {
+    field: '$.mailbox'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SendResultReplicasFieldEvent {
+    field: '$.replicas'
+    value: number
+  }
+
+  export interface SendResultErrorCodeFieldEvent {
+    field: '$.errorCode'
+    value: string
+  }
+
+  export function encode (obj: Partial<SendResult>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SendResult.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SendResult>): SendResult {
+    return decodeMessage(buf, SendResult.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SendResult>): Generator<SendResultMailboxFieldEvent | SendResultReplicasFieldEvent | SendResultErrorCodeFieldEvent> {
+    return streamMessage(buf, SendResult.codec(), opts)
+  }
+}
+
+export interface ClientResponse {
+  version: number
+  status: Status
+  errorCode: string
+  errorMessage: string
+  sent: SendResult[]
+  envelopes: Uint8Array<ArrayBuffer>[]
+  more: boolean
+  prekey: Uint8Array<ArrayBuffer>
+  remaining: number
+  records: Uint8Array<ArrayBuffer>[]
+  statusJson: string
+}
+
+export namespace ClientResponse {
+  let _codec: Codec<ClientResponse>
+
+  export const codec = (): Codec<ClientResponse> => {
+    if (_codec == null) {
+      _codec = message<ClientResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(16)
+          Status.codec().encode(obj.status, w)
+        }
+
+        if ((obj.errorCode != null && obj.errorCode !== '')) {
+          w.uint32(26)
+          w.string(obj.errorCode)
+        }
+
+        if ((obj.errorMessage != null && obj.errorMessage !== '')) {
+          w.uint32(34)
+          w.string(obj.errorMessage)
+        }
+
+        if (obj.sent != null && obj.sent.length > 0) {
+          for (const value of obj.sent) {
+            w.uint32(42)
+            SendResult.codec().encode(value, w)
+          }
+        }
+
+        if (obj.envelopes != null && obj.envelopes.length > 0) {
+          for (const value of obj.envelopes) {
+            w.uint32(50)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.more != null && obj.more !== false)) {
+          w.uint32(56)
+          w.bool(obj.more)
+        }
+
+        if ((obj.prekey != null && obj.prekey.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.prekey)
+        }
+
+        if ((obj.remaining != null && obj.remaining !== 0)) {
+          w.uint32(72)
+          w.uint32(obj.remaining)
+        }
+
+        if (obj.records != null && obj.records.length > 0) {
+          for (const value of obj.records) {
+            w.uint32(82)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.statusJson != null && obj.statusJson !== '')) {
+          w.uint32(90)
+          w.string(obj.statusJson)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          status: Status.OK,
+          errorCode: '',
+          errorMessage: '',
+          sent: [],
+          envelopes: [],
+          more: false,
+          prekey: uint8ArrayAlloc(0),
+          remaining: 0,
+          records: [],
+          statusJson: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.status = Status.codec().decode(reader)
+              break
+            }
+            case 3: {
+              obj.errorCode = reader.string()
+              break
+            }
+            case 4: {
+              obj.errorMessage = reader.string()
+              break
+            }
+            case 5: {
+              if (opts.limits?.sent != null && obj.sent.length === opts.limits.sent) {
+                throw new MaxLengthError('Decode error - repeated field "sent" had too many elements')
+              }
+
+              if (obj.sent.length === 1024) {
+                throw new MaxLengthError('Decode error - repeated field "sent" had too many elements')
+              }
+
+              obj.sent.push(SendResult.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.sent$
+              }))
+              break
+            }
+            case 6: {
+              if (opts.limits?.envelopes != null && obj.envelopes.length === opts.limits.envelopes) {
+                throw new MaxLengthError('Decode error - repeated field "envelopes" had too many elements')
+              }
+
+              if (obj.envelopes.length === 1024) {
+                throw new MaxLengthError('Decode error - repeated field "envelopes" had too many elements')
+              }
+
+              obj.envelopes.push(reader.bytes())
+              break
+            }
+            case 7: {
+              obj.more = reader.bool()
+              break
+            }
+            case 8: {
+              obj.prekey = reader.bytes()
+              break
+            }
+            case 9: {
+              obj.remaining = reader.uint32()
+              break
+            }
+            case 10: {
+              if (opts.limits?.records != null && obj.records.length === opts.limits.records) {
+                throw new MaxLengthError('Decode error - repeated field "records" had too many elements')
+              }
+
+              if (obj.records.length === 64) {
+                throw new MaxLengthError('Decode error - repeated field "records" had too many elements')
+              }
+
+              obj.records.push(reader.bytes())
+              break
+            }
+            case 11: {
+              obj.statusJson = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          sent: 1024,
+          envelopes: 1024,
+          records: 64
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.status`,
+                value: Status.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.errorCode`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.errorMessage`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.sent != null && obj.sent === opts.limits.sent) {
+                throw new MaxLengthError('Streaming decode error - repeated field "sent" had too many elements')
+              }
+
+              if (obj.sent === 1024) {
+                throw new MaxLengthError('Streaming decode error - repeated field "sent" had too many elements')
+              }
+
+              for (const evt of SendResult.codec().stream(reader, reader.uint32(), `${prefix}.sent[]`, {
+                limits: opts.limits?.sent$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.sent
+                }
+              }
+
+              obj.sent++
+
+              break
+            }
+            case 6: {
+              if (opts.limits?.envelopes != null && obj.envelopes === opts.limits.envelopes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "envelopes" had too many elements')
+              }
+
+              if (obj.envelopes === 1024) {
+                throw new MaxLengthError('Streaming decode error - repeated field "envelopes" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.envelopes[]`,
+                index: obj.envelopes,
+                value: reader.bytes()
+              }
+
+              obj.envelopes++
+
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.more`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.prekey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.remaining`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 10: {
+              if (opts.limits?.records != null && obj.records === opts.limits.records) {
+                throw new MaxLengthError('Streaming decode error - repeated field "records" had too many elements')
+              }
+
+              if (obj.records === 64) {
+                throw new MaxLengthError('Streaming decode error - repeated field "records" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.records[]`,
+                index: obj.records,
+                value: reader.bytes()
+              }
+
+              obj.records++
+
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.statusJson`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ClientResponseVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface ClientResponseStatusFieldEvent {
+    field: '$.status'
+    value: Status
+  }
+
+  export interface ClientResponseErrorCodeFieldEvent {
+    field: '$.errorCode'
+    value: string
+  }
+
+  export interface ClientResponseErrorMessageFieldEvent {
+    field: '$.errorMessage'
+    value: string
+  }
+
+  export interface ClientResponseSentMailboxFieldEvent {
+    field: '$.sent[].mailbox'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ClientResponseSentReplicasFieldEvent {
+    field: '$.sent[].replicas'
+    value: number
+    index: number
+  }
+
+  export interface ClientResponseSentErrorCodeFieldEvent {
+    field: '$.sent[].errorCode'
+    value: string
+    index: number
+  }
+
+  export interface ClientResponseEnvelopesFieldEvent {
+    field: '$.envelopes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientResponseMoreFieldEvent {
+    field: '$.more'
+    value: boolean
+  }
+
+  export interface ClientResponsePrekeyFieldEvent {
+    field: '$.prekey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientResponseRemainingFieldEvent {
+    field: '$.remaining'
+    value: number
+  }
+
+  export interface ClientResponseRecordsFieldEvent {
+    field: '$.records[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientResponseStatusJsonFieldEvent {
+    field: '$.statusJson'
+    value: string
+  }
+
+  export function encode (obj: Partial<ClientResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ClientResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientResponse>): ClientResponse {
+    return decodeMessage(buf, ClientResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientResponse>): Generator<ClientResponseVersionFieldEvent | ClientResponseStatusFieldEvent | ClientResponseErrorCodeFieldEvent | ClientResponseErrorMessageFieldEvent | ClientResponseSentMailboxFieldEvent | ClientResponseSentReplicasFieldEvent | ClientResponseSentErrorCodeFieldEvent | ClientResponseEnvelopesFieldEvent | ClientResponseMoreFieldEvent | ClientResponsePrekeyFieldEvent | ClientResponseRemainingFieldEvent | ClientResponseRecordsFieldEvent | ClientResponseStatusJsonFieldEvent> {
+    return streamMessage(buf, ClientResponse.codec(), opts)
+  }
+}
