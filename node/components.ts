@@ -2,7 +2,7 @@
 // use each other. Each service is a factory `(components) => Service` in its
 // own folder; relay-node.ts wires them in dependency order.
 import type { Logger } from 'pino'
-import type { PeerId } from '@libp2p/interface'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { NodeConfig } from './config.js'
 import type { RelayHost } from './host.js'
 import type { NodeMetrics } from './metrics.js'
@@ -23,6 +23,8 @@ export interface NodeComponents {
   metrics: NodeMetrics
   /** aborted when the node stops: pass it to every I/O call */
   shutdown: AbortSignal
+  /** the node's libp2p key: node/relays signs the node's NodeRecord with it (createRelayNode always sets it) */
+  privateKey?: PrivateKey
 }
 
 /** The live relay set (node/relays): who the k replicas of a key are, computed locally. */

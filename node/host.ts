@@ -45,7 +45,8 @@ export async function createHost (init: HostInit): Promise<RelayHost> {
   if (init.bootstrap.length > 0) {
     peerDiscovery.push(bootstrap({ list: init.bootstrap, timeout: 0 }))
   }
-  const allow = init.allowIps ?? ['127.0.0.0/8', '::1/128']
+  // libp2p's allow list takes multiaddrs (/ip4/<ip>/ipcidr/<bits>), not CIDR strings
+  const allow = (init.allowIps ?? ['127.0.0.0/8', '::1/128']).map(cidrMultiaddr)
   return await createLibp2p<RelayHostServices>({
     privateKey: init.privateKey,
     addresses: { listen: init.listen },
@@ -81,4 +82,12 @@ export async function createHost (init: HostInit): Promise<RelayHost> {
       })
     }
   })
+}
+
+/** "127.0.0.0/8" -> "/ip4/127.0.0.0/ipcidr/8" (multiaddrs pass through) */
+function cidrMultiaddr (cidr: string): string {
+  if (cidr.startsWith('/')) return cidr
+  const [ip = '', bits] = cidr.split('/')
+  const family = ip.includes(':') ? 'ip6' : 'ip4'
+  return `/${family}/${ip}/ipcidr/${bits ?? (family === 'ip6' ? '128' : '32')}`
 }

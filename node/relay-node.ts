@@ -12,6 +12,7 @@ import { openStore, type NodeStore } from './store/db.js'
 import { silentLogger } from './log.js'
 import { createRelayDirectory } from './relays/relay-directory.js'
 import { createRecordService } from './gossip/record-service.js'
+import { gossipScoring } from './gossip/scoring.js'
 import { createMailboxService } from './mailbox/mailbox-service.js'
 import { createPreKeyService } from './prekeys/prekey-service.js'
 import { createClientApi } from './client-api/client-api.js'
@@ -55,6 +56,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
       listen: config.listen,
       bootstrap: config.bootstrap,
       maxStreamsPerPeer: config.limits.maxStreamsPerPeer,
+      gossip: gossipScoring(),
       ...(config.metrics !== undefined ? { metrics: prometheusMetrics({ registry: metrics.registry, preserveExistingMetrics: true }) } : {})
     })
   } catch (err) {
@@ -62,7 +64,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
     throw err
   }
 
-  const components: NodeComponents = { host, store, config, log, metrics, shutdown: abort.signal }
+  const components: NodeComponents = { host, store, config, log, metrics, shutdown: abort.signal, privateKey }
   const relays = createRelayDirectory(components)
   const records = createRecordService(components, { relays })
   const mailbox = createMailboxService(components, { relays, records })
@@ -83,7 +85,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
     }
   } catch (err) {
     for (const s of started.reverse()) await s.stop().catch(() => {})
-    await host.stop().catch(() => {})
+    await Promise.resolve(host.stop()).catch(() => {})
     await store.close().catch(() => {})
     throw err
   }

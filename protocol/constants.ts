@@ -3,18 +3,26 @@
 
 // --- wire format versions (bumped on incompatible change) ---
 export const WIRE_VERSION = 1
+/** Double Ratchet session state storage format (protocol/pb/session-state.proto) */
+export const SESSION_STATE_VERSION = 1
+/** 1:1 session record storage format (protocol/pb/session-record.proto) */
+export const SESSION_RECORD_VERSION = 1
 
 // --- size limits (bytes) checked before any decode ---
 export const MAX_SIGNED_RECORD_BYTES = 4 * 1024
 export const MAX_ENVELOPE_BYTES = 256 * 1024
 export const MAX_SEALED_SENDER_BYTES = MAX_ENVELOPE_BYTES - 256
 export const MAX_RATCHET_MESSAGE_BYTES = MAX_SEALED_SENDER_BYTES - 256
+/** largest plaintext ratchetEncrypt accepts, so its encoded RatchetMessage (header <= 56 B, 16-byte tag) fits MAX_RATCHET_MESSAGE_BYTES */
+export const MAX_RATCHET_PLAINTEXT_BYTES = MAX_RATCHET_MESSAGE_BYTES - 128
 export const MAX_PQXDH_INITIAL_BYTES = MAX_RATCHET_MESSAGE_BYTES + 2048
 export const MAX_GROUP_MESSAGE_BYTES = MAX_SEALED_SENDER_BYTES - 256
 export const MAX_SENDER_KEY_DISTRIBUTION_BYTES = 512
 export const MAX_FILE_MANIFEST_BYTES = 160 * 1024
 export const MAX_FILE_CHUNK_BYTES = MAX_ENVELOPE_BYTES - 1024
 export const MAX_SESSION_STATE_BYTES = 1024 * 1024
+/** a stored 1:1 session record: the ratchet state plus peer identity, base key and pending prekey header (protocol/crypto/session.ts) */
+export const MAX_SESSION_RECORD_BYTES = MAX_SESSION_STATE_BYTES + 4 * 1024
 
 // --- key sizes ---
 export const X25519_KEY_BYTES = 32
@@ -40,6 +48,12 @@ export const MAX_ARCHIVED_SESSIONS = 40
 export const MAX_SENDER_KEY_FORWARD = 25_000
 /** sender keys: most skipped message keys kept per sender chain */
 export const MAX_SENDER_KEY_STORED_KEYS = 2_000
+/** sender keys: most chains (one per rotation) kept per (group, sender device); libsignal MAX_SENDER_KEY_STATES */
+export const MAX_SENDER_KEY_STATES = 5
+/** sender keys: serialized own sending state (keys and ids only) */
+export const MAX_SENDER_KEY_STATE_BYTES = 1024
+/** sender keys: serialized receiver record (MAX_SENDER_KEY_STATES chains of up to MAX_SENDER_KEY_STORED_KEYS keys, ~45 B each) */
+export const MAX_SENDER_KEY_RECORD_BYTES = 512 * 1024
 /** devices in one device list */
 export const MAX_DEVICES = 16
 
@@ -85,7 +99,9 @@ export const CONTEXT = {
   /** mailbox address derivation */
   mailbox: te.encode('relaymesh/mailbox/v1'),
   /** user id derivation */
-  userId: te.encode('relaymesh/user-id/v1')
+  userId: te.encode('relaymesh/user-id/v1'),
+  /** a relay's libp2p-key signature over its NodeRecord (node/relays, docs/protocol/node-gossip.md) */
+  nodeRecord: te.encode('relaymesh/node-record/v1')
 } as const
 
 /** PQXDH §2.5 / X3DH §2.5: type bytes for EncodeEC / EncodeKEM */
@@ -98,3 +114,27 @@ export const FINGERPRINT_VERSION = 0
 
 /** local state sealing: scrypt parameters (RFC 7914); N=2^15, r=8, p=1 costs ~32 MiB and ~100 ms */
 export const SCRYPT_PARAMS = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const
+
+// --- signed records (protocol/records.ts) ---
+/** a record's expiry may lie at most this far ahead of `now` (35 days) */
+export const MAX_RECORD_LIFETIME_MS = 35 * 24 * 60 * 60 * 1000
+/** Presence.node_id: a libp2p peer id as multihash bytes (38 for Ed25519 peers) */
+export const MAX_NODE_ID_BYTES = 128
+
+// --- local state sealing (protocol/crypto/local-state.ts) ---
+/** first field of every sealed local state header */
+export const LOCAL_STATE_MAGIC = te.encode('RMLS')
+export const LOCAL_STATE_VERSION = 1
+export const LOCAL_STATE_SALT_BYTES = 16
+/** largest sealed local state file accepted by openLocalState */
+export const MAX_LOCAL_STATE_BYTES = 64 * 1024 * 1024
+/** scrypt parameters accepted when opening (a crafted header must not cost gigabytes or minutes) */
+export const SCRYPT_BOUNDS = {
+  maxLog2N: 20,
+  maxR: 16,
+  maxP: 16,
+  /** 128·N·r, the memory scrypt needs */
+  maxMemory: 256 * 1024 * 1024,
+  /** N·r·p, proportional to the CPU time scrypt takes (2^24 ≈ 64× the default) */
+  maxWork: 1 << 24
+} as const

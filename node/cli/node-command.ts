@@ -63,22 +63,8 @@ export async function startNode (opts: StartOptions): Promise<void> {
     logLevel: opts.logLevel,
     log
   })
-  const multiaddrs = node.multiaddrs()
-  if (json) {
-    process.stdout.write(JSON.stringify({ event: 'ready', peerId: node.peerId.toString(), multiaddrs, ...(node.metricsAddress !== undefined ? { metrics: `http://${node.metricsAddress}/metrics` } : {}) }) + '\n')
-  } else {
-    process.stdout.write(`relaymesh node ${node.peerId.toString()} is running (data in ${opts.data})\n`)
-    process.stdout.write('listening on:\n' + multiaddrs.map((a) => `  ${a}\n`).join(''))
-    if (node.metricsAddress !== undefined) process.stdout.write(`metrics: http://${node.metricsAddress}/metrics\n`)
-    const join = multiaddrs.find((a) => !a.includes('/127.0.0.1/')) ?? multiaddrs[0]
-    if (join !== undefined) {
-      process.stdout.write(`\nto join this mesh from another node:\n  npx relaymesh node start --bootstrap ${join}\n`)
-      process.stdout.write(`to chat through it:\n  npx relaymesh config set node ${join}\n`)
-    }
-    process.stdout.write('press Ctrl-C to stop\n')
-  }
-
-  await new Promise<void>((resolve) => {
+  // handlers first: a signal right after the ready line must still stop cleanly
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false
     const onSignal = (signal: NodeJS.Signals): void => {
       if (stopping) return
@@ -96,6 +82,23 @@ export async function startNode (opts: StartOptions): Promise<void> {
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
   })
+  const multiaddrs = node.multiaddrs()
+  if (json) {
+    process.stdout.write(JSON.stringify({ event: 'ready', peerId: node.peerId.toString(), multiaddrs, ...(node.metricsAddress !== undefined ? { metrics: `http://${node.metricsAddress}/metrics` } : {}) }) + '\n')
+  } else {
+    process.stdout.write(`relaymesh node ${node.peerId.toString()} is running (data in ${opts.data})\n`)
+    process.stdout.write('listening on:\n' + multiaddrs.map((a) => `  ${a}\n`).join(''))
+    if (node.metricsAddress !== undefined) process.stdout.write(`metrics: http://${node.metricsAddress}/metrics\n`)
+    const join = multiaddrs.find((a) => !a.includes('/127.0.0.1/')) ?? multiaddrs[0]
+    if (join !== undefined) {
+      process.stdout.write(`\nto join this mesh from another node:\n  npx relaymesh node start --bootstrap ${join}\n`)
+      process.stdout.write(`to chat through it:\n  npx relaymesh config set node ${join}\n`)
+    }
+    process.stdout.write('press Ctrl-C to stop\n')
+  }
+  await stopped
+  // everything is closed; do not let a stray libp2p timer keep the process up
+  setTimeout(() => process.exit(), 1000).unref()
 }
 
 export function nodeCommand (): Command {

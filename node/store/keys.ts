@@ -1,9 +1,9 @@
 // Every LevelDB key prefix the node uses, in one place. Keys are strings
 // (hex for binary parts) so that ranges sort as the code expects.
 export const PREFIX = {
-  /** signed records (device lists, bundles, presence): rec!<record key> -> SignedRecord bytes */
+  /** signed records (device lists, bundles, presence): rec!<bucket, 2 hex>!<record key> -> StoredRecord bytes (node/gossip/record-store.ts) */
   record: 'rec!',
-  /** signed node records of other relays: node!<peer id> -> NodeRecord bytes */
+  /** signed node records of relays (this node's own included): node!<peer id> -> SignedNodeRecord bytes */
   node: 'node!',
   /** envelopes: env!<mailbox hex>!<envelope id hex> -> Envelope bytes */
   envelope: 'env!',

@@ -1,9 +1,10 @@
 // Every cryptographic primitive relaymesh uses, behind one small interface.
 // Where node:crypto and @noble/* both do a primitive soundly we use the faster
-// (measured by `npm run bench:primitives`, figures in BENCHMARKS.md):
-// node:crypto for AES-256-GCM, HMAC, HKDF, SHA-2, X25519, Ed25519 and scrypt;
-// @noble/curves for the Ed25519 -> X25519 birational map and @noble/post-quantum
-// for ML-KEM-768, which node:crypto (Node 20) lacks.
+// (measured side by side by `npm run bench:primitives`, figures and vector sets
+// in docs/protocol/primitives.md): node:crypto for AES-256-GCM, HMAC, HKDF,
+// SHA-2, X25519, Ed25519 and scrypt; @noble/curves for the Ed25519 -> X25519
+// public-key map and @noble/post-quantum for ML-KEM-768, which node:crypto
+// (Node 20) lacks.
 import * as nc from 'node:crypto'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
@@ -21,6 +22,9 @@ function check (value: Uint8Array, length: number | null, what: string): void {
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
 
 export function randomBytes (length: number): Uint8Array {
+  if (!Number.isSafeInteger(length) || length < 0) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, `randomBytes: bad length ${length}`)
+  }
   return u8(nc.randomBytes(length))
 }
 
@@ -33,8 +37,10 @@ export function concat (...parts: Uint8Array[]): Uint8Array {
   return out
 }
 
-/** Constant-time equality (false on length mismatch). */
+/** Constant-time equality (false on length mismatch; only the length leaks). */
 export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
+  check(a, null, 'equalBytes a')
+  check(b, null, 'equalBytes b')
   return a.byteLength === b.byteLength && nc.timingSafeEqual(a, b)
 }
 
@@ -46,21 +52,29 @@ export function wipe (...buffers: Array<Uint8Array | undefined>): void {
 // ---------------------------------------------------------------- hashes, MAC, KDF
 
 export function sha256 (data: Uint8Array): Uint8Array {
+  check(data, null, 'sha256 data')
   return u8(nc.createHash('sha256').update(data).digest())
 }
 
 export function sha512 (data: Uint8Array): Uint8Array {
+  check(data, null, 'sha512 data')
   return u8(nc.createHash('sha512').update(data).digest())
 }
 
 /** HMAC-SHA256 (RFC 2104, test vectors RFC 4231). */
 export function hmacSha256 (key: Uint8Array, data: Uint8Array): Uint8Array {
+  check(key, null, 'hmac key')
+  check(data, null, 'hmac data')
   return u8(nc.createHmac('sha256', key).update(data).digest())
 }
 
 /** HKDF-SHA256 (RFC 5869). An empty salt means HashLen zero bytes (§2.2). */
 export function hkdfSha256 (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
-  if (length < 1 || length > 255 * 32) {
+  check(ikm, null, 'hkdf ikm')
+  check(salt, null, 'hkdf salt')
+  check(info, null, 'hkdf info')
+  // RFC 5869 §2.3: L <= 255 * HashLen
+  if (!Number.isInteger(length) || length < 1 || length > 255 * 32) {
     throw new RelaymeshError(ErrorCode.InvalidArgument, `hkdf length: ${length} out of range`)
   }
   return new Uint8Array(nc.hkdfSync('sha256', ikm, salt, info, length))
@@ -75,6 +89,8 @@ export const AES_GCM_TAG_BYTES = 16
 export function aesGcmEncrypt (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
   check(key, 32, 'aes-gcm key')
   check(nonce, AES_GCM_NONCE_BYTES, 'aes-gcm nonce')
+  check(plaintext, null, 'aes-gcm plaintext')
+  check(aad, null, 'aes-gcm aad')
   const c = nc.createCipheriv('aes-256-gcm', key, nonce)
   if (aad.byteLength > 0) c.setAAD(aad)
   const head = c.update(plaintext)
@@ -91,6 +107,8 @@ export function aesGcmEncrypt (key: Uint8Array, nonce: Uint8Array, plaintext: Ui
 export function aesGcmDecrypt (key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
   check(key, 32, 'aes-gcm key')
   check(nonce, AES_GCM_NONCE_BYTES, 'aes-gcm nonce')
+  check(sealed, null, 'aes-gcm ciphertext')
+  check(aad, null, 'aes-gcm aad')
   if (sealed.byteLength < AES_GCM_TAG_BYTES) {
     throw new RelaymeshError(ErrorCode.DecryptFailed, 'ciphertext shorter than the tag')
   }
@@ -116,10 +134,31 @@ export interface X25519KeyPair {
   privateKey: Uint8Array
 }
 
-// DER prefixes for raw 32-byte keys (RFC 8410). JWK import is faster for
-// public keys (shared/NOTES.md), DER for private keys (JWK needs `x` as well).
+// Raw 32-byte keys are imported through JWK: node builds the key straight
+// from the bytes (EVP_PKEY_new_raw_*), where DER goes through OpenSSL 3's
+// decoder search, ~10x slower for a private key (bench-primitives: X25519
+// keygen 2.8k/s with a DER import, 15k/s with JWK). Node 20 reads only `d` for
+// an OKP private key and derives the public key itself, but requires `x` to
+// be a string, so we pass an empty one. Should a later Node refuse that, we
+// fall back to PKCS#8 DER (RFC 8410 §7), which is always accepted.
 const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
+// SubjectPublicKeyInfo prefix of an Ed25519 public key (RFC 8410 §4)
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
+
+function importPrivate (crv: 'X25519' | 'Ed25519', raw: Uint8Array): nc.KeyObject {
+  try {
+    return nc.createPrivateKey({ key: { kty: 'OKP', crv, x: '', d: b64url(raw) }, format: 'jwk' })
+  } catch {
+    const prefix = crv === 'X25519' ? X25519_PKCS8_PREFIX : ED25519_PKCS8_PREFIX
+    const der = Buffer.concat([prefix, raw])
+    try {
+      return nc.createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
+    } finally {
+      der.fill(0)
+    }
+  }
+}
 
 // KeyObjects cached per byte array: a ratchet state reuses the same arrays,
 // and importing a key costs more than the DH itself.
@@ -133,7 +172,7 @@ function b64url (bytes: Uint8Array): string {
 function x25519PrivateKeyObject (priv: Uint8Array): nc.KeyObject {
   let k = privCache.get(priv)
   if (k === undefined) {
-    k = nc.createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, priv]), format: 'der', type: 'pkcs8' })
+    k = importPrivate('X25519', priv)
     privCache.set(priv, k)
   }
   return k
@@ -195,7 +234,7 @@ const edPubCache = new WeakMap<Uint8Array, nc.KeyObject>()
 function edPrivateKeyObject (seed: Uint8Array): nc.KeyObject {
   let k = edPrivCache.get(seed)
   if (k === undefined) {
-    k = nc.createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' })
+    k = importPrivate('Ed25519', seed)
     edPrivCache.set(seed, k)
   }
   return k
@@ -212,7 +251,14 @@ function edPublicKeyObject (pub: Uint8Array): nc.KeyObject {
 
 export function ed25519PublicFromPrivate (seed: Uint8Array): Uint8Array {
   check(seed, 32, 'ed25519 private key')
-  return ed25519.getPublicKey(seed)
+  // node derives the public key on import (2.2x @noble's getPublicKey), and
+  // the cached KeyObject then serves this seed's signatures. SPKI DER export,
+  // not JWK: JWK export of fresh OKP keys deadlocked Node 20 (shared/NOTES.md).
+  const spki = nc.createPublicKey(edPrivateKeyObject(seed)).export({ format: 'der', type: 'spki' })
+  if (spki.byteLength !== ED25519_SPKI_PREFIX.byteLength + 32 || !spki.subarray(0, ED25519_SPKI_PREFIX.byteLength).equals(ED25519_SPKI_PREFIX)) {
+    throw new RelaymeshError(ErrorCode.InvalidState, 'ed25519: unexpected SPKI encoding from node:crypto')
+  }
+  return u8(spki).slice(ED25519_SPKI_PREFIX.byteLength)
 }
 
 export function ed25519GenerateKeyPair (): Ed25519KeyPair {
@@ -222,6 +268,7 @@ export function ed25519GenerateKeyPair (): Ed25519KeyPair {
 
 export function ed25519Sign (seed: Uint8Array, message: Uint8Array): Uint8Array {
   check(seed, 32, 'ed25519 private key')
+  check(message, null, 'ed25519 message')
   return u8(nc.sign(null, message, edPrivateKeyObject(seed)))
 }
 
@@ -229,6 +276,8 @@ export function ed25519Sign (seed: Uint8Array, message: Uint8Array): Uint8Array 
 export function ed25519Verify (pub: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (!(pub instanceof Uint8Array) || pub.byteLength !== 32) return false
   if (!(signature instanceof Uint8Array) || signature.byteLength !== 64) return false
+  // node would sign-check a string as its UTF-8 bytes: only bytes are messages
+  if (!(message instanceof Uint8Array)) return false
   try {
     return nc.verify(null, message, edPublicKeyObject(pub), signature)
   } catch {
@@ -246,10 +295,23 @@ export function ed25519PublicToX25519 (pub: Uint8Array): Uint8Array {
   }
 }
 
-/** The X25519 private scalar matching ed25519PublicToX25519 of its public key. */
+/**
+ * The X25519 private scalar matching ed25519PublicToX25519 of its public key:
+ * the clamped first half of SHA-512(seed), the Ed25519 secret scalar
+ * (RFC 8032 §5.1.5 steps 1-2). The other half of the digest is the signing
+ * nonce prefix, so it is wiped, never handed out.
+ */
 export function ed25519PrivateToX25519 (seed: Uint8Array): Uint8Array {
   check(seed, 32, 'ed25519 private key')
-  return ed25519.utils.toMontgomerySecret(seed)
+  const h = nc.createHash('sha512').update(seed).digest()
+  const out = new Uint8Array(32)
+  out.set(h.subarray(0, 32))
+  h.fill(0)
+  // RFC 7748 §5 decodeScalar25519 clamping, as RFC 8032 §5.1.5 step 2
+  out[0]! &= 248
+  out[31]! &= 127
+  out[31]! |= 64
+  return out
 }
 
 // ---------------------------------------------------------------- ML-KEM-768 (FIPS 203)
@@ -273,16 +335,30 @@ export function mlkemEncapsulate (publicKey: Uint8Array): { cipherText: Uint8Arr
   }
 }
 
-/** ML-KEM decapsulation (implicit rejection: a bad ciphertext yields a wrong secret, not an error). */
+/**
+ * ML-KEM decapsulation (implicit rejection: a bad ciphertext yields a wrong
+ * secret, not an error, FIPS 203 §7.3). A secret key failing the §7.3 hash
+ * check (its embedded H(ek) does not match) is an InvalidArgument.
+ */
 export function mlkemDecapsulate (cipherText: Uint8Array, secretKey: Uint8Array): Uint8Array {
   check(cipherText, 1088, 'ml-kem ciphertext')
   check(secretKey, 2400, 'ml-kem secret key')
-  return ml_kem768.decapsulate(cipherText, secretKey)
+  try {
+    return ml_kem768.decapsulate(cipherText, secretKey)
+  } catch (err) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, 'ml-kem secret key: invalid', { cause: err })
+  }
 }
 
 // ---------------------------------------------------------------- passphrase KDF
 
 /** scrypt (RFC 7914). Synchronous: callers run it once per unlock. */
 export function scrypt (passphrase: Uint8Array, salt: Uint8Array, length: number, params: { N: number, r: number, p: number, maxmem: number }): Uint8Array {
-  return u8(nc.scryptSync(passphrase, salt, length, params))
+  check(passphrase, null, 'scrypt passphrase')
+  check(salt, null, 'scrypt salt')
+  try {
+    return u8(nc.scryptSync(passphrase, salt, length, params))
+  } catch (err) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, 'scrypt: invalid parameters', { cause: err })
+  }
 }

@@ -1,0 +1,304 @@
+// Signed records held by this node: LevelDB (PREFIX.record) for the bytes, an
+// in-memory index (seq, expiry, digest per record key) for fast "is it newer"
+// checks, per-bucket digests for sync, and live presence for attachedNode().
+// Latest seq wins per record key (protocol/records.ts compareRecords).
+//
+// Store key: rec!<bucket, 2 hex>!<record key>, where bucket is the first byte
+// of SHA-256(user id): all records of a user share a bucket, so a user's
+// records are one range scan and sync can compare buckets.
+import { peerIdFromString } from '@libp2p/peer-id'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
+import type { PeerId } from '@libp2p/interface'
+import { decode, encode } from '../../protocol/codec.js'
+import { MAX_SIGNED_RECORD_BYTES, RecordKind, WIRE_VERSION } from '../../protocol/constants.js'
+import { equalBytes, sha256 } from '../../protocol/crypto/primitives.js'
+import { mailboxAddress } from '../../protocol/identity.js'
+import { StoredRecord } from '../../protocol/pb/node-gossip.js'
+import { Presence, SignedRecord } from '../../protocol/pb/records.js'
+import { compareRecords, openRecord, type VerifiedRecord } from '../../protocol/records.js'
+import type { BatchOp, NodeStore } from '../store/db.js'
+import { PREFIX, hex, rangeEnd } from '../store/keys.js'
+import { MAX_RECORDS, SYNC_BUCKETS, SYNC_DIGEST_BYTES } from './constants.js'
+
+const MAX_STORED_RECORD_BYTES = MAX_SIGNED_RECORD_BYTES + 128
+/** bundles returned by userRecords at most (a device list names at most MAX_DEVICES = 16 devices) */
+const MAX_USER_BUNDLES = 64
+
+export interface IndexEntry {
+  seq: number
+  expiresAt: number
+  digest: Uint8Array
+  /** when this node first held this version (ms since epoch) */
+  receivedAt: number
+  bucket: number
+  storeKey: string
+}
+
+interface PresenceEntry {
+  nodeId: PeerId | undefined
+  online: boolean
+  expiresAt: number
+}
+
+export type Outcome = 'newer' | 'same' | 'older' | 'full'
+
+const te = new TextEncoder()
+
+/** The sync bucket of a user id: the first byte of SHA-256(user id). */
+export function bucketOf (userId: string): number {
+  return sha256(te.encode(userId))[0] as number
+}
+
+/** The user id inside a record key (`kind/userId[/deviceId]`), or undefined. */
+export function userIdOfKey (recordKey: string): string | undefined {
+  const parts = recordKey.split('/')
+  return parts.length >= 2 && parts.length <= 3 && parts[1] !== '' ? parts[1] : undefined
+}
+
+function bucketPrefix (bucket: number): string {
+  return `${PREFIX.record}${bucket.toString(16).padStart(2, '0')}!`
+}
+
+function storeKeyOf (recordKey: string): string | undefined {
+  const userId = userIdOfKey(recordKey)
+  return userId === undefined ? undefined : bucketPrefix(bucketOf(userId)) + recordKey
+}
+
+/** A peer id from multihash bytes, or undefined. */
+export function peerIdFromBytes (bytes: Uint8Array): PeerId | undefined {
+  try {
+    return peerIdFromString(uint8ArrayToString(bytes, 'base58btc'))
+  } catch {
+    return undefined
+  }
+}
+
+export class RecordStore {
+  private readonly store: NodeStore
+  private readonly maxRecords: number
+  private readonly index = new Map<string, IndexEntry>()
+  private readonly digests = new Uint8Array(SYNC_BUCKETS * SYNC_DIGEST_BYTES)
+  private readonly presence = new Map<string, PresenceEntry>()
+  private lock: Promise<unknown> = Promise.resolve()
+
+  constructor (store: NodeStore, options: { maxRecords?: number } = {}) {
+    this.store = store
+    this.maxRecords = options.maxRecords ?? MAX_RECORDS
+  }
+
+  get size (): number {
+    return this.index.size
+  }
+
+  /** Run `fn` after every earlier exclusive section (writes and purges never interleave). */
+  private async exclusive<T> (fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn)
+    this.lock = run.catch(() => {})
+    return await run
+  }
+
+  private xorDigest (bucket: number, digest: Uint8Array): void {
+    const off = bucket * SYNC_DIGEST_BYTES
+    for (let i = 0; i < SYNC_DIGEST_BYTES; i++) {
+      this.digests[off + i] = (this.digests[off + i] as number) ^ (digest[i] as number)
+    }
+  }
+
+  private setPresence (body: Presence): void {
+    let mailbox: string
+    try {
+      mailbox = hex(mailboxAddress(body.identityKey, body.deviceId))
+    } catch {
+      return
+    }
+    this.presence.set(mailbox, { nodeId: peerIdFromBytes(body.nodeId), online: body.online, expiresAt: body.expiresAt })
+  }
+
+  private dropPresence (recordKey: string, bytes: Uint8Array | undefined): void {
+    if (!recordKey.startsWith(`${RecordKind.Presence}/`) || bytes === undefined) return
+    try {
+      const outer = decode(SignedRecord, bytes, MAX_SIGNED_RECORD_BYTES, 'SignedRecord')
+      const body = decode(Presence, outer.body, MAX_SIGNED_RECORD_BYTES, 'Presence')
+      this.presence.delete(hex(mailboxAddress(body.identityKey, body.deviceId)))
+    } catch {}
+  }
+
+  /** Index what LevelDB holds (records were checked before they were stored); drop expired and unreadable entries. */
+  async load (now: number): Promise<number> {
+    const drop: BatchOp[] = []
+    for await (const [key, value] of this.store.range({ gte: PREFIX.record, lt: rangeEnd(PREFIX.record) })) {
+      try {
+        const stored = decode(StoredRecord, value, MAX_STORED_RECORD_BYTES, 'StoredRecord')
+        const recordKey = key.slice(bucketPrefix(0).length)
+        if (storeKeyOf(recordKey) !== key) throw new Error('misplaced record')
+        if (stored.expiresAt <= now) throw new Error('expired')
+        const bucket = bucketOf(userIdOfKey(recordKey) as string)
+        // copy the digest: a subarray would keep the whole stored value in memory
+        this.index.set(recordKey, { seq: stored.seq, expiresAt: stored.expiresAt, digest: stored.digest.slice(), receivedAt: stored.receivedAt, bucket, storeKey: key })
+        this.xorDigest(bucket, stored.digest)
+        if (recordKey.startsWith(`${RecordKind.Presence}/`)) {
+          const outer = decode(SignedRecord, stored.record, MAX_SIGNED_RECORD_BYTES, 'SignedRecord')
+          this.setPresence(decode(Presence, outer.body, MAX_SIGNED_RECORD_BYTES, 'Presence'))
+        }
+      } catch {
+        drop.push({ type: 'del', key })
+      }
+    }
+    await this.store.batch(drop)
+    return this.index.size
+  }
+
+  /** the held version of a record key, unless expired */
+  entry (recordKey: string, now: number): IndexEntry | undefined {
+    const e = this.index.get(recordKey)
+    return e !== undefined && e.expiresAt > now ? e : undefined
+  }
+
+  private async readRecord (e: IndexEntry): Promise<Uint8Array | undefined> {
+    const value = await this.store.get(e.storeKey)
+    if (value === undefined) return undefined
+    try {
+      return decode(StoredRecord, value, MAX_STORED_RECORD_BYTES, 'StoredRecord').record
+    } catch {
+      return undefined
+    }
+  }
+
+  /** How `v` compares with what is held; equal seqs are settled by compareRecords on the held record. */
+  async compare (v: VerifiedRecord, now: number, pending?: Map<string, VerifiedRecord>): Promise<Outcome> {
+    const p = pending?.get(v.key)
+    if (p !== undefined) return compareRecords(v, p)
+    const held = this.entry(v.key, now)
+    if (held === undefined) {
+      return this.index.has(v.key) || this.index.size < this.maxRecords ? 'newer' : 'full'
+    }
+    if (v.seq !== held.seq) return v.seq > held.seq ? 'newer' : 'older'
+    if (equalBytes(v.digest, held.digest)) return 'same'
+    const bytes = await this.readRecord(held)
+    if (bytes === undefined) return 'newer'
+    let heldRecord: VerifiedRecord
+    try {
+      heldRecord = openRecord(bytes, now)
+    } catch {
+      return 'newer'
+    }
+    return compareRecords(v, heldRecord)
+  }
+
+  /**
+   * Store the records that are newer than what is held, in one LevelDB batch
+   * (synced when `sync`), and index them. Returns each record's outcome.
+   */
+  async apply (records: VerifiedRecord[], now: number, options: { sync?: boolean } = {}): Promise<Outcome[]> {
+    return await this.exclusive(async () => {
+      const outcomes: Outcome[] = []
+      const pending = new Map<string, VerifiedRecord>()
+      for (const v of records) {
+        const outcome = await this.compare(v, now, pending)
+        outcomes.push(outcome)
+        if (outcome === 'newer') pending.set(v.key, v)
+      }
+      if (pending.size === 0) return outcomes
+      const ops: BatchOp[] = []
+      const entries: Array<[VerifiedRecord, IndexEntry]> = []
+      for (const v of pending.values()) {
+        const storeKey = storeKeyOf(v.key)
+        if (storeKey === undefined) throw new Error(`unreachable: record key ${v.key}`)
+        const entry: IndexEntry = { seq: v.seq, expiresAt: v.expiresAt, digest: v.digest, receivedAt: now, bucket: bucketOf(v.userId), storeKey }
+        const value = encode(StoredRecord, {
+          version: WIRE_VERSION, seq: v.seq, expiresAt: v.expiresAt, digest: v.digest as Uint8Array<ArrayBuffer>, receivedAt: now, record: v.bytes as Uint8Array<ArrayBuffer>
+        })
+        ops.push({ type: 'put', key: storeKey, value })
+        entries.push([v, entry])
+      }
+      await this.store.batch(ops, { sync: options.sync === true })
+      for (const [v, entry] of entries) {
+        const old = this.index.get(v.key)
+        if (old !== undefined) this.xorDigest(old.bucket, old.digest)
+        this.index.set(v.key, entry)
+        this.xorDigest(entry.bucket, entry.digest)
+        if (v.kind === RecordKind.Presence) this.setPresence(v.body)
+      }
+      return outcomes
+    })
+  }
+
+  /** Delete every record expired at `now`; returns how many. */
+  async purge (now: number): Promise<number> {
+    return await this.exclusive(async () => {
+      const expired: Array<[string, IndexEntry]> = []
+      for (const [key, e] of this.index) if (e.expiresAt <= now) expired.push([key, e])
+      for (let i = 0; i < expired.length; i += 1000) {
+        const chunk = expired.slice(i, i + 1000)
+        for (const [key, e] of chunk) {
+          if (key.startsWith(`${RecordKind.Presence}/`)) this.dropPresence(key, await this.readRecord(e))
+        }
+        await this.store.batch(chunk.map(([, e]) => ({ type: 'del' as const, key: e.storeKey })))
+        for (const [key, e] of chunk) {
+          this.index.delete(key)
+          this.xorDigest(e.bucket, e.digest)
+        }
+      }
+      return expired.length
+    })
+  }
+
+  /** the latest unexpired SignedRecord bytes of a record key */
+  async get (recordKey: string, now: number): Promise<Uint8Array | undefined> {
+    const e = this.entry(recordKey, now)
+    return e === undefined ? undefined : await this.readRecord(e)
+  }
+
+  /** a user's unexpired device list and prekey bundles */
+  async userRecords (userId: string, now: number): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = []
+    const list = await this.get(`${RecordKind.DeviceList}/${userId}`, now)
+    if (list !== undefined) out.push(list)
+    const prefix = bucketPrefix(bucketOf(userId)) + `${RecordKind.PreKeyBundle}/${userId}/`
+    for await (const [key, value] of this.store.range({ gte: prefix, lt: rangeEnd(prefix), limit: MAX_USER_BUNDLES })) {
+      const e = this.entry(key.slice(bucketPrefix(0).length), now)
+      if (e === undefined) continue
+      try {
+        out.push(decode(StoredRecord, value, MAX_STORED_RECORD_BYTES, 'StoredRecord').record)
+      } catch {}
+    }
+    return out
+  }
+
+  /** the node a mailbox's device is attached to, from its latest unexpired online presence */
+  attachedNode (mailbox: Uint8Array, now: number): PeerId | undefined {
+    const p = this.presence.get(hex(mailbox))
+    if (p === undefined || !p.online || p.expiresAt <= now) return undefined
+    return p.nodeId
+  }
+
+  /** a copy of the bucket digests (SYNC_BUCKETS × SYNC_DIGEST_BYTES) */
+  bucketDigests (): Uint8Array {
+    return this.digests.slice()
+  }
+
+  /** buckets whose digest differs from `remote` (every bucket when `remote` is empty) */
+  differingBuckets (remote: Uint8Array): number[] {
+    const out: number[] = []
+    for (let b = 0; b < SYNC_BUCKETS; b++) {
+      if (remote.byteLength === 0) { out.push(b); continue }
+      const off = b * SYNC_DIGEST_BYTES
+      if (!equalBytes(this.digests.subarray(off, off + SYNC_DIGEST_BYTES), remote.subarray(off, off + SYNC_DIGEST_BYTES))) out.push(b)
+    }
+    return out
+  }
+
+  /** unexpired SignedRecord bytes of one bucket, in key order (a LevelDB snapshot) */
+  async * bucketRecords (bucket: number, now: number): AsyncGenerator<Uint8Array> {
+    const prefix = bucketPrefix(bucket)
+    for await (const [, value] of this.store.range({ gte: prefix, lt: rangeEnd(prefix) })) {
+      let stored: StoredRecord
+      try {
+        stored = decode(StoredRecord, value, MAX_STORED_RECORD_BYTES, 'StoredRecord')
+      } catch {
+        continue
+      }
+      if (stored.expiresAt > now) yield stored.record
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// Constants of the replicated mailbox store (docs/protocol/node-replica.md).
+import { SECOND } from '../config.js'
+
+export const REPLICA_PROTOCOL = '/relaymesh/replica/1.0.0'
+
+/** one replica request (dial, write, wait for the synced write, read) @default 5 s */
+export const REPLICA_REQUEST_TIMEOUT_MS = 5 * SECOND
+/** store(): how long the entry node waits for a write quorum in all */
+export const STORE_TIMEOUT_MS = 10 * SECOND
+/** an inbound request must arrive and be answered within this */
+export const INBOUND_TIMEOUT_MS = 10 * SECOND
+
+/** envelopes in one STORE or DELIVER request (the .proto limit) */
+export const MAX_BATCH_ENVELOPES = 256
+/** bytes kept free in a frame for the message around the envelopes */
+export const FRAME_MARGIN_BYTES = 16 * 1024
+/** ids in one ACK request */
+export const MAX_ACK_IDS = 1024
+/** ids in one SYNC request (the .proto limit) */
+export const MAX_SYNC_IDS = 16_384
+/** digests in one DIGEST request (the .proto limit) */
+export const MAX_DIGEST_ENTRIES = 1024
+/** fetch(): default and largest page; the largest is 1024 plus one look-ahead so a caller can tell whether more follow */
+export const DEFAULT_FETCH_LIMIT = 256
+export const MAX_FETCH_LIMIT = 1025
+
+/** outbound replica requests in flight to one peer (below the peer's maxInboundStreams, 32 by default) */
+export const MAX_INFLIGHT_PER_PEER = 8
+/** peers reconciled at once during handover */
+export const HANDOVER_PEER_CONCURRENCY = 4
+/** envelopes a handover sends per STORE request (bounded further by frame bytes) */
+export const HANDOVER_BATCH = 128
+
+/** handover runs this often (jittered ±20 %) and after every relay-set change */
+export const HANDOVER_INTERVAL_MS = 30 * SECOND
+/** a relay-set change starts a handover after this quiet time */
+export const HANDOVER_CHANGE_DELAY_MS = 500
+/** expiry purge period (jittered ±20 %) */
+export const EXPIRY_INTERVAL_MS = 60 * SECOND
+/** expired index entries purged per batch */
+export const EXPIRY_BATCH = 512
+
+/** an envelope from another relay may expire this much later than now + envelopeTtlMs (clock skew between nodes) */
+export const CLOCK_SKEW_MS = 5 * 60 * SECOND
+
+/** (mailbox, id) pairs remembered so that a node pushes an envelope at most once */
+export const PUSHED_MEMORY = 65_536

@@ -1,0 +1,388 @@
+// The envelopes this node holds as a replica, in LevelDB. Every mutation
+// (store, ack, handover drop, expiry purge) goes through one writer that
+// groups whatever is queued into a single synced batch: a synced put costs
+// ~0.3 ms (shared/NOTES.md), a batch amortises it, and one writer makes the
+// per-mailbox usage counters and the node's stored-bytes total exact, since
+// they change in the same batch as the envelopes they count.
+//
+// Layout (node/store/keys.ts):
+//   env!<mailbox hex>!<id hex>           -> Envelope bytes
+//   exp!<expires_at 16 hex>!<mailbox>!<id> -> 0x00 (envelope) | 0x01 (tombstone)
+//   ack!<mailbox hex>!<id hex>           -> expires_at (u64 BE): acknowledged, never stored again
+//   mbx!<mailbox hex>                    -> count (u64 BE) || bytes (u64 BE), absent when empty
+//   meta!storedBytes                     -> u64 BE
+import type { Logger } from 'pino'
+import { sha256 } from '../../protocol/crypto/primitives.js'
+import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import { Envelope } from '../../protocol/pb/envelope.js'
+import { StoreOutcome } from '../../protocol/pb/node-replica.js'
+import type { NodeLimits } from '../config.js'
+import type { NodeMetrics } from '../metrics.js'
+import type { BatchOp, NodeStore } from '../store/db.js'
+import { fromHex, PREFIX, rangeEnd } from '../store/keys.js'
+import { CLOCK_SKEW_MS } from './constants.js'
+
+export interface PutResult {
+  outcome: StoreOutcome
+  /** set when rejected */
+  errorCode?: ErrorCode
+  message?: string
+}
+
+export interface EnvelopeStoreInit {
+  store: NodeStore
+  limits: NodeLimits
+  envelopeTtlMs: number
+  metrics: NodeMetrics
+  log: Logger
+  now: () => number
+}
+
+export interface Listed {
+  /** encoded envelopes in id order */
+  envelopes: Uint8Array[]
+  /** stopped at the limit or the byte budget with more left */
+  more: boolean
+}
+
+export interface Digest {
+  digest: Uint8Array
+  count: number
+}
+
+const STORED_BYTES_KEY = `${PREFIX.meta}storedBytes`
+const KIND_ENVELOPE = 0
+const KIND_TOMBSTONE = 1
+/** ops handled by one synced batch, so one flush stays bounded in memory and time */
+const MAX_OPS_PER_FLUSH = 1024
+
+type Op =
+  | { kind: 'put', env: Envelope, bytes: Uint8Array, m: string, i: string, resolve: (r: PutResult) => void, reject: (e: Error) => void }
+  | { kind: 'ack' | 'drop', m: string, ids: string[], resolve: (n: number) => void, reject: (e: Error) => void }
+  | { kind: 'purge', entries: ExpiryEntry[], resolve: (n: number) => void, reject: (e: Error) => void }
+
+interface ExpiryEntry { key: string, t: number, m: string, i: string, kind: number }
+
+export const envKey = (m: string, i: string): string => `${PREFIX.envelope}${m}!${i}`
+const ackKey = (m: string, i: string): string => `${PREFIX.ack}${m}!${i}`
+const usageKey = (m: string): string => `${PREFIX.mailboxUsage}${m}`
+const expKey = (t: number, m: string, i: string): string => `${PREFIX.expiry}${t.toString(16).padStart(16, '0')}!${m}!${i}`
+const mailboxPrefix = (m: string): string => `${PREFIX.envelope}${m}!`
+
+function u64 (n: number): Uint8Array {
+  const b = new Uint8Array(8)
+  new DataView(b.buffer).setBigUint64(0, BigInt(n))
+  return b
+}
+
+function readU64 (b: Uint8Array, offset = 0): number {
+  return Number(new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(offset))
+}
+
+interface Usage { count: number, bytes: number }
+
+function encodeUsage (u: Usage): Uint8Array {
+  const b = new Uint8Array(16)
+  const v = new DataView(b.buffer)
+  v.setBigUint64(0, BigInt(u.count))
+  v.setBigUint64(8, BigInt(u.bytes))
+  return b
+}
+
+function decodeUsage (b: Uint8Array | undefined): Usage {
+  if (b === undefined || b.byteLength !== 16) return { count: 0, bytes: 0 }
+  return { count: readU64(b, 0), bytes: readU64(b, 8) }
+}
+
+/** expires_at of an envelope this node wrote itself */
+function storedExpiry (bytes: Uint8Array): number {
+  return Envelope.decode(bytes).expiresAt
+}
+
+export class EnvelopeStore {
+  private readonly queue: Op[] = []
+  private flushing: Promise<void> | undefined
+  private closed = false
+  private storedBytes = 0
+  private readonly digests = new Map<string, Digest>()
+  /** bumped by every batch that changed a mailbox */
+  private epoch = 0
+
+  constructor (private readonly init: EnvelopeStoreInit) {}
+
+  async open (): Promise<void> {
+    const v = await this.init.store.get(STORED_BYTES_KEY)
+    this.storedBytes = v === undefined ? 0 : readU64(v)
+    this.init.metrics.storedBytes.set(this.storedBytes)
+  }
+
+  /** stop taking writes; resolves once every queued write is on disk */
+  async close (): Promise<void> {
+    this.closed = true
+    while (this.flushing !== undefined) await this.flushing
+  }
+
+  bytesStored (): number {
+    return this.storedBytes
+  }
+
+  // --- writes (each resolves after its synced batch) ---
+
+  /** Persist envelopes that the caller has validated; one result per envelope, in order. */
+  async put (items: Array<{ env: Envelope, bytes: Uint8Array }>): Promise<PutResult[]> {
+    return await Promise.all(items.map(async ({ env, bytes }) => await new Promise<PutResult>((resolve, reject) => {
+      this.enqueue({ kind: 'put', env, bytes, m: hexOf(env.mailbox), i: hexOf(env.id), resolve, reject })
+    })))
+  }
+
+  /** Delete acknowledged envelopes and keep tombstones until their expiry; resolves with how many were deleted. */
+  async ack (mailbox: string, ids: string[]): Promise<number> {
+    return await new Promise((resolve, reject) => { this.enqueue({ kind: 'ack', m: mailbox, ids, resolve, reject }) })
+  }
+
+  /** Delete local copies without tombstones (handed over to the replicas now responsible). */
+  async drop (mailbox: string, ids: string[]): Promise<number> {
+    return await new Promise((resolve, reject) => { this.enqueue({ kind: 'drop', m: mailbox, ids, resolve, reject }) })
+  }
+
+  /** Purge up to `max` expired envelopes and tombstones; resolves with how many envelopes were purged. */
+  async purgeExpired (now: number, max: number): Promise<{ envelopes: number, entries: number }> {
+    const entries: ExpiryEntry[] = []
+    for await (const [key, value] of this.init.store.range({ gte: PREFIX.expiry, lt: `${PREFIX.expiry}${(now + 1).toString(16).padStart(16, '0')}`, limit: max })) {
+      const parts = key.slice(PREFIX.expiry.length).split('!')
+      if (parts.length !== 3) continue
+      entries.push({ key, t: parseInt(parts[0] as string, 16), m: parts[1] as string, i: parts[2] as string, kind: value[0] ?? KIND_ENVELOPE })
+    }
+    if (entries.length === 0) return { envelopes: 0, entries: 0 }
+    const n = await new Promise<number>((resolve, reject) => { this.enqueue({ kind: 'purge', entries, resolve, reject }) })
+    return { envelopes: n, entries: entries.length }
+  }
+
+  private enqueue (op: Op): void {
+    if (this.closed) {
+      op.reject(new RelaymeshError(ErrorCode.Unavailable, 'the envelope store is closed'))
+      return
+    }
+    this.queue.push(op)
+    this.flushing ??= this.drain()
+  }
+
+  private async drain (): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const ops = this.queue.splice(0, MAX_OPS_PER_FLUSH)
+        try {
+          await this.apply(ops)
+        } catch (err) {
+          this.init.log.error({ err: (err as Error).message }, 'envelope batch write failed')
+          const e = new RelaymeshError(ErrorCode.Unavailable, `storage write failed: ${(err as Error).message}`, { cause: err })
+          for (const op of ops) op.reject(e)
+        }
+      }
+    } finally {
+      this.flushing = undefined
+    }
+  }
+
+  /** Apply ops in order against an overlay of what they read, then write one synced batch. */
+  private async apply (ops: Op[]): Promise<void> {
+    const { limits, now: clock, envelopeTtlMs } = this.init
+    const now = clock()
+    const wanted = new Set<string>()
+    for (const op of ops) {
+      if (op.kind === 'put') {
+        wanted.add(envKey(op.m, op.i)); wanted.add(ackKey(op.m, op.i)); wanted.add(usageKey(op.m))
+      } else if (op.kind === 'purge') {
+        for (const e of op.entries) {
+          wanted.add(e.key); wanted.add(usageKey(e.m)); wanted.add(e.kind === KIND_TOMBSTONE ? ackKey(e.m, e.i) : envKey(e.m, e.i))
+        }
+      } else {
+        wanted.add(usageKey(op.m))
+        for (const i of op.ids) { wanted.add(envKey(op.m, i)); if (op.kind === 'ack') wanted.add(ackKey(op.m, i)) }
+      }
+    }
+    const keys = [...wanted]
+    const values = await this.init.store.getMany(keys)
+    const overlay = new Map<string, Uint8Array | undefined>()
+    keys.forEach((k, n) => overlay.set(k, values[n]))
+
+    const batch: BatchOp[] = []
+    const put = (key: string, value: Uint8Array): void => { overlay.set(key, value); batch.push({ type: 'put', key, value }) }
+    const del = (key: string): void => { overlay.set(key, undefined); batch.push({ type: 'del', key }) }
+    const usage = (m: string): Usage => decodeUsage(overlay.get(usageKey(m)))
+    const setUsage = (m: string, u: Usage): void => { if (u.count <= 0) del(usageKey(m)); else put(usageKey(m), encodeUsage(u)) }
+    let stored = this.storedBytes
+    const touched = new Set<string>()
+    const settle: Array<() => void> = []
+    let newlyStored = 0
+    let acked = 0
+    let expired = 0
+
+    /** delete a held envelope and its index entry; returns false when not held */
+    const remove = (m: string, i: string): boolean => {
+      const bytes = overlay.get(envKey(m, i))
+      if (bytes === undefined) return false
+      const t = storedExpiry(bytes)
+      del(envKey(m, i)); del(expKey(t, m, i))
+      const u = usage(m)
+      setUsage(m, { count: u.count - 1, bytes: u.bytes - bytes.byteLength })
+      stored -= bytes.byteLength
+      touched.add(m)
+      return true
+    }
+
+    for (const op of ops) {
+      if (op.kind === 'put') {
+        const size = op.bytes.byteLength
+        let r: PutResult
+        if (overlay.get(ackKey(op.m, op.i)) !== undefined) {
+          r = { outcome: StoreOutcome.STORE_ACKED }
+        } else if (overlay.get(envKey(op.m, op.i)) !== undefined) {
+          r = { outcome: StoreOutcome.STORE_DUPLICATE }
+        } else if (op.env.expiresAt <= now) {
+          r = { outcome: StoreOutcome.STORE_REJECTED, errorCode: ErrorCode.Expired, message: 'envelope expired' }
+        } else {
+          const u = usage(op.m)
+          if (u.count + 1 > limits.mailboxQuotaEnvelopes || u.bytes + size > limits.mailboxQuotaBytes) {
+            r = { outcome: StoreOutcome.STORE_REJECTED, errorCode: ErrorCode.QuotaExceeded, message: `mailbox quota (${limits.mailboxQuotaEnvelopes} envelopes, ${limits.mailboxQuotaBytes} bytes) is full` }
+          } else if (stored + size > limits.maxStoredBytes) {
+            r = { outcome: StoreOutcome.STORE_REJECTED, errorCode: ErrorCode.QuotaExceeded, message: `node storage (${limits.maxStoredBytes} bytes) is full` }
+          } else {
+            put(envKey(op.m, op.i), op.bytes)
+            put(expKey(op.env.expiresAt, op.m, op.i), Uint8Array.of(KIND_ENVELOPE))
+            setUsage(op.m, { count: u.count + 1, bytes: u.bytes + size })
+            stored += size
+            touched.add(op.m)
+            newlyStored++
+            r = { outcome: StoreOutcome.STORE_STORED }
+          }
+        }
+        settle.push(() => { op.resolve(r) })
+      } else if (op.kind === 'ack' || op.kind === 'drop') {
+        let n = 0
+        for (const i of op.ids) {
+          const bytes = overlay.get(envKey(op.m, i))
+          const t = bytes !== undefined ? storedExpiry(bytes) : now + envelopeTtlMs + CLOCK_SKEW_MS
+          if (remove(op.m, i)) n++
+          if (op.kind === 'ack' && overlay.get(ackKey(op.m, i)) === undefined) {
+            // a tombstone lives as long as any copy of the envelope could: a late replica write is refused until then
+            put(ackKey(op.m, i), u64(t))
+            put(expKey(t, op.m, i), Uint8Array.of(KIND_TOMBSTONE))
+          }
+        }
+        if (op.kind === 'ack') acked += n
+        settle.push(() => { op.resolve(n) })
+      } else if (op.kind === 'purge') {
+        let n = 0
+        for (const e of op.entries) {
+          if (overlay.get(e.key) === undefined) continue
+          if (e.kind === KIND_TOMBSTONE) {
+            const a = overlay.get(ackKey(e.m, e.i))
+            if (a !== undefined && a.byteLength === 8 && readU64(a) === e.t) del(ackKey(e.m, e.i))
+            del(e.key)
+          } else {
+            const bytes = overlay.get(envKey(e.m, e.i))
+            if (bytes !== undefined && storedExpiry(bytes) === e.t) {
+              remove(e.m, e.i)
+              n++
+            } else {
+              del(e.key)
+            }
+          }
+        }
+        expired += n
+        settle.push(() => { op.resolve(n) })
+      }
+    }
+
+    if (batch.length > 0) {
+      if (stored !== this.storedBytes) batch.push({ type: 'put', key: STORED_BYTES_KEY, value: u64(stored) })
+      await this.init.store.batch(batch, { sync: true })
+    }
+    this.storedBytes = stored
+    if (touched.size > 0) this.epoch++
+    for (const m of touched) this.digests.delete(m)
+    const { metrics } = this.init
+    metrics.storedBytes.set(stored)
+    if (newlyStored > 0) metrics.envelopesStored.inc(newlyStored)
+    if (acked > 0) metrics.envelopesAcked.inc(acked)
+    if (expired > 0) metrics.envelopesExpired.inc(expired)
+    for (const s of settle) s()
+  }
+
+  // --- reads ---
+
+  /** Envelopes of a mailbox after `after` (exclusive, hex id), unexpired, bounded by count and bytes (at least one). */
+  async list (mailbox: string, options: { after?: string, limit: number, maxBytes: number }): Promise<Listed> {
+    const prefix = mailboxPrefix(mailbox)
+    const gte = options.after !== undefined ? `${prefix}${options.after}\x00` : prefix
+    const now = this.init.now()
+    const envelopes: Uint8Array[] = []
+    let bytes = 0
+    for await (const [, value] of this.init.store.range({ gte, lt: rangeEnd(prefix) })) {
+      if (storedExpiry(value) <= now) continue
+      if (envelopes.length >= options.limit || (envelopes.length > 0 && bytes + value.byteLength > options.maxBytes)) {
+        return { envelopes, more: true }
+      }
+      envelopes.push(value)
+      bytes += value.byteLength
+    }
+    return { envelopes, more: false }
+  }
+
+  /** Ids (hex) of every envelope held for a mailbox, sorted. */
+  async ids (mailbox: string): Promise<string[]> {
+    const prefix = mailboxPrefix(mailbox)
+    const out: string[] = []
+    for await (const key of this.init.store.keys({ gte: prefix, lt: rangeEnd(prefix) })) out.push(key.slice(prefix.length))
+    return out
+  }
+
+  /** SHA-256 of the sorted ids held for a mailbox, cached until the mailbox changes. */
+  async digest (mailbox: string): Promise<Digest> {
+    const cached = this.digests.get(mailbox)
+    if (cached !== undefined) return cached
+    const epoch = this.epoch
+    const ids = await this.ids(mailbox)
+    const d = digestOf(ids)
+    // a batch that committed during the scan may have changed this mailbox: cache only a quiet scan
+    // (and only mailboxes held here: peers ask about any mailbox, that must not grow the cache)
+    if (epoch === this.epoch && d.count > 0) this.digests.set(mailbox, d)
+    return d
+  }
+
+  /** For each id: held here, acknowledged here (tombstone). */
+  async check (mailbox: string, ids: string[]): Promise<{ held: boolean[], acked: boolean[] }> {
+    const values = await this.init.store.getMany([...ids.map((i) => envKey(mailbox, i)), ...ids.map((i) => ackKey(mailbox, i))])
+    return {
+      held: ids.map((_, n) => values[n] !== undefined),
+      acked: ids.map((_, n) => values[ids.length + n] !== undefined)
+    }
+  }
+
+  /** Encoded envelopes for these ids (undefined where not held). */
+  async get (mailbox: string, ids: string[]): Promise<Array<Uint8Array | undefined>> {
+    return await this.init.store.getMany(ids.map((i) => envKey(mailbox, i)))
+  }
+
+  /** Every mailbox (hex) with at least one envelope held here. */
+  async * mailboxes (): AsyncGenerator<string> {
+    for await (const key of this.init.store.keys({ gte: PREFIX.mailboxUsage, lt: rangeEnd(PREFIX.mailboxUsage) })) {
+      yield key.slice(PREFIX.mailboxUsage.length)
+    }
+  }
+
+  async usage (mailbox: string): Promise<Usage> {
+    return decodeUsage(await this.init.store.get(usageKey(mailbox)))
+  }
+}
+
+export function digestOf (ids: string[]): Digest {
+  const all = new Uint8Array(ids.length * 16)
+  ids.forEach((i, n) => all.set(fromHex(i), n * 16))
+  return { digest: sha256(all), count: ids.length }
+}
+
+export function hexOf (bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+}

@@ -1,0 +1,60 @@
+// Constants of the relay directory (docs/protocol/node-gossip.md, "Node records").
+import { MINUTE, SECOND } from '../config.js'
+import { DHT_PROTOCOL } from '../host.js'
+import { REPLICA_PROTOCOL } from '../mailbox/constants.js'
+
+/** gossip topic carrying one SignedNodeRecord per message */
+export const NODES_TOPIC = '/relaymesh/1/nodes'
+/** a peer's node records, on request (pulled when a relay connects) */
+export const NODES_PROTOCOL = '/relaymesh/nodes/1.0.0'
+
+/** a connected peer that serves one of these is a relay (clients serve none of them) */
+export const RELAY_PROTOCOLS: readonly string[] = [DHT_PROTOCOL, NODES_PROTOCOL, REPLICA_PROTOCOL]
+
+/** a node's record lives this long unless refreshed @default 15 min */
+export const NODE_RECORD_TTL_MS = 15 * MINUTE
+/** a node republishes its record this often (well before expiry) @default 5 min */
+export const NODE_RECORD_REFRESH_MS = 5 * MINUTE
+/** a record whose expiry lies further ahead than this is invalid */
+export const MAX_NODE_RECORD_LIFETIME_MS = 60 * MINUTE
+/** a record that expired less than this ago is ignored (clock skew, propagation), not rejected */
+export const EXPIRED_GRACE_MS = 30 * SECOND
+
+/** largest SignedNodeRecord accepted */
+export const MAX_SIGNED_NODE_RECORD_BYTES = 4 * 1024
+/** largest NodeRecord inside it */
+export const MAX_NODE_RECORD_BYTES = 3 * 1024
+/** largest binary multiaddr in a record */
+export const MAX_MULTIADDR_BYTES = 160
+/** multiaddrs in one record (the .proto limit) */
+export const MAX_RECORD_MULTIADDRS = 16
+/** largest libp2p signature accepted (Ed25519: 64) */
+export const MAX_NODE_SIGNATURE_BYTES = 512
+/** node records held at most: beyond this, records of unknown peers are ignored */
+export const MAX_NODE_RECORDS = 4096
+
+/** onChange listeners fire this long after the last change of the live set */
+export const CHANGE_DEBOUNCE_MS = 200
+/** how often expired records are dropped */
+export const EXPIRY_SWEEP_MS = 10 * SECOND
+/** a re-dial after a relay's connection closed must succeed within this */
+export const REDIAL_TIMEOUT_MS = 5 * SECOND
+/** re-dials in flight at once */
+export const REDIAL_CONCURRENCY = 4
+/** at start, known relays (from stored records) dialled to confirm they are up */
+export const START_DIALS = 8
+
+/** a whole node-record exchange (/relaymesh/nodes/1.0.0) */
+export const EXCHANGE_TIMEOUT_MS = 10 * SECOND
+/** the same peer is asked again at most this often */
+export const EXCHANGE_PEER_INTERVAL_MS = 60 * SECOND
+/** exchanges in flight at once (outbound), and served at once (inbound) */
+export const EXCHANGE_CONCURRENCY = 2
+export const EXCHANGE_MAX_INBOUND = 8
+/** peers waiting for an exchange; more are dropped (they will be asked on their next connection) */
+export const EXCHANGE_QUEUE_MAX = 64
+/** records per NodeRecordPage (the .proto limit) and bytes per page */
+export const EXCHANGE_PAGE_RECORDS = 256
+export const EXCHANGE_PAGE_BYTES = 256 * 1024
+/** pages one exchange may carry: MAX_NODE_RECORDS / EXCHANGE_PAGE_RECORDS, plus slack */
+export const EXCHANGE_MAX_PAGES = 20

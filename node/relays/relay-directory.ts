@@ -1,0 +1,497 @@
+// The live relay set, known locally so that no DHT query sits on the
+// per-message path (DESIGN.md, Mailboxes). Sources:
+// - signed node records gossiped on NODES_TOPIC, pulled from each relay that
+//   connects (/relaymesh/nodes/1.0.0) and kept in LevelDB (PREFIX.node);
+// - connected peers that serve a relay protocol (kad-dht, nodes, replica);
+// - the kad-dht routing table.
+// A peer is live while it is connected, or while it has an unexpired node
+// record (or sits in the routing table) and the last dial to it did not fail.
+// docs/protocol/node-gossip.md, "Relay directory".
+import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
+import type { IdentifyResult, PeerId, PeerUpdate } from '@libp2p/interface'
+import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import type { NodeComponents, RelayDirectory } from '../components.js'
+import {
+  CHANGE_DEBOUNCE_MS, EXCHANGE_CONCURRENCY, EXCHANGE_MAX_INBOUND, EXCHANGE_PEER_INTERVAL_MS, EXCHANGE_QUEUE_MAX,
+  EXCHANGE_TIMEOUT_MS, EXPIRED_GRACE_MS, EXPIRY_SWEEP_MS, NODE_RECORD_REFRESH_MS, NODE_RECORD_TTL_MS, NODES_PROTOCOL,
+  NODES_TOPIC, REDIAL_CONCURRENCY, REDIAL_TIMEOUT_MS, RELAY_PROTOCOLS, START_DIALS
+} from './constants.js'
+import { NodeRecordBook } from './node-record-book.js'
+import { pullNodeRecords, serveNodeRecords } from './node-exchange.js'
+import { openNodeRecord, publishableMultiaddrs, signNodeRecord, type VerifiedNodeRecord } from './node-record.js'
+import { closestTo, kadId, type Positioned } from './xor.js'
+
+export interface RelayDirectoryInit {
+  /** lifetime of this node's record @default NODE_RECORD_TTL_MS (15 min) */
+  recordTtlMs?: number
+  /** republish period of this node's record @default NODE_RECORD_REFRESH_MS (5 min) */
+  refreshMs?: number
+  /** onChange debounce @default CHANGE_DEBOUNCE_MS (200 ms) */
+  debounceMs?: number
+}
+
+/** What the relay directory exposes beyond RelayDirectory (status, tests). */
+export interface RelayDirectoryService extends RelayDirectory {
+  /** unexpired node records held, this node's own included */
+  nodeRecords: () => VerifiedNodeRecord[]
+}
+
+interface RoutingTableLike {
+  kb?: { toIterable: () => Iterable<{ peerId: PeerId }> }
+  addEventListener: (type: 'peer:add' | 'peer:remove', listener: (evt: CustomEvent<PeerId>) => void) => void
+  removeEventListener: (type: 'peer:add' | 'peer:remove', listener: (evt: CustomEvent<PeerId>) => void) => void
+}
+
+function errMessage (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+function reasonOf (err: unknown): string {
+  if (RelaymeshError.is(err)) {
+    switch (err.code) {
+      case ErrorCode.BadSignature: return 'bad-signature'
+      case ErrorCode.Expired: return 'expired'
+      default: return 'decode'
+    }
+  }
+  return 'decode'
+}
+
+export function createRelayDirectory (components: NodeComponents, init: RelayDirectoryInit = {}): RelayDirectoryService {
+  const { host, store, config, metrics } = components
+  const log = components.log.child({ component: 'relays' })
+  const recordTtlMs = init.recordTtlMs ?? NODE_RECORD_TTL_MS
+  const refreshMs = init.refreshMs ?? NODE_RECORD_REFRESH_MS
+  const debounceMs = init.debounceMs ?? CHANGE_DEBOUNCE_MS
+  const self = host.peerId
+  const selfId = self.toString()
+  const selfPosition: Positioned = { peerId: self, kadId: kadId(self) }
+  const book = new NodeRecordBook(store)
+
+  /** connected peers that serve a relay protocol */
+  const connected = new Map<string, PeerId>()
+  /** peers in the kad-dht routing table */
+  const routing = new Map<string, PeerId>()
+  /** peers whose last dial failed (cleared by a connection or a newer record) */
+  const failed = new Set<string>()
+  const positions = new Map<string, Positioned>()
+  let live = new Map<string, Positioned>()
+  const listeners = new Set<() => void>()
+
+  let running = false
+  let stopController = new AbortController()
+  let signal = stopController.signal
+  let ownSeq = 0
+  let ownAddrs = ''
+  let changeTimer: NodeJS.Timeout | undefined
+  let publishTimer: NodeJS.Timeout | undefined
+  let refreshTimer: NodeJS.Timeout | undefined
+  let sweepTimer: NodeJS.Timeout | undefined
+  const inflight = new Set<Promise<unknown>>()
+  let inboundExchanges = 0
+
+  function track (p: Promise<unknown>): void {
+    inflight.add(p)
+    void p.finally(() => inflight.delete(p))
+  }
+
+  function position (peerId: PeerId): Positioned {
+    const id = peerId.toString()
+    let p = positions.get(id)
+    if (p === undefined) {
+      p = { peerId, kadId: kadId(peerId) }
+      positions.set(id, p)
+    }
+    return p
+  }
+
+  // ---------------------------------------------------------------- the live set
+
+  function recompute (): void {
+    const now = Date.now()
+    const next = new Map<string, Positioned>()
+    for (const [id, peerId] of connected) next.set(id, position(peerId))
+    for (const r of book.all(now)) {
+      if (!failed.has(r.id)) next.set(r.id, position(r.peerId))
+    }
+    for (const [id, peerId] of routing) {
+      if (!failed.has(id)) next.set(id, position(peerId))
+    }
+    next.delete(selfId)
+    let changed = next.size !== live.size
+    if (!changed) {
+      for (const id of next.keys()) {
+        if (!live.has(id)) { changed = true; break }
+      }
+    }
+    live = next
+    // forget positions of peers no source mentions any more
+    if (positions.size > 2 * live.size + 1024) {
+      for (const id of positions.keys()) if (!live.has(id)) positions.delete(id)
+    }
+    if (changed) {
+      log.debug({ relays: live.size }, 'relay set changed')
+      if (changeTimer !== undefined) clearTimeout(changeTimer)
+      changeTimer = setTimeout(() => {
+        changeTimer = undefined
+        for (const l of [...listeners]) {
+          try { l() } catch (err) { log.warn({ err: errMessage(err) }, 'relay set listener failed') }
+        }
+      }, debounceMs)
+      changeTimer.unref()
+    }
+  }
+
+  // ---------------------------------------------------------------- node records
+
+  /** Open a record with the clock-skew grace; 'recent' when it expired less than EXPIRED_GRACE_MS ago. */
+  async function openWithGrace (bytes: Uint8Array, now: number): Promise<VerifiedNodeRecord | 'recent'> {
+    const r = await openNodeRecord(bytes, now - EXPIRED_GRACE_MS)
+    return r.expiresAt <= now ? 'recent' : r
+  }
+
+  /** Take a checked record: store it if newer. Returns whether it was new. */
+  async function take (r: VerifiedNodeRecord, now: number): Promise<boolean> {
+    if (r.id === selfId) {
+      // our own record, newer than we know: we lost our data; publish above it
+      if (r.seq > ownSeq) {
+        ownSeq = r.seq
+        schedulePublish(0)
+      }
+      return false
+    }
+    if (await book.add(r, now) !== 'newer') return false
+    failed.delete(r.id)
+    if (r.multiaddrs.length > 0) {
+      await host.peerStore.merge(r.peerId, { multiaddrs: r.multiaddrs }).catch((err: Error) => {
+        log.debug({ peer: r.id, err: err.message }, 'peer store merge failed')
+      })
+    }
+    return true
+  }
+
+  async function validateNodeMessage (_from: PeerId, msg: Message): Promise<TopicValidatorResult> {
+    const now = Date.now()
+    let r: VerifiedNodeRecord | 'recent'
+    try {
+      r = await openWithGrace(msg.data, now)
+    } catch (err) {
+      metrics.gossipRejected.inc({ topic: NODES_TOPIC, reason: reasonOf(err) })
+      log.debug({ err: errMessage(err) }, 'node record rejected')
+      return TopicValidatorResult.Reject
+    }
+    if (r === 'recent') {
+      metrics.gossipRejected.inc({ topic: NODES_TOPIC, reason: 'stale' })
+      return TopicValidatorResult.Ignore
+    }
+    if (!running) return TopicValidatorResult.Ignore
+    if (!await take(r, now)) {
+      metrics.gossipRejected.inc({ topic: NODES_TOPIC, reason: 'stale' })
+      return TopicValidatorResult.Ignore
+    }
+    metrics.gossipAccepted.inc({ topic: NODES_TOPIC })
+    recompute()
+    return TopicValidatorResult.Accept
+  }
+
+  function gossip (bytes: Uint8Array): void {
+    if (!running) return
+    host.services.pubsub.publish(NODES_TOPIC, bytes).catch((err: Error) => {
+      log.debug({ err: err.message }, 'node record publish failed')
+    })
+  }
+
+  async function publishOwn (): Promise<void> {
+    const privateKey = components.privateKey
+    if (privateKey === undefined || !running) return
+    const now = Date.now()
+    ownSeq = Math.max(ownSeq + 1, now)
+    const addrs = host.getMultiaddrs()
+    ownAddrs = addrsKey(addrs)
+    const bytes = await signNodeRecord(privateKey, self, { multiaddrs: addrs, seq: ownSeq, expiresAt: now + recordTtlMs })
+    const r = await openNodeRecord(bytes, now, { verify: false })
+    await book.add(r, now) // persisted, so the seq survives a restart
+    gossip(bytes)
+    log.debug({ seq: ownSeq, addrs: r.multiaddrs.length }, 'node record published')
+  }
+
+  function schedulePublish (delayMs: number): void {
+    if (!running) return
+    if (publishTimer !== undefined) clearTimeout(publishTimer)
+    publishTimer = setTimeout(() => {
+      publishTimer = undefined
+      track(publishOwn().catch((err: Error) => { log.warn({ err: err.message }, 'node record publish failed') }))
+    }, delayMs)
+    publishTimer.unref()
+  }
+
+  function addrsKey (addrs: Parameters<typeof publishableMultiaddrs>[0]): string {
+    return publishableMultiaddrs(addrs).map((b) => Buffer.from(b).toString('hex')).join(',')
+  }
+
+  // ---------------------------------------------------------------- exchange on connect
+
+  const lastExchange = new Map<string, number>()
+  const exchangeQueue: PeerId[] = []
+  let exchangesRunning = 0
+
+  function enqueueExchange (peerId: PeerId): void {
+    const id = peerId.toString()
+    const now = Date.now()
+    if ((lastExchange.get(id) ?? -Infinity) > now - EXCHANGE_PEER_INTERVAL_MS) return
+    if (exchangeQueue.length >= EXCHANGE_QUEUE_MAX) return
+    if (lastExchange.size > 4096) {
+      for (const [k, t] of lastExchange) if (t <= now - EXCHANGE_PEER_INTERVAL_MS) lastExchange.delete(k)
+    }
+    lastExchange.set(id, now)
+    exchangeQueue.push(peerId)
+    pumpExchanges()
+  }
+
+  function pumpExchanges (): void {
+    while (running && exchangesRunning < EXCHANGE_CONCURRENCY && exchangeQueue.length > 0) {
+      const peerId = exchangeQueue.shift() as PeerId
+      exchangesRunning++
+      track(exchange(peerId)
+        .catch((err: Error) => { log.debug({ peer: peerId.toString(), err: err.message }, 'node record exchange failed') })
+        .finally(() => { exchangesRunning--; pumpExchanges() }))
+    }
+  }
+
+  async function exchange (peerId: PeerId): Promise<void> {
+    const peer = peerId.toString()
+    const records = await pullNodeRecords(host, peerId, config.limits.maxFrameBytes,
+      AbortSignal.any([AbortSignal.timeout(EXCHANGE_TIMEOUT_MS), signal]))
+    const now = Date.now()
+    // check every record before taking any: one bad record discards the exchange
+    const checked: VerifiedNodeRecord[] = []
+    for (const bytes of records) {
+      let r: VerifiedNodeRecord | 'recent'
+      try {
+        r = await openWithGrace(bytes, now)
+      } catch (err) {
+        metrics.gossipRejected.inc({ topic: NODES_PROTOCOL, reason: reasonOf(err) })
+        log.warn({ peer, err: errMessage(err) }, 'peer sent an invalid node record; exchange discarded')
+        return
+      }
+      if (r !== 'recent') checked.push(r)
+    }
+    let taken = 0
+    for (const r of checked) {
+      if (!running) return
+      if (!await take(r, now)) continue
+      taken++
+      // a relay that just joined announces itself through the peers it meets:
+      // the same bytes from many peers are one gossip message (id = hash of data)
+      if (r.id === peer) gossip(r.bytes)
+    }
+    if (taken > 0) {
+      metrics.gossipAccepted.inc({ topic: NODES_PROTOCOL }, taken)
+      recompute()
+    }
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  function isRelay (protocols: string[]): boolean {
+    return protocols.some((p) => RELAY_PROTOCOLS.includes(p))
+  }
+
+  const onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
+    const { peerId, protocols, connection } = evt.detail
+    if (peerId.equals(self) || !isRelay(protocols) || connection.status !== 'open') return
+    const id = peerId.toString()
+    connected.set(id, peerId)
+    failed.delete(id)
+    recompute()
+    if (protocols.includes(NODES_PROTOCOL)) enqueueExchange(peerId)
+  }
+
+  const lastRedial = new Map<string, number>()
+  const redialQueue: PeerId[] = []
+  let redialsRunning = 0
+
+  const onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    const peerId = evt.detail
+    const id = peerId.toString()
+    const wasConnected = connected.delete(id)
+    if (!running) return
+    const known = book.get(id) !== undefined || routing.has(id)
+    if (wasConnected) recompute()
+    if (!known) return
+    // confirm it is still reachable; if not, drop it now rather than at record expiry
+    const now = Date.now()
+    if ((lastRedial.get(id) ?? -Infinity) > now - 10 * REDIAL_TIMEOUT_MS) return
+    lastRedial.set(id, now)
+    if (lastRedial.size > 4096) {
+      for (const [k, t] of lastRedial) if (t <= now - 10 * REDIAL_TIMEOUT_MS) lastRedial.delete(k)
+    }
+    if (redialQueue.length < EXCHANGE_QUEUE_MAX) redialQueue.push(peerId)
+    pumpRedials()
+  }
+
+  function pumpRedials (): void {
+    while (running && redialsRunning < REDIAL_CONCURRENCY && redialQueue.length > 0) {
+      const peerId = redialQueue.shift() as PeerId
+      redialsRunning++
+      track(probe(peerId).finally(() => { redialsRunning--; pumpRedials() }))
+    }
+  }
+
+  /** Dial a peer; mark it failed (not live) when that does not work. */
+  async function probe (peerId: PeerId): Promise<void> {
+    const id = peerId.toString()
+    if (host.getConnections(peerId).length > 0) return
+    try {
+      await host.dial(peerId, { signal: AbortSignal.any([AbortSignal.timeout(REDIAL_TIMEOUT_MS), signal]) })
+      failed.delete(id)
+    } catch (err) {
+      if (!running) return
+      log.debug({ peer: id, err: errMessage(err) }, 'relay unreachable')
+      failed.add(id)
+      recompute()
+    }
+  }
+
+  const onRoutingAdd = (evt: CustomEvent<PeerId>): void => {
+    routing.set(evt.detail.toString(), evt.detail)
+    recompute()
+  }
+  const onRoutingRemove = (evt: CustomEvent<PeerId>): void => {
+    if (routing.delete(evt.detail.toString())) recompute()
+  }
+
+  const onSelfUpdate = (_evt: CustomEvent<PeerUpdate>): void => {
+    if (addrsKey(host.getMultiaddrs()) !== ownAddrs) schedulePublish(1000)
+  }
+
+  function routingTable (): RoutingTableLike | undefined {
+    // kad-dht's routing table is not part of its public KadDHT interface (SingleKadDHT has it)
+    const rt = (host.services.dht as unknown as { routingTable?: RoutingTableLike }).routingTable
+    return rt !== undefined && typeof rt.addEventListener === 'function' ? rt : undefined
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  return {
+    async start () {
+      if (running) return
+      stopController = new AbortController()
+      signal = AbortSignal.any([components.shutdown, stopController.signal])
+      const now = Date.now()
+      await book.load(now)
+      ownSeq = book.get(selfId)?.seq ?? 0
+      for (const r of book.all(now)) {
+        if (r.id !== selfId && r.multiaddrs.length > 0) {
+          await host.peerStore.merge(r.peerId, { multiaddrs: r.multiaddrs }).catch(() => {})
+        }
+      }
+      running = true
+
+      await host.handle(NODES_PROTOCOL, (stream) => {
+        if (inboundExchanges >= EXCHANGE_MAX_INBOUND) {
+          stream.abort(new Error('too many node record exchanges'))
+          return
+        }
+        inboundExchanges++
+        const records = book.all(Date.now()).map((r) => r.bytes)
+        track(serveNodeRecords(stream, records, config.limits.maxFrameBytes,
+          AbortSignal.any([AbortSignal.timeout(EXCHANGE_TIMEOUT_MS), signal]))
+          .catch((err: Error) => { stream.abort(err) })
+          .finally(() => { inboundExchanges-- }))
+      }, { maxInboundStreams: 2, maxOutboundStreams: 2 })
+
+      const pubsub = host.services.pubsub
+      pubsub.topicValidators.set(NODES_TOPIC, validateNodeMessage)
+      pubsub.subscribe(NODES_TOPIC)
+      host.addEventListener('peer:identify', onIdentify)
+      host.addEventListener('peer:disconnect', onDisconnect)
+      host.addEventListener('self:peer:update', onSelfUpdate)
+      const rt = routingTable()
+      if (rt !== undefined) {
+        rt.addEventListener('peer:add', onRoutingAdd)
+        rt.addEventListener('peer:remove', onRoutingRemove)
+        for (const p of rt.kb?.toIterable() ?? []) routing.set(p.peerId.toString(), p.peerId)
+      }
+
+      // connections made before we started
+      for (const conn of host.getConnections()) {
+        const peerId = conn.remotePeer
+        try {
+          const peer = await host.peerStore.get(peerId)
+          if (isRelay(peer.protocols)) {
+            connected.set(peerId.toString(), peerId)
+            if (peer.protocols.includes(NODES_PROTOCOL)) enqueueExchange(peerId)
+          }
+        } catch {
+          // not identified yet: its peer:identify event will come
+        }
+      }
+      recompute()
+
+      await publishOwn()
+      refreshTimer = setInterval(() => { schedulePublish(0) }, refreshMs)
+      refreshTimer.unref()
+      sweepTimer = setInterval(() => {
+        book.expire(Date.now()).then((gone) => { if (gone.length > 0) recompute() }, (err: Error) => {
+          log.warn({ err: err.message }, 'node record expiry failed')
+        })
+        // a peer dropped from every source is forgotten entirely
+        for (const id of failed) {
+          if (book.get(id) === undefined && !routing.has(id)) failed.delete(id)
+        }
+      }, EXPIRY_SWEEP_MS)
+      sweepTimer.unref()
+
+      // a restarted node confirms a few of the relays it remembers
+      const remembered = book.all(Date.now()).filter((r) => r.id !== selfId && host.getConnections(r.peerId).length === 0)
+      for (const r of remembered.sort(() => Math.random() - 0.5).slice(0, START_DIALS)) {
+        redialQueue.push(r.peerId)
+      }
+      pumpRedials()
+      log.info({ relays: live.size, records: book.all(Date.now()).length }, 'relay directory started')
+    },
+
+    async stop () {
+      if (!running) return
+      running = false
+      stopController.abort()
+      for (const t of [changeTimer, publishTimer]) if (t !== undefined) clearTimeout(t)
+      for (const t of [refreshTimer, sweepTimer]) if (t !== undefined) clearInterval(t)
+      changeTimer = publishTimer = refreshTimer = sweepTimer = undefined
+      exchangeQueue.length = 0
+      redialQueue.length = 0
+      host.removeEventListener('peer:identify', onIdentify)
+      host.removeEventListener('peer:disconnect', onDisconnect)
+      host.removeEventListener('self:peer:update', onSelfUpdate)
+      const rt = routingTable()
+      rt?.removeEventListener('peer:add', onRoutingAdd)
+      rt?.removeEventListener('peer:remove', onRoutingRemove)
+      const pubsub = host.services.pubsub
+      if (pubsub.topicValidators.get(NODES_TOPIC) === validateNodeMessage) pubsub.topicValidators.delete(NODES_TOPIC)
+      try { pubsub.unsubscribe(NODES_TOPIC) } catch {}
+      await host.unhandle(NODES_PROTOCOL).catch(() => {})
+      await Promise.race([
+        Promise.allSettled([...inflight]),
+        new Promise((resolve) => setTimeout(resolve, EXCHANGE_TIMEOUT_MS).unref())
+      ])
+    },
+
+    closest (key, count) {
+      return closestTo(key, [...live.values(), selfPosition], count).map((e) => e.peerId)
+    },
+
+    peers () {
+      return [...live.values()].map((e) => e.peerId)
+    },
+
+    onChange (listener) {
+      listeners.add(listener)
+      return () => { listeners.delete(listener) }
+    },
+
+    nodeRecords () {
+      return book.all(Date.now())
+    }
+  }
+}

@@ -1,0 +1,311 @@
+// The 1:1 session API callers use (libsignal's processPreKeyBundle /
+// signalEncrypt / signalDecrypt in shape): PQXDH (pqxdh.ts) sets up the
+// Double Ratchet (double-ratchet.ts); this module glues the two, wraps
+// messages in PqxdhInitial until the peer answers, and stores sessions.
+import {
+  ContentType, ED25519_PUBLIC_KEY_BYTES, MAX_PQXDH_INITIAL_BYTES, MAX_SESSION_RECORD_BYTES,
+  MLKEM768_CIPHERTEXT_BYTES, SESSION_RECORD_VERSION, WIRE_VERSION, X25519_KEY_BYTES
+} from '../constants.js'
+import { decode, encode, expectLength } from '../codec.js'
+import { ErrorCode, RelaymeshError } from '../errors.js'
+import { PqxdhInitial, type RatchetMessage } from '../pb/ratchet.js'
+import type { OneTimePreKey, PreKeyBundle } from '../pb/records.js'
+import { SessionRecord } from '../pb/session-record.js'
+import {
+  decodeRatchetMessage, deserializeSession, encodeRatchetMessage, initReceiverSession, initSenderSession,
+  ratchetDecrypt, ratchetEncrypt, serializeSession, type RatchetKeySource, type RatchetSession
+} from './double-ratchet.js'
+import { pqxdhInitiate, pqxdhRespond, type PqxdhHeader, type PqxdhPreKeySource } from './pqxdh.js'
+import { equalBytes, sha256, wipe, type Ed25519KeyPair } from './primitives.js'
+
+const SHA256_BYTES = 32
+/** session-record.proto: tag of field 15 (wire type 2) and length 32, then the digest */
+const DIGEST_FIELD = Uint8Array.of(15 << 3 | 2, SHA256_BYTES)
+const DIGEST_TRAILER_BYTES = DIGEST_FIELD.byteLength + SHA256_BYTES
+
+/** Bob's prekeys (synchronous, in-memory or cached by the caller). */
+export interface PreKeyStore extends PqxdhPreKeySource {
+  /** called only after the initial message that used it has decrypted (PQXDH §3.4) */
+  removeOneTimePreKey: (id: number) => void
+}
+
+/** The PQXDH header (§3.3) the initiator repeats in every message until the peer answers. */
+export type PendingPreKey = PqxdhHeader
+
+/** One 1:1 session with one peer device. Mutated in place by encrypt/decrypt. */
+export interface Session {
+  ratchet: RatchetSession
+  /** Ed25519; the caller checks it against its trusted identities */
+  peerIdentityKey: Uint8Array
+  peerDeviceId: number
+  /** EK_A of the PQXDH run that created the session (libsignal's "base key") */
+  baseKey: Uint8Array
+  /** responder only: SHA-256 of the PqxdhInitial header that created the session, to recognise re-sends */
+  initialDigest?: Uint8Array
+  /** initiator only, until the first message from the peer decrypts */
+  pendingPreKey?: PendingPreKey
+}
+
+export interface CiphertextMessage {
+  contentType: ContentType.PreKey | ContentType.Ratchet
+  bytes: Uint8Array
+}
+
+const ab = (b: Uint8Array): Uint8Array<ArrayBuffer> => b as Uint8Array<ArrayBuffer>
+
+export interface StartSessionInit {
+  identity: Ed25519KeyPair
+  /** our device id, sent to the peer in the initial message */
+  deviceId: number
+  bundle: PreKeyBundle
+  oneTimePreKey?: OneTimePreKey
+  /** ratchet key pairs (and EK_A), e.g. a pool filled ahead of need */
+  keys?: RatchetKeySource
+}
+
+/**
+ * Alice's side: PQXDH §3.3 with the peer's bundle, then Double Ratchet §3.3
+ * RatchetInitAlice(SK, SPK_B) with AD. Nothing is sent yet: every message
+ * encrypted before the peer's first reply carries the PQXDH header.
+ */
+export function startSession (init: StartSessionInit): Session {
+  const pq = pqxdhInitiate({
+    identity: init.identity,
+    deviceId: init.deviceId,
+    bundle: init.bundle,
+    oneTimePreKey: init.oneTimePreKey,
+    ephemeral: init.keys?.next()
+  })
+  const spk = init.bundle.signedPrekey
+  if (spk === undefined) throw new RelaymeshError(ErrorCode.Decode, 'prekey bundle: no signed prekey')
+  let ratchet: RatchetSession
+  try {
+    ratchet = initSenderSession(pq.sharedSecret, spk.publicKey, pq.associatedData, init.keys)
+  } finally {
+    wipe(pq.sharedSecret) // initSenderSession keeps only what it derives from SK
+  }
+  // copies: the bundle's arrays may be views into a network buffer the caller reuses
+  return {
+    ratchet,
+    peerIdentityKey: init.bundle.identityKey.slice(),
+    peerDeviceId: init.bundle.deviceId,
+    baseKey: pq.header.ephemeralKey,
+    pendingPreKey: pq.header
+  }
+}
+
+function initialFields (p: PendingPreKey): Omit<PqxdhInitial, 'message'> {
+  const out: Omit<PqxdhInitial, 'message'> = {
+    version: WIRE_VERSION,
+    identityKey: ab(p.identityKey),
+    deviceId: p.deviceId,
+    ephemeralKey: ab(p.ephemeralKey),
+    signedPrekeyId: p.signedPreKeyId,
+    kemPrekeyId: p.kemPreKeyId,
+    kemCiphertext: ab(p.kemCiphertext)
+  }
+  if (p.oneTimePreKeyId !== undefined) out.oneTimePrekeyId = p.oneTimePreKeyId
+  return out
+}
+
+/** SHA-256 of the initial message without its ratchet message (re-encoded, so canonical). */
+function headerDigest (initial: PqxdhInitial): Uint8Array {
+  return sha256(PqxdhInitial.encode({ ...initial, message: undefined }))
+}
+
+/**
+ * Encrypts the next message. Until a message from the peer has decrypted it
+ * is a PqxdhInitial wrapping the ratchet message (the peer may receive any of
+ * them first; libsignal does the same), afterwards a bare RatchetMessage.
+ */
+export function encryptMessage (session: Session, plaintext: Uint8Array): CiphertextMessage {
+  const message = ratchetEncrypt(session.ratchet, plaintext)
+  const pending = session.pendingPreKey
+  if (pending === undefined) {
+    return { contentType: ContentType.Ratchet, bytes: encodeRatchetMessage(message) }
+  }
+  return { contentType: ContentType.PreKey, bytes: encode(PqxdhInitial, { ...initialFields(pending), message }) }
+}
+
+type DecodedInitial = PqxdhInitial & { message: RatchetMessage }
+
+/**
+ * Bounded, version-checked and canonical decode of a PqxdhInitial with its
+ * ratchet message: the bytes must be exactly what encryptMessage produces for
+ * the decoded value (as decodeRatchetMessage requires of a RatchetMessage),
+ * so no two encodings name the same message.
+ */
+function decodeInitial (bytes: Uint8Array): DecodedInitial {
+  const initial = decode(PqxdhInitial, bytes, MAX_PQXDH_INITIAL_BYTES, 'PqxdhInitial')
+  const message = initial.message
+  if (message === undefined) throw new RelaymeshError(ErrorCode.Decode, 'PqxdhInitial: no ratchet message')
+  if (message.version !== WIRE_VERSION) {
+    throw new RelaymeshError(ErrorCode.Decode, `PqxdhInitial: unsupported ratchet message version ${message.version}`)
+  }
+  const again = PqxdhInitial.encode(initial)
+  if (again.byteLength !== bytes.byteLength || !equalBytes(again, bytes)) {
+    throw new RelaymeshError(ErrorCode.Decode, 'PqxdhInitial: non-canonical encoding')
+  }
+  return { ...initial, message }
+}
+
+export interface AcceptSessionInit {
+  identity: Ed25519KeyPair
+  store: PreKeyStore
+  /** a PqxdhInitial (ContentType.PreKey) for which no session exists yet */
+  initialBytes: Uint8Array
+  keys?: RatchetKeySource
+}
+
+export interface AcceptedSession {
+  session: Session
+  plaintext: Uint8Array
+  /** the one-time prekey removed from the store, if the initial message named one */
+  usedOneTimePreKeyId?: number
+  peerIdentityKey: Uint8Array
+  peerDeviceId: number
+}
+
+/**
+ * Bob's side: PQXDH §3.4, Double Ratchet §3.3 RatchetInitBob(SK, SPK_B) and
+ * the first decrypt. Only once that decrypt has succeeded is the one-time
+ * prekey removed; any failure (Decode, UnknownPreKey, DecryptFailed, ...)
+ * leaves the store as it was. The caller must check peerIdentityKey against
+ * its trusted identities before showing the plaintext.
+ */
+export function acceptSession (init: AcceptSessionInit): AcceptedSession {
+  const initial = decodeInitial(init.initialBytes)
+  const header: PqxdhHeader = {
+    identityKey: initial.identityKey,
+    deviceId: initial.deviceId,
+    ephemeralKey: initial.ephemeralKey,
+    signedPreKeyId: initial.signedPrekeyId,
+    kemPreKeyId: initial.kemPrekeyId,
+    kemCiphertext: initial.kemCiphertext
+  }
+  if (initial.oneTimePrekeyId !== undefined) header.oneTimePreKeyId = initial.oneTimePrekeyId
+  const pq = pqxdhRespond({ identity: init.identity, header, preKeys: init.store })
+  let ratchet: RatchetSession
+  try {
+    ratchet = initReceiverSession(pq.sharedSecret, pq.signedPreKey.keyPair, pq.associatedData)
+  } finally {
+    wipe(pq.sharedSecret) // initReceiverSession keeps its own copy as the root key
+  }
+  const plaintext = ratchetDecrypt(ratchet, initial.message, init.keys)
+  if (pq.oneTimePreKeyId !== undefined) init.store.removeOneTimePreKey(pq.oneTimePreKeyId)
+  // copies: decoded fields are views into initialBytes, which the caller may reuse
+  const session: Session = {
+    ratchet,
+    peerIdentityKey: initial.identityKey.slice(),
+    peerDeviceId: initial.deviceId,
+    baseKey: initial.ephemeralKey.slice(),
+    initialDigest: headerDigest(initial)
+  }
+  const out: AcceptedSession = { session, plaintext, peerIdentityKey: session.peerIdentityKey, peerDeviceId: initial.deviceId }
+  if (pq.oneTimePreKeyId !== undefined) out.usedOneTimePreKeyId = pq.oneTimePreKeyId
+  return out
+}
+
+/**
+ * Decrypts a message on an existing session. A ContentType.PreKey message is
+ * accepted only if it is a re-send of the PqxdhInitial that created this
+ * session (same header, so same EK_A: the initiator had not yet seen a reply);
+ * its ratchet message is decrypted here. Any other PqxdhInitial is
+ * ErrorCode.InvalidState: it starts a new session (acceptSession).
+ * On failure the session is unchanged.
+ */
+export function decryptMessage (session: Session, contentType: ContentType, bytes: Uint8Array, keys?: RatchetKeySource): Uint8Array {
+  if (contentType === ContentType.Ratchet) {
+    const plaintext = ratchetDecrypt(session.ratchet, decodeRatchetMessage(bytes), keys)
+    // the peer has answered, so it holds the session: stop sending the PQXDH header (as libsignal)
+    delete session.pendingPreKey
+    return plaintext
+  }
+  if (contentType === ContentType.PreKey) {
+    const initial = decodeInitial(bytes)
+    if (session.initialDigest === undefined ||
+        !equalBytes(initial.ephemeralKey, session.baseKey) ||
+        !equalBytes(headerDigest(initial), session.initialDigest)) {
+      throw new RelaymeshError(ErrorCode.InvalidState, 'PqxdhInitial does not belong to this session')
+    }
+    return ratchetDecrypt(session.ratchet, initial.message, keys)
+  }
+  throw new RelaymeshError(ErrorCode.InvalidArgument, `content type ${String(contentType)} is not a 1:1 message`)
+}
+
+/** Versioned storage encoding (protocol/pb/session-record.proto), digest last. */
+export function serializeSessionRecord (session: Session): Uint8Array {
+  const p = session.pendingPreKey
+  const record: Omit<SessionRecord, 'digest'> = {
+    version: SESSION_RECORD_VERSION,
+    ratchet: ab(serializeSession(session.ratchet)),
+    peerIdentityKey: ab(session.peerIdentityKey),
+    peerDeviceId: session.peerDeviceId,
+    baseKey: ab(session.baseKey),
+    initialDigest: ab(session.initialDigest ?? new Uint8Array(0))
+  }
+  if (p !== undefined) {
+    record.pending = {
+      identityKey: ab(p.identityKey),
+      deviceId: p.deviceId,
+      ephemeralKey: ab(p.ephemeralKey),
+      signedPrekeyId: p.signedPreKeyId,
+      kemPrekeyId: p.kemPreKeyId,
+      kemCiphertext: ab(p.kemCiphertext)
+    }
+    if (p.oneTimePreKeyId !== undefined) record.pending.oneTimePrekeyId = p.oneTimePreKeyId
+  }
+  const body = SessionRecord.encode(record)
+  const out = new Uint8Array(body.byteLength + DIGEST_TRAILER_BYTES)
+  out.set(body, 0)
+  out.set(DIGEST_FIELD, body.byteLength)
+  out.set(sha256(body), body.byteLength + DIGEST_FIELD.byteLength)
+  return out
+}
+
+/**
+ * Inverse of serializeSessionRecord; bounded, every field checked
+ * (ErrorCode.Decode). Keeps no view into `bytes`: the caller may wipe them.
+ */
+export function deserializeSessionRecord (bytes: Uint8Array): Session {
+  if (!(bytes instanceof Uint8Array)) throw new RelaymeshError(ErrorCode.Decode, 'SessionRecord: expected bytes')
+  if (bytes.byteLength > MAX_SESSION_RECORD_BYTES) {
+    throw new RelaymeshError(ErrorCode.Decode, `SessionRecord: ${bytes.byteLength} bytes exceeds the limit of ${MAX_SESSION_RECORD_BYTES}`)
+  }
+  const split = bytes.byteLength - DIGEST_TRAILER_BYTES
+  if (split < 0 || bytes[split] !== DIGEST_FIELD[0] || bytes[split + 1] !== DIGEST_FIELD[1]) {
+    throw new RelaymeshError(ErrorCode.Decode, 'SessionRecord: truncated (no digest)')
+  }
+  const body = bytes.subarray(0, split)
+  if (!equalBytes(sha256(body), bytes.subarray(split + DIGEST_FIELD.byteLength))) {
+    throw new RelaymeshError(ErrorCode.Decode, 'SessionRecord: digest mismatch')
+  }
+  const record = decode(SessionRecord, body, MAX_SESSION_RECORD_BYTES, 'SessionRecord', SESSION_RECORD_VERSION)
+  if (record.digest.byteLength !== 0) throw new RelaymeshError(ErrorCode.Decode, 'SessionRecord: digest inside the body')
+  const field = (b: Uint8Array, length: number, what: string): Uint8Array => expectLength(b, length, what).slice()
+  const session: Session = {
+    peerIdentityKey: field(record.peerIdentityKey, ED25519_PUBLIC_KEY_BYTES, 'session peer identity key'),
+    peerDeviceId: record.peerDeviceId,
+    baseKey: field(record.baseKey, X25519_KEY_BYTES, 'session base key'),
+    ratchet: deserializeSession(record.ratchet)
+  }
+  if (record.initialDigest.byteLength > 0) {
+    session.initialDigest = field(record.initialDigest, SHA256_BYTES, 'session initial digest')
+  }
+  const p = record.pending
+  if (p !== undefined) {
+    if (session.initialDigest !== undefined) throw new RelaymeshError(ErrorCode.Decode, 'SessionRecord: both initiator and responder fields')
+    const pending: PendingPreKey = {
+      identityKey: field(p.identityKey, ED25519_PUBLIC_KEY_BYTES, 'pending identity key'),
+      deviceId: p.deviceId,
+      ephemeralKey: field(p.ephemeralKey, X25519_KEY_BYTES, 'pending ephemeral key'),
+      signedPreKeyId: p.signedPrekeyId,
+      kemPreKeyId: p.kemPrekeyId,
+      kemCiphertext: field(p.kemCiphertext, MLKEM768_CIPHERTEXT_BYTES, 'pending kem ciphertext')
+    }
+    if (p.oneTimePrekeyId !== undefined) pending.oneTimePreKeyId = p.oneTimePrekeyId
+    if (!equalBytes(pending.ephemeralKey, session.baseKey)) throw new RelaymeshError(ErrorCode.Decode, 'SessionRecord: pending ephemeral key is not the base key')
+    session.pendingPreKey = pending
+  }
+  return session
+}

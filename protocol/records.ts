@@ -1,0 +1,240 @@
+// Signed records: everything gossiped about a user (device list, prekey
+// bundles, presence) is a SignedRecord whose body is signed by the user's
+// identity key. Nodes open (verify) every record before they store, use or
+// forward it; for one record key the latest sequence number wins.
+import {
+  CONTEXT, ED25519_PUBLIC_KEY_BYTES, ED25519_SIGNATURE_BYTES, MAX_DEVICES, MAX_NODE_ID_BYTES,
+  MAX_RECORD_LIFETIME_MS, MAX_SIGNED_RECORD_BYTES, MLKEM768_PUBLIC_KEY_BYTES, RecordKind, WIRE_VERSION, X25519_KEY_BYTES
+} from './constants.js'
+import { decode, encode } from './codec.js'
+import type { MessageType } from './codec.js'
+import { concat, ed25519Sign, ed25519Verify, equalBytes, sha256 } from './crypto/primitives.js'
+import type { Ed25519KeyPair } from './crypto/primitives.js'
+import { ErrorCode, RelaymeshError } from './errors.js'
+import { userIdFromIdentityKey } from './identity.js'
+import { verifyPreKeyBundle } from './keys.js'
+import { DeviceList, PreKeyBundle, Presence, SignedRecord } from './pb/records.js'
+
+export type TypedRecord =
+  | { kind: RecordKind.DeviceList, body: DeviceList }
+  | { kind: RecordKind.PreKeyBundle, body: PreKeyBundle }
+  | { kind: RecordKind.Presence, body: Presence }
+
+export interface RecordMeta {
+  /** the signer: body.identityKey, checked against the signature */
+  identityKey: Uint8Array
+  userId: string
+  seq: number
+  /** ms since the epoch */
+  expiresAt: number
+  /** what "latest seq wins" is per: `${kind}/${userId}` or `${kind}/${userId}/${deviceId}` */
+  key: string
+  /** SHA-256 of the signed message (CONTEXT.record || u8(kind) || body): breaks equal-seq ties */
+  digest: Uint8Array
+  /** the SignedRecord bytes as received (canonical, so byte-identical to what the signer produced) */
+  bytes: Uint8Array
+}
+
+export type VerifiedRecord = TypedRecord & RecordMeta
+
+const BODY_TYPES: Record<RecordKind, MessageType<any>> = {
+  [RecordKind.DeviceList]: DeviceList,
+  [RecordKind.PreKeyBundle]: PreKeyBundle,
+  [RecordKind.Presence]: Presence
+}
+
+/** The message an identity key signs: CONTEXT.record || u8(kind) || body. */
+function signedMessage (kind: RecordKind, body: Uint8Array): Uint8Array {
+  return concat(CONTEXT.record, Uint8Array.of(kind), body)
+}
+
+/** The store key under which "latest seq wins" for a record. */
+export function recordKey (kind: RecordKind, userId: string, deviceId?: number): string {
+  return kind === RecordKind.DeviceList || deviceId === undefined ? `${kind}/${userId}` : `${kind}/${userId}/${deviceId}`
+}
+
+function isKind (kind: number): kind is RecordKind {
+  return kind === RecordKind.DeviceList || kind === RecordKind.PreKeyBundle || kind === RecordKind.Presence
+}
+
+// ---------------------------------------------------------------- field validation
+
+/** Checks every field a verifier relies on; `code` is InvalidArgument when signing, Decode when opening. */
+function validateBody (record: TypedRecord, code: ErrorCode): void {
+  const bad = (what: string): never => { throw new RelaymeshError(code, `${RecordKind[record.kind]}: ${what}`) }
+  const len = (v: Uint8Array | undefined, n: number, what: string): void => {
+    if (!(v instanceof Uint8Array) || v.byteLength !== n) bad(`${what}: expected ${n} bytes, got ${v?.byteLength ?? 'none'}`)
+  }
+  const b = record.body
+  if (b === null || typeof b !== 'object') bad('missing body')
+  len(b.identityKey, ED25519_PUBLIC_KEY_BYTES, 'identity key')
+  if (!Number.isSafeInteger(b.seq) || b.seq < 0) bad(`seq ${b.seq} is not a safe unsigned integer`)
+  if (!Number.isSafeInteger(b.expiresAt) || b.expiresAt <= 0) bad(`expiresAt ${b.expiresAt} is not a positive safe integer`)
+  switch (record.kind) {
+    case RecordKind.DeviceList: {
+      const devices = record.body.devices
+      if (!Array.isArray(devices) || devices.length > MAX_DEVICES) bad(`more than ${MAX_DEVICES} devices`)
+      const ids = new Set<number>()
+      for (const d of devices) {
+        if (ids.has(d.deviceId)) bad(`device ${d.deviceId} listed twice`)
+        ids.add(d.deviceId)
+        len(d.deviceKey, ED25519_PUBLIC_KEY_BYTES, `device ${d.deviceId} key`)
+      }
+      break
+    }
+    case RecordKind.PreKeyBundle: {
+      const { signedPrekey, kemPrekey } = record.body
+      if (signedPrekey === undefined) bad('missing signed prekey')
+      len(signedPrekey?.publicKey, X25519_KEY_BYTES, 'signed prekey')
+      len(signedPrekey?.signature, ED25519_SIGNATURE_BYTES, 'signed prekey signature')
+      if (kemPrekey === undefined) bad('missing ML-KEM prekey')
+      len(kemPrekey?.publicKey, MLKEM768_PUBLIC_KEY_BYTES, 'ML-KEM prekey')
+      len(kemPrekey?.signature, ED25519_SIGNATURE_BYTES, 'ML-KEM prekey signature')
+      break
+    }
+    case RecordKind.Presence: {
+      const nodeId = record.body.nodeId
+      if (!(nodeId instanceof Uint8Array) || nodeId.byteLength === 0 || nodeId.byteLength > MAX_NODE_ID_BYTES) {
+        bad(`node id: expected 1..${MAX_NODE_ID_BYTES} bytes`)
+      }
+      break
+    }
+    default:
+      bad('unknown record kind')
+  }
+}
+
+// ---------------------------------------------------------------- sign / open
+
+/**
+ * Sign a record with the identity it is about. The body's version is stamped
+ * WIRE_VERSION when left 0 (the proto3 default). Prekey signatures inside a
+ * bundle are made by protocol/keys.ts; both sides check them.
+ */
+export function signRecord (identity: Ed25519KeyPair, record: TypedRecord): Uint8Array {
+  if (!isKind(record.kind)) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, `unknown record kind ${String(record.kind)}`)
+  }
+  validateBody(record, ErrorCode.InvalidArgument)
+  if (!equalBytes(record.body.identityKey, identity.publicKey)) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, 'record identity key is not the signer\'s public key')
+  }
+  const version = record.body.version === 0 || record.body.version === undefined ? WIRE_VERSION : record.body.version
+  if (version !== WIRE_VERSION) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, `record body version ${version} (expected ${WIRE_VERSION})`)
+  }
+  if (record.kind === RecordKind.PreKeyBundle) {
+    try {
+      verifyPreKeyBundle({ ...record.body, version })
+    } catch (err) {
+      throw new RelaymeshError(ErrorCode.InvalidArgument, `prekey bundle: ${(err as Error).message}`, { cause: err })
+    }
+  }
+  const body = encode(BODY_TYPES[record.kind], { ...record.body, version })
+  const signature = ed25519Sign(identity.privateKey, signedMessage(record.kind, body))
+  const bytes = encode(SignedRecord, { version: WIRE_VERSION, kind: record.kind, body, signature })
+  if (bytes.byteLength > MAX_SIGNED_RECORD_BYTES) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, `signed record of ${bytes.byteLength} bytes exceeds ${MAX_SIGNED_RECORD_BYTES}`)
+  }
+  return bytes
+}
+
+/** Decode unless `value` re-encodes to exactly `bytes` (values protons cannot encode included). */
+function expectCanonical<T> (type: MessageType<T>, value: T, bytes: Uint8Array, name: string): void {
+  let again: Uint8Array
+  try {
+    again = type.encode(value)
+  } catch (err) {
+    throw new RelaymeshError(ErrorCode.Decode, `${name}: does not re-encode (${(err as Error).message})`, { cause: err })
+  }
+  if (!equalBytes(again, bytes)) {
+    throw new RelaymeshError(ErrorCode.Decode, `${name}: not in canonical encoding`)
+  }
+}
+
+/**
+ * Decode and verify a gossiped record. Order: bounded decode and version
+ * (Decode), canonical encoding (Decode), kind (Decode), field validation and
+ * canonical body (Decode), signature by body.identityKey (BadSignature), for
+ * a prekey bundle both prekey signatures (keys.ts verifyPreKeyBundle:
+ * BadSignature), expiry <= now (Expired), expiry more than
+ * MAX_RECORD_LIFETIME_MS ahead (Decode).
+ */
+export function openRecord (bytes: Uint8Array, now: number): VerifiedRecord {
+  if (!Number.isFinite(now)) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, `now: ${now} is not a time`)
+  }
+  const outer = decode(SignedRecord, bytes, MAX_SIGNED_RECORD_BYTES, 'SignedRecord')
+  // Canonical form only: protobuf would let anyone re-encode the unsigned
+  // wrapper (unknown fields, field order, non-minimal varints) into a new
+  // byte string, i.e. a new gossip message id, for the same signed record.
+  expectCanonical(SignedRecord, outer, bytes, 'SignedRecord')
+  const kind = outer.kind
+  if (!isKind(kind)) {
+    throw new RelaymeshError(ErrorCode.Decode, `SignedRecord: unknown kind ${kind}`)
+  }
+  if (outer.signature.byteLength !== ED25519_SIGNATURE_BYTES) {
+    throw new RelaymeshError(ErrorCode.Decode, `SignedRecord: signature must be ${ED25519_SIGNATURE_BYTES} bytes`)
+  }
+  const type = BODY_TYPES[kind]
+  const body = decode(type, outer.body, MAX_SIGNED_RECORD_BYTES, RecordKind[kind])
+  const record = { kind, body } as TypedRecord
+  validateBody(record, ErrorCode.Decode)
+  // The signature covers the body bytes; require them canonical too, so what
+  // is signed is exactly what is understood (no ignored unknown fields).
+  expectCanonical(type, body, outer.body, RecordKind[kind])
+
+  const message = signedMessage(kind, outer.body)
+  if (!ed25519Verify(record.body.identityKey, message, outer.signature)) {
+    throw new RelaymeshError(ErrorCode.BadSignature, `${RecordKind[kind]}: signature does not verify`)
+  }
+  // PQXDH §3.3: both prekey signatures in a bundle verify under the same
+  // identity key (keys.ts), so a node never stores a bundle Alice would refuse.
+  if (record.kind === RecordKind.PreKeyBundle) verifyPreKeyBundle(record.body)
+  const { identityKey, seq, expiresAt } = record.body
+  if (expiresAt <= now) {
+    throw new RelaymeshError(ErrorCode.Expired, `${RecordKind[kind]}: expired at ${expiresAt} (now ${now})`)
+  }
+  if (expiresAt - now > MAX_RECORD_LIFETIME_MS) {
+    throw new RelaymeshError(ErrorCode.Decode, `${RecordKind[kind]}: expiry more than ${MAX_RECORD_LIFETIME_MS} ms ahead`)
+  }
+  const userId = userIdFromIdentityKey(identityKey)
+  const deviceId = record.kind === RecordKind.DeviceList ? undefined : record.body.deviceId
+  return {
+    ...record,
+    identityKey,
+    userId,
+    seq,
+    expiresAt,
+    key: recordKey(kind, userId, deviceId),
+    digest: sha256(message),
+    bytes
+  }
+}
+
+function compareBytes (a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.byteLength, b.byteLength)
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number)
+    if (d !== 0) return d
+  }
+  return a.byteLength - b.byteLength
+}
+
+/**
+ * Latest sequence wins: whether `a` supersedes `b` (two records with the
+ * same key; InvalidArgument otherwise). An equal seq with different signed
+ * content means the owner signed twice (e.g. a device restored from a
+ * backup): the later expiry wins, then the larger digest, so every node
+ * settles on the same record whatever order it heard them in.
+ */
+export function compareRecords (a: VerifiedRecord, b: VerifiedRecord): 'newer' | 'same' | 'older' {
+  if (a.key !== b.key) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, `records for different keys: ${a.key} vs ${b.key}`)
+  }
+  if (a.seq !== b.seq) return a.seq > b.seq ? 'newer' : 'older'
+  const d = compareBytes(a.digest, b.digest)
+  if (d === 0) return 'same'
+  if (a.expiresAt !== b.expiresAt) return a.expiresAt > b.expiresAt ? 'newer' : 'older'
+  return d > 0 ? 'newer' : 'older'
+}

@@ -1,0 +1,234 @@
+// `npm run bench:node`: relay node throughput and latency, side by side with
+// the bare stack, in one run. Every node is a separate `relaymesh node start`
+// process; the clients run in this process.
+//   1. stored-and-pushed envelopes/s: a sender on node A sends 1 KiB envelopes
+//      (32 in flight) to a device attached to node D; each is stored on 3
+//      replicas (quorum 2) and pushed live. Timed until every "stored" answer
+//      and every push arrived.
+//   2. bare stack: the same 1 KiB frames as pipelined request/response (32 in
+//      flight) over one libp2p stream to an echo process; and classic-level
+//      synced puts of the same size.
+//   3. send-to-push latency p50/p99 across a 10-node mesh at a light load.
+// --json prints one JSON object on the last line, with a `ratios` field.
+import '../node/runtime/polyfills.js'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { performance } from 'node:perf_hooks'
+import { multiaddr } from '@multiformats/multiaddr'
+import { lpStream } from '@libp2p/utils'
+import { ClassicLevel } from 'classic-level'
+import type { Libp2p } from '@libp2p/interface'
+import { createClientHost } from '../client/transport/client-host.js'
+import { NodeConnection } from '../client/transport/node-connection.js'
+import { createDeviceCredentials, type DeviceCredentials } from '../client/device.js'
+import { BARE_PROTOCOL } from './bench/bare-echo-server.js'
+import { percentile, round, table } from './bench/stats.js'
+
+const json = process.argv.includes('--json')
+const quick = process.argv.includes('--quick')
+const here = import.meta.dirname
+const CLI = resolve(here, '../client/cli/index.js')
+const PAYLOAD = 1024
+const IN_FLIGHT = 32
+const COUNT = quick ? 1000 : 4000
+const LATENCY_COUNT = quick ? 100 : 300
+const LATENCY_RATE = 50 // envelopes per second offered in the latency run
+
+const children: ChildProcess[] = []
+const dirs: string[] = []
+const hosts: Libp2p[] = []
+
+function progress (msg: string): void {
+  process.stderr.write(`[bench:node] ${msg}\n`)
+}
+
+async function firstLine (proc: ChildProcess, what: string): Promise<string> {
+  const rl = createInterface({ input: proc.stdout! })
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error(`${what} did not start`)) }, 30_000)
+    rl.once('line', (l) => { clearTimeout(timer); resolve(l) })
+    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${what} exited ${String(code)}`)) })
+  })
+}
+
+async function spawnRelay (bootstrap?: string): Promise<{ address: string, peerId: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'relaymesh-bench-'))
+  dirs.push(dir)
+  const args = [CLI, 'node', 'start', '--json', '--log-level', 'error', '--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--replicas', '3', '--quorum', '2']
+  if (bootstrap !== undefined) args.push('--bootstrap', bootstrap)
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  children.push(proc)
+  const ready = JSON.parse(await firstLine(proc, 'relay node')) as { peerId: string, multiaddrs: string[] }
+  const address = ready.multiaddrs.find((m) => m.includes('/127.0.0.1/')) as string
+  return { address, peerId: ready.peerId }
+}
+
+async function connectAttached (address: string, creds: DeviceCredentials, onEnvelope: (id: string) => void): Promise<NodeConnection> {
+  const host = await createClientHost()
+  hosts.push(host)
+  const conn = await NodeConnection.connect(host, address)
+  await conn.attach(creds, { onEnvelope: (e) => { onEnvelope(Buffer.from(e.id).toString('hex')) } })
+  return conn
+}
+
+async function waitMesh (conn: NodeConnection, peers: number): Promise<void> {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    if (((await conn.status()).relays as number) >= peers) return
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error('mesh did not form')
+}
+
+/** Run `total` async jobs with `inFlight` at a time. */
+async function pipelined (total: number, inFlight: number, job: (i: number) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < total) await job(next++)
+  }))
+}
+
+async function benchRelay (): Promise<{ perSecond: number, storedPerSecond: number }> {
+  progress('starting 4 relay processes for the throughput run')
+  const a = await spawnRelay()
+  const others = [await spawnRelay(a.address), await spawnRelay(a.address), await spawnRelay(a.address)]
+  const sender = createDeviceCredentials()
+  const recipient = createDeviceCredentials()
+  const pushed = new Set<string>()
+  let allPushed: () => void = () => {}
+  const done = new Promise<void>((resolve) => { allPushed = resolve })
+  const s = await connectAttached(a.address, sender, () => {})
+  await waitMesh(s, 3)
+  await connectAttached(others[2]!.address, recipient, (id) => { pushed.add(id); if (pushed.size === COUNT) allPushed() })
+  // warm up (connections between nodes, JIT), not timed
+  await pipelined(200, IN_FLIGHT, async () => { await s.send([recipient.mailbox], randomBytes(16), randomBytes(PAYLOAD)) })
+  pushed.clear()
+  progress(`sending ${COUNT} envelopes, ${IN_FLIGHT} in flight`)
+  const t0 = performance.now()
+  await pipelined(COUNT, IN_FLIGHT, async () => { await s.send([recipient.mailbox], randomBytes(16), randomBytes(PAYLOAD)) })
+  const tStored = performance.now()
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000))])
+  const t1 = performance.now()
+  if (pushed.size < COUNT) progress(`warning: only ${pushed.size} of ${COUNT} pushed within 60 s`)
+  return { perSecond: pushed.size / ((t1 - t0) / 1000), storedPerSecond: COUNT / ((tStored - t0) / 1000) }
+}
+
+async function benchBareStream (): Promise<number> {
+  const proc = spawn(process.execPath, [resolve(here, 'bench/bare-echo-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] })
+  children.push(proc)
+  const address = await firstLine(proc, 'bare echo server')
+  const host = await createClientHost()
+  hosts.push(host)
+  const stream = await host.dialProtocol(multiaddr(address), BARE_PROTOCOL)
+  const lp = lpStream(stream, { maxDataLength: 1024 * 1024 })
+  const frame = randomBytes(PAYLOAD)
+  // pipelined request/response: keep IN_FLIGHT frames outstanding on the stream
+  const run = async (n: number): Promise<number> => {
+    const t0 = performance.now()
+    let sent = 0
+    let received = 0
+    let wake: () => void = () => {}
+    const reader = (async () => {
+      while (received < n) { await lp.read(); received++; wake() }
+    })()
+    const writer = (async () => {
+      while (sent < n) {
+        if (sent - received < IN_FLIGHT) { await lp.write(frame); sent++ } else await new Promise<void>((resolve) => { wake = resolve })
+      }
+    })()
+    await Promise.all([reader, writer])
+    return n / ((performance.now() - t0) / 1000)
+  }
+  await run(500)
+  return await run(COUNT * 2)
+}
+
+async function benchSyncedPuts (): Promise<{ single: number, batched: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'relaymesh-bench-level-'))
+  dirs.push(dir)
+  const db = new ClassicLevel<string, Uint8Array>(dir, { valueEncoding: 'view' })
+  await db.open()
+  const value = randomBytes(PAYLOAD)
+  const n = quick ? 500 : 2000
+  let t0 = performance.now()
+  for (let i = 0; i < n; i++) await db.put(`k${i}`, value, { sync: true })
+  const single = n / ((performance.now() - t0) / 1000)
+  t0 = performance.now()
+  for (let i = 0; i < n; i += 32) {
+    await db.batch(Array.from({ length: 32 }, (_, j) => ({ type: 'put' as const, key: `b${i + j}`, value })), { sync: true })
+  }
+  const batched = n / ((performance.now() - t0) / 1000)
+  await db.close()
+  return { single, batched }
+}
+
+async function benchLatency (): Promise<{ p50: number, p99: number, count: number }> {
+  progress('starting a 10-node mesh for the latency run')
+  const first = await spawnRelay()
+  const rest = []
+  for (let i = 0; i < 9; i++) rest.push(await spawnRelay(first.address))
+  const sender = createDeviceCredentials()
+  const recipient = createDeviceCredentials()
+  const sentAt = new Map<string, number>()
+  const latencies: number[] = []
+  const s = await connectAttached(first.address, sender, () => {})
+  await waitMesh(s, 9)
+  await connectAttached(rest[8]!.address, recipient, (id) => {
+    const t = sentAt.get(id)
+    if (t !== undefined) { latencies.push(performance.now() - t); sentAt.delete(id) }
+  })
+  await new Promise((resolve) => setTimeout(resolve, 2000)) // presence gossip settles
+  progress(`sending ${LATENCY_COUNT} envelopes at ${LATENCY_RATE}/s`)
+  const sends: Array<Promise<unknown>> = []
+  for (let i = 0; i < LATENCY_COUNT; i++) {
+    const id = randomBytes(16)
+    sentAt.set(id.toString('hex'), performance.now())
+    sends.push(s.send([recipient.mailbox], id, randomBytes(PAYLOAD)).catch(() => {}))
+    await new Promise((resolve) => setTimeout(resolve, 1000 / LATENCY_RATE))
+  }
+  await Promise.all(sends)
+  const deadline = Date.now() + 10_000
+  while (latencies.length < LATENCY_COUNT && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length }
+}
+
+async function cleanup (): Promise<void> {
+  await Promise.all(hosts.map(async (h) => { await h.stop() }))
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM')
+  await Promise.all(children.map(async (c) => { if (c.exitCode === null && c.signalCode === null) await new Promise((resolve) => c.once('exit', resolve)) }))
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+}
+
+try {
+  const relay = await benchRelay()
+  progress('bare stack: pipelined request/response over one libp2p stream')
+  const bare = await benchBareStream()
+  progress('bare stack: classic-level synced puts')
+  const puts = await benchSyncedPuts()
+  await cleanup()
+  children.length = 0
+  const latency = await benchLatency()
+  const result = {
+    payloadBytes: PAYLOAD,
+    inFlight: IN_FLIGHT,
+    relaymesh: { storedAndPushedPerSecond: round(relay.perSecond), storedPerSecond: round(relay.storedPerSecond), replicas: 3, writeQuorum: 2 },
+    bare: { streamRequestResponsePerSecond: round(bare), syncedPutsPerSecond: round(puts.single), syncedBatchedPutsPerSecond: round(puts.batched) },
+    latency10Nodes: { p50Ms: round(latency.p50), p99Ms: round(latency.p99), delivered: latency.count, offered: LATENCY_COUNT, ratePerSecond: LATENCY_RATE },
+    ratios: {
+      storedAndPushedVsBareStream: round(relay.perSecond / bare, 3),
+      storedAndPushedVsSyncedPuts: round(relay.perSecond / puts.single, 3)
+    }
+  }
+  process.stdout.write(table(['measure', 'relaymesh', 'bare stack', 'ratio'], [
+    ['1 KiB envelopes/s, stored on 3 (quorum 2) + pushed', result.relaymesh.storedAndPushedPerSecond, `${result.bare.streamRequestResponsePerSecond} (stream req/resp)`, result.ratios.storedAndPushedVsBareStream],
+    ['  vs classic-level synced puts', '', `${result.bare.syncedPutsPerSecond} (batched x32: ${result.bare.syncedBatchedPutsPerSecond})`, result.ratios.storedAndPushedVsSyncedPuts],
+    ['send-to-push latency, 10 nodes (ms) p50 / p99', `${result.latency10Nodes.p50Ms} / ${result.latency10Nodes.p99Ms}`, '', '']
+  ]) + '\n')
+  if (json) process.stdout.write(JSON.stringify(result) + '\n')
+} finally {
+  await cleanup()
+}

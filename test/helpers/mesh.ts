@@ -1,0 +1,96 @@
+// Real relay nodes for tests: in this process (TCP on 127.0.0.1) or as
+// separate `relaymesh node start` processes, each with its own data dir.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { createRelayNode, type RelayNode, type RelayNodeInit } from '../../node/relay-node.js'
+import { waitFor } from './wait.js'
+
+export const CLI = resolve(import.meta.dirname, '../../client/cli/index.js')
+
+export function tempDir (prefix = 'relaymesh-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+export function removeDir (dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+}
+
+export async function startNode (init: RelayNodeInit = {}): Promise<RelayNode> {
+  return await createRelayNode({ listen: ['/ip4/127.0.0.1/tcp/0'], dataDir: tempDir(), ...init })
+}
+
+/** The address of a node that others can dial (loopback, with /p2p). */
+export function addressOf (node: RelayNode): string {
+  const a = node.multiaddrs().find((m) => m.includes('/127.0.0.1/tcp/'))
+  if (a === undefined) throw new Error('node has no loopback TCP address')
+  return a
+}
+
+/** n nodes bootstrapped from the first; resolves when every directory knows every node. */
+export async function startMesh (n: number, init: RelayNodeInit = {}): Promise<RelayNode[]> {
+  const first = await startNode(init)
+  const nodes = [first]
+  const boot = addressOf(first)
+  for (let i = 1; i < n; i++) nodes.push(await startNode({ ...init, bootstrap: [boot] }))
+  await waitForFullDirectory(nodes)
+  return nodes
+}
+
+export async function waitForFullDirectory (nodes: RelayNode[], timeout = 30_000): Promise<void> {
+  await waitFor(() => nodes.every((node) => node.relays.peers().length >= nodes.length - 1), { timeout, what: `${nodes.length} nodes to know each other` })
+}
+
+export async function stopAll (nodes: Array<RelayNode | undefined>): Promise<void> {
+  await Promise.all(nodes.map(async (n) => { await n?.stop().catch(() => {}) }))
+  for (const n of nodes) if (n !== undefined) removeDir(n.config.dataDir)
+}
+
+export interface NodeProcess {
+  proc: ChildProcess
+  peerId: string
+  address: string
+  dataDir: string
+  /** the parsed ready line */
+  ready: { peerId: string, multiaddrs: string[], metrics?: string }
+  /** stdout lines after the ready line */
+  lines: string[]
+  exited: Promise<number | null>
+}
+
+/** `relaymesh node start --json` as a separate process; resolves on its ready line. */
+export async function spawnNode (options: { dataDir?: string, bootstrap?: string[], replicas?: number, extra?: string[] } = {}): Promise<NodeProcess> {
+  const dataDir = options.dataDir ?? tempDir()
+  const args = [CLI, 'node', 'start', '--json', '--log-level', 'warn', '--data', dataDir, '--listen', '/ip4/127.0.0.1/tcp/0']
+  for (const b of options.bootstrap ?? []) args.push('--bootstrap', b)
+  if (options.replicas !== undefined) args.push('--replicas', String(options.replicas))
+  args.push(...(options.extra ?? []))
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => { resolve(code) }))
+  let stderr = ''
+  proc.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000) })
+  const lines: string[] = []
+  const rl = createInterface({ input: proc.stdout! })
+  const ready = await new Promise<NodeProcess['ready']>((resolve, reject) => {
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`node did not become ready: ${stderr}`)) }, 30_000)
+    rl.once('line', (line) => {
+      clearTimeout(timer)
+      try { resolve(JSON.parse(line)) } catch (err) { reject(new Error(`first stdout line is not JSON: ${line}`)) }
+    })
+    void exited.then((code) => { clearTimeout(timer); reject(new Error(`node exited (${String(code)}) before ready: ${stderr}`)) })
+  })
+  rl.on('line', (line) => lines.push(line))
+  const address = ready.multiaddrs.find((m) => m.includes('/127.0.0.1/tcp/'))
+  if (address === undefined) throw new Error('no loopback address in ready line')
+  return { proc, peerId: ready.peerId, address, dataDir, ready, lines, exited }
+}
+
+export async function killAll (procs: Array<NodeProcess | undefined>, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  await Promise.all(procs.map(async (p) => {
+    if (p === undefined || p.proc.exitCode !== null || p.proc.signalCode !== null) return
+    p.proc.kill(signal)
+    await p.exited
+  }))
+}

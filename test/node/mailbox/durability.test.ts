@@ -1,0 +1,138 @@
+// The replication promises on real relay nodes (TCP on 127.0.0.1, LevelDB in
+// temp dirs): an envelope answered "stored" survives k-1 replicas stopped at
+// once and is served after they restart (with everything still on disk);
+// handover after closer nodes join loses nothing; and with fewer than a write
+// quorum of replicas reachable, store refuses with a typed error.
+// The its run in order on one growing mesh.
+import { strict as assert } from 'node:assert'
+import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
+import type { RelayNode } from '../../../node/relay-node.js'
+import { addressOf, removeDir, startNode, waitForFullDirectory } from '../../helpers/mesh.js'
+import { waitFor } from '../../helpers/wait.js'
+import { envelope, heldIds, hex, mailboxOf, rand, replicasOf } from './helpers.js'
+
+describe('mailbox durability (replica loss, restart, handover)', function () {
+  this.timeout(120_000)
+  /** every node ever started (stopped ones included), for cleanup */
+  const all: RelayNode[] = []
+  /** the nodes currently running */
+  let live: RelayNode[] = []
+
+  async function start (dataDir?: string): Promise<RelayNode> {
+    const boot = live[0] !== undefined ? [addressOf(live[0])] : []
+    const node = await startNode({ bootstrap: boot, ...(dataDir !== undefined ? { dataDir } : {}) })
+    all.push(node)
+    live.push(node)
+    return node
+  }
+
+  async function stop (nodes: RelayNode[]): Promise<void> {
+    live = live.filter((n) => !nodes.includes(n))
+    await Promise.all(nodes.map(async (n) => { await n.stop() }))
+  }
+
+  before(async () => {
+    for (let i = 0; i < 5; i++) await start()
+    await waitForFullDirectory(live)
+  })
+
+  after(async () => {
+    await Promise.all(live.map(async (n) => { await n.stop().catch(() => {}) }))
+    for (const dir of new Set(all.map((n) => n.config.dataDir))) removeDir(dir)
+  })
+
+  it('serves every stored envelope with k-1 replicas stopped at once, and after they restart from their data', async () => {
+    const mailbox = rand(32)
+    const replicas = replicasOf(live, mailbox)
+    const entry = live.find((n) => !replicas.includes(n)) as RelayNode
+    const ids: string[] = []
+    for (let i = 0; i < 20; i++) {
+      const env = envelope(mailbox, 512)
+      ids.push(hex(env.id))
+      const res = await entry.mailbox.store(env)
+      assert.ok(res.replicas.length >= 2)
+    }
+    ids.sort()
+    await waitFor(async () => { for (const r of replicas) if ((await heldIds(r, mailbox)).length !== 20) return false; return true }, { what: 'all three replicas written' })
+
+    const [v0, v1, survivor] = replicas as [RelayNode, RelayNode, RelayNode]
+    const dirs = [v0.config.dataDir, v1.config.dataDir]
+    await stop([v0, v1])
+
+    // whatever the entry node's directory believes right now, the survivor answers
+    assert.deepEqual((await entry.mailbox.fetch(mailbox)).map((e) => hex(e.id)), ids)
+    assert.deepEqual((await survivor.mailbox.fetch(mailbox)).map((e) => hex(e.id)), ids)
+
+    // restart both from their data directories (same key, same LevelDB)
+    const back = [await start(dirs[0]), await start(dirs[1])]
+    assert.ok(back[0]!.peerId.equals(v0.peerId) && back[1]!.peerId.equals(v1.peerId), 'same peer ids')
+    for (const n of back) assert.deepEqual(await heldIds(n, mailbox), ids, 'every unacknowledged envelope is still on disk')
+    await waitForFullDirectory(live)
+    for (const n of [...back, entry]) {
+      assert.deepEqual((await n.mailbox.fetch(mailbox)).map((e) => hex(e.id)), ids)
+    }
+    // nodes that stood in for the stopped replicas hand back and drop their copies
+    await waitFor(async () => {
+      for (const n of live) await mailboxOf(n).handover()
+      for (const n of live) {
+        const held = (await heldIds(n, mailbox)).length
+        if (held !== (replicas.some((r) => r.peerId.equals(n.peerId)) ? 20 : 0)) return false
+      }
+      return true
+    }, { what: 'the envelopes back on exactly the original replicas', timeout: 30_000 })
+  })
+
+  it('hands envelopes over when closer nodes join, and loses none', async () => {
+    const stored = new Map<string, { mailbox: Uint8Array<ArrayBuffer>, ids: string[] }>()
+    for (let m = 0; m < 30; m++) {
+      const mailbox = rand(32)
+      const ids: string[] = []
+      for (let i = 0; i < 2; i++) {
+        const env = envelope(mailbox, 300)
+        ids.push(hex(env.id))
+        await live[m % live.length]!.mailbox.store(env)
+      }
+      stored.set(hex(mailbox), { mailbox, ids: ids.sort() })
+    }
+    const before = [...live]
+    const handedBefore = await sumMetric(before)
+
+    for (let i = 0; i < 3; i++) await start()
+    await waitForFullDirectory(live)
+    const newcomers = live.filter((n) => !before.includes(n))
+    const responsible = [...stored.values()].filter((s) => replicasOf(live, s.mailbox).some((r) => newcomers.includes(r)))
+    assert.ok(responsible.length > 0, 'some mailbox now belongs to a new node')
+
+    await waitFor(async () => {
+      for (const n of live) await mailboxOf(n).handover()
+      for (const { mailbox, ids } of stored.values()) {
+        const replicas = replicasOf(live, mailbox)
+        for (const n of live) {
+          const held = await heldIds(n, mailbox)
+          if (replicas.includes(n) ? held.join() !== ids.join() : held.length > 0) return false
+        }
+      }
+      return true
+    }, { what: 'every mailbox on exactly its new k closest nodes', timeout: 40_000 })
+
+    assert.ok(await sumMetric(before) > handedBefore, 'envelopesHandedOver counted')
+    for (const { mailbox, ids } of stored.values()) {
+      const fetched = await newcomers[0]!.mailbox.fetch(mailbox)
+      assert.deepEqual(fetched.map((e) => hex(e.id)), ids)
+    }
+  })
+
+  it('refuses with a typed error when fewer than a write quorum of replicas is reachable', async () => {
+    const mailbox = rand(32)
+    const survivor = live[0] as RelayNode
+    // leave one node: writeQuorum - 1 = 1 replica reachable, whatever its directory still lists
+    await stop(live.slice(1))
+    await assert.rejects(survivor.mailbox.store(envelope(mailbox)), (err) => RelaymeshError.is(err, ErrorCode.Unavailable))
+  })
+})
+
+async function sumMetric (nodes: RelayNode[]): Promise<number> {
+  let total = 0
+  for (const n of nodes) total += (await n.metrics.envelopesHandedOver.get()).values[0]?.value ?? 0
+  return total
+}

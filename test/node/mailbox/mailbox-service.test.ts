@@ -1,0 +1,276 @@
+// The mailbox service on real relay nodes (TCP on 127.0.0.1, LevelDB in temp
+// dirs): placement on exactly the k closest, quorum before "stored", ack with
+// tombstones, quotas, expiry, and the replica protocol's input checks.
+import { strict as assert } from 'node:assert'
+import { lpStream } from '@libp2p/utils'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
+import { encode, decode } from '../../../protocol/codec.js'
+import { WIRE_VERSION } from '../../../protocol/constants.js'
+import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
+import type { Envelope } from '../../../protocol/pb/envelope.js'
+import { ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, StoreOutcome } from '../../../protocol/pb/node-replica.js'
+import { DEFAULT_LIMITS, SECOND } from '../../../node/config.js'
+import { createHost, type RelayHost } from '../../../node/host.js'
+import { REPLICA_PROTOCOL } from '../../../node/mailbox/constants.js'
+import type { RelayNode } from '../../../node/relay-node.js'
+import { PREFIX } from '../../../node/store/keys.js'
+import { addressOf, startMesh, stopAll } from '../../helpers/mesh.js'
+import { waitFor } from '../../helpers/wait.js'
+import { envelope, heldIds, hex, mailboxOf, rand, replicasOf } from './helpers.js'
+
+describe('mailbox service (five relay nodes)', function () {
+  this.timeout(60_000)
+  let nodes: RelayNode[] = []
+
+  before(async () => {
+    nodes = await startMesh(5, {
+      limits: { ...DEFAULT_LIMITS, mailboxQuotaEnvelopes: 4, mailboxQuotaBytes: 64 * 1024 }
+    })
+  })
+
+  after(async () => { await stopAll(nodes) })
+
+  it('stores on exactly the k closest replicas, from any entry node, and only after a write quorum persisted it', async () => {
+    for (let round = 0; round < 6; round++) {
+      const mailbox = rand(32)
+      const entry = nodes[round % nodes.length] as RelayNode
+      const env = envelope(mailbox)
+      const res = await entry.mailbox.store(env)
+      const replicas = replicasOf(nodes, mailbox)
+      assert.ok(res.replicas.length >= 2, 'a quorum answered')
+      // every replica it names really has it on disk already
+      for (const r of res.replicas) {
+        const node = nodes.find((n) => n.peerId.toString() === r) as RelayNode
+        assert.ok(replicas.includes(node), 'only replicas are named')
+        assert.deepEqual(await heldIds(node, mailbox), [hex(env.id)])
+      }
+      // the third write may still be on its way: wait for it, then the placement is exact
+      await waitFor(async () => {
+        for (const n of nodes) {
+          const has = (await heldIds(n, mailbox)).length === 1
+          if (has !== replicas.includes(n)) return false
+        }
+        return true
+      }, { what: 'the envelope on exactly the 3 closest nodes' })
+    }
+  })
+
+  it('is idempotent per (mailbox, id): a repeated store does not duplicate', async () => {
+    const mailbox = rand(32)
+    const env = envelope(mailbox)
+    await nodes[0]!.mailbox.store(env)
+    await nodes[1]!.mailbox.store(env)
+    const replicas = replicasOf(nodes, mailbox)
+    await waitFor(async () => { for (const r of replicas) if ((await heldIds(r, mailbox)).length !== 1) return false; return true })
+    const fetched = await nodes[2]!.mailbox.fetch(mailbox)
+    assert.deepEqual(fetched.map((e) => hex(e.id)), [hex(env.id)])
+    assert.deepEqual(Buffer.from(fetched[0]!.payload), Buffer.from(env.payload))
+  })
+
+  it('rejects bad envelopes with typed errors before writing anything', async () => {
+    const mailbox = rand(32)
+    const node = nodes[0]!
+    const cases: Array<[Envelope, ErrorCode]> = [
+      [{ ...envelope(mailbox), id: rand(15) }, ErrorCode.Invalid],
+      [{ ...envelope(mailbox), mailbox: rand(31) }, ErrorCode.Invalid],
+      [envelope(mailbox, 200, Date.now() - 1), ErrorCode.Expired],
+      [envelope(mailbox, 200, Date.now() + node.config.envelopeTtlMs + 60 * SECOND), ErrorCode.Invalid],
+      [envelope(mailbox, node.config.limits.maxEnvelopeBytes), ErrorCode.TooLarge]
+    ]
+    for (const [env, code] of cases) {
+      await assert.rejects(node.mailbox.store(env), (err) => RelaymeshError.is(err, code), code)
+    }
+    for (const n of nodes) assert.deepEqual(await heldIds(n, mailbox), [])
+  })
+
+  it('fetch pages through the union of the replicas in id order', async () => {
+    const mailbox = rand(32)
+    const ids: string[] = []
+    for (let i = 0; i < 4; i++) {
+      const env = envelope(mailbox)
+      ids.push(hex(env.id))
+      await nodes[i]!.mailbox.store(env)
+    }
+    ids.sort()
+    const all = await nodes[4]!.mailbox.fetch(mailbox)
+    assert.deepEqual(all.map((e) => hex(e.id)), ids)
+    const first = await nodes[3]!.mailbox.fetch(mailbox, { limit: 2 })
+    assert.deepEqual(first.map((e) => hex(e.id)), ids.slice(0, 2))
+    const rest = await nodes[3]!.mailbox.fetch(mailbox, { limit: 2, after: ids[1] })
+    assert.deepEqual(rest.map((e) => hex(e.id)), ids.slice(2))
+  })
+
+  it('ack deletes on every replica, leaves tombstones, and an old store of an acked id does not resurrect it', async () => {
+    const mailbox = rand(32)
+    const keep = envelope(mailbox)
+    const gone = envelope(mailbox)
+    await nodes[0]!.mailbox.store(keep)
+    await nodes[0]!.mailbox.store(gone)
+    const replicas = replicasOf(nodes, mailbox)
+    await waitFor(async () => { for (const r of replicas) if ((await heldIds(r, mailbox)).length !== 2) return false; return true })
+
+    assert.equal(replicas.length, 3)
+    await nodes[4]!.mailbox.ack(mailbox, [gone.id])
+    for (const r of replicas) {
+      assert.deepEqual(await heldIds(r, mailbox), [hex(keep.id)], `${r.peerId.toString()} deleted the acked envelope`)
+      assert.ok(await r.store.get(`${PREFIX.ack}${hex(mailbox)}!${hex(gone.id)}`) !== undefined, 'tombstone written')
+    }
+    // the sender retries (or a stale replica hands it over): nothing comes back
+    const again = await nodes[2]!.mailbox.store(gone)
+    assert.ok(again.replicas.length >= 2)
+    for (const r of replicas) assert.deepEqual(await heldIds(r, mailbox), [hex(keep.id)])
+    assert.deepEqual((await nodes[1]!.mailbox.fetch(mailbox)).map((e) => hex(e.id)), [hex(keep.id)])
+  })
+
+  it('pushes a stored envelope at once to a device attached to the entry node, once', async () => {
+    const mailbox = rand(32)
+    const got: Envelope[] = []
+    const detach = nodes[3]!.mailbox.attach(mailbox, { push: (e) => { got.push(e) } })
+    try {
+      // attached to the entry node itself
+      const env = envelope(mailbox)
+      await nodes[3]!.mailbox.store(env)
+      assert.deepEqual(got.map((e) => hex(e.id)), [hex(env.id)])
+      // a repeated store pushes nothing new
+      await nodes[3]!.mailbox.store(env)
+      assert.equal(got.length, 1)
+    } finally {
+      detach()
+    }
+  })
+
+  it('refuses over the mailbox quota with a typed error and keeps what it holds', async () => {
+    const mailbox = rand(32)
+    const stored: string[] = []
+    for (let i = 0; i < 4; i++) {
+      const env = envelope(mailbox)
+      await nodes[0]!.mailbox.store(env)
+      stored.push(hex(env.id))
+    }
+    stored.sort()
+    const replicas = replicasOf(nodes, mailbox)
+    await waitFor(async () => { for (const r of replicas) if ((await heldIds(r, mailbox)).length !== 4) return false; return true })
+    const bytesBefore = replicas.map((r) => mailboxOf(r).storedBytes())
+
+    await assert.rejects(nodes[1]!.mailbox.store(envelope(mailbox)), (err) => RelaymeshError.is(err, ErrorCode.QuotaExceeded))
+    for (const r of replicas) assert.deepEqual(await heldIds(r, mailbox), stored)
+    assert.deepEqual(replicas.map((r) => mailboxOf(r).storedBytes()), bytesBefore)
+    assert.deepEqual((await nodes[2]!.mailbox.fetch(mailbox)).map((e) => hex(e.id)), stored)
+
+    // the byte quota too (64 KiB): a fresh mailbox, two 40 KiB envelopes
+    const big = rand(32)
+    await nodes[0]!.mailbox.store(envelope(big, 40 * 1024))
+    await assert.rejects(nodes[0]!.mailbox.store(envelope(big, 40 * 1024)), (err) => RelaymeshError.is(err, ErrorCode.QuotaExceeded))
+
+    // acknowledging frees the quota
+    await nodes[0]!.mailbox.ack(mailbox, [Buffer.from(stored[0]!, 'hex')])
+    await nodes[0]!.mailbox.store(envelope(mailbox))
+  })
+
+  it('purges expired envelopes and counts them', async () => {
+    const mailbox = rand(32)
+    const env = envelope(mailbox, 100, Date.now() + 1500)
+    await nodes[0]!.mailbox.store(env)
+    const replicas = replicasOf(nodes, mailbox)
+    await waitFor(async () => { for (const r of replicas) if ((await heldIds(r, mailbox)).length !== 1) return false; return true })
+    await new Promise((resolve) => setTimeout(resolve, 1600))
+    assert.deepEqual(await nodes[1]!.mailbox.fetch(mailbox), [], 'fetch hides expired envelopes')
+    for (const r of replicas) {
+      const before = (await r.metrics.envelopesExpired.get()).values[0]?.value ?? 0
+      assert.ok(await mailboxOf(r).purgeExpired() >= 1)
+      assert.deepEqual(await heldIds(r, mailbox), [])
+      assert.ok(((await r.metrics.envelopesExpired.get()).values[0]?.value ?? 0) > before)
+    }
+  })
+
+  describe('replica protocol input', () => {
+    let stranger: RelayHost | undefined
+
+    after(async () => { await stranger?.stop() })
+
+    async function ask (host: RelayHost, target: RelayNode, frame: Uint8Array): Promise<ReplicaResponse> {
+      const stream = await host.dialProtocol(multiaddr(addressOf(target)), REPLICA_PROTOCOL, { signal: AbortSignal.timeout(5000) })
+      const lp = lpStream(stream, { maxDataLength: 4 * 1024 * 1024 })
+      await lp.write(frame)
+      const res = decode(ReplicaResponse, (await lp.read({ signal: AbortSignal.timeout(5000) })).subarray(), 4 * 1024 * 1024, 'ReplicaResponse')
+      await stream.close().catch(() => {})
+      return res
+    }
+
+    it('refuses peers that are not relays, and bad frames from relays, changing nothing', async () => {
+      // a bare libp2p host (no relay protocols): not in any directory
+      const { createClientHost } = await import('../../../client/transport/client-host.js')
+      const client = await createClientHost()
+      try {
+        const mailbox = rand(32)
+        const store = encode(ReplicaRequest, { version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_STORE, envelopes: [encode(ReplicaResponse, {})] })
+        const res = await ask(client as unknown as RelayHost, nodes[0]!, store)
+        assert.equal(res.status, ReplicaStatus.REPLICA_ERROR)
+        assert.equal(res.errorCode, ErrorCode.Unauthorized)
+        const ack = encode(ReplicaRequest, { version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_ACK, mailbox, ids: [rand(16)] })
+        assert.equal((await ask(client as unknown as RelayHost, nodes[0]!, ack)).errorCode, ErrorCode.Unauthorized)
+      } finally {
+        await client.stop()
+      }
+
+      // a relay host (serves kad-dht): once the node's directory lists it, malformed input gets typed errors
+      stranger = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], maxStreamsPerPeer: 32 })
+      await stranger.start()
+      await stranger.dial(multiaddr(addressOf(nodes[0]!)))
+      await waitFor(() => nodes[0]!.relays.peers().some((p) => p.equals(stranger!.peerId)), { what: 'the test relay in the directory' })
+
+      const bad: Array<[Uint8Array, ErrorCode]> = [
+        [rand(64), ErrorCode.Decode],
+        [encode(ReplicaRequest, { version: 2, type: ReplicaRequestType.REPLICA_FETCH, mailbox: rand(32) }), ErrorCode.Decode],
+        [encode(ReplicaRequest, { version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_FETCH, mailbox: rand(31) }), ErrorCode.Invalid],
+        [encode(ReplicaRequest, { version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_ACK, mailbox: rand(32), ids: [rand(15)] }), ErrorCode.Invalid],
+        [encode(ReplicaRequest, { version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_NONE }), ErrorCode.Invalid]
+      ]
+      for (const [frame, code] of bad) {
+        const res = await ask(stranger, nodes[0]!, frame)
+        assert.equal(res.status, ReplicaStatus.REPLICA_ERROR)
+        assert.equal(res.errorCode, code)
+      }
+      // an enum value this version does not know (version 1, type 99)
+      const unknownType = await ask(stranger, nodes[0]!, Uint8Array.of(0x08, 0x01, 0x10, 99))
+      assert.equal(unknownType.status, ReplicaStatus.REPLICA_ERROR)
+
+      // a STORE batch: each envelope judged on its own, the valid one stored
+      const mailbox = rand(32)
+      const good = envelope(mailbox, 50, Date.now() + 60 * SECOND)
+      const expired = envelope(mailbox, 50, Date.now() - 1)
+      const noExpiry = envelope(mailbox, 50, 0)
+      const { Envelope: EnvelopeType } = await import('../../../protocol/pb/envelope.js')
+      const res = await ask(stranger, nodes[0]!, encode(ReplicaRequest, {
+        version: WIRE_VERSION,
+        type: ReplicaRequestType.REPLICA_STORE,
+        envelopes: [encode(EnvelopeType, good), rand(40), encode(EnvelopeType, expired), encode(EnvelopeType, noExpiry)]
+      }))
+      assert.equal(res.status, ReplicaStatus.REPLICA_OK)
+      assert.deepEqual(res.results.map((r) => r.outcome), [StoreOutcome.STORE_STORED, StoreOutcome.STORE_REJECTED, StoreOutcome.STORE_REJECTED, StoreOutcome.STORE_REJECTED])
+      assert.deepEqual(res.results.slice(1).map((r) => r.errorCode), [ErrorCode.Decode, ErrorCode.Expired, ErrorCode.Expired])
+      assert.deepEqual(await heldIds(nodes[0]!, mailbox), [hex(good.id)])
+
+      // an oversized frame: an error answer or a closed stream, and the node keeps serving
+      await ask(stranger, nodes[0]!, rand(nodes[0]!.config.limits.maxFrameBytes + 10)).then(
+        (r) => { assert.equal(r.errorCode, ErrorCode.TooLarge) },
+        () => { /* closed: also fine */ }
+      )
+      const fetched = await ask(stranger, nodes[0]!, encode(ReplicaRequest, { version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_FETCH, mailbox }))
+      assert.equal(fetched.envelopes.length, 1)
+
+      // DELIVER: pushed to the device attached there, at most once per envelope
+      const pushed: Envelope[] = []
+      const detach = nodes[0]!.mailbox.attach(mailbox, { push: (e) => { pushed.push(e) } })
+      try {
+        const deliver = encode(ReplicaRequest, { version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_DELIVER, envelopes: [encode(EnvelopeType, good)] })
+        assert.equal((await ask(stranger, nodes[0]!, deliver)).count, 1)
+        assert.equal((await ask(stranger, nodes[0]!, deliver)).count, 0)
+        assert.deepEqual(pushed.map((e) => hex(e.id)), [hex(good.id)])
+      } finally {
+        detach()
+      }
+    })
+  })
+})
