@@ -56,6 +56,8 @@ export const MAX_SENDER_KEY_STATE_BYTES = 1024
 export const MAX_SENDER_KEY_RECORD_BYTES = 512 * 1024
 /** devices in one device list */
 export const MAX_DEVICES = 16
+/** PQXDH: peer identity keys whose X25519 form (and its imported KeyObject) is kept, least recently used evicted */
+export const PEER_IDENTITY_CACHE_SIZE = 256
 
 // --- record kinds (SignedRecord.kind) ---
 export enum RecordKind {

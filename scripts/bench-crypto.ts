@@ -109,7 +109,7 @@ async function main (): Promise<void> {
   table('cpu')
   lines.push('median (min–max over rounds); ratio > 1 means relaymesh is faster. The CPU-second table divides the same')
   lines.push('rounds by this process\'s CPU time (user + system, all threads): other processes on a shared machine')
-  lines.push('disturb it much less than wall time, and on an idle machine the two agree (both sides are single-threaded).')
+  lines.push('disturb it much less than wall time; on an idle machine the two agree (both sides work on the main thread).')
   const busy = (load1 ?? 0) > os.cpus().length
   if (busy) lines.push(`WARNING: machine busy (load average ${fmt(load1, 1)} on ${os.cpus().length} CPUs): wall-time figures and ratios are unreliable; use the CPU-second table.`)
   lines.push('* headline ping-pong: a chat client has idle time between messages, and relaymesh refills its ratchet key')

@@ -6,9 +6,8 @@
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import type { IdentifyResult, PeerId } from '@libp2p/interface'
 import { encode } from '../../protocol/codec.js'
-import { MAX_RECORD_LIFETIME_MS, RecordKind, WIRE_VERSION } from '../../protocol/constants.js'
+import { MAX_RECORD_LIFETIME_MS, WIRE_VERSION } from '../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { verifyPreKeyBundle } from '../../protocol/keys.js'
 import { RecordBatch } from '../../protocol/pb/node-gossip.js'
 import { openRecord, type VerifiedRecord } from '../../protocol/records.js'
 import type { NodeComponents, RecordService, RelayDirectory } from '../components.js'
@@ -66,7 +65,8 @@ export function createRecordService (components: NodeComponents, init: RecordSer
 
   function track (p: Promise<unknown>): void {
     inflight.add(p)
-    void p.finally(() => inflight.delete(p))
+    const done = (): void => { inflight.delete(p) }
+    p.then(done, done)
   }
 
   // ---------------------------------------------------------------- gossip in
@@ -214,7 +214,6 @@ export function createRecordService (components: NodeComponents, init: RecordSer
   async function publish (bytes: Uint8Array): Promise<void> {
     const now = Date.now()
     const v = openRecord(bytes, now)
-    if (v.kind === RecordKind.PreKeyBundle) verifyPreKeyBundle(v.body)
     if (v.expiresAt - now > MAX_RECORD_LIFETIME_MS - LIFETIME_MARGIN_MS) {
       throw new RelaymeshError(ErrorCode.Decode, `record expiry more than ${MAX_RECORD_LIFETIME_MS - LIFETIME_MARGIN_MS} ms ahead`)
     }
@@ -281,9 +280,10 @@ export function createRecordService (components: NodeComponents, init: RecordSer
       for (const t of timers.splice(0)) clearInterval(t)
       syncQueue.length = 0
       host.removeEventListener('peer:identify', onIdentify)
-      const pubsub = host.services.pubsub
-      if (pubsub.topicValidators.get(RECORDS_TOPIC) === validate) pubsub.topicValidators.delete(RECORDS_TOPIC)
-      try { pubsub.unsubscribe(RECORDS_TOPIC) } catch {}
+      // The validator stays (it ignores everything once stopped): without one,
+      // gossipsub would forward records unchecked until the host stops. No
+      // unsubscribe either: its PRUNE backoff would keep a quickly restarted
+      // node out of its peers' meshes; closing the connections is enough.
       await host.unhandle(SYNC_PROTOCOL).catch(() => {})
       await Promise.race([
         Promise.allSettled([...inflight]),

@@ -1,12 +1,10 @@
 // What a node decides about gossiped records (docs/protocol/node-gossip.md,
 // "Validation"): every record is opened (protocol/records.ts: bounded decode,
-// canonical form, fields, signature, expiry) and a bundle's prekey signatures
-// checked (protocol/keys.ts). Any invalid record rejects the whole batch;
+// canonical form, fields, signature, a bundle's prekey signatures, expiry).
+// Any invalid record rejects the whole batch;
 // a batch with nothing newer is ignored; otherwise the newer records are kept.
 import { decode } from '../../protocol/codec.js'
-import { RecordKind } from '../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { verifyPreKeyBundle } from '../../protocol/keys.js'
 import { RecordBatch } from '../../protocol/pb/node-gossip.js'
 import { openRecord, type VerifiedRecord } from '../../protocol/records.js'
 import { EXPIRED_GRACE_MS, MAX_BATCH_BYTES } from './constants.js'
@@ -20,7 +18,7 @@ export type Verdict =
   | { result: 'ignore', reason: IgnoreReason }
   | { result: 'reject', reason: RejectReason, error: string }
 
-/** The metrics/log label of an error from openRecord or verifyPreKeyBundle. */
+/** The metrics/log label of an error from openRecord. */
 export function rejectReason (err: unknown): RejectReason {
   if (RelaymeshError.is(err, ErrorCode.BadSignature)) return 'bad-signature'
   if (RelaymeshError.is(err, ErrorCode.Expired)) return 'expired'
@@ -35,7 +33,6 @@ export function rejectReason (err: unknown): RejectReason {
  */
 export function checkRecord (bytes: Uint8Array, now: number): VerifiedRecord | 'recent' {
   const v = openRecord(bytes, now - EXPIRED_GRACE_MS)
-  if (v.kind === RecordKind.PreKeyBundle) verifyPreKeyBundle(v.body)
   return v.expiresAt <= now ? 'recent' : v
 }
 

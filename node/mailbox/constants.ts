@@ -14,6 +14,8 @@ export const INBOUND_TIMEOUT_MS = 10 * SECOND
 export const MAX_BATCH_ENVELOPES = 256
 /** bytes kept free in a frame for the message around the envelopes */
 export const FRAME_MARGIN_BYTES = 16 * 1024
+/** an ack goes to the ACK_SPREAD * k closest relays (the k replicas and the next ones, which hold copies after churn) */
+export const ACK_SPREAD = 2
 /** ids in one ACK request */
 export const MAX_ACK_IDS = 1024
 /** ids in one SYNC request (the .proto limit) */
@@ -26,6 +28,13 @@ export const MAX_FETCH_LIMIT = 1025
 
 /** outbound replica requests in flight to one peer (below the peer's maxInboundStreams, 32 by default) */
 export const MAX_INFLIGHT_PER_PEER = 8
+/**
+ * STORE (and DELIVER) requests in flight to one peer. One: while it is out,
+ * the next envelopes queue and leave together as one batch (one stream, one
+ * synced write on the peer). Measured with 4 in-process nodes, 32 stores in
+ * flight: 1 -> ~1,200 stores/s, 2 -> ~900, 8 -> ~550 (mostly 1-envelope batches).
+ */
+export const STORE_REQUESTS_IN_FLIGHT = 1
 /** peers reconciled at once during handover */
 export const HANDOVER_PEER_CONCURRENCY = 4
 /** envelopes a handover sends per STORE request (bounded further by frame bytes) */

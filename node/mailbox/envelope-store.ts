@@ -9,7 +9,7 @@
 //   env!<mailbox hex>!<id hex>           -> Envelope bytes
 //   exp!<expires_at 16 hex>!<mailbox>!<id> -> 0x00 (envelope) | 0x01 (tombstone)
 //   ack!<mailbox hex>!<id hex>           -> expires_at (u64 BE): acknowledged, never stored again
-//   mbx!<mailbox hex>                    -> count (u64 BE) || bytes (u64 BE), absent when empty
+//   mbx!<mailbox hex>                    -> count || bytes || tombstones (u64 BE each), absent when all are 0
 //   meta!storedBytes                     -> u64 BE
 import type { Logger } from 'pino'
 import { sha256 } from '../../protocol/crypto/primitives.js'
@@ -58,7 +58,7 @@ const MAX_OPS_PER_FLUSH = 1024
 
 type Op =
   | { kind: 'put', env: Envelope, bytes: Uint8Array, m: string, i: string, resolve: (r: PutResult) => void, reject: (e: Error) => void }
-  | { kind: 'ack' | 'drop', m: string, ids: string[], resolve: (n: number) => void, reject: (e: Error) => void }
+  | { kind: 'ack' | 'drop' | 'forget', m: string, ids: string[], expires?: number[], resolve: (n: number) => void, reject: (e: Error) => void }
   | { kind: 'purge', entries: ExpiryEntry[], resolve: (n: number) => void, reject: (e: Error) => void }
 
 interface ExpiryEntry { key: string, t: number, m: string, i: string, kind: number }
@@ -79,19 +79,21 @@ function readU64 (b: Uint8Array, offset = 0): number {
   return Number(new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(offset))
 }
 
-interface Usage { count: number, bytes: number }
+/** per mailbox: envelopes held (count, bytes, what the quotas limit) and tombstones held */
+interface Usage { count: number, bytes: number, acks: number }
 
 function encodeUsage (u: Usage): Uint8Array {
-  const b = new Uint8Array(16)
+  const b = new Uint8Array(24)
   const v = new DataView(b.buffer)
   v.setBigUint64(0, BigInt(u.count))
   v.setBigUint64(8, BigInt(u.bytes))
+  v.setBigUint64(16, BigInt(u.acks))
   return b
 }
 
 function decodeUsage (b: Uint8Array | undefined): Usage {
-  if (b === undefined || b.byteLength !== 16) return { count: 0, bytes: 0 }
-  return { count: readU64(b, 0), bytes: readU64(b, 8) }
+  if (b === undefined || b.byteLength !== 24) return { count: 0, bytes: 0, acks: 0 }
+  return { count: readU64(b, 0), bytes: readU64(b, 8), acks: readU64(b, 16) }
 }
 
 /** expires_at of an envelope this node wrote itself */
@@ -105,6 +107,7 @@ export class EnvelopeStore {
   private closed = false
   private storedBytes = 0
   private readonly digests = new Map<string, Digest>()
+  private readonly ackDigests = new Map<string, Digest>()
   /** bumped by every batch that changed a mailbox */
   private epoch = 0
 
@@ -135,14 +138,27 @@ export class EnvelopeStore {
     })))
   }
 
-  /** Delete acknowledged envelopes and keep tombstones until their expiry; resolves with how many were deleted. */
-  async ack (mailbox: string, ids: string[]): Promise<number> {
-    return await new Promise((resolve, reject) => { this.enqueue({ kind: 'ack', m: mailbox, ids, resolve, reject }) })
+  /**
+   * Delete acknowledged envelopes and keep tombstones until their expiry;
+   * resolves with how many were deleted. A tombstone's expiry is the
+   * envelope's; for an id not held here it is `expires[n]` when given (a
+   * tombstone handed over keeps its expiry, so tombstones do not outlive each
+   * other forever), else now + envelopeTtlMs + CLOCK_SKEW_MS.
+   */
+  async ack (mailbox: string, ids: string[], expires?: number[]): Promise<number> {
+    return await new Promise((resolve, reject) => {
+      this.enqueue({ kind: 'ack', m: mailbox, ids, ...(expires !== undefined ? { expires } : {}), resolve, reject })
+    })
   }
 
   /** Delete local copies without tombstones (handed over to the replicas now responsible). */
   async drop (mailbox: string, ids: string[]): Promise<number> {
     return await new Promise((resolve, reject) => { this.enqueue({ kind: 'drop', m: mailbox, ids, resolve, reject }) })
+  }
+
+  /** Delete tombstones (handed over to the replicas now responsible); resolves with how many were deleted. */
+  async forget (mailbox: string, ids: string[]): Promise<number> {
+    return await new Promise((resolve, reject) => { this.enqueue({ kind: 'forget', m: mailbox, ids, resolve, reject }) })
   }
 
   /** Purge up to `max` expired envelopes and tombstones; resolves with how many envelopes were purged. */
@@ -198,7 +214,7 @@ export class EnvelopeStore {
         }
       } else {
         wanted.add(usageKey(op.m))
-        for (const i of op.ids) { wanted.add(envKey(op.m, i)); if (op.kind === 'ack') wanted.add(ackKey(op.m, i)) }
+        for (const i of op.ids) { wanted.add(envKey(op.m, i)); wanted.add(ackKey(op.m, i)) }
       }
     }
     const keys = [...wanted]
@@ -210,7 +226,7 @@ export class EnvelopeStore {
     const put = (key: string, value: Uint8Array): void => { overlay.set(key, value); batch.push({ type: 'put', key, value }) }
     const del = (key: string): void => { overlay.set(key, undefined); batch.push({ type: 'del', key }) }
     const usage = (m: string): Usage => decodeUsage(overlay.get(usageKey(m)))
-    const setUsage = (m: string, u: Usage): void => { if (u.count <= 0) del(usageKey(m)); else put(usageKey(m), encodeUsage(u)) }
+    const setUsage = (m: string, u: Usage): void => { if (u.count <= 0 && u.acks <= 0) del(usageKey(m)); else put(usageKey(m), encodeUsage(u)) }
     let stored = this.storedBytes
     const touched = new Set<string>()
     const settle: Array<() => void> = []
@@ -225,8 +241,19 @@ export class EnvelopeStore {
       const t = storedExpiry(bytes)
       del(envKey(m, i)); del(expKey(t, m, i))
       const u = usage(m)
-      setUsage(m, { count: u.count - 1, bytes: u.bytes - bytes.byteLength })
+      setUsage(m, { ...u, count: u.count - 1, bytes: u.bytes - bytes.byteLength })
       stored -= bytes.byteLength
+      touched.add(m)
+      return true
+    }
+    /** delete a tombstone and its index entry; returns false when there is none */
+    const unmark = (m: string, i: string): boolean => {
+      const a = overlay.get(ackKey(m, i))
+      if (a === undefined) return false
+      del(ackKey(m, i))
+      if (a.byteLength === 8) del(expKey(readU64(a), m, i))
+      const u = usage(m)
+      setUsage(m, { ...u, acks: u.acks - 1 })
       touched.add(m)
       return true
     }
@@ -250,7 +277,7 @@ export class EnvelopeStore {
           } else {
             put(envKey(op.m, op.i), op.bytes)
             put(expKey(op.env.expiresAt, op.m, op.i), Uint8Array.of(KIND_ENVELOPE))
-            setUsage(op.m, { count: u.count + 1, bytes: u.bytes + size })
+            setUsage(op.m, { ...u, count: u.count + 1, bytes: u.bytes + size })
             stored += size
             touched.add(op.m)
             newlyStored++
@@ -258,16 +285,24 @@ export class EnvelopeStore {
           }
         }
         settle.push(() => { op.resolve(r) })
+      } else if (op.kind === 'forget') {
+        let n = 0
+        for (const i of op.ids) if (unmark(op.m, i)) n++
+        settle.push(() => { op.resolve(n) })
       } else if (op.kind === 'ack' || op.kind === 'drop') {
         let n = 0
-        for (const i of op.ids) {
+        const latest = now + envelopeTtlMs + CLOCK_SKEW_MS
+        for (const [k, i] of op.ids.entries()) {
           const bytes = overlay.get(envKey(op.m, i))
-          const t = bytes !== undefined ? storedExpiry(bytes) : now + envelopeTtlMs + CLOCK_SKEW_MS
+          const t = bytes !== undefined ? storedExpiry(bytes) : Math.min(op.expires?.[k] ?? latest, latest)
           if (remove(op.m, i)) n++
-          if (op.kind === 'ack' && overlay.get(ackKey(op.m, i)) === undefined) {
+          if (op.kind === 'ack' && t > now && overlay.get(ackKey(op.m, i)) === undefined) {
             // a tombstone lives as long as any copy of the envelope could: a late replica write is refused until then
             put(ackKey(op.m, i), u64(t))
             put(expKey(t, op.m, i), Uint8Array.of(KIND_TOMBSTONE))
+            const u = usage(op.m)
+            setUsage(op.m, { ...u, acks: u.acks + 1 })
+            touched.add(op.m)
           }
         }
         if (op.kind === 'ack') acked += n
@@ -278,7 +313,7 @@ export class EnvelopeStore {
           if (overlay.get(e.key) === undefined) continue
           if (e.kind === KIND_TOMBSTONE) {
             const a = overlay.get(ackKey(e.m, e.i))
-            if (a !== undefined && a.byteLength === 8 && readU64(a) === e.t) del(ackKey(e.m, e.i))
+            if (a !== undefined && a.byteLength === 8 && readU64(a) === e.t) unmark(e.m, e.i)
             del(e.key)
           } else {
             const bytes = overlay.get(envKey(e.m, e.i))
@@ -301,7 +336,7 @@ export class EnvelopeStore {
     }
     this.storedBytes = stored
     if (touched.size > 0) this.epoch++
-    for (const m of touched) this.digests.delete(m)
+    for (const m of touched) { this.digests.delete(m); this.ackDigests.delete(m) }
     const { metrics } = this.init
     metrics.storedBytes.set(stored)
     if (newlyStored > 0) metrics.envelopesStored.inc(newlyStored)
@@ -351,6 +386,30 @@ export class EnvelopeStore {
     return d
   }
 
+  /** Ids (hex) of every tombstone held for a mailbox, sorted. */
+  async ackedIds (mailbox: string): Promise<string[]> {
+    const prefix = `${PREFIX.ack}${mailbox}!`
+    const out: string[] = []
+    for await (const key of this.init.store.keys({ gte: prefix, lt: rangeEnd(prefix) })) out.push(key.slice(prefix.length))
+    return out
+  }
+
+  /** Expiry of each tombstone (0 where there is none). */
+  async ackExpiries (mailbox: string, ids: string[]): Promise<number[]> {
+    const values = await this.init.store.getMany(ids.map((i) => ackKey(mailbox, i)))
+    return values.map((v) => v !== undefined && v.byteLength === 8 ? readU64(v) : 0)
+  }
+
+  /** SHA-256 of the sorted tombstone ids of a mailbox, cached like digest(). */
+  async ackDigest (mailbox: string): Promise<Digest> {
+    const cached = this.ackDigests.get(mailbox)
+    if (cached !== undefined) return cached
+    const epoch = this.epoch
+    const d = digestOf(await this.ackedIds(mailbox))
+    if (epoch === this.epoch && d.count > 0) this.ackDigests.set(mailbox, d)
+    return d
+  }
+
   /** For each id: held here, acknowledged here (tombstone). */
   async check (mailbox: string, ids: string[]): Promise<{ held: boolean[], acked: boolean[] }> {
     const values = await this.init.store.getMany([...ids.map((i) => envKey(mailbox, i)), ...ids.map((i) => ackKey(mailbox, i))])
@@ -365,7 +424,7 @@ export class EnvelopeStore {
     return await this.init.store.getMany(ids.map((i) => envKey(mailbox, i)))
   }
 
-  /** Every mailbox (hex) with at least one envelope held here. */
+  /** Every mailbox (hex) with at least one envelope or tombstone held here. */
   async * mailboxes (): AsyncGenerator<string> {
     for await (const key of this.init.store.keys({ gte: PREFIX.mailboxUsage, lt: rangeEnd(PREFIX.mailboxUsage) })) {
       yield key.slice(PREFIX.mailboxUsage.length)

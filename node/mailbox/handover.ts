@@ -1,18 +1,21 @@
 // Reconciliation and handover (DESIGN "Mailboxes": when the set of closest
 // nodes changes, replicas reconcile and hand envelopes over). For every
-// mailbox this node holds, its current k closest relays are computed
-// locally; each other replica is sent a per-mailbox digest (SHA-256 of the
-// sorted ids held) and only mailboxes whose digests differ are synced id by
-// id. Missing envelopes are pushed; ids the peer has acknowledged become
-// tombstones here too. A node that is no longer among the k closest deletes
-// a local copy only after every current replica confirmed holding it (its
-// own synced write, or a digest equal to ours).
+// mailbox this node holds envelopes or tombstones of, its current k closest
+// relays are computed locally; each other replica is sent per-mailbox
+// digests (SHA-256 of the sorted envelope ids, and of the sorted tombstone
+// ids) and only mailboxes whose digests differ are reconciled: missing
+// envelopes are pushed, ids the peer has acknowledged become tombstones here
+// too, and our tombstones are pushed as acknowledgements (so an ack that
+// reached only stand-in nodes during churn still reaches the replicas). A
+// node that is no longer among the k closest deletes a local copy only after
+// every current replica confirmed holding it (its own synced write, or a
+// digest equal to ours), and its tombstones once every replica has them.
 import type { PeerId } from '@libp2p/interface'
 import type { Loose } from '../../protocol/codec.js'
 import { StoreOutcome, type MailboxDigest } from '../../protocol/pb/node-replica.js'
 import type { NodeComponents, RelayDirectory } from '../components.js'
 import { fromHex } from '../store/keys.js'
-import { FRAME_MARGIN_BYTES, HANDOVER_BATCH, HANDOVER_CHANGE_DELAY_MS, HANDOVER_INTERVAL_MS, HANDOVER_PEER_CONCURRENCY, MAX_DIGEST_ENTRIES, MAX_SYNC_IDS } from './constants.js'
+import { FRAME_MARGIN_BYTES, HANDOVER_BATCH, HANDOVER_CHANGE_DELAY_MS, HANDOVER_INTERVAL_MS, HANDOVER_PEER_CONCURRENCY, MAX_ACK_IDS, MAX_DIGEST_ENTRIES, MAX_SYNC_IDS } from './constants.js'
 import type { EnvelopeStore } from './envelope-store.js'
 import type { ReplicaClient } from './replica-client.js'
 
@@ -42,12 +45,22 @@ export interface HandoverReport {
 interface Entry {
   mailbox: string
   digest: Loose<MailboxDigest>
-  /** ids at digest time, only kept for mailboxes this node is leaving */
+  /** envelope ids at digest time, only kept for mailboxes this node is leaving */
   ids?: string[]
+  /** tombstone ids at digest time, likewise */
+  ackIds?: string[]
 }
 
-/** Per mailbox this node is leaving: per replica, the ids it confirmed (undefined: not reconciled). */
-type Confirmations = Map<string, Map<string, Set<string> | undefined>>
+/** What one replica confirmed of a mailbox this node is leaving. */
+interface Confirmation {
+  /** envelope ids it holds or has acknowledged (undefined: not reconciled) */
+  ids?: Set<string>
+  /** it holds every tombstone we had */
+  acks: boolean
+}
+
+/** Per mailbox this node is leaving: per current replica (peer id string), what it confirmed. */
+type Confirmations = Map<string, Map<string, Confirmation>>
 
 export async function runHandover (deps: HandoverDeps): Promise<HandoverReport> {
   const { components, relays, envelopes } = deps
@@ -56,7 +69,7 @@ export async function runHandover (deps: HandoverDeps): Promise<HandoverReport> 
   const report: HandoverReport = { mailboxes: 0, synced: 0, sent: 0, dropped: 0, tombstoned: 0, failedPeers: 0 }
   const perPeer = new Map<string, { peer: PeerId, entries: Entry[] }>()
   const leaving: Confirmations = new Map()
-  const leavingIds = new Map<string, string[]>()
+  const leavingEntries = new Map<string, Entry>()
 
   for await (const mailbox of envelopes.mailboxes()) {
     if (components.shutdown.aborted) return report
@@ -64,15 +77,19 @@ export async function runHandover (deps: HandoverDeps): Promise<HandoverReport> 
     const replicas = relays.closest(fromHex(mailbox), k)
     const others = replicas.filter((p) => !p.equals(self))
     const d = await envelopes.digest(mailbox)
-    if (d.count === 0) continue
-    const isReplica = others.length < replicas.length
-    let ids: string[] | undefined
-    if (!isReplica && others.length > 0) {
-      ids = await envelopes.ids(mailbox)
-      leavingIds.set(mailbox, ids)
-      leaving.set(mailbox, new Map(others.map((p) => [p.toString(), undefined])))
+    const a = await envelopes.ackDigest(mailbox)
+    if (d.count === 0 && a.count === 0) continue
+    const entry: Entry = {
+      mailbox,
+      digest: { mailbox: fromHex(mailbox), digest: d.digest, count: d.count, ackedDigest: a.digest, ackedCount: a.count }
     }
-    const entry: Entry = { mailbox, digest: { mailbox: fromHex(mailbox), digest: d.digest, count: d.count }, ...(ids !== undefined ? { ids } : {}) }
+    const isReplica = others.length < replicas.length
+    if (!isReplica && others.length > 0) {
+      entry.ids = await envelopes.ids(mailbox)
+      entry.ackIds = await envelopes.ackedIds(mailbox)
+      leavingEntries.set(mailbox, entry)
+      leaving.set(mailbox, new Map(others.map((p) => [p.toString(), { acks: false }])))
+    }
     for (const p of others) {
       const key = p.toString()
       let slot = perPeer.get(key)
@@ -98,10 +115,11 @@ export async function runHandover (deps: HandoverDeps): Promise<HandoverReport> 
 
   // drop what every replica now responsible has confirmed
   for (const [mailbox, byPeer] of leaving) {
-    const ids = leavingIds.get(mailbox) ?? []
-    const confirmedEverywhere = ids.filter((id) => [...byPeer.values()].every((set) => set?.has(id) === true))
-    if (confirmedEverywhere.length === 0) continue
-    report.dropped += await envelopes.drop(mailbox, confirmedEverywhere)
+    const entry = leavingEntries.get(mailbox) as Entry
+    const confirmations = [...byPeer.values()]
+    const confirmedEverywhere = (entry.ids ?? []).filter((id) => confirmations.every((c) => c.ids?.has(id) === true))
+    if (confirmedEverywhere.length > 0) report.dropped += await envelopes.drop(mailbox, confirmedEverywhere)
+    if ((entry.ackIds ?? []).length > 0 && confirmations.every((c) => c.acks)) await envelopes.forget(mailbox, entry.ackIds ?? [])
   }
   return report
 }
@@ -110,17 +128,31 @@ async function reconcilePeer (deps: HandoverDeps, peer: PeerId, entries: Entry[]
   const key = peer.toString()
   for (let start = 0; start < entries.length; start += MAX_DIGEST_ENTRIES) {
     const chunk = entries.slice(start, start + MAX_DIGEST_ENTRIES)
-    const differ = new Set(await deps.client.digest(peer, chunk.map((e) => e.digest)))
+    const { differ, ackedDiffer } = await deps.client.digest(peer, chunk.map((e) => e.digest))
+    const envelopesDiffer = new Set(differ)
+    const acksDiffer = new Set(ackedDiffer)
     for (const [n, e] of chunk.entries()) {
-      const confirmations = leaving.get(e.mailbox)
-      if (!differ.has(n)) {
+      const confirmation = leaving.get(e.mailbox)?.get(key)
+      if (!envelopesDiffer.has(n)) {
         // equal digests: the peer holds exactly the ids we had at digest time
-        confirmations?.set(key, new Set(e.ids ?? []))
-        continue
+        if (confirmation !== undefined) confirmation.ids = new Set(e.ids ?? [])
+      } else {
+        report.synced++
+        const confirmed = await syncMailbox(deps, peer, e.mailbox, report)
+        if (confirmation !== undefined) confirmation.ids = confirmed
       }
-      report.synced++
-      const confirmed = await syncMailbox(deps, peer, e.mailbox, report)
-      confirmations?.set(key, confirmed)
+      if (acksDiffer.has(n) && e.digest.ackedCount > 0) {
+        // the peer lacks some of our tombstones (or has others, which it pushes in its own run):
+        // acknowledging them there deletes any copy it holds and keeps it from taking one again
+        const ids = e.ackIds ?? await deps.envelopes.ackedIds(e.mailbox)
+        for (let i = 0; i < ids.length; i += MAX_ACK_IDS) {
+          const chunk = ids.slice(i, i + MAX_ACK_IDS)
+          // each tombstone keeps its expiry on the peer (0: purged meanwhile, sent as already expired)
+          const expires = (await deps.envelopes.ackExpiries(e.mailbox, chunk)).map((t) => t === 0 ? 1 : t)
+          await deps.client.ack(peer, fromHex(e.mailbox), chunk.map(fromHex), undefined, expires)
+        }
+      }
+      if (confirmation !== undefined) confirmation.acks = true
     }
   }
 }
@@ -135,14 +167,16 @@ async function syncMailbox (deps: HandoverDeps, peer: PeerId, mailbox: string, r
   for (let start = 0; start < ids.length; start += MAX_SYNC_IDS) {
     const chunk = ids.slice(start, start + MAX_SYNC_IDS)
     const { missing, acked } = await client.sync(peer, mailboxBytes, chunk.map(fromHex))
-    const missingHex = new Set(missing.map(hexOfBytes))
-    const ackedHex = acked.map(hexOfBytes).filter((i) => chunk.includes(i))
+    const asked = new Set(chunk)
+    // only ids we asked about count: a peer cannot make us tombstone or drop anything else
+    const missingHex = new Set(missing.map(hexOfBytes).filter((i) => asked.has(i)))
+    const ackedHex = [...new Set(acked.map(hexOfBytes).filter((i) => asked.has(i)))]
     if (ackedHex.length > 0) {
       // acknowledged on a replica: the device has it; delete here too and keep the tombstone
       report.tombstoned += await envelopes.ack(mailbox, ackedHex)
-      for (const i of ackedHex) confirmed.add(i)
     }
-    for (const i of chunk) if (!missingHex.has(i) && !ackedHex.includes(i)) confirmed.add(i)
+    // held there, or acknowledged there: either way nothing is lost by dropping ours
+    for (const i of chunk) if (!missingHex.has(i)) confirmed.add(i)
 
     const wanted = chunk.filter((i) => missingHex.has(i))
     const values = await envelopes.get(mailbox, wanted)

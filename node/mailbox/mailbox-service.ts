@@ -12,7 +12,7 @@ import { Envelope } from '../../protocol/pb/envelope.js'
 import { StoreOutcome } from '../../protocol/pb/node-replica.js'
 import type { MailboxListener, MailboxService, NodeComponents, RecordService, RelayDirectory, StoreResult } from '../components.js'
 import { fromHex } from '../store/keys.js'
-import { DEFAULT_FETCH_LIMIT, EXPIRY_INTERVAL_MS, HANDOVER_INTERVAL_MS, INBOUND_TIMEOUT_MS, MAX_ACK_IDS, MAX_FETCH_LIMIT, PUSHED_MEMORY, REPLICA_PROTOCOL, STORE_TIMEOUT_MS } from './constants.js'
+import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, EXPIRY_INTERVAL_MS, HANDOVER_INTERVAL_MS, INBOUND_TIMEOUT_MS, MAX_ACK_IDS, MAX_FETCH_LIMIT, PUSHED_MEMORY, REPLICA_PROTOCOL, STORE_TIMEOUT_MS } from './constants.js'
 import { EnvelopeStore, hexOf, type PutResult } from './envelope-store.js'
 import { ExpiryPurger } from './expiry.js'
 import { HandoverScheduler, jitter, type HandoverReport } from './handover.js'
@@ -250,7 +250,9 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     }
     if (ids.length === 0) return
     const m = hexOf(mailbox)
-    const replicas = replicasOf(mailbox)
+    // the k replicas and the next k: after churn, stand-ins and returning replicas hold copies
+    // too; an ack that misses one still reaches it through handover (tombstone digests)
+    const replicas = relays.closest(mailbox, ACK_SPREAD * config.replicas)
     const selfHolds = (await envelopes.usage(m)).count > 0
     const targets: Array<PeerId | 'self'> = replicas.map((p) => p.equals(self) ? 'self' : p)
     if (selfHolds && !targets.includes('self')) targets.push('self')

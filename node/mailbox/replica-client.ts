@@ -1,9 +1,9 @@
 // Outbound side of /relaymesh/replica/1.0.0. Stores and deliveries for one
-// peer are coalesced: while requests to that peer are in flight, new
+// peer are coalesced: while a request to that peer is in flight, new
 // envelopes queue up and leave together in the next STORE (or DELIVER)
 // request, so a busy entry node sends few large synced batches rather than
-// many single-envelope ones, and one peer never gets more than
-// MAX_INFLIGHT_PER_PEER of our streams at once.
+// many single-envelope ones (and an idle one sends each at once). One peer
+// never gets more than MAX_INFLIGHT_PER_PEER of our streams at once.
 import type { PeerId } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { decode, encode, type Loose } from '../../protocol/codec.js'
@@ -12,7 +12,7 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, StoreOutcome, type MailboxDigest } from '../../protocol/pb/node-replica.js'
 import type { RelayHost } from '../host.js'
 import type { NodeLimits } from '../config.js'
-import { FRAME_MARGIN_BYTES, MAX_BATCH_ENVELOPES, MAX_INFLIGHT_PER_PEER, REPLICA_PROTOCOL, REPLICA_REQUEST_TIMEOUT_MS } from './constants.js'
+import { FRAME_MARGIN_BYTES, MAX_BATCH_ENVELOPES, MAX_INFLIGHT_PER_PEER, REPLICA_PROTOCOL, REPLICA_REQUEST_TIMEOUT_MS, STORE_REQUESTS_IN_FLIGHT } from './constants.js'
 import type { PutResult } from './envelope-store.js'
 import { PeerLimiter, request } from './rpc.js'
 
@@ -59,7 +59,7 @@ class Batcher<R> {
   }
 
   private pump (): void {
-    if (this.items.length === 0 || this.waiting > 0 || this.running >= MAX_INFLIGHT_PER_PEER) return
+    if (this.items.length === 0 || this.waiting > 0 || this.running >= STORE_REQUESTS_IN_FLIGHT) return
     this.waiting++
     this.running++
     this.limiter.run(this.peer, async () => {
@@ -165,15 +165,16 @@ export class ReplicaClient {
     return { envelopes: res.envelopes, more: res.more }
   }
 
-  async ack (peer: PeerId, mailbox: Uint8Array, ids: Uint8Array[], signal?: AbortSignal): Promise<number> {
-    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_ACK, mailbox, ids }, signal)
+  /** Acknowledge ids on `peer`; `expires` (handover) gives each tombstone's expiry. */
+  async ack (peer: PeerId, mailbox: Uint8Array, ids: Uint8Array[], signal?: AbortSignal, expires?: number[]): Promise<number> {
+    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_ACK, mailbox, ids, ...(expires !== undefined ? { expires } : {}) }, signal)
     return res.count
   }
 
-  /** indexes of `digests` whose mailbox `peer` holds differently */
-  async digest (peer: PeerId, digests: Array<Loose<MailboxDigest>>): Promise<number[]> {
+  /** indexes of `digests` whose envelopes (differ) or tombstones (ackedDiffer) `peer` holds differently */
+  async digest (peer: PeerId, digests: Array<Loose<MailboxDigest>>): Promise<{ differ: number[], ackedDiffer: number[] }> {
     const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_DIGEST, digests })
-    return res.differ
+    return { differ: res.differ, ackedDiffer: res.ackedDiffer }
   }
 
   async sync (peer: PeerId, mailbox: Uint8Array, ids: Uint8Array[]): Promise<{ missing: Uint8Array[], acked: Uint8Array[] }> {

@@ -87,18 +87,23 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
     const mailbox = hexOf(bytesOf(req.mailbox, MAILBOX_ADDRESS_BYTES, 'mailbox'))
     if (req.ids.length > MAX_ACK_IDS) throw new RelaymeshError(ErrorCode.TooLarge, `ack: more than ${MAX_ACK_IDS} ids`)
     const ids = idsOf(req.ids)
-    return { count: await deps.envelopes.ack(mailbox, ids) }
+    if (req.expires.length !== 0 && req.expires.length !== ids.length) throw new RelaymeshError(ErrorCode.Invalid, 'ack: expires must be empty or one per id')
+    return { count: await deps.envelopes.ack(mailbox, ids, req.expires.length > 0 ? req.expires : undefined) }
   },
 
   [ReplicaRequestType.REPLICA_DIGEST]: async (req, deps) => {
     const differ: number[] = []
+    const ackedDiffer: number[] = []
     for (const [n, d] of req.digests.entries()) {
       const mailbox = hexOf(bytesOf(d.mailbox, MAILBOX_ADDRESS_BYTES, 'digest mailbox'))
       bytesOf(d.digest, 32, 'digest')
+      bytesOf(d.ackedDigest, 32, 'acked digest')
       const mine = await deps.envelopes.digest(mailbox)
       if (mine.count !== d.count || !equalBytes(mine.digest, d.digest)) differ.push(n)
+      const acks = await deps.envelopes.ackDigest(mailbox)
+      if (acks.count !== d.ackedCount || !equalBytes(acks.digest, d.ackedDigest)) ackedDiffer.push(n)
     }
-    return { differ }
+    return { differ, ackedDiffer }
   },
 
   [ReplicaRequestType.REPLICA_SYNC]: async (req, deps) => {

@@ -17,7 +17,9 @@ export async function request (host: RelayHost, peer: PeerId, protocol: string, 
   const { signal } = options
   let stream: Stream | undefined
   try {
-    stream = await host.dialProtocol(peer, protocol, { signal })
+    // an open connection is used directly: dialProtocol's peer-store work costs more than the request
+    const conn = host.getConnections(peer).find((c) => c.status === 'open')
+    stream = conn !== undefined ? await conn.newStream(protocol, { signal }) : await host.dialProtocol(peer, protocol, { signal })
     const lp = lpStream(stream, { maxDataLength: options.maxFrameBytes })
     await lp.write(frame, { signal })
     const answer = await lp.read({ signal })

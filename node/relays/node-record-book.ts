@@ -41,18 +41,18 @@ export class NodeRecordBook {
     return this.records.get(id)
   }
 
-  /** whether `r` would replace what is held (without storing it) */
-  compare (r: VerifiedNodeRecord): AddResult {
+  /** whether `r` would replace what is held (without storing it); `own` records are never refused for room */
+  compare (r: VerifiedNodeRecord, options: { own?: boolean } = {}): AddResult {
     const held = this.records.get(r.id)
-    if (held === undefined) return this.records.size >= MAX_NODE_RECORDS ? 'full' : 'newer'
+    if (held === undefined) return this.records.size >= MAX_NODE_RECORDS && options.own !== true ? 'full' : 'newer'
     if (r.seq > held.seq) return 'newer'
     if (r.seq < held.seq) return 'older'
     return 'same'
   }
 
   /** Store `r` if it is newer than what is held; persisted before this resolves. */
-  async add (r: VerifiedNodeRecord, now: number): Promise<AddResult> {
-    const result = this.compare(r)
+  async add (r: VerifiedNodeRecord, now: number, options: { own?: boolean } = {}): Promise<AddResult> {
+    const result = this.compare(r, options)
     if (result !== 'newer') return result
     this.records.set(r.id, { ...r, receivedAt: now })
     await this.store.put(PREFIX.node + r.id, r.bytes)

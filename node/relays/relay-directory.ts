@@ -92,7 +92,8 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
 
   function track (p: Promise<unknown>): void {
     inflight.add(p)
-    void p.finally(() => inflight.delete(p))
+    const done = (): void => { inflight.delete(p) }
+    p.then(done, done)
   }
 
   function position (peerId: PeerId): Positioned {
@@ -171,6 +172,7 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
   }
 
   async function validateNodeMessage (_from: PeerId, msg: Message): Promise<TopicValidatorResult> {
+    if (!running) return TopicValidatorResult.Ignore
     const now = Date.now()
     let r: VerifiedNodeRecord | 'recent'
     try {
@@ -184,7 +186,6 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
       metrics.gossipRejected.inc({ topic: NODES_TOPIC, reason: 'stale' })
       return TopicValidatorResult.Ignore
     }
-    if (!running) return TopicValidatorResult.Ignore
     if (!await take(r, now)) {
       metrics.gossipRejected.inc({ topic: NODES_TOPIC, reason: 'stale' })
       return TopicValidatorResult.Ignore
@@ -210,7 +211,7 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
     ownAddrs = addrsKey(addrs)
     const bytes = await signNodeRecord(privateKey, self, { multiaddrs: addrs, seq: ownSeq, expiresAt: now + recordTtlMs })
     const r = await openNodeRecord(bytes, now, { verify: false })
-    await book.add(r, now) // persisted, so the seq survives a restart
+    await book.add(r, now, { own: true }) // persisted, so the seq survives a restart
     gossip(bytes)
     log.debug({ seq: ownSeq, addrs: r.multiaddrs.length }, 'node record published')
   }
@@ -467,9 +468,8 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
       const rt = routingTable()
       rt?.removeEventListener('peer:add', onRoutingAdd)
       rt?.removeEventListener('peer:remove', onRoutingRemove)
-      const pubsub = host.services.pubsub
-      if (pubsub.topicValidators.get(NODES_TOPIC) === validateNodeMessage) pubsub.topicValidators.delete(NODES_TOPIC)
-      try { pubsub.unsubscribe(NODES_TOPIC) } catch {}
+      // the topic validator stays (it ignores everything once stopped) and the
+      // topic stays subscribed: see node/gossip/record-service.ts stop()
       await host.unhandle(NODES_PROTOCOL).catch(() => {})
       await Promise.race([
         Promise.allSettled([...inflight]),

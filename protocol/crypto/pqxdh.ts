@@ -2,7 +2,7 @@
 // curve = curve25519, hash = SHA-256, pqkem = ML-KEM-768, one-time curve
 // prekey optional, PQPK_B always the signed last-resort ML-KEM prekey.
 // Produces SK and AD for whatever runs next; knows nothing of the ratchet.
-import { ED25519_PUBLIC_KEY_BYTES, INFO, MLKEM768_CIPHERTEXT_BYTES, X25519_KEY_BYTES } from '../constants.js'
+import { ED25519_PUBLIC_KEY_BYTES, INFO, MLKEM768_CIPHERTEXT_BYTES, PEER_IDENTITY_CACHE_SIZE, X25519_KEY_BYTES } from '../constants.js'
 import { ErrorCode, RelaymeshError } from '../errors.js'
 import { expectLength } from '../codec.js'
 import { verifyPreKeyBundle, type KemPreKeyRecord, type OneTimePreKeyRecord, type SignedPreKeyRecord } from '../keys.js'
@@ -84,14 +84,34 @@ function ourIdentityPublicX25519 (identity: Ed25519KeyPair): Uint8Array {
   return pub
 }
 
+// Peers' X25519 identity forms, by Ed25519 key bytes (public data only). One
+// identity key is seen once per device pair (fan-out to every device of a
+// user, re-setups), and the map plus the import of its result cost ~15% of a
+// session setup: reusing the same array lets primitives reuse its KeyObject.
+// Bounded; least recently used first out. Invalid keys are never cached.
+const peerX25519 = new Map<string, Uint8Array>()
+
 /** The X25519 form of a peer's Ed25519 identity key; an invalid point is a Decode error (it came from the network). */
 function peerIdentityX25519 (identityKey: Uint8Array, what: string): Uint8Array {
   expectLength(identityKey, ED25519_PUBLIC_KEY_BYTES, what)
+  const id = Buffer.from(identityKey.buffer, identityKey.byteOffset, identityKey.byteLength).toString('base64')
+  let x = peerX25519.get(id)
+  if (x !== undefined) {
+    peerX25519.delete(id)
+    peerX25519.set(id, x)
+    return x
+  }
   try {
-    return ed25519PublicToX25519(identityKey)
+    x = ed25519PublicToX25519(identityKey)
   } catch (err) {
     throw new RelaymeshError(ErrorCode.Decode, `${what}: not a valid Ed25519 point`, { cause: err })
   }
+  if (peerX25519.size >= PEER_IDENTITY_CACHE_SIZE) {
+    const oldest = peerX25519.keys().next()
+    if (oldest.done !== true) peerX25519.delete(oldest.value)
+  }
+  peerX25519.set(id, x)
+  return x
 }
 
 /**

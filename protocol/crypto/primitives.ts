@@ -137,7 +137,7 @@ export interface X25519KeyPair {
 // Raw 32-byte keys are imported through JWK: node builds the key straight
 // from the bytes (EVP_PKEY_new_raw_*), where DER goes through OpenSSL 3's
 // decoder search, ~10x slower for a private key (bench-primitives: X25519
-// keygen 2.8k/s with a DER import, 15k/s with JWK). Node 20 reads only `d` for
+// keygen 2.6k/s with a DER import, 14.7k/s with JWK). Node 20 reads only `d` for
 // an OKP private key and derives the public key itself, but requires `x` to
 // be a string, so we pass an empty one. Should a later Node refuse that, we
 // fall back to PKCS#8 DER (RFC 8410 §7), which is always accepted.
@@ -251,7 +251,7 @@ function edPublicKeyObject (pub: Uint8Array): nc.KeyObject {
 
 export function ed25519PublicFromPrivate (seed: Uint8Array): Uint8Array {
   check(seed, 32, 'ed25519 private key')
-  // node derives the public key on import (2.2x @noble's getPublicKey), and
+  // node derives the public key on import (2-2.5x @noble's getPublicKey), and
   // the cached KeyObject then serves this seed's signatures. SPKI DER export,
   // not JWK: JWK export of fresh OKP keys deadlocked Node 20 (shared/NOTES.md).
   const spki = nc.createPublicKey(edPrivateKeyObject(seed)).export({ format: 'der', type: 'spki' })

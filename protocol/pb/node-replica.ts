@@ -69,6 +69,8 @@ export interface MailboxDigest {
   mailbox: Uint8Array<ArrayBuffer>
   digest: Uint8Array<ArrayBuffer>
   count: number
+  ackedDigest: Uint8Array<ArrayBuffer>
+  ackedCount: number
 }
 
 export namespace MailboxDigest {
@@ -96,6 +98,16 @@ export namespace MailboxDigest {
           w.uint32(obj.count)
         }
 
+        if ((obj.ackedDigest != null && obj.ackedDigest.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.ackedDigest)
+        }
+
+        if ((obj.ackedCount != null && obj.ackedCount !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.ackedCount)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -103,7 +115,9 @@ export namespace MailboxDigest {
         const obj: any = {
           mailbox: uint8ArrayAlloc(0),
           digest: uint8ArrayAlloc(0),
-          count: 0
+          count: 0,
+          ackedDigest: uint8ArrayAlloc(0),
+          ackedCount: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -122,6 +136,14 @@ export namespace MailboxDigest {
             }
             case 3: {
               obj.count = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.ackedDigest = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.ackedCount = reader.uint32()
               break
             }
             default: {
@@ -160,6 +182,20 @@ export namespace MailboxDigest {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.ackedDigest`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.ackedCount`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -187,6 +223,16 @@ export namespace MailboxDigest {
     value: number
   }
 
+  export interface MailboxDigestAckedDigestFieldEvent {
+    field: '$.ackedDigest'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface MailboxDigestAckedCountFieldEvent {
+    field: '$.ackedCount'
+    value: number
+  }
+
   export function encode (obj: Partial<MailboxDigest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, MailboxDigest.codec())
   }
@@ -195,7 +241,7 @@ export namespace MailboxDigest {
     return decodeMessage(buf, MailboxDigest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxDigest>): Generator<MailboxDigestMailboxFieldEvent | MailboxDigestDigestFieldEvent | MailboxDigestCountFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MailboxDigest>): Generator<MailboxDigestMailboxFieldEvent | MailboxDigestDigestFieldEvent | MailboxDigestCountFieldEvent | MailboxDigestAckedDigestFieldEvent | MailboxDigestAckedCountFieldEvent> {
     return streamMessage(buf, MailboxDigest.codec(), opts)
   }
 }
@@ -210,6 +256,7 @@ export interface ReplicaRequest {
   after: Uint8Array<ArrayBuffer>
   limit: number
   digests: MailboxDigest[]
+  expires: number[]
 }
 
 export namespace ReplicaRequest {
@@ -273,6 +320,13 @@ export namespace ReplicaRequest {
           }
         }
 
+        if (obj.expires != null && obj.expires.length > 0) {
+          for (const value of obj.expires) {
+            w.uint32(80)
+            w.uint64Number(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -286,7 +340,8 @@ export namespace ReplicaRequest {
           ids: [],
           after: uint8ArrayAlloc(0),
           limit: 0,
-          digests: []
+          digests: [],
+          expires: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -357,6 +412,18 @@ export namespace ReplicaRequest {
               }))
               break
             }
+            case 10: {
+              if (opts.limits?.expires != null && obj.expires.length === opts.limits.expires) {
+                throw new MaxLengthError('Decode error - repeated field "expires" had too many elements')
+              }
+
+              if (obj.expires.length === 16384) {
+                throw new MaxLengthError('Decode error - repeated field "expires" had too many elements')
+              }
+
+              obj.expires.push(reader.uint64Number())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -369,7 +436,8 @@ export namespace ReplicaRequest {
         const obj = {
           envelopes: 256,
           ids: 16384,
-          digests: 1024
+          digests: 1024,
+          expires: 16384
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -480,6 +548,25 @@ export namespace ReplicaRequest {
 
               break
             }
+            case 10: {
+              if (opts.limits?.expires != null && obj.expires === opts.limits.expires) {
+                throw new MaxLengthError('Streaming decode error - repeated field "expires" had too many elements')
+              }
+
+              if (obj.expires === 16384) {
+                throw new MaxLengthError('Streaming decode error - repeated field "expires" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.expires[]`,
+                index: obj.expires,
+                value: reader.uint64Number()
+              }
+
+              obj.expires++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -552,6 +639,24 @@ export namespace ReplicaRequest {
     index: number
   }
 
+  export interface ReplicaRequestDigestsAckedDigestFieldEvent {
+    field: '$.digests[].ackedDigest'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ReplicaRequestDigestsAckedCountFieldEvent {
+    field: '$.digests[].ackedCount'
+    value: number
+    index: number
+  }
+
+  export interface ReplicaRequestExpiresFieldEvent {
+    field: '$.expires[]'
+    index: number
+    value: number
+  }
+
   export function encode (obj: Partial<ReplicaRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReplicaRequest.codec())
   }
@@ -560,7 +665,7 @@ export namespace ReplicaRequest {
     return decodeMessage(buf, ReplicaRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaRequest>): Generator<ReplicaRequestVersionFieldEvent | ReplicaRequestTypeFieldEvent | ReplicaRequestEnvelopesFieldEvent | ReplicaRequestHandoverFieldEvent | ReplicaRequestMailboxFieldEvent | ReplicaRequestIdsFieldEvent | ReplicaRequestAfterFieldEvent | ReplicaRequestLimitFieldEvent | ReplicaRequestDigestsMailboxFieldEvent | ReplicaRequestDigestsDigestFieldEvent | ReplicaRequestDigestsCountFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaRequest>): Generator<ReplicaRequestVersionFieldEvent | ReplicaRequestTypeFieldEvent | ReplicaRequestEnvelopesFieldEvent | ReplicaRequestHandoverFieldEvent | ReplicaRequestMailboxFieldEvent | ReplicaRequestIdsFieldEvent | ReplicaRequestAfterFieldEvent | ReplicaRequestLimitFieldEvent | ReplicaRequestDigestsMailboxFieldEvent | ReplicaRequestDigestsDigestFieldEvent | ReplicaRequestDigestsCountFieldEvent | ReplicaRequestDigestsAckedDigestFieldEvent | ReplicaRequestDigestsAckedCountFieldEvent | ReplicaRequestExpiresFieldEvent> {
     return streamMessage(buf, ReplicaRequest.codec(), opts)
   }
 }
@@ -689,6 +794,7 @@ export interface ReplicaResponse {
   differ: number[]
   missing: Uint8Array<ArrayBuffer>[]
   acked: Uint8Array<ArrayBuffer>[]
+  ackedDiffer: number[]
 }
 
 export namespace ReplicaResponse {
@@ -766,6 +872,13 @@ export namespace ReplicaResponse {
           }
         }
 
+        if (obj.ackedDiffer != null && obj.ackedDiffer.length > 0) {
+          for (const value of obj.ackedDiffer) {
+            w.uint32(96)
+            w.uint32(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -781,7 +894,8 @@ export namespace ReplicaResponse {
           more: false,
           differ: [],
           missing: [],
-          acked: []
+          acked: [],
+          ackedDiffer: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -876,6 +990,18 @@ export namespace ReplicaResponse {
               obj.acked.push(reader.bytes())
               break
             }
+            case 12: {
+              if (opts.limits?.ackedDiffer != null && obj.ackedDiffer.length === opts.limits.ackedDiffer) {
+                throw new MaxLengthError('Decode error - repeated field "ackedDiffer" had too many elements')
+              }
+
+              if (obj.ackedDiffer.length === 1024) {
+                throw new MaxLengthError('Decode error - repeated field "ackedDiffer" had too many elements')
+              }
+
+              obj.ackedDiffer.push(reader.uint32())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -890,7 +1016,8 @@ export namespace ReplicaResponse {
           envelopes: 1025,
           differ: 1024,
           missing: 16384,
-          acked: 16384
+          acked: 16384,
+          ackedDiffer: 1024
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1039,6 +1166,25 @@ export namespace ReplicaResponse {
 
               break
             }
+            case 12: {
+              if (opts.limits?.ackedDiffer != null && obj.ackedDiffer === opts.limits.ackedDiffer) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ackedDiffer" had too many elements')
+              }
+
+              if (obj.ackedDiffer === 1024) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ackedDiffer" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ackedDiffer[]`,
+                index: obj.ackedDiffer,
+                value: reader.uint32()
+              }
+
+              obj.ackedDiffer++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1117,6 +1263,12 @@ export namespace ReplicaResponse {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ReplicaResponseAckedDifferFieldEvent {
+    field: '$.ackedDiffer[]'
+    index: number
+    value: number
+  }
+
   export function encode (obj: Partial<ReplicaResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReplicaResponse.codec())
   }
@@ -1125,7 +1277,7 @@ export namespace ReplicaResponse {
     return decodeMessage(buf, ReplicaResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaResponse>): Generator<ReplicaResponseVersionFieldEvent | ReplicaResponseStatusFieldEvent | ReplicaResponseErrorCodeFieldEvent | ReplicaResponseErrorMessageFieldEvent | ReplicaResponseResultsOutcomeFieldEvent | ReplicaResponseResultsErrorCodeFieldEvent | ReplicaResponseCountFieldEvent | ReplicaResponseEnvelopesFieldEvent | ReplicaResponseMoreFieldEvent | ReplicaResponseDifferFieldEvent | ReplicaResponseMissingFieldEvent | ReplicaResponseAckedFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaResponse>): Generator<ReplicaResponseVersionFieldEvent | ReplicaResponseStatusFieldEvent | ReplicaResponseErrorCodeFieldEvent | ReplicaResponseErrorMessageFieldEvent | ReplicaResponseResultsOutcomeFieldEvent | ReplicaResponseResultsErrorCodeFieldEvent | ReplicaResponseCountFieldEvent | ReplicaResponseEnvelopesFieldEvent | ReplicaResponseMoreFieldEvent | ReplicaResponseDifferFieldEvent | ReplicaResponseMissingFieldEvent | ReplicaResponseAckedFieldEvent | ReplicaResponseAckedDifferFieldEvent> {
     return streamMessage(buf, ReplicaResponse.codec(), opts)
   }
 }

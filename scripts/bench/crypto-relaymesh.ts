@@ -4,9 +4,8 @@
 // signatures verified, every message goes through its wire bytes and is
 // decrypted by the other party. Sessions are live objects, as libsignal's
 // SessionRecords are in its in-memory stores.
-import { MAX_SIGNED_RECORD_BYTES } from '../../protocol/constants.js'
+import { ContentType, MAX_SIGNED_RECORD_BYTES } from '../../protocol/constants.js'
 import { decode, encode } from '../../protocol/codec.js'
-import { ContentType } from '../../protocol/constants.js'
 import {
   buildPreKeyBundle, generateIdentityKeyPair, generateKemPreKey, generateOneTimePreKeys, generateSignedPreKey,
   oneTimePreKeyPublic, type KemPreKeyRecord, type OneTimePreKeyRecord, type SignedPreKeyRecord

@@ -6,10 +6,10 @@
 // The its run in order on one growing mesh.
 import { strict as assert } from 'node:assert'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
-import type { RelayNode } from '../../../node/relay-node.js'
-import { addressOf, removeDir, startNode, waitForFullDirectory } from '../../helpers/mesh.js'
+import { createRelayNode, type RelayNode } from '../../../node/relay-node.js'
+import { addressOf, removeDir, startNode } from '../../helpers/mesh.js'
 import { waitFor } from '../../helpers/wait.js'
-import { envelope, heldIds, hex, mailboxOf, rand, replicasOf } from './helpers.js'
+import { envelope, heldIds, hex, mailboxOf, rand, replicasOf, waitForEachOther } from './helpers.js'
 
 describe('mailbox durability (replica loss, restart, handover)', function () {
   this.timeout(120_000)
@@ -20,7 +20,10 @@ describe('mailbox durability (replica loss, restart, handover)', function () {
 
   async function start (dataDir?: string): Promise<RelayNode> {
     const boot = live[0] !== undefined ? [addressOf(live[0])] : []
-    const node = await startNode({ bootstrap: boot, ...(dataDir !== undefined ? { dataDir } : {}) })
+    // a restart reuses its data directory (startNode would make a new one)
+    const node = dataDir !== undefined
+      ? await createRelayNode({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: boot, dataDir })
+      : await startNode({ bootstrap: boot })
     all.push(node)
     live.push(node)
     return node
@@ -33,7 +36,7 @@ describe('mailbox durability (replica loss, restart, handover)', function () {
 
   before(async () => {
     for (let i = 0; i < 5; i++) await start()
-    await waitForFullDirectory(live)
+    await waitForEachOther(live)
   })
 
   after(async () => {
@@ -63,23 +66,37 @@ describe('mailbox durability (replica loss, restart, handover)', function () {
     assert.deepEqual((await entry.mailbox.fetch(mailbox)).map((e) => hex(e.id)), ids)
     assert.deepEqual((await survivor.mailbox.fetch(mailbox)).map((e) => hex(e.id)), ids)
 
-    // restart both from their data directories (same key, same LevelDB)
-    const back = [await start(dirs[0]), await start(dirs[1])]
-    assert.ok(back[0]!.peerId.equals(v0.peerId) && back[1]!.peerId.equals(v1.peerId), 'same peer ids')
-    for (const n of back) assert.deepEqual(await heldIds(n, mailbox), ids, 'every unacknowledged envelope is still on disk')
-    await waitForFullDirectory(live)
-    for (const n of [...back, entry]) {
-      assert.deepEqual((await n.mailbox.fetch(mailbox)).map((e) => hex(e.id)), ids)
+    // restart one from its data directory (same key, same LevelDB): everything is still on disk
+    const back1 = await start(dirs[1])
+    assert.ok(back1.peerId.equals(v1.peerId), 'same peer id')
+    assert.deepEqual(await heldIds(back1, mailbox), ids, 'every unacknowledged envelope is still on disk')
+    await waitForEachOther(live)
+
+    // while the other is still down, more envelopes arrive (a quorum: the survivor and the restarted one)
+    const whileDown: string[] = []
+    for (let i = 0; i < 5; i++) {
+      const env = envelope(mailbox, 512)
+      whileDown.push(hex(env.id))
+      await entry.mailbox.store(env)
     }
-    // nodes that stood in for the stopped replicas hand back and drop their copies
+    const everything = [...ids, ...whileDown].sort()
+
+    const back0 = await start(dirs[0])
+    assert.ok(back0.peerId.equals(v0.peerId), 'same peer id')
+    assert.deepEqual(await heldIds(back0, mailbox), ids, 'every unacknowledged envelope is still on disk')
+    await waitForEachOther(live)
+    for (const n of [back0, back1, entry]) {
+      assert.deepEqual((await n.mailbox.fetch(mailbox)).map((e) => hex(e.id)), everything)
+    }
+    // the restarted replica gets back what it missed; any stand-in hands over and drops its copies
     await waitFor(async () => {
       for (const n of live) await mailboxOf(n).handover()
       for (const n of live) {
-        const held = (await heldIds(n, mailbox)).length
-        if (held !== (replicas.some((r) => r.peerId.equals(n.peerId)) ? 20 : 0)) return false
+        const held = (await heldIds(n, mailbox)).join()
+        if (held !== (replicas.some((r) => r.peerId.equals(n.peerId)) ? everything.join() : '')) return false
       }
       return true
-    }, { what: 'the envelopes back on exactly the original replicas', timeout: 30_000 })
+    }, { what: 'every envelope on exactly the original replicas', timeout: 30_000 })
   })
 
   it('hands envelopes over when closer nodes join, and loses none', async () => {
@@ -98,7 +115,7 @@ describe('mailbox durability (replica loss, restart, handover)', function () {
     const handedBefore = await sumMetric(before)
 
     for (let i = 0; i < 3; i++) await start()
-    await waitForFullDirectory(live)
+    await waitForEachOther(live)
     const newcomers = live.filter((n) => !before.includes(n))
     const responsible = [...stored.values()].filter((s) => replicasOf(live, s.mailbox).some((r) => newcomers.includes(r)))
     assert.ok(responsible.length > 0, 'some mailbox now belongs to a new node')
@@ -120,6 +137,34 @@ describe('mailbox durability (replica loss, restart, handover)', function () {
       const fetched = await newcomers[0]!.mailbox.fetch(mailbox)
       assert.deepEqual(fetched.map((e) => hex(e.id)), ids)
     }
+  })
+
+  it('a replica that missed an ack while down learns it at handover and deletes its copy', async () => {
+    const mailbox = rand(32)
+    const replicas = replicasOf(live, mailbox)
+    const entry = live.find((n) => !replicas.includes(n)) as RelayNode
+    const keep = envelope(mailbox)
+    const acked = envelope(mailbox)
+    await entry.mailbox.store(keep)
+    await entry.mailbox.store(acked)
+    await waitFor(async () => { for (const r of replicas) if ((await heldIds(r, mailbox)).length !== 2) return false; return true })
+
+    const late = replicas[2] as RelayNode
+    const dir = late.config.dataDir
+    await stop([late])
+    await entry.mailbox.ack(mailbox, [acked.id])
+    const back = await start(dir)
+    assert.deepEqual(await heldIds(back, mailbox), [hex(keep.id), hex(acked.id)].sort(), 'it still holds the acknowledged envelope')
+    await waitForEachOther(live)
+    await waitFor(async () => {
+      for (const n of live) await mailboxOf(n).handover()
+      for (const n of live) {
+        const held = (await heldIds(n, mailbox)).join()
+        if (held !== (replicas.some((r) => r.peerId.equals(n.peerId)) ? hex(keep.id) : '')) return false
+      }
+      return true
+    }, { what: 'the acknowledged envelope gone everywhere, the other on its replicas', timeout: 30_000 })
+    assert.deepEqual((await back.mailbox.fetch(mailbox)).map((e) => hex(e.id)), [hex(keep.id)])
   })
 
   it('refuses with a typed error when fewer than a write quorum of replicas is reachable', async () => {

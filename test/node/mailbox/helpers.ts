@@ -7,6 +7,7 @@ import type { MailboxServiceNode } from '../../../node/mailbox/mailbox-service.j
 import type { RelayNode } from '../../../node/relay-node.js'
 import { PREFIX, rangeEnd } from '../../../node/store/keys.js'
 import { closestReference } from '../../helpers/placement.js'
+import { waitFor } from '../../helpers/wait.js'
 
 export function rand (n: number): Uint8Array<ArrayBuffer> {
   return new Uint8Array(randomBytes(n))
@@ -37,3 +38,11 @@ export function replicasOf (nodes: RelayNode[], mailbox: Uint8Array, k = 3): Rel
   return nodes.filter((n) => ids.includes(n.peerId.toString()))
 }
 
+
+/** until every node's relay directory lists every other node (placement agrees everywhere) */
+export async function waitForEachOther (nodes: RelayNode[], timeout = 30_000): Promise<void> {
+  await waitFor(() => nodes.every((n) => {
+    const known = new Set(n.relays.peers().map(String))
+    return nodes.every((m) => m === n || known.has(m.peerId.toString()))
+  }), { timeout, what: `${nodes.length} nodes to list each other` })
+}

@@ -16,6 +16,7 @@ import { REPLICA_PROTOCOL } from '../../../node/mailbox/constants.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { PREFIX } from '../../../node/store/keys.js'
 import { addressOf, startMesh, stopAll } from '../../helpers/mesh.js'
+import { closestReference } from '../../helpers/placement.js'
 import { waitFor } from '../../helpers/wait.js'
 import { envelope, heldIds, hex, mailboxOf, rand, replicasOf } from './helpers.js'
 
@@ -271,6 +272,34 @@ describe('mailbox service (five relay nodes)', function () {
       } finally {
         detach()
       }
+    })
+
+    it('hands a tombstone held only by a non-replica to the replicas, which delete their copies', async () => {
+      // needs the test relay from the previous test
+      assert.ok(stranger !== undefined)
+      // the test relay is in the directories now but serves no replica protocol: pick a mailbox it is not a replica of
+      const everyone = [...nodes.map((n) => n.peerId.toString()), stranger.peerId.toString()]
+      let mailbox = rand(32)
+      while (closestReference(mailbox, everyone, 3).includes(stranger.peerId.toString())) mailbox = rand(32)
+      const env = envelope(mailbox)
+      await nodes[0]!.mailbox.store(env)
+      const replicas = replicasOf(nodes, mailbox)
+      await waitFor(async () => { for (const r of replicas) if ((await heldIds(r, mailbox)).length !== 1) return false; return true })
+      // an acknowledgement that reached only a stand-in (as during churn)
+      const standIn = nodes.find((n) => !replicas.includes(n)) as RelayNode
+      await waitFor(() => standIn.relays.peers().some((p) => p.equals(stranger!.peerId)), { what: 'the test relay in the stand-in\'s directory' })
+      const ack = encode(ReplicaRequest, { version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_ACK, mailbox, ids: [env.id] })
+      assert.equal((await ask(stranger, standIn, ack)).status, ReplicaStatus.REPLICA_OK)
+      const tombstone = `${PREFIX.ack}${hex(mailbox)}!${hex(env.id)}`
+      assert.ok(await standIn.store.get(tombstone) !== undefined)
+
+      // (the test relay, a replica of some older mailboxes here, fails its part: that is fine)
+      await mailboxOf(standIn).handover()
+      for (const r of replicas) {
+        assert.deepEqual(await heldIds(r, mailbox), [], 'the replica deleted its copy')
+        assert.ok(await r.store.get(tombstone) !== undefined, 'and keeps the tombstone')
+      }
+      assert.equal(await standIn.store.get(tombstone), undefined, 'the stand-in forgets it once every replica has it')
     })
   })
 })

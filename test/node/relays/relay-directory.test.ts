@@ -86,7 +86,12 @@ describe('relay directory (five relays over TCP)', function () {
   it('a relay that joins later learns the whole set from the relays it meets, and they learn of it', async () => {
     const late = await startRelay({ bootstrap: [(nodes[2] as TestRelay).address] })
     extra.push(late)
-    await waitForDirectories([...nodes, late])
+    const all = [...nodes, late]
+    await waitForDirectories(all)
+    // through signed node records, not only through whom each one is connected to
+    const everyone = all.map((n) => n.id).sort()
+    await waitFor(() => all.every((n) => JSON.stringify(n.relays.nodeRecords().map((r) => r.id).sort()) === JSON.stringify(everyone)),
+      { what: 'every relay to hold every node record' })
   })
 
   it('rejects a forged node record on the nodes topic everywhere and penalises the peer that sent it', async () => {

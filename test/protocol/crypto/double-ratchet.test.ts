@@ -435,7 +435,7 @@ describe('protocol/crypto/double-ratchet', function () {
       for (const m of done) throwsCode(() => ratchetDecrypt(deserializeSession(snapshot), m), ErrorCode.DuplicateMessage)
 
       // no secret in the snapshot opens an earlier message; the only past
-      // messages it can open are those never received (skipped keys, §8.4)
+      // messages it can open are those never received (skipped keys; spec: "Deletion of skipped message keys")
       const v = SessionState.decode(snapshot.subarray(0, snapshot.byteLength - DIGEST_TRAILER))
       const secrets = [v.rootKey, v.sendingPrivateKey, v.sendingChainKey,
         ...v.receiverChains.flatMap((ch) => [ch.chainKey, ...ch.skipped.map((s) => s.messageKey)])]

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert'
 import fc from 'fast-check'
-import { INFO, MLKEM768_CIPHERTEXT_BYTES } from '../../../protocol/constants.js'
+import { INFO, MLKEM768_CIPHERTEXT_BYTES, PEER_IDENTITY_CACHE_SIZE } from '../../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import {
   buildPreKeyBundle, generateIdentityKeyPair, generateKemPreKey, generateOneTimePreKeys, generateSignedPreKey,
@@ -160,6 +160,20 @@ describe('protocol/crypto/pqxdh', () => {
       const b = pqxdhRespond({ identity: bob, header: { ...a.header, deviceId }, preKeys: source() })
       assert.notDeepEqual(b.associatedData, a.associatedData)
     }), { numRuns: 20 })
+  })
+
+  it('AD stays right for more peer identities than the identity cache holds; invalid keys are never cached', () => {
+    const expected = (a: Uint8Array, b: Uint8Array): Uint8Array =>
+      concat(encodeEC(ed25519PublicToX25519(a)), encodeEC(ed25519PublicToX25519(b)), a, b, Uint8Array.of(0, 0, 0, 1))
+    const peers = Array.from({ length: PEER_IDENTITY_CACHE_SIZE + 20 }, () => generateIdentityKeyPair().publicKey)
+    for (const p of peers) assert.deepEqual(pqxdhAssociatedData(p, 1, bob.publicKey), expected(p, bob.publicKey))
+    for (const p of [peers[0]!, peers[peers.length - 1]!]) {
+      assert.deepEqual(pqxdhAssociatedData(p.slice(), 1, bob.publicKey), expected(p, bob.publicKey))
+    }
+    // y = 2 is not on the curve: refused every time, not remembered
+    const invalid = new Uint8Array(32)
+    invalid[0] = 2
+    for (let i = 0; i < 2; i++) assert.equal(codeOf(() => pqxdhAssociatedData(invalid, 1, bob.publicKey)), ErrorCode.Decode)
   })
 
   it('a flipped sign bit of IK_A (same X25519 form) still changes AD', () => {

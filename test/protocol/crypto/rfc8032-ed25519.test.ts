@@ -3,6 +3,7 @@
 // tampered and malformed inputs must fail to verify (false, never a throw).
 import { strict as assert } from 'node:assert'
 import fc from 'fast-check'
+import { ed25519 as nobleEd25519 } from '@noble/curves/ed25519.js'
 import {
   ed25519GenerateKeyPair, ed25519PrivateToX25519, ed25519PublicFromPrivate, ed25519PublicToX25519, ed25519Sign, ed25519Verify,
   sha512, x25519PublicFromPrivate
@@ -148,6 +149,17 @@ describe('RFC 8032 Ed25519', () => {
 
       it('X25519 public of the converted private equals the converted public', () => {
         assert.equal(toHex(x25519PublicFromPrivate(ed25519PrivateToX25519(secret))), toHex(ed25519PublicToX25519(pub)))
+      })
+
+      it('the converted private key is the clamped SHA-512(seed)[0..32], as @noble/curves computes it', () => {
+        const k = ed25519PrivateToX25519(secret)
+        assert.equal(k.byteLength, 32)
+        assert.equal(k.buffer.byteLength, 32, 'no view into the 64-byte digest')
+        assert.equal(toHex(k), toHex(nobleEd25519.utils.toMontgomerySecret(secret)))
+        const h = sha512(secret)
+        h[0]! &= 248
+        h[31]! = (h[31]! & 127) | 64
+        assert.equal(toHex(k), toHex(h.subarray(0, 32)))
       })
     })
   }

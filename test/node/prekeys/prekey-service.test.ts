@@ -1,0 +1,93 @@
+// One-time prekeys on real relay nodes (TCP on 127.0.0.1, LevelDB in temp
+// dirs): the upload is split into disjoint shares on the k closest replicas,
+// and concurrent claims from many nodes hand each key out at most once.
+import { strict as assert } from 'node:assert'
+import { randomBytes } from 'node:crypto'
+import { encode } from '../../../protocol/codec.js'
+import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
+import { OneTimePreKey } from '../../../protocol/pb/records.js'
+import type { RelayNode } from '../../../node/relay-node.js'
+import { PREFIX, rangeEnd } from '../../../node/store/keys.js'
+import { startMesh, stopAll } from '../../helpers/mesh.js'
+import { closestReference } from '../../helpers/placement.js'
+
+function rand (n: number): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(randomBytes(n))
+}
+
+function preKeys (ids: number[]): Uint8Array[] {
+  return ids.map((id) => encode(OneTimePreKey, { id, publicKey: rand(32) }))
+}
+
+/** key ids a node holds for a mailbox, straight from its LevelDB */
+async function heldKeyIds (node: RelayNode, mailbox: Uint8Array): Promise<number[]> {
+  const prefix = `${PREFIX.oneTimePreKey}${Buffer.from(mailbox).toString('hex')}!`
+  const ids: number[] = []
+  for await (const key of node.store.keys({ gte: prefix, lt: rangeEnd(prefix) })) ids.push(parseInt(key.slice(prefix.length), 16))
+  return ids
+}
+
+function range (from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i)
+}
+
+describe('one-time prekeys (four relay nodes)', function () {
+  this.timeout(60_000)
+  let nodes: RelayNode[] = []
+
+  before(async () => { nodes = await startMesh(4) })
+  after(async () => { await stopAll(nodes) })
+
+  /** the replicas in order of closeness */
+  function replicas (mailbox: Uint8Array): RelayNode[] {
+    return closestReference(mailbox, nodes.map((n) => n.peerId.toString()), 3)
+      .map((id) => nodes.find((n) => n.peerId.toString() === id) as RelayNode)
+  }
+
+  it('splits an upload into disjoint shares on the k closest replicas, by key id', async () => {
+    const mailbox = rand(32)
+    const ids = range(1, 21)
+    assert.equal(await nodes[0]!.prekeys.upload(mailbox, preKeys(ids)), 20)
+    const order = replicas(mailbox)
+    for (const [n, r] of order.entries()) {
+      assert.deepEqual(await heldKeyIds(r, mailbox), ids.filter((id) => id % 3 === n), `share ${n}`)
+    }
+    for (const node of nodes.filter((x) => !order.includes(x))) assert.deepEqual(await heldKeyIds(node, mailbox), [])
+    // re-uploading the same ids (through another node) adds nothing
+    assert.equal(await nodes[3]!.prekeys.upload(mailbox, preKeys(ids)), 20)
+  })
+
+  it('never hands out the same key twice under 50 concurrent claims from every node', async () => {
+    const mailbox = rand(32)
+    const uploaded = preKeys(range(100, 120))
+    assert.equal(await nodes[1]!.prekeys.upload(mailbox, uploaded), 20)
+    const claims = await Promise.all(range(0, 50).map(async (i) => await nodes[i % nodes.length]!.prekeys.claim(mailbox)))
+    const handed = claims.flatMap((c) => c.key !== undefined ? [Buffer.from(c.key).toString('hex')] : [])
+    assert.equal(handed.length, 20, 'every key handed out')
+    assert.equal(new Set(handed).size, 20, 'no key handed out twice')
+    assert.deepEqual([...handed].sort(), uploaded.map((k) => Buffer.from(k).toString('hex')).sort())
+    for (const c of claims) if (c.key === undefined) assert.equal(c.remaining, 0)
+    for (const node of nodes) assert.deepEqual(await heldKeyIds(node, mailbox), [], 'claimed keys are gone from LevelDB')
+    assert.deepEqual(await nodes[2]!.prekeys.claim(mailbox), { key: undefined, remaining: 0 })
+  })
+
+  it('reports what remains, so a device can top up', async () => {
+    const mailbox = rand(32)
+    await nodes[2]!.prekeys.upload(mailbox, preKeys(range(1, 7)))
+    const first = await nodes[0]!.prekeys.claim(mailbox)
+    assert.ok(first.key !== undefined)
+    assert.equal(first.remaining, 5)
+  })
+
+  it('holds at most maxOneTimePreKeysPerDevice per replica and rejects malformed keys', async () => {
+    const mailbox = rand(32)
+    const max = nodes[0]!.config.limits.maxOneTimePreKeysPerDevice
+    assert.equal(await nodes[0]!.prekeys.upload(mailbox, preKeys(range(0, 3 * max + 30))), 3 * max)
+    for (const r of replicas(mailbox)) assert.equal((await heldKeyIds(r, mailbox)).length, max)
+
+    const other = rand(32)
+    await assert.rejects(nodes[0]!.prekeys.upload(other, [encode(OneTimePreKey, { id: 1, publicKey: rand(31) })]), (err) => RelaymeshError.is(err, ErrorCode.Invalid))
+    await assert.rejects(nodes[0]!.prekeys.upload(other, [rand(40)]), (err) => RelaymeshError.is(err, ErrorCode.Decode))
+    for (const node of nodes) assert.deepEqual(await heldKeyIds(node, other), [])
+  })
+})
