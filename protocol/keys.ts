@@ -144,13 +144,43 @@ export function verifyKemPreKeySignature (identityKey: Uint8Array, publicKey: Ui
   return ed25519Verify(identityKey, encodeKEM(publicKey), signature)
 }
 
+declare const verifiedBrand: unique symbol
+/** A PreKeyBundle that verifyPreKeyBundle has accepted (see isVerifiedPreKeyBundle). */
+export type VerifiedPreKeyBundle = PreKeyBundle & { readonly [verifiedBrand]: true }
+
+// What each verified bundle object held when it was verified. The brand is
+// only a type; this map is the runtime truth, so a cast cannot fake it, and a
+// bundle whose key or signature fields were replaced afterwards is no longer
+// "verified" (changing the bytes inside those arrays is not detected: as with
+// every key array in this code base, callers must not mutate them).
+interface VerifiedFields { version: number, identityKey: Uint8Array, spk: unknown, spkKey: Uint8Array, spkSig: Uint8Array, kem: unknown, kemKey: Uint8Array, kemSig: Uint8Array }
+const verified = new WeakMap<PreKeyBundle, VerifiedFields>()
+
+/**
+ * True when `bundle` is an object verifyPreKeyBundle accepted and none of its
+ * key or signature fields has been replaced since. pqxdhInitiate then skips
+ * the two Ed25519 verifications it would otherwise repeat (records.ts's
+ * openRecord already ran them).
+ */
+export function isVerifiedPreKeyBundle (bundle: PreKeyBundle): bundle is VerifiedPreKeyBundle {
+  const v = verified.get(bundle)
+  const spk = bundle.signedPrekey
+  const kem = bundle.kemPrekey
+  return v !== undefined && spk !== undefined && kem !== undefined &&
+    v.version === bundle.version && v.identityKey === bundle.identityKey &&
+    v.spk === spk && v.spkKey === spk.publicKey && v.spkSig === spk.signature &&
+    v.kem === kem && v.kemKey === kem.publicKey && v.kemSig === kem.signature
+}
+
 /**
  * Checks what PQXDH §3.3 asks of Alice before she uses a bundle: every key
  * and signature has its exact size (else ErrorCode.Decode) and both prekey
  * signatures verify under bundle.identityKey (else ErrorCode.BadSignature).
  * Expiry and the SignedRecord around the bundle are checked elsewhere.
+ * Returns the same object, now known as verified (isVerifiedPreKeyBundle):
+ * pass it on to startSession / pqxdhInitiate and they do not verify again.
  */
-export function verifyPreKeyBundle (bundle: PreKeyBundle): void {
+export function verifyPreKeyBundle (bundle: PreKeyBundle): VerifiedPreKeyBundle {
   if (bundle.version !== WIRE_VERSION) {
     throw new RelaymeshError(ErrorCode.Decode, `prekey bundle: unsupported version ${bundle.version}`)
   }
@@ -169,4 +199,15 @@ export function verifyPreKeyBundle (bundle: PreKeyBundle): void {
   if (!verifyKemPreKeySignature(bundle.identityKey, kem.publicKey, kem.signature)) {
     throw new RelaymeshError(ErrorCode.BadSignature, 'kem prekey: signature does not verify')
   }
+  verified.set(bundle, {
+    version: bundle.version,
+    identityKey: bundle.identityKey,
+    spk,
+    spkKey: spk.publicKey,
+    spkSig: spk.signature,
+    kem,
+    kemKey: kem.publicKey,
+    kemSig: kem.signature
+  })
+  return bundle as VerifiedPreKeyBundle
 }

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { createLogger } from '../log.js'
+import { DAY, DEFAULT_LIMITS } from '../config.js'
 import { createRelayNode } from '../relay-node.js'
 import { createClientHost } from '../../client/transport/client-host.js'
 import { NodeConnection } from '../../client/transport/node-connection.js'
@@ -13,6 +14,12 @@ const PORT_TRIES = 20
 
 function collect (value: string, previous: string[] = []): string[] {
   return [...previous, value]
+}
+
+function positiveNumber (value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number')
+  return n
 }
 
 function positiveInt (value: string): number {
@@ -46,6 +53,8 @@ interface StartOptions {
   metrics?: string
   json?: boolean
   logLevel: string
+  clientRate?: number
+  ttlDays?: number
 }
 
 export async function startNode (opts: StartOptions): Promise<void> {
@@ -59,6 +68,8 @@ export async function startNode (opts: StartOptions): Promise<void> {
     ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}),
     ...(opts.quorum !== undefined ? { writeQuorum: opts.quorum } : {}),
     ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}),
+    ...(opts.ttlDays !== undefined ? { envelopeTtlMs: opts.ttlDays * DAY } : {}),
+    ...(opts.clientRate !== undefined ? { limits: { ...DEFAULT_LIMITS, clientRatePerSecond: opts.clientRate, clientRateBurst: opts.clientRate * 2 } } : {}),
     json,
     logLevel: opts.logLevel,
     log
@@ -111,6 +122,8 @@ export function nodeCommand (): Command {
     .option('--replicas <k>', 'replicas per mailbox', positiveInt)
     .addOption(new Option('--quorum <n>', 'replicas that must persist an envelope before "stored" [default: floor(k/2)+1]').argParser(positiveInt))
     .option('--metrics <host:port>', 'serve Prometheus metrics at http://host:port/metrics')
+    .addOption(new Option('--client-rate <n>', `envelopes per second one attached client may send [default: ${DEFAULT_LIMITS.clientRatePerSecond}]`).argParser(positiveNumber))
+    .addOption(new Option('--ttl-days <days>', 'expiry backstop for unacknowledged envelopes [default: 30]').argParser(positiveNumber))
     .option('--json', 'one JSON object per line on stdout (events and logs)')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (opts: StartOptions) => { await startNode(opts) })

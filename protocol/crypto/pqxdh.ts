@@ -5,7 +5,7 @@
 import { ED25519_PUBLIC_KEY_BYTES, INFO, MLKEM768_CIPHERTEXT_BYTES, PEER_IDENTITY_CACHE_SIZE, X25519_KEY_BYTES } from '../constants.js'
 import { ErrorCode, RelaymeshError } from '../errors.js'
 import { expectLength } from '../codec.js'
-import { verifyPreKeyBundle, type KemPreKeyRecord, type OneTimePreKeyRecord, type SignedPreKeyRecord } from '../keys.js'
+import { isVerifiedPreKeyBundle, verifyPreKeyBundle, type KemPreKeyRecord, type OneTimePreKeyRecord, type SignedPreKeyRecord } from '../keys.js'
 import type { OneTimePreKey, PreKeyBundle } from '../pb/records.js'
 import { encodeEC } from './encoding.js'
 import {
@@ -189,7 +189,8 @@ export interface PqxdhInitiateInit {
 }
 
 /**
- * Alice's side (PQXDH §3.3): verify the bundle, then
+ * Alice's side (PQXDH §3.3): verify the bundle (unless it is a
+ * VerifiedPreKeyBundle, see keys.ts isVerifiedPreKeyBundle), then
  *   (CT, SS) = PQKEM-ENC(PQPK_B)
  *   DH1 = DH(IK_A, SPK_B)  DH2 = DH(EK_A, IK_B)  DH3 = DH(EK_A, SPK_B)  [DH4 = DH(EK_A, OPK_B)]
  *   SK  = KDF(DH1 || DH2 || DH3 [|| DH4] || SS)
@@ -202,7 +203,8 @@ export function pqxdhInitiate (init: PqxdhInitiateInit): PqxdhInitiatorResult {
   let ss: Uint8Array | undefined
   try {
     checkDeviceId(deviceId)
-    verifyPreKeyBundle(bundle)
+    // a bundle verifyPreKeyBundle already accepted (and left unchanged) is not verified twice
+    if (!isVerifiedPreKeyBundle(bundle)) verifyPreKeyBundle(bundle)
     const spk = bundle.signedPrekey
     const kem = bundle.kemPrekey
     if (spk === undefined || kem === undefined) throw new RelaymeshError(ErrorCode.Decode, 'prekey bundle: missing prekey')

@@ -19,6 +19,8 @@ export interface Contender {
   info: ContenderInfo
   /** bundle bytes -> PQXDH -> first message encrypted, on the wire, decrypted by the recipient */
   setup: Scenario
+  /** setup where both devices' ephemeral and ratchet key pairs were generated in idle time (relaymesh only) */
+  setupPooled?: Scenario
   /** 256 B, direction changes every message (each decrypt is a DH ratchet step); headline variant */
   pingPong: Scenario
   /** ping-pong variant where fresh ratchet keys are generated inline (relaymesh only; libsignal has no other mode) */

@@ -1,0 +1,70 @@
+// The client library's entry points: create an identity in a home folder,
+// open it (unlock the sealed store), and the Client API the CLI builds on.
+import type pino from 'pino'
+import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
+import { LocalIdentity } from './local-identity.js'
+import { PreKeys } from './keys/prekeys.js'
+import { SealedStore } from './store/sealed-store.js'
+import { RelaymeshClient } from './relaymesh-client.js'
+
+export interface ClientOptions {
+  home: string
+  passphrase: string
+  /** relay node multiaddrs (with /p2p/<peer id>), tried in order */
+  nodes: string[]
+  log?: pino.Logger
+  /** the clock (ms since epoch); tests inject one to drive prekey rotation */
+  now?: () => number
+}
+
+export interface IncomingMessage {
+  /** message id, 32 hex digits (a notice's id starts with "reset-") */
+  id: string
+  /** sender user id */
+  from: string
+  group: string | null
+  text: string
+  /** sender's clock, ms since epoch */
+  sentAt: number
+  /** true for a notice from this client (a session was reset), not a message someone wrote */
+  system?: boolean
+}
+
+export interface Client {
+  readonly userId: string
+  readonly deviceId: number
+  readonly name: string | undefined
+  /** attach to the first reachable node of options.nodes; publish device list and prekey bundle; top up one-time prekeys */
+  connect: () => Promise<void>
+  /** resolves once the mesh answered stored for every recipient device (and our own other devices) */
+  send: (toUserId: string, text: string) => Promise<{ id: string }>
+  /** drain the mailbox, then wait up to waitMs for live pushes; new messages in arrival order, each exactly once */
+  receive: (options?: { waitMs?: number, onMessage?: (m: IncomingMessage) => void }) => Promise<IncomingMessage[]>
+  /** stored messages (sent and received) in arrival order, optionally of one conversation */
+  history: (peerUserId?: string) => Promise<IncomingMessage[]>
+  addContact: (alias: string, userId: string) => Promise<void>
+  contacts: () => Promise<Array<{ alias: string, userId: string, online: boolean | null }>>
+  resolveUser: (aliasOrUserId: string) => Promise<string>
+  safetyNumber: (userId: string) => Promise<string>
+  close: () => Promise<void>
+}
+
+/** Create the home (0700) and its sealed store with a new identity and device 1. */
+export async function initIdentity (home: string, passphrase: string, options: { name?: string } = {}): Promise<{ userId: string, deviceId: number }> {
+  if (typeof passphrase !== 'string' || passphrase.length === 0) throw new RelaymeshError(ErrorCode.Invalid, 'a passphrase is required')
+  const store = await SealedStore.create(home, passphrase)
+  try {
+    const now = Date.now()
+    const identity = LocalIdentity.create(now, options.name)
+    const { ops } = PreKeys.create(store, identity.identity, now)
+    await store.batch([identity.saveOp(store), ...ops], { sync: true })
+    return { userId: identity.userId, deviceId: identity.deviceId }
+  } finally {
+    await store.close()
+  }
+}
+
+/** Unlock the store (WrongPassphrase, InvalidState if corrupted, NotFound if none). Does not connect. */
+export async function openClient (options: ClientOptions): Promise<Client> {
+  return await RelaymeshClient.open(options)
+}

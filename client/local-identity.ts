@@ -1,0 +1,96 @@
+// This device's identity as kept in the local store: the user's identity key
+// pair, the device id and device key, the display name and the signed device
+// list (re-signed before it comes near its expiry).
+import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
+import { ed25519GenerateKeyPair, type Ed25519KeyPair } from '../protocol/crypto/primitives.js'
+import { mailboxAddress, userIdFromIdentityKey } from '../protocol/identity.js'
+import { DAY_MS, signDeviceList, type DeviceCredentials } from './device.js'
+import { PREFIX } from './store/keys.js'
+import type { SealedStore, StoreOp } from './store/sealed-store.js'
+import { b64, unb64 } from './util/bytes.js'
+
+/** re-sign the device list when less than this is left of its 30 days */
+export const DEVICE_LIST_REFRESH_MS = 15 * DAY_MS
+
+interface IdentityJson {
+  v: 1
+  identityPublic: string
+  identityPrivate: string
+  deviceId: number
+  devicePublic: string
+  devicePrivate: string
+  name?: string
+  /** SignedRecord(DeviceList) */
+  deviceList: string
+  deviceListSeq: number
+  deviceListSignedAt: number
+  /** the other devices of this user (deviceId -> device key), for the device list */
+  otherDevices: Array<{ deviceId: number, deviceKey: string }>
+}
+
+export class LocalIdentity {
+  private constructor (private json: IdentityJson, readonly identity: Ed25519KeyPair, readonly deviceKey: Ed25519KeyPair) {}
+
+  static create (now: number, name?: string): LocalIdentity {
+    const identity = ed25519GenerateKeyPair()
+    const deviceKey = ed25519GenerateKeyPair()
+    const deviceId = 1
+    const json: IdentityJson = {
+      v: 1,
+      identityPublic: b64(identity.publicKey),
+      identityPrivate: b64(identity.privateKey),
+      deviceId,
+      devicePublic: b64(deviceKey.publicKey),
+      devicePrivate: b64(deviceKey.privateKey),
+      deviceList: b64(signDeviceList(identity, [{ deviceId, deviceKey: deviceKey.publicKey }], now, now)),
+      deviceListSeq: now,
+      deviceListSignedAt: now,
+      otherDevices: []
+    }
+    if (name !== undefined) json.name = name
+    return new LocalIdentity(json, identity, deviceKey)
+  }
+
+  static async load (store: SealedStore): Promise<LocalIdentity> {
+    const json = await store.getJson<IdentityJson>(PREFIX.identity)
+    if (json === undefined) throw new RelaymeshError(ErrorCode.InvalidState, 'local store corrupted: the identity record is missing (restore the home folder from a backup)')
+    if (json.v !== 1 || typeof json.identityPrivate !== 'string' || typeof json.devicePrivate !== 'string' || !Array.isArray(json.otherDevices)) {
+      throw new RelaymeshError(ErrorCode.InvalidState, 'local store corrupted: the identity record is malformed')
+    }
+    return new LocalIdentity(json,
+      { publicKey: unb64(json.identityPublic), privateKey: unb64(json.identityPrivate) },
+      { publicKey: unb64(json.devicePublic), privateKey: unb64(json.devicePrivate) })
+  }
+
+  saveOp (store: SealedStore): StoreOp {
+    return store.jsonOp(PREFIX.identity, this.json)
+  }
+
+  get userId (): string { return userIdFromIdentityKey(this.identity.publicKey) }
+  get deviceId (): number { return this.json.deviceId }
+  get name (): string | undefined { return this.json.name }
+  get deviceList (): Uint8Array { return unb64(this.json.deviceList) }
+  get otherDeviceIds (): number[] { return this.json.otherDevices.map((d) => d.deviceId) }
+
+  /** Re-sign the device list if it expires within DEVICE_LIST_REFRESH_MS; true if it changed (persist with saveOp). */
+  refreshDeviceList (now: number): boolean {
+    if (now - this.json.deviceListSignedAt < 30 * DAY_MS - DEVICE_LIST_REFRESH_MS) return false
+    const seq = Math.max(this.json.deviceListSeq + 1, now)
+    const devices = [{ deviceId: this.deviceId, deviceKey: this.deviceKey.publicKey }, ...this.json.otherDevices.map((d) => ({ deviceId: d.deviceId, deviceKey: unb64(d.deviceKey) }))]
+    this.json.deviceList = b64(signDeviceList(this.identity, devices, seq, now))
+    this.json.deviceListSeq = seq
+    this.json.deviceListSignedAt = now
+    return true
+  }
+
+  credentials (): DeviceCredentials {
+    return {
+      identity: this.identity,
+      userId: this.userId,
+      deviceId: this.deviceId,
+      deviceKey: this.deviceKey,
+      mailbox: mailboxAddress(this.identity.publicKey, this.deviceId),
+      deviceList: this.deviceList
+    }
+  }
+}

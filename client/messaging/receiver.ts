@@ -1,0 +1,162 @@
+// Turning received envelopes into stored messages (under the session lock).
+// Per envelope: skip if its id was seen; open the sealed sender; decrypt on
+// the sender device's session (current first, then the kept earlier ones;
+// a PqxdhInitial that matches none starts a new session); decode the
+// content; skip if its message id was seen from that sender. Everything a
+// batch of envelopes changes (messages, sessions, used one-time prekeys,
+// seen ids) goes into ONE synced LevelDB batch, and only then are the
+// envelopes acknowledged to the node: a crash loses nothing and repeats nothing.
+import { ContentType } from '../../protocol/constants.js'
+import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import { equalBytes } from '../../protocol/crypto/primitives.js'
+import { acceptSession, decryptMessage, type Session } from '../../protocol/crypto/session.js'
+import { openSealedSender, type OpenedSealedSender } from '../../protocol/crypto/sealed-sender.js'
+import { userIdFromIdentityKey } from '../../protocol/identity.js'
+import type { Envelope } from '../../protocol/pb/envelope.js'
+import type { StoreOp } from '../store/sealed-store.js'
+import { hex } from '../util/bytes.js'
+import { ContentKind, decodeContent } from './content.js'
+import type { MessagingContext } from './context.js'
+import type { StoredMessage } from './message-log.js'
+import type { SessionSet } from './sessions.js'
+
+export interface ProcessResult {
+  /** newly stored messages for the application, in arrival order */
+  stored: Array<{ seq: number, message: StoredMessage }>
+  /** every envelope id handled (stored now, seen before, or unreadable): acknowledge them */
+  ack: Uint8Array[]
+  /** peer devices whose session broke and was dropped: send them a fresh session */
+  resets: Array<{ userId: string, deviceId: number }>
+}
+
+/** Errors that mean the session with a device no longer works (reset it). */
+const SESSION_BREAKS = new Set<ErrorCode>([ErrorCode.DecryptFailed, ErrorCode.InvalidState, ErrorCode.UnknownPreKey, ErrorCode.TooManySkipped, ErrorCode.Decode])
+
+export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelope[]): Promise<ProcessResult> {
+  const now = ctx.now()
+  const ops: StoreOp[] = []
+  const result: ProcessResult = { stored: [], ack: [], resets: [] }
+  const envSeen = new Set<string>()
+  const msgSeen = new Set<string>()
+  for (const env of envelopes) {
+    const idHex = hex(env.id)
+    result.ack.push(env.id)
+    if (envSeen.has(idHex) || await ctx.messages.seenEnvelope(idHex)) continue
+    envSeen.add(idHex)
+    ops.push(ctx.messages.seenEnvelopeOp(idHex, now))
+    await processOne(ctx, env, idHex, now, ops, msgSeen, result)
+  }
+  try {
+    await ctx.store.batch(ops, { sync: true })
+  } catch (err) {
+    // memory ran ahead of the disk: reload sessions before anything else uses them
+    ctx.sessions.invalidate()
+    throw err
+  }
+  return result
+}
+
+async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, now: number, ops: StoreOp[], msgSeen: Set<string>, result: ProcessResult): Promise<void> {
+  let sealed: OpenedSealedSender
+  try {
+    sealed = openSealedSender({ recipientIdentity: ctx.identity.identity, bytes: env.payload })
+  } catch (err) {
+    ctx.log.warn({ envelope: idHex, err: (err as Error).message }, 'envelope does not open (not for us or damaged); dropped')
+    return
+  }
+  const from = userIdFromIdentityKey(sealed.senderIdentityKey)
+  const deviceId = sealed.senderDeviceId
+  if (sealed.contentType !== ContentType.PreKey && sealed.contentType !== ContentType.Ratchet) {
+    ctx.log.warn({ envelope: idHex, from, type: sealed.contentType }, 'content type not supported by this client yet; dropped')
+    return
+  }
+  let plaintext: Uint8Array
+  try {
+    plaintext = await decrypt(ctx, from, deviceId, sealed, ops)
+  } catch (err) {
+    const code = RelaymeshError.is(err) ? err.code : undefined
+    if (code === ErrorCode.DuplicateMessage) return
+    if (code !== undefined && SESSION_BREAKS.has(code)) {
+      ctx.log.warn({ envelope: idHex, from, device: deviceId, err: (err as Error).message }, 'session broke; reset')
+      ops.push(ctx.sessions.drop(from, deviceId))
+      result.resets.push({ userId: from, deviceId })
+      const notice: StoredMessage = {
+        id: `reset-${idHex}`,
+        from,
+        peer: from,
+        group: null,
+        text: `a message from ${from} (device ${deviceId}) could not be decrypted; the secure session was reset (ask them to resend if something is missing)`,
+        sentAt: now,
+        receivedAt: now,
+        outgoing: false,
+        system: true
+      }
+      result.stored.push({ seq: ctx.messages.append(notice, ops, true), message: notice })
+      return
+    }
+    ctx.log.warn({ envelope: idHex, from, err: (err as Error).message }, 'message rejected')
+    return
+  }
+  let content
+  try {
+    content = decodeContent(plaintext)
+  } catch (err) {
+    ctx.log.warn({ envelope: idHex, from, err: (err as Error).message }, 'content does not decode; dropped')
+    return
+  }
+  const msgHex = hex(content.messageId)
+  const seenKey = `${from}/${msgHex}`
+  if (msgSeen.has(seenKey) || await ctx.messages.seenMessage(from, msgHex)) return
+  msgSeen.add(seenKey)
+  ops.push(ctx.messages.seenMessageOp(from, msgHex, now))
+  if (content.kind === ContentKind.SESSION_RESET) {
+    ctx.log.info({ from, device: deviceId }, 'peer started a fresh session')
+    return
+  }
+  const own = from === ctx.identity.userId
+  const message: StoredMessage = {
+    id: msgHex,
+    from,
+    peer: own && content.destination !== undefined ? content.destination : from,
+    group: null,
+    text: content.text,
+    sentAt: content.sentAt,
+    receivedAt: now,
+    outgoing: own
+  }
+  result.stored.push({ seq: ctx.messages.append(message, ops, true), message })
+}
+
+/** Decrypt a 1:1 message; the session changes are pushed onto `ops`. */
+async function decrypt (ctx: MessagingContext, from: string, deviceId: number, sealed: OpenedSealedSender, ops: StoreOp[]): Promise<Uint8Array> {
+  const set = await ctx.sessions.get(from, deviceId)
+  const candidates: Session[] = set === undefined ? [] : [set.current, ...set.previous]
+  let last: unknown
+  for (const [i, s] of candidates.entries()) {
+    // sealed sender authenticated the sender's identity key: the session must be with that key
+    if (!equalBytes(s.peerIdentityKey, sealed.senderIdentityKey)) continue
+    let plaintext: Uint8Array
+    try {
+      plaintext = decryptMessage(s, sealed.contentType, sealed.content)
+    } catch (err) {
+      if (RelaymeshError.is(err, ErrorCode.DuplicateMessage)) throw err
+      last = err
+      continue
+    }
+    const next: SessionSet = i === 0 ? set as SessionSet : { current: s, previous: candidates.filter((c) => c !== s) }
+    ops.push(ctx.sessions.put(from, deviceId, next))
+    return plaintext
+  }
+  if (sealed.contentType === ContentType.Ratchet) {
+    throw last ?? new RelaymeshError(ErrorCode.InvalidState, `no session with ${from} device ${deviceId}`)
+  }
+  // a PqxdhInitial that belongs to no session we hold: the peer started a new one (PQXDH §3.4)
+  const source = ctx.prekeys.source()
+  const accepted = acceptSession({ identity: ctx.identity.identity, store: source, initialBytes: sealed.content })
+  if (!equalBytes(accepted.peerIdentityKey, sealed.senderIdentityKey) || accepted.peerDeviceId !== sealed.senderDeviceId) {
+    throw new RelaymeshError(ErrorCode.UntrustedIdentity, 'the session\'s identity is not the sealed sender\'s')
+  }
+  ops.push(...source.takeRemovals())
+  ops.push(ctx.sessions.install(from, deviceId, set, accepted.session))
+  return accepted.plaintext
+}

@@ -1,0 +1,355 @@
+// The Client: wires the unlocked store, identity, prekeys, sessions and the
+// message log to a relay node connection. Session state is touched only
+// under one lock (Serial); network round trips stay outside it where they can.
+import pino, { type Logger } from 'pino'
+import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
+import { safetyNumber } from '../protocol/identity.js'
+import type { Envelope } from '../protocol/pb/envelope.js'
+import type { Client, ClientOptions, IncomingMessage } from './client.js'
+import { addContact, knownIdentityKey, listContacts, peerOp, resolveUser } from './contacts.js'
+import { LocalIdentity } from './local-identity.js'
+import { PreKeys } from './keys/prekeys.js'
+import { ContentKind, encodeContent, newMessageId, type AppContent } from './messaging/content.js'
+import type { MessagingContext } from './messaging/context.js'
+import { EnvelopeIds } from './messaging/envelope-id.js'
+import { MessageLog, type StoredMessage } from './messaging/message-log.js'
+import { processEnvelopes } from './messaging/receiver.js'
+import { claimPreKeys, encryptForTargets, targetsOf, type Target } from './messaging/sender.js'
+import { SessionCache } from './messaging/sessions.js'
+import { checkUserId, lookupUser, type PeerUser } from './messaging/user-directory.js'
+import { SealedStore, type StoreOp } from './store/sealed-store.js'
+import { ConnectionManager } from './transport/connection-manager.js'
+import type { NodeConnection } from './transport/node-connection.js'
+import { Serial } from './util/serial.js'
+import { hex } from './util/bytes.js'
+
+/** a looked-up user is reused this long by send() (device lists change rarely; a stale one only misses a new device) */
+export const USER_CACHE_MS = 30_000
+/** envelopes asked for per FETCH page */
+export const FETCH_PAGE = 256
+/** ids per ACK request (the node's limit is 1024) */
+export const ACK_CHUNK = 512
+/** a broken session with one device is answered with a fresh one at most this often */
+export const RESET_INTERVAL_MS = 60_000
+
+type Listener = (seq: number, message: StoredMessage) => void
+
+export class RelaymeshClient implements Client {
+  private readonly serial = new Serial()
+  private readonly ids = new EnvelopeIds()
+  private readonly users = new Map<string, { user: PeerUser, at: number }>()
+  private readonly knownPeers = new Set<string>()
+  private readonly listeners = new Set<Listener>()
+  private readonly resetAt = new Map<string, number>()
+  private readonly conns: ConnectionManager
+  private readonly ctx: MessagingContext
+  private pushQueue: Array<{ env: Envelope, conn: NodeConnection }> = []
+  private pushing: Promise<void> | undefined
+  private closed = false
+  private readonly receiving = new Set<Promise<unknown>>()
+  private wake: (() => void) | undefined
+
+  private constructor (options: ClientOptions, ctx: MessagingContext) {
+    this.ctx = ctx
+    this.conns = new ConnectionManager(options.nodes, () => this.ctx.identity.credentials(), {
+      onEnvelope: (env, conn) => { this.enqueuePush(env, conn) },
+      onLowPreKeys: (remaining, conn) => { this.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
+      onAttached: async (conn) => { await this.onAttached(conn) }
+    }, ctx.log)
+  }
+
+  static async open (options: ClientOptions): Promise<RelaymeshClient> {
+    if (typeof options.passphrase !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'a passphrase is required')
+    const store = await SealedStore.open(options.home, options.passphrase)
+    try {
+      const identity = await LocalIdentity.load(store)
+      const prekeys = await PreKeys.load(store, identity.identity)
+      const messages = await MessageLog.open(store)
+      const log = options.log ?? pino({ level: 'silent' })
+      return new RelaymeshClient(options, { store, identity, prekeys, sessions: new SessionCache(store), messages, log, now: options.now ?? Date.now })
+    } catch (err) {
+      await store.close()
+      throw err
+    }
+  }
+
+  get userId (): string { return this.ctx.identity.userId }
+  get deviceId (): number { return this.ctx.identity.deviceId }
+  get name (): string | undefined { return this.ctx.identity.name }
+
+  // ------------------------------------------------------------------ connection
+
+  async connect (): Promise<void> {
+    this.checkOpen()
+    if (this.conns.connection !== undefined) return
+    await this.conns.connect()
+  }
+
+  /** After every attach: re-sign what is due, publish device list and bundle, top up one-time prekeys. */
+  private async onAttached (conn: NodeConnection): Promise<void> {
+    const { store, identity, prekeys } = this.ctx
+    const now = this.ctx.now()
+    const bundle = await this.serial.run(async () => {
+      const ops: StoreOp[] = []
+      if (identity.refreshDeviceList(now)) ops.push(identity.saveOp(store))
+      const rotation = prekeys.rotateIfDue(now)
+      ops.push(...rotation.ops)
+      const signed = prekeys.signBundle(identity.deviceId, now)
+      ops.push(signed.op)
+      await store.batch(ops)
+      return signed.record
+    })
+    await conn.publish([identity.deviceList, bundle])
+    await this.topUp(conn)
+  }
+
+  /** Upload one-time prekeys not uploaded yet, generating more when the mesh runs low. */
+  private async topUp (conn: NodeConnection, reportedRemaining?: number): Promise<void> {
+    await this.serial.run(async () => {
+      const plan = this.ctx.prekeys.planUpload(reportedRemaining)
+      await this.ctx.store.batch(plan.ops)
+      if (plan.keys.length === 0) return
+      const remaining = await conn.uploadPreKeys(plan.keys)
+      await this.ctx.store.batch([this.ctx.prekeys.uploaded(plan.upTo, remaining)])
+      this.ctx.log.debug({ uploaded: plan.keys.length, remaining }, 'one-time prekeys uploaded')
+    })
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  async send (toUserId: string, text: string): Promise<{ id: string }> {
+    this.checkOpen()
+    checkUserId(toUserId)
+    if (typeof text !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'text must be a string')
+    if (toUserId === this.userId) throw new RelaymeshError(ErrorCode.Invalid, 'cannot send a message to yourself')
+    const messageId = newMessageId()
+    const content: AppContent = { messageId, sentAt: this.ctx.now(), kind: ContentKind.TEXT, text }
+    const plaintext = encodeContent(content) // Invalid when too long, before any network work
+    const conn = await this.conns.ready()
+    const peer = await this.user(conn, toUserId)
+    const targets = targetsOf(peer)
+    if (!targets.some((t) => t.bundle !== undefined)) throw new RelaymeshError(ErrorCode.NotFound, `user ${toUserId} has published no prekey bundle`)
+    // our own other devices get a copy that names the conversation
+    const own = this.ctx.identity.otherDeviceIds.length > 0 ? targetsOf(await this.user(conn, this.userId), this.deviceId) : []
+    await claimPreKeys(this.ctx, conn, [...targets, ...own])
+    const idHex = hex(messageId)
+    const envelopes = await this.serial.run(async () => {
+      const ops: StoreOp[] = []
+      const out = await encryptForTargets(this.ctx, targets, plaintext, this.ids, ops)
+      if (own.length > 0) out.push(...await encryptForTargets(this.ctx, own, encodeContent({ ...content, destination: toUserId }), this.ids, ops))
+      this.rememberPeer(peer, ops)
+      // sessions are persisted before anything leaves: a crash after the send never reuses a message key
+      await this.persist(ops)
+      return out
+    })
+    await Promise.all(envelopes.map(async (e) => { await conn.send([e.target.mailbox], e.id, e.payload) }))
+    const now = this.ctx.now()
+    const ops: StoreOp[] = [this.ctx.messages.seenMessageOp(this.userId, idHex, now)]
+    this.ctx.messages.append({ id: idHex, from: this.userId, peer: toUserId, group: null, text, sentAt: content.sentAt, receivedAt: now, outgoing: true }, ops, false)
+    await this.serial.run(async () => { await this.ctx.store.batch(ops) })
+    return { id: idHex }
+  }
+
+  private async user (conn: NodeConnection, userId: string): Promise<PeerUser> {
+    const cached = this.users.get(userId)
+    const now = this.ctx.now()
+    if (cached !== undefined && now - cached.at < USER_CACHE_MS) return cached.user
+    const user = await lookupUser(conn, userId, now)
+    this.users.set(userId, { user, at: now })
+    return user
+  }
+
+  private rememberPeer (peer: { userId: string, identityKey: Uint8Array }, ops: StoreOp[]): void {
+    if (this.knownPeers.has(peer.userId)) return
+    this.knownPeers.add(peer.userId)
+    ops.push(peerOp(this.ctx.store, peer.userId, peer.identityKey))
+  }
+
+  private async persist (ops: StoreOp[]): Promise<void> {
+    try {
+      await this.ctx.store.batch(ops, { sync: true })
+    } catch (err) {
+      this.ctx.sessions.invalidate()
+      throw err
+    }
+  }
+
+  /** A fresh session to a device whose session with us broke, announced by a SESSION_RESET content. */
+  private async sendReset (userId: string, deviceId: number): Promise<void> {
+    const key = `${userId}/${deviceId}`
+    const now = this.ctx.now()
+    if (now - (this.resetAt.get(key) ?? -Infinity) < RESET_INTERVAL_MS) return
+    this.resetAt.set(key, now)
+    const conn = this.conns.connection
+    if (conn === undefined || userId === this.userId) return
+    this.users.delete(userId)
+    const peer = await this.user(conn, userId)
+    const targets: Target[] = targetsOf(peer).filter((t) => t.deviceId === deviceId)
+    await claimPreKeys(this.ctx, conn, targets)
+    const plaintext = encodeContent({ messageId: newMessageId(), sentAt: now, kind: ContentKind.SESSION_RESET, text: '' })
+    const envelopes = await this.serial.run(async () => {
+      const ops: StoreOp[] = []
+      const out = await encryptForTargets(this.ctx, targets, plaintext, this.ids, ops)
+      await this.persist(ops)
+      return out
+    })
+    await Promise.all(envelopes.map(async (e) => { await conn.send([e.target.mailbox], e.id, e.payload) }))
+  }
+
+  // ------------------------------------------------------------------ receiving
+
+  private enqueuePush (env: Envelope, conn: NodeConnection): void {
+    this.pushQueue.push({ env, conn })
+    this.pushing ??= (async () => {
+      // pushes that arrive together are stored in one synced batch
+      while (this.pushQueue.length > 0 && !this.closed) {
+        const batch = this.pushQueue.splice(0, FETCH_PAGE)
+        const c = batch[batch.length - 1]?.conn as NodeConnection
+        await this.ingest(c, batch.map((b) => b.env)).catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'pushed envelopes not processed; they stay in the mailbox') })
+      }
+    })().finally(() => { this.pushing = undefined })
+  }
+
+  /** Decrypt and persist (one synced batch), tell listeners, then acknowledge to the node. */
+  private async ingest (conn: NodeConnection, envelopes: Envelope[]): Promise<void> {
+    if (envelopes.length === 0) return
+    const result = await this.serial.run(async () => await processEnvelopes(this.ctx, envelopes))
+    for (const { seq, message } of result.stored) for (const l of this.listeners) l(seq, message)
+    for (let i = 0; i < result.ack.length; i += ACK_CHUNK) {
+      await conn.ack(this.ctx.identity.credentials(), result.ack.slice(i, i + ACK_CHUNK)).catch((err: Error) => {
+        // persisted already: the envelope is acknowledged again when it next shows up (its id is seen)
+        this.ctx.log.debug({ err: err.message }, 'ack failed; will repeat')
+      })
+    }
+    for (const r of result.resets) {
+      this.sendReset(r.userId, r.deviceId).catch((err: Error) => { this.ctx.log.warn({ user: r.userId, err: err.message }, 'session reset not sent') })
+    }
+  }
+
+  /** Fetch pages until the mailbox is empty. */
+  private async drain (conn: NodeConnection): Promise<void> {
+    let after: string | undefined
+    for (;;) {
+      const page = await conn.fetch({ ...(after !== undefined ? { after } : {}), limit: FETCH_PAGE })
+      await this.ingest(conn, page.envelopes)
+      const last = page.envelopes[page.envelopes.length - 1]
+      if (!page.more || last === undefined) return
+      after = hex(last.id)
+    }
+  }
+
+  async receive (options: { waitMs?: number, onMessage?: (m: IncomingMessage) => void } = {}): Promise<IncomingMessage[]> {
+    this.checkOpen()
+    const run = this.receiveOnce(options)
+    this.receiving.add(run)
+    try {
+      return await run
+    } finally {
+      this.receiving.delete(run)
+    }
+  }
+
+  private async receiveOnce (options: { waitMs?: number, onMessage?: (m: IncomingMessage) => void }): Promise<IncomingMessage[]> {
+    const waitMs = Math.max(0, options.waitMs ?? 0)
+    const delivered = new Map<number, StoredMessage>()
+    const buffered = new Map<number, StoredMessage>()
+    let live = false
+    const deliver = (seq: number, m: StoredMessage): void => {
+      if (delivered.has(seq)) return
+      delivered.set(seq, m)
+      options.onMessage?.(toIncoming(m))
+    }
+    const listener: Listener = (seq, m) => { if (live) deliver(seq, m); else buffered.set(seq, m) }
+    this.listeners.add(listener)
+    try {
+      const conn = await this.conns.ready()
+      await this.drain(conn)
+      // everything stored and not yet handed out, including what arrived while we drained, in arrival order
+      for (const { seq, message } of await this.ctx.messages.inbox()) buffered.set(seq, message)
+      for (const seq of [...buffered.keys()].sort((a, b) => a - b)) deliver(seq, buffered.get(seq) as StoredMessage)
+      live = true
+      if (waitMs > 0 && !this.closed) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => { this.wake = undefined; resolve() }, waitMs)
+          this.wake = () => { clearTimeout(timer); resolve() }
+        })
+      }
+    } finally {
+      this.listeners.delete(listener)
+      // handed out: out of the inbox (close() waits for this write)
+      if (delivered.size > 0) await this.ctx.messages.delivered([...delivered.keys()])
+    }
+    return [...delivered.entries()].sort((a, b) => a[0] - b[0]).map(([, m]) => toIncoming(m))
+  }
+
+  async history (peerUserId?: string): Promise<IncomingMessage[]> {
+    this.checkOpen()
+    if (peerUserId !== undefined) checkUserId(peerUserId)
+    return (await this.ctx.messages.history(peerUserId)).map(toIncoming)
+  }
+
+  // ------------------------------------------------------------------ contacts
+
+  async addContact (alias: string, userId: string): Promise<void> {
+    this.checkOpen()
+    await addContact(this.ctx.store, alias, userId)
+  }
+
+  async contacts (): Promise<Array<{ alias: string, userId: string, online: boolean | null }>> {
+    this.checkOpen()
+    const list = await listContacts(this.ctx.store)
+    const conn = this.conns.connection
+    return await Promise.all(list.map(async (c) => {
+      if (conn === undefined) return { ...c, online: null }
+      try {
+        this.users.delete(c.userId)
+        return { ...c, online: (await this.user(conn, c.userId)).online }
+      } catch {
+        return { ...c, online: null }
+      }
+    }))
+  }
+
+  async resolveUser (aliasOrUserId: string): Promise<string> {
+    this.checkOpen()
+    return await resolveUser(this.ctx.store, aliasOrUserId)
+  }
+
+  async safetyNumber (userId: string): Promise<string> {
+    this.checkOpen()
+    checkUserId(userId)
+    let key = await knownIdentityKey(this.ctx.store, userId)
+    if (key === undefined) {
+      const peer = await this.user(await this.conns.ready(), userId)
+      key = peer.identityKey
+      const ops: StoreOp[] = []
+      this.rememberPeer(peer, ops)
+      await this.ctx.store.batch(ops)
+    }
+    return safetyNumber(this.ctx.identity.identity.publicKey, this.userId, key, userId)
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.wake?.()
+    await this.conns.close()
+    await Promise.allSettled([...this.receiving])
+    await this.pushing?.catch(() => {})
+    // let in-flight batches finish before the store closes
+    await this.serial.run(async () => {})
+    await this.ctx.store.close()
+  }
+
+  private checkOpen (): void {
+    if (this.closed) throw new RelaymeshError(ErrorCode.InvalidState, 'the client is closed')
+  }
+}
+
+function toIncoming (m: StoredMessage): IncomingMessage {
+  const out: IncomingMessage = { id: m.id, from: m.from, group: m.group, text: m.text, sentAt: m.sentAt }
+  if (m.system === true) out.system = true
+  return out
+}

@@ -1,0 +1,51 @@
+// Every LevelDB key of the client store, in one place. Keys are not secret
+// but say as little as possible: names that would reveal a correspondent
+// (user ids, aliases, envelope and message ids) are replaced by a keyed hash
+// (SealedStore.name), so the key list shows only how many of each kind exist.
+// Values are always sealed (SealedStore) and bound to their key.
+
+export const PREFIX = {
+  /** unsealed: the scrypt parameters and salt of the store key (JSON) */
+  kdf: 'meta!kdf',
+  /** sealed check value: opens only under the right passphrase */
+  check: 'meta!check',
+  /** sealed 32-byte key for hashing names in keys (SealedStore.name) */
+  nameKey: 'meta!name-key',
+  /** our identity key pair, device id and key, name, device list */
+  identity: 'id!self',
+  /** counters and schedules: next prekey ids, upload marks, history sequence */
+  counters: 'id!counters',
+  /** signed X25519 prekeys by id (8 hex digits) */
+  signedPreKey: 'pk!spk!',
+  /** signed ML-KEM prekeys by id */
+  kemPreKey: 'pk!kem!',
+  /** one-time prekeys by id */
+  oneTimePreKey: 'pk!otk!',
+  /** 1:1 sessions (current and archived) by name(userId/deviceId) */
+  session: 'ss!',
+  /** peers we have met: identity key by name(userId) */
+  peer: 'pe!',
+  /** contacts by name(alias) */
+  contact: 'ct!',
+  /** message history in arrival order: 16 hex digits of a local sequence */
+  history: 'hi!',
+  /** stored but not yet returned by receive(): same sequence as history */
+  inbox: 'in!',
+  /** envelope ids already processed: name(envelope id hex) */
+  seenEnvelope: 'se!',
+  /** message ids already delivered: name(sender userId/message id hex) */
+  seenMessage: 'sm!'
+} as const
+
+/** The first key after every key that starts with `prefix`. */
+export function rangeEnd (prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)
+}
+
+export function idKey (prefix: string, id: number): string {
+  return prefix + id.toString(16).padStart(8, '0')
+}
+
+export function seqKey (prefix: string, seq: number): string {
+  return prefix + seq.toString(16).padStart(16, '0')
+}

@@ -1,0 +1,219 @@
+// Real clients on a five-node in-process mesh over TCP: 1:1 messages both
+// ways, offline delivery through another node, exactly once across client
+// restarts, nothing readable on the relays, unknown users, session reset.
+import { strict as assert } from 'node:assert'
+import { join } from 'node:path'
+import { initIdentity, openClient, type Client, type IncomingMessage } from '../../client/client.js'
+import { SealedStore } from '../../client/store/sealed-store.js'
+import { PREFIX as CLIENT_PREFIX } from '../../client/store/keys.js'
+import { LocalIdentity } from '../../client/local-identity.js'
+import { createDeviceCredentials } from '../../client/device.js'
+import { PREFIX as NODE_PREFIX } from '../../node/store/keys.js'
+import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import type { RelayNode } from '../../node/relay-node.js'
+import { addressOf, removeDir, startMesh, stopAll, tempDir } from '../helpers/mesh.js'
+import { waitFor } from '../helpers/wait.js'
+
+const PASS = 'pass phrase'
+
+async function rejectsWith (p: Promise<unknown>, code: ErrorCode): Promise<void> {
+  await assert.rejects(p, (err: unknown) => RelaymeshError.is(err, code) || assert.fail(`expected ${code}, got ${String(err)}`))
+}
+
+/** receive() until `n` messages arrived (or the deadline); returns all of them. */
+async function receiveN (c: Client, n: number, timeout = 15_000): Promise<IncomingMessage[]> {
+  const got: IncomingMessage[] = []
+  const deadline = Date.now() + timeout
+  while (got.length < n && Date.now() < deadline) got.push(...await c.receive({ waitMs: 200 }))
+  return got
+}
+
+describe('client messaging over a five-node mesh', function () {
+  this.timeout(60_000)
+  let nodes: RelayNode[] = []
+  let dir: string
+  const homes: Record<string, string> = {}
+  const ids: Record<string, string> = {}
+  const open: Client[] = []
+  let alice: Client
+  let bob: Client
+
+  async function start (who: string, node: RelayNode): Promise<Client> {
+    const c = await openClient({ home: homes[who] as string, passphrase: PASS, nodes: [addressOf(node)] })
+    open.push(c)
+    await c.connect()
+    return c
+  }
+
+  async function stop (c: Client): Promise<void> {
+    await c.close()
+    open.splice(open.indexOf(c), 1)
+  }
+
+  /** until `node` holds `userId`'s device list and bundle (gossip) */
+  async function known (node: RelayNode, userId: string): Promise<void> {
+    await waitFor(async () => (await node.records.userRecords(userId)).length >= 2, { what: `${userId} on ${node.peerId.toString()}` })
+  }
+
+  before(async () => {
+    nodes = await startMesh(5)
+    dir = tempDir('relaymesh-clients-')
+    for (const who of ['alice', 'bob', 'carol']) {
+      homes[who] = join(dir, who)
+      ids[who] = (await initIdentity(homes[who] as string, PASS, { name: who })).userId
+    }
+    alice = await start('alice', nodes[0]!)
+    bob = await start('bob', nodes[2]!)
+    await known(nodes[0]!, ids.bob!)
+    await known(nodes[2]!, ids.alice!)
+  })
+
+  after(async () => {
+    for (const c of [...open]) await c.close().catch(() => {})
+    await stopAll(nodes)
+    removeDir(dir)
+  })
+
+  it('Alice on node 1 and Bob on node 3 exchange messages both ways', async () => {
+    const sent = await alice.send(ids.bob!, 'hello Bob, this is Alice')
+    assert.match(sent.id, /^[0-9a-f]{32}$/)
+    const atBob = await receiveN(bob, 1)
+    assert.equal(atBob.length, 1)
+    assert.deepEqual({ ...atBob[0], sentAt: 0 }, { id: sent.id, from: ids.alice, group: null, text: 'hello Bob, this is Alice', sentAt: 0 })
+
+    const reply = await bob.send(ids.alice!, 'hi Alice ✓')
+    const atAlice = await receiveN(alice, 1)
+    assert.deepEqual(atAlice.map((m) => [m.id, m.from, m.text]), [[reply.id, ids.bob, 'hi Alice ✓']])
+
+    // a few more rounds on the established ratchet
+    for (let i = 0; i < 3; i++) {
+      await alice.send(ids.bob!, `ping ${i}`)
+      assert.deepEqual((await receiveN(bob, 1)).map((m) => m.text), [`ping ${i}`])
+      await bob.send(ids.alice!, `pong ${i}`)
+      assert.deepEqual((await receiveN(alice, 1)).map((m) => m.text), [`pong ${i}`])
+    }
+    const hist = await bob.history(ids.alice)
+    assert.deepEqual(hist.map((m) => m.text), ['hello Bob, this is Alice', 'hi Alice ✓', 'ping 0', 'pong 0', 'ping 1', 'pong 1', 'ping 2', 'pong 2'])
+    assert.deepEqual(await bob.receive(), [], 'nothing twice')
+  })
+
+  it('shows contacts online from gossiped presence', async () => {
+    await bob.addContact('alice', ids.alice!)
+    await waitFor(async () => (await bob.contacts())[0]?.online === true, { what: 'Alice online' })
+    assert.equal(await bob.safetyNumber(ids.alice!), await alice.safetyNumber(ids.bob!))
+    assert.match(await bob.safetyNumber(ids.alice!), /^\d{60}$/)
+  })
+
+  it('keeps messages for offline Bob and delivers them once, in order, when he attaches to node 5; relays hold no plaintext or sender id', async () => {
+    await stop(bob)
+    const texts = Array.from({ length: 20 }, (_, i) => `offline message ${i} SECRET-${i}-MARKER`)
+    for (const t of texts) await alice.send(ids.bob!, t)
+
+    // what the relays hold now: every key and value outside the public signed records
+    const needles = [Buffer.from('SECRET-'), Buffer.from(ids.alice!), Buffer.from('offline message')]
+    let envelopes = 0
+    for (const node of nodes) {
+      for await (const [key, value] of node.store.range({ gte: '', lt: '\xff' })) {
+        if (key.startsWith(NODE_PREFIX.record)) continue // public signed records (device lists, bundles, presence), by design
+        if (key.startsWith(NODE_PREFIX.envelope)) envelopes++
+        for (const n of needles) {
+          assert.ok(!Buffer.from(value).includes(n), `${key} holds ${n.toString()}`)
+          assert.ok(!key.includes(n.toString()), `key ${key} names ${n.toString()}`)
+        }
+      }
+    }
+    assert.ok(envelopes >= 2 * 20, `the 20 envelopes sit on their replicas (${envelopes} copies seen)`)
+
+    bob = await start('bob', nodes[4]!)
+    const got = await receiveN(bob, 20)
+    assert.deepEqual(got.map((m) => m.text), texts)
+    assert.ok(got.every((m) => m.from === ids.alice))
+    assert.deepEqual(await bob.receive({ waitMs: 300 }), [], 'nothing twice')
+  })
+
+  it('delivers nothing twice across a restart of Bob\'s client, including messages stored but not yet handed out', async () => {
+    await alice.send(ids.bob!, 'before restart')
+    assert.deepEqual((await receiveN(bob, 1)).map((m) => m.text), ['before restart'])
+    // live pushes are stored (and acknowledged) while no receive() runs...
+    const n = (await bob.history()).length
+    await alice.send(ids.bob!, 'pushed 1')
+    await alice.send(ids.bob!, 'pushed 2')
+    await waitFor(async () => (await bob.history()).length === n + 2, { what: 'pushes stored' })
+    await stop(bob)
+    // ...and handed out once after the restart
+    bob = await start('bob', nodes[4]!)
+    assert.deepEqual((await receiveN(bob, 2)).map((m) => m.text), ['pushed 1', 'pushed 2'])
+    await stop(bob)
+    bob = await start('bob', nodes[2]!)
+    assert.deepEqual(await bob.receive({ waitMs: 300 }), [])
+    await alice.send(ids.bob!, 'after restart')
+    assert.deepEqual((await receiveN(bob, 1)).map((m) => m.text), ['after restart'])
+  })
+
+  it('says NotFound for an unknown user and Invalid for a malformed id', async () => {
+    await rejectsWith(alice.send(createDeviceCredentials().userId, 'anyone?'), ErrorCode.NotFound)
+    await rejectsWith(alice.send('rm1-not-a-user', 'x'), ErrorCode.Invalid)
+    await rejectsWith(alice.send(ids.alice!, 'me'), ErrorCode.Invalid)
+  })
+
+  it('resets a broken session automatically and tells the user', async () => {
+    // Bob loses his sessions (as after restoring an old backup)
+    await stop(bob)
+    const store = await SealedStore.open(homes.bob!, PASS)
+    const dels: Array<{ type: 'del', key: string }> = []
+    for await (const key of store.keys(CLIENT_PREFIX.session)) dels.push({ type: 'del', key })
+    assert.ok(dels.length > 0)
+    await store.batch(dels)
+    assert.equal((await LocalIdentity.load(store)).userId, ids.bob)
+    await store.close()
+    bob = await start('bob', nodes[2]!)
+
+    await alice.send(ids.bob!, 'lost in the broken session')
+    const notice = await receiveN(bob, 1)
+    assert.equal(notice.length, 1)
+    assert.equal(notice[0]?.system, true)
+    assert.equal(notice[0]?.from, ids.alice)
+    // Bob's client answered with a fresh session (a SESSION_RESET content); Alice's next message reads fine
+    let fixed: IncomingMessage[] = []
+    await waitFor(async () => {
+      await alice.receive()
+      await alice.send(ids.bob!, 'after the reset')
+      fixed = (await receiveN(bob, 1, 2000)).filter((m) => m.system !== true)
+      return fixed.length > 0
+    }, { timeout: 20_000, what: 'a readable message after the reset' })
+    assert.deepEqual(fixed.map((m) => m.text), ['after the reset'])
+  })
+
+  it('measures end-to-end throughput (Alice -> Bob, 100 messages sequentially and 100 in parallel)', async () => {
+    const n = 100
+    const t0 = performance.now()
+    const receiving = receiveN(bob, n, 30_000)
+    for (let i = 0; i < n; i++) await alice.send(ids.bob!, `bulk ${i}`)
+    const sentMs = performance.now() - t0
+    const got = await receiving
+    const totalMs = performance.now() - t0
+    assert.deepEqual(got.map((m) => m.text), Array.from({ length: n }, (_, i) => `bulk ${i}`))
+    console.log(`      ${n} messages one after another: sent (stored on a quorum) at ${(n / sentMs * 1000).toFixed(0)}/s, received end to end at ${(n / totalMs * 1000).toFixed(0)}/s`)
+
+    // many sends in flight at once (the session lock orders the encryptions; the stores overlap)
+    const t1 = performance.now()
+    const receiving2 = receiveN(bob, n, 30_000)
+    await Promise.all(Array.from({ length: n }, async (_, i) => await alice.send(ids.bob!, `parallel ${i}`)))
+    const sent2 = performance.now() - t1
+    const got2 = await receiving2
+    const total2 = performance.now() - t1
+    assert.deepEqual(got2.map((m) => m.text).sort(), Array.from({ length: n }, (_, i) => `parallel ${i}`).sort())
+    console.log(`      ${n} messages in parallel: sent at ${(n / sent2 * 1000).toFixed(0)}/s, received end to end at ${(n / total2 * 1000).toFixed(0)}/s`)
+  })
+
+  it('reconnects to the next node of its list when its node goes away', async () => {
+    await stop(bob)
+    const c = await openClient({ home: homes.bob!, passphrase: PASS, nodes: [addressOf(nodes[2]!), addressOf(nodes[3]!)] })
+    open.push(c)
+    bob = c
+    await bob.connect()
+    await nodes[2]!.stop() // Bob's node goes away (stopAll stops it again harmlessly)
+    await alice.send(ids.bob!, 'while you moved')
+    assert.deepEqual((await receiveN(bob, 1, 20_000)).map((m) => m.text), ['while you moved'])
+  })
+})
