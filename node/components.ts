@@ -35,6 +35,12 @@ export interface RelayDirectory extends Startable {
   peers: () => PeerId[]
   /** fires (debounced) whenever the live relay set changes */
   onChange: (listener: () => void) => () => void
+  /**
+   * a request to this relay failed as unreachable (dial failure, timeout): the
+   * directory probes it (short dial or ping) and drops it from the live set if
+   * that fails too. Resolves with whether it was dropped; never throws.
+   */
+  reportUnreachable: (peerId: PeerId) => Promise<boolean>
 }
 
 /** Gossiped signed records (node/gossip): presence, prekey bundles, device lists. */
@@ -60,14 +66,28 @@ export interface MailboxListener {
   push: (envelope: Envelope) => void
 }
 
+/**
+ * What lets every replica check a device's acknowledgement itself
+ * (docs/protocol/node-replica.md, "Acknowledging").
+ */
+export interface AckProof {
+  /** the device's Ed25519 signature over ackSignaturePayload(mailbox, ids) (protocol/client-protocol.ts) */
+  signature: Uint8Array
+  /** the device's user id: its latest signed DeviceList record is sent along as the device key evidence */
+  userId: string
+}
+
 /** Store-and-forward (node/mailbox). */
 export interface MailboxService extends Startable {
   /** write to the k replicas of env.mailbox; resolves once writeQuorum replicas persisted it (ErrorCode-typed error otherwise) */
   store: (envelope: Envelope, options?: { signal?: AbortSignal }) => Promise<StoreResult>
   /** unacknowledged envelopes of a mailbox in id order after `after` (hex id), gathered from its replicas */
   fetch: (mailbox: Uint8Array, options?: { limit?: number, after?: string, signal?: AbortSignal }) => Promise<Envelope[]>
-  /** delete acknowledged envelopes on every replica (the caller has checked the device's signature) */
-  ack: (mailbox: Uint8Array, ids: Uint8Array[], options?: { signal?: AbortSignal }) => Promise<void>
+  /**
+   * delete acknowledged envelopes on every replica; each replica checks `proof`
+   * itself (without it only this node's own copies can be deleted)
+   */
+  ack: (mailbox: Uint8Array, ids: Uint8Array[], options?: { signal?: AbortSignal, proof?: AckProof }) => Promise<void>
   /** register an attached device; envelopes for it that reach this node are pushed live */
   attach: (mailbox: Uint8Array, listener: MailboxListener) => () => void
 }

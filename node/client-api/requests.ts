@@ -8,7 +8,8 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { ackSignaturePayload } from '../../protocol/client-protocol.js'
 import { ed25519Verify } from '../../protocol/crypto/primitives.js'
 import { parseUserId } from '../../protocol/identity.js'
-import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, WIRE_VERSION, X25519_KEY_BYTES } from '../../protocol/constants.js'
+import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, RecordKind, WIRE_VERSION, X25519_KEY_BYTES } from '../../protocol/constants.js'
+import { openRecord, recordKey } from '../../protocol/records.js'
 import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
 import type { MailboxService, NodeComponents, PreKeyService, RecordService } from '../components.js'
 
@@ -111,7 +112,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     if (!ed25519Verify(device.deviceKey, ackSignaturePayload(device.mailbox, ids), req.signature)) {
       throw new RelaymeshError(ErrorCode.BadSignature, 'ack signature does not verify with the device key')
     }
-    await ctx.deps.mailbox.ack(device.mailbox, ids, { signal: ctx.signal })
+    await ctx.deps.mailbox.ack(device.mailbox, ids, { signal: ctx.signal, proof: { signature: req.signature, userId: device.userId } })
     return {}
   },
 
@@ -139,6 +140,15 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     parseUserId(req.userId)
     const records = await ctx.deps.records.userRecords(req.userId)
     if (records.length === 0) throw new RelaymeshError(ErrorCode.NotFound, `no records for user ${req.userId}`)
+    // and the gossiped presence of each listed device, so clients can show who is online
+    let list
+    try { list = records[0] !== undefined ? openRecord(records[0], Date.now()) : undefined } catch {}
+    if (list?.kind === RecordKind.DeviceList) {
+      for (const d of list.body.devices) {
+        const presence = await ctx.deps.records.get(recordKey(RecordKind.Presence, req.userId, d.deviceId))
+        if (presence !== undefined) records.push(presence)
+      }
+    }
     return { records: records.slice(0, 64) }
   },
 

@@ -7,6 +7,13 @@ export const REPLICA_PROTOCOL = '/relaymesh/replica/1.0.0'
 export const REPLICA_REQUEST_TIMEOUT_MS = 5 * SECOND
 /** store(): how long the entry node waits for a write quorum in all */
 export const STORE_TIMEOUT_MS = 10 * SECOND
+/**
+ * store(): after a round that missed the quorum because replicas were unreachable, the
+ * directory probes them for at most this long (its probes dial with a 2 s timeout)
+ */
+export const UNREACHABLE_PROBE_BUDGET_MS = 3 * SECOND
+/** store(): the one retry on the recomputed replica set must reach the quorum within this */
+export const STORE_RETRY_TIMEOUT_MS = 5 * SECOND
 /** an inbound request must arrive and be answered within this */
 export const INBOUND_TIMEOUT_MS = 10 * SECOND
 

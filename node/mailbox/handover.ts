@@ -12,6 +12,7 @@
 // digest equal to ours), and its tombstones once every replica has them.
 import type { PeerId } from '@libp2p/interface'
 import type { Loose } from '../../protocol/codec.js'
+import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { StoreOutcome, type MailboxDigest } from '../../protocol/pb/node-replica.js'
 import type { NodeComponents, RelayDirectory } from '../components.js'
 import { fromHex } from '../store/keys.js'
@@ -107,6 +108,10 @@ export async function runHandover (deps: HandoverDeps): Promise<HandoverReport> 
         await reconcilePeer(deps, slot.peer, slot.entries, leaving, report)
       } catch (err) {
         report.failedPeers++
+        // a peer that cannot be reached is reported, so the directory can drop it (and placement move on)
+        if (RelaymeshError.is(err) && (err.code === ErrorCode.Unavailable || err.code === ErrorCode.Timeout) && !components.shutdown.aborted) {
+          void relays.reportUnreachable(slot.peer)
+        }
         components.log.debug({ peer: slot.peer.toString(), err: (err as Error).message }, 'handover: peer not reconciled')
       }
     }
@@ -149,7 +154,7 @@ async function reconcilePeer (deps: HandoverDeps, peer: PeerId, entries: Entry[]
           const chunk = ids.slice(i, i + MAX_ACK_IDS)
           // each tombstone keeps its expiry on the peer (0: purged meanwhile, sent as already expired)
           const expires = (await deps.envelopes.ackExpiries(e.mailbox, chunk)).map((t) => t === 0 ? 1 : t)
-          await deps.client.ack(peer, fromHex(e.mailbox), chunk.map(fromHex), undefined, expires)
+          await deps.client.ackTombstones(peer, fromHex(e.mailbox), chunk.map(fromHex), expires)
         }
       }
       if (confirmation !== undefined) confirmation.acks = true

@@ -6,13 +6,15 @@
 // expiry run in the background. The protocol is in docs/protocol/node-replica.md.
 import type { PeerId } from '@libp2p/interface'
 import { decode } from '../../protocol/codec.js'
-import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES } from '../../protocol/constants.js'
+import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, RecordKind } from '../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { Envelope } from '../../protocol/pb/envelope.js'
 import { StoreOutcome } from '../../protocol/pb/node-replica.js'
-import type { MailboxListener, MailboxService, NodeComponents, RecordService, RelayDirectory, StoreResult } from '../components.js'
+import { recordKey } from '../../protocol/records.js'
+import type { AckProof, MailboxListener, MailboxService, NodeComponents, RecordService, RelayDirectory, StoreResult } from '../components.js'
 import { fromHex } from '../store/keys.js'
-import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, EXPIRY_INTERVAL_MS, HANDOVER_INTERVAL_MS, INBOUND_TIMEOUT_MS, MAX_ACK_IDS, MAX_FETCH_LIMIT, PUSHED_MEMORY, REPLICA_PROTOCOL, STORE_TIMEOUT_MS } from './constants.js'
+import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, EXPIRY_INTERVAL_MS, HANDOVER_INTERVAL_MS, INBOUND_TIMEOUT_MS, MAX_ACK_IDS, MAX_FETCH_LIMIT, PUSHED_MEMORY, REPLICA_PROTOCOL, STORE_RETRY_TIMEOUT_MS, STORE_TIMEOUT_MS, UNREACHABLE_PROBE_BUDGET_MS } from './constants.js'
+import { deviceIdFor, verifyAckEvidence, type AckEvidence } from './ack-proof.js'
 import { EnvelopeStore, hexOf, type PutResult } from './envelope-store.js'
 import { ExpiryPurger } from './expiry.js'
 import { HandoverScheduler, jitter, type HandoverReport } from './handover.js'
@@ -44,6 +46,45 @@ export interface MailboxServiceNode extends MailboxService {
 
 /** Replica refusals reported in this order when the quorum fails; timeouts and unreachable replicas are ErrorCode.Unavailable. */
 const FAILURE_PRECEDENCE = [ErrorCode.QuotaExceeded, ErrorCode.Expired, ErrorCode.TooLarge, ErrorCode.Invalid]
+
+/** What one write round of store() achieved. */
+interface WriteRound {
+  /** replicas (peer id strings) holding the envelope */
+  ok: string[]
+  failures: RelaymeshError[]
+  /** replicas that could not be reached or did not answer in time */
+  unreachable: PeerId[]
+  /** some replica had it acknowledged already */
+  acked: boolean
+  /** the caller's signal fired */
+  aborted: boolean
+}
+
+/** A transport failure (dial, reset, timeout), as opposed to a replica's answer. */
+function isUnreachable (err: unknown): boolean {
+  return RelaymeshError.is(err) && (err.code === ErrorCode.Unavailable || err.code === ErrorCode.Timeout)
+}
+
+function sameSet (a: PeerId[], b: PeerId[]): boolean {
+  return a.length === b.length && a.every((p) => b.some((q) => q.equals(p)))
+}
+
+/** `p`, or undefined once `ms` passed or `signal` fired (p goes on in the background). */
+async function withDeadline<T> (p: Promise<T>, ms: number, signal?: AbortSignal): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  let onAbort: (() => void) | undefined
+  const stop = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => { resolve(undefined) }, ms)
+    onAbort = () => { resolve(undefined) }
+    signal?.addEventListener('abort', onAbort)
+  })
+  try {
+    return await Promise.race([p, stop])
+  } finally {
+    clearTimeout(timer)
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort)
+  }
+}
 
 /** A bounded set remembering the newest keys (insertion order). */
 class RecentSet {
@@ -124,58 +165,103 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
 
   const replicasOf = (mailbox: Uint8Array): PeerId[] => relays.closest(mailbox, config.replicas)
 
-  const store = async (envelope: Envelope, options: { signal?: AbortSignal } = {}): Promise<StoreResult> => {
-    const checked = checkLocalEnvelope(envelope, rules())
-    const replicas = replicasOf(checked.env.mailbox)
+  /** A replica request failed as unreachable: let the directory probe it (it drops the peer if the probe fails too). */
+  const suspect = async (peer: PeerId, err: unknown): Promise<boolean> => {
+    if (shutdown.aborted || peer.equals(self) || !isUnreachable(err)) return false
+    return await relays.reportUnreachable(peer)
+  }
+
+  /**
+   * One write round: send the envelope to every replica not yet holding it and
+   * settle as soon as `quorum` of `replicas` persisted it (those in `already`
+   * count) or when that can no longer happen, or after `timeoutMs`. Writes
+   * still out when it settles go on in the background.
+   */
+  const writeRound = async (checked: CheckedEnvelope, replicas: PeerId[], already: Set<string>, timeoutMs: number, signal?: AbortSignal): Promise<WriteRound> => {
     const quorum = config.writeQuorum
-    if (replicas.length < quorum) {
-      throw new RelaymeshError(ErrorCode.Unavailable, `only ${replicas.length} relays known: the write quorum is ${quorum}`)
-    }
-    let acked = false
-    const persisted = await new Promise<string[]>((resolve, reject) => {
-      const ok: string[] = []
-      const failures: RelaymeshError[] = []
+    const round: WriteRound = { ok: replicas.filter((p) => already.has(p.toString())).map(String), failures: [], unreachable: [], acked: false, aborted: false }
+    const pending = new Map<string, PeerId>()
+    return await new Promise<WriteRound>((resolve) => {
       let settled = false
-      const finish = (err?: RelaymeshError): void => {
+      const finish = (): void => {
         if (settled) return
         settled = true
         clearTimeout(timer)
-        options.signal?.removeEventListener('abort', onAbort)
-        if (err === undefined) resolve(ok.slice())
-        else reject(err)
+        signal?.removeEventListener('abort', onAbort)
+        resolve({ ...round, ok: round.ok.slice(), failures: round.failures.slice(), unreachable: round.unreachable.slice() })
       }
       const check = (): void => {
-        if (ok.length >= quorum) finish()
-        else if (failures.length > replicas.length - quorum) finish(quorumError(quorum, replicas.length, ok.length, failures))
+        if (round.ok.length >= quorum || round.failures.length > replicas.length - quorum) finish()
       }
-      const onAbort = (): void => { finish(new RelaymeshError(ErrorCode.Timeout, 'store aborted by the caller')) }
+      const onAbort = (): void => { round.aborted = true; finish() }
       const timer = setTimeout(() => {
-        failures.push(new RelaymeshError(ErrorCode.Timeout, `replicas did not answer within ${STORE_TIMEOUT_MS} ms`))
-        finish(quorumError(quorum, replicas.length, ok.length, failures))
-      }, STORE_TIMEOUT_MS)
-      options.signal?.addEventListener('abort', onAbort)
-      if (options.signal?.aborted === true) onAbort()
+        round.failures.push(new RelaymeshError(ErrorCode.Timeout, `replicas did not answer within ${timeoutMs} ms`))
+        // a replica silent this long is as suspect as one refusing connections
+        round.unreachable.push(...pending.values())
+        finish()
+      }, timeoutMs)
+      signal?.addEventListener('abort', onAbort)
+      if (signal?.aborted === true) onAbort()
       for (const replica of replicas) {
+        const id = replica.toString()
+        if (already.has(id)) continue
+        pending.set(id, replica)
         const write: Promise<PutResult> = replica.equals(self)
           ? envelopes.put([checked]).then((r) => r[0] as PutResult)
-          : client.store(replica, checked.bytes, STORE_TIMEOUT_MS)
+          : client.store(replica, checked.bytes, timeoutMs)
         write.then((r) => {
+          pending.delete(id)
+          if (settled) return
           if (r.outcome === StoreOutcome.STORE_REJECTED) {
-            failures.push(new RelaymeshError(r.errorCode ?? ErrorCode.Unavailable, `${replica.toString()}: ${r.message ?? r.errorCode ?? 'rejected'}`))
+            round.failures.push(new RelaymeshError(r.errorCode ?? ErrorCode.Unavailable, `${id}: ${r.message ?? r.errorCode ?? 'rejected'}`))
           } else {
-            if (r.outcome === StoreOutcome.STORE_ACKED) acked = true
-            ok.push(replica.toString())
+            if (r.outcome === StoreOutcome.STORE_ACKED) round.acked = true
+            round.ok.push(id)
           }
           check()
         }, (err: unknown) => {
-          failures.push(asTyped(err, shutdown, replica.toString()))
+          pending.delete(id)
+          if (settled) { void suspect(replica, err); return }
+          const typed = asTyped(err, shutdown, id)
+          round.failures.push(typed)
+          if (isUnreachable(typed) && !replica.equals(self)) round.unreachable.push(replica)
           check()
         })
       }
+      check()
     })
+  }
+
+  const store = async (envelope: Envelope, options: { signal?: AbortSignal } = {}): Promise<StoreResult> => {
+    const checked = checkLocalEnvelope(envelope, rules())
+    const quorum = config.writeQuorum
+    let replicas = replicasOf(checked.env.mailbox)
+    if (replicas.length < quorum) {
+      throw new RelaymeshError(ErrorCode.Unavailable, `only ${replicas.length} relays known: the write quorum is ${quorum}`)
+    }
+    let round = await writeRound(checked, replicas, new Set(), STORE_TIMEOUT_MS, options.signal)
+    if (round.ok.length < quorum && !round.aborted && round.unreachable.length > 0 && !shutdown.aborted) {
+      // Some replicas look dead. The directory probes them (a short dial or ping, in
+      // parallel) and drops those that fail; then the k closest live relays are computed
+      // again and the write goes, once, to the ones that do not hold it yet. Strict quorum
+      // among the k closest live relays still holds; handover moves the rest later.
+      const dropped = await withDeadline(Promise.all(round.unreachable.map(async (p) => await suspect(p, new RelaymeshError(ErrorCode.Unavailable, 'store failed')))),
+        UNREACHABLE_PROBE_BUDGET_MS, options.signal)
+      const next = replicasOf(checked.env.mailbox)
+      if (dropped?.some((d) => d) === true && !sameSet(next, replicas) && next.length >= quorum && options.signal?.aborted !== true) {
+        log.debug({ mailbox: hexOf(checked.env.mailbox), dropped: round.unreachable.map(String) }, 'store: retrying on the new replica set')
+        replicas = next
+        const first = round
+        round = await writeRound(checked, replicas, new Set(first.ok), STORE_RETRY_TIMEOUT_MS, options.signal)
+        round.acked ||= first.acked
+        round.failures.unshift(...first.failures)
+      }
+    }
+    if (round.aborted) throw new RelaymeshError(ErrorCode.Timeout, 'store aborted by the caller')
+    if (round.ok.length < quorum) throw quorumError(quorum, replicas.length, round.ok.length, round.failures)
     // an envelope acknowledged earlier was delivered already: do not push it again
-    if (!acked) forward(checked)
-    return { replicas: persisted }
+    if (!round.acked) forward(checked)
+    return { replicas: round.ok }
   }
 
   const fetch = async (mailbox: Uint8Array, options: { limit?: number, after?: string, signal?: AbortSignal } = {}): Promise<Envelope[]> => {
@@ -208,6 +294,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
         const { s, n } = ask[k] as { s: PeerId | 'self', n: number }
         if (a.status === 'rejected') {
           done.add(n)
+          if (s !== 'self') void suspect(s, a.reason)
           log.debug({ replica: s.toString(), err: (a.reason as Error).message }, 'fetch: replica did not answer')
           return
         }
@@ -243,31 +330,49 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     return out.slice(0, limit)
   }
 
-  const ack = async (mailbox: Uint8Array, ids: Uint8Array[], options: { signal?: AbortSignal } = {}): Promise<void> => {
+  /** The evidence replicas check for a device's ack: its signature and the user's latest signed device list. */
+  const evidenceFor = async (mailbox: Uint8Array, ids: Uint8Array[], proof: AckProof): Promise<AckEvidence> => {
+    const deviceList = await records.get(recordKey(RecordKind.DeviceList, proof.userId))
+    if (deviceList === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, 'ack: no device list is known for this user')
+    const evidence = { signature: proof.signature, deviceList, deviceId: deviceIdFor(deviceList, mailbox, now()) }
+    // checked here too, so a bad proof fails at once with its own code rather than as "no replica applied it"
+    verifyAckEvidence(mailbox, ids, evidence, now())
+    return evidence
+  }
+
+  const ack = async (mailbox: Uint8Array, ids: Uint8Array[], options: { signal?: AbortSignal, proof?: AckProof } = {}): Promise<void> => {
     checkMailbox(mailbox)
     for (const id of ids) {
       if (id.byteLength !== ENVELOPE_ID_BYTES) throw new RelaymeshError(ErrorCode.Invalid, `ack: envelope id must be ${ENVELOPE_ID_BYTES} bytes`)
     }
     if (ids.length === 0) return
+    // the device signed all ids at once: they travel in one request (the client API allows 1,024)
+    if (ids.length > MAX_ACK_IDS) throw new RelaymeshError(ErrorCode.TooLarge, `ack: more than ${MAX_ACK_IDS} ids`)
     const m = hexOf(mailbox)
+    const evidence = options.proof !== undefined ? await evidenceFor(mailbox, ids, options.proof) : undefined
     // the k replicas and the next k: after churn, stand-ins and returning replicas hold copies
     // too; an ack that misses one still reaches it through handover (tombstone digests)
     const replicas = relays.closest(mailbox, ACK_SPREAD * config.replicas)
     const selfHolds = (await envelopes.usage(m)).count > 0
-    const targets: Array<PeerId | 'self'> = replicas.map((p) => p.equals(self) ? 'self' : p)
-    if (selfHolds && !targets.includes('self')) targets.push('self')
-    let ok = 0
-    const errors: string[] = []
-    for (let start = 0; start < ids.length; start += MAX_ACK_IDS) {
-      const chunk = ids.slice(start, start + MAX_ACK_IDS)
-      const results = await Promise.allSettled(targets.map(async (t) => t === 'self'
-        ? await envelopes.ack(m, chunk.map(hexOf))
-        : await client.ack(t, mailbox, chunk, options.signal)))
-      ok = results.filter((r) => r.status === 'fulfilled').length
-      for (const r of results) if (r.status === 'rejected') errors.push((r.reason as Error).message)
-      // a replica that missed the ack learns it from the others at the next handover (SYNC answers "acked")
-      if (ok === 0) throw new RelaymeshError(ErrorCode.Unavailable, `ack: no replica answered (${errors.join('; ')})`)
+    const selfReplica = replicasOf(mailbox).some((p) => p.equals(self))
+    if (evidence === undefined && !selfHolds && !selfReplica) {
+      throw new RelaymeshError(ErrorCode.Unauthorized, 'ack: without the device\'s proof only this node\'s own copies can be deleted, and it holds none')
     }
+    // without the device's evidence no other replica deletes anything: only our own copies go
+    const targets: Array<PeerId | 'self'> = evidence === undefined ? ['self'] : replicas.map((p) => p.equals(self) ? 'self' : p)
+    if (selfHolds && !targets.includes('self')) targets.push('self')
+    const results = await Promise.allSettled(targets.map(async (t) => t === 'self'
+      ? await envelopes.ack(m, ids.map(hexOf))
+      : await client.ack(t, mailbox, ids, evidence as AckEvidence, options.signal)))
+    const errors: string[] = []
+    results.forEach((r, n) => {
+      if (r.status === 'fulfilled') return
+      errors.push((r.reason as Error).message)
+      const t = targets[n]
+      if (t !== undefined && t !== 'self') void suspect(t, r.reason)
+    })
+    // a replica that missed the ack learns it from the others at the next handover (SYNC answers "acked")
+    if (results.every((r) => r.status === 'rejected')) throw new RelaymeshError(ErrorCode.Unavailable, `ack: no replica answered (${errors.join('; ')})`)
     if (errors.length > 0) log.debug({ errors }, 'ack: some replicas did not answer')
   }
 

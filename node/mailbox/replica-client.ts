@@ -13,6 +13,7 @@ import { ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, Sto
 import type { RelayHost } from '../host.js'
 import type { NodeLimits } from '../config.js'
 import { FRAME_MARGIN_BYTES, MAX_BATCH_ENVELOPES, MAX_INFLIGHT_PER_PEER, REPLICA_PROTOCOL, REPLICA_REQUEST_TIMEOUT_MS, STORE_REQUESTS_IN_FLIGHT } from './constants.js'
+import type { AckEvidence } from './ack-proof.js'
 import type { PutResult } from './envelope-store.js'
 import { PeerLimiter, request } from './rpc.js'
 
@@ -165,9 +166,17 @@ export class ReplicaClient {
     return { envelopes: res.envelopes, more: res.more }
   }
 
-  /** Acknowledge ids on `peer`; `expires` (handover) gives each tombstone's expiry. */
-  async ack (peer: PeerId, mailbox: Uint8Array, ids: Uint8Array[], signal?: AbortSignal, expires?: number[]): Promise<number> {
-    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_ACK, mailbox, ids, ...(expires !== undefined ? { expires } : {}) }, signal)
+  /** Acknowledge a device's ids on `peer`, with the evidence the peer checks itself. */
+  async ack (peer: PeerId, mailbox: Uint8Array, ids: Uint8Array[], evidence: AckEvidence, signal?: AbortSignal): Promise<number> {
+    const res = await this.call(peer, {
+      type: ReplicaRequestType.REPLICA_ACK, mailbox, ids, signature: evidence.signature, deviceList: evidence.deviceList, deviceId: evidence.deviceId
+    }, signal)
+    return res.count
+  }
+
+  /** Hand tombstones over to `peer` (handover), each with its expiry. */
+  async ackTombstones (peer: PeerId, mailbox: Uint8Array, ids: Uint8Array[], expires: number[], signal?: AbortSignal): Promise<number> {
+    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_ACK, mailbox, ids, expires }, signal)
     return res.count
   }
 

@@ -12,6 +12,7 @@ import { ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, Sto
 import type { NodeComponents } from '../components.js'
 import { DEFAULT_FETCH_LIMIT, FRAME_MARGIN_BYTES, MAX_ACK_IDS, MAX_FETCH_LIMIT } from './constants.js'
 import { hexOf, type EnvelopeStore } from './envelope-store.js'
+import { verifyAckEvidence } from './ack-proof.js'
 import { decodePeerEnvelope, type CheckedEnvelope } from './validate.js'
 
 export interface ReplicaHandlerDeps {
@@ -88,6 +89,12 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
     if (req.ids.length > MAX_ACK_IDS) throw new RelaymeshError(ErrorCode.TooLarge, `ack: more than ${MAX_ACK_IDS} ids`)
     const ids = idsOf(req.ids)
     if (req.expires.length !== 0 && req.expires.length !== ids.length) throw new RelaymeshError(ErrorCode.Invalid, 'ack: expires must be empty or one per id')
+    if (req.expires.length === 0) {
+      // a device's acknowledgement: this replica checks the device's signature itself and
+      // deletes nothing on a relay's word alone. (A handover tombstone, sent with `expires`,
+      // is relay-trusted: docs/protocol/node-replica.md, "Acknowledging".)
+      verifyAckEvidence(req.mailbox, req.ids, { signature: req.signature, deviceList: req.deviceList, deviceId: req.deviceId }, deps.now())
+    }
     return { count: await deps.envelopes.ack(mailbox, ids, req.expires.length > 0 ? req.expires : undefined) }
   },
 

@@ -44,6 +44,19 @@ export const REDIAL_CONCURRENCY = 4
 /** at start, known relays (from stored records) dialled to confirm they are up */
 export const START_DIALS = 8
 
+/** reportUnreachable: the probe (a ping over an open connection, else a dial) must succeed within this */
+export const PROBE_TIMEOUT_MS = 2 * SECOND
+/** reportUnreachable: a peer whose probe succeeded this recently is not probed again */
+export const PROBE_MIN_INTERVAL_MS = 5 * SECOND
+/** reportUnreachable: probes in flight at once (more reports are answered "not dropped") */
+export const REPORT_PROBES_MAX = 16
+/** liveness check of live peers without a connection: period (jittered ±20 %) */
+export const LIVENESS_INTERVAL_MS = 15 * SECOND
+/** ... a peer is checked only when its last sign of life (connection, probe, newer record) is older than this */
+export const LIVENESS_MIN_AGE_MS = 60 * SECOND
+/** ... and at most this many per round, oldest sign of life first, through the re-dial queue */
+export const LIVENESS_PROBES_PER_ROUND = 4
+
 /** a whole node-record exchange (/relaymesh/nodes/1.0.0) */
 export const EXCHANGE_TIMEOUT_MS = 10 * SECOND
 /** the same peer is asked again at most this often */

@@ -14,7 +14,8 @@ import type { NodeComponents, RelayDirectory } from '../components.js'
 import {
   CHANGE_DEBOUNCE_MS, EXCHANGE_CONCURRENCY, EXCHANGE_MAX_INBOUND, EXCHANGE_PEER_INTERVAL_MS, EXCHANGE_QUEUE_MAX,
   EXCHANGE_TIMEOUT_MS, EXPIRED_GRACE_MS, EXPIRY_SWEEP_MS, NODE_RECORD_REFRESH_MS, NODE_RECORD_TTL_MS, NODES_PROTOCOL,
-  NODES_TOPIC, REDIAL_CONCURRENCY, REDIAL_TIMEOUT_MS, RELAY_PROTOCOLS, START_DIALS
+  NODES_TOPIC, REDIAL_CONCURRENCY, REDIAL_TIMEOUT_MS, RELAY_PROTOCOLS, START_DIALS, PROBE_TIMEOUT_MS, PROBE_MIN_INTERVAL_MS,
+  REPORT_PROBES_MAX, LIVENESS_INTERVAL_MS, LIVENESS_MIN_AGE_MS, LIVENESS_PROBES_PER_ROUND
 } from './constants.js'
 import { NodeRecordBook } from './node-record-book.js'
 import { pullNodeRecords, serveNodeRecords } from './node-exchange.js'
@@ -28,6 +29,10 @@ export interface RelayDirectoryInit {
   refreshMs?: number
   /** onChange debounce @default CHANGE_DEBOUNCE_MS (200 ms) */
   debounceMs?: number
+  /** period of the liveness check of unconnected peers (jittered ±20 %; 0: off) @default LIVENESS_INTERVAL_MS (15 s) */
+  livenessIntervalMs?: number
+  /** the liveness check skips peers with a sign of life newer than this @default LIVENESS_MIN_AGE_MS (60 s) */
+  livenessMinAgeMs?: number
 }
 
 /** What the relay directory exposes beyond RelayDirectory (status, tests). */
@@ -44,6 +49,10 @@ interface RoutingTableLike {
 
 function errMessage (err: unknown): string {
   return err instanceof Error ? err.message : String(err)
+}
+
+function jitter (ms: number): number {
+  return Math.round(ms * (0.8 + Math.random() * 0.4))
 }
 
 function reasonOf (err: unknown): string {
@@ -63,6 +72,8 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
   const recordTtlMs = init.recordTtlMs ?? NODE_RECORD_TTL_MS
   const refreshMs = init.refreshMs ?? NODE_RECORD_REFRESH_MS
   const debounceMs = init.debounceMs ?? CHANGE_DEBOUNCE_MS
+  const livenessIntervalMs = init.livenessIntervalMs ?? LIVENESS_INTERVAL_MS
+  const livenessMinAgeMs = init.livenessMinAgeMs ?? LIVENESS_MIN_AGE_MS
   const self = host.peerId
   const selfId = self.toString()
   const selfPosition: Positioned = { peerId: self, kadId: kadId(self) }
@@ -74,6 +85,12 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
   const routing = new Map<string, PeerId>()
   /** peers whose last dial failed (cleared by a connection or a newer record) */
   const failed = new Set<string>()
+  /** last evidence that a peer was up: its connection identified, a probe succeeded, a newer record of it arrived */
+  const lastAlive = new Map<string, number>()
+  /** probes started by reportUnreachable, by peer */
+  const reportProbes = new Map<string, Promise<boolean>>()
+  /** when a probe of the peer last succeeded (reports within PROBE_MIN_INTERVAL_MS of it are not probed again) */
+  const lastProbeOk = new Map<string, number>()
   const positions = new Map<string, Positioned>()
   let live = new Map<string, Positioned>()
   const listeners = new Set<() => void>()
@@ -87,6 +104,7 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
   let publishTimer: NodeJS.Timeout | undefined
   let refreshTimer: NodeJS.Timeout | undefined
   let sweepTimer: NodeJS.Timeout | undefined
+  let livenessTimer: NodeJS.Timeout | undefined
   const inflight = new Set<Promise<unknown>>()
   let inboundExchanges = 0
 
@@ -163,6 +181,7 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
     }
     if (await book.add(r, now) !== 'newer') return false
     failed.delete(r.id)
+    lastAlive.set(r.id, now)
     if (r.multiaddrs.length > 0) {
       await host.peerStore.merge(r.peerId, { multiaddrs: r.multiaddrs }).catch((err: Error) => {
         log.debug({ peer: r.id, err: err.message }, 'peer store merge failed')
@@ -304,6 +323,7 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
     const id = peerId.toString()
     connected.set(id, peerId)
     failed.delete(id)
+    lastAlive.set(id, Date.now())
     recompute()
     if (protocols.includes(NODES_PROTOCOL)) enqueueExchange(peerId)
   }
@@ -346,12 +366,84 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
     try {
       await host.dial(peerId, { signal: AbortSignal.any([AbortSignal.timeout(REDIAL_TIMEOUT_MS), signal]) })
       failed.delete(id)
+      lastAlive.set(id, Date.now())
     } catch (err) {
       if (!running) return
       log.debug({ peer: id, err: errMessage(err) }, 'relay unreachable')
       failed.add(id)
       recompute()
     }
+  }
+
+  /**
+   * A service could not reach a peer (reportUnreachable): check it now with a
+   * short probe, a ping over an open connection or else a dial, and drop it
+   * from the live set when that fails too.
+   */
+  async function probeReported (peerId: PeerId): Promise<boolean> {
+    const id = peerId.toString()
+    const probeSignal = AbortSignal.any([AbortSignal.timeout(PROBE_TIMEOUT_MS), signal])
+    try {
+      if (host.getConnections(peerId).some((c) => c.status === 'open')) {
+        await host.services.ping.ping(peerId, { signal: probeSignal })
+      } else {
+        await host.dial(peerId, { signal: probeSignal })
+      }
+      const now = Date.now()
+      lastProbeOk.set(id, now)
+      lastAlive.set(id, now)
+      failed.delete(id)
+      return false
+    } catch (err) {
+      if (!running) return false
+      log.debug({ peer: id, err: errMessage(err) }, 'reported relay unreachable: dropped from the live set')
+      failed.add(id)
+      // a connection that no longer answers pings counts for nothing: close it (the re-dial that
+      // follows the disconnect re-admits a peer that was only slow)
+      if (connected.delete(id)) host.hangUp(peerId).catch(() => {})
+      recompute()
+      return true
+    }
+  }
+
+  function reportUnreachable (peerId: PeerId): Promise<boolean> {
+    const id = peerId.toString()
+    if (!running || id === selfId || !live.has(id)) return Promise.resolve(false)
+    const inflightProbe = reportProbes.get(id)
+    if (inflightProbe !== undefined) return inflightProbe
+    const now = Date.now()
+    if ((lastProbeOk.get(id) ?? -Infinity) > now - PROBE_MIN_INTERVAL_MS) return Promise.resolve(false)
+    if (reportProbes.size >= REPORT_PROBES_MAX) return Promise.resolve(false)
+    const p = probeReported(peerId).catch(() => false).finally(() => { reportProbes.delete(id) })
+    reportProbes.set(id, p)
+    track(p)
+    return p
+  }
+
+  /**
+   * Periodic liveness check: live peers this node has no connection to, and no
+   * sign of life from for LIVENESS_MIN_AGE_MS, are dialled, a few per round
+   * (oldest evidence first), through the re-dial queue (bounded concurrency).
+   */
+  function livenessRound (): void {
+    if (!running) return
+    const now = Date.now()
+    const candidates: Array<{ peerId: PeerId, seen: number }> = []
+    for (const [id, p] of live) {
+      if (connected.has(id) || failed.has(id)) continue
+      const seen = lastAlive.get(id) ?? 0
+      if (seen > now - livenessMinAgeMs) continue
+      if (host.getConnections(p.peerId).length > 0) continue
+      candidates.push({ peerId: p.peerId, seen })
+    }
+    candidates.sort((a, b) => a.seen - b.seen)
+    for (const c of candidates.slice(0, LIVENESS_PROBES_PER_ROUND)) {
+      if (redialQueue.length >= EXCHANGE_QUEUE_MAX) break
+      // counts as evidence for the next round either way: a failed dial marks it failed
+      lastAlive.set(c.peerId.toString(), now)
+      redialQueue.push(c.peerId)
+    }
+    pumpRedials()
   }
 
   const onRoutingAdd = (evt: CustomEvent<PeerId>): void => {
@@ -441,8 +533,16 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
         for (const id of failed) {
           if (book.get(id) === undefined && !routing.has(id)) failed.delete(id)
         }
+        for (const map of [lastAlive, lastProbeOk]) {
+          for (const id of map.keys()) if (!live.has(id) && book.get(id) === undefined) map.delete(id)
+        }
       }, EXPIRY_SWEEP_MS)
       sweepTimer.unref()
+      const scheduleLiveness = (): void => {
+        livenessTimer = setTimeout(() => { livenessRound(); if (running) scheduleLiveness() }, jitter(livenessIntervalMs))
+        livenessTimer.unref()
+      }
+      if (livenessIntervalMs > 0) scheduleLiveness()
 
       // a restarted node confirms a few of the relays it remembers
       const remembered = book.all(Date.now()).filter((r) => r.id !== selfId && host.getConnections(r.peerId).length === 0)
@@ -457,9 +557,9 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
       if (!running) return
       running = false
       stopController.abort()
-      for (const t of [changeTimer, publishTimer]) if (t !== undefined) clearTimeout(t)
+      for (const t of [changeTimer, publishTimer, livenessTimer]) if (t !== undefined) clearTimeout(t)
       for (const t of [refreshTimer, sweepTimer]) if (t !== undefined) clearInterval(t)
-      changeTimer = publishTimer = refreshTimer = sweepTimer = undefined
+      changeTimer = publishTimer = refreshTimer = sweepTimer = livenessTimer = undefined
       exchangeQueue.length = 0
       redialQueue.length = 0
       host.removeEventListener('peer:identify', onIdentify)
@@ -484,6 +584,8 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
     peers () {
       return [...live.values()].map((e) => e.peerId)
     },
+
+    reportUnreachable,
 
     onChange (listener) {
       listeners.add(listener)

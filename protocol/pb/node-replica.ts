@@ -257,6 +257,9 @@ export interface ReplicaRequest {
   limit: number
   digests: MailboxDigest[]
   expires: number[]
+  signature: Uint8Array<ArrayBuffer>
+  deviceList: Uint8Array<ArrayBuffer>
+  deviceId: number
 }
 
 export namespace ReplicaRequest {
@@ -327,6 +330,21 @@ export namespace ReplicaRequest {
           }
         }
 
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.signature)
+        }
+
+        if ((obj.deviceList != null && obj.deviceList.byteLength > 0)) {
+          w.uint32(98)
+          w.bytes(obj.deviceList)
+        }
+
+        if ((obj.deviceId != null && obj.deviceId !== 0)) {
+          w.uint32(104)
+          w.uint32(obj.deviceId)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -341,7 +359,10 @@ export namespace ReplicaRequest {
           after: uint8ArrayAlloc(0),
           limit: 0,
           digests: [],
-          expires: []
+          expires: [],
+          signature: uint8ArrayAlloc(0),
+          deviceList: uint8ArrayAlloc(0),
+          deviceId: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -422,6 +443,18 @@ export namespace ReplicaRequest {
               }
 
               obj.expires.push(reader.uint64Number())
+              break
+            }
+            case 11: {
+              obj.signature = reader.bytes()
+              break
+            }
+            case 12: {
+              obj.deviceList = reader.bytes()
+              break
+            }
+            case 13: {
+              obj.deviceId = reader.uint32()
               break
             }
             default: {
@@ -567,6 +600,27 @@ export namespace ReplicaRequest {
 
               break
             }
+            case 11: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.deviceList`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 13: {
+              yield {
+                field: `${prefix}.deviceId`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -657,6 +711,21 @@ export namespace ReplicaRequest {
     value: number
   }
 
+  export interface ReplicaRequestSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReplicaRequestDeviceListFieldEvent {
+    field: '$.deviceList'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReplicaRequestDeviceIdFieldEvent {
+    field: '$.deviceId'
+    value: number
+  }
+
   export function encode (obj: Partial<ReplicaRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReplicaRequest.codec())
   }
@@ -665,7 +734,7 @@ export namespace ReplicaRequest {
     return decodeMessage(buf, ReplicaRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaRequest>): Generator<ReplicaRequestVersionFieldEvent | ReplicaRequestTypeFieldEvent | ReplicaRequestEnvelopesFieldEvent | ReplicaRequestHandoverFieldEvent | ReplicaRequestMailboxFieldEvent | ReplicaRequestIdsFieldEvent | ReplicaRequestAfterFieldEvent | ReplicaRequestLimitFieldEvent | ReplicaRequestDigestsMailboxFieldEvent | ReplicaRequestDigestsDigestFieldEvent | ReplicaRequestDigestsCountFieldEvent | ReplicaRequestDigestsAckedDigestFieldEvent | ReplicaRequestDigestsAckedCountFieldEvent | ReplicaRequestExpiresFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaRequest>): Generator<ReplicaRequestVersionFieldEvent | ReplicaRequestTypeFieldEvent | ReplicaRequestEnvelopesFieldEvent | ReplicaRequestHandoverFieldEvent | ReplicaRequestMailboxFieldEvent | ReplicaRequestIdsFieldEvent | ReplicaRequestAfterFieldEvent | ReplicaRequestLimitFieldEvent | ReplicaRequestDigestsMailboxFieldEvent | ReplicaRequestDigestsDigestFieldEvent | ReplicaRequestDigestsCountFieldEvent | ReplicaRequestDigestsAckedDigestFieldEvent | ReplicaRequestDigestsAckedCountFieldEvent | ReplicaRequestExpiresFieldEvent | ReplicaRequestSignatureFieldEvent | ReplicaRequestDeviceListFieldEvent | ReplicaRequestDeviceIdFieldEvent> {
     return streamMessage(buf, ReplicaRequest.codec(), opts)
   }
 }

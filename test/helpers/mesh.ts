@@ -19,7 +19,8 @@ export function removeDir (dir: string): void {
 }
 
 export async function startNode (init: RelayNodeInit = {}): Promise<RelayNode> {
-  return await createRelayNode({ listen: ['/ip4/127.0.0.1/tcp/0'], dataDir: tempDir(), ...init })
+  // a temp dir only when none is given (else it would be left behind, empty)
+  return await createRelayNode({ listen: ['/ip4/127.0.0.1/tcp/0'], ...init, dataDir: init.dataDir ?? tempDir() })
 }
 
 /** The address of a node that others can dial (loopback, with /p2p). */

@@ -9,7 +9,7 @@ import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import { createRelayNode, type RelayNode } from '../../../node/relay-node.js'
 import { addressOf, removeDir, startNode } from '../../helpers/mesh.js'
 import { waitFor } from '../../helpers/wait.js'
-import { envelope, heldIds, hex, mailboxOf, rand, replicasOf, waitForEachOther } from './helpers.js'
+import { ackProof, envelope, heldIds, hex, mailboxOf, newDevice, publishDevice, rand, replicasOf, waitForEachOther } from './helpers.js'
 
 describe('mailbox durability (replica loss, restart, handover)', function () {
   this.timeout(120_000)
@@ -140,7 +140,8 @@ describe('mailbox durability (replica loss, restart, handover)', function () {
   })
 
   it('a replica that missed an ack while down learns it at handover and deletes its copy', async () => {
-    const mailbox = rand(32)
+    const device = newDevice()
+    const mailbox = device.mailbox
     const replicas = replicasOf(live, mailbox)
     const entry = live.find((n) => !replicas.includes(n)) as RelayNode
     const keep = envelope(mailbox)
@@ -152,7 +153,8 @@ describe('mailbox durability (replica loss, restart, handover)', function () {
     const late = replicas[2] as RelayNode
     const dir = late.config.dataDir
     await stop([late])
-    await entry.mailbox.ack(mailbox, [acked.id])
+    await publishDevice(entry, device)
+    await entry.mailbox.ack(mailbox, [acked.id], { proof: ackProof(device, [acked.id]) })
     const back = await start(dir)
     assert.deepEqual(await heldIds(back, mailbox), [hex(keep.id), hex(acked.id)].sort(), 'it still holds the acknowledged envelope')
     await waitForEachOther(live)

@@ -1,7 +1,12 @@
 // Shared by the mailbox tests: random bytes, envelopes, and what a node's
 // LevelDB holds for a mailbox (read directly, not through the service).
 import { randomBytes } from 'node:crypto'
-import { WIRE_VERSION } from '../../../protocol/constants.js'
+import { RecordKind, WIRE_VERSION } from '../../../protocol/constants.js'
+import { ackSignaturePayload } from '../../../protocol/client-protocol.js'
+import { ed25519GenerateKeyPair, ed25519Sign, type Ed25519KeyPair } from '../../../protocol/crypto/primitives.js'
+import { mailboxAddress, userIdFromIdentityKey } from '../../../protocol/identity.js'
+import { signRecord } from '../../../protocol/records.js'
+import type { AckProof } from '../../../node/components.js'
 import type { Envelope } from '../../../protocol/pb/envelope.js'
 import type { MailboxServiceNode } from '../../../node/mailbox/mailbox-service.js'
 import type { RelayNode } from '../../../node/relay-node.js'
@@ -45,4 +50,46 @@ export async function waitForEachOther (nodes: RelayNode[], timeout = 30_000): P
     const known = new Set(n.relays.peers().map(String))
     return nodes.every((m) => m === n || known.has(m.peerId.toString()))
   }), { timeout, what: `${nodes.length} nodes to list each other` })
+}
+
+/** A user's device as the relays see it: its mailbox, device key, and the user's signed device list. */
+export interface TestDevice {
+  userId: string
+  deviceId: number
+  deviceKey: Ed25519KeyPair
+  mailbox: Uint8Array<ArrayBuffer>
+  /** SignedRecord bytes of the user's DeviceList naming deviceKey */
+  deviceList: Uint8Array<ArrayBuffer>
+}
+
+export function newDevice (deviceId = 1): TestDevice {
+  const identity = ed25519GenerateKeyPair()
+  const deviceKey = ed25519GenerateKeyPair()
+  const deviceList = new Uint8Array(signRecord(identity, {
+    kind: RecordKind.DeviceList,
+    body: {
+      version: WIRE_VERSION,
+      identityKey: identity.publicKey as Uint8Array<ArrayBuffer>,
+      seq: 1,
+      expiresAt: Date.now() + 60 * 60 * 1000,
+      devices: [{ deviceId, deviceKey: deviceKey.publicKey as Uint8Array<ArrayBuffer> }]
+    }
+  }))
+  const mailbox = new Uint8Array(mailboxAddress(identity.publicKey, deviceId))
+  return { userId: userIdFromIdentityKey(identity.publicKey), deviceId, deviceKey, mailbox, deviceList }
+}
+
+/** the device's signature over its acknowledgement of `ids` (what a client sends with ACK) */
+export function signAck (device: TestDevice, ids: Uint8Array[], mailbox: Uint8Array = device.mailbox): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(ed25519Sign(device.deviceKey.privateKey, ackSignaturePayload(mailbox, ids)))
+}
+
+/** the proof MailboxService.ack takes (the client API passes the same) */
+export function ackProof (device: TestDevice, ids: Uint8Array[]): AckProof {
+  return { signature: signAck(device, ids), userId: device.userId }
+}
+
+/** publish the device list on `node` (the entry node looks it up there to prove an ack) */
+export async function publishDevice (node: RelayNode, device: TestDevice): Promise<void> {
+  await node.records.publish(device.deviceList)
 }

@@ -18,7 +18,7 @@ import { PREFIX } from '../../../node/store/keys.js'
 import { addressOf, startMesh, stopAll } from '../../helpers/mesh.js'
 import { closestReference } from '../../helpers/placement.js'
 import { waitFor } from '../../helpers/wait.js'
-import { envelope, heldIds, hex, mailboxOf, rand, replicasOf } from './helpers.js'
+import { ackProof, envelope, heldIds, hex, mailboxOf, newDevice, publishDevice, rand, replicasOf, signAck } from './helpers.js'
 
 describe('mailbox service (five relay nodes)', function () {
   this.timeout(60_000)
@@ -103,7 +103,9 @@ describe('mailbox service (five relay nodes)', function () {
   })
 
   it('ack deletes on every replica, leaves tombstones, and an old store of an acked id does not resurrect it', async () => {
-    const mailbox = rand(32)
+    const device = newDevice()
+    const mailbox = device.mailbox
+    await publishDevice(nodes[4]!, device)
     const keep = envelope(mailbox)
     const gone = envelope(mailbox)
     await nodes[0]!.mailbox.store(keep)
@@ -112,7 +114,7 @@ describe('mailbox service (five relay nodes)', function () {
     await waitFor(async () => { for (const r of replicas) if ((await heldIds(r, mailbox)).length !== 2) return false; return true })
 
     assert.equal(replicas.length, 3)
-    await nodes[4]!.mailbox.ack(mailbox, [gone.id])
+    await nodes[4]!.mailbox.ack(mailbox, [gone.id], { proof: ackProof(device, [gone.id]) })
     for (const r of replicas) {
       assert.deepEqual(await heldIds(r, mailbox), [hex(keep.id)], `${r.peerId.toString()} deleted the acked envelope`)
       assert.ok(await r.store.get(`${PREFIX.ack}${hex(mailbox)}!${hex(gone.id)}`) !== undefined, 'tombstone written')
@@ -142,7 +144,9 @@ describe('mailbox service (five relay nodes)', function () {
   })
 
   it('refuses over the mailbox quota with a typed error and keeps what it holds', async () => {
-    const mailbox = rand(32)
+    const device = newDevice()
+    const mailbox = device.mailbox
+    await publishDevice(nodes[0]!, device)
     const stored: string[] = []
     for (let i = 0; i < 4; i++) {
       const env = envelope(mailbox)
@@ -165,7 +169,8 @@ describe('mailbox service (five relay nodes)', function () {
     await assert.rejects(nodes[0]!.mailbox.store(envelope(big, 40 * 1024)), (err) => RelaymeshError.is(err, ErrorCode.QuotaExceeded))
 
     // acknowledging frees the quota
-    await nodes[0]!.mailbox.ack(mailbox, [Buffer.from(stored[0]!, 'hex')])
+    const first = new Uint8Array(Buffer.from(stored[0]!, 'hex'))
+    await nodes[0]!.mailbox.ack(mailbox, [first], { proof: ackProof(device, [first]) })
     await nodes[0]!.mailbox.store(envelope(mailbox))
   })
 
@@ -274,13 +279,70 @@ describe('mailbox service (five relay nodes)', function () {
       }
     })
 
+    it('a relay cannot delete with a forged device acknowledgement: each replica checks the signature itself', async () => {
+      // needs the test relay (a valid relay in every directory) from the first test
+      assert.ok(stranger !== undefined)
+      // the test relay serves no replica protocol: pick a mailbox it is not a replica of
+      const everyone = [...nodes.map((n) => n.peerId.toString()), stranger.peerId.toString()]
+      let device = newDevice()
+      while (closestReference(device.mailbox, everyone, 3).includes(stranger.peerId.toString())) device = newDevice()
+      const mailbox = device.mailbox
+      const env = envelope(mailbox)
+      await nodes[0]!.mailbox.store(env)
+      const replicas = replicasOf(nodes, mailbox)
+      await waitFor(async () => { for (const r of replicas) if ((await heldIds(r, mailbox)).length !== 1) return false; return true })
+      const target = replicas[0] as RelayNode
+      await waitFor(() => target.relays.peers().some((p) => p.equals(stranger!.peerId)), { what: 'the test relay in the replica\'s directory' })
+
+      const other = newDevice()
+      const ids = [env.id]
+      const ack = (fields: Partial<ReplicaRequest>): Uint8Array => encode(ReplicaRequest, { version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_ACK, mailbox, ids, ...fields })
+      const badSignature = signAck(device, ids)
+      badSignature[5] = (badSignature[5] as number) ^ 1
+      const forged: Array<[string, Uint8Array, ErrorCode]> = [
+        ['no evidence at all (what any relay could send before)', ack({}), ErrorCode.Unauthorized],
+        ['a device list but no signature', ack({ deviceList: device.deviceList, deviceId: device.deviceId }), ErrorCode.Unauthorized],
+        ['a flipped bit in the signature', ack({ signature: badSignature, deviceList: device.deviceList, deviceId: device.deviceId }), ErrorCode.BadSignature],
+        ['random bytes as signature', ack({ signature: rand(64), deviceList: device.deviceList, deviceId: device.deviceId }), ErrorCode.BadSignature],
+        ['a signature over other ids', ack({ signature: signAck(device, [rand(16)]), deviceList: device.deviceList, deviceId: device.deviceId }), ErrorCode.BadSignature],
+        ['another user\'s device, validly signed, claiming this mailbox', ack({ signature: signAck(other, ids, mailbox), deviceList: other.deviceList, deviceId: other.deviceId }), ErrorCode.Unauthorized],
+        ['a device id not in the list', ack({ signature: signAck(device, ids), deviceList: device.deviceList, deviceId: 7 }), ErrorCode.Unauthorized],
+        ['a device list that is not a valid record', ack({ signature: signAck(device, ids), deviceList: rand(200), deviceId: device.deviceId }), ErrorCode.Decode]
+      ]
+      const tombstone = `${PREFIX.ack}${hex(mailbox)}!${hex(env.id)}`
+      for (const [what, frame, code] of forged) {
+        const res = await ask(stranger, target, frame)
+        assert.equal(res.status, ReplicaStatus.REPLICA_ERROR, what)
+        assert.equal(res.errorCode, code, what)
+        assert.deepEqual(await heldIds(target, mailbox), [hex(env.id)], `${what}: nothing deleted`)
+        assert.equal(await target.store.get(tombstone), undefined, `${what}: no tombstone`)
+      }
+      // the genuine acknowledgement, relayed by the same relay, is honoured
+      const genuine = await ask(stranger, target, ack({ signature: signAck(device, ids), deviceList: device.deviceList, deviceId: device.deviceId }))
+      assert.equal(genuine.status, ReplicaStatus.REPLICA_OK)
+      assert.equal(genuine.count, 1)
+      assert.deepEqual(await heldIds(target, mailbox), [])
+      assert.ok(await target.store.get(tombstone) !== undefined)
+
+      // and the entry node refuses a bad proof before asking anyone
+      const entry = nodes.find((n) => !replicas.includes(n)) as RelayNode
+      const env2 = envelope(mailbox)
+      await entry.mailbox.store(env2)
+      await publishDevice(entry, device)
+      await assert.rejects(entry.mailbox.ack(mailbox, [env2.id], { proof: { signature: rand(64), userId: device.userId } }), (err) => RelaymeshError.is(err, ErrorCode.BadSignature))
+      await assert.rejects(entry.mailbox.ack(mailbox, [env2.id]), (err) => RelaymeshError.is(err, ErrorCode.Unauthorized))
+      await waitFor(async () => { for (const r of replicas) if (!(await heldIds(r, mailbox)).includes(hex(env2.id))) return false; return true },
+        { what: 'the second envelope still on every replica' })
+    })
+
     it('hands a tombstone held only by a non-replica to the replicas, which delete their copies', async () => {
       // needs the test relay from the previous test
       assert.ok(stranger !== undefined)
       // the test relay is in the directories now but serves no replica protocol: pick a mailbox it is not a replica of
       const everyone = [...nodes.map((n) => n.peerId.toString()), stranger.peerId.toString()]
-      let mailbox = rand(32)
-      while (closestReference(mailbox, everyone, 3).includes(stranger.peerId.toString())) mailbox = rand(32)
+      let device = newDevice()
+      while (closestReference(device.mailbox, everyone, 3).includes(stranger.peerId.toString())) device = newDevice()
+      const mailbox = device.mailbox
       const env = envelope(mailbox)
       await nodes[0]!.mailbox.store(env)
       const replicas = replicasOf(nodes, mailbox)
@@ -288,7 +350,10 @@ describe('mailbox service (five relay nodes)', function () {
       // an acknowledgement that reached only a stand-in (as during churn)
       const standIn = nodes.find((n) => !replicas.includes(n)) as RelayNode
       await waitFor(() => standIn.relays.peers().some((p) => p.equals(stranger!.peerId)), { what: 'the test relay in the stand-in\'s directory' })
-      const ack = encode(ReplicaRequest, { version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_ACK, mailbox, ids: [env.id] })
+      // (the device's own acknowledgement, with the evidence every replica checks)
+      const ack = encode(ReplicaRequest, {
+        version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_ACK, mailbox, ids: [env.id], signature: signAck(device, [env.id]), deviceList: device.deviceList, deviceId: device.deviceId
+      })
       assert.equal((await ask(stranger, standIn, ack)).status, ReplicaStatus.REPLICA_OK)
       const tombstone = `${PREFIX.ack}${hex(mailbox)}!${hex(env.id)}`
       assert.ok(await standIn.store.get(tombstone) !== undefined)
