@@ -46,6 +46,18 @@ export interface Client {
   contacts: () => Promise<Array<{ alias: string, userId: string, online: boolean | null }>>
   resolveUser: (aliasOrUserId: string) => Promise<string>
   safetyNumber: (userId: string) => Promise<string>
+  /** a new group of us and `members` (user ids); each member device learns of it over 1:1 sessions (docs/protocol/groups.md) */
+  createGroup: (name: string, members: string[]) => Promise<{ groupId: string }>
+  /** any member may add; every member then rotates its sender key, so the new member reads from its join on */
+  addMember: (groupId: string, userId: string) => Promise<void>
+  /** any member may remove another; every remaining member rotates its sender key, so the removed one reads nothing later */
+  removeMember: (groupId: string, userId: string) => Promise<void>
+  leaveGroup: (groupId: string) => Promise<void>
+  renameGroup: (groupId: string, name: string) => Promise<void>
+  /** one ciphertext (sender keys), fanned out by the node to every member device; resolves once stored for all */
+  sendGroup: (groupId: string, text: string) => Promise<{ id: string }>
+  /** the groups we are a member of */
+  groups: () => Promise<Array<{ groupId: string, name: string, members: string[] }>>
   close: () => Promise<void>
 }
 

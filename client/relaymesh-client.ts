@@ -16,6 +16,9 @@ import { MessageLog, type StoredMessage } from './messaging/message-log.js'
 import { processEnvelopes } from './messaging/receiver.js'
 import { claimPreKeys, encryptForTargets, targetsOf, type Target } from './messaging/sender.js'
 import { SessionCache } from './messaging/sessions.js'
+import { GroupStore } from './groups/group-store.js'
+import { GroupManager } from './groups/group-manager.js'
+import { GroupAction } from './messaging/content.js'
 import { checkUserId, lookupUser, type PeerUser } from './messaging/user-directory.js'
 import { SealedStore, type StoreOp } from './store/sealed-store.js'
 import { ConnectionManager } from './transport/connection-manager.js'
@@ -48,6 +51,7 @@ export class RelaymeshClient implements Client {
   private closed = false
   private readonly receiving = new Set<Promise<unknown>>()
   private wake: (() => void) | undefined
+  private readonly groupOps: GroupManager
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
     this.ctx = ctx
@@ -56,6 +60,15 @@ export class RelaymeshClient implements Client {
       onLowPreKeys: (remaining, conn) => { this.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
       onAttached: async (conn) => { await this.onAttached(conn) }
     }, ctx.log)
+    this.groupOps = new GroupManager({
+      ctx,
+      serial: this.serial,
+      ids: this.ids,
+      ready: async () => await this.conns.ready(),
+      user: async (conn, userId) => await this.user(conn, userId),
+      rememberPeer: (peer, ops) => { this.rememberPeer(peer, ops) },
+      persist: async (ops) => { await this.persist(ops) }
+    })
   }
 
   static async open (options: ClientOptions): Promise<RelaymeshClient> {
@@ -66,7 +79,7 @@ export class RelaymeshClient implements Client {
       const prekeys = await PreKeys.load(store, identity.identity)
       const messages = await MessageLog.open(store)
       const log = options.log ?? pino({ level: 'silent' })
-      return new RelaymeshClient(options, { store, identity, prekeys, sessions: new SessionCache(store), messages, log, now: options.now ?? Date.now })
+      return new RelaymeshClient(options, { store, identity, prekeys, sessions: new SessionCache(store), groups: new GroupStore(store), messages, log, now: options.now ?? Date.now })
     } catch (err) {
       await store.close()
       throw err
@@ -101,6 +114,8 @@ export class RelaymeshClient implements Client {
     })
     await conn.publish([identity.deviceList, bundle])
     await this.topUp(conn)
+    // sender key rotations owed from before a restart or a failed send
+    this.groupOps.distributeOwed().catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'sender key distribution failed; retried before the next group message') })
   }
 
   /** Upload one-time prekeys not uploaded yet, generating more when the mesh runs low. */
@@ -170,6 +185,7 @@ export class RelaymeshClient implements Client {
       await this.ctx.store.batch(ops, { sync: true })
     } catch (err) {
       this.ctx.sessions.invalidate()
+      this.ctx.groups.invalidate()
       throw err
     }
   }
@@ -220,6 +236,9 @@ export class RelaymeshClient implements Client {
         // persisted already: the envelope is acknowledged again when it next shows up (its id is seen)
         this.ctx.log.debug({ err: err.message }, 'ack failed; will repeat')
       })
+    }
+    for (const g of new Set(result.distribute)) {
+      this.groupOps.distribute(g).catch((err: Error) => { this.ctx.log.warn({ group: g, err: err.message }, 'sender key distribution failed; retried before the next group message') })
     }
     for (const r of result.resets) {
       this.sendReset(r.userId, r.deviceId).catch((err: Error) => { this.ctx.log.warn({ user: r.userId, err: err.message }, 'session reset not sent') })
@@ -327,6 +346,48 @@ export class RelaymeshClient implements Client {
       await this.ctx.store.batch(ops)
     }
     return safetyNumber(this.ctx.identity.identity.publicKey, this.userId, key, userId)
+  }
+
+  // ------------------------------------------------------------------ groups
+
+  async createGroup (name: string, members: string[]): Promise<{ groupId: string }> {
+    this.checkOpen()
+    return await this.groupOps.create(name, members)
+  }
+
+  async addMember (groupId: string, userId: string): Promise<void> {
+    this.checkOpen()
+    await this.groupOps.change(groupId, { action: GroupAction.ADD, target: userId })
+  }
+
+  async removeMember (groupId: string, userId: string): Promise<void> {
+    this.checkOpen()
+    await this.groupOps.change(groupId, { action: GroupAction.REMOVE, target: userId })
+  }
+
+  async leaveGroup (groupId: string): Promise<void> {
+    this.checkOpen()
+    await this.groupOps.change(groupId, { action: GroupAction.LEAVE })
+  }
+
+  async renameGroup (groupId: string, name: string): Promise<void> {
+    this.checkOpen()
+    await this.groupOps.change(groupId, { action: GroupAction.RENAME, name })
+  }
+
+  async sendGroup (groupId: string, text: string): Promise<{ id: string }> {
+    this.checkOpen()
+    const { id, sentAt } = await this.groupOps.send(groupId, text)
+    const now = this.ctx.now()
+    const ops: StoreOp[] = [this.ctx.messages.seenMessageOp(this.userId, id, now)]
+    this.ctx.messages.append({ id, from: this.userId, peer: groupId, group: groupId, text, sentAt, receivedAt: now, outgoing: true }, ops, false)
+    await this.serial.run(async () => { await this.ctx.store.batch(ops) })
+    return { id }
+  }
+
+  async groups (): Promise<Array<{ groupId: string, name: string, members: string[] }>> {
+    this.checkOpen()
+    return await this.groupOps.list()
   }
 
   // ------------------------------------------------------------------ lifecycle

@@ -3,12 +3,34 @@
 import '../../node/runtime/polyfills.js'
 import { Command } from 'commander'
 import { nodeCommand } from '../../node/cli/node-command.js'
+import { chatCommand } from './commands/chat.js'
+import { configCommand } from './commands/config.js'
+import { contactsCommand } from './commands/contacts.js'
+import { idCommand } from './commands/id.js'
+import { initCommand } from './commands/init.js'
+import { recvCommand } from './commands/recv.js'
+import { safetyNumberCommand } from './commands/safety-number.js'
+import { sendCommand } from './commands/send.js'
+import { groupCommand } from './commands/group.js'
+import { addClientOptions } from './session.js'
 
 const program = new Command()
   .name('relaymesh')
   .description('relaymesh: a peer-to-peer mesh of relay nodes for end-to-end encrypted messaging')
   .version('0.1.0')
+  // root options only before the subcommand, so `node start --json` keeps its own --json
+  .enablePositionalOptions()
+addClientOptions(program)
 
+program.addCommand(initCommand())
+program.addCommand(idCommand())
+program.addCommand(sendCommand())
+program.addCommand(recvCommand())
+program.addCommand(chatCommand())
+program.addCommand(groupCommand())
+program.addCommand(contactsCommand())
+program.addCommand(safetyNumberCommand())
+program.addCommand(configCommand())
 program.addCommand(nodeCommand())
 
 try {

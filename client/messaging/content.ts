@@ -4,7 +4,8 @@
 import { decode, encode } from '../../protocol/codec.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { WIRE_VERSION } from '../../protocol/constants.js'
-import { Content, ContentKind } from '../../protocol/pb/content.js'
+import { Content, ContentKind, GroupAction } from '../../protocol/pb/content.js'
+import { GROUP_ID_BYTES } from '../../protocol/constants.js'
 import { randomBytes } from '../../protocol/crypto/primitives.js'
 
 export const MESSAGE_ID_BYTES = 16
@@ -13,7 +14,25 @@ export const CONTENT_PAD_BLOCK = 160
 export const MAX_TEXT_BYTES = 64 * 1024
 export const MAX_CONTENT_BYTES = MAX_TEXT_BYTES + 4 * 1024
 
-export { ContentKind }
+export { ContentKind, GroupAction }
+
+/** most members a group may have (GroupUpdate.members and GroupFanout.headers limits) */
+export const MAX_GROUP_MEMBERS = 256
+/** longest group name (UTF-8 bytes) */
+export const MAX_GROUP_NAME_BYTES = 256
+/** longest user id string accepted in a group update */
+const MAX_USER_ID_CHARS = 128
+
+/** A group's new state, as a GroupUpdate carries it (docs/protocol/groups.md). */
+export interface GroupUpdateContent {
+  groupId: Uint8Array
+  epoch: number
+  name: string
+  members: string[]
+  action: GroupAction
+  /** ADD / REMOVE: the user added or removed */
+  target: string
+}
 
 export interface AppContent {
   messageId: Uint8Array
@@ -22,6 +41,12 @@ export interface AppContent {
   text: string
   /** set on copies to our own other devices: the user id the message went to */
   destination?: string
+  /** GROUP_UPDATE */
+  groupUpdate?: GroupUpdateContent
+  /** GROUP_UPDATE / SENDER_KEY: an encoded SenderKeyDistribution */
+  senderKey?: Uint8Array
+  /** TEXT inside a group message: the group id (16 bytes) */
+  groupId?: Uint8Array
 }
 
 export function newMessageId (): Uint8Array {
@@ -30,7 +55,17 @@ export function newMessageId (): Uint8Array {
 
 export function encodeContent (c: AppContent): Uint8Array {
   if (Buffer.byteLength(c.text, 'utf8') > MAX_TEXT_BYTES) throw new RelaymeshError(ErrorCode.Invalid, `message too long: at most ${MAX_TEXT_BYTES} bytes of text`)
-  const body = { version: WIRE_VERSION, messageId: c.messageId, sentAt: c.sentAt, kind: c.kind, text: c.text, destination: c.destination ?? '' }
+  const body = {
+    version: WIRE_VERSION,
+    messageId: c.messageId,
+    sentAt: c.sentAt,
+    kind: c.kind,
+    text: c.text,
+    destination: c.destination ?? '',
+    ...(c.groupUpdate !== undefined ? { groupUpdate: c.groupUpdate } : {}),
+    senderKey: c.senderKey ?? new Uint8Array(0),
+    groupId: c.groupId ?? new Uint8Array(0)
+  }
   const bare = encode(Content, body).byteLength
   // field 15 costs 1 tag byte + a 1-2 byte length; aim the total at the next block boundary
   const target = Math.ceil((bare + 3) / CONTENT_PAD_BLOCK) * CONTENT_PAD_BLOCK
@@ -44,9 +79,31 @@ export function decodeContent (bytes: Uint8Array): AppContent {
   const c = decode(Content, bytes, MAX_CONTENT_BYTES, 'Content')
   if (c.messageId.byteLength !== MESSAGE_ID_BYTES) throw new RelaymeshError(ErrorCode.Decode, `Content: message id must be ${MESSAGE_ID_BYTES} bytes`)
   if (!Number.isSafeInteger(c.sentAt) || c.sentAt < 0) throw new RelaymeshError(ErrorCode.Decode, 'Content: bad sent_at')
-  if (c.kind !== ContentKind.TEXT && c.kind !== ContentKind.SESSION_RESET) throw new RelaymeshError(ErrorCode.Decode, `Content: unknown kind ${String(c.kind)}`)
+  if (c.kind !== ContentKind.TEXT && c.kind !== ContentKind.SESSION_RESET && c.kind !== ContentKind.GROUP_UPDATE && c.kind !== ContentKind.SENDER_KEY) {
+    throw new RelaymeshError(ErrorCode.Decode, `Content: unknown kind ${String(c.kind)}`)
+  }
   if (Buffer.byteLength(c.text, 'utf8') > MAX_TEXT_BYTES) throw new RelaymeshError(ErrorCode.Decode, 'Content: text too long')
   const out: AppContent = { messageId: c.messageId, sentAt: c.sentAt, kind: c.kind, text: c.text }
   if (c.destination !== '') out.destination = c.destination
+  if (c.senderKey.byteLength > 0) out.senderKey = c.senderKey
+  if (c.groupId.byteLength > 0) {
+    if (c.groupId.byteLength !== GROUP_ID_BYTES) throw new RelaymeshError(ErrorCode.Decode, `Content: group id must be ${GROUP_ID_BYTES} bytes`)
+    out.groupId = c.groupId
+  }
+  if (c.groupUpdate !== undefined) out.groupUpdate = checkGroupUpdate(c.groupUpdate)
+  if (c.kind === ContentKind.GROUP_UPDATE && out.groupUpdate === undefined) throw new RelaymeshError(ErrorCode.Decode, 'Content: GROUP_UPDATE without an update')
+  if (c.kind === ContentKind.SENDER_KEY && out.senderKey === undefined) throw new RelaymeshError(ErrorCode.Decode, 'Content: SENDER_KEY without a key')
   return out
+}
+
+function checkGroupUpdate (u: GroupUpdateContent): GroupUpdateContent {
+  const bad = (what: string): never => { throw new RelaymeshError(ErrorCode.Decode, `GroupUpdate: ${what}`) }
+  if (u.groupId.byteLength !== GROUP_ID_BYTES) bad(`group id must be ${GROUP_ID_BYTES} bytes`)
+  if (!Number.isSafeInteger(u.epoch) || u.epoch < 1) bad('bad epoch')
+  if (Buffer.byteLength(u.name, 'utf8') > MAX_GROUP_NAME_BYTES) bad('name too long')
+  if (u.members.length === 0 || u.members.length > MAX_GROUP_MEMBERS) bad('bad member count')
+  if (new Set(u.members).size !== u.members.length) bad('duplicate members')
+  if (u.members.some((m) => m.length === 0 || m.length > MAX_USER_ID_CHARS) || u.target.length > MAX_USER_ID_CHARS) bad('bad user id')
+  if (!Object.values(GroupAction).includes(u.action) || u.action === GroupAction.GROUP_ACTION_NONE) bad('unknown action')
+  return { groupId: u.groupId, epoch: u.epoch, name: u.name, members: [...u.members], action: u.action, target: u.target }
 }

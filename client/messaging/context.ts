@@ -5,12 +5,15 @@ import type { PreKeys } from '../keys/prekeys.js'
 import type { SealedStore } from '../store/sealed-store.js'
 import type { MessageLog } from './message-log.js'
 import type { SessionCache } from './sessions.js'
+import type { GroupStore } from '../groups/group-store.js'
 
 export interface MessagingContext {
   store: SealedStore
   identity: LocalIdentity
   prekeys: PreKeys
   sessions: SessionCache
+  /** group state, own sender keys, received sender key records */
+  groups: GroupStore
   messages: MessageLog
   log: Logger
   now: () => number

@@ -19,6 +19,8 @@ import { ContentKind, decodeContent } from './content.js'
 import type { MessagingContext } from './context.js'
 import type { StoredMessage } from './message-log.js'
 import type { SessionSet } from './sessions.js'
+import { isFanout } from '../groups/fanout.js'
+import { handleFanout, handleGroupContent } from '../groups/group-receiver.js'
 
 export interface ProcessResult {
   /** newly stored messages for the application, in arrival order */
@@ -27,6 +29,8 @@ export interface ProcessResult {
   ack: Uint8Array[]
   /** peer devices whose session broke and was dropped: send them a fresh session */
   resets: Array<{ userId: string, deviceId: number }>
+  /** groups (id hex) whose membership changed: rotate our sender key and send it to the members */
+  distribute: string[]
 }
 
 /** Errors that mean the session with a device no longer works (reset it). */
@@ -35,7 +39,7 @@ const SESSION_BREAKS = new Set<ErrorCode>([ErrorCode.DecryptFailed, ErrorCode.In
 export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelope[]): Promise<ProcessResult> {
   const now = ctx.now()
   const ops: StoreOp[] = []
-  const result: ProcessResult = { stored: [], ack: [], resets: [] }
+  const result: ProcessResult = { stored: [], ack: [], resets: [], distribute: [] }
   const envSeen = new Set<string>()
   const msgSeen = new Set<string>()
   for (const env of envelopes) {
@@ -51,12 +55,18 @@ export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelo
   } catch (err) {
     // memory ran ahead of the disk: reload sessions before anything else uses them
     ctx.sessions.invalidate()
+    ctx.groups.invalidate()
     throw err
   }
   return result
 }
 
 async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, now: number, ops: StoreOp[], msgSeen: Set<string>, result: ProcessResult): Promise<void> {
+  if (isFanout(env.payload)) {
+    // a group message: one payload fanned out to every member device (docs/protocol/groups.md)
+    await handleFanout(ctx, env, idHex, { now, ops, msgSeen, result })
+    return
+  }
   let sealed: OpenedSealedSender
   try {
     sealed = openSealedSender({ recipientIdentity: ctx.identity.identity, bytes: env.payload })
@@ -111,6 +121,10 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
   ops.push(ctx.messages.seenMessageOp(from, msgHex, now))
   if (content.kind === ContentKind.SESSION_RESET) {
     ctx.log.info({ from, device: deviceId }, 'peer started a fresh session')
+    return
+  }
+  if (content.kind === ContentKind.GROUP_UPDATE || content.kind === ContentKind.SENDER_KEY) {
+    await handleGroupContent(ctx, from, deviceId, content, { now, ops, msgSeen, result })
     return
   }
   const own = from === ctx.identity.userId

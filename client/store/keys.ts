@@ -34,7 +34,15 @@ export const PREFIX = {
   /** envelope ids already processed: name(envelope id hex) */
   seenEnvelope: 'se!',
   /** message ids already delivered: name(sender userId/message id hex) */
-  seenMessage: 'sm!'
+  seenMessage: 'sm!',
+  /** group state (name, members, epoch) by name(group id hex) */
+  group: 'gr!',
+  /** our own sender key (SenderKeyOwnState) per group, by name(group id hex) */
+  groupOwnKey: 'gk!',
+  /** received sender key records by name(group id hex/userId/deviceId) */
+  groupSenderKey: 'gs!',
+  /** group messages waiting for their sender key or membership, by name(envelope id hex) */
+  groupPending: 'gp!'
 } as const
 
 /** The first key after every key that starts with `prefix`. */

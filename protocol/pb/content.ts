@@ -1,4 +1,4 @@
-import { decodeMessage, encodeMessage, enumeration, message, streamMessage } from 'protons-runtime'
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -6,18 +6,574 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 export enum ContentKind {
   CONTENT_NONE = 'CONTENT_NONE',
   TEXT = 'TEXT',
-  SESSION_RESET = 'SESSION_RESET'
+  SESSION_RESET = 'SESSION_RESET',
+  GROUP_UPDATE = 'GROUP_UPDATE',
+  SENDER_KEY = 'SENDER_KEY'
 }
 
 enum __ContentKindValues {
   CONTENT_NONE = 0,
   TEXT = 1,
-  SESSION_RESET = 2
+  SESSION_RESET = 2,
+  GROUP_UPDATE = 3,
+  SENDER_KEY = 4
 }
 
 export namespace ContentKind {
   export const codec = (): Codec<ContentKind> => {
     return enumeration<ContentKind>(__ContentKindValues)
+  }
+}
+
+export enum GroupAction {
+  GROUP_ACTION_NONE = 'GROUP_ACTION_NONE',
+  CREATE = 'CREATE',
+  ADD = 'ADD',
+  REMOVE = 'REMOVE',
+  LEAVE = 'LEAVE',
+  RENAME = 'RENAME'
+}
+
+enum __GroupActionValues {
+  GROUP_ACTION_NONE = 0,
+  CREATE = 1,
+  ADD = 2,
+  REMOVE = 3,
+  LEAVE = 4,
+  RENAME = 5
+}
+
+export namespace GroupAction {
+  export const codec = (): Codec<GroupAction> => {
+    return enumeration<GroupAction>(__GroupActionValues)
+  }
+}
+
+export interface GroupUpdate {
+  groupId: Uint8Array<ArrayBuffer>
+  epoch: number
+  name: string
+  members: string[]
+  action: GroupAction
+  target: string
+}
+
+export namespace GroupUpdate {
+  let _codec: Codec<GroupUpdate>
+
+  export const codec = (): Codec<GroupUpdate> => {
+    if (_codec == null) {
+      _codec = message<GroupUpdate>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.groupId)
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.epoch)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(26)
+          w.string(obj.name)
+        }
+
+        if (obj.members != null && obj.members.length > 0) {
+          for (const value of obj.members) {
+            w.uint32(34)
+            w.string(value)
+          }
+        }
+
+        if (obj.action != null && __GroupActionValues[obj.action] !== 0) {
+          w.uint32(40)
+          GroupAction.codec().encode(obj.action, w)
+        }
+
+        if ((obj.target != null && obj.target !== '')) {
+          w.uint32(50)
+          w.string(obj.target)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          groupId: uint8ArrayAlloc(0),
+          epoch: 0,
+          name: '',
+          members: [],
+          action: GroupAction.GROUP_ACTION_NONE,
+          target: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.groupId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.epoch = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.name = reader.string()
+              break
+            }
+            case 4: {
+              if (opts.limits?.members != null && obj.members.length === opts.limits.members) {
+                throw new MaxLengthError('Decode error - repeated field "members" had too many elements')
+              }
+
+              if (obj.members.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "members" had too many elements')
+              }
+
+              obj.members.push(reader.string())
+              break
+            }
+            case 5: {
+              obj.action = GroupAction.codec().decode(reader)
+              break
+            }
+            case 6: {
+              obj.target = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          members: 256
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.members != null && obj.members === opts.limits.members) {
+                throw new MaxLengthError('Streaming decode error - repeated field "members" had too many elements')
+              }
+
+              if (obj.members === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "members" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.members[]`,
+                index: obj.members,
+                value: reader.string()
+              }
+
+              obj.members++
+
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.action`,
+                value: GroupAction.codec().decode(reader)
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.target`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupUpdateGroupIdFieldEvent {
+    field: '$.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GroupUpdateEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface GroupUpdateNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface GroupUpdateMembersFieldEvent {
+    field: '$.members[]'
+    index: number
+    value: string
+  }
+
+  export interface GroupUpdateActionFieldEvent {
+    field: '$.action'
+    value: GroupAction
+  }
+
+  export interface GroupUpdateTargetFieldEvent {
+    field: '$.target'
+    value: string
+  }
+
+  export function encode (obj: Partial<GroupUpdate>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupUpdate.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupUpdate>): GroupUpdate {
+    return decodeMessage(buf, GroupUpdate.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupUpdate>): Generator<GroupUpdateGroupIdFieldEvent | GroupUpdateEpochFieldEvent | GroupUpdateNameFieldEvent | GroupUpdateMembersFieldEvent | GroupUpdateActionFieldEvent | GroupUpdateTargetFieldEvent> {
+    return streamMessage(buf, GroupUpdate.codec(), opts)
+  }
+}
+
+export interface GroupFanout {
+  fanoutVersion: number
+  headers: Uint8Array<ArrayBuffer>[]
+  body: Uint8Array<ArrayBuffer>
+}
+
+export namespace GroupFanout {
+  let _codec: Codec<GroupFanout>
+
+  export const codec = (): Codec<GroupFanout> => {
+    if (_codec == null) {
+      _codec = message<GroupFanout>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.fanoutVersion != null && obj.fanoutVersion !== 0)) {
+          w.uint32(128)
+          w.uint32(obj.fanoutVersion)
+        }
+
+        if (obj.headers != null && obj.headers.length > 0) {
+          for (const value of obj.headers) {
+            w.uint32(138)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.body != null && obj.body.byteLength > 0)) {
+          w.uint32(146)
+          w.bytes(obj.body)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          fanoutVersion: 0,
+          headers: [],
+          body: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 16: {
+              obj.fanoutVersion = reader.uint32()
+              break
+            }
+            case 17: {
+              if (opts.limits?.headers != null && obj.headers.length === opts.limits.headers) {
+                throw new MaxLengthError('Decode error - repeated field "headers" had too many elements')
+              }
+
+              if (obj.headers.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "headers" had too many elements')
+              }
+
+              obj.headers.push(reader.bytes())
+              break
+            }
+            case 18: {
+              obj.body = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          headers: 256
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 16: {
+              yield {
+                field: `${prefix}.fanoutVersion`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 17: {
+              if (opts.limits?.headers != null && obj.headers === opts.limits.headers) {
+                throw new MaxLengthError('Streaming decode error - repeated field "headers" had too many elements')
+              }
+
+              if (obj.headers === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "headers" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.headers[]`,
+                index: obj.headers,
+                value: reader.bytes()
+              }
+
+              obj.headers++
+
+              break
+            }
+            case 18: {
+              yield {
+                field: `${prefix}.body`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupFanoutFanoutVersionFieldEvent {
+    field: '$.fanoutVersion'
+    value: number
+  }
+
+  export interface GroupFanoutHeadersFieldEvent {
+    field: '$.headers[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GroupFanoutBodyFieldEvent {
+    field: '$.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<GroupFanout>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupFanout.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupFanout>): GroupFanout {
+    return decodeMessage(buf, GroupFanout.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupFanout>): Generator<GroupFanoutFanoutVersionFieldEvent | GroupFanoutHeadersFieldEvent | GroupFanoutBodyFieldEvent> {
+    return streamMessage(buf, GroupFanout.codec(), opts)
+  }
+}
+
+export interface GroupFanoutKey {
+  version: number
+  key: Uint8Array<ArrayBuffer>
+  bodyHash: Uint8Array<ArrayBuffer>
+}
+
+export namespace GroupFanoutKey {
+  let _codec: Codec<GroupFanoutKey>
+
+  export const codec = (): Codec<GroupFanoutKey> => {
+    if (_codec == null) {
+      _codec = message<GroupFanoutKey>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.key != null && obj.key.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.key)
+        }
+
+        if ((obj.bodyHash != null && obj.bodyHash.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.bodyHash)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          key: uint8ArrayAlloc(0),
+          bodyHash: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.key = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.bodyHash = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.bodyHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupFanoutKeyVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface GroupFanoutKeyKeyFieldEvent {
+    field: '$.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GroupFanoutKeyBodyHashFieldEvent {
+    field: '$.bodyHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<GroupFanoutKey>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupFanoutKey.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupFanoutKey>): GroupFanoutKey {
+    return decodeMessage(buf, GroupFanoutKey.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupFanoutKey>): Generator<GroupFanoutKeyVersionFieldEvent | GroupFanoutKeyKeyFieldEvent | GroupFanoutKeyBodyHashFieldEvent> {
+    return streamMessage(buf, GroupFanoutKey.codec(), opts)
   }
 }
 
@@ -28,6 +584,9 @@ export interface Content {
   kind: ContentKind
   text: string
   destination: string
+  groupUpdate?: GroupUpdate
+  senderKey: Uint8Array<ArrayBuffer>
+  groupId: Uint8Array<ArrayBuffer>
   padding: Uint8Array<ArrayBuffer>
 }
 
@@ -71,6 +630,21 @@ export namespace Content {
           w.string(obj.destination)
         }
 
+        if (obj.groupUpdate != null) {
+          w.uint32(58)
+          GroupUpdate.codec().encode(obj.groupUpdate, w)
+        }
+
+        if ((obj.senderKey != null && obj.senderKey.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.senderKey)
+        }
+
+        if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+          w.uint32(74)
+          w.bytes(obj.groupId)
+        }
+
         if ((obj.padding != null && obj.padding.byteLength > 0)) {
           w.uint32(122)
           w.bytes(obj.padding)
@@ -87,6 +661,8 @@ export namespace Content {
           kind: ContentKind.CONTENT_NONE,
           text: '',
           destination: '',
+          senderKey: uint8ArrayAlloc(0),
+          groupId: uint8ArrayAlloc(0),
           padding: uint8ArrayAlloc(0)
         }
 
@@ -118,6 +694,20 @@ export namespace Content {
             }
             case 6: {
               obj.destination = reader.string()
+              break
+            }
+            case 7: {
+              obj.groupUpdate = GroupUpdate.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupUpdate
+              })
+              break
+            }
+            case 8: {
+              obj.senderKey = reader.bytes()
+              break
+            }
+            case 9: {
+              obj.groupId = reader.bytes()
               break
             }
             case 15: {
@@ -181,6 +771,27 @@ export namespace Content {
               }
               break
             }
+            case 7: {
+              yield * GroupUpdate.codec().stream(reader, reader.uint32(), `${prefix}.groupUpdate`, {
+                limits: opts.limits?.groupUpdate
+              })
+
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.senderKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.bytes()
+              }
+              break
+            }
             case 15: {
               yield {
                 field: `${prefix}.padding`,
@@ -230,6 +841,47 @@ export namespace Content {
     value: string
   }
 
+  export interface ContentGroupUpdateGroupIdFieldEvent {
+    field: '$.groupUpdate.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupUpdateEpochFieldEvent {
+    field: '$.groupUpdate.epoch'
+    value: number
+  }
+
+  export interface ContentGroupUpdateNameFieldEvent {
+    field: '$.groupUpdate.name'
+    value: string
+  }
+
+  export interface ContentGroupUpdateMembersFieldEvent {
+    field: '$.groupUpdate.members[]'
+    index: number
+    value: string
+  }
+
+  export interface ContentGroupUpdateActionFieldEvent {
+    field: '$.groupUpdate.action'
+    value: GroupAction
+  }
+
+  export interface ContentGroupUpdateTargetFieldEvent {
+    field: '$.groupUpdate.target'
+    value: string
+  }
+
+  export interface ContentSenderKeyFieldEvent {
+    field: '$.senderKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupIdFieldEvent {
+    field: '$.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentPaddingFieldEvent {
     field: '$.padding'
     value: Uint8Array<ArrayBuffer>
@@ -243,7 +895,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentVersionFieldEvent | ContentMessageIdFieldEvent | ContentSentAtFieldEvent | ContentKindFieldEvent | ContentTextFieldEvent | ContentDestinationFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentVersionFieldEvent | ContentMessageIdFieldEvent | ContentSentAtFieldEvent | ContentKindFieldEvent | ContentTextFieldEvent | ContentDestinationFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateEpochFieldEvent | ContentGroupUpdateNameFieldEvent | ContentGroupUpdateMembersFieldEvent | ContentGroupUpdateActionFieldEvent | ContentGroupUpdateTargetFieldEvent | ContentSenderKeyFieldEvent | ContentGroupIdFieldEvent | ContentPaddingFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

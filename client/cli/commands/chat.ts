@@ -1,0 +1,145 @@
+// `relaymesh chat`: an interactive session. Incoming messages print live;
+// lines are commands (/list, /tell, /open, /quit…) or text for the open
+// conversation. Lines are handled one at a time, in order, so a piped script
+// of lines behaves like a person typing them.
+import { Command } from 'commander'
+import { createInterface, clearLine, cursorTo, type Interface } from 'node:readline'
+import type { Client, IncomingMessage } from '../../client.js'
+import type { Output } from '../output.js'
+import { addClientOptions, withClient, type Session } from '../session.js'
+
+/** one receive() call listens this long, then drains again (cheap) and listens anew */
+export const LISTEN_SLICE_MS = 30_000
+const RETRY_MS = 2_000
+
+export const CHAT_HELP = [
+  'commands:',
+  '  /list               your contacts, online or offline',
+  '  /open USER          talk to USER (a user id or contact alias): plain lines go to them',
+  '  /tell USER TEXT     send TEXT to USER without changing the open conversation',
+  '  /help               this list',
+  '  /quit               leave (Ctrl-D works too)',
+  '  /group …, /file …   not available yet (group chats and file transfer come in a later version)'
+]
+
+export function chatCommand (): Command {
+  return addClientOptions(new Command('chat'))
+    .description('interactive chat: incoming messages appear live; /list, /open USER, /tell USER TEXT, /quit; /group and /file are not available yet')
+    .addHelpText('after', '\n' + CHAT_HELP.join('\n'))
+    .action(async (_opts: unknown, cmd: Command) => {
+      await withClient(cmd, async (session) => { await chat(session) }, { connect: true })
+    })
+}
+
+interface Conversation { userId: string, label: string }
+
+async function chat (session: Session): Promise<void> {
+  const { client, out } = session
+  const aliases = await session.names()
+  const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true && !out.json
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal })
+  let open: Conversation | undefined
+  const setPrompt = (): void => { rl.setPrompt(open === undefined ? '> ' : `${open.label}> `) }
+  setPrompt()
+  if (terminal) {
+    out.setGuard({
+      before: () => { clearLine(process.stdout, 0); cursorTo(process.stdout, 0) },
+      after: () => { rl.prompt(true) }
+    })
+  }
+  out.say(`you are ${client.userId}${client.name !== undefined ? ` (${client.name})` : ''}; /help lists the commands`)
+
+  let quitting = false
+  let ended = false // input closed: no more prompts
+  const listening = listen(client, out, aliases, () => quitting)
+  const label = (userId: string): string => aliases.get(userId) ?? userId
+  const resolve = async (user: string): Promise<Conversation> => {
+    const userId = await client.resolveUser(user)
+    return { userId, label: label(userId) }
+  }
+
+  const handle = async (line: string): Promise<void> => {
+    const text = line.trim()
+    if (text === '') return
+    if (!text.startsWith('/')) {
+      if (open === undefined) { out.warn('no open conversation: /open USER first, or /tell USER TEXT'); return }
+      out.stored((await client.send(open.userId, line)).id, open.userId, open.label)
+      return
+    }
+    const [command = '', ...rest] = text.split(/\s+/)
+    switch (command) {
+      case '/quit':
+      case '/exit':
+        rl.close()
+        return
+      case '/help':
+        out.say(CHAT_HELP.join('\n'))
+        return
+      case '/list': {
+        const list = await client.contacts()
+        for (const c of list) aliases.set(c.userId, c.alias)
+        if (list.length === 0) out.say('no contacts yet: add one with `relaymesh contacts add ALIAS USERID`')
+        for (const c of list) out.contact(c)
+        return
+      }
+      case '/open': {
+        if (rest.length !== 1) { out.warn('usage: /open USER'); return }
+        open = await resolve(rest[0] as string)
+        setPrompt()
+        out.emit({ event: 'open', userId: open.userId }, `talking to ${open.label}${open.label !== open.userId ? ` (${open.userId})` : ''}`)
+        return
+      }
+      case '/tell': {
+        const m = /^\/tell\s+(\S+)\s+(.+)$/s.exec(text)
+        if (m === null) { out.warn('usage: /tell USER TEXT'); return }
+        const to = await resolve(m[1] as string)
+        out.stored((await client.send(to.userId, m[2] as string)).id, to.userId, to.label)
+        return
+      }
+      case '/group':
+      case '/file':
+        out.warn(`${command} is not available yet (group chats and file transfer come in a later version)`)
+        return
+      default:
+        out.warn(`unknown command ${command}: /help lists them`)
+    }
+  }
+
+  await new Promise<void>((done) => {
+    let queue = Promise.resolve()
+    rl.on('line', (line) => {
+      queue = queue.then(async () => {
+        if (quitting) return
+        try {
+          await handle(line)
+        } catch (err) {
+          // a failed command is reported and the chat goes on
+          const code = (err as { code?: unknown }).code
+          out.warn(`${(err as Error).message}${typeof code === 'string' && code.startsWith('ERR_') ? ` (${code})` : ''}`)
+        }
+        if (terminal && !ended) rl.prompt()
+      })
+    })
+    rl.on('SIGINT', () => { rl.close() })
+    // Ctrl-D, end of piped input or /quit: finish the lines already typed, then leave
+    rl.on('close', () => { ended = true; void queue.then(() => { quitting = true; done() }) })
+    if (terminal) rl.prompt()
+  })
+  out.setGuard(undefined)
+  // withClient closes the client next, which also ends the listening loop
+  void listening
+}
+
+/** Print incoming messages as they arrive, until quitting; a lost node is retried, not fatal. */
+async function listen (client: Client, out: Output, aliases: Map<string, string>, quitting: () => boolean): Promise<void> {
+  const onMessage = (m: IncomingMessage): void => { out.message(m, aliases) }
+  while (!quitting()) {
+    try {
+      await client.receive({ waitMs: LISTEN_SLICE_MS, onMessage })
+    } catch (err) {
+      if (quitting()) return
+      out.warn(`receiving paused: ${(err as Error).message}`)
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS))
+    }
+  }
+}

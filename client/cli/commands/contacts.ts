@@ -1,0 +1,35 @@
+// `relaymesh contacts add ALIAS USERID` / `contacts list`: local aliases for
+// user ids, listed with presence (online/offline, from gossip) when attached.
+import { Command } from 'commander'
+import { USER_ID_PREFIX } from '../../../protocol/identity.js'
+import { addClientOptions, withClient } from '../session.js'
+
+export function contactsCommand (): Command {
+  const contacts = new Command('contacts').description('your contacts: local aliases for user ids, with online status')
+  addClientOptions(contacts.command('add'), { node: false })
+    .description('remember USERID under ALIAS; the alias works wherever a user id is asked for (send --to, chat, safety-number)')
+    .argument('<alias>', 'a short name without spaces')
+    .argument('<userId>', 'their user id (rm1…), as `relaymesh id` printed it for them')
+    .action(async (alias: string, userId: string, _opts: unknown, cmd: Command) => {
+      await withClient(cmd, async ({ client, out }) => {
+        const given = userId.trim()
+        // a user id is taken as given (lower-cased); anything else gets the library's "not a user id"
+        const id = given.toLowerCase().startsWith(USER_ID_PREFIX) ? await client.resolveUser(given) : given
+        await client.addContact(alias, id)
+        out.emit({ event: 'contact', alias, userId: id }, `added ${alias}: ${id}`)
+      })
+    })
+  addClientOptions(contacts.command('list'))
+    .description('list your contacts with online status (asks the attached node; "unknown" when no node answers)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      await withClient(cmd, async ({ client, out, nodes }) => {
+        if (nodes.length > 0) {
+          await client.connect().catch((err: Error) => { out.warn(`presence unknown: ${err.message}`) })
+        }
+        const list = await client.contacts()
+        if (list.length === 0) out.say('no contacts yet: add one with `relaymesh contacts add ALIAS USERID`')
+        for (const c of list) out.contact(c)
+      })
+    })
+  return contacts
+}

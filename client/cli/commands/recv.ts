@@ -1,0 +1,50 @@
+// `relaymesh recv`: attach, drain the mailbox (every message exactly once, in
+// arrival order), then wait for live messages up to --wait seconds.
+import { Command, InvalidArgumentError } from 'commander'
+import type { IncomingMessage } from '../../client.js'
+import { addClientOptions, withClient } from '../session.js'
+
+/** waits longer than a day are a mistake, not a plan */
+export const MAX_WAIT_SECONDS = 86_400
+/** show drain progress once it takes longer than this */
+const PROGRESS_AFTER_MS = 1_000
+
+function seconds (value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > MAX_WAIT_SECONDS) throw new InvalidArgumentError(`expected seconds from 0 to ${MAX_WAIT_SECONDS}`)
+  return n
+}
+
+export function recvCommand (): Command {
+  return addClientOptions(new Command('recv'))
+    .description('receive your messages: fetch everything waiting in the mesh, then wait for live messages up to --wait seconds')
+    .option('--wait <seconds>', 'keep listening this long after the mailbox is empty', seconds, 0)
+    .action(async (opts: { wait: number }, cmd: Command) => {
+      await withClient(cmd, async ({ client, out, names }) => {
+        const aliases = await names() // before attaching: no presence lookups
+        let count = 0
+        const onMessage = (m: IncomingMessage): void => {
+          if (m.system !== true) count++
+          out.message(m, aliases)
+        }
+        await client.connect()
+        // 1. the mailbox, with progress on stderr when it takes a while
+        const started = Date.now()
+        const ticker = setInterval(() => {
+          out.progress(`receiving mailbox… ${count} message${count === 1 ? '' : 's'} (${Math.round((Date.now() - started) / 1000)} s)`)
+        }, PROGRESS_AFTER_MS)
+        try {
+          await client.receive({ waitMs: 0, onMessage })
+        } finally {
+          clearInterval(ticker)
+          out.endProgress()
+        }
+        // 2. live messages
+        if (opts.wait > 0) {
+          if (!out.json) out.warn(`waiting ${opts.wait} s for new messages…`)
+          await client.receive({ waitMs: opts.wait * 1000, onMessage })
+        }
+        if (!out.json) out.warn(count === 0 ? 'no new messages' : `${count} new message${count === 1 ? '' : 's'}`)
+      })
+    })
+}

@@ -1,0 +1,132 @@
+// The one place the chat commands print. With --json, stdout carries one JSON
+// object per line and nothing else; without it, short human lines. Warnings
+// and progress go to stderr in both modes (progress only in text mode), so
+// stdout stays machine-readable.
+import type { IncomingMessage } from '../client.js'
+
+export interface Contact {
+  alias: string
+  userId: string
+  online: boolean | null
+}
+
+/** Redraws around a write, so live output does not garble a readline prompt (chat). */
+export interface LineGuard {
+  before: () => void
+  after: () => void
+}
+
+export interface Writable {
+  write: (chunk: string) => unknown
+  isTTY?: boolean
+}
+
+export class Output {
+  private guard: LineGuard | undefined
+  private progressShown = false
+
+  constructor (
+    readonly json: boolean,
+    private readonly out: Writable = process.stdout,
+    private readonly err: Writable = process.stderr
+  ) {}
+
+  setGuard (guard: LineGuard | undefined): void {
+    this.guard = guard
+  }
+
+  /** A result or an event: `object` as one JSON line with --json, else `text` (one or more lines). */
+  emit (object: Record<string, unknown>, text: string | string[]): void {
+    const body = this.json ? JSON.stringify(object) + '\n' : (Array.isArray(text) ? text : [text]).map((l) => l + '\n').join('')
+    this.write(this.out, body)
+  }
+
+  /** A remark for the person (never part of the result): stderr, both modes. */
+  warn (text: string): void {
+    this.write(this.err, `relaymesh: ${text}\n`)
+  }
+
+  /** Text for the person in text mode only (chat help, confirmations): stdout. */
+  say (text: string): void {
+    if (!this.json) this.write(this.out, text + '\n')
+  }
+
+  /** Progress on stderr, text mode only; rewritten in place on a terminal. */
+  progress (text: string): void {
+    if (this.json) return
+    if (this.err.isTTY === true) {
+      this.err.write(`\r\x1b[2K${text}`)
+      this.progressShown = true
+    } else {
+      this.err.write(text + '\n')
+    }
+  }
+
+  /** Ends a progress line (a final text replaces it). */
+  endProgress (text?: string): void {
+    if (this.json) return
+    if (this.progressShown) this.err.write('\r\x1b[2K')
+    this.progressShown = false
+    if (text !== undefined) this.err.write(text + '\n')
+  }
+
+  private write (stream: Writable, body: string): void {
+    if (this.progressShown) this.endProgress()
+    this.guard?.before()
+    stream.write(body)
+    this.guard?.after()
+  }
+
+  // ------------------------------------------------------------ the events of the contract
+
+  identity (who: { userId: string, deviceId: number, name?: string | undefined }): void {
+    this.emit({ userId: who.userId, deviceId: String(who.deviceId) }, [
+      `user id:   ${who.userId}`,
+      `device id: ${who.deviceId}${who.name !== undefined ? `\nname:      ${who.name}` : ''}`
+    ])
+  }
+
+  stored (id: string, to: string, label?: string): void {
+    this.emit({ event: 'stored', id }, `stored in the mesh for ${label ?? to} (message ${id})`)
+  }
+
+  /** A message or a session-reset notice; `names` maps user ids to contact aliases for text mode. */
+  message (m: IncomingMessage, names: ReadonlyMap<string, string> = new Map()): void {
+    const who = names.get(m.from) ?? m.from
+    if (m.system === true) {
+      this.emit({ event: 'notice', id: m.id, from: m.from, text: m.text, sentAt: m.sentAt }, `* ${m.text}`)
+      return
+    }
+    this.emit(
+      { event: 'message', id: m.id, from: m.from, group: m.group, text: m.text, sentAt: m.sentAt },
+      `[${clock(m.sentAt)}] ${who}${m.group !== null ? ` in ${m.group}` : ''}: ${m.text}`
+    )
+  }
+
+  contact (c: Contact): void {
+    this.emit({ alias: c.alias, userId: c.userId, online: c.online }, `${c.alias.padEnd(16)} ${c.userId}  ${presence(c.online)}`)
+  }
+
+  safetyNumber (userId: string, digits: string): void {
+    this.emit({ userId, safetyNumber: digits }, [`safety number with ${userId}:`, ...groupDigits(digits)])
+  }
+}
+
+export function presence (online: boolean | null): string {
+  return online === null ? 'unknown' : online ? 'online' : 'offline'
+}
+
+/** 60 digits as Signal shows them: 12 groups of 5, in 3 rows. */
+export function groupDigits (digits: string): string[] {
+  const groups = digits.match(/.{1,5}/g) ?? []
+  const rows: string[] = []
+  for (let i = 0; i < groups.length; i += 4) rows.push('  ' + groups.slice(i, i + 4).join(' '))
+  return rows
+}
+
+function clock (ms: number): string {
+  const d = new Date(ms)
+  if (Number.isNaN(d.getTime())) return '--:--'
+  const pad = (n: number): string => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+}

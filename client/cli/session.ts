@@ -1,0 +1,148 @@
+// What every chat command shares: the global options (--home, --node,
+// --json), the passphrase, opening the client with errors a person can act
+// on, and closing it on every path (also on Ctrl-C), so no command leaves the
+// store locked or prints a stack trace.
+import pino from 'pino'
+import { Command } from 'commander'
+import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import { openClient, type Client } from '../client.js'
+import { readConfig, resolveHome } from '../config.js'
+import { Output } from './output.js'
+import { getPassphrase } from './passphrase.js'
+
+/** log level of the client library on stderr (default: silent) */
+export const LOG_ENV = 'RELAYMESH_LOG'
+
+export interface GlobalOptions {
+  home: string
+  /** --node values, nearest command first; undefined when none was given */
+  nodes: string[] | undefined
+  json: boolean
+}
+
+export function collect (value: string, previous: string[] = []): string[] {
+  return [...previous, value]
+}
+
+/** --home, --node and --json on a command (also accepted before the subcommand, on the root). */
+export function addClientOptions (cmd: Command, options: { node?: boolean } = {}): Command {
+  cmd.option('--home <dir>', 'client home folder [default: $RELAYMESH_HOME, else ~/.relaymesh]')
+  if (options.node !== false) cmd.option('--node <multiaddr>', 'relay node to attach to, with /p2p/<peer id> (repeatable, tried in order) [default: from `relaymesh config`]', collect)
+  cmd.option('--json', 'one JSON object per line on stdout')
+  return cmd
+}
+
+/** The options of `cmd` and its ancestors; the nearest command that set one wins. */
+export function globalOptions (cmd: Command): GlobalOptions {
+  let home: string | undefined
+  let nodes: string[] | undefined
+  let json = false
+  for (let c: Command | null = cmd; c !== null; c = c.parent) {
+    const o = c.opts<{ home?: string, node?: string[], json?: boolean }>()
+    home ??= o.home
+    if (nodes === undefined && o.node !== undefined && o.node.length > 0) nodes = o.node
+    if (o.json === true) json = true
+  }
+  return { home: resolveHome(home), nodes, json }
+}
+
+/** --node when given, else the home's config, else none (connect() then says how to configure one). */
+export async function nodesFor (options: GlobalOptions): Promise<string[]> {
+  if (options.nodes !== undefined) return options.nodes
+  return (await readConfig(options.home)).node ?? []
+}
+
+export interface Session {
+  client: Client
+  out: Output
+  options: GlobalOptions
+  nodes: string[]
+  /** contact aliases by user id (read from the local store, no network) */
+  names: () => Promise<Map<string, string>>
+}
+
+/**
+ * Unlock the home's client, run `fn`, close the client on every path.
+ * Ctrl-C (SIGINT) or SIGTERM closes the client too and exits 130 / 143.
+ */
+export async function withClient<T> (cmd: Command, fn: (s: Session) => Promise<T>, options: { connect?: boolean } = {}): Promise<T> {
+  installLastResort()
+  const opts = globalOptions(cmd)
+  const out = new Output(opts.json)
+  const nodes = await nodesFor(opts)
+  const passphrase = await getPassphrase()
+  const client = await open(opts.home, passphrase, nodes)
+  let closing: Promise<void> | undefined
+  const close = async (): Promise<void> => { closing ??= client.close(); await closing }
+  const onSignal = (signal: NodeJS.Signals): void => {
+    process.exitCode = signal === 'SIGINT' ? 130 : 143
+    close().finally(() => { process.exit() })
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  try {
+    if (options.connect === true) await client.connect()
+    return await fn({
+      client,
+      out,
+      options: opts,
+      nodes,
+      names: async () => new Map((await client.contacts()).map((c) => [c.userId, c.alias]))
+    })
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    await close().catch(() => {})
+    exitSoon()
+  }
+}
+
+async function open (home: string, passphrase: string, nodes: string[]): Promise<Client> {
+  const level = process.env[LOG_ENV]
+  const log = level !== undefined && level !== '' ? pino({ level }, pino.destination(2)) : undefined
+  try {
+    return await openClient({ home, passphrase, nodes, ...(log !== undefined ? { log } : {}) })
+  } catch (err) {
+    throw explainOpenError(err, home)
+  }
+}
+
+/** Open errors a person can act on: the store's own messages, plus LevelDB's reason for a corrupted store. */
+export function explainOpenError (err: unknown, home: string): Error {
+  if (RelaymeshError.is(err)) {
+    if (err.code !== ErrorCode.InvalidState || /in use by another/.test(err.message)) return err
+    const root = rootCause(err)
+    const reason = root !== err && root.message !== '' && !err.message.includes(root.message) ? ` (${root.message})` : ''
+    const hint = /backup/.test(err.message) ? '' : `; the local store is damaged: restore ${home} from a backup, or move it away and run \`relaymesh init\` again`
+    return new RelaymeshError(ErrorCode.InvalidState, `${err.message}${reason}${hint}`, { cause: err })
+  }
+  return new RelaymeshError(ErrorCode.InvalidState, `cannot open the local store in ${home}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+}
+
+function rootCause (err: Error): Error {
+  let e = err
+  for (let i = 0; i < 8 && e.cause instanceof Error; i++) e = e.cause
+  return e
+}
+
+/**
+ * Everything is closed when a command returns; should a stray libp2p timer
+ * or socket still hold the event loop, leave anyway (stdout to a pipe or
+ * file is written synchronously on Linux, so nothing printed is lost).
+ */
+export function exitSoon (ms = 2_000): void {
+  setTimeout(() => { process.exit() }, ms).unref()
+}
+
+/** An unexpected failure outside a command's await chain: one line, no stack trace. */
+let lastResort = false
+export function installLastResort (): void {
+  if (lastResort) return
+  lastResort = true
+  const report = (err: unknown): void => {
+    process.stderr.write(`relaymesh: internal error: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.exit(1)
+  }
+  process.on('uncaughtException', report)
+  process.on('unhandledRejection', report)
+}

@@ -1,0 +1,156 @@
+// The receiving side of groups, called by messaging/receiver.ts under the
+// session lock; every change goes onto the batch's `ops` (persisted in the
+// same synced batch as everything else the envelopes changed, before the ack).
+// - 1:1 contents GROUP_UPDATE / SENDER_KEY: apply the update (membership.ts),
+//   store the sender's distribution in its record for (group, user, device).
+// - fan-out envelopes: open our header (fanout.ts), decrypt the GroupMessage
+//   with the sender device's record, store the message. A message whose
+//   sender key or membership has not arrived yet waits (bounded) and is
+//   retried when an update or a distribution for its group arrives.
+import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import { decodeDistribution, groupDecrypt, processDistribution, readGroupMessageHeader } from '../../protocol/crypto/sender-keys.js'
+import { userIdFromIdentityKey } from '../../protocol/identity.js'
+import type { Envelope } from '../../protocol/pb/envelope.js'
+import type { StoreOp } from '../store/sealed-store.js'
+import { hex } from '../util/bytes.js'
+import { ContentKind, decodeContent, type AppContent } from '../messaging/content.js'
+import type { MessagingContext } from '../messaging/context.js'
+import type { StoredMessage } from '../messaging/message-log.js'
+import type { ProcessResult } from '../messaging/receiver.js'
+import { GroupStore } from './group-store.js'
+import { openFanout } from './fanout.js'
+import { applyRemoteUpdate } from './membership.js'
+
+export interface BatchState {
+  now: number
+  ops: StoreOp[]
+  msgSeen: Set<string>
+  result: ProcessResult
+}
+
+/** A GROUP_UPDATE or SENDER_KEY content that `from`'s device `deviceId` sent us over the 1:1 session. */
+export async function handleGroupContent (ctx: MessagingContext, from: string, deviceId: number, content: AppContent, b: BatchState): Promise<void> {
+  const touched = new Set<string>()
+  if (content.groupUpdate !== undefined) {
+    const u = content.groupUpdate
+    const gid = hex(u.groupId)
+    const cur = await ctx.groups.get(gid)
+    const applied = applyRemoteUpdate(cur, u, from, ctx.identity.userId)
+    if (!applied.ok) {
+      ctx.log.info({ group: gid, from, reason: applied.reason }, 'group update ignored')
+    } else {
+      b.ops.push(ctx.groups.put(applied.state))
+      if (!applied.state.active) b.ops.push(ctx.groups.dropOwnSenderKey(gid))
+      if (applied.state.rotate) b.result.distribute.push(gid)
+      touched.add(gid)
+      const notice: StoredMessage = {
+        id: `group-${hex(content.messageId)}`,
+        from,
+        peer: gid,
+        group: gid,
+        text: applied.notice,
+        sentAt: content.sentAt,
+        receivedAt: b.now,
+        outgoing: from === ctx.identity.userId,
+        system: true
+      }
+      b.result.stored.push({ seq: ctx.messages.append(notice, b.ops, true), message: notice })
+    }
+  }
+  if (content.senderKey !== undefined) {
+    try {
+      const dist = decodeDistribution(content.senderKey)
+      const gid = hex(dist.groupId)
+      // the record is per sending device: only that device (authenticated by the 1:1 session) can touch it
+      const record = processDistribution(await ctx.groups.record(gid, from, deviceId), dist)
+      b.ops.push(ctx.groups.putRecord(gid, from, deviceId, record))
+      touched.add(gid)
+    } catch (err) {
+      ctx.log.warn({ from, device: deviceId, err: (err as Error).message }, 'sender key distribution rejected')
+    }
+  }
+  for (const gid of touched) await retryPending(ctx, gid, b)
+}
+
+/** A fan-out envelope (a group message). */
+export async function handleFanout (ctx: MessagingContext, env: Envelope, idHex: string, b: BatchState): Promise<void> {
+  let opened
+  try {
+    opened = openFanout(ctx.identity.identity, env.payload)
+  } catch (err) {
+    ctx.log.warn({ envelope: idHex, code: RelaymeshError.is(err) ? err.code : undefined, err: (err as Error).message }, 'group message does not open for us; dropped')
+    return
+  }
+  const from = userIdFromIdentityKey(opened.senderIdentityKey)
+  if (from === ctx.identity.userId && opened.senderDeviceId === ctx.identity.deviceId) return
+  const outcome = await tryGroupMessage(ctx, from, opened.senderDeviceId, opened.groupMessage, b)
+  if (outcome.wait !== undefined) {
+    await ctx.groups.addPending(idHex, { groupId: outcome.wait, from, deviceId: opened.senderDeviceId, message: GroupStore.encodeMessage(opened.groupMessage), at: b.now }, b.ops)
+  }
+}
+
+async function retryPending (ctx: MessagingContext, gid: string, b: BatchState): Promise<void> {
+  for (const p of await ctx.groups.pendingFor(gid)) {
+    const outcome = await tryGroupMessage(ctx, p.from, p.deviceId, GroupStore.messageBytes(p), b)
+    if (outcome.wait === undefined) ctx.groups.removePending(p.key, b.ops)
+  }
+}
+
+/** Decrypt and store one group message; `wait` names its group when it must wait for a sender key or membership. */
+async function tryGroupMessage (ctx: MessagingContext, from: string, deviceId: number, groupMessage: Uint8Array, b: BatchState): Promise<{ wait?: string }> {
+  let gid: string
+  let chainId: number
+  try {
+    const h = readGroupMessageHeader(groupMessage)
+    gid = hex(h.groupId)
+    chainId = h.chainId
+  } catch (err) {
+    ctx.log.warn({ from, err: (err as Error).message }, 'group message malformed; dropped')
+    return {}
+  }
+  const state = await ctx.groups.get(gid)
+  if (state !== undefined && !state.active) {
+    ctx.log.info({ group: gid, from }, 'group message for a group we are not in; dropped')
+    return {}
+  }
+  // the group, the sender's membership or its sender key may still be on the way
+  if (state === undefined || !state.members.includes(from)) return { wait: gid }
+  const record = await ctx.groups.record(gid, from, deviceId)
+  if (record === undefined || !record.chains.some((c) => c.chainId === chainId)) return { wait: gid }
+  let plaintext: Uint8Array
+  try {
+    plaintext = groupDecrypt(record, groupMessage)
+  } catch (err) {
+    if (!RelaymeshError.is(err, ErrorCode.DuplicateMessage)) ctx.log.warn({ group: gid, from, err: (err as Error).message }, 'group message rejected')
+    return {}
+  }
+  b.ops.push(ctx.groups.putRecord(gid, from, deviceId, record))
+  let content: AppContent
+  try {
+    content = decodeContent(plaintext)
+  } catch (err) {
+    ctx.log.warn({ group: gid, from, err: (err as Error).message }, 'group content does not decode; dropped')
+    return {}
+  }
+  if (content.kind !== ContentKind.TEXT || content.groupId === undefined || hex(content.groupId) !== gid) {
+    ctx.log.warn({ group: gid, from }, 'group content is not a text for this group; dropped')
+    return {}
+  }
+  const msgHex = hex(content.messageId)
+  const seenKey = `${from}/${msgHex}`
+  if (b.msgSeen.has(seenKey) || await ctx.messages.seenMessage(from, msgHex)) return {}
+  b.msgSeen.add(seenKey)
+  b.ops.push(ctx.messages.seenMessageOp(from, msgHex, b.now))
+  const message: StoredMessage = {
+    id: msgHex,
+    from,
+    peer: gid,
+    group: gid,
+    text: content.text,
+    sentAt: content.sentAt,
+    receivedAt: b.now,
+    outgoing: from === ctx.identity.userId
+  }
+  b.result.stored.push({ seq: ctx.messages.append(message, b.ops, true), message })
+  return {}
+}
