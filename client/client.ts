@@ -6,6 +6,15 @@ import { LocalIdentity } from './local-identity.js'
 import { PreKeys } from './keys/prekeys.js'
 import { SealedStore } from './store/sealed-store.js'
 import { RelaymeshClient } from './relaymesh-client.js'
+import type { DeviceInfo } from './devices/device-manager.js'
+import type { MessageStatus } from './receipts/message-status.js'
+
+export type { DeviceInfo } from './devices/device-manager.js'
+export type { DeliveryState, MessageStatus } from './receipts/message-status.js'
+export { joinDevice, type JoinOptions } from './devices/join.js'
+import type { FileInfo, SendFileOptions, SendFileResult } from './files/types.js'
+
+export type { FileInfo, FileProgress, SendFileOptions, SendFileResult } from './files/types.js'
 
 export interface ClientOptions {
   home: string
@@ -28,6 +37,8 @@ export interface IncomingMessage {
   sentAt: number
   /** true for a notice from this client (a session was reset), not a message someone wrote */
   system?: boolean
+  /** set for a file: its name, size and where it was saved (docs/protocol/files.md) */
+  file?: FileInfo
 }
 
 export interface Client {
@@ -38,6 +49,8 @@ export interface Client {
   connect: () => Promise<void>
   /** resolves once the mesh answered stored for every recipient device (and our own other devices) */
   send: (toUserId: string, text: string) => Promise<{ id: string }>
+  /** a file (at most 100 MiB) in encrypted chunks, then its manifest; sending it again resumes (docs/protocol/files.md) */
+  sendFile: (toUserId: string, path: string, options?: SendFileOptions) => Promise<SendFileResult>
   /** drain the mailbox, then wait up to waitMs for live pushes; new messages in arrival order, each exactly once */
   receive: (options?: { waitMs?: number, onMessage?: (m: IncomingMessage) => void }) => Promise<IncomingMessage[]>
   /** stored messages (sent and received) in arrival order, optionally of one conversation */
@@ -58,6 +71,18 @@ export interface Client {
   sendGroup: (groupId: string, text: string) => Promise<{ id: string }>
   /** the groups we are a member of */
   groups: () => Promise<Array<{ groupId: string, name: string, members: string[] }>>
+  /** a one-time pairing code (valid 10 minutes) for `joinDevice` on a new device (docs/protocol/devices.md) */
+  startLink: () => Promise<{ code: string, linkId: string, expiresAt: number }>
+  /** wait until the new device's request arrived and was answered (Timeout otherwise; a later receive still completes it) */
+  awaitLink: (linkId: string, options?: { timeoutMs?: number, onRejected?: () => void }) => Promise<{ deviceId: number }>
+  /** our devices as our newest device list names them; `removed` when another device removed this one */
+  devices: () => Promise<{ devices: DeviceInfo[], removed: boolean }>
+  /** re-sign the device list without `deviceId` and publish it: nothing new reaches that device */
+  removeDevice: (deviceId: number) => Promise<void>
+  /** delivery state of a 1:1 message we sent from this device: sending / stored (N replicas) / delivered / read */
+  messageStatus: (id: string) => Promise<MessageStatus | undefined>
+  /** the application showed these received messages: send read receipts to their senders */
+  markRead: (messages: Array<{ id: string, from: string, group?: string | null, system?: boolean }>) => Promise<void>
   close: () => Promise<void>
 }
 

@@ -34,12 +34,13 @@ export function createDeviceCredentials (deviceId = 1, now = Date.now()): Device
   }
 }
 
-export function signDeviceList (identity: Ed25519KeyPair, devices: Array<{ deviceId: number, deviceKey: Uint8Array }>, seq: number, now = Date.now()): Uint8Array {
+/** `ttlMs`: lifetime of the record (30 days; the throwaway identity of a device being linked uses far less). */
+export function signDeviceList (identity: Ed25519KeyPair, devices: Array<{ deviceId: number, deviceKey: Uint8Array }>, seq: number, now = Date.now(), ttlMs = 30 * DAY_MS): Uint8Array {
   const body: DeviceList = {
     version: WIRE_VERSION,
     identityKey: identity.publicKey as Uint8Array<ArrayBuffer>,
     seq,
-    expiresAt: now + 30 * DAY_MS,
+    expiresAt: now + ttlMs,
     devices: devices.map((d) => ({ deviceId: d.deviceId, deviceKey: d.deviceKey as Uint8Array<ArrayBuffer> }))
   }
   return signRecord(identity, { kind: RecordKind.DeviceList, body })

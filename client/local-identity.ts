@@ -2,7 +2,7 @@
 // pair, the device id and device key, the display name and the signed device
 // list (re-signed before it comes near its expiry).
 import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
-import { ed25519GenerateKeyPair, type Ed25519KeyPair } from '../protocol/crypto/primitives.js'
+import { ed25519GenerateKeyPair, equalBytes, type Ed25519KeyPair } from '../protocol/crypto/primitives.js'
 import { mailboxAddress, userIdFromIdentityKey } from '../protocol/identity.js'
 import { DAY_MS, signDeviceList, type DeviceCredentials } from './device.js'
 import { PREFIX } from './store/keys.js'
@@ -26,6 +26,8 @@ interface IdentityJson {
   deviceListSignedAt: number
   /** the other devices of this user (deviceId -> device key), for the device list */
   otherDevices: Array<{ deviceId: number, deviceKey: string }>
+  /** set when a newer device list signed by our identity no longer names this device (docs/protocol/devices.md) */
+  removed?: boolean
 }
 
 export class LocalIdentity {
@@ -48,6 +50,24 @@ export class LocalIdentity {
       otherDevices: []
     }
     if (name !== undefined) json.name = name
+    return new LocalIdentity(json, identity, deviceKey)
+  }
+
+  /** A device linked to an existing identity: the identity key pair and device list came from the first device (client/devices). */
+  static fromLink (identity: Ed25519KeyPair, deviceKey: Ed25519KeyPair, deviceId: number, list: { bytes: Uint8Array, seq: number, expiresAt: number, devices: Array<{ deviceId: number, deviceKey: Uint8Array }> }, name?: string): LocalIdentity {
+    const json: IdentityJson = {
+      v: 1,
+      identityPublic: b64(identity.publicKey),
+      identityPrivate: b64(identity.privateKey),
+      deviceId,
+      devicePublic: b64(deviceKey.publicKey),
+      devicePrivate: b64(deviceKey.privateKey),
+      deviceList: b64(list.bytes),
+      deviceListSeq: list.seq,
+      deviceListSignedAt: list.expiresAt - 30 * DAY_MS,
+      otherDevices: list.devices.filter((d) => d.deviceId !== deviceId).map((d) => ({ deviceId: d.deviceId, deviceKey: b64(d.deviceKey) }))
+    }
+    if (name !== undefined && name !== '') json.name = name
     return new LocalIdentity(json, identity, deviceKey)
   }
 
@@ -74,12 +94,54 @@ export class LocalIdentity {
 
   /** Re-sign the device list if it expires within DEVICE_LIST_REFRESH_MS; true if it changed (persist with saveOp). */
   refreshDeviceList (now: number): boolean {
+    if (this.json.removed === true) return false // a removed device must not sign itself back in
     if (now - this.json.deviceListSignedAt < 30 * DAY_MS - DEVICE_LIST_REFRESH_MS) return false
     const seq = Math.max(this.json.deviceListSeq + 1, now)
     const devices = [{ deviceId: this.deviceId, deviceKey: this.deviceKey.publicKey }, ...this.json.otherDevices.map((d) => ({ deviceId: d.deviceId, deviceKey: unb64(d.deviceKey) }))]
     this.json.deviceList = b64(signDeviceList(this.identity, devices, seq, now))
     this.json.deviceListSeq = seq
     this.json.deviceListSignedAt = now
+    return true
+  }
+
+  /** every device of the list we hold, this one first */
+  get devices (): Array<{ deviceId: number, deviceKey: Uint8Array }> {
+    return [{ deviceId: this.deviceId, deviceKey: this.deviceKey.publicKey }, ...this.json.otherDevices.map((d) => ({ deviceId: d.deviceId, deviceKey: unb64(d.deviceKey) }))]
+  }
+
+  get deviceListSeq (): number { return this.json.deviceListSeq }
+  /** true once a newer device list without this device was seen: nothing new reaches this device */
+  get removed (): boolean { return this.json.removed === true }
+
+  /** Re-sign the device list with `others` besides this device (seq increases); persist with saveOp, then publish. */
+  setOtherDevices (others: Array<{ deviceId: number, deviceKey: Uint8Array }>, now: number): Uint8Array {
+    if (this.removed) throw new RelaymeshError(ErrorCode.InvalidState, 'this device was removed from the device list; it cannot change the list')
+    const seq = Math.max(this.json.deviceListSeq + 1, now)
+    const list = signDeviceList(this.identity, [{ deviceId: this.deviceId, deviceKey: this.deviceKey.publicKey }, ...others], seq, now)
+    this.json.deviceList = b64(list)
+    this.json.deviceListSeq = seq
+    this.json.deviceListSignedAt = now
+    this.json.otherDevices = others.map((d) => ({ deviceId: d.deviceId, deviceKey: b64(d.deviceKey) }))
+    return list
+  }
+
+  /**
+   * Take a device list another of our devices signed (verified by the caller,
+   * signed by our identity key) when its seq is higher; true if it changed.
+   * A list without this device marks it removed.
+   */
+  adoptDeviceList (list: { bytes: Uint8Array, seq: number, expiresAt: number, devices: Array<{ deviceId: number, deviceKey: Uint8Array }> }): boolean {
+    if (list.seq <= this.json.deviceListSeq) return false
+    const self = list.devices.find((d) => d.deviceId === this.deviceId)
+    if (self === undefined || !equalBytes(self.deviceKey, this.deviceKey.publicKey)) {
+      this.json.removed = true
+      this.json.deviceListSeq = list.seq
+      return true
+    }
+    this.json.deviceList = b64(list.bytes)
+    this.json.deviceListSeq = list.seq
+    this.json.deviceListSignedAt = list.expiresAt - 30 * DAY_MS
+    this.json.otherDevices = list.devices.filter((d) => d.deviceId !== this.deviceId).map((d) => ({ deviceId: d.deviceId, deviceKey: b64(d.deviceKey) }))
     return true
   }
 

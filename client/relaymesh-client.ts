@@ -18,6 +18,9 @@ import { claimPreKeys, encryptForTargets, targetsOf, type Target } from './messa
 import { SessionCache } from './messaging/sessions.js'
 import { GroupStore } from './groups/group-store.js'
 import { GroupManager } from './groups/group-manager.js'
+import { FileSender } from './files/file-sender.js'
+import { FileReceiver } from './files/file-receiver.js'
+import type { FileMessage, SendFileOptions, SendFileResult } from './files/types.js'
 import { GroupAction } from './messaging/content.js'
 import { checkUserId, lookupUser, type PeerUser } from './messaging/user-directory.js'
 import { SealedStore, type StoreOp } from './store/sealed-store.js'
@@ -25,6 +28,9 @@ import { ConnectionManager } from './transport/connection-manager.js'
 import type { NodeConnection } from './transport/node-connection.js'
 import { Serial } from './util/serial.js'
 import { hex } from './util/bytes.js'
+import { DeviceManager, type DeviceInfo } from './devices/device-manager.js'
+import { Receipts } from './receipts/receipts.js'
+import { fewestReplicas, getStatus, markStored, statusOp, type MessageStatus } from './receipts/message-status.js'
 
 /** a looked-up user is reused this long by send() (device lists change rarely; a stale one only misses a new device) */
 export const USER_CACHE_MS = 30_000
@@ -52,6 +58,10 @@ export class RelaymeshClient implements Client {
   private readonly receiving = new Set<Promise<unknown>>()
   private wake: (() => void) | undefined
   private readonly groupOps: GroupManager
+  private readonly fileOut: FileSender
+  private readonly fileIn: FileReceiver
+  private readonly deviceOps: DeviceManager
+  private readonly receiptOps: Receipts
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
     this.ctx = ctx
@@ -67,6 +77,34 @@ export class RelaymeshClient implements Client {
       ready: async () => await this.conns.ready(),
       user: async (conn, userId) => await this.user(conn, userId),
       rememberPeer: (peer, ops) => { this.rememberPeer(peer, ops) },
+      persist: async (ops) => { await this.persist(ops) }
+    })
+    this.fileOut = new FileSender({
+      ctx,
+      serial: this.serial,
+      ids: this.ids,
+      ready: async () => await this.conns.ready(),
+      user: async (conn, userId) => await this.user(conn, userId),
+      rememberPeer: (peer, ops) => { this.rememberPeer(peer, ops) },
+      persist: async (ops) => { await this.persist(ops) }
+    })
+    this.fileIn = new FileReceiver(ctx, this.serial)
+    this.deviceOps = new DeviceManager({
+      ctx,
+      serial: this.serial,
+      ids: this.ids,
+      ready: async () => await this.conns.ready(),
+      connection: () => this.conns.connection,
+      drain: async (conn) => { await this.drain(conn) },
+      forgetUser: (userId) => { this.users.delete(userId) },
+      ownPresence: async (conn) => new Map((await lookupUser(conn, this.userId, this.ctx.now())).devices.map((d) => [d.deviceId, d.online]))
+    })
+    this.receiptOps = new Receipts({
+      ctx,
+      serial: this.serial,
+      ids: this.ids,
+      ready: async () => await this.conns.ready(),
+      user: async (conn, userId) => await this.user(conn, userId),
       persist: async (ops) => { await this.persist(ops) }
     })
   }
@@ -102,6 +140,8 @@ export class RelaymeshClient implements Client {
   private async onAttached (conn: NodeConnection): Promise<void> {
     const { store, identity, prekeys } = this.ctx
     const now = this.ctx.now()
+    // a newer device list from another of our devices (a link or a removal) first: never re-sign an older one
+    await this.deviceOps.sync(conn)
     const bundle = await this.serial.run(async () => {
       const ops: StoreOp[] = []
       if (identity.refreshDeviceList(now)) ops.push(identity.saveOp(store))
@@ -153,22 +193,31 @@ export class RelaymeshClient implements Client {
       const out = await encryptForTargets(this.ctx, targets, plaintext, this.ids, ops)
       if (own.length > 0) out.push(...await encryptForTargets(this.ctx, own, encodeContent({ ...content, destination: toUserId }), this.ids, ops))
       this.rememberPeer(peer, ops)
+      // delivery state (client/receipts) exists before any receipt can come back
+      ops.push(statusOp(this.ctx.store, { id: idHex, to: toUserId, state: 'sending', replicas: 0, sentAt: content.sentAt }))
       // sessions are persisted before anything leaves: a crash after the send never reuses a message key
       await this.persist(ops)
       return out
     })
-    await Promise.all(envelopes.map(async (e) => { await conn.send([e.target.mailbox], e.id, e.payload) }))
+    const answers = await Promise.all(envelopes.map(async (e) => await conn.send([e.target.mailbox], e.id, e.payload)))
     const now = this.ctx.now()
     const ops: StoreOp[] = [this.ctx.messages.seenMessageOp(this.userId, idHex, now)]
+    const replicas = fewestReplicas(answers.slice(0, envelopes.filter((e) => e.target.userId === toUserId).length))
     this.ctx.messages.append({ id: idHex, from: this.userId, peer: toUserId, group: null, text, sentAt: content.sentAt, receivedAt: now, outgoing: true }, ops, false)
-    await this.serial.run(async () => { await this.ctx.store.batch(ops) })
+    await this.serial.run(async () => { await this.ctx.store.batch([...ops, ...await markStored(this.ctx.store, idHex, replicas, now)]) })
     return { id: idHex }
+  }
+
+  async sendFile (toUserId: string, path: string, options: SendFileOptions = {}): Promise<SendFileResult> {
+    this.checkOpen()
+    return await this.fileOut.send(toUserId, path, options)
   }
 
   private async user (conn: NodeConnection, userId: string): Promise<PeerUser> {
     const cached = this.users.get(userId)
     const now = this.ctx.now()
-    if (cached !== undefined && now - cached.at < USER_CACHE_MS) return cached.user
+    // a listed device without a bundle yet (just linked, gossip on its way) is looked up again rather than skipped for USER_CACHE_MS
+    if (cached !== undefined && now - cached.at < USER_CACHE_MS && cached.user.devices.every((d) => d.bundle !== undefined)) return cached.user
     const user = await lookupUser(conn, userId, now)
     this.users.set(userId, { user, at: now })
     return user
@@ -229,7 +278,11 @@ export class RelaymeshClient implements Client {
   /** Decrypt and persist (one synced batch), tell listeners, then acknowledge to the node. */
   private async ingest (conn: NodeConnection, envelopes: Envelope[]): Promise<void> {
     if (envelopes.length === 0) return
-    const result = await this.serial.run(async () => await processEnvelopes(this.ctx, envelopes))
+    // file chunks are kept (sealed, synced) apart from messages, then acknowledged with them (client/files)
+    const chunks = await this.fileIn.takeChunks(envelopes)
+    const result = await this.serial.run(async () => await processEnvelopes(this.ctx, chunks.rest))
+    result.ack.push(...chunks.ack)
+    result.stored.push(...await this.fileIn.complete())
     for (const { seq, message } of result.stored) for (const l of this.listeners) l(seq, message)
     for (let i = 0; i < result.ack.length; i += ACK_CHUNK) {
       await conn.ack(this.ctx.identity.credentials(), result.ack.slice(i, i + ACK_CHUNK)).catch((err: Error) => {
@@ -243,6 +296,9 @@ export class RelaymeshClient implements Client {
     for (const r of result.resets) {
       this.sendReset(r.userId, r.deviceId).catch((err: Error) => { this.ctx.log.warn({ user: r.userId, err: err.message }, 'session reset not sent') })
     }
+    // answer device links, then tell senders their messages arrived (client/devices, client/receipts)
+    await this.deviceOps.afterIngest(conn, result.linked)
+    await this.receiptOps.delivered(result.stored)
   }
 
   /** Fetch pages until the mailbox is empty. */
@@ -390,6 +446,39 @@ export class RelaymeshClient implements Client {
     return await this.groupOps.list()
   }
 
+  // ------------------------------------------------------------------ devices and receipts
+
+  async startLink (): Promise<{ code: string, linkId: string, expiresAt: number }> {
+    this.checkOpen()
+    return await this.deviceOps.startLink()
+  }
+
+  async awaitLink (linkId: string, options: { timeoutMs?: number, onRejected?: () => void } = {}): Promise<{ deviceId: number }> {
+    this.checkOpen()
+    return await this.deviceOps.awaitLink(linkId, options)
+  }
+
+  async devices (): Promise<{ devices: DeviceInfo[], removed: boolean }> {
+    this.checkOpen()
+    return await this.deviceOps.list()
+  }
+
+  async removeDevice (deviceId: number): Promise<void> {
+    this.checkOpen()
+    await this.deviceOps.remove(deviceId)
+  }
+
+  async messageStatus (id: string): Promise<MessageStatus | undefined> {
+    this.checkOpen()
+    if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id)) throw new RelaymeshError(ErrorCode.Invalid, `not a message id: ${String(id)}`)
+    return await getStatus(this.ctx.store, id)
+  }
+
+  async markRead (messages: Array<{ id: string, from: string, group?: string | null, system?: boolean }>): Promise<void> {
+    this.checkOpen()
+    await this.receiptOps.read(messages)
+  }
+
   // ------------------------------------------------------------------ lifecycle
 
   async close (): Promise<void> {
@@ -412,5 +501,7 @@ export class RelaymeshClient implements Client {
 function toIncoming (m: StoredMessage): IncomingMessage {
   const out: IncomingMessage = { id: m.id, from: m.from, group: m.group, text: m.text, sentAt: m.sentAt }
   if (m.system === true) out.system = true
+  const file = (m as FileMessage).file
+  if (file !== undefined) out.file = { ...file }
   return out
 }

@@ -33,6 +33,8 @@ export interface RelayDirectory extends Startable {
   closest: (key: Uint8Array, count: number) => PeerId[]
   /** peers currently believed to be live relays (self excluded) */
   peers: () => PeerId[]
+  /** true when this node knows no other relay at all: none live and no unexpired node record (a mesh of one) */
+  alone: () => boolean
   /** fires (debounced) whenever the live relay set changes */
   onChange: (listener: () => void) => () => void
   /**

@@ -4,6 +4,8 @@ import { concat } from './crypto/primitives.js'
 
 export const ATTACH_PROTOCOL = '/relaymesh/attach/1.0.0'
 export const CLIENT_PROTOCOL = '/relaymesh/client/1.0.0'
+/** many requests per stream, pipelined, each response tagged with its request_id */
+export const CLIENT_PROTOCOL_PIPELINED = '/relaymesh/client/1.1.0'
 
 const te = new TextEncoder()
 export const ATTACH_CONTEXT = te.encode('relaymesh/attach/v1')

@@ -90,7 +90,11 @@ export const INFO = {
   /** local state sealing key derivation from the scrypt output */
   localState: te.encode('RelaymeshLocalState'),
   /** file chunk AEAD nonce derivation */
-  fileChunk: te.encode('RelaymeshFileChunk')
+  fileChunk: te.encode('RelaymeshFileChunk'),
+  /** device linking: the request key from the pairing code's secret (docs/protocol/devices.md) */
+  provisionRequest: te.encode('RelaymeshProvisionRequest'),
+  /** device linking: the response key from X25519(ephemerals), salted with the secret */
+  provisionResponse: te.encode('RelaymeshProvisionResponse')
 } as const
 
 export const CONTEXT = {

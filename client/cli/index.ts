@@ -12,6 +12,8 @@ import { recvCommand } from './commands/recv.js'
 import { safetyNumberCommand } from './commands/safety-number.js'
 import { sendCommand } from './commands/send.js'
 import { groupCommand } from './commands/group.js'
+import { devicesCommand } from './commands/devices.js'
+import { fileCommand } from './commands/file.js'
 import { addClientOptions } from './session.js'
 
 const program = new Command()
@@ -28,6 +30,8 @@ program.addCommand(sendCommand())
 program.addCommand(recvCommand())
 program.addCommand(chatCommand())
 program.addCommand(groupCommand())
+program.addCommand(devicesCommand())
+program.addCommand(fileCommand())
 program.addCommand(contactsCommand())
 program.addCommand(safetyNumberCommand())
 program.addCommand(configCommand())

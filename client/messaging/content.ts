@@ -4,7 +4,7 @@
 import { decode, encode } from '../../protocol/codec.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { WIRE_VERSION } from '../../protocol/constants.js'
-import { Content, ContentKind, GroupAction } from '../../protocol/pb/content.js'
+import { Content, ContentKind, GroupAction, ReceiptType } from '../../protocol/pb/content.js'
 import { GROUP_ID_BYTES } from '../../protocol/constants.js'
 import { randomBytes } from '../../protocol/crypto/primitives.js'
 
@@ -14,7 +14,10 @@ export const CONTENT_PAD_BLOCK = 160
 export const MAX_TEXT_BYTES = 64 * 1024
 export const MAX_CONTENT_BYTES = MAX_TEXT_BYTES + 4 * 1024
 
-export { ContentKind, GroupAction }
+export { ContentKind, GroupAction, ReceiptType }
+
+/** most message ids one RECEIPT content carries (Content.receipt_ids limit) */
+export const MAX_RECEIPT_IDS = 256
 
 /** most members a group may have (GroupUpdate.members and GroupFanout.headers limits) */
 export const MAX_GROUP_MEMBERS = 256
@@ -47,6 +50,11 @@ export interface AppContent {
   senderKey?: Uint8Array
   /** TEXT inside a group message: the group id (16 bytes) */
   groupId?: Uint8Array
+  /** FILE: an encoded FileManifest (client/files/manifest.ts checks it) */
+  fileManifest?: Uint8Array
+  /** RECEIPT: what happened to the messages `receiptIds` (client/receipts) */
+  receiptType?: ReceiptType
+  receiptIds?: Uint8Array[]
 }
 
 export function newMessageId (): Uint8Array {
@@ -64,7 +72,10 @@ export function encodeContent (c: AppContent): Uint8Array {
     destination: c.destination ?? '',
     ...(c.groupUpdate !== undefined ? { groupUpdate: c.groupUpdate } : {}),
     senderKey: c.senderKey ?? new Uint8Array(0),
-    groupId: c.groupId ?? new Uint8Array(0)
+    groupId: c.groupId ?? new Uint8Array(0),
+    fileManifest: c.fileManifest ?? new Uint8Array(0),
+    receiptType: c.receiptType ?? ReceiptType.RECEIPT_NONE,
+    receiptIds: c.receiptIds ?? []
   }
   const bare = encode(Content, body).byteLength
   // field 15 costs 1 tag byte + a 1-2 byte length; aim the total at the next block boundary
@@ -79,7 +90,7 @@ export function decodeContent (bytes: Uint8Array): AppContent {
   const c = decode(Content, bytes, MAX_CONTENT_BYTES, 'Content')
   if (c.messageId.byteLength !== MESSAGE_ID_BYTES) throw new RelaymeshError(ErrorCode.Decode, `Content: message id must be ${MESSAGE_ID_BYTES} bytes`)
   if (!Number.isSafeInteger(c.sentAt) || c.sentAt < 0) throw new RelaymeshError(ErrorCode.Decode, 'Content: bad sent_at')
-  if (c.kind !== ContentKind.TEXT && c.kind !== ContentKind.SESSION_RESET && c.kind !== ContentKind.GROUP_UPDATE && c.kind !== ContentKind.SENDER_KEY) {
+  if (c.kind !== ContentKind.TEXT && c.kind !== ContentKind.SESSION_RESET && c.kind !== ContentKind.GROUP_UPDATE && c.kind !== ContentKind.SENDER_KEY && c.kind !== ContentKind.FILE && c.kind !== ContentKind.RECEIPT) {
     throw new RelaymeshError(ErrorCode.Decode, `Content: unknown kind ${String(c.kind)}`)
   }
   if (Buffer.byteLength(c.text, 'utf8') > MAX_TEXT_BYTES) throw new RelaymeshError(ErrorCode.Decode, 'Content: text too long')
@@ -93,6 +104,14 @@ export function decodeContent (bytes: Uint8Array): AppContent {
   if (c.groupUpdate !== undefined) out.groupUpdate = checkGroupUpdate(c.groupUpdate)
   if (c.kind === ContentKind.GROUP_UPDATE && out.groupUpdate === undefined) throw new RelaymeshError(ErrorCode.Decode, 'Content: GROUP_UPDATE without an update')
   if (c.kind === ContentKind.SENDER_KEY && out.senderKey === undefined) throw new RelaymeshError(ErrorCode.Decode, 'Content: SENDER_KEY without a key')
+  if (c.fileManifest.byteLength > 0) out.fileManifest = c.fileManifest
+  if (c.kind === ContentKind.FILE && out.fileManifest === undefined) throw new RelaymeshError(ErrorCode.Decode, 'Content: FILE without a manifest')
+  if (c.kind === ContentKind.RECEIPT) {
+    if (c.receiptType !== ReceiptType.DELIVERED && c.receiptType !== ReceiptType.READ) throw new RelaymeshError(ErrorCode.Decode, 'Content: RECEIPT of unknown type')
+    if (c.receiptIds.length === 0 || c.receiptIds.some((id) => id.byteLength !== MESSAGE_ID_BYTES)) throw new RelaymeshError(ErrorCode.Decode, `Content: RECEIPT ids must be ${MESSAGE_ID_BYTES} bytes`)
+    out.receiptType = c.receiptType
+    out.receiptIds = c.receiptIds
+  }
   return out
 }
 

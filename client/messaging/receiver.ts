@@ -21,6 +21,10 @@ import type { StoredMessage } from './message-log.js'
 import type { SessionSet } from './sessions.js'
 import { isFanout } from '../groups/fanout.js'
 import { handleFanout, handleGroupContent } from '../groups/group-receiver.js'
+import { handleProvisioning, type LinkOutcome } from '../devices/link-handler.js'
+import { isProvisioning } from '../devices/provisioning.js'
+import { handleReceipt } from '../receipts/receipts.js'
+import { acceptManifest } from '../files/file-receiver.js'
 
 export interface ProcessResult {
   /** newly stored messages for the application, in arrival order */
@@ -31,6 +35,8 @@ export interface ProcessResult {
   resets: Array<{ userId: string, deviceId: number }>
   /** groups (id hex) whose membership changed: rotate our sender key and send it to the members */
   distribute: string[]
+  /** device link requests handled (client/devices): answer the linked ones once persisted */
+  linked?: LinkOutcome[]
 }
 
 /** Errors that mean the session with a device no longer works (reset it). */
@@ -62,6 +68,12 @@ export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelo
 }
 
 async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, now: number, ops: StoreOp[], msgSeen: Set<string>, result: ProcessResult): Promise<void> {
+  if (isProvisioning(env.payload)) {
+    // a new device asking to be linked (docs/protocol/devices.md)
+    const outcome = await handleProvisioning(ctx, env.payload, idHex, now, ops)
+    if (outcome !== undefined) (result.linked ??= []).push(outcome)
+    return
+  }
   if (isFanout(env.payload)) {
     // a group message: one payload fanned out to every member device (docs/protocol/groups.md)
     await handleFanout(ctx, env, idHex, { now, ops, msgSeen, result })
@@ -125,6 +137,17 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
   }
   if (content.kind === ContentKind.GROUP_UPDATE || content.kind === ContentKind.SENDER_KEY) {
     await handleGroupContent(ctx, from, deviceId, content, { now, ops, msgSeen, result })
+    return
+  }
+  if (content.kind === ContentKind.RECEIPT) {
+    // never stored as a message, never answered with a receipt (client/receipts)
+    await handleReceipt(ctx, from, content, ops, now)
+    return
+  }
+  if (content.kind === ContentKind.FILE) {
+    // kept until its chunks are here; the file message is stored once it is assembled (client/files)
+    const refused = await acceptManifest(ctx, from, content, ops, now)
+    if (refused !== undefined) result.stored.push(refused)
     return
   }
   const own = from === ctx.identity.userId

@@ -42,7 +42,19 @@ export const PREFIX = {
   /** received sender key records by name(group id hex/userId/deviceId) */
   groupSenderKey: 'gs!',
   /** group messages waiting for their sender key or membership, by name(envelope id hex) */
-  groupPending: 'gp!'
+  groupPending: 'gp!',
+  /** files we send: the transfer (keys, size, hash) by name(recipient/name/sha256) (client/files) */
+  fileSend: 'fs!',
+  /** files we send: one mark per chunk the mesh stored, name(transfer) + '!' + index (8 hex) */
+  fileSendChunk: 'fc!',
+  /** files we receive: chunk envelopes kept until their manifest arrives, by name(envelope id hex) */
+  fileChunk: 'fk!',
+  /** files we receive: manifests waiting for their chunks, by name(sender/message id hex) */
+  fileManifest: 'fm!',
+  /** pending device links (pairing secrets, one-time, expiring) by name(link id hex) */
+  deviceLink: 'dl!',
+  /** delivery state of a message we sent (stored / delivered / read) by name(message id hex) */
+  messageStatus: 'rc!'
 } as const
 
 /** The first key after every key that starts with `prefix`. */

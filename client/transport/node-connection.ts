@@ -1,20 +1,26 @@
 // One client's link to one relay node: attach (prove the device key, receive
-// live pushes) and requests (send, fetch, ack, prekeys, records), each request
-// on its own stream with a timeout. Errors come back as RelaymeshError codes.
+// live pushes) and requests (send, fetch, ack, prekeys, records), each with a
+// timeout. Requests are pipelined on a small pool of long-lived
+// /relaymesh/client/1.1.0 streams (each tagged with a request id, answered in
+// any order); a node that only speaks 1.0.0 gets one stream per request.
+// Errors come back as RelaymeshError codes.
 import { multiaddr } from '@multiformats/multiaddr'
 import { lpStream } from '@libp2p/utils'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { Uint8ArrayList } from 'uint8arraylist'
 import { AttachChallenge, AttachEvent, AttachRequest, AttachUpdate, ClientRequest, ClientResponse, RequestType, Status } from '../../protocol/pb/client-api.js'
 import { Envelope } from '../../protocol/pb/envelope.js'
 import { decode, encode, type Loose } from '../../protocol/codec.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { ATTACH_PROTOCOL, CLIENT_PROTOCOL, ackSignaturePayload, attachSignaturePayload } from '../../protocol/client-protocol.js'
+import { ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED, ackSignaturePayload, attachSignaturePayload } from '../../protocol/client-protocol.js'
 import { ed25519Sign } from '../../protocol/crypto/primitives.js'
 import { MAX_ENVELOPE_BYTES, WIRE_VERSION } from '../../protocol/constants.js'
 import { signPresencePair, PRESENCE_TTL_MS, type DeviceCredentials } from '../device.js'
 
 export const REQUEST_TIMEOUT_MS = 30_000
 export const MAX_FRAME_BYTES = 1024 * 1024
+/** pipelined request streams per node connection (the node accepts 4) */
+export const REQUEST_STREAMS = 2
 
 export interface AttachHandlers {
   onEnvelope: (envelope: Envelope) => void
@@ -25,6 +31,10 @@ export interface AttachHandlers {
 export class NodeConnection {
   private attachStream: Stream | undefined
   private refreshTimer: NodeJS.Timeout | undefined
+  private lanes: RequestLane[] = []
+  private opening: Promise<RequestLane | undefined> | undefined
+  /** undefined until known; false: the node only speaks /relaymesh/client/1.0.0 */
+  private pipelining: boolean | undefined
 
   private constructor (readonly host: Libp2p, readonly nodePeerId: PeerId, readonly address: string) {}
 
@@ -40,8 +50,51 @@ export class NodeConnection {
     return new NodeConnection(host, conn.remotePeer, address)
   }
 
-  /** One request, one stream; a status ERROR answer throws RelaymeshError with the node's code. */
+  /** A request (pipelined on a shared stream); a status ERROR answer throws RelaymeshError with the node's code. */
   async request (req: Loose<Partial<ClientRequest>>, signal: AbortSignal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)): Promise<ClientResponse> {
+    const lane = await this.lane(signal)
+    const res = lane !== undefined ? await lane.request(req, signal) : await this.requestOnOwnStream(req, signal)
+    if (res.status !== Status.OK) {
+      const err = new RelaymeshError((res.errorCode as ErrorCode) ?? ErrorCode.Invalid, res.errorMessage)
+      ;(err as RelaymeshError & { response?: ClientResponse }).response = res
+      throw err
+    }
+    return res
+  }
+
+  /** The least loaded usable pipelined stream, opening one (one at a time) while the pool is not full; undefined when the node only speaks 1.0.0. */
+  private async lane (signal: AbortSignal): Promise<RequestLane | undefined> {
+    if (this.pipelining === false) return undefined
+    this.lanes = this.lanes.filter((l) => l.usable)
+    const best = this.lanes.reduce<RequestLane | undefined>((a, l) => a === undefined || l.load < a.load ? l : a, undefined)
+    if (best !== undefined && (best.load === 0 || this.lanes.length >= REQUEST_STREAMS || this.opening !== undefined)) return best
+    this.opening ??= this.openLane(signal).finally(() => { this.opening = undefined })
+    try {
+      return await this.opening
+    } catch (err) {
+      if (best !== undefined) return best
+      throw err
+    }
+  }
+
+  private async openLane (signal: AbortSignal): Promise<RequestLane | undefined> {
+    try {
+      const stream = await this.host.dialProtocol(this.nodePeerId, CLIENT_PROTOCOL_PIPELINED, { signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]) })
+      const lane = new RequestLane(stream)
+      this.lanes.push(lane)
+      this.pipelining = true
+      return lane
+    } catch (err) {
+      if ((err as Error).name === 'UnsupportedProtocolError') {
+        this.pipelining = false
+        return undefined
+      }
+      throw new RelaymeshError(signal.aborted ? ErrorCode.Timeout : ErrorCode.Unavailable, `node ${this.nodePeerId.toString()} unreachable: ${(err as Error).message}`, { cause: err })
+    }
+  }
+
+  /** /relaymesh/client/1.0.0: one request, one stream. */
+  private async requestOnOwnStream (req: Loose<Partial<ClientRequest>>, signal: AbortSignal): Promise<ClientResponse> {
     let stream: Stream
     try {
       stream = await this.host.dialProtocol(this.nodePeerId, CLIENT_PROTOCOL, { signal })
@@ -49,22 +102,16 @@ export class NodeConnection {
       throw new RelaymeshError(ErrorCode.Unavailable, `node ${this.nodePeerId.toString()} unreachable: ${(err as Error).message}`, { cause: err })
     }
     const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
-    let res: ClientResponse
     try {
       await lp.write(encode(ClientRequest, { version: WIRE_VERSION, ...req }), { signal })
-      res = decode(ClientResponse, (await lp.read({ signal })).subarray(), MAX_FRAME_BYTES, 'ClientResponse')
+      const res = decode(ClientResponse, (await lp.read({ signal })).subarray(), MAX_FRAME_BYTES, 'ClientResponse')
       await stream.close({ signal }).catch(() => {})
+      return res
     } catch (err) {
       stream.abort(err as Error)
       if (RelaymeshError.is(err)) throw err
       throw new RelaymeshError(signal.aborted ? ErrorCode.Timeout : ErrorCode.Unavailable, `request ${String(req.type)} failed: ${(err as Error).message}`, { cause: err })
     }
-    if (res.status !== Status.OK) {
-      const err = new RelaymeshError((res.errorCode as ErrorCode) ?? ErrorCode.Invalid, res.errorMessage)
-      ;(err as RelaymeshError & { response?: ClientResponse }).response = res
-      throw err
-    }
-    return res
   }
 
   /** Attach as `creds`' device: resolves once the node accepted; pushes then arrive on handlers.onEnvelope. */
@@ -88,26 +135,33 @@ export class NodeConnection {
       if (first.status !== Status.OK) throw new RelaymeshError((first.errorCode as ErrorCode) ?? ErrorCode.Invalid, `attach refused: ${first.errorMessage}`)
       this.attachStream = stream
       // keep presence fresh while attached
+      // pushes are read straight off the stream (many frames per chunk), not byte by byte through lp
+      const raw = lp.unwrap()
       this.refreshTimer = setInterval(() => {
         const p = signPresencePair(creds, challenge.nodeId, Date.now() * 2)
-        lp.write(encode(AttachUpdate, { version: WIRE_VERSION, presenceOnline: p.online, presenceOffline: p.offline })).catch(() => {})
+        const update = encode(AttachUpdate, { version: WIRE_VERSION, presenceOnline: p.online, presenceOffline: p.offline })
+        try { raw.send(new Uint8ArrayList(varint(update.byteLength), update)) } catch {}
       }, PRESENCE_TTL_MS / 3)
       this.refreshTimer.unref()
-      void this.readPushes(lp, handlers)
+      void this.readPushes(raw, handlers)
     } catch (err) {
       stream.abort(err as Error)
       throw err
     }
   }
 
-  private async readPushes (lp: ReturnType<typeof lpStream>, handlers: AttachHandlers): Promise<void> {
+  private async readPushes (stream: Stream, handlers: AttachHandlers): Promise<void> {
     let failure: Error | undefined
+    const splitter = new FrameSplitter()
     try {
-      for (;;) {
-        const ev = decode(AttachEvent, (await lp.read()).subarray(), MAX_FRAME_BYTES, 'AttachEvent')
-        if (ev.lowPrekeys > 0) handlers.onLowPreKeys?.(ev.lowPrekeys)
-        if (ev.envelope.byteLength > 0) handlers.onEnvelope(decode(Envelope, ev.envelope, MAX_ENVELOPE_BYTES, 'Envelope'))
+      for await (const chunk of stream) {
+        for (const frame of splitter.push(chunk)) {
+          const ev = decode(AttachEvent, frame, MAX_FRAME_BYTES, 'AttachEvent')
+          if (ev.lowPrekeys > 0) handlers.onLowPreKeys?.(ev.lowPrekeys)
+          if (ev.envelope.byteLength > 0) handlers.onEnvelope(decode(Envelope, ev.envelope, MAX_ENVELOPE_BYTES, 'Envelope'))
+        }
       }
+      failure = new RelaymeshError(ErrorCode.Unavailable, 'the node closed the attach stream')
     } catch (err) {
       failure = err as Error
     } finally {
@@ -125,6 +179,8 @@ export class NodeConnection {
     clearInterval(this.refreshTimer)
     await this.attachStream?.close().catch(() => {})
     this.attachStream = undefined
+    for (const lane of this.lanes) lane.close()
+    this.lanes = []
   }
 
   async send (mailboxes: Uint8Array[], envelopeId: Uint8Array, payload: Uint8Array, options: { expiresAt?: number, signal?: AbortSignal } = {}): Promise<ClientResponse> {
@@ -160,5 +216,135 @@ export class NodeConnection {
 
   async status (): Promise<Record<string, unknown>> {
     return JSON.parse((await this.request({ type: RequestType.STATUS })).statusJson) as Record<string, unknown>
+  }
+}
+
+function varint (n: number): Uint8Array {
+  const out: number[] = []
+  while (n >= 0x80) { out.push((n & 0x7f) | 0x80); n = Math.floor(n / 128) }
+  out.push(n)
+  return Uint8Array.from(out)
+}
+
+/**
+ * Length-prefixed frames out of a byte stream, each at most MAX_FRAME_BYTES
+ * (the node side is node/mailbox/pipeline.ts; the client keeps its own copy
+ * so that client/ does not depend on node/).
+ */
+class FrameSplitter {
+  private readonly buf = new Uint8ArrayList()
+
+  push (chunk: Uint8Array | Uint8ArrayList): Uint8Array[] {
+    this.buf.append(chunk)
+    const out: Uint8Array[] = []
+    for (;;) {
+      let length = 0
+      let prefix = 0
+      for (;;) {
+        if (prefix >= this.buf.byteLength) return out
+        if (prefix >= 4) throw new RelaymeshError(ErrorCode.TooLarge, 'frame length prefix exceeds the size limit')
+        const b = this.buf.get(prefix)
+        length += (b & 0x7f) * 2 ** (7 * prefix)
+        prefix++
+        if (b < 0x80) break
+      }
+      if (length > MAX_FRAME_BYTES) throw new RelaymeshError(ErrorCode.TooLarge, `frame of ${length} bytes exceeds the limit`)
+      if (this.buf.byteLength < prefix + length) return out
+      out.push(this.buf.subarray(prefix, prefix + length))
+      this.buf.consume(prefix + length)
+    }
+  }
+}
+
+/** One /relaymesh/client/1.1.0 stream: requests tagged with ids, answers matched by id; requests written in one turn leave in one send(). */
+class RequestLane {
+  private nextId = 1
+  private readonly pending = new Map<number, { resolve: (r: ClientResponse) => void, reject: (e: Error) => void }>()
+  private queue: Uint8Array[] = []
+  private scheduled = false
+  private failure: RelaymeshError | undefined
+
+  constructor (private readonly stream: Stream) {
+    void this.read()
+  }
+
+  get load (): number { return this.pending.size }
+
+  get usable (): boolean {
+    return this.failure === undefined && this.stream.status === 'open' && this.stream.writeStatus === 'writable'
+  }
+
+  async request (req: Loose<Partial<ClientRequest>>, signal: AbortSignal): Promise<ClientResponse> {
+    if (this.failure !== undefined) throw this.failure
+    if (signal.aborted) throw new RelaymeshError(ErrorCode.Timeout, `request ${String(req.type)} timed out`)
+    const requestId = this.nextId
+    this.nextId = this.nextId >= 0xffffffff ? 1 : this.nextId + 1
+    const frame = encode(ClientRequest, { version: WIRE_VERSION, ...req, requestId })
+    return await new Promise<ClientResponse>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.pending.delete(requestId) // a late answer is dropped
+        reject(new RelaymeshError(ErrorCode.Timeout, `request ${String(req.type)} timed out`))
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      this.pending.set(requestId, {
+        resolve: (r) => { signal.removeEventListener('abort', onAbort); resolve(r) },
+        reject: (e) => { signal.removeEventListener('abort', onAbort); reject(e) }
+      })
+      this.queue.push(varint(frame.byteLength), frame)
+      if (!this.scheduled) {
+        this.scheduled = true
+        setImmediate(this.flush)
+      }
+    })
+  }
+
+  close (): void {
+    this.fail(new Error('closed'))
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false
+    if (this.queue.length === 0 || this.failure !== undefined) return
+    const list = new Uint8ArrayList(...this.queue)
+    this.queue = []
+    try {
+      if (!this.stream.send(list)) {
+        // frames written meanwhile wait for 'drain'
+        this.scheduled = true
+        this.stream.onDrain().then(this.flush, (err: Error) => { this.fail(err) })
+      }
+    } catch (err) {
+      this.fail(err as Error)
+    }
+  }
+
+  private async read (): Promise<void> {
+    const splitter = new FrameSplitter()
+    try {
+      for await (const chunk of this.stream) {
+        for (const frame of splitter.push(chunk)) {
+          const res = decode(ClientResponse, frame, MAX_FRAME_BYTES, 'ClientResponse')
+          const waiter = this.pending.get(res.requestId)
+          if (waiter === undefined) {
+            if (res.requestId === 0) throw new RelaymeshError((res.errorCode as ErrorCode) || ErrorCode.Decode, `the node could not read a request: ${res.errorMessage}`)
+            continue
+          }
+          this.pending.delete(res.requestId)
+          waiter.resolve(res)
+        }
+      }
+      throw new Error('the node closed the request stream')
+    } catch (err) {
+      this.fail(err as Error)
+    }
+  }
+
+  private fail (err: Error): void {
+    if (this.failure !== undefined) return
+    this.failure = RelaymeshError.is(err) ? err : new RelaymeshError(ErrorCode.Unavailable, `request stream failed: ${err.message}`, { cause: err })
+    for (const w of this.pending.values()) w.reject(this.failure)
+    this.pending.clear()
+    this.queue = []
+    this.stream.abort(err)
   }
 }

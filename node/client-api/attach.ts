@@ -15,6 +15,7 @@ import { openRecord } from '../../protocol/records.js'
 import { RecordKind, WIRE_VERSION } from '../../protocol/constants.js'
 import { errorCode, errorMessage, frames, readFrame, writeFrame, type FrameStream } from './frames.js'
 import { TokenBucket } from './rate-limit.js'
+import { FrameWriter } from '../mailbox/pipeline.js'
 import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
 import type { MailboxService, NodeComponents, RecordService } from '../components.js'
 import { SECOND } from '../config.js'
@@ -134,10 +135,16 @@ async function publishQuietly (records: RecordService, bytes: Uint8Array): Promi
   }
 }
 
-/** Serialises pushes onto the attach stream; a client that falls MAX_PUSH_QUEUE behind fetches the rest. */
+/**
+ * Queues pushes onto the attach stream; pushes made in the same turn of the
+ * event loop leave in one send() (node/mailbox/pipeline.ts FrameWriter). A
+ * client that falls MAX_PUSH_QUEUE behind (frames not yet taken by the
+ * stream) fetches the rest.
+ */
 function createPusher (fs: FrameStream, components: NodeComponents, peerId: string): { push: (env: Envelope) => void } {
   let queued = 0
-  let chain = Promise.resolve()
+  let waiting = false
+  const writer = new FrameWriter(fs.stream, (err) => { fs.stream.abort(err) })
   return {
     push: (env) => {
       if (queued >= MAX_PUSH_QUEUE) {
@@ -145,11 +152,12 @@ function createPusher (fs: FrameStream, components: NodeComponents, peerId: stri
         return
       }
       queued++
-      const frame = encode(AttachEvent, { version: WIRE_VERSION, status: Status.OK, envelope: encode(Envelope, env) })
-      chain = chain.then(async () => {
-        await writeFrame(fs, frame, AbortSignal.any([AbortSignal.timeout(30 * SECOND), components.shutdown]))
-        components.metrics.envelopesPushed.inc()
-      }).catch(() => {}).finally(() => { queued-- })
+      writer.write(encode(AttachEvent, { version: WIRE_VERSION, status: Status.OK, envelope: encode(Envelope, env) }))
+      components.metrics.envelopesPushed.inc()
+      if (waiting) return
+      waiting = true
+      // count down once the stream took the frames (a stalled client keeps them counted)
+      void writer.flushed().then(() => { queued = 0; waiting = false })
     }
   }
 }

@@ -1,5 +1,10 @@
 // createClientApi: the protocols a relay node serves to clients.
-import { ATTACH_PROTOCOL, CLIENT_PROTOCOL } from '../../protocol/client-protocol.js'
+import { ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED } from '../../protocol/client-protocol.js'
+import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import { ClientResponse, Status } from '../../protocol/pb/client-api.js'
+import { encode } from '../../protocol/codec.js'
+import { WIRE_VERSION } from '../../protocol/constants.js'
+import { servePipelined } from '../mailbox/pipeline.js'
 import { handleAttach } from './attach.js'
 import { AttachedDevices } from './attached-devices.js'
 import { handleRequest, type RequestDeps } from './requests.js'
@@ -8,6 +13,10 @@ import { SECOND } from '../config.js'
 import type { MailboxService, NodeComponents, PreKeyService, RecordService, Startable } from '../components.js'
 
 export const REQUEST_TIMEOUT_MS = 30 * SECOND
+/** /relaymesh/client/1.1.0 streams one client connection may hold open */
+export const PIPELINED_STREAMS_PER_CLIENT = 4
+/** requests handled at once on one 1.1.0 stream; further frames wait unread */
+export const PIPELINED_MAX_PENDING = 64
 
 export interface ClientApi extends Startable {
   readonly devices: AttachedDevices
@@ -45,10 +54,23 @@ export function createClientApi (components: NodeComponents, services: { records
           }
         })())
       }, streamLimits)
+      // many requests per stream, answered as they complete, each tagged with its request id
+      await host.handle(CLIENT_PROTOCOL_PIPELINED, (stream, connection) => {
+        const peerId = connection.remotePeer.toString()
+        track(servePipelined(stream, {
+          maxFrameBytes: config.limits.maxFrameBytes,
+          maxPending: PIPELINED_MAX_PENDING,
+          timeoutMs: REQUEST_TIMEOUT_MS,
+          shutdown: components.shutdown,
+          answer: async (frame, signal) => await handleRequest(frame, { components, deps, peerId, signal }),
+          unreadable: (err: RelaymeshError) => encode(ClientResponse, { version: WIRE_VERSION, status: Status.ERROR, errorCode: err.code ?? ErrorCode.TooLarge, errorMessage: err.message }),
+          onError: (err) => { log.debug({ peer: peerId, err: errorMessage(err) }, 'pipelined client stream ended') }
+        }))
+      }, { maxInboundStreams: PIPELINED_STREAMS_PER_CLIENT, maxOutboundStreams: 1 })
     },
     stop: async () => {
       // refuse new client work, then let in-flight requests (and their synced writes) finish
-      await host.unhandle([ATTACH_PROTOCOL, CLIENT_PROTOCOL]).catch(() => {})
+      await host.unhandle([ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED]).catch(() => {})
       await Promise.race([
         Promise.allSettled([...inflight]),
         new Promise((resolve) => setTimeout(resolve, 5 * SECOND).unref())

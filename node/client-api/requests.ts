@@ -1,5 +1,5 @@
-// Client requests (/relaymesh/client/1.0.0), one per stream, dispatched from a
-// table. Every handler validates its input and answers a typed error when bad.
+// Client requests (/relaymesh/client/1.0.0, one per stream; 1.1.0, pipelined
+// on long-lived streams), dispatched from a table. Every handler validates its input and answers a typed error when bad.
 import { ClientRequest, ClientResponse, RequestType, Status, type SendResult } from '../../protocol/pb/client-api.js'
 import { Envelope } from '../../protocol/pb/envelope.js'
 import { OneTimePreKey } from '../../protocol/pb/records.js'
@@ -169,8 +169,11 @@ const handlers: Partial<Record<RequestType, Handler>> = {
 
 export async function handleRequest (bytes: Uint8Array, ctx: RequestContext): Promise<Uint8Array> {
   let response: Loose<Partial<ClientResponse>>
+  // echoed (1.1.0 pipelines requests on one stream); 0 when the frame cannot be read
+  let requestId = 0
   try {
     const req = decode(ClientRequest, bytes, ctx.components.config.limits.maxFrameBytes, 'ClientRequest')
+    requestId = req.requestId
     const handler = handlers[req.type]
     if (handler === undefined) throw new RelaymeshError(ErrorCode.Invalid, `unknown request type ${req.type}`)
     response = await handler(req, ctx)
@@ -179,5 +182,5 @@ export async function handleRequest (bytes: Uint8Array, ctx: RequestContext): Pr
     ctx.components.metrics.clientErrors.inc({ code })
     response = { status: Status.ERROR, errorCode: code, errorMessage: err instanceof Error ? err.message : String(err) }
   }
-  return encode(ClientResponse, { version: WIRE_VERSION, status: Status.OK, ...response })
+  return encode(ClientResponse, { version: WIRE_VERSION, status: Status.OK, ...response, requestId })
 }

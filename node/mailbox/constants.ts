@@ -2,6 +2,14 @@
 import { SECOND } from '../config.js'
 
 export const REPLICA_PROTOCOL = '/relaymesh/replica/1.0.0'
+/** the same messages, many pipelined requests per long-lived stream (node/mailbox/pipeline.ts) */
+export const REPLICA_PROTOCOL_PIPELINED = '/relaymesh/replica/1.1.0'
+/** pipelined replica streams one peer may open to us (and we to it) per connection */
+export const PIPELINED_STREAMS_PER_PEER = 4
+/** requests answered at once on one pipelined stream (it is not read further meanwhile) */
+export const PIPELINE_MAX_PENDING = 64
+/** a peer that refused 1.1.0 (older code) is asked again after this long; meanwhile 1.0.0 */
+export const PIPELINE_UNSUPPORTED_RETRY_MS = 60 * SECOND
 
 /** one replica request (dial, write, wait for the synced write, read) @default 5 s */
 export const REPLICA_REQUEST_TIMEOUT_MS = 5 * SECOND

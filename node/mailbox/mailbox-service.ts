@@ -13,13 +13,14 @@ import { StoreOutcome } from '../../protocol/pb/node-replica.js'
 import { recordKey } from '../../protocol/records.js'
 import type { AckProof, MailboxListener, MailboxService, NodeComponents, RecordService, RelayDirectory, StoreResult } from '../components.js'
 import { fromHex } from '../store/keys.js'
-import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, EXPIRY_INTERVAL_MS, HANDOVER_INTERVAL_MS, INBOUND_TIMEOUT_MS, MAX_ACK_IDS, MAX_FETCH_LIMIT, PUSHED_MEMORY, REPLICA_PROTOCOL, STORE_RETRY_TIMEOUT_MS, STORE_TIMEOUT_MS, UNREACHABLE_PROBE_BUDGET_MS } from './constants.js'
+import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, EXPIRY_INTERVAL_MS, HANDOVER_INTERVAL_MS, INBOUND_TIMEOUT_MS, MAX_ACK_IDS, MAX_FETCH_LIMIT, PIPELINE_MAX_PENDING, PIPELINED_STREAMS_PER_PEER, PUSHED_MEMORY, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, STORE_RETRY_TIMEOUT_MS, STORE_TIMEOUT_MS, UNREACHABLE_PROBE_BUDGET_MS } from './constants.js'
 import { deviceIdFor, verifyAckEvidence, type AckEvidence } from './ack-proof.js'
 import { EnvelopeStore, hexOf, type PutResult } from './envelope-store.js'
 import { ExpiryPurger } from './expiry.js'
 import { HandoverScheduler, jitter, type HandoverReport } from './handover.js'
 import { ReplicaClient } from './replica-client.js'
 import { replicaAnswerer, replicaUnreadable } from './replica-protocol.js'
+import { servePipelined } from './pipeline.js'
 import { asTyped, serve } from './rpc.js'
 import { checkLocalEnvelope, type CheckedEnvelope } from './validate.js'
 
@@ -178,7 +179,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
    * still out when it settles go on in the background.
    */
   const writeRound = async (checked: CheckedEnvelope, replicas: PeerId[], already: Set<string>, timeoutMs: number, signal?: AbortSignal): Promise<WriteRound> => {
-    const quorum = config.writeQuorum
+    const quorum = relays.alone() ? 1 : config.writeQuorum
     const round: WriteRound = { ok: replicas.filter((p) => already.has(p.toString())).map(String), failures: [], unreachable: [], acked: false, aborted: false }
     const pending = new Map<string, PeerId>()
     return await new Promise<WriteRound>((resolve) => {
@@ -234,7 +235,9 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
 
   const store = async (envelope: Envelope, options: { signal?: AbortSignal } = {}): Promise<StoreResult> => {
     const checked = checkLocalEnvelope(envelope, rules())
-    const quorum = config.writeQuorum
+    // A mesh of one (a lone `npm start` node) can only ever hold one copy; a
+    // node that knows other relays, live or recently seen, keeps the strict quorum.
+    const quorum = relays.alone() ? 1 : config.writeQuorum
     let replicas = replicasOf(checked.env.mailbox)
     if (replicas.length < quorum) {
       throw new RelaymeshError(ErrorCode.Unavailable, `only ${replicas.length} relays known: the write quorum is ${quorum}`)
@@ -392,6 +395,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
   const start = async (): Promise<void> => {
     if (started) return
     await envelopes.open()
+    const answer = replicaAnswerer({ components, envelopes, isRelay, deliverLocal, now })
     await serve(host, {
       protocol: REPLICA_PROTOCOL,
       maxFrameBytes: config.limits.maxFrameBytes,
@@ -399,9 +403,21 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
       timeoutMs: INBOUND_TIMEOUT_MS,
       shutdown,
       log,
-      answer: replicaAnswerer({ components, envelopes, isRelay, deliverLocal, now }),
+      answer,
       unreadable: replicaUnreadable
     })
+    // the pipelined version: many requests per long-lived stream (node/mailbox/pipeline.ts)
+    await host.handle(REPLICA_PROTOCOL_PIPELINED, (stream, connection) => {
+      void servePipelined(stream, {
+        maxFrameBytes: config.limits.maxFrameBytes,
+        maxPending: PIPELINE_MAX_PENDING,
+        timeoutMs: INBOUND_TIMEOUT_MS,
+        shutdown,
+        answer: async (frame) => await answer(frame, connection),
+        unreadable: replicaUnreadable,
+        onError: (err) => { log.debug({ err: err.message, peer: connection.remotePeer.toString() }, 'pipelined replica stream ended') }
+      })
+    }, { maxInboundStreams: PIPELINED_STREAMS_PER_PEER, maxOutboundStreams: PIPELINED_STREAMS_PER_PEER })
     started = true
     // a (re)started node reconciles soon: it may have missed writes while down
     scheduler.start(jitter(2_000))
@@ -411,11 +427,12 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
   const stop = async (): Promise<void> => {
     if (!started) return
     started = false
-    await host.unhandle(REPLICA_PROTOCOL).catch(() => {})
+    await host.unhandle([REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED]).catch(() => {})
     await scheduler.stop()
     await purger.stop()
     // every write already queued reaches the disk before the store closes
     await envelopes.close()
+    client.close()
   }
 
   return {

@@ -12,10 +12,11 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, StoreOutcome, type MailboxDigest } from '../../protocol/pb/node-replica.js'
 import type { RelayHost } from '../host.js'
 import type { NodeLimits } from '../config.js'
-import { FRAME_MARGIN_BYTES, MAX_BATCH_ENVELOPES, MAX_INFLIGHT_PER_PEER, REPLICA_PROTOCOL, REPLICA_REQUEST_TIMEOUT_MS, STORE_REQUESTS_IN_FLIGHT } from './constants.js'
+import { FRAME_MARGIN_BYTES, MAX_BATCH_ENVELOPES, MAX_INFLIGHT_PER_PEER, PIPELINE_UNSUPPORTED_RETRY_MS, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, REPLICA_REQUEST_TIMEOUT_MS, STORE_REQUESTS_IN_FLIGHT } from './constants.js'
 import type { AckEvidence } from './ack-proof.js'
 import type { PutResult } from './envelope-store.js'
-import { PeerLimiter, request } from './rpc.js'
+import { PipelinedChannel } from './pipeline.js'
+import { asTyped, PeerLimiter, request } from './rpc.js'
 
 export interface ReplicaClientInit {
   host: RelayHost
@@ -105,9 +106,16 @@ class Batcher<R> {
   }
 }
 
+/** The pipelined stream to one peer, or when it does not speak 1.1.0 (a relay running older code) until when to use 1.0.0. */
+interface PeerChannel {
+  channel?: Promise<PipelinedChannel<ReplicaResponse> | undefined>
+  unsupportedUntil?: number
+}
+
 export class ReplicaClient {
   private readonly limiter = new PeerLimiter(MAX_INFLIGHT_PER_PEER)
   private readonly batchers = new Map<string, Batcher<unknown>>()
+  private readonly channels = new Map<string, PeerChannel>()
 
   constructor (private readonly init: ReplicaClientInit) {}
 
@@ -120,13 +128,69 @@ export class ReplicaClient {
     const { limits, host, shutdown } = this.init
     const signals = [AbortSignal.timeout(REPLICA_REQUEST_TIMEOUT_MS), shutdown]
     if (signal !== undefined) signals.push(signal)
-    const frame = encode(ReplicaRequest, { version: WIRE_VERSION, ...req })
-    const answer = await request(host, peer, REPLICA_PROTOCOL, frame, { signal: AbortSignal.any(signals), maxFrameBytes: limits.maxFrameBytes })
-    const res = decode(ReplicaResponse, answer, limits.maxFrameBytes, 'ReplicaResponse')
+    const all = AbortSignal.any(signals)
+    const channel = await this.channel(peer, all)
+    let res: ReplicaResponse
+    if (channel !== undefined) {
+      res = await channel.request((requestId) => encode(ReplicaRequest, { version: WIRE_VERSION, ...req, requestId }), all)
+    } else {
+      const frame = encode(ReplicaRequest, { version: WIRE_VERSION, ...req })
+      const answer = await request(host, peer, REPLICA_PROTOCOL, frame, { signal: all, maxFrameBytes: limits.maxFrameBytes })
+      res = decode(ReplicaResponse, answer, limits.maxFrameBytes, 'ReplicaResponse')
+    }
     if (res.status !== ReplicaStatus.REPLICA_OK) {
       throw new RelaymeshError(codeOf(res.errorCode), `replica ${peer.toString()}: ${res.errorMessage}`)
     }
     return res
+  }
+
+  /** The open pipelined stream to `peer` (opened on first use), or undefined when the peer only speaks 1.0.0. */
+  private async channel (peer: PeerId, signal: AbortSignal): Promise<PipelinedChannel<ReplicaResponse> | undefined> {
+    const key = peer.toString()
+    for (;;) {
+      const entry = this.channels.get(key)
+      if (entry?.unsupportedUntil !== undefined && entry.unsupportedUntil > Date.now()) return undefined
+      if (entry?.channel !== undefined) {
+        const current = await entry.channel.catch(() => undefined)
+        if (current?.usable === true) return current
+        // another caller replaced it meanwhile (or marked the peer as 1.0.0 only): look again
+        if (this.channels.get(key) !== entry) continue
+      }
+      const fresh: PeerChannel = {}
+      fresh.channel = this.open(peer, signal)
+      this.channels.set(key, fresh)
+      try {
+        const c = await fresh.channel
+        if (c === undefined && this.channels.get(key) === fresh) this.channels.set(key, { unsupportedUntil: Date.now() + PIPELINE_UNSUPPORTED_RETRY_MS })
+        return c
+      } catch (err) {
+        if (this.channels.get(key) === fresh) this.channels.delete(key)
+        throw asTyped(err, signal, `${REPLICA_PROTOCOL_PIPELINED} to ${key}`)
+      }
+    }
+  }
+
+  private async open (peer: PeerId, signal: AbortSignal): Promise<PipelinedChannel<ReplicaResponse> | undefined> {
+    const { host, limits } = this.init
+    try {
+      const conn = host.getConnections(peer).find((c) => c.status === 'open')
+      const stream = conn !== undefined
+        ? await conn.newStream(REPLICA_PROTOCOL_PIPELINED, { signal })
+        : await host.dialProtocol(peer, REPLICA_PROTOCOL_PIPELINED, { signal })
+      return new PipelinedChannel(stream, limits.maxFrameBytes,
+        (frame) => decode(ReplicaResponse, frame, limits.maxFrameBytes, 'ReplicaResponse'), `replica ${peer.toString()}`)
+    } catch (err) {
+      if ((err as Error).name === 'UnsupportedProtocolError') return undefined
+      throw err
+    }
+  }
+
+  /** Close every pipelined stream (node shutdown). */
+  close (): void {
+    for (const entry of this.channels.values()) {
+      void entry.channel?.then((c) => { c?.close() }, () => {})
+    }
+    this.channels.clear()
   }
 
   /** Store one envelope on `peer`, coalesced with others queued for it. */

@@ -1,4 +1,4 @@
-// Inbound side of /relaymesh/replica/1.0.0: one handler per request type,
+// Inbound side of /relaymesh/replica/1.0.0 and 1.1.0: one handler per request type,
 // dispatched from a table. Only relays listed by the relay directory may use
 // it (clients are libp2p peers too and must go through the client API, which
 // checks device signatures). Every field is bounded and checked before any
@@ -124,27 +124,30 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
   }
 }
 
-function errorAnswer (err: unknown): Uint8Array {
+function errorAnswer (err: unknown, requestId = 0): Uint8Array {
   const code = RelaymeshError.is(err) ? err.code : ErrorCode.Invalid
   const message = err instanceof Error ? err.message : String(err)
-  return encode(ReplicaResponse, { version: WIRE_VERSION, status: ReplicaStatus.REPLICA_ERROR, errorCode: code, errorMessage: message })
+  return encode(ReplicaResponse, { version: WIRE_VERSION, status: ReplicaStatus.REPLICA_ERROR, errorCode: code, errorMessage: message, requestId })
 }
 
 /** Answer one request frame (never throws). */
 export function replicaAnswerer (deps: ReplicaHandlerDeps): (frame: Uint8Array, connection: Connection) => Promise<Uint8Array> {
   return async (frame, connection) => {
+    // echoed in the answer (1.1.0 pipelines many requests per stream; 0 on 1.0.0 and for unreadable frames)
+    let requestId = 0
     try {
       if (!deps.isRelay(connection.remotePeer)) {
         throw new RelaymeshError(ErrorCode.Unauthorized, 'the replica protocol is for relays in the directory')
       }
       const { maxFrameBytes } = deps.components.config.limits
       const req = decode(ReplicaRequest, frame, maxFrameBytes, 'ReplicaRequest')
+      requestId = req.requestId
       const handler = handlers[req.type]
       if (handler === undefined) throw new RelaymeshError(ErrorCode.Invalid, `unknown replica request type ${String(req.type)}`)
       const answer = await handler(req, deps)
-      return encode(ReplicaResponse, { version: WIRE_VERSION, status: ReplicaStatus.REPLICA_OK, ...answer })
+      return encode(ReplicaResponse, { version: WIRE_VERSION, status: ReplicaStatus.REPLICA_OK, ...answer, requestId })
     } catch (err) {
-      return errorAnswer(err)
+      return errorAnswer(err, requestId)
     }
   }
 }

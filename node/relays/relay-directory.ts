@@ -594,6 +594,10 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
 
     nodeRecords () {
       return book.all(Date.now())
+    },
+
+    alone () {
+      return live.size === 0 && book.all(Date.now()).every((r) => r.id === self.toString())
     }
   }
 }

@@ -741,6 +741,7 @@ export interface ClientRequest {
   signature: Uint8Array<ArrayBuffer>
   prekeys: Uint8Array<ArrayBuffer>[]
   userId: string
+  requestId: number
 }
 
 export namespace ClientRequest {
@@ -826,6 +827,11 @@ export namespace ClientRequest {
           w.string(obj.userId)
         }
 
+        if ((obj.requestId != null && obj.requestId !== 0)) {
+          w.uint32(112)
+          w.uint32(obj.requestId)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -843,7 +849,8 @@ export namespace ClientRequest {
           ids: [],
           signature: uint8ArrayAlloc(0),
           prekeys: [],
-          userId: ''
+          userId: '',
+          requestId: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -934,6 +941,10 @@ export namespace ClientRequest {
             }
             case 13: {
               obj.userId = reader.string()
+              break
+            }
+            case 14: {
+              obj.requestId = reader.uint32()
               break
             }
             default: {
@@ -1097,6 +1108,13 @@ export namespace ClientRequest {
               }
               break
             }
+            case 14: {
+              yield {
+                field: `${prefix}.requestId`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1178,6 +1196,11 @@ export namespace ClientRequest {
     value: string
   }
 
+  export interface ClientRequestRequestIdFieldEvent {
+    field: '$.requestId'
+    value: number
+  }
+
   export function encode (obj: Partial<ClientRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClientRequest.codec())
   }
@@ -1186,7 +1209,7 @@ export namespace ClientRequest {
     return decodeMessage(buf, ClientRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientRequest>): Generator<ClientRequestVersionFieldEvent | ClientRequestTypeFieldEvent | ClientRequestRecordsFieldEvent | ClientRequestEnvelopeIdFieldEvent | ClientRequestMailboxesFieldEvent | ClientRequestPayloadFieldEvent | ClientRequestExpiresAtFieldEvent | ClientRequestAfterFieldEvent | ClientRequestLimitFieldEvent | ClientRequestIdsFieldEvent | ClientRequestSignatureFieldEvent | ClientRequestPrekeysFieldEvent | ClientRequestUserIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientRequest>): Generator<ClientRequestVersionFieldEvent | ClientRequestTypeFieldEvent | ClientRequestRecordsFieldEvent | ClientRequestEnvelopeIdFieldEvent | ClientRequestMailboxesFieldEvent | ClientRequestPayloadFieldEvent | ClientRequestExpiresAtFieldEvent | ClientRequestAfterFieldEvent | ClientRequestLimitFieldEvent | ClientRequestIdsFieldEvent | ClientRequestSignatureFieldEvent | ClientRequestPrekeysFieldEvent | ClientRequestUserIdFieldEvent | ClientRequestRequestIdFieldEvent> {
     return streamMessage(buf, ClientRequest.codec(), opts)
   }
 }
@@ -1338,6 +1361,7 @@ export interface ClientResponse {
   remaining: number
   records: Uint8Array<ArrayBuffer>[]
   statusJson: string
+  requestId: number
 }
 
 export namespace ClientResponse {
@@ -1411,6 +1435,11 @@ export namespace ClientResponse {
           w.string(obj.statusJson)
         }
 
+        if ((obj.requestId != null && obj.requestId !== 0)) {
+          w.uint32(96)
+          w.uint32(obj.requestId)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1426,7 +1455,8 @@ export namespace ClientResponse {
           prekey: uint8ArrayAlloc(0),
           remaining: 0,
           records: [],
-          statusJson: ''
+          statusJson: '',
+          requestId: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1503,6 +1533,10 @@ export namespace ClientResponse {
             }
             case 11: {
               obj.statusJson = reader.string()
+              break
+            }
+            case 12: {
+              obj.requestId = reader.uint32()
               break
             }
             default: {
@@ -1642,6 +1676,13 @@ export namespace ClientResponse {
               }
               break
             }
+            case 12: {
+              yield {
+                field: `${prefix}.requestId`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1724,6 +1765,11 @@ export namespace ClientResponse {
     value: string
   }
 
+  export interface ClientResponseRequestIdFieldEvent {
+    field: '$.requestId'
+    value: number
+  }
+
   export function encode (obj: Partial<ClientResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClientResponse.codec())
   }
@@ -1732,7 +1778,7 @@ export namespace ClientResponse {
     return decodeMessage(buf, ClientResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientResponse>): Generator<ClientResponseVersionFieldEvent | ClientResponseStatusFieldEvent | ClientResponseErrorCodeFieldEvent | ClientResponseErrorMessageFieldEvent | ClientResponseSentMailboxFieldEvent | ClientResponseSentReplicasFieldEvent | ClientResponseSentErrorCodeFieldEvent | ClientResponseEnvelopesFieldEvent | ClientResponseMoreFieldEvent | ClientResponsePrekeyFieldEvent | ClientResponseRemainingFieldEvent | ClientResponseRecordsFieldEvent | ClientResponseStatusJsonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientResponse>): Generator<ClientResponseVersionFieldEvent | ClientResponseStatusFieldEvent | ClientResponseErrorCodeFieldEvent | ClientResponseErrorMessageFieldEvent | ClientResponseSentMailboxFieldEvent | ClientResponseSentReplicasFieldEvent | ClientResponseSentErrorCodeFieldEvent | ClientResponseEnvelopesFieldEvent | ClientResponseMoreFieldEvent | ClientResponsePrekeyFieldEvent | ClientResponseRemainingFieldEvent | ClientResponseRecordsFieldEvent | ClientResponseStatusJsonFieldEvent | ClientResponseRequestIdFieldEvent> {
     return streamMessage(buf, ClientResponse.codec(), opts)
   }
 }

@@ -8,7 +8,9 @@ export enum ContentKind {
   TEXT = 'TEXT',
   SESSION_RESET = 'SESSION_RESET',
   GROUP_UPDATE = 'GROUP_UPDATE',
-  SENDER_KEY = 'SENDER_KEY'
+  SENDER_KEY = 'SENDER_KEY',
+  FILE = 'FILE',
+  RECEIPT = 'RECEIPT'
 }
 
 enum __ContentKindValues {
@@ -16,7 +18,9 @@ enum __ContentKindValues {
   TEXT = 1,
   SESSION_RESET = 2,
   GROUP_UPDATE = 3,
-  SENDER_KEY = 4
+  SENDER_KEY = 4,
+  FILE = 5,
+  RECEIPT = 6
 }
 
 export namespace ContentKind {
@@ -46,6 +50,24 @@ enum __GroupActionValues {
 export namespace GroupAction {
   export const codec = (): Codec<GroupAction> => {
     return enumeration<GroupAction>(__GroupActionValues)
+  }
+}
+
+export enum ReceiptType {
+  RECEIPT_NONE = 'RECEIPT_NONE',
+  DELIVERED = 'DELIVERED',
+  READ = 'READ'
+}
+
+enum __ReceiptTypeValues {
+  RECEIPT_NONE = 0,
+  DELIVERED = 1,
+  READ = 2
+}
+
+export namespace ReceiptType {
+  export const codec = (): Codec<ReceiptType> => {
+    return enumeration<ReceiptType>(__ReceiptTypeValues)
   }
 }
 
@@ -587,6 +609,9 @@ export interface Content {
   groupUpdate?: GroupUpdate
   senderKey: Uint8Array<ArrayBuffer>
   groupId: Uint8Array<ArrayBuffer>
+  fileManifest: Uint8Array<ArrayBuffer>
+  receiptType: ReceiptType
+  receiptIds: Uint8Array<ArrayBuffer>[]
   padding: Uint8Array<ArrayBuffer>
 }
 
@@ -645,6 +670,23 @@ export namespace Content {
           w.bytes(obj.groupId)
         }
 
+        if ((obj.fileManifest != null && obj.fileManifest.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.fileManifest)
+        }
+
+        if (obj.receiptType != null && __ReceiptTypeValues[obj.receiptType] !== 0) {
+          w.uint32(88)
+          ReceiptType.codec().encode(obj.receiptType, w)
+        }
+
+        if (obj.receiptIds != null && obj.receiptIds.length > 0) {
+          for (const value of obj.receiptIds) {
+            w.uint32(98)
+            w.bytes(value)
+          }
+        }
+
         if ((obj.padding != null && obj.padding.byteLength > 0)) {
           w.uint32(122)
           w.bytes(obj.padding)
@@ -663,6 +705,9 @@ export namespace Content {
           destination: '',
           senderKey: uint8ArrayAlloc(0),
           groupId: uint8ArrayAlloc(0),
+          fileManifest: uint8ArrayAlloc(0),
+          receiptType: ReceiptType.RECEIPT_NONE,
+          receiptIds: [],
           padding: uint8ArrayAlloc(0)
         }
 
@@ -710,6 +755,26 @@ export namespace Content {
               obj.groupId = reader.bytes()
               break
             }
+            case 10: {
+              obj.fileManifest = reader.bytes()
+              break
+            }
+            case 11: {
+              obj.receiptType = ReceiptType.codec().decode(reader)
+              break
+            }
+            case 12: {
+              if (opts.limits?.receiptIds != null && obj.receiptIds.length === opts.limits.receiptIds) {
+                throw new MaxLengthError('Decode error - repeated field "receiptIds" had too many elements')
+              }
+
+              if (obj.receiptIds.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "receiptIds" had too many elements')
+              }
+
+              obj.receiptIds.push(reader.bytes())
+              break
+            }
             case 15: {
               obj.padding = reader.bytes()
               break
@@ -723,6 +788,10 @@ export namespace Content {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          receiptIds: 256
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -790,6 +859,39 @@ export namespace Content {
                 field: `${prefix}.groupId`,
                 value: reader.bytes()
               }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.fileManifest`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.receiptType`,
+                value: ReceiptType.codec().decode(reader)
+              }
+              break
+            }
+            case 12: {
+              if (opts.limits?.receiptIds != null && obj.receiptIds === opts.limits.receiptIds) {
+                throw new MaxLengthError('Streaming decode error - repeated field "receiptIds" had too many elements')
+              }
+
+              if (obj.receiptIds === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "receiptIds" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.receiptIds[]`,
+                index: obj.receiptIds,
+                value: reader.bytes()
+              }
+
+              obj.receiptIds++
+
               break
             }
             case 15: {
@@ -882,6 +984,22 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentFileManifestFieldEvent {
+    field: '$.fileManifest'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentReceiptTypeFieldEvent {
+    field: '$.receiptType'
+    value: ReceiptType
+  }
+
+  export interface ContentReceiptIdsFieldEvent {
+    field: '$.receiptIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentPaddingFieldEvent {
     field: '$.padding'
     value: Uint8Array<ArrayBuffer>
@@ -895,7 +1013,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentVersionFieldEvent | ContentMessageIdFieldEvent | ContentSentAtFieldEvent | ContentKindFieldEvent | ContentTextFieldEvent | ContentDestinationFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateEpochFieldEvent | ContentGroupUpdateNameFieldEvent | ContentGroupUpdateMembersFieldEvent | ContentGroupUpdateActionFieldEvent | ContentGroupUpdateTargetFieldEvent | ContentSenderKeyFieldEvent | ContentGroupIdFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentVersionFieldEvent | ContentMessageIdFieldEvent | ContentSentAtFieldEvent | ContentKindFieldEvent | ContentTextFieldEvent | ContentDestinationFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateEpochFieldEvent | ContentGroupUpdateNameFieldEvent | ContentGroupUpdateMembersFieldEvent | ContentGroupUpdateActionFieldEvent | ContentGroupUpdateTargetFieldEvent | ContentSenderKeyFieldEvent | ContentGroupIdFieldEvent | ContentFileManifestFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentPaddingFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -260,6 +260,7 @@ export interface ReplicaRequest {
   signature: Uint8Array<ArrayBuffer>
   deviceList: Uint8Array<ArrayBuffer>
   deviceId: number
+  requestId: number
 }
 
 export namespace ReplicaRequest {
@@ -345,6 +346,11 @@ export namespace ReplicaRequest {
           w.uint32(obj.deviceId)
         }
 
+        if ((obj.requestId != null && obj.requestId !== 0)) {
+          w.uint32(112)
+          w.uint32(obj.requestId)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -362,7 +368,8 @@ export namespace ReplicaRequest {
           expires: [],
           signature: uint8ArrayAlloc(0),
           deviceList: uint8ArrayAlloc(0),
-          deviceId: 0
+          deviceId: 0,
+          requestId: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -455,6 +462,10 @@ export namespace ReplicaRequest {
             }
             case 13: {
               obj.deviceId = reader.uint32()
+              break
+            }
+            case 14: {
+              obj.requestId = reader.uint32()
               break
             }
             default: {
@@ -621,6 +632,13 @@ export namespace ReplicaRequest {
               }
               break
             }
+            case 14: {
+              yield {
+                field: `${prefix}.requestId`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -726,6 +744,11 @@ export namespace ReplicaRequest {
     value: number
   }
 
+  export interface ReplicaRequestRequestIdFieldEvent {
+    field: '$.requestId'
+    value: number
+  }
+
   export function encode (obj: Partial<ReplicaRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReplicaRequest.codec())
   }
@@ -734,7 +757,7 @@ export namespace ReplicaRequest {
     return decodeMessage(buf, ReplicaRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaRequest>): Generator<ReplicaRequestVersionFieldEvent | ReplicaRequestTypeFieldEvent | ReplicaRequestEnvelopesFieldEvent | ReplicaRequestHandoverFieldEvent | ReplicaRequestMailboxFieldEvent | ReplicaRequestIdsFieldEvent | ReplicaRequestAfterFieldEvent | ReplicaRequestLimitFieldEvent | ReplicaRequestDigestsMailboxFieldEvent | ReplicaRequestDigestsDigestFieldEvent | ReplicaRequestDigestsCountFieldEvent | ReplicaRequestDigestsAckedDigestFieldEvent | ReplicaRequestDigestsAckedCountFieldEvent | ReplicaRequestExpiresFieldEvent | ReplicaRequestSignatureFieldEvent | ReplicaRequestDeviceListFieldEvent | ReplicaRequestDeviceIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaRequest>): Generator<ReplicaRequestVersionFieldEvent | ReplicaRequestTypeFieldEvent | ReplicaRequestEnvelopesFieldEvent | ReplicaRequestHandoverFieldEvent | ReplicaRequestMailboxFieldEvent | ReplicaRequestIdsFieldEvent | ReplicaRequestAfterFieldEvent | ReplicaRequestLimitFieldEvent | ReplicaRequestDigestsMailboxFieldEvent | ReplicaRequestDigestsDigestFieldEvent | ReplicaRequestDigestsCountFieldEvent | ReplicaRequestDigestsAckedDigestFieldEvent | ReplicaRequestDigestsAckedCountFieldEvent | ReplicaRequestExpiresFieldEvent | ReplicaRequestSignatureFieldEvent | ReplicaRequestDeviceListFieldEvent | ReplicaRequestDeviceIdFieldEvent | ReplicaRequestRequestIdFieldEvent> {
     return streamMessage(buf, ReplicaRequest.codec(), opts)
   }
 }
@@ -864,6 +887,7 @@ export interface ReplicaResponse {
   missing: Uint8Array<ArrayBuffer>[]
   acked: Uint8Array<ArrayBuffer>[]
   ackedDiffer: number[]
+  requestId: number
 }
 
 export namespace ReplicaResponse {
@@ -948,6 +972,11 @@ export namespace ReplicaResponse {
           }
         }
 
+        if ((obj.requestId != null && obj.requestId !== 0)) {
+          w.uint32(104)
+          w.uint32(obj.requestId)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -964,7 +993,8 @@ export namespace ReplicaResponse {
           differ: [],
           missing: [],
           acked: [],
-          ackedDiffer: []
+          ackedDiffer: [],
+          requestId: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1069,6 +1099,10 @@ export namespace ReplicaResponse {
               }
 
               obj.ackedDiffer.push(reader.uint32())
+              break
+            }
+            case 13: {
+              obj.requestId = reader.uint32()
               break
             }
             default: {
@@ -1254,6 +1288,13 @@ export namespace ReplicaResponse {
 
               break
             }
+            case 13: {
+              yield {
+                field: `${prefix}.requestId`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1338,6 +1379,11 @@ export namespace ReplicaResponse {
     value: number
   }
 
+  export interface ReplicaResponseRequestIdFieldEvent {
+    field: '$.requestId'
+    value: number
+  }
+
   export function encode (obj: Partial<ReplicaResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReplicaResponse.codec())
   }
@@ -1346,7 +1392,7 @@ export namespace ReplicaResponse {
     return decodeMessage(buf, ReplicaResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaResponse>): Generator<ReplicaResponseVersionFieldEvent | ReplicaResponseStatusFieldEvent | ReplicaResponseErrorCodeFieldEvent | ReplicaResponseErrorMessageFieldEvent | ReplicaResponseResultsOutcomeFieldEvent | ReplicaResponseResultsErrorCodeFieldEvent | ReplicaResponseCountFieldEvent | ReplicaResponseEnvelopesFieldEvent | ReplicaResponseMoreFieldEvent | ReplicaResponseDifferFieldEvent | ReplicaResponseMissingFieldEvent | ReplicaResponseAckedFieldEvent | ReplicaResponseAckedDifferFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaResponse>): Generator<ReplicaResponseVersionFieldEvent | ReplicaResponseStatusFieldEvent | ReplicaResponseErrorCodeFieldEvent | ReplicaResponseErrorMessageFieldEvent | ReplicaResponseResultsOutcomeFieldEvent | ReplicaResponseResultsErrorCodeFieldEvent | ReplicaResponseCountFieldEvent | ReplicaResponseEnvelopesFieldEvent | ReplicaResponseMoreFieldEvent | ReplicaResponseDifferFieldEvent | ReplicaResponseMissingFieldEvent | ReplicaResponseAckedFieldEvent | ReplicaResponseAckedDifferFieldEvent | ReplicaResponseRequestIdFieldEvent> {
     return streamMessage(buf, ReplicaResponse.codec(), opts)
   }
 }

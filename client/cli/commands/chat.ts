@@ -7,6 +7,7 @@ import { createInterface, clearLine, cursorTo, type Interface } from 'node:readl
 import type { Client, IncomingMessage } from '../../client.js'
 import type { Output } from '../output.js'
 import { addClientOptions, withClient, type Session } from '../session.js'
+import { printIncoming } from './file.js'
 
 /** one receive() call listens this long, then drains again (cheap) and listens anew */
 export const LISTEN_SLICE_MS = 30_000
@@ -132,7 +133,7 @@ async function chat (session: Session): Promise<void> {
 
 /** Print incoming messages as they arrive, until quitting; a lost node is retried, not fatal. */
 async function listen (client: Client, out: Output, aliases: Map<string, string>, quitting: () => boolean): Promise<void> {
-  const onMessage = (m: IncomingMessage): void => { out.message(m, aliases) }
+  const onMessage = (m: IncomingMessage): void => { printIncoming(out, m, aliases) }
   while (!quitting()) {
     try {
       await client.receive({ waitMs: LISTEN_SLICE_MS, onMessage })

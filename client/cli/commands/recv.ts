@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander'
 import type { IncomingMessage } from '../../client.js'
 import { addClientOptions, withClient } from '../session.js'
+import { printIncoming } from './file.js'
 
 /** waits longer than a day are a mistake, not a plan */
 export const MAX_WAIT_SECONDS = 86_400
@@ -25,7 +26,13 @@ export function recvCommand (): Command {
         let count = 0
         const onMessage = (m: IncomingMessage): void => {
           if (m.system !== true) count++
-          out.message(m, aliases)
+          printIncoming(out, m, aliases) // a message, or a received file's event
+          shown.push(m)
+        }
+        // what was printed has been read: read receipts to the senders (client/receipts), best effort
+        const shown: IncomingMessage[] = []
+        const markRead = async (): Promise<void> => {
+          await client.markRead(shown.splice(0)).catch((err: Error) => { out.warn(`read receipts not sent: ${err.message}`) })
         }
         await client.connect()
         // 1. the mailbox, with progress on stderr when it takes a while
@@ -39,10 +46,12 @@ export function recvCommand (): Command {
           clearInterval(ticker)
           out.endProgress()
         }
+        await markRead()
         // 2. live messages
         if (opts.wait > 0) {
           if (!out.json) out.warn(`waiting ${opts.wait} s for new messages…`)
           await client.receive({ waitMs: opts.wait * 1000, onMessage })
+          await markRead()
         }
         if (!out.json) out.warn(count === 0 ? 'no new messages' : `${count} new message${count === 1 ? '' : 's'}`)
       })

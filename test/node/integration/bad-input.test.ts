@@ -8,15 +8,15 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createClientHost } from '../../../client/transport/client-host.js'
 import { NodeConnection } from '../../../client/transport/node-connection.js'
 import { createDeviceCredentials } from '../../../client/device.js'
-import { ATTACH_PROTOCOL, CLIENT_PROTOCOL } from '../../../protocol/client-protocol.js'
-import { REPLICA_PROTOCOL } from '../../../node/mailbox/constants.js'
+import { ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED } from '../../../protocol/client-protocol.js'
+import { REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED } from '../../../node/mailbox/constants.js'
 import { SYNC_PROTOCOL } from '../../../node/gossip/constants.js'
 import { NODES_PROTOCOL } from '../../../node/relays/constants.js'
 import { PREFIX } from '../../../node/store/keys.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { addressOf, startMesh, stopAll } from '../../helpers/mesh.js'
 
-const PROTOCOLS = [ATTACH_PROTOCOL, CLIENT_PROTOCOL, REPLICA_PROTOCOL, SYNC_PROTOCOL, NODES_PROTOCOL]
+const PROTOCOLS = [ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, SYNC_PROTOCOL, NODES_PROTOCOL]
 
 function varint (n: number): Uint8Array {
   const out: number[] = []

@@ -59,30 +59,24 @@ describe('replica loss (five node processes, SIGKILL)', function () {
 
     const want = ids.map((i) => i.toString('hex')).sort()
     const b = await connect(others[1]!.address, bob)
-    const got = await waitFor(async () => {
+    /** Bob's mailbox as he can fetch it, once it holds as many envelopes as were sent */
+    const fetchAll = async (what: string): Promise<string[]> => await waitFor(async () => {
       const { envelopes } = await b.fetch({ limit: 1000 })
       const have = envelopes.map((e) => Buffer.from(e.id).toString('hex')).sort()
       return have.length === want.length ? have : undefined
-    }, { timeout: 60_000, what: 'all envelopes from the surviving replica' })
-    assert.deepEqual(got, want)
+    }, { timeout: 60_000, what })
+    assert.deepEqual(await fetchAll('all envelopes from the surviving replica'), want)
 
     // restart the killed nodes from their data directories: nothing was lost there either
     for (const v of victims) {
       const restarted = await spawnNode({ dataDir: v.dataDir, bootstrap: [entry.address] })
       assert.equal(restarted.peerId, v.peerId)
       procs.push(restarted)
-      const host = await createClientHost()
-      hosts.push(host)
     }
     // with the third replica now killed too, the restarted ones still hold every unacknowledged envelope
     const third = procs.find((p) => p.peerId === replicas[2] && p.proc.exitCode === null && p.proc.signalCode === null)
     await killAll([third])
-    const again = await waitFor(async () => {
-      const { envelopes } = await b.fetch({ limit: 1000 })
-      const have = envelopes.map((e) => Buffer.from(e.id).toString('hex')).sort()
-      return have.length === want.length ? have : undefined
-    }, { timeout: 60_000, what: 'all envelopes after restarts' })
-    assert.deepEqual(again, want)
+    assert.deepEqual(await fetchAll('all envelopes after restarts'), want)
 
     await b.ack(bob, ids)
     assert.equal((await b.fetch()).envelopes.length, 0)

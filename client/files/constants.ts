@@ -1,0 +1,29 @@
+// Bounds and sizes of encrypted file transfer (docs/protocol/files.md).
+import { MAX_FILE_CHUNK_BYTES } from '../../protocol/constants.js'
+
+/** largest file accepted for sending (checked on the size before reading) and from a manifest */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024
+/** plaintext bytes per chunk: one chunk is one envelope, well under the node's 256 KiB envelope limit */
+export const CHUNK_BYTES = 192 * 1024
+/** a chunk envelope's payload starts with this byte (a SealedSender starts 0x08, a GroupFanout 0x80) */
+export const FILE_CHUNK_TAG = 0xf1
+/** chunk payload = tag ‖ AES-256-GCM ciphertext ‖ 16-byte tag */
+export const CHUNK_OVERHEAD = 1 + 16
+/** most chunks one manifest may list (100 MiB / 192 KiB = 534) */
+export const MAX_CHUNKS = Math.ceil(MAX_FILE_BYTES / CHUNK_BYTES)
+/** longest file name in a manifest (UTF-8 bytes) */
+export const MAX_FILE_NAME_BYTES = 255
+/** longest MIME type in a manifest */
+export const MAX_MIME_BYTES = 128
+/** chunk envelopes without their manifest the receiver keeps (≈ 192 MiB on disk; beyond that they wait in the mailbox) */
+export const MAX_PENDING_CHUNKS = 1024
+/** a kept chunk whose manifest never came is dropped after this (the mesh's envelope retention) */
+export const PENDING_CHUNK_TTL_MS = 30 * 24 * 60 * 60 * 1000
+/** manifests waiting for chunks the receiver keeps; more are refused with a notice */
+export const MAX_PENDING_FILES = 64
+/** chunk SENDs in flight at once while sending a file */
+export const SEND_WINDOW = 4
+/** received files go here, under the client home (0700; files 0600) */
+export const DOWNLOADS_FOLDER = 'downloads'
+
+if (CHUNK_BYTES + CHUNK_OVERHEAD > MAX_FILE_CHUNK_BYTES) throw new Error('CHUNK_BYTES does not fit an envelope')

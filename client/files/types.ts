@@ -1,0 +1,41 @@
+// What the files feature adds to messages and the API (client/client.ts re-exports these).
+import type { StoredMessage } from '../messaging/message-log.js'
+
+/** a received (or sent) file: its name, size and where it is on disk */
+export interface FileInfo {
+  name: string
+  size: number
+  /** the saved file (received) or the source file (sent) */
+  path: string
+}
+
+/** a history entry for a file: a StoredMessage with `file` set */
+export type FileMessage = StoredMessage & { file?: FileInfo }
+
+export interface FileProgress {
+  /** chunks the mesh holds for this transfer, earlier runs included */
+  chunksStored: number
+  chunks: number
+  /** plaintext bytes of those chunks */
+  bytesStored: number
+  size: number
+  /** chunks this run sent (a resumed run sends only the missing ones) */
+  sent: number
+}
+
+export interface SendFileOptions {
+  /** called after every stored chunk (and once before the first) */
+  onProgress?: (p: FileProgress) => void
+}
+
+export interface SendFileResult {
+  /** the manifest message's id, 32 hex digits */
+  id: string
+  name: string
+  size: number
+  chunks: number
+  /** chunks this run sent */
+  sent: number
+  /** chunks an earlier run had stored already */
+  resumed: number
+}
