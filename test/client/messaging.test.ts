@@ -2,6 +2,7 @@
 // ways, offline delivery through another node, exactly once across client
 // restarts, nothing readable on the relays, unknown users, session reset.
 import { strict as assert } from 'node:assert'
+import { openRecord } from '../../protocol/records.js'
 import { join } from 'node:path'
 import { initIdentity, openClient, type Client, type IncomingMessage } from '../../client/client.js'
 import { SealedStore } from '../../client/store/sealed-store.js'
@@ -106,11 +107,28 @@ describe('client messaging over a five-node mesh', function () {
 
   it('keeps messages for offline Bob and delivers them once, in order, when he attaches to node 5; relays hold no plaintext or sender id', async () => {
     await stop(bob)
+    // Alice's identity key, as the mesh publishes it in her signed device list
+    const aliceRecords = await nodes[0]!.records.userRecords(ids.alice!)
+    const aliceIdentityKey = Buffer.from(openRecord(aliceRecords[0]!, Date.now()).identityKey)
+    const needles = [Buffer.from('SECRET-'), Buffer.from(ids.alice!), Buffer.from('offline message'), aliceIdentityKey]
+
+    // what every node receives from clients: every envelope handed to its mailbox service
+    const received: Uint8Array[] = []
+    const restore = nodes.map((node) => {
+      const original = node.mailbox.store
+      node.mailbox.store = async (env, options) => { received.push(env.payload.slice(), env.id.slice(), env.mailbox.slice()); return await original(env, options) }
+      return () => { node.mailbox.store = original }
+    })
     const texts = Array.from({ length: 20 }, (_, i) => `offline message ${i} SECRET-${i}-MARKER`)
-    for (const t of texts) await alice.send(ids.bob!, t)
+    try {
+      for (const t of texts) await alice.send(ids.bob!, t)
+    } finally {
+      for (const r of restore) r()
+    }
+    assert.ok(received.length >= 3 * 20, 'every send passed through a node')
+    for (const bytes of received) for (const n of needles) assert.ok(!Buffer.from(bytes).includes(n), `a node received ${n.toString('hex').slice(0, 16)}… in an envelope`)
 
     // what the relays hold now: every key and value outside the public signed records
-    const needles = [Buffer.from('SECRET-'), Buffer.from(ids.alice!), Buffer.from('offline message')]
     let envelopes = 0
     for (const node of nodes) {
       for await (const [key, value] of node.store.range({ gte: '', lt: '\xff' })) {

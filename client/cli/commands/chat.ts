@@ -7,7 +7,7 @@ import { createInterface, clearLine, cursorTo, type Interface } from 'node:readl
 import type { Client, IncomingMessage } from '../../client.js'
 import type { Output } from '../output.js'
 import { addClientOptions, withClient, type Session } from '../session.js'
-import { printIncoming } from './file.js'
+import { printIncoming, progressPrinter } from './file.js'
 
 /** one receive() call listens this long, then drains again (cheap) and listens anew */
 export const LISTEN_SLICE_MS = 30_000
@@ -20,19 +20,24 @@ export const CHAT_HELP = [
   '  /tell USER TEXT     send TEXT to USER without changing the open conversation',
   '  /help               this list',
   '  /quit               leave (Ctrl-D works too)',
-  '  /group …, /file …   not available yet (group chats and file transfer come in a later version)'
+  '  /file USER PATH     send a file (up to 100 MiB), progress on stderr',
+  '  /group list         your groups',
+  '  /group create NAME USER,USER…   a new group with those members',
+  '  /group open GROUPID talk to a group: plain lines go to it',
+  '  /group send GROUPID TEXT        send TEXT to a group'
 ]
 
 export function chatCommand (): Command {
   return addClientOptions(new Command('chat'))
-    .description('interactive chat: incoming messages appear live; /list, /open USER, /tell USER TEXT, /quit; /group and /file are not available yet')
+    .description('interactive chat: incoming messages appear live; /list, /open USER, /tell USER TEXT, /file USER PATH, /group …, /quit')
     .addHelpText('after', '\n' + CHAT_HELP.join('\n'))
     .action(async (_opts: unknown, cmd: Command) => {
       await withClient(cmd, async (session) => { await chat(session) }, { connect: true })
     })
 }
 
-interface Conversation { userId: string, label: string }
+/** the open conversation: a user, or a group (then userId holds the group id) */
+interface Conversation { userId: string, label: string, group?: true }
 
 async function chat (session: Session): Promise<void> {
   const { client, out } = session
@@ -64,7 +69,8 @@ async function chat (session: Session): Promise<void> {
     if (text === '') return
     if (!text.startsWith('/')) {
       if (open === undefined) { out.warn('no open conversation: /open USER first, or /tell USER TEXT'); return }
-      out.stored((await client.send(open.userId, line)).id, open.userId, open.label)
+      const sent = open.group === true ? await client.sendGroup(open.userId, line) : await client.send(open.userId, line)
+      out.stored(sent.id, open.userId, open.label)
       return
     }
     const [command = '', ...rest] = text.split(/\s+/)
@@ -97,10 +103,44 @@ async function chat (session: Session): Promise<void> {
         out.stored((await client.send(to.userId, m[2] as string)).id, to.userId, to.label)
         return
       }
-      case '/group':
-      case '/file':
-        out.warn(`${command} is not available yet (group chats and file transfer come in a later version)`)
+      case '/file': {
+        const m = /^\/file\s+(\S+)\s+(.+)$/s.exec(text)
+        if (m === null) { out.warn('usage: /file USER PATH'); return }
+        const to = await resolve(m[1] as string)
+        const bar = progressPrinter(m[2] as string)
+        try {
+          const r = await client.sendFile(to.userId, (m[2] as string).trim(), { onProgress: bar.update })
+          out.stored(r.id, to.userId, `${to.label}: ${r.name}, ${r.size} bytes`)
+        } finally {
+          bar.stop()
+        }
         return
+      }
+      case '/group': {
+        const [sub = '', ...args] = rest
+        const groups = await client.groups()
+        if (sub === 'list') {
+          if (groups.length === 0) out.say('no groups yet: /group create NAME USER,USER')
+          for (const g of groups) out.emit({ groupId: g.groupId, name: g.name, members: g.members }, `${g.groupId}  ${g.name}  (${g.members.map(label).join(', ')})`)
+        } else if (sub === 'create' && args.length === 2) {
+          const members = await Promise.all((args[1] as string).split(',').filter((x) => x !== '').map(async (u) => await client.resolveUser(u)))
+          const { groupId } = await client.createGroup(args[0] as string, members)
+          out.emit({ groupId }, `created group "${args[0] as string}": ${groupId}`)
+        } else if (sub === 'open' && args.length === 1) {
+          const g = groups.find((x) => x.groupId === args[0])
+          if (g === undefined) { out.warn(`not a member of group ${args[0] as string}: /group list shows yours`); return }
+          open = { userId: g.groupId, label: g.name, group: true }
+          setPrompt()
+          out.emit({ event: 'open', group: g.groupId }, `talking to group ${g.name}`)
+        } else if (sub === 'send' && args.length >= 2) {
+          const m = /^\/group\s+send\s+(\S+)\s+(.+)$/s.exec(text)
+          const groupId = m?.[1] as string
+          out.stored((await client.sendGroup(groupId, m?.[2] as string)).id, groupId, groups.find((g) => g.groupId === groupId)?.name)
+        } else {
+          out.warn('usage: /group list | /group create NAME USER,USER | /group open GROUPID | /group send GROUPID TEXT')
+        }
+        return
+      }
       default:
         out.warn(`unknown command ${command}: /help lists them`)
     }

@@ -3,7 +3,7 @@
 // id, send, recv --json); offline Bob drains everything once and in order on
 // node 5; contacts and aliases; equal safety numbers; chat prints live.
 import { strict as assert } from 'node:assert'
-import { statSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { addressOf, removeDir, startMesh, stopAll, tempDir } from '../../helpers/mesh.js'
@@ -139,7 +139,7 @@ describe('relaymesh chat CLI: 1:1 over a five-node mesh (processes)', function (
     assert.equal(short.stdout, '')
   })
 
-  it('chat: live messages, presence, /open and plain lines, /tell, "not available yet"', async () => {
+  it('chat: live messages, presence, /open and plain lines, /tell, /file, /group usage', async () => {
     const chat = interactive(['chat', '--home', bob, '--node', at(2), '--json'])
     running.push(chat)
     chat.type('/list') // answered once attached
@@ -151,20 +151,24 @@ describe('relaymesh chat CLI: 1:1 over a five-node mesh (processes)', function (
     const shown = await waitFor(() => chat.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((x) => x.event === 'message'), { what: 'live message in chat' })
     assert.deepEqual([shown.id, shown.from, shown.text, shown.group], [stored?.id, aliceId, 'are you there?', null])
 
+    const attachment = join(dir, 'note.txt')
+    writeFileSync(attachment, 'a file sent from chat\n')
     chat.type('/group create x')
-    chat.type('/file alice /etc/hostname')
+    chat.type(`/file alice ${attachment}`)
     chat.type('/open alice')
     chat.type('yes, here')
     chat.type(`/tell ${aliceId} and via /tell`)
     chat.type('/quit')
     assert.equal(await chat.exited, 0, chat.stderr())
-    assert.match(chat.stderr(), /\/group is not available yet/)
-    assert.match(chat.stderr(), /\/file is not available yet/)
+    assert.match(chat.stderr(), /usage: \/group list/)
     const events = chat.lines.map((l) => JSON.parse(l) as Record<string, unknown>)
     assert.deepEqual(events.filter((e) => e.event === 'open'), [{ event: 'open', userId: aliceId }])
-    assert.equal(events.filter((e) => e.event === 'stored').length, 2)
+    assert.equal(events.filter((e) => e.event === 'stored').length, 3)
 
     const atAlice = await ok(['recv', '--home', alice, '--json'])
-    assert.deepEqual(atAlice.map((x) => x.text), ['yes, here', 'and via /tell'])
+    assert.deepEqual(atAlice.filter((x) => x.event === 'message').map((x) => x.text), ['yes, here', 'and via /tell'])
+    const file = atAlice.find((x) => x.event === 'file')
+    assert.equal(file?.name, 'note.txt')
+    assert.equal(readFileSync(file?.path as string, 'utf8'), 'a file sent from chat\n')
   })
 })
