@@ -37,7 +37,7 @@ export interface IncomingMessage {
   sentAt: number
   /** true for a notice from this client (a session was reset), not a message someone wrote */
   system?: boolean
-  /** set for a file: its name, size and where it was saved (docs/protocol/files.md) */
+  /** set for a file: its name, size and where it was saved (docs/protocol.md §8b) */
   file?: FileInfo
 }
 
@@ -49,7 +49,7 @@ export interface Client {
   connect: () => Promise<void>
   /** resolves once the mesh answered stored for every recipient device (and our own other devices) */
   send: (toUserId: string, text: string) => Promise<{ id: string }>
-  /** a file (at most 100 MiB) in encrypted chunks, then its manifest; sending it again resumes (docs/protocol/files.md) */
+  /** a file (at most 100 MiB) in encrypted chunks, then its manifest; sending it again resumes (docs/protocol.md §8b) */
   sendFile: (toUserId: string, path: string, options?: SendFileOptions) => Promise<SendFileResult>
   /** drain the mailbox, then wait up to waitMs for live pushes; new messages in arrival order, each exactly once */
   receive: (options?: { waitMs?: number, onMessage?: (m: IncomingMessage) => void }) => Promise<IncomingMessage[]>
@@ -59,7 +59,7 @@ export interface Client {
   contacts: () => Promise<Array<{ alias: string, userId: string, online: boolean | null }>>
   resolveUser: (aliasOrUserId: string) => Promise<string>
   safetyNumber: (userId: string) => Promise<string>
-  /** a new group of us and `members` (user ids); each member device learns of it over 1:1 sessions (docs/protocol/groups.md) */
+  /** a new group of us and `members` (user ids); each member device learns of it over 1:1 sessions (docs/protocol.md §8a) */
   createGroup: (name: string, members: string[]) => Promise<{ groupId: string }>
   /** any member may add; every member then rotates its sender key, so the new member reads from its join on */
   addMember: (groupId: string, userId: string) => Promise<void>
@@ -71,7 +71,7 @@ export interface Client {
   sendGroup: (groupId: string, text: string) => Promise<{ id: string }>
   /** the groups we are a member of */
   groups: () => Promise<Array<{ groupId: string, name: string, members: string[] }>>
-  /** a one-time pairing code (valid 10 minutes) for `joinDevice` on a new device (docs/protocol/devices.md) */
+  /** a one-time pairing code (valid 10 minutes) for `joinDevice` on a new device (docs/protocol.md §8c) */
   startLink: () => Promise<{ code: string, linkId: string, expiresAt: number }>
   /** wait until the new device's request arrived and was answered (Timeout otherwise; a later receive still completes it) */
   awaitLink: (linkId: string, options?: { timeoutMs?: number, onRejected?: () => void }) => Promise<{ deviceId: number }>

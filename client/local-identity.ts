@@ -26,7 +26,7 @@ interface IdentityJson {
   deviceListSignedAt: number
   /** the other devices of this user (deviceId -> device key), for the device list */
   otherDevices: Array<{ deviceId: number, deviceKey: string }>
-  /** set when a newer device list signed by our identity no longer names this device (docs/protocol/devices.md) */
+  /** set when a newer device list signed by our identity no longer names this device (docs/protocol.md §8c) */
   removed?: boolean
 }
 

@@ -70,7 +70,7 @@ export interface MailboxListener {
 
 /**
  * What lets every replica check a device's acknowledgement itself
- * (docs/protocol/node-replica.md, "Acknowledging").
+ * (docs/protocol.md §10, "Acknowledging").
  */
 export interface AckProof {
   /** the device's Ed25519 signature over ackSignaturePayload(mailbox, ids) (protocol/client-protocol.ts) */

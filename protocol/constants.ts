@@ -91,7 +91,7 @@ export const INFO = {
   localState: te.encode('RelaymeshLocalState'),
   /** file chunk AEAD nonce derivation */
   fileChunk: te.encode('RelaymeshFileChunk'),
-  /** device linking: the request key from the pairing code's secret (docs/protocol/devices.md) */
+  /** device linking: the request key from the pairing code's secret (docs/protocol.md §8c) */
   provisionRequest: te.encode('RelaymeshProvisionRequest'),
   /** device linking: the response key from X25519(ephemerals), salted with the secret */
   provisionResponse: te.encode('RelaymeshProvisionResponse')
@@ -106,7 +106,7 @@ export const CONTEXT = {
   mailbox: te.encode('relaymesh/mailbox/v1'),
   /** user id derivation */
   userId: te.encode('relaymesh/user-id/v1'),
-  /** a relay's libp2p-key signature over its NodeRecord (node/relays, docs/protocol/node-gossip.md) */
+  /** a relay's libp2p-key signature over its NodeRecord (node/relays, docs/protocol.md §9) */
   nodeRecord: te.encode('relaymesh/node-record/v1')
 } as const
 

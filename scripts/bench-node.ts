@@ -9,8 +9,9 @@
 //      with no logic (scripts/bench/bare-hops.ts: client -> entry -> 3
 //      replicas, answered after 2 acks -> push node -> recipient); as
 //      pipelined request/response over one libp2p stream to an echo process
-//      (the figure issue 3's target is stated against); and classic-level
-//      synced puts of the same size.
+//      (one hop: the figure the issue quotes for context); and classic-level
+//      synced puts of the same size. Issue 3's target is "at least 0.5x the
+//      bare pipelined request/response over the same hops": the same-hops ratio.
 //   3. send-to-push latency p50/p99 across a 10-node mesh at a light load.
 // --json prints one JSON object on the last line, with a `ratios` field.
 // --profile DIR writes a V8 CPU profile of every relay process into DIR (run
@@ -309,16 +310,16 @@ try {
       },
       latency10Nodes: { p50Ms: round(latency.p50), p99Ms: round(latency.p99), delivered: latency.count, offered: LATENCY_COUNT, ratePerSecond: LATENCY_RATE },
       ratios: {
-        // issue 3's target (>= 0.5) is stated against the 1-hop figure ("the bare stack did about 7,200 1 KiB request/responses per second")
+        // issue 3's target: >= 0.5x "the bare pipelined request/response over the same hops"
         storedAndPushedVsBareStream: round(relay.perSecond / bare, 3),
         storedAndPushedVsBareSameHops: round(relay.perSecond / hops, 3),
         storedAndPushedVsSyncedPuts: round(relay.perSecond / puts.single, 3)
       },
-      target: 'storedAndPushedVsBareStream >= 0.5 (issue 3: 1 KiB pipelined request/response over one libp2p stream, 32 in flight)'
+      target: 'storedAndPushedVsBareSameHops >= 0.5 (issue 3: the bare pipelined request/response over the same hops; storedAndPushedVsBareStream is the 1-hop figure for context)'
     }
     process.stdout.write(table(['measure', 'relaymesh', 'bare stack', 'ratio'], [
-      ['1 KiB envelopes/s, stored on 3 (quorum 2) + pushed', result.relaymesh.storedAndPushedPerSecond, `${result.bare.streamRequestResponsePerSecond} (1 stream req/resp)`, result.ratios.storedAndPushedVsBareStream],
-      ['  vs the bare stack over the same hops', '', `${result.bare.sameHopsPerSecond} (entry, 3 replicas, push)`, result.ratios.storedAndPushedVsBareSameHops],
+      ['1 KiB envelopes/s, stored on 3 (quorum 2) + pushed', result.relaymesh.storedAndPushedPerSecond, `${result.bare.sameHopsPerSecond} (same hops: entry, 3 replicas, push)`, result.ratios.storedAndPushedVsBareSameHops],
+      ['  vs one-hop pipelined req/resp', '', `${result.bare.streamRequestResponsePerSecond} (1 stream, 2 processes)`, result.ratios.storedAndPushedVsBareStream],
       ['  vs classic-level synced puts', '', `${result.bare.syncedPutsPerSecond} (batched x32: ${result.bare.syncedBatchedPutsPerSecond})`, result.ratios.storedAndPushedVsSyncedPuts],
       ['send-to-push latency, 10 nodes (ms) p50 / p99', `${result.latency10Nodes.p50Ms} / ${result.latency10Nodes.p99Ms}`, '', '']
     ]) + '\n')

@@ -1,6 +1,6 @@
 // Side-by-side throughput of node:crypto and @noble/* for every primitive
 // protocol/crypto/primitives.ts wraps, plus the wrapper itself, so the choice
-// made there can be checked on the machine at hand (docs/protocol/primitives.md).
+// made there can be checked on the machine at hand (docs/protocol.md §1).
 //
 //   node dist/scripts/bench-primitives.js [--rounds 7] [--ms 150] [--json] [--filter text]
 //

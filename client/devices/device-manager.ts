@@ -2,7 +2,7 @@
 // pairing code) and wait for it, finish links found while receiving (send
 // the sealed answer, publish the new list), list and remove devices, and
 // adopt a newer device list another of our devices signed (on every attach),
-// so every device converges on the latest list (docs/protocol/devices.md).
+// so every device converges on the latest list (docs/protocol.md §8c).
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { RecordKind } from '../../protocol/constants.js'
 import { equalBytes } from '../../protocol/crypto/primitives.js'

@@ -1,4 +1,4 @@
-// The new device's half of linking (docs/protocol/devices.md). It has no
+// The new device's half of linking (docs/protocol.md §8c). It has no
 // identity yet, so it cannot attach as the user: it attaches as a throwaway
 // identity (one device, a device list that lives LINK_REPLY_TTL_MS), sends
 // the sealed request to the first device's mailbox, and waits in the

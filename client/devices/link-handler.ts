@@ -1,4 +1,4 @@
-// The first device's half of linking (docs/protocol/devices.md): pending
+// The first device's half of linking (docs/protocol.md §8c): pending
 // links (one-time pairing secrets with an expiry, kept in the sealed store so
 // a later `recv` can finish a link too), and the handling of a provisioning
 // request found in our mailbox. Runs under the session lock inside the

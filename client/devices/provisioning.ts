@@ -1,4 +1,4 @@
-// The provisioning messages of device linking (docs/protocol/devices.md),
+// The provisioning messages of device linking (docs/protocol.md §8c),
 // composed from existing primitives only:
 //   request key  = HKDF-SHA256(ikm = secret, salt = user id hash ‖ u16 device id, info = INFO.provisionRequest, 32)
 //   response key = HKDF-SHA256(ikm = X25519(first ephemeral, new ephemeral), salt = secret, info = INFO.provisionResponse, 32)

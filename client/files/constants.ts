@@ -1,4 +1,4 @@
-// Bounds and sizes of encrypted file transfer (docs/protocol/files.md).
+// Bounds and sizes of encrypted file transfer (docs/protocol.md §8b).
 import { MAX_FILE_CHUNK_BYTES } from '../../protocol/constants.js'
 
 /** largest file accepted for sending (checked on the size before reading) and from a manifest */

@@ -1,4 +1,4 @@
-// Receiving files (docs/protocol/files.md). Chunk envelopes (first byte
+// Receiving files (docs/protocol.md §8b). Chunk envelopes (first byte
 // FILE_CHUNK_TAG) are set aside before the 1:1 path: each is kept in the
 // sealed store (synced) and only then acknowledged, so the mailbox quota is
 // freed while the file is still arriving and nothing is lost. A FILE message

@@ -1,4 +1,4 @@
-// Sending a file (docs/protocol/files.md): hash it, cut it into CHUNK_BYTES
+// Sending a file (docs/protocol.md §8b): hash it, cut it into CHUNK_BYTES
 // chunks, encrypt each under its own fresh key, store each as an envelope in
 // every recipient device's mailbox (SEND, a few in flight), then send the
 // manifest (keys and hashes) in an end-to-end encrypted FILE message.

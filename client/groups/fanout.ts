@@ -1,4 +1,4 @@
-// The one payload a group message travels in (docs/protocol/groups.md
+// The one payload a group message travels in (docs/protocol.md §8a
 // "Fan-out"): the relay node copies it into every member device's mailbox,
 // so it must open for every member yet name no sender to the relays.
 //

@@ -1,4 +1,4 @@
-// The sending side of groups (docs/protocol/groups.md): create, add, remove,
+// The sending side of groups (docs/protocol.md §8a): create, add, remove,
 // leave, rename, send, and the sender key rotation every membership change
 // triggers. Network lookups and prekey claims run outside the session lock;
 // state changes, encryption and persistence run under it, and everything is

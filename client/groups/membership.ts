@@ -1,4 +1,4 @@
-// Group membership rules (docs/protocol/groups.md "Membership"), pure: what
+// Group membership rules (docs/protocol.md §8a "Membership"), pure: what
 // a local operation produces, and whether a received GroupUpdate is applied.
 // Any member may add, remove and rename; a member leaves by itself. Every
 // update carries the whole new state and an epoch; concurrent updates are

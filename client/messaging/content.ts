@@ -26,7 +26,7 @@ export const MAX_GROUP_NAME_BYTES = 256
 /** longest user id string accepted in a group update */
 const MAX_USER_ID_CHARS = 128
 
-/** A group's new state, as a GroupUpdate carries it (docs/protocol/groups.md). */
+/** A group's new state, as a GroupUpdate carries it (docs/protocol.md §8a). */
 export interface GroupUpdateContent {
   groupId: Uint8Array
   epoch: number

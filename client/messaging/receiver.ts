@@ -69,13 +69,13 @@ export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelo
 
 async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, now: number, ops: StoreOp[], msgSeen: Set<string>, result: ProcessResult): Promise<void> {
   if (isProvisioning(env.payload)) {
-    // a new device asking to be linked (docs/protocol/devices.md)
+    // a new device asking to be linked (docs/protocol.md §8c)
     const outcome = await handleProvisioning(ctx, env.payload, idHex, now, ops)
     if (outcome !== undefined) (result.linked ??= []).push(outcome)
     return
   }
   if (isFanout(env.payload)) {
-    // a group message: one payload fanned out to every member device (docs/protocol/groups.md)
+    // a group message: one payload fanned out to every member device (docs/protocol.md §8a)
     await handleFanout(ctx, env, idHex, { now, ops, msgSeen, result })
     return
   }

@@ -1,4 +1,4 @@
-// The delivery state of each 1:1 message we sent (docs/protocol/devices.md,
+// The delivery state of each 1:1 message we sent (docs/protocol.md §8c,
 // "Receipts"): sending → stored (the mesh answered stored on N replicas for
 // every recipient device) → delivered (a recipient device persisted it) →
 // read (the recipient's application showed it). States only move forward;

@@ -1,4 +1,4 @@
-// Delivered and read receipts (docs/protocol/devices.md, "Receipts"):
+// Delivered and read receipts (docs/protocol.md §8c, "Receipts"):
 // ordinary end-to-end encrypted 1:1 contents (kind RECEIPT) sent to every
 // device of the message's sender. A delivered receipt goes out once a batch
 // of received messages is persisted (one per sender per batch); a read

@@ -1,4 +1,4 @@
-// Constants of the gossiped record service (docs/protocol/node-gossip.md).
+// Constants of the gossiped record service (docs/protocol.md §9).
 import { MAX_SIGNED_RECORD_BYTES } from '../../protocol/constants.js'
 import { MINUTE, SECOND } from '../config.js'
 

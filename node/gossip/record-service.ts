@@ -2,7 +2,7 @@
 // before they are stored, used or forwarded; latest seq wins; kept in LevelDB;
 // published in batches on RECORDS_TOPIC; and pulled from peers with the sync
 // protocol when a relay connects and periodically, so late joiners and
-// restarted nodes converge. docs/protocol/node-gossip.md.
+// restarted nodes converge. docs/protocol.md §9.
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import type { IdentifyResult, PeerId } from '@libp2p/interface'
 import { encode } from '../../protocol/codec.js'

@@ -1,5 +1,5 @@
 // /relaymesh/sync/1.0.0: anti-entropy for signed records, so a node that
-// joins late or restarts converges (docs/protocol/node-gossip.md, "Sync").
+// joins late or restarts converges (docs/protocol.md §9, "Sync").
 // The requester sends its bucket digests; the responder streams the records
 // of every bucket whose digest differs, one page per SyncNext, so the reader
 // sets the pace (stream reads have no backpressure, shared/NOTES.md).

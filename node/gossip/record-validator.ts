@@ -1,4 +1,4 @@
-// What a node decides about gossiped records (docs/protocol/node-gossip.md,
+// What a node decides about gossiped records (docs/protocol.md §9,
 // "Validation"): every record is opened (protocol/records.ts: bounded decode,
 // canonical form, fields, signature, a bundle's prekey signatures, expiry).
 // Any invalid record rejects the whole batch;

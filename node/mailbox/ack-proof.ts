@@ -1,5 +1,5 @@
 // A device's acknowledgement, checkable by every replica on its own
-// (docs/protocol/node-replica.md, "Acknowledging"): the device's signature
+// (docs/protocol.md §10, "Acknowledging"): the device's signature
 // over ackSignaturePayload(mailbox, ids) (protocol/client-protocol.ts), and
 // the user's signed DeviceList record as evidence of the device key. A
 // replica deletes nothing for a relay unless this checks out, so a relay in

@@ -1,4 +1,4 @@
-// Constants of the replicated mailbox store (docs/protocol/node-replica.md).
+// Constants of the replicated mailbox store (docs/protocol.md §10).
 import { SECOND } from '../config.js'
 
 export const REPLICA_PROTOCOL = '/relaymesh/replica/1.0.0'

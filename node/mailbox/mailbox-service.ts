@@ -3,7 +3,7 @@
 // (no DHT query on the message path). store() answers once writeQuorum of
 // them persisted it with a synced LevelDB write; fetch() unions what the
 // replicas hold; ack() deletes everywhere and leaves tombstones; handover and
-// expiry run in the background. The protocol is in docs/protocol/node-replica.md.
+// expiry run in the background. The protocol is in docs/protocol.md §10.
 import type { PeerId } from '@libp2p/interface'
 import { decode } from '../../protocol/codec.js'
 import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, RecordKind } from '../../protocol/constants.js'

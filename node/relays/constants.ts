@@ -1,4 +1,4 @@
-// Constants of the relay directory (docs/protocol/node-gossip.md, "Node records").
+// Constants of the relay directory (docs/protocol.md §9, "Node records").
 import { MINUTE, SECOND } from '../config.js'
 import { DHT_PROTOCOL } from '../host.js'
 import { REPLICA_PROTOCOL } from '../mailbox/constants.js'

@@ -1,6 +1,6 @@
 // A relay's signed node record: its peer id, multiaddrs, seq and expiry,
 // signed with its libp2p key (the key its peer id names), so that any node can
-// check it without asking anyone (docs/protocol/node-gossip.md, "Node records").
+// check it without asking anyone (docs/protocol.md §9, "Node records").
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'

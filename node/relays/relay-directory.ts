@@ -6,7 +6,7 @@
 // - the kad-dht routing table.
 // A peer is live while it is connected, or while it has an unexpired node
 // record (or sits in the routing table) and the last dial to it did not fail.
-// docs/protocol/node-gossip.md, "Relay directory".
+// docs/protocol.md §9, "Relay directory".
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import type { IdentifyResult, PeerId, PeerUpdate } from '@libp2p/interface'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'

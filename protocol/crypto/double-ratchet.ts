@@ -1,6 +1,6 @@
 // The Double Ratchet (Signal, "The Double Ratchet Algorithm", revision 4):
 // §3.2-3.5 with the recommended KDFs (§5.2) and AES-256-GCM as the AEAD
-// (docs/protocol/double-ratchet.md says why). Sessions are mutable objects.
+// (docs/protocol.md §4 says why). Sessions are mutable objects.
 // ratchetDecrypt computes everything it needs first and commits only after the
 // AEAD check (and after the key source has delivered), so any failure leaves
 // the session exactly as it was, without copying the session per message.

@@ -1,7 +1,7 @@
 // Every cryptographic primitive relaymesh uses, behind one small interface.
 // Where node:crypto and @noble/* both do a primitive soundly we use the faster
 // (measured side by side by `npm run bench:primitives`, figures and vector sets
-// in docs/protocol/primitives.md): node:crypto for AES-256-GCM, HMAC, HKDF,
+// in docs/protocol.md §1): node:crypto for AES-256-GCM, HMAC, HKDF,
 // SHA-2, X25519, Ed25519 and scrypt; @noble/post-quantum for ML-KEM-768 key
 // (prepared keys cached per key array), which node:crypto (Node 20) lacks.
 // One map is our own code, cross-checked byte for byte against @noble in the
@@ -80,7 +80,7 @@ export function hkdfSha256 (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array,
   }
   // Short outputs (every KDF on the message path: 32, 44 and 64 bytes) as
   // RFC 5869 §2.2-2.3 with createHmac: 1.3-1.9x faster than hkdfSync, which
-  // builds a secret KeyObject per call (docs/protocol/primitives.md).
+  // builds a secret KeyObject per call (docs/protocol.md §1).
   if (length <= 2 * 32) return hkdfShort(ikm, salt, info, length)
   return new Uint8Array(nc.hkdfSync('sha256', ikm, salt, info, length))
 }
@@ -376,7 +376,7 @@ function writeU256LE (x: bigint): Uint8Array {
  *  - y = 1 (the neutral element) has no u (1 - y = 0): rejected. y = -1
  *    maps to u = 0, which x25519() then refuses as low order.
  * Any failure is InvalidArgument. About 2.3x faster than toMontgomery
- * (docs/protocol/primitives.md).
+ * (docs/protocol.md §1).
  */
 export function ed25519PublicToX25519 (pub: Uint8Array): Uint8Array {
   check(pub, 32, 'ed25519 public key')
@@ -429,7 +429,7 @@ export function mlkemGenerateKeyPair (seed?: Uint8Array): KemKeyPair {
 // cached per key array, so a long-lived ML-KEM prekey is expanded once. A
 // faster hand-written ML-KEM on node's SHA-3 was measured (setup 0.81x vs
 // 0.53x libsignal) and declined: we do not hand-write a primitive a
-// well-kept library provides (docs/protocol/primitives.md).
+// well-kept library provides (docs/protocol.md §1).
 type Prepared = KEMPrepared
 const preparedByPublic = new WeakMap<Uint8Array, { bytes: Uint8Array, prepared: Prepared }>()
 const preparedBySecret = new WeakMap<Uint8Array, { bytes: Uint8Array, prepared: Prepared }>()

@@ -2,7 +2,7 @@
 // rust/protocol/src/sender_keys.rs and group_cipher.rs). Each sender has, per
 // group, one symmetric chain and one Ed25519 signing key; it hands both to
 // every member inside 1:1 sessions (SenderKeyDistribution) and then encrypts
-// each group message once. Spec: docs/protocol/sender-keys.md.
+// each group message once. Spec: docs/protocol.md §6.
 //
 // Deviation from libsignal: message keys feed AES-256-GCM (key + 96-bit nonce)
 // instead of AES-256-CBC (key + IV), so that relaymesh has one AEAD.

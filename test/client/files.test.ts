@@ -1,5 +1,5 @@
 // Encrypted files between real clients on a three-node in-process mesh over
-// TCP (docs/protocol/files.md): a 20 MiB file arrives intact across nodes; a
+// TCP (docs/protocol.md §8b): a 20 MiB file arrives intact across nodes; a
 // transfer interrupted by the sender's node stopping resumes through another
 // node and sends only the missing chunks; a chunk damaged on the replicas is
 // detected and reported, never written; the bounds and the pure parts.

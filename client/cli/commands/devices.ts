@@ -1,6 +1,6 @@
 // `relaymesh devices link | join CODE | list | remove DEVICEID`: linking a
 // new device to your identity with a one-time pairing code, and managing
-// the device list (docs/protocol/devices.md).
+// the device list (docs/protocol.md §8c).
 import { Command, InvalidArgumentError } from 'commander'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import { joinDevice, openClient } from '../../client.js'

@@ -12,11 +12,13 @@ import { ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED } from '../
 import { REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED } from '../../../node/mailbox/constants.js'
 import { SYNC_PROTOCOL } from '../../../node/gossip/constants.js'
 import { NODES_PROTOCOL } from '../../../node/relays/constants.js'
+import { PREKEY_PROTOCOL } from '../../../node/prekeys/prekey-service.js'
 import { PREFIX } from '../../../node/store/keys.js'
+import { DHT_PROTOCOL } from '../../../node/host.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { addressOf, startMesh, stopAll } from '../../helpers/mesh.js'
 
-const PROTOCOLS = [ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, SYNC_PROTOCOL, NODES_PROTOCOL]
+const PROTOCOLS = [ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, SYNC_PROTOCOL, NODES_PROTOCOL, PREKEY_PROTOCOL, DHT_PROTOCOL]
 
 function varint (n: number): Uint8Array {
   const out: number[] = []
