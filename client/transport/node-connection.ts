@@ -12,6 +12,7 @@ import { AttachChallenge, AttachEvent, AttachRequest, AttachUpdate, ClientReques
 import { Envelope } from '../../protocol/pb/envelope.js'
 import { decode, encode, type Loose } from '../../protocol/codec.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import { FrameDecoder, varint } from '../../protocol/framing.js'
 import { ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED, ackSignaturePayload, attachSignaturePayload } from '../../protocol/client-protocol.js'
 import { ed25519Sign } from '../../protocol/crypto/primitives.js'
 import { MAX_ENVELOPE_BYTES, WIRE_VERSION } from '../../protocol/constants.js'
@@ -152,7 +153,7 @@ export class NodeConnection {
 
   private async readPushes (stream: Stream, handlers: AttachHandlers): Promise<void> {
     let failure: Error | undefined
-    const splitter = new FrameSplitter()
+    const splitter = new FrameDecoder(MAX_FRAME_BYTES)
     try {
       for await (const chunk of stream) {
         for (const frame of splitter.push(chunk)) {
@@ -219,43 +220,6 @@ export class NodeConnection {
   }
 }
 
-function varint (n: number): Uint8Array {
-  const out: number[] = []
-  while (n >= 0x80) { out.push((n & 0x7f) | 0x80); n = Math.floor(n / 128) }
-  out.push(n)
-  return Uint8Array.from(out)
-}
-
-/**
- * Length-prefixed frames out of a byte stream, each at most MAX_FRAME_BYTES
- * (the node side is node/mailbox/pipeline.ts; the client keeps its own copy
- * so that client/ does not depend on node/).
- */
-class FrameSplitter {
-  private readonly buf = new Uint8ArrayList()
-
-  push (chunk: Uint8Array | Uint8ArrayList): Uint8Array[] {
-    this.buf.append(chunk)
-    const out: Uint8Array[] = []
-    for (;;) {
-      let length = 0
-      let prefix = 0
-      for (;;) {
-        if (prefix >= this.buf.byteLength) return out
-        if (prefix >= 4) throw new RelaymeshError(ErrorCode.TooLarge, 'frame length prefix exceeds the size limit')
-        const b = this.buf.get(prefix)
-        length += (b & 0x7f) * 2 ** (7 * prefix)
-        prefix++
-        if (b < 0x80) break
-      }
-      if (length > MAX_FRAME_BYTES) throw new RelaymeshError(ErrorCode.TooLarge, `frame of ${length} bytes exceeds the limit`)
-      if (this.buf.byteLength < prefix + length) return out
-      out.push(this.buf.subarray(prefix, prefix + length))
-      this.buf.consume(prefix + length)
-    }
-  }
-}
-
 /** One /relaymesh/client/1.1.0 stream: requests tagged with ids, answers matched by id; requests written in one turn leave in one send(). */
 class RequestLane {
   private nextId = 1
@@ -319,7 +283,7 @@ class RequestLane {
   }
 
   private async read (): Promise<void> {
-    const splitter = new FrameSplitter()
+    const splitter = new FrameDecoder(MAX_FRAME_BYTES)
     try {
       for await (const chunk of this.stream) {
         for (const frame of splitter.push(chunk)) {

@@ -1,10 +1,10 @@
-// The frame splitter of the pipelined protocols (node/mailbox/pipeline.ts):
+// The frame splitter of every stream protocol (protocol/framing.ts):
 // frames split across any chunk boundaries come out whole and in order, and a
 // length prefix over the limit is a typed error before any payload is buffered.
 import { strict as assert } from 'node:assert'
 import fc from 'fast-check'
-import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
-import { FrameDecoder } from '../../../node/mailbox/pipeline.js'
+import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import { FrameDecoder } from '../../protocol/framing.js'
 
 function varint (n: number): number[] {
   const out: number[] = []
