@@ -244,12 +244,23 @@ export class RelaymeshClient implements Client {
     const key = `${userId}/${deviceId}`
     const now = this.ctx.now()
     if (now - (this.resetAt.get(key) ?? -Infinity) < RESET_INTERVAL_MS) return
-    this.resetAt.set(key, now)
     const conn = this.conns.connection
     if (conn === undefined || userId === this.userId) return
+    this.resetAt.set(key, now)
+    try {
+      await this.resetWith(conn, userId, deviceId, now)
+    } catch (err) {
+      // the reset may not have reached the peer: the next unreadable message tries again
+      this.resetAt.delete(key)
+      throw err
+    }
+  }
+
+  private async resetWith (conn: NodeConnection, userId: string, deviceId: number, now: number): Promise<void> {
     this.users.delete(userId)
     const peer = await this.user(conn, userId)
-    const targets: Target[] = targetsOf(peer).filter((t) => t.deviceId === deviceId)
+    // a new session even though we hold some: none of ours reads the peer's messages; ours are kept (archived)
+    const targets: Target[] = targetsOf(peer).filter((t) => t.deviceId === deviceId).map((t) => ({ ...t, fresh: true }))
     await claimPreKeys(this.ctx, conn, targets)
     const plaintext = encodeContent({ messageId: newMessageId(), sentAt: now, kind: ContentKind.SESSION_RESET, text: '' })
     const envelopes = await this.serial.run(async () => {

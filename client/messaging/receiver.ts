@@ -2,8 +2,11 @@
 // Per envelope: skip if its id was seen; open the sealed sender; decrypt on
 // the sender device's session (current first, then the kept earlier ones;
 // a PqxdhInitial that matches none starts a new session); decode the
-// content; skip if its message id was seen from that sender. Everything a
-// batch of envelopes changes (messages, sessions, used one-time prekeys,
+// content; skip if its message id was seen from that sender. A message no
+// session reads is reported (notice + reset) but the sessions are KEPT, as
+// libsignal keeps them: it may be a straggler on a session we replaced, and
+// dropping the fresh one would leave the two sides apart (docs/protocol.md §8).
+// Everything a batch of envelopes changes (messages, sessions, used one-time prekeys,
 // seen ids) goes into ONE synced LevelDB batch, and only then are the
 // envelopes acknowledged to the node: a crash loses nothing and repeats nothing.
 import { ContentType } from '../../protocol/constants.js'
@@ -31,7 +34,7 @@ export interface ProcessResult {
   stored: Array<{ seq: number, message: StoredMessage }>
   /** every envelope id handled (stored now, seen before, or unreadable): acknowledge them */
   ack: Uint8Array[]
-  /** peer devices whose session broke and was dropped: send them a fresh session */
+  /** peer devices whose message no session could read: send them a fresh session (the kept ones stay) */
   resets: Array<{ userId: string, deviceId: number }>
   /** groups (id hex) whose membership changed: rotate our sender key and send it to the members */
   distribute: string[]
@@ -39,7 +42,7 @@ export interface ProcessResult {
   linked?: LinkOutcome[]
 }
 
-/** Errors that mean the session with a device no longer works (reset it). */
+/** Errors that mean no session we hold with a device reads its messages (answer with a fresh one). */
 const SESSION_BREAKS = new Set<ErrorCode>([ErrorCode.DecryptFailed, ErrorCode.InvalidState, ErrorCode.UnknownPreKey, ErrorCode.TooManySkipped, ErrorCode.Decode])
 
 export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelope[]): Promise<ProcessResult> {
@@ -99,8 +102,9 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
     const code = RelaymeshError.is(err) ? err.code : undefined
     if (code === ErrorCode.DuplicateMessage) return
     if (code !== undefined && SESSION_BREAKS.has(code)) {
-      ctx.log.warn({ envelope: idHex, from, device: deviceId, err: (err as Error).message }, 'session broke; reset')
-      ops.push(ctx.sessions.drop(from, deviceId))
+      // no drop: a message sent on a session we replaced (a reset racing it) must not cost us the
+      // fresh session the peer is about to accept; the reset adds one and keeps the others
+      ctx.log.warn({ envelope: idHex, from, device: deviceId, err: (err as Error).message }, 'no session reads this message; reset')
       result.resets.push({ userId: from, deviceId })
       const notice: StoredMessage = {
         id: `reset-${idHex}`,
@@ -166,7 +170,16 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
 
 /** Decrypt a 1:1 message; the session changes are pushed onto `ops`. */
 async function decrypt (ctx: MessagingContext, from: string, deviceId: number, sealed: OpenedSealedSender, ops: StoreOp[]): Promise<Uint8Array> {
-  const set = await ctx.sessions.get(from, deviceId)
+  let set: SessionSet | undefined
+  try {
+    set = await ctx.sessions.get(from, deviceId)
+  } catch (err) {
+    // an unreadable session record reads nothing: forget it (a PqxdhInitial still starts a new session);
+    // an I/O failure of the store is not the session's fault, and drops nothing
+    if (!RelaymeshError.is(err) || !SESSION_BREAKS.has(err.code)) throw err
+    ctx.log.warn({ from, device: deviceId, err: (err as Error).message }, 'session record unreadable; dropped')
+    ops.push(ctx.sessions.drop(from, deviceId))
+  }
   const candidates: Session[] = set === undefined ? [] : [set.current, ...set.previous]
   let last: unknown
   for (const [i, s] of candidates.entries()) {

@@ -11,7 +11,7 @@ import type { NodeConnection } from '../transport/node-connection.js'
 import type { StoreOp } from '../store/sealed-store.js'
 import type { EnvelopeIds } from './envelope-id.js'
 import type { MessagingContext } from './context.js'
-import type { SessionSet } from './sessions.js'
+import { withCurrent, type SessionSet } from './sessions.js'
 import type { PeerUser } from './user-directory.js'
 
 export interface Target {
@@ -21,6 +21,8 @@ export interface Target {
   mailbox: Uint8Array
   bundle: PreKeyBundle | undefined
   oneTimePreKey?: OneTimePreKey
+  /** start a new session even if one exists (a session reset); the existing ones are kept as earlier sessions */
+  fresh?: boolean
 }
 
 export interface OutEnvelope {
@@ -42,7 +44,7 @@ export function targetsOf (user: PeerUser, exceptDeviceId?: number): Target[] {
  */
 export async function claimPreKeys (ctx: MessagingContext, conn: NodeConnection, targets: Target[]): Promise<void> {
   await Promise.all(targets.map(async (t) => {
-    if (t.bundle === undefined || await hasSession(ctx, t)) return
+    if (t.bundle === undefined || (t.fresh !== true && await hasSession(ctx, t))) return
     try {
       const { prekey } = await conn.claimPreKey(t.mailbox)
       if (prekey === undefined) return
@@ -74,13 +76,14 @@ export async function encryptForTargets (ctx: MessagingContext, targets: Target[
       ctx.log.warn({ user: t.userId, device: t.deviceId, err: (err as Error).message }, 'session record unreadable; starting a new session')
       ops.push(ctx.sessions.drop(t.userId, t.deviceId))
     }
-    if (set === undefined) {
+    if (set === undefined || t.fresh === true) {
       if (t.bundle === undefined) {
         ctx.log.warn({ user: t.userId, device: t.deviceId }, 'device has no prekey bundle; skipped')
         continue
       }
       const session = startSession({ identity: ctx.identity.identity, deviceId: ctx.identity.deviceId, bundle: t.bundle, ...(t.oneTimePreKey !== undefined ? { oneTimePreKey: t.oneTimePreKey } : {}) })
-      set = { current: session, previous: [] }
+      // archived, never discarded: messages the peer sent on the old one may still be on their way
+      set = withCurrent(set, session)
     }
     const message = encryptMessage(set.current, plaintext)
     ops.push(ctx.sessions.put(t.userId, t.deviceId, set))

@@ -1,7 +1,9 @@
 // 1:1 sessions per peer device: the current one plus up to MAX_KEPT_SESSIONS
 // earlier ones (libsignal keeps archived states the same way). Both sides
-// may start a session at the same time; each then holds the other's as
-// "previous", and whichever decrypts is promoted, so the two converge.
+// may start a session at the same time (or reset at the same time); each
+// then holds the other's as "previous", and whichever decrypts is promoted,
+// so the two converge. Sessions are only ever archived, never dropped for a
+// failed decrypt (only an unreadable record or a removed device is dropped).
 // Loaded lazily and cached; the cache is dropped when a batch fails, so
 // memory never runs ahead of what is on disk.
 import { deserializeSessionRecord, serializeSessionRecord, type Session } from '../../protocol/crypto/session.js'
@@ -15,6 +17,17 @@ export const MAX_KEPT_SESSIONS = 5
 export interface SessionSet {
   current: Session
   previous: Session[]
+}
+
+/**
+ * `session` as current, every session of `set` kept as an earlier one (the
+ * oldest beyond MAX_KEPT_SESSIONS forgotten). Nothing is discarded on a new
+ * session (a reset or a peer's PqxdhInitial): messages the peer sent on an
+ * older one may still be on their way, and a reset that dropped them would
+ * break the session it was meant to repair.
+ */
+export function withCurrent (set: SessionSet | undefined, session: Session): SessionSet {
+  return { current: session, previous: set === undefined ? [] : [set.current, ...set.previous].slice(0, MAX_KEPT_SESSIONS) }
 }
 
 export class SessionCache {
@@ -44,8 +57,7 @@ export class SessionCache {
 
   /** Make `session` current (the old current is kept as previous); returns the op. */
   install (userId: string, deviceId: number, set: SessionSet | undefined, session: Session): StoreOp {
-    const next: SessionSet = { current: session, previous: set === undefined ? [] : [set.current, ...set.previous].slice(0, MAX_KEPT_SESSIONS) }
-    return this.put(userId, deviceId, next)
+    return this.put(userId, deviceId, withCurrent(set, session))
   }
 
   /** The op that stores `set` as it is now (after encrypt/decrypt mutated it). */

@@ -1,5 +1,5 @@
 // Fault scenarios: a JSON timeline of actions, validated with errors that
-// name the file, the step and the field (docs/sim.md "Scenario format").
+// name the file, the step and the field (README.md, "Scenario format").
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 
@@ -21,7 +21,7 @@ export type Step =
   | ({ at: number, action: 'stop' } & NodeSelector)
   | ({ at: number, action: 'start' } & NodeSelector)
   | ({ at: number, action: 'restart', mode?: 'kill' | 'stop', down?: number, rolling?: number } & NodeSelector)
-  | { at: number, action: 'client-offline', clients: number }
+  | { at: number, action: 'client-offline', clients: number, include?: 'busiest' }
   | { at: number, action: 'client-online', clients: number | 'all' }
 
 export interface Scenario {
@@ -37,7 +37,7 @@ const KEYS: Record<string, string[]> = {
   stop: [],
   start: [],
   restart: ['mode', 'down', 'rolling'],
-  'client-offline': ['clients'],
+  'client-offline': ['clients', 'include'],
   'client-online': ['clients']
 }
 
@@ -97,6 +97,7 @@ function parseStep (raw: unknown, fail: (what: string) => never): Step {
   }
   if (action === 'client-offline') {
     if (typeof s.clients !== 'number' || !Number.isInteger(s.clients) || s.clients < 1) fail('"clients" must be a whole number >= 1')
+    if (s.include !== undefined && s.include !== 'busiest') fail('"include" must be "busiest" (the owner of the busiest mailbox)')
   }
   if (action === 'client-online') {
     if (s.clients !== 'all' && (typeof s.clients !== 'number' || !Number.isInteger(s.clients) || s.clients < 1)) fail('"clients" must be "all" or a whole number >= 1')

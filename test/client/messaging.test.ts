@@ -168,14 +168,33 @@ describe('client messaging over a five-node mesh', function () {
     assert.deepEqual((await receiveN(bob, 1)).map((m) => m.text), ['after restart'])
   })
 
+  it('settles two sessions started at the same time from both sides (simultaneous initiation)', async () => {
+    const carol = await start('carol', nodes[1]!)
+    await known(nodes[1]!, ids.alice!)
+    await known(nodes[0]!, ids.carol!)
+    // neither holds a session: both run PQXDH at once, each message is a PqxdhInitial on its own session
+    await Promise.all([alice.send(ids.carol!, 'A1'), carol.send(ids.alice!, 'C1')])
+    await Promise.all([alice.send(ids.carol!, 'A2'), carol.send(ids.alice!, 'C2')])
+    const [atCarol, atAlice] = await Promise.all([receiveN(carol, 2), receiveN(alice, 2)])
+    assert.deepEqual(atCarol.map((m) => m.text), ['A1', 'A2'])
+    assert.deepEqual(atAlice.map((m) => m.text), ['C1', 'C2'])
+    // each side now holds both sessions; every message reads, whichever one either side picks
+    for (let i = 0; i < 3; i++) {
+      await Promise.all([alice.send(ids.carol!, `a${i}`), carol.send(ids.alice!, `c${i}`)])
+      const [c, a] = await Promise.all([receiveN(carol, 1), receiveN(alice, 1)])
+      assert.deepEqual([c.map((m) => m.text), a.map((m) => m.text)], [[`a${i}`], [`c${i}`]])
+    }
+    await stop(carol)
+  })
+
   it('says NotFound for an unknown user and Invalid for a malformed id', async () => {
     await rejectsWith(alice.send(createDeviceCredentials().userId, 'anyone?'), ErrorCode.NotFound)
     await rejectsWith(alice.send('rm1-not-a-user', 'x'), ErrorCode.Invalid)
     await rejectsWith(alice.send(ids.alice!, 'me'), ErrorCode.Invalid)
   })
 
-  it('resets a broken session automatically and tells the user', async () => {
-    // Bob loses his sessions (as after restoring an old backup)
+  /** Bob loses his sessions (as after restoring an old backup); his client restarts on node 3. */
+  async function bobLosesSessions (): Promise<void> {
     await stop(bob)
     const store = await SealedStore.open(homes.bob!, PASS)
     const dels: Array<{ type: 'del', key: string }> = []
@@ -185,6 +204,10 @@ describe('client messaging over a five-node mesh', function () {
     assert.equal((await LocalIdentity.load(store)).userId, ids.bob)
     await store.close()
     bob = await start('bob', nodes[2]!)
+  }
+
+  it('resets a broken session automatically and tells the user', async () => {
+    await bobLosesSessions()
 
     await alice.send(ids.bob!, 'lost in the broken session')
     const notice = await receiveN(bob, 1)
@@ -192,6 +215,42 @@ describe('client messaging over a five-node mesh', function () {
     assert.equal(notice[0]?.system, true)
     assert.equal(notice[0]?.from, ids.alice)
     // Bob's client answered with a fresh session (a SESSION_RESET content); Alice's next message reads fine
+    let fixed: IncomingMessage[] = []
+    await waitFor(async () => {
+      await alice.receive()
+      await alice.send(ids.bob!, 'after the reset')
+      fixed = (await receiveN(bob, 1, 2000)).filter((m) => m.system !== true)
+      return fixed.length > 0
+    }, { timeout: 20_000, what: 'a readable message after the reset' })
+    assert.deepEqual(fixed.map((m) => m.text), ['after the reset'])
+  })
+
+  it('keeps a reset session when a message on the old session arrives after it (reset racing a message in flight)', async () => {
+    await bobLosesSessions()
+    // everything Bob's client sends (through node 3) is held: Alice does not see his reset yet
+    const node = nodes[2]!
+    const original = node.mailbox.store
+    const held: Array<() => void> = []
+    node.mailbox.store = async (env, options) => {
+      await new Promise<void>((resolve) => held.push(resolve))
+      return await original(env, options)
+    }
+    try {
+      await alice.send(ids.bob!, 'lost in the broken session')
+      const first = await receiveN(bob, 1)
+      assert.deepEqual(first.map((m) => m.system), [true])
+      // Bob's fresh session is in place (it is persisted before the reset is sent)
+      await waitFor(() => held.length > 0, { what: 'Bob\'s SESSION_RESET' })
+      // Alice, not knowing yet, sends once more on the session Bob lost: it cannot be read, but
+      // must not cost Bob the fresh session Alice is about to accept
+      await alice.send(ids.bob!, 'sent before the reset arrived')
+      const second = await receiveN(bob, 1)
+      assert.deepEqual(second.map((m) => m.system), [true])
+    } finally {
+      node.mailbox.store = original
+      for (const release of held.splice(0)) release()
+    }
+    // Bob sends no second reset (at most one a minute), so the first one has to do
     let fixed: IncomingMessage[] = []
     await waitFor(async () => {
       await alice.receive()

@@ -1,0 +1,87 @@
+// `npm run sim`: a relaymesh network in one process (real relay nodes, real
+// clients), a seeded workload, an optional fault scenario, and a report.
+// Usage and the scenario format: README.md, "Simulation".
+import '../node/runtime/polyfills.js'
+import { EventEmitter } from 'node:events'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { runSimulation, type SimOptions } from './sim/run.js'
+import { chartSvg, formatText } from './sim/report.js'
+import { loadScenario, ScenarioError } from './sim/scenario.js'
+
+const USAGE = `usage: node dist/scripts/sim.js [--nodes N] [--clients C] [--groups G] [--rate MSGS_PER_S]
+       [--duration S] [--replicas K] [--transport tcp|memory] [--faults SCENARIO|PATH]
+       [--seed S] [--json] [--out DIR] [--keep-data]
+shipped scenarios: churn, replica-loss, restart-all (scripts/sim/scenarios/)`
+
+function int (name: string, v: string | undefined, fallback: number, min: number): number {
+  if (v === undefined) return fallback
+  const n = Number(v)
+  if (!Number.isFinite(n) || n < min) throw new ScenarioError(`--${name} must be a number >= ${min} (got ${v})`)
+  return n
+}
+
+// dozens of libp2p hosts in one process share AbortSignals (timeouts, shutdown) past the default of 10 listeners
+EventEmitter.defaultMaxListeners = 200
+
+async function main (): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      nodes: { type: 'string' },
+      clients: { type: 'string' },
+      groups: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      replicas: { type: 'string' },
+      transport: { type: 'string' },
+      faults: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+      out: { type: 'string' },
+      'keep-data': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  })
+  if (values.help === true) { console.log(USAGE); return }
+  const transport = values.transport ?? 'tcp'
+  if (transport !== 'tcp' && transport !== 'memory') throw new ScenarioError(`--transport must be tcp or memory (got ${transport})`)
+  const options: SimOptions = {
+    nodes: int('nodes', values.nodes, 8, 1),
+    clients: int('clients', values.clients, 30, 2),
+    groups: int('groups', values.groups, 2, 0),
+    rate: int('rate', values.rate, 20, 0.1),
+    duration: int('duration', values.duration, 30, 1),
+    replicas: int('replicas', values.replicas, 3, 1),
+    transport,
+    seed: int('seed', values.seed, 1, 0),
+    keepData: values['keep-data'] === true,
+    progress: (line) => { process.stderr.write(`[sim] ${line}\n`) }
+  }
+  if (values.faults !== undefined) options.scenario = loadScenario(values.faults)
+  const out = values.out !== undefined ? resolve(values.out) : mkdtempSync(join(tmpdir(), 'relaymesh-sim-report-'))
+  mkdirSync(out, { recursive: true })
+
+  const report = await runSimulation(options)
+  const jsonPath = join(out, 'report.json')
+  const svgPath = join(out, 'latency.svg')
+  writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n')
+  writeFileSync(svgPath, chartSvg(report))
+  if (values.json === true) {
+    const { series: _series, ...summary } = report
+    console.log(JSON.stringify({ ...summary, files: { report: jsonPath, chart: svgPath } }))
+  } else {
+    console.log(formatText(report))
+    console.log(`\nreport: ${jsonPath}\nchart:  ${svgPath}`)
+  }
+  process.exitCode = report.messages.lost === 0 && report.messages.duplicates === 0 ? 0 : 1
+}
+
+main().then(() => {
+  // libp2p may leave timers behind after stop; the report is out
+  setTimeout(() => process.exit(), 200).unref()
+}, (err: Error) => {
+  process.stderr.write(`sim: ${err instanceof ScenarioError ? err.message : err.stack ?? String(err)}\n`)
+  process.exit(2)
+})

@@ -1,0 +1,328 @@
+// One simulation: start the mesh and the clients, run the seeded workload and
+// the fault timeline for the duration, then recover (every node back, every
+// client online), wait for the mailboxes to drain, and report.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { mailboxAddress } from '../../protocol/identity.js'
+import { openRecord } from '../../protocol/records.js'
+import { Cluster, type SimNode, type Transport } from './cluster.js'
+import { Population, type SimClient } from './clients.js'
+import { Ledger } from './ledger.js'
+import { Random } from './random.js'
+import { buildReport, type FaultRecord, type SimReport } from './report.js'
+import type { Scenario, Step } from './scenario.js'
+
+export interface SimOptions {
+  nodes: number
+  clients: number
+  groups: number
+  /** messages per second offered by the whole population */
+  rate: number
+  /** workload duration, seconds */
+  duration: number
+  replicas: number
+  transport: Transport
+  scenario?: Scenario
+  seed: number
+  /** padding characters per message text @default 64 */
+  pad?: number
+  /** a delivery to an attached recipient slower than this counts as not recovered @default 2000 ms */
+  slowMs?: number
+  /** how long the final drain may take @default 60 s */
+  drainTimeoutMs?: number
+  /** where homes and node data go; removed at the end unless keepData */
+  dir?: string
+  keepData?: boolean
+  /** live progress lines (stderr in the CLI) */
+  progress?: (line: string) => void
+}
+
+const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
+
+async function until (check: () => boolean | Promise<boolean>, timeoutMs: number, interval = 100): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    if (await check()) return true
+    if (performance.now() > deadline) return false
+    await sleep(interval)
+  }
+}
+
+export async function runSimulation (options: SimOptions): Promise<SimReport> {
+  const started = performance.now()
+  const clock = (): number => performance.now() - started
+  const log = options.progress ?? (() => {})
+  const rng = new Random(options.seed)
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'relaymesh-sim-'))
+  const ledger = new Ledger()
+  const cluster = new Cluster({ nodes: options.nodes, replicas: options.replicas, transport: options.transport, dir })
+  const people = new Population(dir, ledger, clock)
+  const faults: FaultRecord[] = []
+  const setup: Record<string, number> = {}
+  const notes: string[] = []
+  const groups: Array<{ groupId: string, members: number[] }> = []
+  let workloadStart = 0
+  let workloadEnd = 0
+  let memory = { rss: 0, heapUsed: 0 }
+  const sends = new Set<Promise<void>>()
+  let throttled = 0
+
+  const nodeList = (primary: SimNode): string[] => [primary.address, ...rng.shuffle(cluster.nodes.filter((n) => n !== primary)).map((n) => n.address)]
+  const attach = async (c: SimClient, avoid?: number): Promise<void> => {
+    const candidates = cluster.up.filter((n) => n.index !== avoid)
+    const primary = rng.pick(candidates.length > 0 ? candidates : cluster.nodes)
+    await people.goOnline(c, primary.index, nodeList(primary))
+  }
+
+  try {
+    // ---------------------------------------------------------------- mesh
+    let t = clock()
+    await cluster.add(options.nodes)
+    if (!await until(() => cluster.converged(), 60_000)) throw new Error(`the ${options.nodes} nodes did not all learn of each other within 60 s`)
+    setup.meshMs = clock() - t
+    log(`mesh: ${options.nodes} nodes (${options.transport}) up and converged in ${(setup.meshMs / 1000).toFixed(1)} s`)
+
+    // ---------------------------------------------------------------- clients
+    t = clock()
+    await people.create(options.clients)
+    setup.identitiesMs = clock() - t
+    t = clock()
+    for (let i = 0; i < people.clients.length; i += 5) {
+      await Promise.all(people.clients.slice(i, i + 5).map(async (c) => { await attach(c) }))
+    }
+    setup.attachMs = clock() - t
+    // every node must know every user's device list and bundle before anyone writes to them
+    t = clock()
+    const known = await until(async () => {
+      for (const n of cluster.up) {
+        for (const c of people.clients) if (((await n.node?.records.userRecords(c.userId))?.length ?? 0) < 2) return false
+      }
+      return true
+    }, 60_000, 250)
+    if (!known) throw new Error('the users\' records did not reach every node within 60 s')
+    setup.gossipMs = clock() - t
+    log(`clients: ${options.clients} identities in ${(setup.identitiesMs / 1000).toFixed(1)} s, attached in ${(setup.attachMs / 1000).toFixed(1)} s, known to every node after ${(setup.gossipMs / 1000).toFixed(1)} s more`)
+
+    // ---------------------------------------------------------------- groups
+    if (options.groups > 0) {
+      t = clock()
+      for (let g = 0; g < options.groups; g++) {
+        const size = Math.min(people.clients.length, 3 + rng.int(4))
+        const members = rng.sample(people.clients, size)
+        const creator = members[0] as SimClient
+        const { groupId } = await (creator.client as NonNullable<SimClient['client']>).createGroup(`sim group ${g}`, members.slice(1).map((m) => m.userId))
+        groups.push({ groupId, members: members.map((m) => m.index) })
+      }
+      const ready = await until(async () => {
+        for (const g of groups) {
+          for (const i of g.members) {
+            const list = await people.clients[i]?.client?.groups()
+            if (list?.some((x) => x.groupId === g.groupId) !== true) return false
+          }
+        }
+        return true
+      }, 60_000, 250)
+      if (!ready) throw new Error('group members did not all learn of their groups within 60 s')
+      setup.groupsMs = clock() - t
+      log(`groups: ${options.groups} created and known to every member in ${(setup.groupsMs / 1000).toFixed(1)} s`)
+    }
+
+    // ---------------------------------------------------------------- workload + faults
+    workloadStart = clock()
+    const endAt = workloadStart + options.duration * 1000
+    const epochs = (recipients: number[]): Map<number, number | undefined> =>
+      new Map(recipients.map((r) => { const c = people.clients[r] as SimClient; return [r, c.online ? c.epoch : undefined] }))
+
+    const hot = rng.sample(people.clients, Math.max(1, Math.floor(people.clients.length / 10)))
+    const sendOne = (): void => {
+      const senders = people.online.filter((c) => c.inFlight < 4)
+      if (senders.length === 0) { throttled++; return }
+      const from = rng.pick(senders)
+      const client = from.client
+      if (client === undefined) return
+      const myGroups = groups.filter((g) => g.members.includes(from.index))
+      const group = myGroups.length > 0 && rng.next() < 0.2 ? rng.pick(myGroups) : undefined
+      let s: ReturnType<Ledger['add']>
+      let p: Promise<{ id: string }>
+      if (group !== undefined) {
+        const recipients = group.members.filter((m) => m !== from.index)
+        s = ledger.add('group', from.index, recipients, clock(), epochs(recipients))
+        p = client.sendGroup(group.groupId, ledger.text(s.seq, options.pad ?? 64))
+      } else {
+        // a skewed workload: a few popular recipients get a third of the 1:1 messages (busy mailboxes)
+        const pool = rng.next() < 0.33 ? hot.filter((c) => c !== from) : []
+        const to = rng.pick(pool.length > 0 ? pool : people.clients.filter((c) => c !== from))
+        s = ledger.add('direct', from.index, [to.index], clock(), epochs([to.index]))
+        p = client.send(to.userId, ledger.text(s.seq, options.pad ?? 64))
+      }
+      from.inFlight++
+      const done = p.then(() => { s.storedAt = clock() }, (err: Error & { code?: string }) => { s.failedAt = clock(); s.error = err.code ?? err.message })
+        .finally(() => { from.inFlight--; sends.delete(done) })
+      sends.add(done)
+    }
+
+    const workload = (async () => {
+      const interval = 1000 / options.rate
+      let due = workloadStart
+      while (clock() < endAt) {
+        while (due <= clock() && due < endAt) { sendOne(); due += interval }
+        await sleep(Math.max(1, Math.min(50, due - clock())))
+      }
+    })()
+
+    const runTimeline = async (): Promise<void> => {
+      for (const [i, step] of (options.scenario?.steps ?? []).entries()) {
+        const at = workloadStart + step.at * 1000
+        if (at >= endAt) { notes.push(`step ${i} (${step.action} at ${step.at} s) is after the end of the workload (${options.duration} s): skipped`); continue }
+        if (clock() < at) await sleep(at - clock())
+        const record = await runStep(step, i)
+        faults.push(record)
+        log(`fault: ${record.label} (${record.tookMs.toFixed(0)} ms)`)
+      }
+    }
+
+    const runStep = async (step: Step, i: number): Promise<FaultRecord> => {
+      const startedAt = clock()
+      const record: FaultRecord = { step: i, action: step.action, at: step.at, startedAt, tookMs: 0, nodes: [], clients: [], label: '' }
+      switch (step.action) {
+        case 'client-offline': {
+          const first = step.include === 'busiest' ? [people.clients[busiestClient()] as SimClient].filter((c) => c.online) : []
+          const chosen = [...first, ...rng.sample(people.online.filter((c) => !first.includes(c)), step.clients - first.length)]
+          record.clients = chosen.map((c) => c.index)
+          await Promise.all(chosen.map(async (c) => { await people.goOffline(c) }))
+          break
+        }
+        case 'client-online': {
+          const off = people.offline
+          const chosen = step.clients === 'all' ? off : rng.sample(off, step.clients)
+          record.clients = chosen.map((c) => c.index)
+          // each comes back on another node than the one it left
+          await Promise.all(chosen.map(async (c) => { await attach(c, c.node) }))
+          break
+        }
+        default: {
+          const targets = await selectNodes(step)
+          record.nodes = targets.map((n) => n.index)
+          if (step.action === 'kill') {
+            await Promise.all(targets.map(async (n) => { await cluster.kill(n, clock(), step.data) }))
+          } else if (step.action === 'stop') {
+            await Promise.all(targets.map(async (n) => { await cluster.stop(n, clock()) }))
+          } else if (step.action === 'start') {
+            for (const n of targets) await cluster.start(n, clock())
+            record.directoryMs = await convergeTime()
+          } else {
+            // restart: down (kill or graceful stop), `down` s later up again; with `rolling`, one node after the other
+            const down = (step.down ?? 1) * 1000
+            const one = async (n: SimNode): Promise<void> => {
+              if (step.mode === 'stop') await cluster.stop(n, clock()); else await cluster.kill(n, clock())
+              await sleep(down)
+              await cluster.start(n, clock())
+            }
+            if (step.rolling !== undefined) {
+              for (const n of targets) { await one(n); await sleep(step.rolling * 1000) }
+            } else {
+              await Promise.all(targets.map(one))
+            }
+            record.directoryMs = await convergeTime()
+          }
+        }
+      }
+      record.tookMs = clock() - startedAt
+      const who = record.nodes.length > 0 ? `nodes ${record.nodes.join(',')}` : `clients ${record.clients.join(',')}`
+      record.label = `${step.action} ${who}`
+      return record
+    }
+
+    const convergeTime = async (): Promise<number | undefined> => {
+      const t0 = clock()
+      return await until(() => cluster.converged(), 30_000) ? clock() - t0 : undefined
+    }
+
+    const selectNodes = async (step: Step & { action: 'kill' | 'stop' | 'start' | 'restart' }): Promise<SimNode[]> => {
+      const wantsUp = step.action !== 'start'
+      if ('replicasOf' in step && step.replicasOf !== undefined) {
+        const k = options.replicas
+        const count = step.count === 'k-1' ? k - 1 : step.count
+        const replicas = await replicasOfBusiest(k)
+        return replicas.filter((n) => n.node !== undefined).slice(0, count)
+      }
+      if ('random' in step && step.random !== undefined) return rng.sample(wantsUp ? cluster.up : cluster.down, step.random)
+      const sel = (step as { nodes: number[] | 'all' | 'up' | 'down' }).nodes
+      if (sel === 'all') return cluster.nodes.filter((n) => wantsUp ? n.node !== undefined : n.node === undefined)
+      if (sel === 'up') return cluster.up
+      if (sel === 'down') return cluster.down
+      const picked = sel.map((i) => cluster.nodes[i])
+      const bad = sel.filter((_, j) => picked[j] === undefined)
+      if (bad.length > 0) throw new Error(`scenario names node(s) ${bad.join(', ')} but the mesh has ${cluster.nodes.length}`)
+      return picked as SimNode[]
+    }
+
+    /** The client that was sent the most so far, chosen once per run so that later steps mean the same one. */
+    let busiest: { index: number, count: number } | undefined
+    const busiestClient = (): number => {
+      if (busiest === undefined) {
+        const counts = new Map<number, number>()
+        for (const s of ledger.sent) for (const r of s.recipients) counts.set(r, (counts.get(r) ?? 0) + 1)
+        const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [0, 0]
+        busiest = { index: top[0], count: top[1] }
+      }
+      return busiest.index
+    }
+
+    /** The k nodes closest to the busiest client's mailbox. */
+    const replicasOfBusiest = async (k: number): Promise<SimNode[]> => {
+      const busiest = busiestClient()
+      const user = people.clients[busiest] as SimClient
+      const observer = cluster.up[0]?.node
+      if (observer === undefined) return []
+      const records = await observer.records.userRecords(user.userId)
+      const identityKey = openRecord(records[0] as Uint8Array, Date.now()).identityKey
+      const mailbox = mailboxAddress(identityKey, 1)
+      const ids = observer.relays.closest(mailbox, k).map(String)
+      notes.push(`replica loss: busiest mailbox is client ${busiest}'s (${ledger.sent.filter((s) => s.recipients.includes(busiest)).length} messages so far); its replicas are nodes ${ids.map((id) => cluster.nodes.findIndex((n) => n.node?.peerId.toString() === id)).join(', ')}`)
+      return ids.map((id) => cluster.nodes.find((n) => n.node?.peerId.toString() === id)).filter((n): n is SimNode => n !== undefined)
+    }
+
+    const timeline = runTimeline()
+    timeline.catch(() => {}) // awaited below; this only keeps an early failure from being unhandled
+    const ticker = setInterval(() => {
+      const stored = ledger.sent.filter((s) => s.storedAt !== undefined).length
+      const failed = ledger.sent.filter((s) => s.failedAt !== undefined).length
+      let delivered = 0
+      for (const s of ledger.sent) delivered += s.deliveries.size
+      log(`t=${((clock() - workloadStart) / 1000).toFixed(0)}s nodes ${cluster.up.length}/${cluster.nodes.length} clients ${people.online.length}/${people.clients.length} sent ${ledger.sent.length} stored ${stored} failed ${failed} delivered ${delivered} in flight ${sends.size}`)
+    }, 2000)
+    ticker.unref()
+    try {
+      await workload
+      workloadEnd = clock()
+      const mem = process.memoryUsage()
+      memory = { rss: mem.rss, heapUsed: mem.heapUsed }
+      await timeline
+    } finally {
+      clearInterval(ticker)
+    }
+
+    // ---------------------------------------------------------------- recovery
+    log('recovery: every node back, every client online, waiting for the mailboxes to drain')
+    const recoveryStart = clock()
+    for (const n of cluster.down) await cluster.start(n, clock())
+    if (!await until(() => cluster.converged(), 60_000)) notes.push('the mesh did not converge within 60 s after restarting every node')
+    await Promise.all(people.offline.map(async (c) => { await attach(c) }))
+    await until(() => sends.size === 0, 30_000)
+    if (sends.size > 0) notes.push(`${sends.size} sends still unanswered 30 s after the workload ended`)
+    await until(() => ledger.pendingStored().length === 0, options.drainTimeoutMs ?? 60_000, 200)
+    // late duplicates would show up here
+    await sleep(1500)
+    const drainedMs = clock() - recoveryStart
+    log(`recovery: done in ${(drainedMs / 1000).toFixed(1)} s; ${ledger.pendingStored().length} stored deliveries missing`)
+
+    return buildReport({ options, ledger, people, faults, setup, notes, memory, workloadStart, workloadEnd, recoveryMs: drainedMs, throttled, dir, groups: groups.length })
+  } finally {
+    await people.closeAll().catch(() => {})
+    await cluster.stopAll().catch(() => {})
+    if (options.keepData !== true && options.dir === undefined) rmSync(dir, { recursive: true, force: true })
+  }
+}
