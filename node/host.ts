@@ -9,6 +9,7 @@ import { memory } from '@libp2p/memory'
 import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
+import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { sha256 } from '../protocol/crypto/primitives.js'
 import type { Metrics, PrivateKey, PeerDiscovery, ComponentLogger } from '@libp2p/interface'
@@ -37,17 +38,32 @@ export interface HostInit {
   maxStreamsPerPeer: number
   /** gossipsub peer-score params tuned by node/gossip; merged here */
   gossip?: Partial<Parameters<typeof gossipsub>[0]>
+  /**
+   * Connection gate (off by default): peers for which this returns true are
+   * never dialled and their connections are refused once the peer id is known
+   * (after Noise). It is consulted on every dial and every new connection, so
+   * the caller may change its answer over time (the simulator's partitions);
+   * connections already open are not closed by it (close them with hangUp).
+   */
+  denyPeers?: (peerId: string) => boolean
 }
 
 export async function createHost (init: HostInit): Promise<RelayHost> {
   const memoryListen = init.listen.some((a) => a.startsWith('/memory/'))
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
-  if (init.bootstrap.length > 0) {
-    peerDiscovery.push(bootstrap({ list: init.bootstrap, timeout: 0 }))
+  // @libp2p/bootstrap keeps only addresses its P2P matcher accepts (IP/DNS
+  // transports + /p2p) and drops /memory/ ones as "invalid multiaddr": dial
+  // those ourselves once the host has started (the same single dial it makes)
+  const memoryBoot = init.bootstrap.filter((a) => a.startsWith('/memory/'))
+  const networkBoot = init.bootstrap.filter((a) => !a.startsWith('/memory/'))
+  if (networkBoot.length > 0) {
+    peerDiscovery.push(bootstrap({ list: networkBoot, timeout: 0 }))
   }
+  const deny = init.denyPeers
+  const denied = (peerId: { toString: () => string }): boolean => deny !== undefined && deny(peerId.toString())
   // libp2p's allow list takes multiaddrs (/ip4/<ip>/ipcidr/<bits>), not CIDR strings
   const allow = (init.allowIps ?? ['127.0.0.0/8', '::1/128']).map(cidrMultiaddr)
-  return await createLibp2p<RelayHostServices>({
+  const host = await createLibp2p<RelayHostServices>({
     privateKey: init.privateKey,
     addresses: { listen: init.listen },
     transports: memoryListen ? [memory(), tcp()] : [tcp()],
@@ -63,6 +79,15 @@ export async function createHost (init: HostInit): Promise<RelayHost> {
       inboundConnectionThreshold: 100,
       maxIncomingPendingConnections: 100
     },
+    ...(deny !== undefined
+      ? {
+          connectionGater: {
+            denyDialPeer: denied,
+            denyInboundEncryptedConnection: denied,
+            denyOutboundEncryptedConnection: denied
+          }
+        }
+      : {}),
     services: {
       identify: identify(),
       ping: ping(),
@@ -82,6 +107,12 @@ export async function createHost (init: HostInit): Promise<RelayHost> {
       })
     }
   })
+  if (memoryBoot.length > 0) {
+    const dialAll = (): void => { for (const a of memoryBoot) host.dial(multiaddr(a)).catch(() => {}) }
+    // createLibp2p starts the host unless told otherwise; its 'start' event has then fired already
+    if (host.status === 'started') dialAll(); else host.addEventListener('start', dialAll, { once: true })
+  }
+  return host
 }
 
 /** "127.0.0.0/8" -> "/ip4/127.0.0.0/ipcidr/8" (multiaddrs pass through) */

@@ -22,6 +22,11 @@ export interface RelayNodeInit extends Partial<NodeConfig> {
   log?: Logger
   /** use this key instead of the one in the data directory */
   privateKey?: PrivateKey
+  /**
+   * Refuse these peers (node/host.ts HostInit.denyPeers): off by default; the
+   * simulator uses it to partition a mesh that shares one network stack
+   */
+  denyPeers?: (peerId: string) => boolean
 }
 
 export interface RelayNode {
@@ -41,7 +46,7 @@ export interface RelayNode {
 }
 
 export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayNode> {
-  const { log: givenLog, privateKey: givenKey, ...overrides } = init
+  const { log: givenLog, privateKey: givenKey, denyPeers, ...overrides } = init
   const config = defaultConfig(overrides)
   const log = givenLog ?? silentLogger()
   const privateKey = givenKey ?? await loadOrCreateNodeKey(config.dataDir)
@@ -57,6 +62,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
       bootstrap: config.bootstrap,
       maxStreamsPerPeer: config.limits.maxStreamsPerPeer,
       gossip: gossipScoring(),
+      ...(denyPeers !== undefined ? { denyPeers } : {}),
       ...(config.metrics !== undefined ? { metrics: prometheusMetrics({ registry: metrics.registry, preserveExistingMetrics: true }) } : {})
     })
   } catch (err) {

@@ -14,7 +14,7 @@ import { loadScenario, ScenarioError } from './sim/scenario.js'
 const USAGE = `usage: node dist/scripts/sim.js [--nodes N] [--clients C] [--groups G] [--rate MSGS_PER_S]
        [--duration S] [--replicas K] [--transport tcp|memory] [--faults SCENARIO|PATH]
        [--seed S] [--json] [--out DIR] [--keep-data]
-shipped scenarios: churn, replica-loss, restart-all (scripts/sim/scenarios/)`
+shipped scenarios: churn, replica-loss, restart-all, partition-heal (scripts/sim/scenarios/)`
 
 function int (name: string, v: string | undefined, fallback: number, min: number): number {
   if (v === undefined) return fallback

@@ -15,6 +15,8 @@ export interface SimNode {
   /** the dialable address with /p2p (stable across restarts) */
   address: string
   node: RelayNode | undefined
+  /** the node's peer id (stable: its key stays in dataDir) */
+  peerId?: string
   /** when it last went down / came up (ms on the sim clock) */
   downAt?: number
   upAt?: number
@@ -36,6 +38,9 @@ export class Cluster {
   readonly nodes: SimNode[] = []
   private nextPort: number
   private readonly runId = `${process.pid}-${Date.now().toString(36)}`
+  /** while partitioned: node index -> group number (a node reaches only nodes of its own group) */
+  private groupOf: Map<number, number> | undefined
+  private readonly indexOf = new Map<string, number>()
 
   constructor (private readonly options: ClusterOptions) {
     this.nextPort = options.basePort ?? DEFAULT_BASE_PORT
@@ -69,6 +74,8 @@ export class Cluster {
         }
       }
       sim.address = pickAddress(sim.node, this.options.transport)
+      sim.peerId = sim.node.peerId.toString()
+      this.indexOf.set(sim.peerId, index)
       this.nodes.push(sim)
       added.push(sim)
     }
@@ -76,13 +83,50 @@ export class Cluster {
   }
 
   private async create (sim: SimNode, listen: string[], bootstrap: string[]): Promise<RelayNode> {
-    const node = await createRelayNode({ dataDir: sim.dataDir, listen, bootstrap, replicas: this.options.replicas })
-    if (this.options.transport === 'memory') {
-      // @libp2p/bootstrap never dials /memory/ addresses (measured: two memory nodes bootstrapped
-      // from each other stay unconnected), so dial the same bootstrap addresses ourselves
-      await Promise.all(bootstrap.map(async (a) => { await node.host.dial(multiaddr(a)).catch(() => {}) }))
-    }
-    return node
+    // every node carries the partition gate (node/host.ts denyPeers); it refuses nothing until partition()
+    return await createRelayNode({ dataDir: sim.dataDir, listen, bootstrap, replicas: this.options.replicas, denyPeers: (peerId) => this.denies(sim.index, peerId) })
+  }
+
+  /** Whether node `index` must not reach `peerId` (another group's node; clients are never refused). */
+  private denies (index: number, peerId: string): boolean {
+    if (this.groupOf === undefined) return false
+    const other = this.indexOf.get(peerId)
+    return other !== undefined && this.groupOf.get(other) !== this.groupOf.get(index)
+  }
+
+  get partitioned (): boolean { return this.groupOf !== undefined }
+
+  /**
+   * Split the nodes into groups that cannot reach each other: from now on every
+   * dial and every new connection across groups is refused by the nodes' own
+   * connection gates, and the connections already open across groups are closed.
+   * Clients keep their connections to their nodes.
+   */
+  async partition (groups: number[][]): Promise<void> {
+    this.groupOf = new Map()
+    for (const [g, members] of groups.entries()) for (const i of members) this.groupOf.set(i, g)
+    await Promise.all(this.up.map(async (n) => {
+      const host = (n.node as RelayNode).host
+      const across = host.getConnections().map((c) => c.remotePeer).filter((p) => this.denies(n.index, p.toString()))
+      await Promise.all(across.map(async (p) => { await host.hangUp(p).catch(() => {}) }))
+    }))
+  }
+
+  /**
+   * Lift the partition and dial across the former groups. The dials stand in
+   * for the links coming back: a relay directory drops a peer it failed to dial
+   * and does not try it again before a newer node record arrives (records are
+   * republished every 5 min), so without them the two sides would stay apart
+   * for minutes (README.md, "Simulation", limits).
+   */
+  async heal (): Promise<void> {
+    const groupOf = this.groupOf
+    this.groupOf = undefined
+    if (groupOf === undefined) return
+    const up = this.up
+    await Promise.all(up.flatMap((n, i) => up.slice(i + 1)
+      .filter((m) => groupOf.get(m.index) !== groupOf.get(n.index))
+      .map(async (m) => { await n.node?.host.dial(multiaddr(m.address)).catch(() => {}) })))
   }
 
   /** Bring a stopped node back: same key, same data, same address; bootstrapped from running nodes. */
@@ -133,12 +177,13 @@ export class Cluster {
     await Promise.all(this.up.map(async (n) => { await this.stop(n, 0).catch(() => {}) }))
   }
 
-  /** True once every running node lists every other running node as a live relay. */
+  /** True once every running node lists every other running node it can reach (all of them unless partitioned), and no other, as a live relay. */
   converged (): boolean {
     const up = this.up
     return up.every((n) => {
       const peers = new Set(n.node?.relays.peers().map(String))
-      return up.every((m) => m === n || peers.has(m.node?.peerId.toString() ?? ''))
+      // while partitioned: every running node of its own group, and none of the others
+      return up.every((m) => m === n || peers.has(m.peerId ?? '') === !this.denies(n.index, m.peerId ?? ''))
     })
   }
 }

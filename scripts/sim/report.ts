@@ -15,7 +15,9 @@ export interface FaultRecord {
   nodes: number[]
   clients: number[]
   label: string
-  /** start/restart: ms from the node being up to every node listing every other */
+  /** partition: the groups */
+  groups?: number[][]
+  /** start/restart/heal: ms from the node being up to every node listing every other; partition: until every node lists exactly its own group's nodes */
   directoryMs?: number
   /** filled by the report: ms from the fault until the last affected message resolved */
   recoveryMs?: number | null

@@ -202,6 +202,35 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
           await Promise.all(chosen.map(async (c) => { await attach(c, c.node) }))
           break
         }
+        case 'partition': {
+          // explicit groups (unlisted nodes form one more group), or n seeded random groups of near-equal size
+          let split: number[][]
+          if (typeof step.groups === 'number') {
+            const count = step.groups
+            const order = rng.shuffle(cluster.nodes.map((n) => n.index))
+            split = Array.from({ length: count }, (_, g) => order.filter((_, j) => j % count === g).sort((a, b) => a - b))
+          } else {
+            const listed = new Set(step.groups.flat())
+            const bad = [...listed].filter((i) => cluster.nodes[i] === undefined)
+            if (bad.length > 0) throw new Error(`scenario names node(s) ${bad.join(', ')} but the mesh has ${cluster.nodes.length}`)
+            const rest = cluster.nodes.map((n) => n.index).filter((i) => !listed.has(i))
+            split = rest.length > 0 ? [...step.groups, rest] : step.groups
+          }
+          split = split.filter((g) => g.length > 0)
+          record.nodes = split.flat()
+          record.groups = split
+          await cluster.partition(split)
+          // until every node's relay directory lists exactly its own group (at most 10 s: later steps wait for this one)
+          const t0 = clock()
+          record.directoryMs = await until(() => cluster.converged(), 10_000) ? clock() - t0 : undefined
+          break
+        }
+        case 'heal': {
+          record.nodes = cluster.up.map((n) => n.index)
+          await cluster.heal()
+          record.directoryMs = await convergeTime()
+          break
+        }
         default: {
           const targets = await selectNodes(step)
           record.nodes = targets.map((n) => n.index)
@@ -230,7 +259,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
         }
       }
       record.tookMs = clock() - startedAt
-      const who = record.nodes.length > 0 ? `nodes ${record.nodes.join(',')}` : `clients ${record.clients.join(',')}`
+      const who = record.groups !== undefined ? `nodes ${record.groups.map((g) => g.join(',')).join(' | ')}` : record.nodes.length > 0 ? `nodes ${record.nodes.join(',')}` : `clients ${record.clients.join(',')}`
       record.label = `${step.action} ${who}`
       return record
     }
@@ -240,7 +269,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
       return await until(() => cluster.converged(), 30_000) ? clock() - t0 : undefined
     }
 
-    const selectNodes = async (step: Step & { action: 'kill' | 'stop' | 'start' | 'restart' }): Promise<SimNode[]> => {
+    const selectNodes = async (step: Extract<Step, { action: 'kill' | 'stop' | 'start' | 'restart' }>): Promise<SimNode[]> => {
       const wantsUp = step.action !== 'start'
       if ('replicasOf' in step && step.replicasOf !== undefined) {
         const k = options.replicas
@@ -308,6 +337,10 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
     // ---------------------------------------------------------------- recovery
     log('recovery: every node back, every client online, waiting for the mailboxes to drain')
     const recoveryStart = clock()
+    if (cluster.partitioned) {
+      notes.push('the mesh was still partitioned at the end of the workload: healed for the recovery')
+      await cluster.heal()
+    }
     for (const n of cluster.down) await cluster.start(n, clock())
     if (!await until(() => cluster.converged(), 60_000)) notes.push('the mesh did not converge within 60 s after restarting every node')
     await Promise.all(people.offline.map(async (c) => { await attach(c) }))

@@ -23,6 +23,8 @@ export type Step =
   | ({ at: number, action: 'restart', mode?: 'kill' | 'stop', down?: number, rolling?: number } & NodeSelector)
   | { at: number, action: 'client-offline', clients: number, include?: 'busiest' }
   | { at: number, action: 'client-online', clients: number | 'all' }
+  | { at: number, action: 'partition', groups: number | number[][] }
+  | { at: number, action: 'heal' }
 
 export interface Scenario {
   name: string
@@ -38,7 +40,9 @@ const KEYS: Record<string, string[]> = {
   start: [],
   restart: ['mode', 'down', 'rolling'],
   'client-offline': ['clients', 'include'],
-  'client-online': ['clients']
+  'client-online': ['clients'],
+  partition: ['groups'],
+  heal: []
 }
 
 export class ScenarioError extends Error {
@@ -81,7 +85,6 @@ function parseStep (raw: unknown, fail: (what: string) => never): Step {
   if (typeof s.at !== 'number' || !Number.isFinite(s.at) || s.at < 0) fail('"at" must be a number of seconds >= 0')
   if (typeof s.action !== 'string' || !(ACTIONS as readonly string[]).includes(s.action)) fail(`"action" must be one of ${ACTIONS.join(', ')} (got ${JSON.stringify(s.action)})`)
   const action = s.action as string
-  if (action === 'partition' || action === 'heal') fail(`"${action}" is not supported by this version of the simulator (nodes share one process and one network stack)`)
   const allowed = new Set(['at', 'action', ...(KEYS[action] ?? []), ...(NODE_ACTIONS.has(action) ? ['nodes', 'random', 'replicasOf', 'count'] : [])])
   for (const k of Object.keys(s)) if (!allowed.has(k)) fail(`unknown field "${k}" for "${action}" (allowed: ${[...allowed].join(', ')})`)
   if (NODE_ACTIONS.has(action)) checkSelector(s, fail)
@@ -101,6 +104,18 @@ function parseStep (raw: unknown, fail: (what: string) => never): Step {
   }
   if (action === 'client-online') {
     if (s.clients !== 'all' && (typeof s.clients !== 'number' || !Number.isInteger(s.clients) || s.clients < 1)) fail('"clients" must be "all" or a whole number >= 1')
+  }
+  if (action === 'partition') {
+    const g = s.groups
+    if (typeof g === 'number') {
+      if (!Number.isInteger(g) || g < 2) fail('"groups" must be a whole number >= 2 or an array of node index arrays')
+    } else if (Array.isArray(g)) {
+      if (g.length < 1 || !g.every((x) => Array.isArray(x) && x.length > 0 && x.every((i) => Number.isInteger(i) && i >= 0))) fail('"groups" arrays must be non-empty arrays of node indices')
+      const all = (g as number[][]).flat()
+      if (new Set(all).size !== all.length) fail('"groups": a node is in more than one group')
+    } else {
+      fail('"groups" must be a whole number >= 2 (random groups of near-equal size) or an array of node index arrays')
+    }
   }
   return s as unknown as Step
 }

@@ -62,12 +62,14 @@ describe('scripts/sim: scenario files and the PRNG', () => {
       [{ steps: [{ at: 2, action: 'stop', random: 1 }, { at: 1, action: 'start', nodes: 'down' }] }, /step 1: "at" 1 is before/],
       [{ steps: [{ at: 1, action: 'client-offline', clients: 'x' }] }, /"clients" must be a whole number/],
       [{ steps: [{ at: 1, action: 'stop', random: 1, speed: 3 }] }, /unknown field "speed"/],
-      [{ steps: [{ at: 1, action: 'partition', groups: [[0], [1]] }] }, /"partition" is not supported/],
+      [{ steps: [{ at: 1, action: 'partition', groups: 1 }] }, /step 0: "groups" must be a whole number >= 2/],
+      [{ steps: [{ at: 1, action: 'partition', groups: [[0, 1], [1]] }] }, /more than one group/],
+      [{ steps: [{ at: 1, action: 'heal', groups: 2 }] }, /unknown field "groups"/],
       [{ stepz: [] }, /unknown field "stepz"/]
     ]
     for (const [raw, re] of bad) assert.throws(() => parseScenario(raw, 'x.json'), (err: unknown) => err instanceof ScenarioError && re.test(err.message) && err.message.startsWith('x.json: '))
     assert.throws(() => loadScenario('no-such-scenario'), ScenarioError)
-    for (const name of ['churn', 'replica-loss', 'restart-all']) assert.ok(loadScenario(name).steps.length > 0)
+    for (const name of ['churn', 'replica-loss', 'restart-all', 'partition-heal']) assert.ok(loadScenario(name).steps.length > 0)
   })
 
   it('repeats its choices for a seed', () => {
