@@ -40,7 +40,7 @@ async function runOne (s: Scenario): Promise<MeshRunResult> {
 let verbose = false
 const f = (n: number | null | undefined, d = 1): string => n === null || n === undefined || !Number.isFinite(n) ? '—' : n.toFixed(d)
 const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
-  a === null || a === undefined || b === null || b === undefined || b === 0 ? null : Math.round((a / b) * 100) / 100
+  a === null || a === undefined || b === null || b === undefined || b === 0 ? null : Math.round((a / b) * 1000) / 1000
 
 async function main (): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } } })
@@ -109,7 +109,7 @@ async function main (): Promise<void> {
     ['latency p50 / p99, 30 nodes (ms)', `${f(L('relaymesh-30').latencyMs.p50)} / ${f(L('relaymesh-30').latencyMs.p99)}`, `${f(L('bare-30').latencyMs.p50)} / ${f(L('bare-30').latencyMs.p99)}`, `${f(ratios.p50At30, 2)} / ${f(ratios.p99At30, 2)}`],
     ['growth of p99, 10 -> 30 nodes', `${f(ratio(L('relaymesh-30').latencyMs.p99, L('relaymesh-10').latencyMs.p99), 2)}x`, `${f(ratio(L('bare-30').latencyMs.p99, L('bare-10').latencyMs.p99), 2)}x`, ''],
     ['  context: bare gossip propagation p50 / p99, 10 / 30 nodes (ms)', '', `${gossip('bare-10')} / ${gossip('bare-30')}`, ''],
-    ['sustained deliveries/s, 10 nodes, p99 <= 1 s', susText('relaymesh'), susText('bare'), f(ratios.sustained, 2)],
+    ['sustained deliveries/s, 10 nodes, p99 <= 1 s', susText('relaymesh'), susText('bare'), `${sustained.bare?.limitReached === false ? '<= ' : ''}${f(ratios.sustained, 3)}`],
     ['RSS / nodes, 10 nodes (MiB)', f(L('relaymesh-10').rssPerNodeMiB), f(L('bare-10').rssPerNodeMiB), f(ratio(L('relaymesh-10').rssPerNodeMiB, L('bare-10').rssPerNodeMiB), 2)],
     ['RSS / nodes, 30 nodes (MiB)', f(L('relaymesh-30').rssPerNodeMiB), f(L('bare-30').rssPerNodeMiB), f(ratios.rssPerNodeAt30, 2)],
     ['RSS per added node, 10 -> 30 (MiB)', f(marginal('relaymesh')), f(marginal('bare')), f(ratios.marginalMemoryPerNode, 2)],
