@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert'
 import fc from 'fast-check'
+import { codeOf } from '../helpers/errors.js'
 import { ED25519_SIGNATURE_BYTES, MLKEM768_PUBLIC_KEY_BYTES, WIRE_VERSION } from '../../protocol/constants.js'
-import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import {
   buildPreKeyBundle, generateIdentityKeyPair, generateKemPreKey, generateOneTimePreKeys, generateSignedPreKey,
   oneTimePreKeyPublic, verifyKemPreKeySignature, verifyPreKeyBundle, verifySignedPreKeySignature
@@ -15,16 +16,6 @@ function flip (bytes: Uint8Array, index: number, bit = 0): Uint8Array<ArrayBuffe
   const out = new Uint8Array(bytes)
   out[index % out.length]! ^= 1 << bit
   return out
-}
-
-function codeOf (fn: () => unknown): ErrorCode | undefined {
-  try {
-    fn()
-  } catch (err) {
-    if (RelaymeshError.is(err)) return err.code
-    throw err
-  }
-  return undefined
 }
 
 describe('protocol/keys', () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert'
 import fc from 'fast-check'
+import { codeOf } from '../../helpers/errors.js'
 import { INFO, MLKEM768_CIPHERTEXT_BYTES, PEER_IDENTITY_CACHE_SIZE } from '../../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import {
@@ -17,16 +18,6 @@ import {
 } from '../../../protocol/crypto/primitives.js'
 
 const NOW = 1_790_000_000_000
-
-function codeOf (fn: () => unknown): ErrorCode | undefined {
-  try {
-    fn()
-  } catch (err) {
-    if (RelaymeshError.is(err)) return err.code
-    throw err
-  }
-  return undefined
-}
 
 function flip (bytes: Uint8Array, index: number, bit = 0): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(bytes)

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert'
 import fc from 'fast-check'
+import { codeOf } from '../../helpers/errors.js'
 import { ContentType, MAX_SESSION_RECORD_BYTES } from '../../../protocol/constants.js'
-import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
+import { ErrorCode } from '../../../protocol/errors.js'
 import {
   buildPreKeyBundle, generateIdentityKeyPair, generateKemPreKey, generateOneTimePreKeys, generateSignedPreKey,
   oneTimePreKeyPublic, type KemPreKeyRecord, type OneTimePreKeyRecord, type SignedPreKeyRecord
@@ -36,16 +37,6 @@ class MemoryPreKeyStore implements PreKeyStore {
   snapshot (): string {
     return JSON.stringify([[...this.signed.keys()], [...this.kem.keys()], [...this.oneTime.keys()], this.removals])
   }
-}
-
-function codeOf (fn: () => unknown): ErrorCode | undefined {
-  try {
-    fn()
-  } catch (err) {
-    if (RelaymeshError.is(err)) return err.code
-    throw err
-  }
-  return undefined
 }
 
 function flipBit (bytes: Uint8Array, index: number, bit: number): Uint8Array<ArrayBuffer> {
