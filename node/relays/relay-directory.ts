@@ -443,6 +443,18 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
       lastAlive.set(c.peerId.toString(), now)
       redialQueue.push(c.peerId)
     }
+    // Peers dropped after a failed dial but still holding an unexpired node record
+    // are tried again, one per round and each at most once per livenessMinAgeMs, so
+    // a relay back from a crash or a healed partition is re-admitted without waiting
+    // for its next record (every NODE_RECORD_REFRESH_MS).
+    for (const r of book.all(now)) {
+      if (r.id === selfId || !failed.has(r.id) || connected.has(r.id)) continue
+      if ((lastRedial.get(r.id) ?? -Infinity) > now - livenessMinAgeMs) continue
+      if (redialQueue.length >= EXCHANGE_QUEUE_MAX) break
+      lastRedial.set(r.id, now)
+      redialQueue.push(r.peerId)
+      break
+    }
     pumpRedials()
   }
 
