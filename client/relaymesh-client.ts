@@ -70,24 +70,18 @@ export class RelaymeshClient implements Client {
       onLowPreKeys: (remaining, conn) => { this.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
       onAttached: async (conn) => { await this.onAttached(conn) }
     }, ctx.log)
-    this.groupOps = new GroupManager({
+    // what group and file sending need from the client: one object for both
+    const sending = {
       ctx,
       serial: this.serial,
       ids: this.ids,
       ready: async () => await this.conns.ready(),
-      user: async (conn, userId) => await this.user(conn, userId),
-      rememberPeer: (peer, ops) => { this.rememberPeer(peer, ops) },
-      persist: async (ops) => { await this.persist(ops) }
-    })
-    this.fileOut = new FileSender({
-      ctx,
-      serial: this.serial,
-      ids: this.ids,
-      ready: async () => await this.conns.ready(),
-      user: async (conn, userId) => await this.user(conn, userId),
-      rememberPeer: (peer, ops) => { this.rememberPeer(peer, ops) },
-      persist: async (ops) => { await this.persist(ops) }
-    })
+      user: async (conn: NodeConnection, userId: string) => await this.user(conn, userId),
+      rememberPeer: (peer: Parameters<RelaymeshClient['rememberPeer']>[0], ops: Parameters<RelaymeshClient['rememberPeer']>[1]) => { this.rememberPeer(peer, ops) },
+      persist: async (ops: Parameters<RelaymeshClient['persist']>[0]) => { await this.persist(ops) }
+    }
+    this.groupOps = new GroupManager(sending)
+    this.fileOut = new FileSender(sending)
     this.fileIn = new FileReceiver(ctx, this.serial)
     this.deviceOps = new DeviceManager({
       ctx,

@@ -3,6 +3,7 @@
 import '../../node/runtime/polyfills.js'
 import { Command } from 'commander'
 import { nodeCommand } from '../../node/cli/node-command.js'
+import { nodeStatusCommand } from './commands/node-status.js'
 import { chatCommand } from './commands/chat.js'
 import { configCommand } from './commands/config.js'
 import { contactsCommand } from './commands/contacts.js'
@@ -35,7 +36,7 @@ program.addCommand(fileCommand())
 program.addCommand(contactsCommand())
 program.addCommand(safetyNumberCommand())
 program.addCommand(configCommand())
-program.addCommand(nodeCommand())
+program.addCommand(nodeCommand().addCommand(nodeStatusCommand()))
 
 try {
   await program.parseAsync(process.argv)

@@ -5,8 +5,6 @@ import { join } from 'node:path'
 import { createLogger } from '../log.js'
 import { DAY, DEFAULT_LIMITS } from '../config.js'
 import { createRelayNode } from '../relay-node.js'
-import { createClientHost } from '../../client/transport/client-host.js'
-import { NodeConnection } from '../../client/transport/node-connection.js'
 
 export const DEFAULT_PORT = 4001
 /** how many ports after the default `npm start` tries before giving up */
@@ -112,6 +110,7 @@ export async function startNode (opts: StartOptions): Promise<void> {
   setTimeout(() => process.exit(), 1000).unref()
 }
 
+/** `node start`; `node status` is a client action, added by client/cli (node/ never imports client/). */
 export function nodeCommand (): Command {
   const node = new Command('node').description('run and inspect relay nodes')
   node.command('start')
@@ -124,28 +123,8 @@ export function nodeCommand (): Command {
     .option('--metrics <host:port>', 'serve Prometheus metrics at http://host:port/metrics')
     .addOption(new Option('--client-rate <n>', `envelopes per second one attached client may send [default: ${DEFAULT_LIMITS.clientRatePerSecond}]`).argParser(positiveNumber))
     .addOption(new Option('--ttl-days <days>', 'expiry backstop for unacknowledged envelopes [default: 30]').argParser(positiveNumber))
-    .option('--json', 'one JSON object per line on stdout (events and logs)')
+    .option('--json', 'one JSON object per line on stdout (events); logs as JSON lines on stderr')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (opts: StartOptions) => { await startNode(opts) })
-  node.command('status')
-    .description('ask a running node for its peer id, addresses, connections and attached devices')
-    .argument('<multiaddr>', 'the node, with /p2p/<peer id>')
-    .option('--json', 'print one JSON object')
-    .action(async (address: string, opts: { json?: boolean }) => { await nodeStatus(address, opts.json === true) })
   return node
-}
-
-export async function nodeStatus (address: string, json: boolean): Promise<void> {
-  const host = await createClientHost()
-  try {
-    const conn = await NodeConnection.connect(host, address)
-    const status = await conn.status()
-    if (json) {
-      process.stdout.write(JSON.stringify(status) + '\n')
-    } else {
-      for (const [k, v] of Object.entries(status)) process.stdout.write(`${k}: ${Array.isArray(v) ? v.join(' ') : String(v)}\n`)
-    }
-  } finally {
-    await host.stop()
-  }
 }
