@@ -1,5 +1,6 @@
-// `npm run sim`: a relaymesh network in one process (real relay nodes, real
-// clients), a seeded workload, an optional fault scenario, and a report.
+// `npm run sim`: a relaymesh network of real relay nodes and real clients in
+// worker processes (one per core by default), a seeded workload, an optional
+// fault scenario, and a report.
 // Usage and the scenario format: README.md, "Simulation".
 import '../node/runtime/polyfills.js'
 import { EventEmitter } from 'node:events'
@@ -13,6 +14,7 @@ import { loadScenario, ScenarioError } from './sim/scenario.js'
 
 const USAGE = `usage: node dist/scripts/sim.js [--nodes N] [--clients C] [--groups G] [--rate MSGS_PER_S]
        [--duration S] [--replicas K] [--transport tcp|memory] [--faults SCENARIO|PATH]
+       [--files F] [--file-size BYTES] [--workers W] [--client-workers W]
        [--seed S] [--json] [--out DIR] [--keep-data]
 shipped scenarios: churn, replica-loss, restart-all, partition-heal (scripts/sim/scenarios/)`
 
@@ -38,6 +40,10 @@ async function main (): Promise<void> {
       transport: { type: 'string' },
       faults: { type: 'string' },
       seed: { type: 'string' },
+      files: { type: 'string' },
+      'file-size': { type: 'string' },
+      workers: { type: 'string' },
+      'client-workers': { type: 'string' },
       json: { type: 'boolean' },
       out: { type: 'string' },
       'keep-data': { type: 'boolean' },
@@ -56,6 +62,10 @@ async function main (): Promise<void> {
     replicas: int('replicas', values.replicas, 3, 1),
     transport,
     seed: int('seed', values.seed, 1, 0),
+    files: int('files', values.files, 2, 0),
+    fileSize: int('file-size', values['file-size'], 256 * 1024, 1),
+    ...(values.workers !== undefined ? { workers: int('workers', values.workers, 1, 1) } : {}),
+    ...(values['client-workers'] !== undefined ? { clientWorkers: int('client-workers', values['client-workers'], 1, 1) } : {}),
     keepData: values['keep-data'] === true,
     progress: (line) => { process.stderr.write(`[sim] ${line}\n`) }
   }

@@ -1,24 +1,23 @@
 // The simulated people: real clients (client/client.ts), each with its own
-// home folder and sealed store, attached to a node of the mesh. A client's
-// receive loop hands every message to the ledger as its application would.
+// home folder and sealed store, hosted by client worker processes and
+// attached to a node of the mesh. A client's receive loop (in its worker)
+// reports every message its application gets; the ledger here records it.
 import { join } from 'node:path'
-import { initIdentity, openClient, type Client, type IncomingMessage } from '../../client/client.js'
 import type { Ledger } from './ledger.js'
-
-export const PASSPHRASE = 'simulated passphrase'
+import type { SimWorker } from './workers.js'
+import type { SendFailure, SendResult, WorkerEvent } from './worker-protocol.js'
 
 export interface SimClient {
   index: number
   home: string
   userId: string
-  client: Client | undefined
+  worker: SimWorker
   /** increases at every attach; a message sent while the recipient was in epoch e and received in e was delivered live */
   epoch: number
   online: boolean
   /** node index it attached to last */
   node: number
   inFlight: number
-  loop: Promise<void> | undefined
   /** set while a re-attach drain is measured */
   drain?: { startedAt: number, waiting: Set<number>, total: number }
 }
@@ -30,15 +29,28 @@ export class Population {
   readonly drains: Drain[] = []
   /** receive() errors other than the connection going away (should stay 0) */
   receiveErrors: string[] = []
+  /** received files whose bytes differ from what was sent (should stay 0) */
+  corruptFiles = 0
 
-  constructor (private readonly dir: string, private readonly ledger: Ledger, private readonly clock: () => number) {}
+  /**
+   * @param place the worker that hosts client `index`
+   * @param toClock wall-clock ms (from a worker) -> the simulation clock
+   */
+  constructor (private readonly dir: string, private readonly ledger: Ledger, private readonly clock: () => number,
+    private readonly place: (index: number) => SimWorker, private readonly toClock: (wallMs: number) => number) {}
 
+  /** Identities are created in the workers that will host them, in parallel across workers (scrypt is the cost). */
   async create (count: number): Promise<void> {
+    const made: SimClient[] = []
     for (let i = 0; i < count; i++) {
-      const home = join(this.dir, `client-${i}`)
-      const { userId } = await initIdentity(home, PASSPHRASE, { name: `sim-${i}` })
-      this.clients.push({ index: i, home, userId, client: undefined, epoch: 0, online: false, node: -1, inFlight: 0, loop: undefined })
+      made.push({ index: i, home: join(this.dir, `client-${i}`), userId: '', worker: this.place(i), epoch: 0, online: false, node: -1, inFlight: 0 })
     }
+    const byWorker = new Map<SimWorker, SimClient[]>()
+    for (const c of made) byWorker.set(c.worker, [...(byWorker.get(c.worker) ?? []), c])
+    await Promise.all([...byWorker.values()].map(async (list) => {
+      for (const c of list) c.userId = (await c.worker.call('clientCreate', { index: c.index, home: c.home, name: `sim-${c.index}` })).userId
+    }))
+    this.clients.push(...made)
   }
 
   get online (): SimClient[] { return this.clients.filter((c) => c.online) }
@@ -47,47 +59,37 @@ export class Population {
   /** Open and attach: `nodes` in the order tried (the first is where it means to attach). */
   async goOnline (c: SimClient, nodeIndex: number, nodes: string[]): Promise<void> {
     if (c.online) return
-    const client = await openClient({ home: c.home, passphrase: PASSPHRASE, nodes })
-    await client.connect()
-    c.client = client
+    const epoch = c.epoch + 1
+    await c.worker.call('clientOnline', { index: c.index, home: c.home, nodes, epoch })
     c.node = nodeIndex
-    c.epoch++
+    c.epoch = epoch
     c.online = true
     // measure how long the mailbox takes to drain: what was stored for us and not yet received
     const waiting = new Set(this.ledger.pendingStored().filter((p) => p.to === c.index).map((p) => p.s.seq))
     if (waiting.size > 0) c.drain = { startedAt: this.clock(), waiting, total: waiting.size }
-    const epoch = c.epoch
-    const onMessage = (m: IncomingMessage): void => { this.received(c, m, epoch) }
-    c.loop = (async () => {
-      while (c.client === client) {
-        try {
-          await client.receive({ waitMs: 1000, onMessage })
-        } catch (err) {
-          if (c.client !== client) break
-          const code = (err as { code?: string }).code ?? ''
-          // the node went away: the client reconnects on its own; try again shortly
-          if (!/UNAVAILABLE|TIMEOUT|CLOSED|ABORT/i.test(code + String((err as Error).message))) this.receiveErrors.push(`${code} ${(err as Error).message}`)
-          await new Promise((resolve) => setTimeout(resolve, 200))
-        }
-      }
-    })()
   }
 
   async goOffline (c: SimClient): Promise<void> {
-    const client = c.client
-    if (client === undefined) return
-    c.client = undefined
+    if (!c.online) return
     c.online = false
     c.drain = undefined
-    await client.close().catch(() => {})
-    await c.loop
-    c.loop = undefined
+    await c.worker.call('clientOffline', { index: c.index }).catch(() => {})
   }
 
-  private received (c: SimClient, m: IncomingMessage, epoch: number): void {
-    if (m.system === true) return
-    const at = this.clock()
-    const s = this.ledger.deliver(c.index, m.text, at, epoch)
+  /** The worker hosting these clients was killed: they are offline, whatever they were doing. */
+  crashed (list: SimClient[]): void {
+    for (const c of list) { c.online = false; c.drain = undefined; c.inFlight = 0 }
+  }
+
+  /** A worker's event (deliveries, receive errors, corrupt files). */
+  onEvent (e: WorkerEvent): void {
+    if (e.event === 'receiveError') { this.receiveErrors.push(`client ${e.client}: ${e.error}`); return }
+    if (e.event === 'corrupt') { this.corruptFiles++; return }
+    if (e.event !== 'delivered') return
+    const c = this.clients[e.client]
+    if (c === undefined) return
+    const at = this.toClock(e.at)
+    const s = this.ledger.deliver(c.index, e.text, at, e.epoch)
     if (s === undefined || c.drain === undefined) return
     c.drain.waiting.delete(s.seq)
     if (c.drain.waiting.size === 0) {
@@ -100,3 +102,5 @@ export class Population {
     await Promise.all(this.clients.map(async (c) => { await this.goOffline(c) }))
   }
 }
+
+export type SendOutcome = SendResult | SendFailure

@@ -1,11 +1,12 @@
-// The relay nodes of a simulation: real createRelayNode instances in this
-// process, each with its own data directory and a fixed listen address so a
-// restarted node comes back where clients and peers remember it.
-import { mkdirSync, rmSync } from 'node:fs'
+// The relay nodes of a simulation: real createRelayNode instances spread over
+// worker processes (node i in worker i mod W), each with its own data
+// directory and a fixed listen address so a restarted node comes back where
+// clients and peers remember it.
+import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { multiaddr } from '@multiformats/multiaddr'
-import { createRelayNode, type RelayNode } from '../../node/relay-node.js'
+import type { SimWorker } from './workers.js'
+import type { NodeCounters, WorkerStats } from './worker-protocol.js'
 
 export type Transport = 'tcp' | 'memory'
 
@@ -14,19 +15,21 @@ export interface SimNode {
   dataDir: string
   /** the dialable address with /p2p (stable across restarts) */
   address: string
-  node: RelayNode | undefined
   /** the node's peer id (stable: its key stays in dataDir) */
-  peerId?: string
+  peerId: string
+  up: boolean
+  worker: SimWorker
   /** when it last went down / came up (ms on the sim clock) */
   downAt?: number
   upAt?: number
 }
 
 export interface ClusterOptions {
-  nodes: number
   replicas: number
   transport: Transport
   dir: string
+  /** the processes that host the nodes */
+  workers: SimWorker[]
   /** ports tried from here on (TCP), kept out of the kernel's ephemeral range */
   basePort?: number
 }
@@ -40,14 +43,14 @@ export class Cluster {
   private readonly runId = `${process.pid}-${Date.now().toString(36)}`
   /** while partitioned: node index -> group number (a node reaches only nodes of its own group) */
   private groupOf: Map<number, number> | undefined
-  private readonly indexOf = new Map<string, number>()
 
   constructor (private readonly options: ClusterOptions) {
     this.nextPort = options.basePort ?? DEFAULT_BASE_PORT
   }
 
-  get up (): SimNode[] { return this.nodes.filter((n) => n.node !== undefined) }
-  get down (): SimNode[] { return this.nodes.filter((n) => n.node === undefined) }
+  get up (): SimNode[] { return this.nodes.filter((n) => n.up) }
+  get down (): SimNode[] { return this.nodes.filter((n) => !n.up) }
+  get partitioned (): boolean { return this.groupOf !== undefined }
 
   /** Start `count` new nodes, each bootstrapped from up to 3 running ones. */
   async add (count: number): Promise<SimNode[]> {
@@ -56,45 +59,73 @@ export class Cluster {
       const index = this.nodes.length
       const dataDir = join(this.options.dir, `node-${index}`)
       mkdirSync(dataDir, { recursive: true })
-      const sim: SimNode = { index, dataDir, address: '', node: undefined }
+      const worker = this.options.workers[index % this.options.workers.length] as SimWorker
       const boot = this.up.slice(0, 3).map((n) => n.address)
+      const start = async (listen: string): Promise<{ peerId: string, addresses: string[] }> =>
+        await worker.call('nodeStart', { index, dataDir, listen: [listen], bootstrap: boot, replicas: this.options.replicas })
+      let started: { peerId: string, addresses: string[] }
       if (this.options.transport === 'memory') {
-        sim.node = await this.create(sim, [`/memory/sim-${this.runId}-${index}`], boot)
+        started = await start(`/memory/sim-${this.runId}-${index}`)
       } else {
         // a fixed port: the next free one (another process may hold some; libp2p's error does not say EADDRINUSE, so probe)
         for (let tries = 0; ; tries++) {
           const port = this.nextPort++
           if (!await portFree(port)) continue
           try {
-            sim.node = await this.create(sim, [`/ip4/127.0.0.1/tcp/${port}`], boot)
+            started = await start(`/ip4/127.0.0.1/tcp/${port}`)
             break
           } catch (err) {
             if (tries > 50) throw err
           }
         }
       }
-      sim.address = pickAddress(sim.node, this.options.transport)
-      sim.peerId = sim.node.peerId.toString()
-      this.indexOf.set(sim.peerId, index)
+      const sim: SimNode = { index, dataDir, address: pickAddress(started.addresses, this.options.transport), peerId: started.peerId, up: true, worker }
       this.nodes.push(sim)
       added.push(sim)
     }
     return added
   }
 
-  private async create (sim: SimNode, listen: string[], bootstrap: string[]): Promise<RelayNode> {
-    // every node carries the partition gate (node/host.ts denyPeers); it refuses nothing until partition()
-    return await createRelayNode({ dataDir: sim.dataDir, listen, bootstrap, replicas: this.options.replicas, denyPeers: (peerId) => this.denies(sim.index, peerId) })
+  /** Bring a stopped node back: same key, same data, same address; bootstrapped from running nodes. */
+  async start (sim: SimNode, now: number): Promise<void> {
+    if (sim.up) return
+    const listen = sim.address.replace(/\/p2p\/[^/]+$/, '')
+    const bootstrap = this.up.filter((n) => n !== sim).slice(0, 3).map((n) => n.address)
+    // the port was just released; on a busy machine give the kernel a moment
+    for (let tries = 0; ; tries++) {
+      try {
+        await sim.worker.call('nodeStart', { index: sim.index, dataDir: sim.dataDir, listen: [listen], bootstrap, replicas: this.options.replicas })
+        break
+      } catch (err) {
+        if (tries >= 20) throw err
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      }
+    }
+    sim.up = true
+    sim.upAt = now
   }
 
-  /** Whether node `index` must not reach `peerId` (another group's node; clients are never refused). */
-  private denies (index: number, peerId: string): boolean {
-    if (this.groupOf === undefined) return false
-    const other = this.indexOf.get(peerId)
-    return other !== undefined && this.groupOf.get(other) !== this.groupOf.get(index)
+  /** Graceful stop: the node finishes pending writes and announces its clients offline. */
+  async stop (sim: SimNode, now: number): Promise<void> {
+    if (!sim.up) return
+    sim.up = false
+    sim.downAt = now
+    await sim.worker.call('nodeStop', { index: sim.index })
   }
 
-  get partitioned (): boolean { return this.groupOf !== undefined }
+  /**
+   * Hard stop, as close to a crash as a process shared with other nodes
+   * allows: the network goes first (every connection dropped at once, no
+   * goodbye, no offline presence reaches the mesh), then the services and
+   * LevelDB close. Writes already handed to LevelDB are kept, as with a crash
+   * after a synced write. data "lost" also deletes the database (the node key is kept).
+   */
+  async kill (sim: SimNode, now: number, data: 'kept' | 'lost' = 'kept'): Promise<void> {
+    if (!sim.up) return
+    sim.up = false
+    sim.downAt = now
+    await sim.worker.call('nodeKill', { index: sim.index, data })
+  }
 
   /**
    * Split the nodes into groups that cannot reach each other: from now on every
@@ -105,72 +136,19 @@ export class Cluster {
   async partition (groups: number[][]): Promise<void> {
     this.groupOf = new Map()
     for (const [g, members] of groups.entries()) for (const i of members) this.groupOf.set(i, g)
-    await Promise.all(this.up.map(async (n) => {
-      const host = (n.node as RelayNode).host
-      const across = host.getConnections().map((c) => c.remotePeer).filter((p) => this.denies(n.index, p.toString()))
-      await Promise.all(across.map(async (p) => { await host.hangUp(p).catch(() => {}) }))
-    }))
+    const byPeer: Array<[string, number]> = this.nodes.map((n) => [n.peerId, this.groupOf?.get(n.index) ?? -1])
+    await Promise.all(this.options.workers.map(async (w) => { await w.call('setGroups', { groupOf: byPeer }) }))
   }
 
   /**
-   * Lift the partition and dial across the former groups. The dials stand in
-   * for the links coming back: a relay directory drops a peer it failed to dial
-   * and does not try it again before a newer node record arrives (records are
-   * republished every 5 min), so without them the two sides would stay apart
-   * for minutes (README.md, "Simulation", limits).
+   * Lift the partition. Nobody dials across: the relay directories find the
+   * other side again by themselves (a dropped relay that still has an
+   * unexpired node record is retried in the liveness rounds).
    */
   async heal (): Promise<void> {
-    const groupOf = this.groupOf
+    if (this.groupOf === undefined) return
     this.groupOf = undefined
-    if (groupOf === undefined) return
-    const up = this.up
-    await Promise.all(up.flatMap((n, i) => up.slice(i + 1)
-      .filter((m) => groupOf.get(m.index) !== groupOf.get(n.index))
-      .map(async (m) => { await n.node?.host.dial(multiaddr(m.address)).catch(() => {}) })))
-  }
-
-  /** Bring a stopped node back: same key, same data, same address; bootstrapped from running nodes. */
-  async start (sim: SimNode, now: number): Promise<void> {
-    if (sim.node !== undefined) return
-    const listen = sim.address.replace(/\/p2p\/[^/]+$/, '')
-    const boot = this.up.filter((n) => n !== sim).slice(0, 3).map((n) => n.address)
-    // the port was just released; on a busy machine give the kernel a moment
-    for (let tries = 0; ; tries++) {
-      try {
-        sim.node = await this.create(sim, [listen], boot)
-        break
-      } catch (err) {
-        if (tries >= 20) throw err
-        await new Promise((resolve) => setTimeout(resolve, 250))
-      }
-    }
-    sim.upAt = now
-  }
-
-  /** Graceful stop: the node finishes pending writes and announces its clients offline. */
-  async stop (sim: SimNode, now: number): Promise<void> {
-    const node = sim.node
-    if (node === undefined) return
-    sim.node = undefined
-    sim.downAt = now
-    await node.stop()
-  }
-
-  /**
-   * Hard stop, as close to a crash as one process allows: the network goes
-   * first (every connection dropped at once, no goodbye, no offline presence
-   * reaches the mesh), then the services and LevelDB close. Writes already
-   * handed to LevelDB are kept, as with a crash after a synced write.
-   * data "lost" also deletes the database (the node key is kept).
-   */
-  async kill (sim: SimNode, now: number, data: 'kept' | 'lost' = 'kept'): Promise<void> {
-    const node = sim.node
-    if (node === undefined) return
-    sim.node = undefined
-    sim.downAt = now
-    await Promise.resolve(node.host.stop()).catch(() => {})
-    await node.stop().catch(() => {})
-    if (data === 'lost') rmSync(join(sim.dataDir, 'db'), { recursive: true, force: true })
+    await Promise.all(this.options.workers.map(async (w) => { await w.call('setGroups', { groupOf: null }) }))
   }
 
   async stopAll (): Promise<void> {
@@ -178,19 +156,49 @@ export class Cluster {
   }
 
   /** True once every running node lists every other running node it can reach (all of them unless partitioned), and no other, as a live relay. */
-  converged (): boolean {
+  async converged (): Promise<boolean> {
+    const views = (await Promise.all(this.options.workers.map(async (w) => await w.call('nodeViews', {})))).flat()
+    const peersOf = new Map(views.map((v) => [v.index, new Set(v.peers)]))
     const up = this.up
     return up.every((n) => {
-      const peers = new Set(n.node?.relays.peers().map(String))
+      const peers = peersOf.get(n.index)
+      if (peers === undefined) return false
       // while partitioned: every running node of its own group, and none of the others
-      return up.every((m) => m === n || peers.has(m.peerId ?? '') === !this.denies(n.index, m.peerId ?? ''))
+      return up.every((m) => m === n || peers.has(m.peerId) === this.reaches(n.index, m.index))
     })
+  }
+
+  private reaches (a: number, b: number): boolean {
+    return this.groupOf === undefined || this.groupOf.get(a) === this.groupOf.get(b)
+  }
+
+  /** Whether every running node holds a device list and a bundle for every user. */
+  async usersKnown (userIds: string[]): Promise<boolean> {
+    const answers = await Promise.all(this.options.workers.map(async (w) => await w.call('usersKnown', { userIds })))
+    return answers.every(Boolean)
+  }
+
+  /** The k nodes closest to a user's mailbox, as a running node sees them. */
+  async replicasOf (userId: string, k: number): Promise<SimNode[]> {
+    const observer = this.up[0]
+    if (observer === undefined) return []
+    const ids = await observer.worker.call('replicasOf', { index: observer.index, userId, k })
+    return ids.map((id) => this.nodes.find((n) => n.peerId === id)).filter((n): n is SimNode => n !== undefined)
+  }
+
+  /** Every node worker's figures (memory, event loop, per-node counters). */
+  async stats (): Promise<WorkerStats[]> {
+    return await Promise.all(this.options.workers.filter((w) => w.running).map(async (w) => await w.call('stats', {})))
+  }
+
+  static countersOf (stats: WorkerStats[]): Map<number, NodeCounters> {
+    return new Map(stats.flatMap((s) => s.nodes).map((c) => [c.index, c]))
   }
 }
 
-function pickAddress (node: RelayNode, transport: Transport): string {
-  const a = node.multiaddrs().find((m) => transport === 'memory' ? m.startsWith('/memory/') : m.includes('/127.0.0.1/tcp/'))
-  if (a === undefined) throw new Error(`node has no ${transport} address: ${node.multiaddrs().join(', ')}`)
+function pickAddress (addresses: string[], transport: Transport): string {
+  const a = addresses.find((m) => transport === 'memory' ? m.startsWith('/memory/') : m.includes('/127.0.0.1/tcp/'))
+  if (a === undefined) throw new Error(`node has no ${transport} address: ${addresses.join(', ')}`)
   return a
 }
 

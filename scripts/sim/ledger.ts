@@ -3,15 +3,17 @@
 // from here only.
 export interface Sent {
   seq: number
-  kind: 'direct' | 'group'
+  kind: 'direct' | 'group' | 'file'
   from: number
   /** client indices expected to receive it */
   recipients: number[]
   sentAt: number
-  /** when send() resolved: the mesh answered "stored" for every recipient device */
+  /** when send() resolved: the mesh answered "stored" for every recipient device (files: every chunk and the manifest) */
   storedAt?: number
   failedAt?: number
   error?: string
+  /** the sender crashed before the mesh answered: neither stored nor failed */
+  unanswered?: boolean
   /** recipient -> the online epoch it was in when the message was sent (undefined: offline) */
   epochAtSend: Map<number, number | undefined>
   /** recipient -> times the application received it */

@@ -3,6 +3,7 @@
 import type { Ledger } from './ledger.js'
 import type { Population } from './clients.js'
 import type { SimOptions } from './run.js'
+import type { WorkerStats } from './worker-protocol.js'
 
 export interface FaultRecord {
   step: number
@@ -17,6 +18,8 @@ export interface FaultRecord {
   label: string
   /** partition: the groups */
   groups?: number[][]
+  /** client-crash: sends in flight from the crashed clients when they were killed */
+  inFlight?: number
   /** start/restart/heal: ms from the node being up to every node listing every other; partition: until every node lists exactly its own group's nodes */
   directoryMs?: number
   /** filled by the report: ms from the fault until the last affected message resolved */
@@ -27,7 +30,7 @@ export interface FaultRecord {
 export interface Stats { count: number, p50: number | null, p95: number | null, p99: number | null, max: number | null }
 
 export interface SimReport {
-  config: { nodes: number, clients: number, groups: number, rate: number, duration: number, replicas: number, transport: string, seed: number, scenario: string | null }
+  config: { nodes: number, clients: number, groups: number, rate: number, duration: number, replicas: number, transport: string, seed: number, scenario: string | null, files: number, fileSize: number, workers: { nodes: number, clients: number, crash: number } }
   setupMs: Record<string, number>
   messages: {
     sent: number
@@ -41,6 +44,11 @@ export interface SimReport {
     lost: number
     /** deliveries of failed sends (a send may fail after some replicas stored it) */
     deliveredOfFailed: number
+    /** sends whose sender crashed before the mesh answered, and how many of their deliveries happened anyway */
+    unanswered: number
+    deliveredOfUnanswered: number
+    /** workload files sent / received whole with every byte right / received with wrong bytes */
+    files: { sent: number, stored: number, delivered: number, corrupt: number }
     /** copies handed to an application beyond the first */
     duplicates: number
     /** application messages the workload did not send */
@@ -54,7 +62,9 @@ export interface SimReport {
   /** re-attach to last waiting message received */
   drainMs: Stats & { messages: number }
   throughput: { sentPerSecond: number, deliveriesPerSecond: number, deliveriesPerNodePerSecond: number }
-  memory: { rssMiB: number, heapUsedMiB: number, rssPerNodeMiB: number, note: string }
+  /** per node, over the workload: envelopes stored as a replica and pushed to clients, libp2p bytes in and out (each per second) */
+  perNode: { storedPerSecond: Stats, pushedPerSecond: Stats, bytesInPerSecond: Stats, bytesOutPerSecond: Stats }
+  memory: { rssMiB: number, heapUsedMiB: number, rssPerNodeMiB: number, clientWorkersRssMiB: number, eventLoopUtilization: number[], note: string }
   faults: FaultRecord[]
   recoveryMs: number
   receiveErrors: string[]
@@ -79,7 +89,11 @@ export function buildReport (input: {
   faults: FaultRecord[]
   setup: Record<string, number>
   notes: string[]
-  memory: { rss: number, heapUsed: number }
+  /** node workers' figures at the start and the end of the workload */
+  nodeStatsStart: WorkerStats[]
+  nodeStatsEnd: WorkerStats[]
+  clientRss: number
+  workers: { nodes: number, clients: number, crash: number }
   workloadStart: number
   workloadEnd: number
   recoveryMs: number
@@ -95,6 +109,7 @@ export function buildReport (input: {
   let lost = 0
   let duplicates = 0
   let deliveredOfFailed = 0
+  let deliveredOfUnanswered = 0
   const live: number[] = []
   const all: number[] = []
   const series: Array<[number, number]> = []
@@ -107,7 +122,7 @@ export function buildReport (input: {
         expected++
         if (times.length > 0) delivered++; else lost++
       } else if (times.length > 0) {
-        deliveredOfFailed++
+        if (s.unanswered === true) deliveredOfUnanswered++; else deliveredOfFailed++
       }
       const first = times[0]
       if (first === undefined) continue
@@ -150,8 +165,17 @@ export function buildReport (input: {
   const workloadS = Math.max(0.001, (input.workloadEnd - input.workloadStart) / 1000)
   const deliveriesInWorkload = ledger.sent.reduce((n, s) => n + [...s.deliveries.values()].filter((t) => (t[0] ?? Infinity) <= input.workloadEnd).length, 0)
   const drains = people.drains
+  // per node per second over the workload, from each node's counters (a node restarted in between counts from 0 again: clamp)
+  const before = new Map(input.nodeStatsStart.flatMap((w) => w.nodes).map((n) => [n.index, n]))
+  const perSecond = (pick: (n: WorkerStats['nodes'][number]) => number): Stats => stats(input.nodeStatsEnd.flatMap((w) => w.nodes).map((n) => {
+    const b = before.get(n.index)
+    const d = pick(n) - (b === undefined ? 0 : pick(b))
+    return (d >= 0 ? d : pick(n)) / workloadS
+  }))
+  const rss = input.nodeStatsEnd.reduce((a, w) => a + w.rss, 0)
+  const files = ledger.sent.filter((s) => s.kind === 'file')
   return {
-    config: { nodes: options.nodes, clients: options.clients, groups: input.groups, rate: options.rate, duration: options.duration, replicas: options.replicas, transport: options.transport, seed: options.seed, scenario: options.scenario?.name ?? null },
+    config: { nodes: options.nodes, clients: options.clients, groups: input.groups, rate: options.rate, duration: options.duration, replicas: options.replicas, transport: options.transport, seed: options.seed, scenario: options.scenario?.name ?? null, files: options.files ?? 0, fileSize: options.fileSize ?? 256 * 1024, workers: input.workers },
     setupMs: Object.fromEntries(Object.entries(input.setup).map(([k, v]) => [k, Math.round(v)])),
     messages: {
       sent: ledger.sent.length,
@@ -163,6 +187,9 @@ export function buildReport (input: {
       lost,
       deliveredOfFailed,
       duplicates,
+      unanswered: ledger.sent.filter((s) => s.unanswered === true).length,
+      deliveredOfUnanswered,
+      files: { sent: files.length, stored: files.filter((s) => s.storedAt !== undefined).length, delivered: files.filter((s) => s.deliveries.size > 0).length, corrupt: people.corruptFiles },
       foreign: ledger.foreign,
       throttled: input.throttled
     },
@@ -174,11 +201,19 @@ export function buildReport (input: {
       deliveriesPerSecond: round(deliveriesInWorkload / workloadS),
       deliveriesPerNodePerSecond: round(deliveriesInWorkload / workloadS / options.nodes)
     },
+    perNode: {
+      storedPerSecond: perSecond((n) => n.stored),
+      pushedPerSecond: perSecond((n) => n.pushed),
+      bytesInPerSecond: perSecond((n) => n.bytesIn),
+      bytesOutPerSecond: perSecond((n) => n.bytesOut)
+    },
     memory: {
-      rssMiB: round(input.memory.rss / 2 ** 20),
-      heapUsedMiB: round(input.memory.heapUsed / 2 ** 20),
-      rssPerNodeMiB: round(input.memory.rss / 2 ** 20 / options.nodes),
-      note: 'one process holds every node and every client: per node = process RSS / nodes at the end of the workload (an upper bound; it includes the clients)'
+      rssMiB: round(rss / 2 ** 20),
+      heapUsedMiB: round(input.nodeStatsEnd.reduce((a, w) => a + w.heapUsed, 0) / 2 ** 20),
+      rssPerNodeMiB: round(rss / 2 ** 20 / options.nodes),
+      clientWorkersRssMiB: round(input.clientRss / 2 ** 20),
+      eventLoopUtilization: input.nodeStatsEnd.map((w) => Math.round(w.eventLoopUtilization * 100) / 100),
+      note: `the ${input.workers.nodes} node worker processes' RSS at the end of the workload / nodes (includes each process's Node.js baseline; clients live in other processes)`
     },
     faults,
     recoveryMs: round(input.recoveryMs),
@@ -189,11 +224,12 @@ export function buildReport (input: {
 }
 
 const fmt = (v: number | null): string => v === null ? '-' : String(v)
+const kib = (v: number | null): string => v === null ? '-' : (v / 1024).toFixed(1)
 
 export function formatText (r: SimReport): string {
   const m = r.messages
   const lines = [
-    `relaymesh simulation: ${r.config.nodes} nodes (${r.config.transport}), ${r.config.clients} clients, ${r.config.groups} groups, ${r.config.rate} msg/s for ${r.config.duration} s, k=${r.config.replicas}, seed ${r.config.seed}, scenario ${r.config.scenario ?? 'none'}`,
+    `relaymesh simulation: ${r.config.nodes} nodes (${r.config.transport}; ${r.config.workers.nodes} node + ${r.config.workers.clients} client + ${r.config.workers.crash} crash worker processes), ${r.config.clients} clients, ${r.config.groups} groups, ${r.config.files} files, ${r.config.rate} msg/s for ${r.config.duration} s, k=${r.config.replicas}, seed ${r.config.seed}, scenario ${r.config.scenario ?? 'none'}`,
     `setup: ${Object.entries(r.setupMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`,
     '',
     `messages sent            ${m.sent}`,
@@ -204,6 +240,8 @@ export function formatText (r: SimReport): string {
     `LOST (stored, never delivered) ${m.lost}`,
     `DUPLICATES to apps       ${m.duplicates}`,
     `delivered of failed sends ${m.deliveredOfFailed}`,
+    ...(m.unanswered > 0 ? [`sender crashed before the answer ${m.unanswered} (${m.deliveredOfUnanswered} of their deliveries happened)`] : []),
+    ...(m.files.sent > 0 ? [`files sent/stored/delivered ${m.files.sent}/${m.files.stored}/${m.files.delivered}, CORRUPT ${m.files.corrupt}`] : []),
     ...(m.foreign > 0 ? [`unexpected app messages  ${m.foreign}`] : []),
     ...(m.throttled > 0 ? [`sends skipped (every online sender busy) ${m.throttled}`] : []),
     '',
@@ -211,7 +249,8 @@ export function formatText (r: SimReport): string {
     `latency send->app, every delivery (ms):      n=${r.latencyAllMs.count} p50 ${fmt(r.latencyAllMs.p50)}  p95 ${fmt(r.latencyAllMs.p95)}  p99 ${fmt(r.latencyAllMs.p99)}  max ${fmt(r.latencyAllMs.max)}`,
     `mailbox drain on re-attach (ms): ${r.drainMs.count} re-attaches, ${r.drainMs.messages} messages waiting; p50 ${fmt(r.drainMs.p50)}  p95 ${fmt(r.drainMs.p95)}  max ${fmt(r.drainMs.max)}`,
     `throughput: ${r.throughput.sentPerSecond} sent/s, ${r.throughput.deliveriesPerSecond} deliveries/s (${r.throughput.deliveriesPerNodePerSecond} per node)`,
-    `memory: RSS ${r.memory.rssMiB} MiB, heap ${r.memory.heapUsedMiB} MiB; ${r.memory.rssPerNodeMiB} MiB per node (${r.memory.note})`,
+    `per node per second (p50 / max): stored ${fmt(r.perNode.storedPerSecond.p50)} / ${fmt(r.perNode.storedPerSecond.max)}, pushed ${fmt(r.perNode.pushedPerSecond.p50)} / ${fmt(r.perNode.pushedPerSecond.max)}, KiB in ${kib(r.perNode.bytesInPerSecond.p50)} / ${kib(r.perNode.bytesInPerSecond.max)}, KiB out ${kib(r.perNode.bytesOutPerSecond.p50)} / ${kib(r.perNode.bytesOutPerSecond.max)}`,
+    `memory: node workers RSS ${r.memory.rssMiB} MiB, heap ${r.memory.heapUsedMiB} MiB; ${r.memory.rssPerNodeMiB} MiB per node (${r.memory.note}); client workers ${r.memory.clientWorkersRssMiB} MiB; node workers' event-loop use ${r.memory.eventLoopUtilization.join(', ')}`,
     `final recovery (all nodes back, all clients online, drained): ${(r.recoveryMs / 1000).toFixed(1)} s`
   ]
   if (r.faults.length > 0) {

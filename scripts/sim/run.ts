@@ -1,18 +1,20 @@
-// One simulation: start the mesh and the clients, run the seeded workload and
-// the fault timeline for the duration, then recover (every node back, every
-// client online), wait for the mailboxes to drain, and report.
+// One simulation: start the worker processes, the mesh and the clients, run
+// the seeded workload and the fault timeline for the duration, then recover
+// (every node back, every client online), wait for the mailboxes to drain,
+// and report. This process only coordinates and keeps the ledger: nodes and
+// clients live in worker processes (scripts/sim/worker.ts).
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { mailboxAddress } from '../../protocol/identity.js'
-import { openRecord } from '../../protocol/records.js'
 import { Cluster, type SimNode, type Transport } from './cluster.js'
-import { Population, type SimClient } from './clients.js'
-import { Ledger } from './ledger.js'
+import { Population, type SendOutcome, type SimClient } from './clients.js'
+import { Ledger, type Sent } from './ledger.js'
 import { Random } from './random.js'
 import { buildReport, type FaultRecord, type SimReport } from './report.js'
 import type { Scenario, Step } from './scenario.js'
+import { wallNow, type WorkerStats } from './worker-protocol.js'
+import { SimWorker } from './workers.js'
 
 export interface SimOptions {
   nodes: number
@@ -28,6 +30,14 @@ export interface SimOptions {
   seed: number
   /** padding characters per message text @default 64 */
   pad?: number
+  /** files sent during the workload (spread evenly over it) @default 0 */
+  files?: number
+  /** bytes per workload file @default 256 KiB */
+  fileSize?: number
+  /** processes hosting the nodes @default the number of cores (1 with the memory transport) */
+  workers?: number
+  /** processes hosting the clients @default the number of cores (with the memory transport, the one node worker hosts them) */
+  clientWorkers?: number
   /** a delivery to an attached recipient slower than this counts as not recovered @default 2000 ms */
   slowMs?: number
   /** how long the final drain may take @default 60 s */
@@ -51,21 +61,51 @@ async function until (check: () => boolean | Promise<boolean>, timeoutMs: number
 }
 
 export async function runSimulation (options: SimOptions): Promise<SimReport> {
-  const started = performance.now()
-  const clock = (): number => performance.now() - started
+  const startedWall = wallNow()
+  const clock = (): number => wallNow() - startedWall
+  const toClock = (wallMs: number): number => wallMs - startedWall
   const log = options.progress ?? (() => {})
   const rng = new Random(options.seed)
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'relaymesh-sim-'))
   const ledger = new Ledger()
-  const cluster = new Cluster({ nodes: options.nodes, replicas: options.replicas, transport: options.transport, dir })
-  const people = new Population(dir, ledger, clock)
+  const steps = options.scenario?.steps ?? []
+  const memoryTransport = options.transport === 'memory'
+  if (memoryTransport && steps.some((s) => s.action === 'client-crash')) throw new Error('client-crash needs the tcp transport: with the memory transport every node and client shares one process')
+
+  // ---------------------------------------------------------------- workers
+  // nodes in W processes; clients in their own processes (so node memory is the nodes' own); every client a
+  // client-crash step will crash lives in that step's own process, which is what a SIGKILL takes down
+  const cores = availableParallelism()
+  const onEvent = (_w: SimWorker, e: Parameters<Population['onEvent']>[0]): void => { people.onEvent(e) }
+  const nodeWorkers = Array.from({ length: memoryTransport ? 1 : Math.max(1, options.workers ?? cores) }, (_, i) => new SimWorker(`nodes-${i}`, onEvent))
+  const clientWorkers = memoryTransport ? nodeWorkers : Array.from({ length: Math.max(1, options.clientWorkers ?? cores) }, (_, i) => new SimWorker(`clients-${i}`, onEvent))
+  const crashSteps = steps.flatMap((s, i) => s.action === 'client-crash' ? [{ step: i, clients: s.clients }] : [])
+  const crashWorkers = new Map(crashSteps.map((c) => [c.step, new SimWorker(`crash-${c.step}`, onEvent)]))
+  const crashPlan = new Map<number, number>() // client index -> step
+  {
+    const pool = rng.shuffle(Array.from({ length: options.clients }, (_, i) => i))
+    for (const c of crashSteps) for (const idx of pool.splice(0, c.clients)) crashPlan.set(idx, c.step)
+    if (crashPlan.size >= options.clients) throw new Error(`the scenario crashes ${crashPlan.size} clients but the simulation has ${options.clients}: leave some that never crash`)
+  }
+  let regular = 0
+  const place = (index: number): SimWorker => {
+    const step = crashPlan.get(index)
+    if (step !== undefined) return crashWorkers.get(step) as SimWorker
+    return clientWorkers[regular++ % clientWorkers.length] as SimWorker
+  }
+  const allWorkers = [...new Set([...nodeWorkers, ...clientWorkers, ...crashWorkers.values()])]
+
+  const cluster = new Cluster({ replicas: options.replicas, transport: options.transport, dir, workers: nodeWorkers })
+  const people = new Population(dir, ledger, clock, place, toClock)
   const faults: FaultRecord[] = []
   const setup: Record<string, number> = {}
   const notes: string[] = []
   const groups: Array<{ groupId: string, members: number[] }> = []
   let workloadStart = 0
   let workloadEnd = 0
-  let memory = { rss: 0, heapUsed: 0 }
+  let nodeStatsStart: WorkerStats[] = []
+  let nodeStatsEnd: WorkerStats[] = []
+  let clientRss = 0
   const sends = new Set<Promise<void>>()
   let throttled = 0
 
@@ -77,10 +117,14 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
   }
 
   try {
-    // ---------------------------------------------------------------- mesh
     let t = clock()
+    await Promise.all(allWorkers.map(async (w) => { await w.start() }))
+    setup.workersMs = clock() - t
+    log(`workers: ${nodeWorkers.length} for nodes, ${memoryTransport ? 'the same one' : clientWorkers.length} for clients${crashWorkers.size > 0 ? `, ${crashWorkers.size} for clients that will crash` : ''} (pids ${allWorkers.map((w) => w.pid).join(', ')})`)
+    // ---------------------------------------------------------------- mesh
+    t = clock()
     await cluster.add(options.nodes)
-    if (!await until(() => cluster.converged(), 60_000)) throw new Error(`the ${options.nodes} nodes did not all learn of each other within 60 s`)
+    if (!await until(async () => await cluster.converged(), 60_000)) throw new Error(`the ${options.nodes} nodes did not all learn of each other within 60 s`)
     setup.meshMs = clock() - t
     log(`mesh: ${options.nodes} nodes (${options.transport}) up and converged in ${(setup.meshMs / 1000).toFixed(1)} s`)
 
@@ -95,12 +139,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
     setup.attachMs = clock() - t
     // every node must know every user's device list and bundle before anyone writes to them
     t = clock()
-    const known = await until(async () => {
-      for (const n of cluster.up) {
-        for (const c of people.clients) if (((await n.node?.records.userRecords(c.userId))?.length ?? 0) < 2) return false
-      }
-      return true
-    }, 60_000, 250)
+    const known = await until(async () => await cluster.usersKnown(people.clients.map((c) => c.userId)), 60_000, 250)
     if (!known) throw new Error('the users\' records did not reach every node within 60 s')
     setup.gossipMs = clock() - t
     log(`clients: ${options.clients} identities in ${(setup.identitiesMs / 1000).toFixed(1)} s, attached in ${(setup.attachMs / 1000).toFixed(1)} s, known to every node after ${(setup.gossipMs / 1000).toFixed(1)} s more`)
@@ -112,14 +151,14 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
         const size = Math.min(people.clients.length, 3 + rng.int(4))
         const members = rng.sample(people.clients, size)
         const creator = members[0] as SimClient
-        const { groupId } = await (creator.client as NonNullable<SimClient['client']>).createGroup(`sim group ${g}`, members.slice(1).map((m) => m.userId))
+        const { groupId } = await creator.worker.call('createGroup', { index: creator.index, name: `sim group ${g}`, members: members.slice(1).map((m) => m.userId) })
         groups.push({ groupId, members: members.map((m) => m.index) })
       }
       const ready = await until(async () => {
         for (const g of groups) {
           for (const i of g.members) {
-            const list = await people.clients[i]?.client?.groups()
-            if (list?.some((x) => x.groupId === g.groupId) !== true) return false
+            const c = people.clients[i] as SimClient
+            if (!(await c.worker.call('groupsOf', { index: c.index })).includes(g.groupId)) return false
           }
         }
         return true
@@ -130,44 +169,64 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
     }
 
     // ---------------------------------------------------------------- workload + faults
+    nodeStatsStart = await cluster.stats()
     workloadStart = clock()
     const endAt = workloadStart + options.duration * 1000
     const epochs = (recipients: number[]): Map<number, number | undefined> =>
       new Map(recipients.map((r) => { const c = people.clients[r] as SimClient; return [r, c.online ? c.epoch : undefined] }))
 
     const hot = rng.sample(people.clients, Math.max(1, Math.floor(people.clients.length / 10)))
-    const sendOne = (): void => {
+    /** Record a send's outcome, stamped by the worker that made it (a crashed sender's send stays unanswered). */
+    const track = (s: Sent, from: SimClient, p: Promise<SendOutcome>): void => {
+      from.inFlight++
+      const done = p.then((r) => {
+        s.sentAt = toClock(r.sentAt)
+        if ('storedAt' in r) s.storedAt = toClock(r.storedAt); else { s.failedAt = toClock(r.failedAt); s.error = r.error }
+      }, (err: Error) => {
+        if (err.name === 'WorkerGone') { s.unanswered = true; return }
+        s.failedAt = clock(); s.error = err.message
+      }).finally(() => { from.inFlight = Math.max(0, from.inFlight - 1); sends.delete(done) })
+      sends.add(done)
+    }
+
+    const sendOne = (chosen?: SimClient): void => {
       const senders = people.online.filter((c) => c.inFlight < 4)
-      if (senders.length === 0) { throttled++; return }
-      const from = rng.pick(senders)
-      const client = from.client
-      if (client === undefined) return
+      if (chosen === undefined && senders.length === 0) { throttled++; return }
+      const from = chosen ?? rng.pick(senders)
       const myGroups = groups.filter((g) => g.members.includes(from.index))
       const group = myGroups.length > 0 && rng.next() < 0.2 ? rng.pick(myGroups) : undefined
-      let s: ReturnType<Ledger['add']>
-      let p: Promise<{ id: string }>
       if (group !== undefined) {
         const recipients = group.members.filter((m) => m !== from.index)
-        s = ledger.add('group', from.index, recipients, clock(), epochs(recipients))
-        p = client.sendGroup(group.groupId, ledger.text(s.seq, options.pad ?? 64))
+        const s = ledger.add('group', from.index, recipients, clock(), epochs(recipients))
+        track(s, from, from.worker.call('sendGroup', { index: from.index, groupId: group.groupId, text: ledger.text(s.seq, options.pad ?? 64) }))
       } else {
         // a skewed workload: a few popular recipients get a third of the 1:1 messages (busy mailboxes)
         const pool = rng.next() < 0.33 ? hot.filter((c) => c !== from) : []
         const to = rng.pick(pool.length > 0 ? pool : people.clients.filter((c) => c !== from))
-        s = ledger.add('direct', from.index, [to.index], clock(), epochs([to.index]))
-        p = client.send(to.userId, ledger.text(s.seq, options.pad ?? 64))
+        const s = ledger.add('direct', from.index, [to.index], clock(), epochs([to.index]))
+        track(s, from, from.worker.call('send', { index: from.index, to: to.userId, text: ledger.text(s.seq, options.pad ?? 64) }))
       }
-      from.inFlight++
-      const done = p.then(() => { s.storedAt = clock() }, (err: Error & { code?: string }) => { s.failedAt = clock(); s.error = err.code ?? err.message })
-        .finally(() => { from.inFlight--; sends.delete(done) })
-      sends.add(done)
+    }
+
+    const sendFile = (): void => {
+      const senders = people.online.filter((c) => c.inFlight < 4)
+      if (senders.length === 0) { throttled++; return }
+      const from = rng.pick(senders)
+      const to = rng.pick(people.clients.filter((c) => c !== from))
+      const s = ledger.add('file', from.index, [to.index], clock(), epochs([to.index]))
+      track(s, from, from.worker.call('sendFile', { index: from.index, to: to.userId, seq: s.seq, size: options.fileSize ?? 256 * 1024 }))
     }
 
     const workload = (async () => {
       const interval = 1000 / options.rate
+      const files = options.files ?? 0
+      const fileEvery = (options.duration * 1000) / Math.max(1, files)
       let due = workloadStart
+      let fileDue = workloadStart + fileEvery / 2
+      let filesSent = 0
       while (clock() < endAt) {
         while (due <= clock() && due < endAt) { sendOne(); due += interval }
+        while (filesSent < files && fileDue <= clock()) { sendFile(); filesSent++; fileDue += fileEvery }
         await sleep(Math.max(1, Math.min(50, due - clock())))
       }
     })()
@@ -202,6 +261,23 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
           await Promise.all(chosen.map(async (c) => { await attach(c, c.node) }))
           break
         }
+        case 'client-crash': {
+          // SIGKILL the process that hosts this step's clients while they send: each online one starts two
+          // sends just before, so the kill lands mid-send; `down` s later they come back from their homes
+          const worker = crashWorkers.get(i) as SimWorker
+          const victims = people.clients.filter((c) => c.worker === worker)
+          const online = victims.filter((c) => c.online)
+          record.clients = online.map((c) => c.index)
+          for (const c of online) { sendOne(c); sendOne(c) }
+          record.inFlight = online.reduce((n, c) => n + c.inFlight, 0)
+          await sleep(2 + rng.int(10))
+          await worker.kill()
+          people.crashed(victims)
+          await sleep((step.down ?? 2) * 1000)
+          await worker.start()
+          await Promise.all(online.map(async (c) => { await attach(c) }))
+          break
+        }
         case 'partition': {
           // explicit groups (unlisted nodes form one more group), or n seeded random groups of near-equal size
           let split: number[][]
@@ -222,7 +298,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
           await cluster.partition(split)
           // until every node's relay directory lists exactly its own group (at most 10 s: later steps wait for this one)
           const t0 = clock()
-          record.directoryMs = await until(() => cluster.converged(), 10_000) ? clock() - t0 : undefined
+          record.directoryMs = await until(async () => await cluster.converged(), 10_000) ? clock() - t0 : undefined
           break
         }
         case 'heal': {
@@ -266,7 +342,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
 
     const convergeTime = async (): Promise<number | undefined> => {
       const t0 = clock()
-      return await until(() => cluster.converged(), 30_000) ? clock() - t0 : undefined
+      return await until(async () => await cluster.converged(), 60_000) ? clock() - t0 : undefined
     }
 
     const selectNodes = async (step: Extract<Step, { action: 'kill' | 'stop' | 'start' | 'restart' }>): Promise<SimNode[]> => {
@@ -275,11 +351,11 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
         const k = options.replicas
         const count = step.count === 'k-1' ? k - 1 : step.count
         const replicas = await replicasOfBusiest(k)
-        return replicas.filter((n) => n.node !== undefined).slice(0, count)
+        return replicas.filter((n) => n.up).slice(0, count)
       }
       if ('random' in step && step.random !== undefined) return rng.sample(wantsUp ? cluster.up : cluster.down, step.random)
       const sel = (step as { nodes: number[] | 'all' | 'up' | 'down' }).nodes
-      if (sel === 'all') return cluster.nodes.filter((n) => wantsUp ? n.node !== undefined : n.node === undefined)
+      if (sel === 'all') return cluster.nodes.filter((n) => n.up === wantsUp)
       if (sel === 'up') return cluster.up
       if (sel === 'down') return cluster.down
       const picked = sel.map((i) => cluster.nodes[i])
@@ -304,14 +380,9 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
     const replicasOfBusiest = async (k: number): Promise<SimNode[]> => {
       const busiest = busiestClient()
       const user = people.clients[busiest] as SimClient
-      const observer = cluster.up[0]?.node
-      if (observer === undefined) return []
-      const records = await observer.records.userRecords(user.userId)
-      const identityKey = openRecord(records[0] as Uint8Array, Date.now()).identityKey
-      const mailbox = mailboxAddress(identityKey, 1)
-      const ids = observer.relays.closest(mailbox, k).map(String)
-      notes.push(`replica loss: busiest mailbox is client ${busiest}'s (${ledger.sent.filter((s) => s.recipients.includes(busiest)).length} messages so far); its replicas are nodes ${ids.map((id) => cluster.nodes.findIndex((n) => n.node?.peerId.toString() === id)).join(', ')}`)
-      return ids.map((id) => cluster.nodes.find((n) => n.node?.peerId.toString() === id)).filter((n): n is SimNode => n !== undefined)
+      const replicas = await cluster.replicasOf(user.userId, k)
+      notes.push(`replica loss: busiest mailbox is client ${busiest}'s (${ledger.sent.filter((s) => s.recipients.includes(busiest)).length} messages so far); its replicas are nodes ${replicas.map((n) => n.index).join(', ')}`)
+      return replicas
     }
 
     const timeline = runTimeline()
@@ -327,8 +398,8 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
     try {
       await workload
       workloadEnd = clock()
-      const mem = process.memoryUsage()
-      memory = { rss: mem.rss, heapUsed: mem.heapUsed }
+      nodeStatsEnd = await cluster.stats()
+      clientRss = (await Promise.all([...new Set([...clientWorkers, ...crashWorkers.values()])].filter((w) => w.running && !nodeWorkers.includes(w)).map(async (w) => (await w.call('stats', {})).rss))).reduce((a, b) => a + b, 0)
       await timeline
     } finally {
       clearInterval(ticker)
@@ -342,7 +413,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
       await cluster.heal()
     }
     for (const n of cluster.down) await cluster.start(n, clock())
-    if (!await until(() => cluster.converged(), 60_000)) notes.push('the mesh did not converge within 60 s after restarting every node')
+    if (!await until(async () => await cluster.converged(), 60_000)) notes.push('the mesh did not converge within 60 s after restarting every node')
     await Promise.all(people.offline.map(async (c) => { await attach(c) }))
     await until(() => sends.size === 0, 30_000)
     if (sends.size > 0) notes.push(`${sends.size} sends still unanswered 30 s after the workload ended`)
@@ -352,10 +423,11 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
     const drainedMs = clock() - recoveryStart
     log(`recovery: done in ${(drainedMs / 1000).toFixed(1)} s; ${ledger.pendingStored().length} stored deliveries missing`)
 
-    return buildReport({ options, ledger, people, faults, setup, notes, memory, workloadStart, workloadEnd, recoveryMs: drainedMs, throttled, dir, groups: groups.length })
+    return buildReport({ options, ledger, people, faults, setup, notes, nodeStatsStart, nodeStatsEnd, clientRss, workers: { nodes: nodeWorkers.length, clients: memoryTransport ? 0 : clientWorkers.length, crash: crashWorkers.size }, workloadStart, workloadEnd, recoveryMs: drainedMs, throttled, dir, groups: groups.length })
   } finally {
     await people.closeAll().catch(() => {})
     await cluster.stopAll().catch(() => {})
+    await Promise.all(allWorkers.map(async (w) => { await w.stop().catch(async () => { await w.kill() }) }))
     if (options.keepData !== true && options.dir === undefined) rmSync(dir, { recursive: true, force: true })
   }
 }

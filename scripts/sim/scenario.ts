@@ -23,6 +23,8 @@ export type Step =
   | ({ at: number, action: 'restart', mode?: 'kill' | 'stop', down?: number, rolling?: number } & NodeSelector)
   | { at: number, action: 'client-offline', clients: number, include?: 'busiest' }
   | { at: number, action: 'client-online', clients: number | 'all' }
+  /** SIGKILL `clients` clients mid-send (their own process); `down` s later they reopen their homes and attach again */
+  | { at: number, action: 'client-crash', clients: number, down?: number }
   | { at: number, action: 'partition', groups: number | number[][] }
   | { at: number, action: 'heal' }
 
@@ -32,7 +34,7 @@ export interface Scenario {
   steps: Step[]
 }
 
-const ACTIONS = ['kill', 'stop', 'start', 'restart', 'client-offline', 'client-online', 'partition', 'heal'] as const
+const ACTIONS = ['kill', 'stop', 'start', 'restart', 'client-offline', 'client-online', 'client-crash', 'partition', 'heal'] as const
 const NODE_ACTIONS = new Set<string>(['kill', 'stop', 'start', 'restart'])
 const KEYS: Record<string, string[]> = {
   kill: ['data'],
@@ -41,6 +43,7 @@ const KEYS: Record<string, string[]> = {
   restart: ['mode', 'down', 'rolling'],
   'client-offline': ['clients', 'include'],
   'client-online': ['clients'],
+  'client-crash': ['clients', 'down'],
   partition: ['groups'],
   heal: []
 }
@@ -101,6 +104,10 @@ function parseStep (raw: unknown, fail: (what: string) => never): Step {
   if (action === 'client-offline') {
     if (typeof s.clients !== 'number' || !Number.isInteger(s.clients) || s.clients < 1) fail('"clients" must be a whole number >= 1')
     if (s.include !== undefined && s.include !== 'busiest') fail('"include" must be "busiest" (the owner of the busiest mailbox)')
+  }
+  if (action === 'client-crash') {
+    if (typeof s.clients !== 'number' || !Number.isInteger(s.clients) || s.clients < 1) fail('"clients" must be a whole number >= 1')
+    positive('down', false)
   }
   if (action === 'client-online') {
     if (s.clients !== 'all' && (typeof s.clients !== 'number' || !Number.isInteger(s.clients) || s.clients < 1)) fail('"clients" must be "all" or a whole number >= 1')

@@ -1,0 +1,238 @@
+// A simulator worker process: hosts some of the simulation's relay nodes
+// (real createRelayNode instances) or some of its clients (real
+// client/client.ts clients with their own homes), and does what the
+// coordinator asks over IPC (scripts/sim/worker-protocol.ts). One worker per
+// core lets a simulation use every core; a worker of clients can be killed
+// with SIGKILL to crash them mid-send.
+import '../../node/runtime/polyfills.js'
+import { createHash } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createRelayNode, type RelayNode } from '../../node/relay-node.js'
+import { initIdentity, openClient, type Client, type IncomingMessage } from '../../client/client.js'
+import { mailboxAddress } from '../../protocol/identity.js'
+import { openRecord } from '../../protocol/records.js'
+import { FILE_PREFIX, fileBytes, fileName, wallNow, type NodeCounters, type Ops, type OpName, type Request, type Response, type SendFailure, type SendResult, type WorkerEvent } from './worker-protocol.js'
+
+// dozens of libp2p hosts in one process share AbortSignals past the default of 10 listeners
+EventEmitter.defaultMaxListeners = 200
+
+export const PASSPHRASE = 'simulated passphrase'
+
+interface HostedClient { index: number, home: string, epoch: number, client: Client, loop: Promise<void> }
+
+const nodes = new Map<number, RelayNode>()
+const peerIdOf = new Map<number, string>()
+const clients = new Map<number, HostedClient>()
+/** while partitioned: peer id -> group */
+let groupOf: Map<string, number> | undefined
+let elu = performance.eventLoopUtilization()
+
+const emit = (e: WorkerEvent): void => { if (process.connected) process.send?.(e) }
+
+/** Whether node `index` must not reach `peerId` (a node of another group; clients are never refused). */
+function denies (index: number, peerId: string): boolean {
+  if (groupOf === undefined) return false
+  const mine = groupOf.get(peerIdOf.get(index) ?? '')
+  const theirs = groupOf.get(peerId)
+  return mine !== undefined && theirs !== undefined && mine !== theirs
+}
+
+function nodeAt (index: number): RelayNode {
+  const n = nodes.get(index)
+  if (n === undefined) throw new Error(`node ${index} is not running in worker ${process.pid}`)
+  return n
+}
+
+function clientAt (index: number): Client {
+  const c = clients.get(index)
+  if (c === undefined) throw new Error(`client ${index} is not online in worker ${process.pid}`)
+  return c.client
+}
+
+async function counters (index: number, n: RelayNode): Promise<NodeCounters> {
+  const value = async (c: { get: () => Promise<{ values: Array<{ value: number }> }> }): Promise<number> => (await c.get()).values.reduce((s, v) => s + v.value, 0)
+  return { index, stored: await value(n.metrics.envelopesStored), pushed: await value(n.metrics.envelopesPushed), bytesIn: 0, bytesOut: 0 }
+}
+
+/** Time a send: resolves with when it started and when the mesh answered (or the error code). */
+async function timed (p: () => Promise<unknown>): Promise<SendResult | SendFailure> {
+  const sentAt = wallNow()
+  try {
+    await p()
+    return { sentAt, storedAt: wallNow() }
+  } catch (err) {
+    return { sentAt, failedAt: wallNow(), error: (err as { code?: string }).code ?? (err as Error).message }
+  }
+}
+
+function received (c: HostedClient, m: IncomingMessage, epoch: number): void {
+  if (m.system === true) return
+  const at = wallNow()
+  if (m.file !== undefined) {
+    // a workload file: named after its message number, its bytes derived from it
+    const seq = Number(m.file.name.slice(FILE_PREFIX.length).replace(/\.bin$/, ''))
+    const text = `sim ${seq} `
+    let ok = m.file.name.startsWith(FILE_PREFIX) && Number.isInteger(seq)
+    if (ok) {
+      const want = createHash('sha256').update(fileBytes(seq, m.file.size)).digest('hex')
+      ok = createHash('sha256').update(readFileSync(m.file.path)).digest('hex') === want
+    }
+    if (!ok) { emit({ event: 'corrupt', client: c.index, text }); return }
+    emit({ event: 'delivered', client: c.index, epoch, text, at })
+    return
+  }
+  emit({ event: 'delivered', client: c.index, epoch, text: m.text, at })
+}
+
+const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
+  async nodeStart (a) {
+    const node = await createRelayNode({
+      dataDir: a.dataDir,
+      listen: a.listen,
+      bootstrap: a.bootstrap,
+      replicas: a.replicas,
+      // every node carries the partition gate (node/host.ts denyPeers); it refuses nothing until setGroups
+      denyPeers: (peerId) => denies(a.index, peerId)
+    })
+    nodes.set(a.index, node)
+    peerIdOf.set(a.index, node.peerId.toString())
+    return { peerId: node.peerId.toString(), addresses: node.multiaddrs() }
+  },
+  async nodeStop ({ index }) {
+    const node = nodes.get(index)
+    nodes.delete(index)
+    await node?.stop()
+    return null
+  },
+  async nodeKill ({ index, data }) {
+    // as close to a crash as a shared process allows: every connection dropped at once (no goodbye, no
+    // offline presence reaches the mesh), then the services and LevelDB close; synced writes are kept
+    const node = nodes.get(index)
+    nodes.delete(index)
+    if (node !== undefined) {
+      await Promise.resolve(node.host.stop()).catch(() => {})
+      await node.stop().catch(() => {})
+      if (data === 'lost') rmSync(join(node.config.dataDir, 'db'), { recursive: true, force: true })
+    }
+    return null
+  },
+  async setGroups ({ groupOf: list }) {
+    groupOf = list === null ? undefined : new Map(list)
+    await Promise.all([...nodes.entries()].map(async ([index, n]) => {
+      const across = n.host.getConnections().map((c) => c.remotePeer).filter((p) => denies(index, p.toString()))
+      await Promise.all(across.map(async (p) => { await n.host.hangUp(p).catch(() => {}) }))
+    }))
+    return null
+  },
+  async dial ({ index, addresses }) {
+    const n = nodeAt(index)
+    await Promise.all(addresses.map(async (a) => { await n.host.dial(multiaddr(a)).catch(() => {}) }))
+    return null
+  },
+  async nodeViews () {
+    return [...nodes.entries()].map(([index, n]) => ({ index, peers: n.relays.peers().map(String) }))
+  },
+  async usersKnown ({ userIds }) {
+    for (const n of nodes.values()) {
+      for (const u of userIds) if ((await n.records.userRecords(u)).length < 2) return false
+    }
+    return true
+  },
+  async replicasOf ({ index, userId, k }) {
+    const n = nodeAt(index)
+    const records = await n.records.userRecords(userId)
+    if (records[0] === undefined) return []
+    const identityKey = openRecord(records[0], Date.now()).identityKey
+    return n.relays.closest(mailboxAddress(identityKey, 1), k).map(String)
+  },
+  async clientCreate ({ home, name }) {
+    return { userId: (await initIdentity(home, PASSPHRASE, { name })).userId }
+  },
+  async clientOnline ({ index, home, nodes: list, epoch }) {
+    if (clients.has(index)) throw new Error(`client ${index} is online already`)
+    const client = await openClient({ home, passphrase: PASSPHRASE, nodes: list })
+    try {
+      await client.connect()
+    } catch (err) {
+      await client.close().catch(() => {})
+      throw err
+    }
+    const hosted: HostedClient = { index, home, epoch, client, loop: Promise.resolve() }
+    const onMessage = (m: IncomingMessage): void => { received(hosted, m, epoch) }
+    clients.set(index, hosted)
+    hosted.loop = (async () => {
+      while (clients.get(index) === hosted) {
+        try {
+          await client.receive({ waitMs: 1000, onMessage })
+        } catch (err) {
+          if (clients.get(index) !== hosted) break
+          const code = (err as { code?: string }).code ?? ''
+          // the node went away: the client reconnects on its own; try again shortly
+          if (!/UNAVAILABLE|TIMEOUT|CLOSED|ABORT/i.test(code + String((err as Error).message))) emit({ event: 'receiveError', client: index, error: `${code} ${(err as Error).message}` })
+          await new Promise((resolve) => setTimeout(resolve, 200))
+        }
+      }
+    })()
+    return null
+  },
+  async clientOffline ({ index }) {
+    const c = clients.get(index)
+    if (c === undefined) return null
+    clients.delete(index)
+    await c.client.close().catch(() => {})
+    await c.loop
+    return null
+  },
+  async send ({ index, to, text }) {
+    const c = clientAt(index)
+    return await timed(async () => await c.send(to, text))
+  },
+  async sendGroup ({ index, groupId, text }) {
+    const c = clientAt(index)
+    return await timed(async () => await c.sendGroup(groupId, text))
+  },
+  async sendFile ({ index, to, seq, size }) {
+    const c = clientAt(index)
+    const hosted = clients.get(index) as HostedClient
+    const dir = join(hosted.home, 'outbox')
+    mkdirSync(dir, { recursive: true })
+    const path = join(dir, fileName(seq))
+    writeFileSync(path, fileBytes(seq, size))
+    return await timed(async () => await c.sendFile(to, path))
+  },
+  async createGroup ({ index, name, members }) {
+    return await clientAt(index).createGroup(name, members)
+  },
+  async groupsOf ({ index }) {
+    return (await clientAt(index).groups()).map((g) => g.groupId)
+  },
+  async stats () {
+    const mem = process.memoryUsage()
+    const now = performance.eventLoopUtilization()
+    const used = performance.eventLoopUtilization(now, elu).utilization
+    elu = now
+    return { pid: process.pid, rss: mem.rss, heapUsed: mem.heapUsed, eventLoopUtilization: used, nodes: await Promise.all([...nodes.entries()].map(async ([i, n]) => await counters(i, n))) }
+  },
+  async shutdown () {
+    await Promise.all([...clients.keys()].map(async (index) => { await handlers.clientOffline({ index }) }))
+    await Promise.all([...nodes.values()].map(async (n) => { await n.stop().catch(() => {}) }))
+    nodes.clear()
+    return null
+  }
+}
+
+process.on('message', (raw: Request) => {
+  const handler = handlers[raw.op] as ((args: unknown) => Promise<unknown>) | undefined
+  const reply = (r: Response): void => { if (process.connected) process.send?.(r) }
+  if (handler === undefined) { reply({ id: raw.id, ok: false, error: `unknown op ${String(raw.op)}` }); return }
+  handler(raw.args).then((value) => { reply({ id: raw.id, ok: true, value: value ?? null }) }, (err: Error & { code?: string }) => {
+    reply({ id: raw.id, ok: false, error: `${err.code !== undefined ? `${err.code}: ` : ''}${err.message}` })
+  })
+})
+// the coordinator went away (it ended, or crashed): do not linger
+process.on('disconnect', () => { process.exit(0) })
+emit({ event: 'ready' })
