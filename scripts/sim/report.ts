@@ -20,6 +20,8 @@ export interface FaultRecord {
   groups?: number[][]
   /** client-crash: sends in flight from the crashed clients when they were killed */
   inFlight?: number
+  /** client-crash, filled by the report: per crashed client, messages it sent after coming back (and of those answered "stored"), and messages sent to it after that it received */
+  afterCrash?: Array<{ client: number, sent: number, stored: number, received: number }>
   /** start/restart/heal: ms from the node being up to every node listing every other; partition: until every node lists exactly its own group's nodes */
   directoryMs?: number
   /** filled by the report: ms from the fault until the last affected message resolved */
@@ -160,6 +162,14 @@ export function buildReport (input: {
     }
     f.affected = affected
     f.recoveryMs = unresolved ? null : round(last - f.startedAt)
+    if (f.action === 'client-crash') {
+      const back = f.startedAt + f.tookMs
+      f.afterCrash = f.clients.map((c) => {
+        const sent = ledger.sent.filter((s) => s.from === c && s.sentAt >= back)
+        const toIt = ledger.sent.filter((s) => s.recipients.includes(c) && s.sentAt >= back)
+        return { client: c, sent: sent.length, stored: sent.filter((s) => s.storedAt !== undefined).length, received: toIt.filter((s) => s.deliveries.has(c)).length }
+      })
+    }
   }
 
   const workloadS = Math.max(0.001, (input.workloadEnd - input.workloadStart) / 1000)
@@ -256,7 +266,8 @@ export function formatText (r: SimReport): string {
   if (r.faults.length > 0) {
     lines.push('', 'faults (recovery: until the last message sent in its window that failed, was late (> slow threshold) or is missing, resolved):')
     for (const f of r.faults) {
-      lines.push(`  t=${f.at}s ${f.label.padEnd(28)} took ${f.tookMs.toFixed(0)} ms; recovery ${f.recoveryMs === null ? 'NOT within its window' : `${fmt(f.recoveryMs ?? null)} ms`} (${f.affected ?? 0} messages affected)${f.directoryMs !== undefined ? `; directory converged ${f.directoryMs.toFixed(0)} ms after start` : ''}`)
+      const crash = f.afterCrash !== undefined ? `; after coming back ${f.afterCrash.map((a) => `client ${a.client} sent ${a.sent} (stored ${a.stored}), received ${a.received}`).join('; ')}; ${f.inFlight ?? 0} sends were in flight at the kill` : ''
+      lines.push(`  t=${f.at}s ${f.label.padEnd(28)} took ${f.tookMs.toFixed(0)} ms; recovery ${f.recoveryMs === null ? 'NOT within its window' : `${fmt(f.recoveryMs ?? null)} ms`} (${f.affected ?? 0} messages affected)${f.directoryMs !== undefined ? `; directory converged ${f.directoryMs.toFixed(0)} ms after start` : ''}${crash}`)
     }
   }
   if (r.receiveErrors.length > 0) lines.push('', `receive errors: ${r.receiveErrors.join('; ')}`)

@@ -189,12 +189,13 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
       sends.add(done)
     }
 
-    const sendOne = (chosen?: SimClient): void => {
+    /** One message: from a random online sender (or `chosen`), 1:1 to a random recipient (or `target`) or, now and then, to a group. */
+    const sendOne = (chosen?: SimClient, target?: SimClient): void => {
       const senders = people.online.filter((c) => c.inFlight < 4)
       if (chosen === undefined && senders.length === 0) { throttled++; return }
       const from = chosen ?? rng.pick(senders)
       const myGroups = groups.filter((g) => g.members.includes(from.index))
-      const group = myGroups.length > 0 && rng.next() < 0.2 ? rng.pick(myGroups) : undefined
+      const group = target === undefined && myGroups.length > 0 && rng.next() < 0.2 ? rng.pick(myGroups) : undefined
       if (group !== undefined) {
         const recipients = group.members.filter((m) => m !== from.index)
         const s = ledger.add('group', from.index, recipients, clock(), epochs(recipients))
@@ -202,7 +203,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
       } else {
         // a skewed workload: a few popular recipients get a third of the 1:1 messages (busy mailboxes)
         const pool = rng.next() < 0.33 ? hot.filter((c) => c !== from) : []
-        const to = rng.pick(pool.length > 0 ? pool : people.clients.filter((c) => c !== from))
+        const to = target ?? rng.pick(pool.length > 0 ? pool : people.clients.filter((c) => c !== from))
         const s = ledger.add('direct', from.index, [to.index], clock(), epochs([to.index]))
         track(s, from, from.worker.call('send', { index: from.index, to: to.userId, text: ledger.text(s.seq, options.pad ?? 64) }))
       }
@@ -276,6 +277,12 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
           await sleep((step.down ?? 2) * 1000)
           await worker.start()
           await Promise.all(online.map(async (c) => { await attach(c) }))
+          // each sends one message and is sent one at once, so the report shows both directions working after the crash
+          for (const c of online) {
+            sendOne(c)
+            const other = people.online.filter((o) => o !== c && !online.includes(o))
+            if (other.length > 0) sendOne(rng.pick(other), c)
+          }
           break
         }
         case 'partition': {
