@@ -66,11 +66,13 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
   const toClock = (wallMs: number): number => wallMs - startedWall
   const log = options.progress ?? (() => {})
   const rng = new Random(options.seed)
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'relaymesh-sim-'))
-  const ledger = new Ledger()
   const steps = options.scenario?.steps ?? []
   const memoryTransport = options.transport === 'memory'
   if (memoryTransport && steps.some((s) => s.action === 'client-crash')) throw new Error('client-crash needs the tcp transport: with the memory transport every node and client shares one process')
+  const crashing = steps.reduce((n, s) => n + (s.action === 'client-crash' ? s.clients : 0), 0)
+  if (crashing > 0 && crashing >= options.clients) throw new Error(`the scenario crashes ${crashing} clients but the simulation has ${options.clients}: leave some that never crash`)
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'relaymesh-sim-'))
+  const ledger = new Ledger()
 
   // ---------------------------------------------------------------- workers
   // nodes in W processes; clients in their own processes (so node memory is the nodes' own); every client a
@@ -85,7 +87,6 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
   {
     const pool = rng.shuffle(Array.from({ length: options.clients }, (_, i) => i))
     for (const c of crashSteps) for (const idx of pool.splice(0, c.clients)) crashPlan.set(idx, c.step)
-    if (crashPlan.size >= options.clients) throw new Error(`the scenario crashes ${crashPlan.size} clients but the simulation has ${options.clients}: leave some that never crash`)
   }
   let regular = 0
   const place = (index: number): SimWorker => {
