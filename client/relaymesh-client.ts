@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino'
 import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
 import { safetyNumber } from '../protocol/identity.js'
 import type { Envelope } from '../protocol/pb/envelope.js'
+import { RecordCache } from '../protocol/records.js'
 import type { Client, ClientOptions, IncomingMessage } from './client.js'
 import { addContact, knownIdentityKey, listContacts, peerOp, resolveUser } from './contacts.js'
 import { LocalIdentity } from './local-identity.js'
@@ -34,6 +35,8 @@ import { fewestReplicas, getStatus, markStored, statusOp, type MessageStatus } f
 
 /** a looked-up user is reused this long by send() (device lists change rarely; a stale one only misses a new device) */
 export const USER_CACHE_MS = 30_000
+/** a device list, bundle and presence per device of each recent peer */
+const CLIENT_RECORD_CACHE_ENTRIES = 256
 /** envelopes asked for per FETCH page */
 export const FETCH_PAGE = 256
 /** ids per ACK request (the node's limit is 1024) */
@@ -47,6 +50,8 @@ export class RelaymeshClient implements Client {
   private readonly serial = new Serial()
   private readonly ids = new EnvelopeIds()
   private readonly users = new Map<string, { user: PeerUser, at: number }>()
+  /** peers' signed records verified once per exact bytes (a lookup repeats after USER_CACHE_MS) */
+  private readonly records = new RecordCache(CLIENT_RECORD_CACHE_ENTRIES)
   private readonly knownPeers = new Set<string>()
   private readonly listeners = new Set<Listener>()
   private readonly resetAt = new Map<string, number>()
@@ -91,7 +96,7 @@ export class RelaymeshClient implements Client {
       connection: () => this.conns.connection,
       drain: async (conn) => { await this.drain(conn) },
       forgetUser: (userId) => { this.users.delete(userId) },
-      ownPresence: async (conn) => new Map((await lookupUser(conn, this.userId, this.ctx.now())).devices.map((d) => [d.deviceId, d.online]))
+      ownPresence: async (conn) => new Map((await lookupUser(conn, this.userId, this.ctx.now(), this.records)).devices.map((d) => [d.deviceId, d.online]))
     })
     this.receiptOps = new Receipts({
       ctx,
@@ -212,7 +217,7 @@ export class RelaymeshClient implements Client {
     const now = this.ctx.now()
     // a listed device without a bundle yet (just linked, gossip on its way) is looked up again rather than skipped for USER_CACHE_MS
     if (cached !== undefined && now - cached.at < USER_CACHE_MS && cached.user.devices.every((d) => d.bundle !== undefined)) return cached.user
-    const user = await lookupUser(conn, userId, now)
+    const user = await lookupUser(conn, userId, now, this.records)
     this.users.set(userId, { user, at: now })
     return user
   }

@@ -8,6 +8,7 @@ import type { RelayHost } from './host.js'
 import type { NodeMetrics } from './metrics.js'
 import type { NodeStore } from './store/db.js'
 import type { Envelope } from '../protocol/pb/envelope.js'
+import type { RecordCache } from '../protocol/records.js'
 
 export interface Startable {
   start: () => Promise<void>
@@ -23,6 +24,8 @@ export interface NodeComponents {
   metrics: NodeMetrics
   /** aborted when the node stops: pass it to every I/O call */
   shutdown: AbortSignal
+  /** signed records this node verified, by their bytes (ack evidence, GET_USER, attach) */
+  recordCache: RecordCache
   /** the node's libp2p key: node/relays signs the node's NodeRecord with it (createRelayNode always sets it) */
   privateKey?: PrivateKey
 }

@@ -1,6 +1,7 @@
 // Relay node configuration: every option with its default, and the limits
 // that bound what any peer or client can make the node do.
 import { join } from 'node:path'
+import { RECORD_CACHE_ENTRIES } from '../protocol/constants.js'
 
 export interface NodeLimits {
   /** largest envelope accepted from a client or a peer, bytes @default 256 KiB */
@@ -44,7 +45,32 @@ export interface NodeConfig {
   json: boolean
   /** log level @default 'info' */
   logLevel: string
+  /** signed records whose verification is remembered (RecordCache; 0 turns it off) @default RECORD_CACHE_ENTRIES (1,024) */
+  recordCacheEntries: number
+  /** LevelDB memory: block cache and write buffer, bytes (node/store/db.ts) @default DEFAULT_DB_MEMORY */
+  db: DbMemory
   limits: NodeLimits
+}
+
+/** LevelDB (classic-level) memory per database */
+export interface DbMemory {
+  /** block cache for reads, bytes @default 2 MiB (classic-level: 8 MiB) */
+  cacheBytes: number
+  /** memtable size before it is written to a level-0 file, bytes @default 1 MiB (classic-level: 4 MiB) */
+  writeBufferBytes: number
+}
+
+/**
+ * Why smaller than classic-level's defaults (8 + 4 MiB per database): a
+ * relay's hot data is the few newest envelopes per mailbox, read back once
+ * (fetch/handover) soon after the write, mostly from the memtable; the
+ * records index lives in memory (node/gossip). A large block cache only
+ * pays on a node holding far more than it is asked for. Raise both for a
+ * node that holds many large mailboxes.
+ */
+export const DEFAULT_DB_MEMORY: DbMemory = {
+  cacheBytes: 2 * 1024 * 1024,
+  writeBufferBytes: 1024 * 1024
 }
 
 export const SECOND = 1000
@@ -76,7 +102,9 @@ export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig 
     envelopeTtlMs: 30 * DAY,
     json: false,
     logLevel: 'info',
+    recordCacheEntries: RECORD_CACHE_ENTRIES,
     ...overrides,
+    db: { ...DEFAULT_DB_MEMORY, ...overrides.db },
     limits: { ...DEFAULT_LIMITS, ...overrides.limits }
   }
 }

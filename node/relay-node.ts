@@ -10,6 +10,7 @@ import { createNodeMetrics, serveMetrics, type NodeMetrics } from './metrics.js'
 import { loadOrCreateNodeKey } from './node-key.js'
 import { openStore, type NodeStore } from './store/db.js'
 import { silentLogger } from './log.js'
+import { RecordCache } from '../protocol/records.js'
 import { createRelayDirectory } from './relays/relay-directory.js'
 import { createRecordService } from './gossip/record-service.js'
 import { gossipScoring } from './gossip/scoring.js'
@@ -51,7 +52,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
   const log = givenLog ?? silentLogger()
   const privateKey = givenKey ?? await loadOrCreateNodeKey(config.dataDir)
   const metrics = createNodeMetrics()
-  const store = await openStore(`${config.dataDir}/db`)
+  const store = await openStore(`${config.dataDir}/db`, config.db)
   const abort = new AbortController()
 
   let host: RelayHost
@@ -70,7 +71,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
     throw err
   }
 
-  const components: NodeComponents = { host, store, config, log, metrics, shutdown: abort.signal, privateKey }
+  const components: NodeComponents = { host, store, config, log, metrics, shutdown: abort.signal, privateKey, recordCache: new RecordCache(config.recordCacheEntries) }
   const relays = createRelayDirectory(components)
   const records = createRecordService(components, { relays })
   const mailbox = createMailboxService(components, { relays, records })

@@ -124,6 +124,14 @@ export const SCRYPT_PARAMS = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 
 // --- signed records (protocol/records.ts) ---
 /** a record's expiry may lie at most this far ahead of `now` (35 days) */
 export const MAX_RECORD_LIFETIME_MS = 35 * 24 * 60 * 60 * 1000
+/**
+ * signed records whose successful verification one node or client keeps
+ * (protocol/records.ts RecordCache), least recently used evicted: about one
+ * per active user (the device list in every ack). An entry is at most
+ * MAX_SIGNED_RECORD_BYTES plus its decoded form (typically < 1 KiB), so the
+ * cache stays within a few MiB.
+ */
+export const RECORD_CACHE_ENTRIES = 1024
 /** Presence.node_id: a libp2p peer id as multihash bytes (38 for Ed25519 peers) */
 export const MAX_NODE_ID_BYTES = 128
 

@@ -4,7 +4,7 @@
 // forward it; for one record key the latest sequence number wins.
 import {
   CONTEXT, ED25519_PUBLIC_KEY_BYTES, ED25519_SIGNATURE_BYTES, MAX_DEVICES, MAX_NODE_ID_BYTES,
-  MAX_RECORD_LIFETIME_MS, MAX_SIGNED_RECORD_BYTES, MLKEM768_PUBLIC_KEY_BYTES, RecordKind, WIRE_VERSION, X25519_KEY_BYTES
+  MAX_RECORD_LIFETIME_MS, MAX_SIGNED_RECORD_BYTES, MLKEM768_PUBLIC_KEY_BYTES, RECORD_CACHE_ENTRIES, RecordKind, WIRE_VERSION, X25519_KEY_BYTES
 } from './constants.js'
 import { decode, encode } from './codec.js'
 import type { MessageType } from './codec.js'
@@ -161,9 +161,20 @@ function expectCanonical<T> (type: MessageType<T>, value: T, bytes: Uint8Array, 
  * MAX_RECORD_LIFETIME_MS ahead (Decode).
  */
 export function openRecord (bytes: Uint8Array, now: number): VerifiedRecord {
+  checkNow(now)
+  const record = verifyRecordBytes(bytes)
+  checkRecordTime(record, now)
+  return record
+}
+
+function checkNow (now: number): void {
   if (!Number.isFinite(now)) {
     throw new RelaymeshError(ErrorCode.InvalidArgument, `now: ${now} is not a time`)
   }
+}
+
+/** Everything openRecord checks that does not depend on the time: a pure function of `bytes`. */
+function verifyRecordBytes (bytes: Uint8Array): VerifiedRecord {
   const outer = decode(SignedRecord, bytes, MAX_SIGNED_RECORD_BYTES, 'SignedRecord')
   // Canonical form only: protobuf would let anyone re-encode the unsigned
   // wrapper (unknown fields, field order, non-minimal varints) into a new
@@ -192,12 +203,6 @@ export function openRecord (bytes: Uint8Array, now: number): VerifiedRecord {
   // identity key (keys.ts), so a node never stores a bundle Alice would refuse.
   if (record.kind === RecordKind.PreKeyBundle) verifyPreKeyBundle(record.body)
   const { identityKey, seq, expiresAt } = record.body
-  if (expiresAt <= now) {
-    throw new RelaymeshError(ErrorCode.Expired, `${RecordKind[kind]}: expired at ${expiresAt} (now ${now})`)
-  }
-  if (expiresAt - now > MAX_RECORD_LIFETIME_MS) {
-    throw new RelaymeshError(ErrorCode.Decode, `${RecordKind[kind]}: expiry more than ${MAX_RECORD_LIFETIME_MS} ms ahead`)
-  }
   const userId = userIdFromIdentityKey(identityKey)
   const deviceId = record.kind === RecordKind.DeviceList ? undefined : record.body.deviceId
   return {
@@ -210,6 +215,69 @@ export function openRecord (bytes: Uint8Array, now: number): VerifiedRecord {
     digest: sha256(message),
     bytes
   }
+}
+
+/** The time-dependent checks of openRecord: Expired when expired, Decode when the expiry lies too far ahead. */
+function checkRecordTime (record: VerifiedRecord, now: number): void {
+  const { expiresAt } = record
+  if (expiresAt <= now) {
+    throw new RelaymeshError(ErrorCode.Expired, `${RecordKind[record.kind]}: expired at ${expiresAt} (now ${now})`)
+  }
+  if (expiresAt - now > MAX_RECORD_LIFETIME_MS) {
+    throw new RelaymeshError(ErrorCode.Decode, `${RecordKind[record.kind]}: expiry more than ${MAX_RECORD_LIFETIME_MS} ms ahead`)
+  }
+}
+
+/**
+ * openRecord with a memory: the time-independent part of a successful open
+ * (decode, canonical form, signatures) is kept for the exact bytes, in a
+ * bounded least-recently-used map, so a record seen again (the same device
+ * list in every acknowledgement, every GET_USER) costs a hash, not a
+ * signature check. The time checks run on every call. Failures are not
+ * kept: bad bytes are checked in full each time. Results are the same as
+ * openRecord's, error codes included. One per node or client: a cache
+ * shared between parties would let one party's traffic warm another's.
+ */
+export class RecordCache {
+  private readonly entries = new Map<string, VerifiedRecord>()
+  /** opens answered from memory (for tests and metrics) */
+  hits = 0
+
+  constructor (readonly maxEntries: number = RECORD_CACHE_ENTRIES) {
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 0) {
+      throw new RelaymeshError(ErrorCode.InvalidArgument, `record cache size ${maxEntries} is not a non-negative integer`)
+    }
+  }
+
+  get size (): number { return this.entries.size }
+
+  open (bytes: Uint8Array, now: number): VerifiedRecord {
+    checkNow(now)
+    if (!(bytes instanceof Uint8Array) || bytes.byteLength > MAX_SIGNED_RECORD_BYTES || this.maxEntries === 0) return openRecord(bytes, now)
+    const key = hexOf(sha256(bytes))
+    let record = this.entries.get(key)
+    if (record !== undefined && equalBytes(record.bytes, bytes)) {
+      // most recently used goes last
+      this.entries.delete(key)
+      this.entries.set(key, record)
+      this.hits++
+    } else {
+      // verified on a private copy: what is kept cannot change under it if the caller reuses its buffer
+      record = verifyRecordBytes(bytes.slice())
+      this.entries.set(key, record)
+      if (this.entries.size > this.maxEntries) {
+        const oldest = this.entries.keys().next().value
+        if (oldest !== undefined) this.entries.delete(oldest)
+      }
+    }
+    checkRecordTime(record, now)
+    // a fresh outer object per caller; body and bytes are shared and must be treated as read-only
+    return { ...record }
+  }
+}
+
+function hexOf (b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
 }
 
 function compareBytes (a: Uint8Array, b: Uint8Array): number {

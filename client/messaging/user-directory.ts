@@ -7,7 +7,7 @@
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { RecordKind } from '../../protocol/constants.js'
 import { mailboxAddress, parseUserId, userIdMatches } from '../../protocol/identity.js'
-import { compareRecords, openRecord, type VerifiedRecord } from '../../protocol/records.js'
+import { compareRecords, openRecord, type RecordCache, type VerifiedRecord } from '../../protocol/records.js'
 import type { DeviceList, PreKeyBundle, Presence } from '../../protocol/pb/records.js'
 import type { NodeConnection } from '../transport/node-connection.js'
 
@@ -35,7 +35,7 @@ export function checkUserId (userId: string): void {
   }
 }
 
-export async function lookupUser (conn: NodeConnection, userId: string, now: number): Promise<PeerUser> {
+export async function lookupUser (conn: NodeConnection, userId: string, now: number, records?: RecordCache): Promise<PeerUser> {
   checkUserId(userId)
   let raw: Uint8Array[]
   try {
@@ -44,16 +44,16 @@ export async function lookupUser (conn: NodeConnection, userId: string, now: num
     if (RelaymeshError.is(err, ErrorCode.NotFound)) throw new RelaymeshError(ErrorCode.NotFound, `unknown user ${userId}: the mesh has no record of it`, { cause: err })
     throw err
   }
-  return verifyUserRecords(userId, raw, now)
+  return verifyUserRecords(userId, raw, now, records)
 }
 
-/** The newest valid record per key among `raw`, all of `userId`. */
-export function verifyUserRecords (userId: string, raw: Uint8Array[], now: number): PeerUser {
+/** The newest valid record per key among `raw`, all of `userId` (opened through `records` when given). */
+export function verifyUserRecords (userId: string, raw: Uint8Array[], now: number, records?: RecordCache): PeerUser {
   const latest = new Map<string, VerifiedRecord>()
   for (const bytes of raw) {
     let rec: VerifiedRecord
     try {
-      rec = openRecord(bytes, now)
+      rec = records !== undefined ? records.open(bytes, now) : openRecord(bytes, now)
     } catch {
       continue
     }

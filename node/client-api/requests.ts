@@ -142,7 +142,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     if (records.length === 0) throw new RelaymeshError(ErrorCode.NotFound, `no records for user ${req.userId}`)
     // and the gossiped presence of each listed device, so clients can show who is online
     let list
-    try { list = records[0] !== undefined ? openRecord(records[0], Date.now()) : undefined } catch {}
+    try { list = records[0] !== undefined ? ctx.components.recordCache.open(records[0], Date.now()) : undefined } catch {}
     if (list?.kind === RecordKind.DeviceList) {
       for (const d of list.body.devices) {
         const presence = await ctx.deps.records.get(recordKey(RecordKind.Presence, req.userId, d.deviceId))

@@ -10,7 +10,7 @@ import { ed25519Verify, equalBytes } from '../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { mailboxAddress } from '../../protocol/identity.js'
 import type { DeviceList } from '../../protocol/pb/records.js'
-import { openRecord } from '../../protocol/records.js'
+import type { RecordCache } from '../../protocol/records.js'
 
 export interface AckEvidence {
   /** Ed25519 signature over ackSignaturePayload(mailbox, ids) */
@@ -28,16 +28,19 @@ export interface AckEvidence {
  * DeviceList, lists `deviceId`, mailboxAddress(identity key, deviceId) equals
  * `mailbox`, and the signature verifies with that entry's device key.
  * Codes: Unauthorized (no or mismatched evidence), BadSignature, and
- * openRecord's (Decode, BadSignature, Expired).
+ * openRecord's (Decode, BadSignature, Expired). The device list is opened
+ * through the node's RecordCache: the same list comes with every ack of the
+ * user, and its expiry is still checked against `now` each time; the ack
+ * signature itself is checked every time.
  */
-export function verifyAckEvidence (mailbox: Uint8Array, ids: Uint8Array[], evidence: AckEvidence, now: number): void {
+export function verifyAckEvidence (mailbox: Uint8Array, ids: Uint8Array[], evidence: AckEvidence, now: number, records: RecordCache): void {
   if (evidence.signature.byteLength === 0 || evidence.deviceList.byteLength === 0) {
     throw new RelaymeshError(ErrorCode.Unauthorized, 'ack: the device signature and device list are required')
   }
   if (evidence.signature.byteLength !== ED25519_SIGNATURE_BYTES) {
     throw new RelaymeshError(ErrorCode.BadSignature, `ack: signature must be ${ED25519_SIGNATURE_BYTES} bytes`)
   }
-  const list = openRecord(evidence.deviceList, now)
+  const list = records.open(evidence.deviceList, now)
   if (list.kind !== RecordKind.DeviceList) throw new RelaymeshError(ErrorCode.Unauthorized, 'ack: device_list is not a device list record')
   const entry = (list.body as DeviceList).devices.find((d) => d.deviceId === evidence.deviceId)
   if (entry === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, `ack: device ${evidence.deviceId} is not in the signed device list`)
@@ -50,8 +53,8 @@ export function verifyAckEvidence (mailbox: Uint8Array, ids: Uint8Array[], evide
 }
 
 /** The entry in a device list whose mailbox is `mailbox`, found by trying each listed device. */
-export function deviceIdFor (deviceList: Uint8Array, mailbox: Uint8Array, now: number): number {
-  const list = openRecord(deviceList, now)
+export function deviceIdFor (deviceList: Uint8Array, mailbox: Uint8Array, now: number, records: RecordCache): number {
+  const list = records.open(deviceList, now)
   if (list.kind !== RecordKind.DeviceList) throw new RelaymeshError(ErrorCode.Unauthorized, 'ack: not a device list record')
   for (const d of (list.body as DeviceList).devices) {
     if (equalBytes(mailboxAddress(list.identityKey, d.deviceId), mailbox)) return d.deviceId

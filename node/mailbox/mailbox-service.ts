@@ -337,9 +337,9 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
   const evidenceFor = async (mailbox: Uint8Array, ids: Uint8Array[], proof: AckProof): Promise<AckEvidence> => {
     const deviceList = await records.get(recordKey(RecordKind.DeviceList, proof.userId))
     if (deviceList === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, 'ack: no device list is known for this user')
-    const evidence = { signature: proof.signature, deviceList, deviceId: deviceIdFor(deviceList, mailbox, now()) }
+    const evidence = { signature: proof.signature, deviceList, deviceId: deviceIdFor(deviceList, mailbox, now(), components.recordCache) }
     // checked here too, so a bad proof fails at once with its own code rather than as "no replica applied it"
-    verifyAckEvidence(mailbox, ids, evidence, now())
+    verifyAckEvidence(mailbox, ids, evidence, now(), components.recordCache)
     return evidence
   }
 

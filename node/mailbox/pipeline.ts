@@ -12,6 +12,7 @@ import type { Stream } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { FrameDecoder, varint } from '../../protocol/framing.js'
+import { SharedDeadline } from './deadline.js'
 
 /**
  * Writes length-prefixed frames, coalescing those written in the same turn
@@ -75,7 +76,7 @@ export interface PipelineServeOptions {
   maxFrameBytes: number
   /** requests answered at once on one stream; the stream is not read further meanwhile */
   maxPending: number
-  /** per request */
+  /** per request (requests arriving within 1% of it share one timeout signal: node/mailbox/deadline.ts) */
   timeoutMs: number
   shutdown: AbortSignal
   /** answer one request frame (echoing its request id); must not throw */
@@ -93,6 +94,7 @@ export interface PipelineServeOptions {
 export async function servePipelined (stream: Stream, options: PipelineServeOptions): Promise<void> {
   const decoder = new FrameDecoder(options.maxFrameBytes)
   const closed = new AbortController()
+  const deadlines = new SharedDeadline(options.timeoutMs, closed.signal)
   const writer = new FrameWriter(stream, (err) => { closed.abort(); stream.abort(err) })
   let pending = 0
   let waiters: Array<() => void> = []
@@ -130,8 +132,7 @@ export async function servePipelined (stream: Stream, options: PipelineServeOpti
         await below(options.maxPending)
         if (closed.signal.aborted) break
         pending++
-        const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), closed.signal])
-        options.answer(frame, signal).then((reply) => { writer.write(reply) }, (err: Error) => { options.onError(err) }).finally(settled)
+        options.answer(frame, deadlines.signal()).then((reply) => { writer.write(reply) }, (err: Error) => { options.onError(err) }).finally(settled)
       }
     }
     // the remote closed its side: answer what is pending, then close ours

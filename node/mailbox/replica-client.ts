@@ -17,6 +17,7 @@ import type { AckEvidence } from './ack-proof.js'
 import type { PutResult } from './envelope-store.js'
 import { PipelinedChannel } from './pipeline.js'
 import { asTyped, PeerLimiter, request } from './rpc.js'
+import { SharedDeadline } from './deadline.js'
 
 export interface ReplicaClientInit {
   host: RelayHost
@@ -116,8 +117,11 @@ export class ReplicaClient {
   private readonly limiter = new PeerLimiter(MAX_INFLIGHT_PER_PEER)
   private readonly batchers = new Map<string, Batcher<unknown>>()
   private readonly channels = new Map<string, PeerChannel>()
+  private readonly deadline: SharedDeadline
 
-  constructor (private readonly init: ReplicaClientInit) {}
+  constructor (private readonly init: ReplicaClientInit) {
+    this.deadline = new SharedDeadline(REPLICA_REQUEST_TIMEOUT_MS, init.shutdown)
+  }
 
   /** One request to one peer; an ERROR answer becomes a RelaymeshError with the peer's code. */
   async call (peer: PeerId, req: Loose<Partial<ReplicaRequest>>, signal?: AbortSignal): Promise<ReplicaResponse> {
@@ -125,10 +129,9 @@ export class ReplicaClient {
   }
 
   private async callNow (peer: PeerId, req: Loose<Partial<ReplicaRequest>>, signal?: AbortSignal): Promise<ReplicaResponse> {
-    const { limits, host, shutdown } = this.init
-    const signals = [AbortSignal.timeout(REPLICA_REQUEST_TIMEOUT_MS), shutdown]
-    if (signal !== undefined) signals.push(signal)
-    const all = AbortSignal.any(signals)
+    const { limits, host } = this.init
+    const deadline = this.deadline.signal()
+    const all = signal === undefined ? deadline : AbortSignal.any([deadline, signal])
     const channel = await this.channel(peer, all)
     let res: ReplicaResponse
     if (channel !== undefined) {

@@ -93,7 +93,7 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
       // a device's acknowledgement: this replica checks the device's signature itself and
       // deletes nothing on a relay's word alone. (A handover tombstone, sent with `expires`,
       // is relay-trusted: docs/protocol.md §10, "Acknowledging".)
-      verifyAckEvidence(req.mailbox, req.ids, { signature: req.signature, deviceList: req.deviceList, deviceId: req.deviceId }, deps.now())
+      verifyAckEvidence(req.mailbox, req.ids, { signature: req.signature, deviceList: req.deviceList, deviceId: req.deviceId }, deps.now(), deps.components.recordCache)
     }
     return { count: await deps.envelopes.ack(mailbox, ids, req.expires.length > 0 ? req.expires : undefined) }
   },

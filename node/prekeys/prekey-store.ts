@@ -15,8 +15,13 @@ export interface StoredPreKey {
 const prefixOf = (m: string): string => `${PREFIX.oneTimePreKey}${m}!`
 const keyOf = (m: string, id: number): string => `${prefixOf(m)}${id.toString(16).padStart(8, '0')}`
 
+/** mailboxes whose key count is remembered (oldest forgotten first): a claim then reads one entry, not the whole share */
+const COUNT_MEMORY = 4096
+
 export class PreKeyStore {
   private readonly tails = new Map<string, Promise<unknown>>()
+  /** keys held per mailbox, kept current under the per-mailbox queue */
+  private readonly counts = new Map<string, number>()
 
   constructor (private readonly store: NodeStore) {}
 
@@ -31,6 +36,24 @@ export class PreKeyStore {
     } finally {
       if (this.tails.get(mailbox) === tail) this.tails.delete(mailbox)
     }
+  }
+
+  private remember (mailbox: string, count: number): void {
+    this.counts.delete(mailbox)
+    this.counts.set(mailbox, count)
+    if (this.counts.size > COUNT_MEMORY) {
+      const oldest = this.counts.keys().next().value
+      if (oldest !== undefined) this.counts.delete(oldest)
+    }
+  }
+
+  /** keys held for `mailbox` (inside its queue) */
+  private async held (mailbox: string): Promise<number> {
+    const known = this.counts.get(mailbox)
+    if (known !== undefined) return known
+    const n = (await this.ids(mailbox)).size
+    this.remember(mailbox, n)
+    return n
   }
 
   private async ids (mailbox: string): Promise<Set<number>> {
@@ -51,7 +74,13 @@ export class PreKeyStore {
         held.add(k.id)
         ops.push({ type: 'put', key: keyOf(mailbox, k.id), value: k.bytes })
       }
-      await this.store.batch(ops, { sync: true })
+      try {
+        await this.store.batch(ops, { sync: true })
+      } catch (err) {
+        this.counts.delete(mailbox)
+        throw err
+      }
+      this.remember(mailbox, held.size)
       return { accepted: ops.length, remaining: held.size }
     })
   }
@@ -60,15 +89,23 @@ export class PreKeyStore {
   async claim (mailbox: string): Promise<{ key: Uint8Array | undefined, remaining: number }> {
     return await this.serialized(mailbox, async () => {
       const prefix = prefixOf(mailbox)
+      const count = await this.held(mailbox)
       let first: [string, Uint8Array] | undefined
-      let count = 0
-      for await (const entry of this.store.range({ gte: prefix, lt: rangeEnd(prefix) })) {
-        first ??= entry
-        count++
+      for await (const entry of this.store.range({ gte: prefix, lt: rangeEnd(prefix), limit: 1 })) first = entry
+      if (first === undefined) {
+        this.remember(mailbox, 0)
+        return { key: undefined, remaining: 0 }
       }
-      if (first === undefined) return { key: undefined, remaining: 0 }
-      await this.store.batch([{ type: 'del', key: first[0] }], { sync: true })
-      return { key: first[1], remaining: count - 1 }
+      try {
+        await this.store.batch([{ type: 'del', key: first[0] }], { sync: true })
+      } catch (err) {
+        // whether the delete reached the disk is unknown: count afresh next time
+        this.counts.delete(mailbox)
+        throw err
+      }
+      const remaining = Math.max(0, count - 1)
+      this.remember(mailbox, remaining)
+      return { key: first[1], remaining }
     })
   }
 
@@ -78,6 +115,6 @@ export class PreKeyStore {
   }
 
   async count (mailbox: string): Promise<number> {
-    return await this.serialized(mailbox, async () => (await this.ids(mailbox)).size)
+    return await this.serialized(mailbox, async () => await this.held(mailbox))
   }
 }

@@ -19,9 +19,21 @@ export interface NodeStore {
   close: () => Promise<void>
 }
 
-export async function openStore (path: string): Promise<NodeStore> {
+export interface StoreMemory {
+  /** LevelDB block cache, bytes @default classic-level's 8 MiB */
+  cacheBytes?: number
+  /** LevelDB memtable, bytes @default classic-level's 4 MiB */
+  writeBufferBytes?: number
+}
+
+export async function openStore (path: string, memory: StoreMemory = {}): Promise<NodeStore> {
   await mkdir(path, { recursive: true, mode: 0o700 })
-  const db = new ClassicLevel<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' })
+  const db = new ClassicLevel<string, Uint8Array>(path, {
+    keyEncoding: 'utf8',
+    valueEncoding: 'view',
+    ...(memory.cacheBytes !== undefined ? { cacheSize: memory.cacheBytes } : {}),
+    ...(memory.writeBufferBytes !== undefined ? { writeBufferSize: memory.writeBufferBytes } : {})
+  })
   await db.open()
   return {
     get: async (key) => await db.get(key),

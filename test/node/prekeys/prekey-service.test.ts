@@ -79,6 +79,28 @@ describe('one-time prekeys (four relay nodes)', function () {
     assert.equal(first.remaining, 5)
   })
 
+  it('keeps "remaining" exact through claims, re-uploads and claims past the last key', async () => {
+    const mailbox = rand(32)
+    await nodes[1]!.prekeys.upload(mailbox, preKeys(range(1, 10)))
+    const seen = new Set<string>()
+    for (let expect = 8; expect >= 0; expect--) {
+      const got = await nodes[expect % 4]!.prekeys.claim(mailbox)
+      assert.ok(got.key !== undefined)
+      seen.add(Buffer.from(got.key).toString('hex'))
+      assert.equal(got.remaining, expect)
+    }
+    assert.equal(seen.size, 9)
+    assert.deepEqual(await nodes[3]!.prekeys.claim(mailbox), { key: undefined, remaining: 0 })
+    // a top-up (ids already handed out are new keys to the replicas: they were deleted)
+    assert.equal(await nodes[0]!.prekeys.upload(mailbox, preKeys(range(20, 26))), 6)
+    const next = await nodes[2]!.prekeys.claim(mailbox)
+    assert.ok(next.key !== undefined)
+    assert.equal(next.remaining, 5)
+    let total = 0
+    for (const r of replicas(mailbox)) total += (await heldKeyIds(r, mailbox)).length
+    assert.equal(total, 5)
+  })
+
   it('holds at most maxOneTimePreKeysPerDevice per replica and rejects malformed keys', async () => {
     const mailbox = rand(32)
     const max = nodes[0]!.config.limits.maxOneTimePreKeysPerDevice

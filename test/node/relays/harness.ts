@@ -11,6 +11,7 @@ import { silentLogger } from '../../../node/log.js'
 import { createNodeMetrics, type NodeMetrics } from '../../../node/metrics.js'
 import { openStore, type NodeStore } from '../../../node/store/db.js'
 import type { NodeComponents } from '../../../node/components.js'
+import { RecordCache } from '../../../protocol/records.js'
 import { createRelayDirectory, type RelayDirectoryInit, type RelayDirectoryService } from '../../../node/relays/relay-directory.js'
 import { createRecordService, type RecordServiceHandle, type RecordServiceInit } from '../../../node/gossip/record-service.js'
 import { gossipScoring } from '../../../node/gossip/scoring.js'
@@ -53,7 +54,7 @@ export async function startRelay (init: TestRelayInit = {}): Promise<TestRelay> 
   const abort = new AbortController()
   const metrics = createNodeMetrics()
   const components: NodeComponents = {
-    host, store, metrics, privateKey, shutdown: abort.signal, log: silentLogger(), config: defaultConfig({ dataDir: dir })
+    host, store, metrics, privateKey, shutdown: abort.signal, log: silentLogger(), config: defaultConfig({ dataDir: dir }), recordCache: new RecordCache()
   }
   const relays = createRelayDirectory(components, init.relays)
   const records = createRecordService(components, { relays, ...init.records })
