@@ -23,7 +23,8 @@ export class ClientWorker {
   private readonly sentAt = new Map<number, number>()
   private readonly seen = new Set<number>()
   private stopping = false
-  readonly report: WorkerReport = { sent: 0, delivered: 0, duplicates: 0, latencies: [], dispatchLag: [], storedLatencies: [], gossipReceived: 0, gossipLatencies: [], streamErrors: 0 }
+  private loading = false
+  readonly report: WorkerReport = { sent: 0, delivered: 0, duplicates: 0, latencies: [], dispatchLag: [], storedLatencies: [], gossipReceived: 0, gossipLatencies: [], streamErrors: 0, connectionsClosed: 0 }
 
   async createClient (index: number): Promise<{ peerId: string }> {
     const host = await createLibp2p({
@@ -33,6 +34,7 @@ export class ClientWorker {
       streamMuxers: [yamux()],
       services: { identify: identify() }
     })
+    host.addEventListener('connection:close', () => { if (this.loading && !this.stopping) this.report.connectionsClosed++ })
     this.clients.set(index, { host })
     return { peerId: host.peerId.toString() }
   }
@@ -73,6 +75,10 @@ export class ClientWorker {
     this.report.sent++
     this.sentAt.set(id, now)
     void lp.write(encodeFrame(id, to, now)).catch(() => { this.report.streamErrors++ })
+  }
+
+  loadStarted (): void {
+    this.loading = true
   }
 
   async stop (): Promise<void> {

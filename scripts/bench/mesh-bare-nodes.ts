@@ -19,6 +19,7 @@ import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p, Stream } from '@libp2p/interface'
 import { createLibp2p } from 'libp2p'
+import { sha256 } from '@noble/hashes/sha2.js'
 import {
   BARE_ATTACH, BARE_DELIVER, BARE_REPLICA, BARE_SEND, BARE_TOPIC, MAX_FRAME, RECORD_BYTES, REPLICAS, STREAM_LIMITS, WRITE_QUORUM,
   decodeFrame, encodeFrame, idOf, replicasOf, u32, monoNow, type Hops, type WorkerReport
@@ -50,9 +51,10 @@ export class NodeWorker {
   private replicasOfClient: number[][] = []
   private quorum = WRITE_QUORUM
   private published = 0
-  readonly report: WorkerReport = { sent: 0, delivered: 0, duplicates: 0, latencies: [], dispatchLag: [], storedLatencies: [], gossipReceived: 0, gossipLatencies: [], streamErrors: 0 }
+  readonly report: WorkerReport = { sent: 0, delivered: 0, duplicates: 0, latencies: [], dispatchLag: [], storedLatencies: [], gossipReceived: 0, gossipLatencies: [], streamErrors: 0, connectionsClosed: 0 }
   private readonly seen = new Set<number>()
   private stopping = false
+  private loading = false
 
   async createNode (index: number): Promise<{ peerId: string, addr: string }> {
     const host = await createLibp2p({
@@ -60,13 +62,19 @@ export class NodeWorker {
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
-      connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'], maxConnections: 500, inboundConnectionThreshold: 200, maxIncomingPendingConnections: 200 },
+      connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'], maxConnections: 300, inboundConnectionThreshold: 100, maxIncomingPendingConnections: 100 },
       services: {
         identify: identify(),
         ping: ping(),
         // every node shares 127.0.0.1: whitelist it from the IP-colocation penalty (P6) as relaymesh's
         // node/gossip/scoring.ts does, or beyond ~10 nodes gossipsub graylists its peers and nothing propagates
-        pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, ignoreDuplicatePublishError: true, scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1']) } })
+        // message id = hash of the data, with the fast id, as relaymesh's node/host.ts (else every duplicate is verified)
+        pubsub: gossipsub({
+          msgIdFn: (msg) => sha256(msg.data),
+          fastMsgIdFn: (msg) => Buffer.from(sha256(msg.data ?? new Uint8Array(0))).toString('base64'),
+          allowPublishToZeroTopicPeers: true, ignoreDuplicatePublishError: true,
+          scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1']) }
+        })
       }
     }) as unknown as Host
     const node: BareNode = { index, host, deliver: new Map(), replica: new Map(), attached: new Map(), pending: new Map() }
@@ -91,6 +99,7 @@ export class NodeWorker {
         } catch { this.report.streamErrors++; stream.abort(new Error('attach failed')) }
       })()
     }, STREAM_LIMITS)
+    host.addEventListener('connection:close', () => { if (this.loading && !this.stopping) this.report.connectionsClosed++ })
     host.services.pubsub.subscribe(BARE_TOPIC)
     host.services.pubsub.addEventListener('message', (evt) => {
       this.report.gossipReceived++
@@ -170,6 +179,10 @@ export class NodeWorker {
       v.setFloat64(16, Math.random())
       void pub?.publish(BARE_TOPIC, b).catch(() => {})
     }
+  }
+
+  loadStarted (): void {
+    this.loading = true
   }
 
   async stop (): Promise<void> {

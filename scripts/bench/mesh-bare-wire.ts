@@ -89,6 +89,7 @@ export type Call =
   | { op: 'createNode', index: number }
   | { op: 'dial', index: number, addrs: string[] }
   | { op: 'subscribed' }
+  | { op: 'gossipCount' }
   | { op: 'directory', hops: Hops, nodes: Array<{ peerId: string, addr: string }>, clients: Array<{ id: string, entry: number }> }
   | { op: 'openStreams' }
   | { op: 'attached' }
@@ -129,4 +130,6 @@ export interface WorkerReport {
   gossipLatencies: number[]
   /** streams that failed or overflowed during the run */
   streamErrors: number
+  /** connections of this worker's hosts that closed after the load started (a closed connection's streams are not reopened) */
+  connectionsClosed: number
 }

@@ -53,7 +53,8 @@ function main (): void {
       case 'attached': return need(nodes, c.op).attached()
       case 'createClient': return await need(clients, c.op).createClient(c.index)
       case 'attach': return await need(clients, c.op).attach(c.index, c.entryAddr)
-      case 'loadStart': eluAtStart = performance.eventLoopUtilization(); return null
+      case 'gossipCount': return need(nodes, c.op).report.gossipReceived
+      case 'loadStart': eluAtStart = performance.eventLoopUtilization(); worker.loadStarted(); return null
       case 'mark': {
         const m: Mark = { rssMiB: process.memoryUsage().rss / 2 ** 20, baseRssMiB, elu: performance.eventLoopUtilization(eluAtStart).utilization }
         return m

@@ -38,6 +38,7 @@ type Resolved = Required<BareOptions>
 
 const SETUP_BUDGET_MS = 5 * 60_000
 const DRAIN_MS = 5000
+const GOSSIP_SETTLE_MS = 30_000
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i)
 const round1 = (x: number): number => Math.round(x * 10) / 10
@@ -85,6 +86,15 @@ export async function runBare (options: BareOptions): Promise<MeshRunResult> {
       nw(node).post({ op: 'publish', node, count: 2 })
       // paced like clients attaching a few at a time, so the propagation figure is not one burst's queue
       await sleep(50)
+    }
+    // let the attach records reach every node before the load (gossipsub does not hand a node its own records),
+    // so their propagation backlog does not spill into the measured window
+    const expected = 2 * o.clients * (o.nodes - 1)
+    const settleUntil = performance.now() + GOSSIP_SETTLE_MS
+    while (performance.now() < settleUntil) {
+      const got = (await Promise.all(nodeWorkers.map(async (w) => await w.call<number>({ op: 'gossipCount' })))).reduce((a, b) => a + b, 0)
+      if (got >= expected) break
+      await sleep(100)
     }
     const setupMs = performance.now() - t0
 
@@ -203,6 +213,7 @@ function result (o: Resolved, c: Collected): MeshRunResult {
       framesSent: sum((r) => r.sent),
       duplicates: sum((r) => r.duplicates),
       streamErrors: sum((r) => r.streamErrors),
+      connectionsClosed: sum((r) => r.connectionsClosed),
       gossipReceived: sum((r) => r.gossipReceived),
       gossipLatencyMs: stats(flat((r) => r.gossipLatencies))
     }
