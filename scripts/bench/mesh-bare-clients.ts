@@ -11,11 +11,11 @@ import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p, Stream } from '@libp2p/interface'
 import { createLibp2p } from 'libp2p'
-import { BARE_ATTACH, BARE_SEND, MAX_FRAME, STREAM_LIMITS, decodeFrame, encodeFrame, idOf, u32, monoNow, type WorkerReport } from './mesh-bare-wire.js'
+import { BARE_ATTACH, BARE_SEND, MAX_FRAME, STREAM_LIMITS, decodeFrame, encodeFrame, idOf, retry, u32, monoNow, type WorkerReport } from './mesh-bare-wire.js'
 
 type Lp = LengthPrefixedStream<Stream>
 
-interface BareClient { host: Libp2p, send?: Lp }
+interface BareClient { host: Libp2p, entryAddr?: string, send?: { lp: Lp, stream: Stream } }
 
 export class ClientWorker {
   private readonly clients = new Map<number, BareClient>()
@@ -24,7 +24,7 @@ export class ClientWorker {
   private readonly seen = new Set<number>()
   private stopping = false
   private loading = false
-  readonly report: WorkerReport = { sent: 0, delivered: 0, duplicates: 0, latencies: [], dispatchLag: [], storedLatencies: [], gossipReceived: 0, gossipLatencies: [], streamErrors: 0, connectionsClosed: 0 }
+  readonly report: WorkerReport = { sent: 0, delivered: 0, duplicates: 0, latencies: [], dispatchLag: [], storedLatencies: [], gossipReceived: 0, gossipLatencies: [], streamErrors: 0, streamsReopened: 0, connectionsClosed: 0 }
 
   async createClient (index: number): Promise<{ peerId: string }> {
     const host = await createLibp2p({
@@ -41,28 +41,41 @@ export class ClientWorker {
 
   /** Open the send and push streams to the entry node; resolves once the node has registered the push stream. */
   async attach (index: number, entryAddr: string): Promise<void> {
-    const c = this.clients.get(index)
-    if (c === undefined) throw new Error(`client ${index} is not in this worker`)
-    const addr = multiaddr(entryAddr)
-    const sendStream = await c.host.dialProtocol(addr, BARE_SEND, STREAM_LIMITS)
-    c.send = lpStream(sendStream, { maxDataLength: MAX_FRAME })
-    this.loop(sendStream, c.send, (f) => {
+    const c = this.client(index)
+    c.entryAddr = entryAddr
+    await retry(async () => await this.openSend(c))
+    await retry(async () => { await this.openPush(index, c) })
+  }
+
+  private async openSend (c: BareClient): Promise<{ lp: Lp, stream: Stream }> {
+    const stream = await c.host.dialProtocol(multiaddr(c.entryAddr as string), BARE_SEND, STREAM_LIMITS)
+    const lp = lpStream(stream, { maxDataLength: MAX_FRAME })
+    c.send = { lp, stream }
+    this.loop(stream, lp, (f) => {
       const id = idOf(f)
       const at = this.sentAt.get(id)
       if (at === undefined) return
       this.sentAt.delete(id)
       this.report.storedLatencies.push(monoNow() - at)
     })
-    const pushStream = await c.host.dialProtocol(addr, BARE_ATTACH, STREAM_LIMITS)
-    const push = lpStream(pushStream, { maxDataLength: MAX_FRAME })
+    return c.send
+  }
+
+  private async openPush (index: number, c: BareClient): Promise<void> {
+    const stream = await c.host.dialProtocol(multiaddr(c.entryAddr as string), BARE_ATTACH, STREAM_LIMITS)
+    const push = lpStream(stream, { maxDataLength: MAX_FRAME })
     await push.write(u32(index))
     if (idOf((await push.read()).subarray()) !== index) throw new Error(`client ${index}: attach answered for someone else`)
-    this.loop(pushStream, push, (f) => {
+    this.loop(stream, push, (f) => {
       const { id, sentAt } = decodeFrame(f)
       if (this.seen.has(id)) { this.report.duplicates++; return }
       this.seen.add(id)
       this.report.delivered++
       this.report.latencies.push(monoNow() - sentAt)
+    }, () => {
+      // the push stream died (a connection closed under load): attach again, as a client would
+      this.report.streamsReopened++
+      void this.openPush(index, c).catch(() => { this.report.streamErrors++ })
     })
   }
 
@@ -70,11 +83,18 @@ export class ClientWorker {
   send (id: number, from: number, to: number, scheduled: number): void {
     const now = monoNow()
     this.report.dispatchLag.push(now - scheduled)
-    const lp = this.clients.get(from)?.send
-    if (lp === undefined) { this.report.streamErrors++; return }
+    const c = this.clients.get(from)
+    if (c?.send === undefined) { this.report.streamErrors++; return }
     this.report.sent++
     this.sentAt.set(id, now)
-    void lp.write(encodeFrame(id, to, now)).catch(() => { this.report.streamErrors++ })
+    const frame = encodeFrame(id, to, now)
+    const { lp, stream } = c.send
+    if (stream.status === 'open' && stream.writeStatus === 'writable') {
+      void lp.write(frame).catch(() => { this.report.streamErrors++ })
+      return
+    }
+    this.report.streamsReopened++
+    void this.openSend(c).then(async (s) => { await s.lp.write(frame) }).catch(() => { this.report.streamErrors++ })
   }
 
   loadStarted (): void {
@@ -86,12 +106,21 @@ export class ClientWorker {
     await Promise.all([...this.clients.values()].map(async (c) => { await Promise.resolve(c.host.stop()).catch(() => {}) }))
   }
 
-  private loop (stream: Stream, lp: Lp, onFrame: (f: Uint8Array) => void): void {
+  private client (index: number): BareClient {
+    const c = this.clients.get(index)
+    if (c === undefined) throw new Error(`client ${index} is not in this worker`)
+    return c
+  }
+
+  private loop (stream: Stream, lp: Lp, onFrame: (f: Uint8Array) => void, onEnd?: () => void): void {
     void (async () => {
       try {
         for (;;) onFrame((await lp.read()).subarray())
       } catch {
-        if (!this.stopping) { this.report.streamErrors++; stream.abort(new Error('read failed')) }
+        if (this.stopping) return
+        this.report.streamErrors++
+        stream.abort(new Error('read failed'))
+        onEnd?.()
       }
     })()
   }

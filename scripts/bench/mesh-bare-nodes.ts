@@ -22,7 +22,7 @@ import { createLibp2p } from 'libp2p'
 import { sha256 } from '@noble/hashes/sha2.js'
 import {
   BARE_ATTACH, BARE_DELIVER, BARE_REPLICA, BARE_SEND, BARE_TOPIC, MAX_FRAME, RECORD_BYTES, REPLICAS, STREAM_LIMITS, WRITE_QUORUM,
-  decodeFrame, encodeFrame, idOf, replicasOf, u32, monoNow, type Hops, type WorkerReport
+  decodeFrame, encodeFrame, idOf, replicasOf, retry, u32, monoNow, type Hops, type WorkerReport
 } from './mesh-bare-wire.js'
 
 type Host = Libp2p<{ pubsub: GossipSub, identify: unknown, ping: unknown }>
@@ -31,12 +31,16 @@ type Lp = LengthPrefixedStream<Stream>
 /** A message waiting for its replicas at its entry node. */
 interface Pending { acks: number, frame: Uint8Array, recipient: number, client: Lp }
 
+/** an outbound long-lived stream */
+interface Link { lp: Lp, stream: Stream }
+type Links = Map<number, Link | Promise<Link>>
+
 interface BareNode {
   index: number
   host: Host
-  /** outbound long-lived streams by target node index */
-  deliver: Map<number, Lp>
-  replica: Map<number, Lp>
+  /** outbound long-lived streams by target node index (a promise while one opens) */
+  deliver: Links
+  replica: Links
   /** 'same': clients attached here, by client index */
   attached: Map<number, Lp>
   pending: Map<number, Pending>
@@ -51,7 +55,7 @@ export class NodeWorker {
   private replicasOfClient: number[][] = []
   private quorum = WRITE_QUORUM
   private published = 0
-  readonly report: WorkerReport = { sent: 0, delivered: 0, duplicates: 0, latencies: [], dispatchLag: [], storedLatencies: [], gossipReceived: 0, gossipLatencies: [], streamErrors: 0, connectionsClosed: 0 }
+  readonly report: WorkerReport = { sent: 0, delivered: 0, duplicates: 0, latencies: [], dispatchLag: [], storedLatencies: [], gossipReceived: 0, gossipLatencies: [], streamErrors: 0, streamsReopened: 0, connectionsClosed: 0 }
   private readonly seen = new Set<number>()
   private stopping = false
   private loading = false
@@ -111,7 +115,7 @@ export class NodeWorker {
 
   async dial (index: number, addrs: string[]): Promise<void> {
     const node = this.node(index)
-    for (const a of addrs) await node.host.dial(multiaddr(a))
+    for (const a of addrs) await retry(async () => await node.host.dial(multiaddr(a)))
   }
 
   /** every node here sees at least one subscriber of the topic (gossipsub meshes can form) */
@@ -135,19 +139,14 @@ export class NodeWorker {
     for (const node of this.nodes.values()) {
       for (let to = 0; to < this.peers.length; to++) {
         if (to === node.index) continue
-        const addr = multiaddr((this.peers[to] as { addr: string }).addr)
         jobs.push(async () => {
-          node.deliver.set(to, lpStream(await node.host.dialProtocol(addr, BARE_DELIVER, STREAM_LIMITS), { maxDataLength: MAX_FRAME }))
-          if (this.hops !== 'same') return
-          const stream = await node.host.dialProtocol(addr, BARE_REPLICA, STREAM_LIMITS)
-          const lp = lpStream(stream, { maxDataLength: MAX_FRAME })
-          node.replica.set(to, lp)
-          this.loop(stream, lp, (f) => { this.onAck(node, idOf(f)) })
+          await retry(async () => await this.open(node, to, BARE_DELIVER))
+          if (this.hops === 'same') await retry(async () => await this.open(node, to, BARE_REPLICA))
         })
       }
     }
     // a few at a time: each first stream to a peer costs a connection and a Noise handshake
-    for (let i = 0; i < jobs.length; i += 16) await Promise.all(jobs.slice(i, i + 16).map(async (j) => { await j() }))
+    for (let i = 0; i < jobs.length; i += 8) await Promise.all(jobs.slice(i, i + 8).map(async (j) => { await j() }))
   }
 
   attached (): number {
@@ -162,9 +161,7 @@ export class NodeWorker {
     this.report.dispatchLag.push(now - scheduled)
     this.report.sent++
     if (from === to) { this.received(id, now); return }
-    const lp = this.node(from).deliver.get(to)
-    if (lp === undefined) { this.report.streamErrors++; return }
-    void lp.write(encodeFrame(id, to, now)).catch(() => { this.report.streamErrors++ })
+    this.write(this.node(from), to, BARE_DELIVER, encodeFrame(id, to, now))
   }
 
   publish (index: number, count: number): void {
@@ -201,9 +198,7 @@ export class NodeWorker {
     let self = false
     for (const r of replicas) {
       if (r === node.index) { self = true; continue }
-      const lp = node.replica.get(r)
-      if (lp === undefined) { this.report.streamErrors++; continue }
-      void lp.write(frame).catch(() => { this.report.streamErrors++ })
+      this.write(node, r, BARE_REPLICA, frame)
     }
     // this node is one of the replicas: its own copy counts (relaymesh stores it locally)
     if (self) this.onAck(node, id)
@@ -225,9 +220,7 @@ export class NodeWorker {
     const target = this.entryOf[p.recipient]
     if (target === undefined) { this.report.streamErrors++; return }
     if (target === node.index) { this.pushLocal(node, p.frame); return }
-    const lp = node.deliver.get(target)
-    if (lp === undefined) { this.report.streamErrors++; return }
-    void lp.write(p.frame).catch(() => { this.report.streamErrors++ })
+    this.write(node, target, BARE_DELIVER, p.frame)
   }
 
   private onDeliver (node: BareNode, frame: Uint8Array): void {
@@ -247,6 +240,36 @@ export class NodeWorker {
     this.seen.add(id)
     this.report.delivered++
     this.report.latencies.push(now - sentAt)
+  }
+
+  /** Write on the long-lived stream to `to`; reopen it first if it died (a connection closed under load). */
+  private write (node: BareNode, to: number, protocol: string, frame: Uint8Array): void {
+    const l = (protocol === BARE_REPLICA ? node.replica : node.deliver).get(to)
+    if (l !== undefined && !(l instanceof Promise) && l.stream.status === 'open' && l.stream.writeStatus === 'writable') {
+      void l.lp.write(frame).catch(() => { this.report.streamErrors++ })
+      return
+    }
+    void this.open(node, to, protocol).then(async (link) => { await link.lp.write(frame) }).catch(() => { this.report.streamErrors++ })
+  }
+
+  private async open (node: BareNode, to: number, protocol: string): Promise<Link> {
+    const links = protocol === BARE_REPLICA ? node.replica : node.deliver
+    const current = links.get(to)
+    if (current instanceof Promise) return await current
+    if (current !== undefined) this.report.streamsReopened++
+    const opening = (async () => {
+      const peer = this.peers[to]
+      if (peer === undefined) throw new Error(`no node ${to}`)
+      const stream = await node.host.dialProtocol(multiaddr(peer.addr), protocol, STREAM_LIMITS)
+      const lp = lpStream(stream, { maxDataLength: MAX_FRAME })
+      if (protocol === BARE_REPLICA) this.loop(stream, lp, (f) => { this.onAck(node, idOf(f)) })
+      const link = { lp, stream }
+      links.set(to, link)
+      return link
+    })()
+    links.set(to, opening)
+    opening.catch(() => { if (links.get(to) === opening) links.delete(to) })
+    return await opening
   }
 
   private node (index: number): BareNode {

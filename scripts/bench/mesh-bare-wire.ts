@@ -64,6 +64,18 @@ export function u32 (n: number): Uint8Array {
   return b
 }
 
+/** Setup dials on a busy machine can time out in the Noise handshake: try again a few times. */
+export async function retry<T> (f: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await f()
+    } catch (err) {
+      if (i >= attempts) throw err
+      await new Promise((resolve) => setTimeout(resolve, 500 * i))
+    }
+  }
+}
+
 const sha256 = (s: string): Uint8Array => new Uint8Array(createHash('sha256').update(s).digest())
 
 /**
@@ -130,6 +142,8 @@ export interface WorkerReport {
   gossipLatencies: number[]
   /** streams that failed or overflowed during the run */
   streamErrors: number
+  /** long-lived streams found dead and opened again (a connection closed, e.g. a ping timeout under load) */
+  streamsReopened: number
   /** connections of this worker's hosts that closed after the load started (a closed connection's streams are not reopened) */
   connectionsClosed: number
 }

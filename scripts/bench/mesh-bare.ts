@@ -11,6 +11,7 @@
 // attach, then one per client every PRESENCE_TTL_MS / 3, as relaymesh
 // clients refresh presence); their propagation latency is reported for context.
 // The two paths ('one', 'same') are described in mesh-bare-nodes.ts.
+import { availableParallelism, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { PRESENCE_TTL_MS } from '../../client/device.js'
 import { Random } from '../sim/random.js'
@@ -100,6 +101,8 @@ export async function runBare (options: BareOptions): Promise<MeshRunResult> {
 
     await Promise.all(all.map(async (w) => { await w.call({ op: 'loadStart' }) }))
     const eluStart = performance.eventLoopUtilization()
+    // other work on this machine skews every figure: say how busy it was
+    const loadAtStart = loadavg()[0] as number
     let seq = 0
     let sent = 0
     const start = performance.now()
@@ -152,7 +155,7 @@ export async function runBare (options: BareOptions): Promise<MeshRunResult> {
       await sleep(100)
     }
     const reports = await Promise.all(all.map(async (w) => await w.call<WorkerReport>({ op: 'report' })))
-    return result(o, { setupMs, workMs, sent, marks, reports, eluCoordinator, pids: all.map((w) => w.pid), nodeWorkerCount: nodeWorkers.length })
+    return result(o, { setupMs, workMs, sent, marks, reports, eluCoordinator, loadAvg: [loadAtStart, loadavg()[0] as number], pids: all.map((w) => w.pid), nodeWorkerCount: nodeWorkers.length })
   } finally {
     await Promise.all(all.map(async (w) => { await w.stop() }))
   }
@@ -166,6 +169,8 @@ interface Collected {
   marks: Mark[]
   reports: WorkerReport[]
   eluCoordinator: number
+  /** 1-minute load average when the load started and when it ended */
+  loadAvg: number[]
   pids: number[]
   nodeWorkerCount: number
 }
@@ -208,11 +213,14 @@ function result (o: Resolved, c: Collected): MeshRunResult {
       eluNodeWorkers: nodeMarks.map((m) => Math.round(m.elu * 100) / 100),
       eluClientWorkers: clientMarks.map((m) => Math.round(m.elu * 100) / 100),
       eluCoordinator: Math.round(c.eluCoordinator * 100) / 100,
+      loadAvg1m: c.loadAvg.map(round1),
+      cpus: availableParallelism(),
       storedLatencyMs: o.hops === 'same' ? stats(flat((r) => r.storedLatencies)) : undefined,
       dispatchLagMs: stats(flat((r) => r.dispatchLag)),
       framesSent: sum((r) => r.sent),
       duplicates: sum((r) => r.duplicates),
       streamErrors: sum((r) => r.streamErrors),
+      streamsReopened: sum((r) => r.streamsReopened),
       connectionsClosed: sum((r) => r.connectionsClosed),
       gossipReceived: sum((r) => r.gossipReceived),
       gossipLatencyMs: stats(flat((r) => r.gossipLatencies))
