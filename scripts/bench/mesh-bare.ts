@@ -1,135 +1,113 @@
-// The bare stack for `npm run bench:mesh`: N plain libp2p nodes in this
-// process (TCP, Noise, yamux, identify, ping, gossipsub; the same services
-// relaymesh's host runs, minus the DHT), wired the way the simulator wires
-// relays (each node dials up to 3 already running ones). Clients are ids
-// attached to random nodes. Presence-like records go over one gossipsub
-// topic (two per client at attach, as relaymesh publishes a device list and
-// a bundle, then one per client every PRESENCE_TTL_MS / 3, as relaymesh
-// clients refresh presence); each message is a 1 KiB
-// frame from the sender's node to the recipient's node over one plain,
-// long-lived libp2p stream per node pair (length-prefixed), timed from the
-// send to the recipient node's handler. No storage, no replicas, no crypto
-// beyond Noise and gossipsub's signatures.
-import { noise } from '@chainsafe/libp2p-noise'
-import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
-import { identify } from '@libp2p/identify'
-import { ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
-import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
-import type { Libp2p, Stream } from '@libp2p/interface'
-import { createLibp2p } from 'libp2p'
+// The bare stack for `npm run bench:mesh`, at relaymesh's process layout:
+// N plain libp2p nodes spread over `nodeWorkers` processes (node i in worker
+// i % nodeWorkers) and, in 'same' hops, real client hosts over
+// `clientWorkers` processes (client j in worker j % clientWorkers). This
+// process only coordinates: it creates and wires the nodes (each dials up to
+// 3 already running ones, as scripts/sim/cluster.ts), then at the offered
+// rate picks (seeded) a sender and a recipient and tells the sender's worker
+// to send. Frames carry their send time (one machine, one monotonic clock), so the
+// receiving process computes the latency and IPC never sits on a message's
+// path. Presence-like records go over one gossipsub topic (two per client at
+// attach, then one per client every PRESENCE_TTL_MS / 3, as relaymesh
+// clients refresh presence); their propagation latency is reported for context.
+// The two paths ('one', 'same') are described in mesh-bare-nodes.ts.
+import { availableParallelism, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { PRESENCE_TTL_MS } from '../../client/device.js'
 import { Random } from '../sim/random.js'
+import { WorkerHandle } from './mesh-bare-pool.js'
+import { monoNow, type Hops, type Mark, type WorkerReport } from './mesh-bare-wire.js'
 import { stats, type MeshRunResult } from './mesh-types.js'
 
-const DELIVER = '/relaymesh-bench/mesh/deliver/1.0.0'
-const TOPIC = 'relaymesh-bench/presence'
-const FRAME = 1024
+export interface BareOptions {
+  nodes: number
+  clients: number
+  /** offered messages per second */
+  rate: number
+  /** seconds of load */
+  duration: number
+  seed: number
+  /** processes hosting nodes: node i lives in worker i % nodeWorkers (default 1) */
+  nodeWorkers?: number
+  /** processes hosting clients ('same' hops): client j lives in worker j % clientWorkers (default 1) */
+  clientWorkers?: number
+  /** default 'one' (the first bench:mesh's baseline); optional so callers of that version still compile */
+  hops?: Hops
+}
+
+type Resolved = Required<BareOptions>
+
+const SETUP_BUDGET_MS = 5 * 60_000
+const DRAIN_MS = 5000
+const GOSSIP_SETTLE_MS = 30_000
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i)
+const round1 = (x: number): number => Math.round(x * 10) / 10
 
-export interface BareOptions { nodes: number, clients: number, rate: number, duration: number, seed: number }
+function check (o: Resolved): void {
+  const whole = (x: number, min: number): boolean => Number.isInteger(x) && x >= min
+  if (!whole(o.nodes, 1) || !whole(o.clients, 2) || !whole(o.nodeWorkers, 1) || !whole(o.clientWorkers, 1)) {
+    throw new Error('runBare: nodes >= 1, clients >= 2, nodeWorkers >= 1 and clientWorkers >= 1 must be integers')
+  }
+  if (!(o.rate > 0) || !(o.duration > 0) || (o.hops !== 'one' && o.hops !== 'same')) throw new Error('runBare: rate and duration must be positive, hops one or same')
+}
 
-type BareNode = Libp2p<{ pubsub: GossipSub, identify: unknown, ping: unknown }>
-
-export async function runBare (o: BareOptions): Promise<MeshRunResult> {
+export async function runBare (options: BareOptions): Promise<MeshRunResult> {
+  const o: Resolved = { ...options, nodeWorkers: options.nodeWorkers ?? 1, clientWorkers: options.clientWorkers ?? 1, hops: options.hops ?? 'one' }
+  check(o)
   const rng = new Random(o.seed)
-  const nodes: BareNode[] = []
-  const sentAt = new Map<number, number>()
-  const latencies: number[] = []
-  let delivered = 0
-  let gossipReceived = 0
-  const gossipLatencies: number[] = []
+  const maxLifeMs = SETUP_BUDGET_MS + o.duration * 1000 + 60_000
+  const nodeWorkers = range(Math.min(o.nodeWorkers, o.nodes)).map(() => new WorkerHandle('node', maxLifeMs))
+  const clientWorkers = o.hops === 'same' ? range(Math.min(o.clientWorkers, o.clients)).map(() => new WorkerHandle('client', maxLifeMs)) : []
+  const all = [...nodeWorkers, ...clientWorkers]
+  const nw = (i: number): WorkerHandle => nodeWorkers[i % nodeWorkers.length] as WorkerHandle
+  const cw = (j: number): WorkerHandle => clientWorkers[j % clientWorkers.length] as WorkerHandle
   const t0 = performance.now()
   try {
-    for (let i = 0; i < o.nodes; i++) {
-      const node = await createLibp2p({
-        addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-        transports: [tcp()],
-        connectionEncrypters: [noise()],
-        streamMuxers: [yamux()],
-        connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'], maxConnections: 300, inboundConnectionThreshold: 100, maxIncomingPendingConnections: 100 },
-        services: {
-          identify: identify(),
-          ping: ping(),
-          // every node shares 127.0.0.1: whitelist it from the IP-colocation penalty (P6) as relaymesh's
-          // node/gossip/scoring.ts does, or beyond ~10 nodes gossipsub graylists its peers and nothing propagates
-          pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, ignoreDuplicatePublishError: true, scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1']) } })
-        }
-      }) as unknown as BareNode
-      await node.handle(DELIVER, (stream) => {
-        void (async () => {
-          const lp = lpStream(stream, { maxDataLength: 1 << 20 })
-          try {
-            for (;;) {
-              const f = (await lp.read()).subarray()
-              const id = new DataView(f.buffer, f.byteOffset, 4).getUint32(0)
-              const at = sentAt.get(id)
-              if (at !== undefined) { latencies.push(performance.now() - at); sentAt.delete(id); delivered++ }
-            }
-          } catch { stream.abort(new Error('done')) }
-        })()
-      }, { maxInboundStreams: 256, maxOutboundStreams: 256 })
-      node.services.pubsub.subscribe(TOPIC)
-      node.services.pubsub.addEventListener('message', (evt) => {
-        gossipReceived++
-        // publish time (same process, same clock) in the first 8 bytes: propagation latency, for context
-        const d = evt.detail.data
-        if (d.length >= 8) gossipLatencies.push(performance.now() - new DataView(d.buffer, d.byteOffset, 8).getFloat64(0))
-      })
-      for (const peer of nodes.slice(0, 3)) await node.dial(peer.getMultiaddrs()[0] as never)
-      nodes.push(node)
-    }
+    const peers = await Promise.all(range(o.nodes).map(async (i) => await nw(i).call<{ peerId: string, addr: string }>({ op: 'createNode', index: i })))
+    await Promise.all(range(o.nodes).map(async (i) => { await nw(i).call({ op: 'dial', index: i, addrs: peers.slice(0, Math.min(3, i)).map((p) => p.addr) }) }))
     // wait for gossipsub meshes to form (every node sees a subscriber)
     const deadline = performance.now() + 30_000
-    while (performance.now() < deadline && !nodes.every((n) => n.services.pubsub.getSubscribers(TOPIC).length > 0)) await sleep(100)
+    while (performance.now() < deadline && !(await Promise.all(nodeWorkers.map(async (w) => await w.call<boolean>({ op: 'subscribed' })))).every(Boolean)) await sleep(100)
     await sleep(1500)
 
-    const attachedTo = Array.from({ length: o.clients }, () => rng.int(o.nodes))
-    // ~600 B, distinct per publish (gossipsub drops duplicates)
-    const record = (): Uint8Array => { const b = new Uint8Array(600); new DataView(b.buffer).setFloat64(0, performance.now()); for (let i = 8; i < 24; i++) b[i] = rng.int(256); return b }
+    const entry = range(o.clients).map(() => rng.int(o.nodes))
+    const clientIds = o.hops === 'same'
+      ? (await Promise.all(range(o.clients).map(async (j) => await cw(j).call<{ peerId: string }>({ op: 'createClient', index: j })))).map((c) => c.peerId)
+      : range(o.clients).map((j) => `client-${j}`)
+    const directory = clientIds.map((id, j) => ({ id, entry: entry[j] as number }))
+    await Promise.all(nodeWorkers.map(async (w) => { await w.call({ op: 'directory', hops: o.hops, nodes: peers, clients: directory }) }))
+    // relaymesh relays connect to every relay they list before the workload; so do these, and open their streams
+    await Promise.all(nodeWorkers.map(async (w) => { await w.call({ op: 'openStreams' }, SETUP_BUDGET_MS) }))
+    if (o.hops === 'same') {
+      await Promise.all(range(o.clients).map(async (j) => { await cw(j).call({ op: 'attach', index: j, entryAddr: (peers[entry[j] as number] as { addr: string }).addr }) }))
+    }
     for (let c = 0; c < o.clients; c++) {
-      const pub = nodes[attachedTo[c] as number]?.services.pubsub
-      await pub?.publish(TOPIC, record()).catch(() => {})
-      await pub?.publish(TOPIC, record()).catch(() => {})
+      const node = entry[c] as number
+      nw(node).post({ op: 'publish', node, count: 2 })
       // paced like clients attaching a few at a time, so the propagation figure is not one burst's queue
       await sleep(50)
     }
-
-    const streams = new Map<string, Promise<LengthPrefixedStream<Stream>>>()
-    const streamTo = async (from: number, to: number): Promise<LengthPrefixedStream<Stream>> => {
-      const key = `${from}>${to}`
-      let s = streams.get(key)
-      if (s === undefined) {
-        const target = nodes[to] as BareNode
-        s = (nodes[from] as BareNode).dialProtocol(target.getMultiaddrs(), DELIVER).then((st) => lpStream(st, { maxDataLength: 1 << 20 }))
-        streams.set(key, s)
-      }
-      return await s
+    // let the attach records reach every node before the load (gossipsub does not hand a node its own records),
+    // so their propagation backlog does not spill into the measured window
+    const expected = 2 * o.clients * (o.nodes - 1)
+    const settleUntil = performance.now() + GOSSIP_SETTLE_MS
+    while (performance.now() < settleUntil) {
+      const got = (await Promise.all(nodeWorkers.map(async (w) => await w.call<number>({ op: 'gossipCount' })))).reduce((a, b) => a + b, 0)
+      if (got >= expected) break
+      await sleep(100)
     }
-    // relaymesh relays connect to every relay they list before the workload; open every pair's stream now so
-    // the bare side does not pay dials and Noise handshakes on the message path either
-    const pairs: Array<[number, number]> = []
-    for (let a = 0; a < o.nodes; a++) for (let b = 0; b < o.nodes; b++) if (a !== b) pairs.push([a, b])
-    for (let i = 0; i < pairs.length; i += 16) await Promise.all(pairs.slice(i, i + 16).map(async ([a, b]) => { await streamTo(a, b) }))
     const setupMs = performance.now() - t0
+
+    await Promise.all(all.map(async (w) => { await w.call({ op: 'loadStart' }) }))
+    const eluStart = performance.eventLoopUtilization()
+    // other work on this machine skews every figure: say how busy it was
+    const loadAtStart = loadavg()[0] as number
     let seq = 0
     let sent = 0
-    const sendOne = (): void => {
-      const from = rng.int(o.clients)
-      let to = rng.int(o.clients - 1); if (to >= from) to++
-      const a = attachedTo[from] as number
-      const b = attachedTo[to] as number
-      const id = ++seq
-      sentAt.set(id, performance.now())
-      sent++
-      if (a === b) { setImmediate(() => { const at = sentAt.get(id); if (at !== undefined) { latencies.push(performance.now() - at); sentAt.delete(id); delivered++ } }); return }
-      const frame = new Uint8Array(FRAME)
-      new DataView(frame.buffer).setUint32(0, id)
-      void streamTo(a, b).then(async (lp) => { await lp.write(frame) }).catch(() => {})
-    }
     const start = performance.now()
+    // performance.now() and monoNow() are both monotonic: one offset maps the schedule onto the frames' clock
+    const toMono = monoNow() - performance.now()
     const end = start + o.duration * 1000
     const interval = 1000 / o.rate
     let due = start
@@ -137,25 +115,115 @@ export async function runBare (o: BareOptions): Promise<MeshRunResult> {
     const refreshEvery = PRESENCE_TTL_MS / 3 / o.clients
     let nextRefresh = start + refreshEvery
     while (performance.now() < end) {
-      while (due <= performance.now() && due < end) { sendOne(); due += interval }
+      // one IPC message per worker per tick, whatever the rate
+      const batches = new Map<WorkerHandle, Array<[number, number, number, number]>>()
+      const add = (w: WorkerHandle, e: [number, number, number, number]): void => {
+        const b = batches.get(w)
+        if (b === undefined) batches.set(w, [e]); else b.push(e)
+      }
+      while (due <= performance.now() && due < end) {
+        const from = rng.int(o.clients)
+        let to = rng.int(o.clients - 1); if (to >= from) to++
+        const id = ++seq
+        sent++
+        // the scheduled time, so the worker can report how late the send left (dispatchLag)
+        const at = toMono + due
+        if (o.hops === 'one') {
+          const a = entry[from] as number
+          add(nw(a), [id, a, entry[to] as number, at])
+        } else {
+          add(cw(from), [id, from, to, at])
+        }
+        due += interval
+      }
+      for (const [w, list] of batches) w.post({ op: 'send', list })
       while (performance.now() >= nextRefresh) {
         nextRefresh += refreshEvery
-        void nodes[attachedTo[rng.int(o.clients)] as number]?.services.pubsub.publish(TOPIC, record()).catch(() => {})
+        const node = entry[rng.int(o.clients)] as number
+        nw(node).post({ op: 'publish', node, count: 1 })
       }
       await sleep(Math.max(1, Math.min(50, due - performance.now())))
     }
     const workMs = performance.now() - start
-    const rss = process.memoryUsage().rss
-    // late deliveries: up to 5 s
-    const drainUntil = performance.now() + 5000
-    while (sentAt.size > 0 && performance.now() < drainUntil) await sleep(50)
-    return {
-      kind: 'bare', nodes: o.nodes, clients: o.clients, rate: o.rate, duration: o.duration,
-      setupMs, latencyMs: stats(latencies), sent, delivered, lost: sent - delivered, throttled: 0,
-      sentPerSecond: sent / (workMs / 1000), deliveriesPerSecond: delivered / (workMs / 1000),
-      rssMiB: rss / 2 ** 20, rssPerNodeMiB: rss / 2 ** 20 / o.nodes, extra: { gossipReceived, gossipLatencyMs: stats(gossipLatencies) }
+    const eluCoordinator = performance.eventLoopUtilization(eluStart).utilization
+    const marks = await Promise.all(all.map(async (w) => await w.call<Mark>({ op: 'mark' })))
+    // late deliveries: up to DRAIN_MS
+    const drainUntil = performance.now() + DRAIN_MS
+    while (performance.now() < drainUntil) {
+      const counts = await Promise.all(all.map(async (w) => await w.call<number>({ op: 'count' })))
+      if (counts.reduce((a, b) => a + b, 0) >= sent) break
+      await sleep(100)
     }
+    const reports = await Promise.all(all.map(async (w) => await w.call<WorkerReport>({ op: 'report' })))
+    return result(o, { setupMs, workMs, sent, marks, reports, eluCoordinator, loadAvg: [loadAtStart, loadavg()[0] as number], pids: all.map((w) => w.pid), nodeWorkerCount: nodeWorkers.length })
   } finally {
-    await Promise.all(nodes.map(async (n) => { await Promise.resolve(n.stop()).catch(() => {}) }))
+    await Promise.all(all.map(async (w) => { await w.stop() }))
+  }
+}
+
+interface Collected {
+  setupMs: number
+  workMs: number
+  sent: number
+  /** node workers first, then client workers */
+  marks: Mark[]
+  reports: WorkerReport[]
+  eluCoordinator: number
+  /** 1-minute load average when the load started and when it ended */
+  loadAvg: number[]
+  pids: number[]
+  nodeWorkerCount: number
+}
+
+function result (o: Resolved, c: Collected): MeshRunResult {
+  const sum = (f: (r: WorkerReport) => number): number => c.reports.reduce((a, r) => a + f(r), 0)
+  const flat = (f: (r: WorkerReport) => number[]): number[] => c.reports.flatMap(f)
+  const nodeMarks = c.marks.slice(0, c.nodeWorkerCount)
+  const clientMarks = c.marks.slice(c.nodeWorkerCount)
+  const rssMiB = nodeMarks.reduce((a, m) => a + m.rssMiB, 0)
+  const delivered = sum((r) => r.delivered)
+  return {
+    kind: 'bare',
+    nodes: o.nodes,
+    clients: o.clients,
+    rate: o.rate,
+    duration: o.duration,
+    setupMs: Math.round(c.setupMs),
+    latencyMs: stats(flat((r) => r.latencies)),
+    sent: c.sent,
+    delivered,
+    lost: c.sent - delivered,
+    throttled: 0,
+    sentPerSecond: c.sent / (c.workMs / 1000),
+    deliveriesPerSecond: delivered / (c.workMs / 1000),
+    rssMiB: round1(rssMiB),
+    rssPerNodeMiB: round1(rssMiB / o.nodes),
+    extra: {
+      hops: o.hops,
+      latencyTo: o.hops === 'one' ? 'recipient node handler' : 'recipient client host',
+      nodeWorkers: c.nodeWorkerCount,
+      clientWorkers: c.marks.length - c.nodeWorkerCount,
+      workerPids: c.pids,
+      nodeWorkerRssMiB: nodeMarks.map((m) => round1(m.rssMiB)),
+      // what the nodes add above each worker's RSS once its modules loaded (the per-process base counts once per worker)
+      rssPerNodeAboveBaseMiB: round1(nodeMarks.reduce((a, m) => a + m.rssMiB - m.baseRssMiB, 0) / o.nodes),
+      nodeWorkerBaseRssMiB: nodeMarks.map((m) => round1(m.baseRssMiB)),
+      clientWorkerRssMiB: clientMarks.map((m) => round1(m.rssMiB)),
+      coordinatorRssMiB: round1(process.memoryUsage().rss / 2 ** 20),
+      eluNodeWorkers: nodeMarks.map((m) => Math.round(m.elu * 100) / 100),
+      eluClientWorkers: clientMarks.map((m) => Math.round(m.elu * 100) / 100),
+      eluCoordinator: Math.round(c.eluCoordinator * 100) / 100,
+      loadAvg1m: c.loadAvg.map(round1),
+      cpus: availableParallelism(),
+      storedLatencyMs: o.hops === 'same' ? stats(flat((r) => r.storedLatencies)) : undefined,
+      dispatchLagMs: stats(flat((r) => r.dispatchLag)),
+      framesSent: sum((r) => r.sent),
+      duplicates: sum((r) => r.duplicates),
+      streamErrors: sum((r) => r.streamErrors),
+      streamsReopened: sum((r) => r.streamsReopened),
+      connectionsClosed: sum((r) => r.connectionsClosed),
+      gossipReceived: sum((r) => r.gossipReceived),
+      gossipLatencyMs: stats(flat((r) => r.gossipLatencies))
+    }
   }
 }
