@@ -62,6 +62,8 @@ export class RelaymeshClient implements Client {
   private closed = false
   private readonly receiving = new Set<Promise<unknown>>()
   private wake: (() => void) | undefined
+  /** set while a receive() waits: called after every (re-)attach, so what was stored while detached is fetched at once */
+  private reattached: (() => void) | undefined
   private readonly groupOps: GroupManager
   private readonly fileOut: FileSender
   private readonly fileIn: FileReceiver
@@ -155,6 +157,7 @@ export class RelaymeshClient implements Client {
     await this.topUp(conn)
     // sender key rotations owed from before a restart or a failed send
     this.groupOps.distributeOwed().catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'sender key distribution failed; retried before the next group message') })
+    this.reattached?.()
   }
 
   /** Upload one-time prekeys not uploaded yet, generating more when the mesh runs low. */
@@ -353,11 +356,22 @@ export class RelaymeshClient implements Client {
       for (const { seq, message } of await this.ctx.messages.inbox()) buffered.set(seq, message)
       for (const seq of [...buffered.keys()].sort((a, b) => a - b)) deliver(seq, buffered.get(seq) as StoredMessage)
       live = true
-      if (waitMs > 0 && !this.closed) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => { this.wake = undefined; resolve() }, waitMs)
-          this.wake = () => { clearTimeout(timer); resolve() }
+      // wait for pushes; after a re-attach (the node went away, or we moved), drain again: nothing is pushed
+      // for what was stored while we were detached
+      const until = Date.now() + waitMs
+      while (waitMs > 0 && !this.closed) {
+        const left = until - Date.now()
+        if (left <= 0) break
+        const why = await new Promise<'done' | 'attached'>((resolve) => {
+          const timer = setTimeout(() => { resolve('done') }, left)
+          this.wake = () => { clearTimeout(timer); resolve('done') }
+          this.reattached = () => { clearTimeout(timer); resolve('attached') }
         })
+        this.wake = undefined
+        this.reattached = undefined
+        if (why === 'done') break
+        // a failure here (detached again) is answered by the next attach, or by the caller's next receive
+        await this.conns.ready().then(async (c) => { await this.drain(c) }).catch(() => {})
       }
     } finally {
       this.listeners.delete(listener)

@@ -1,15 +1,15 @@
 // relaymesh side of `npm run bench:mesh`: the simulator's runSimulation
-// (real relay nodes and clients in this process), a fixed load, no faults,
-// no groups (1:1 messages only, as the bare side sends).
+// (real relay nodes and clients in worker processes), a fixed load, no
+// faults, no groups, no files (1:1 messages only, as the bare side sends).
 import { runSimulation } from '../sim/run.js'
 import type { MeshRunResult } from './mesh-types.js'
 
-export interface RelayOptions { nodes: number, clients: number, rate: number, duration: number, seed: number }
+export interface RelayOptions { nodes: number, clients: number, rate: number, duration: number, seed: number, nodeWorkers: number, clientWorkers: number }
 
 export async function runRelay (o: RelayOptions): Promise<MeshRunResult> {
   const r = await runSimulation({
-    nodes: o.nodes, clients: o.clients, groups: 0, rate: o.rate, duration: o.duration,
-    replicas: 3, transport: 'tcp', seed: o.seed, drainTimeoutMs: 20_000,
+    nodes: o.nodes, clients: o.clients, groups: 0, files: 0, rate: o.rate, duration: o.duration,
+    replicas: 3, transport: 'tcp', seed: o.seed, drainTimeoutMs: 20_000, workers: o.nodeWorkers, clientWorkers: o.clientWorkers,
     progress: (line) => { process.stderr.write(`[bench:mesh relaymesh ${o.nodes}n ${o.rate}/s] ${line}\n`) }
   })
   const setupMs = Object.values(r.setupMs).reduce((a, b) => a + b, 0)
@@ -18,6 +18,6 @@ export async function runRelay (o: RelayOptions): Promise<MeshRunResult> {
     setupMs, latencyMs: r.latencyMs, sent: r.messages.sent, delivered: r.messages.delivered, lost: r.messages.lost,
     throttled: r.messages.throttled, sentPerSecond: r.throughput.sentPerSecond, deliveriesPerSecond: r.throughput.deliveriesPerSecond,
     rssMiB: r.memory.rssMiB, rssPerNodeMiB: r.memory.rssPerNodeMiB,
-    extra: { setupBreakdownMs: r.setupMs, stored: r.messages.stored, failed: r.messages.failed, duplicates: r.messages.duplicates, notes: r.notes }
+    extra: { setupBreakdownMs: r.setupMs, stored: r.messages.stored, failed: r.messages.failed, duplicates: r.messages.duplicates, notes: r.notes, clientWorkersRssMiB: r.memory.clientWorkersRssMiB, eventLoopUtilization: r.memory.eventLoopUtilization, perNode: r.perNode }
   }
 }

@@ -1,17 +1,14 @@
-// One bench:mesh scenario in its own process (so its RSS is its own):
-// `node dist/scripts/bench/mesh-run.js '<json options>'`; prints the result
-// as one JSON line on stdout.
+// One bench:mesh scenario in its own process tree (so its memory figures are
+// its own): `node dist/scripts/bench/mesh-run.js '<json MeshScenario>'`;
+// prints the result as one JSON line on stdout.
 import '../../node/runtime/polyfills.js'
-import { EventEmitter } from 'node:events'
 import { runBare } from './mesh-bare.js'
 import { runRelay } from './mesh-relay.js'
-
-// dozens of libp2p hosts in one process share AbortSignals past the default of 10 listeners
-EventEmitter.defaultMaxListeners = 200
+import type { MeshScenario } from './mesh-types.js'
 
 async function main (): Promise<void> {
-  const o = JSON.parse(process.argv[2] ?? '{}') as { kind: 'relaymesh' | 'bare', nodes: number, clients: number, rate: number, duration: number, seed: number }
-  const result = o.kind === 'bare' ? await runBare(o) : await runRelay(o)
+  const s = JSON.parse(process.argv[2] ?? '{}') as MeshScenario
+  const result = s.kind === 'bare' ? await runBare({ ...s, hops: s.hops ?? 'same' }) : await runRelay(s)
   process.stdout.write(JSON.stringify(result) + '\n')
 }
 

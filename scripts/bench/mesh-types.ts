@@ -1,4 +1,19 @@
-// What one bench:mesh scenario run reports (relaymesh or the bare stack).
+// What one bench:mesh scenario run is given and reports (relaymesh or the bare stack).
+
+/** One run: which side, how big, what load, and the process layout (the same for both sides). */
+export interface MeshScenario {
+  kind: 'relaymesh' | 'bare'
+  /** bare only: one stream hop between the two nodes, or relaymesh's hops (client -> node -> 3 replicas, quorum 2 -> recipient's node -> client) */
+  hops?: 'one' | 'same'
+  nodes: number
+  clients: number
+  rate: number
+  duration: number
+  seed: number
+  nodeWorkers: number
+  clientWorkers: number
+}
+
 export interface Stats { count: number, p50: number | null, p95: number | null, p99: number | null, max: number | null }
 
 export interface MeshRunResult {

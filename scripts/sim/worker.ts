@@ -167,7 +167,7 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
     hosted.loop = (async () => {
       while (clients.get(index) === hosted) {
         try {
-          await client.receive({ waitMs: 1000, onMessage })
+          await client.receive({ waitMs: 10_000, onMessage })
         } catch (err) {
           if (clients.get(index) !== hosted) break
           const code = (err as { code?: string }).code ?? ''

@@ -293,4 +293,22 @@ describe('client messaging over a five-node mesh', function () {
     await alice.send(ids.bob!, 'while you moved')
     assert.deepEqual((await receiveN(bob, 1, 20_000)).map((m) => m.text), ['while you moved'])
   })
+
+  it('a receive that is waiting fetches, right after a re-attach, what was stored while the client was detached', async () => {
+    await stop(bob)
+    bob = await openClient({ home: homes.bob!, passphrase: PASS, nodes: [addressOf(nodes[3]!), addressOf(nodes[4]!)] })
+    open.push(bob)
+    await bob.connect()
+    // one long receive is running when Bob's node goes away
+    const got: string[] = []
+    const waiting = bob.receive({ waitMs: 60_000, onMessage: (m) => { if (m.system !== true) got.push(m.text) } })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    await nodes[3]!.stop()
+    // stored on the replicas while Bob re-attaches elsewhere: no node pushes it to him, only a fetch finds it
+    await alice.send(ids.bob!, 'stored while you were away')
+    await waitFor(() => got.includes('stored while you were away'), { timeout: 20_000, what: 'the message, within the same receive' })
+    await bob.close()
+    open.splice(open.indexOf(bob), 1)
+    await waiting
+  })
 })
