@@ -25,7 +25,10 @@ export class SimWorker {
 
   async start (): Promise<void> {
     if (this.child !== undefined) return
-    const child = fork(WORKER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' })
+    // RELAYMESH_SIM_PROFILE=DIR: every worker writes a V8 CPU profile there when it exits (README, "Simulation")
+    const profile = process.env.RELAYMESH_SIM_PROFILE
+    const execArgv = profile !== undefined && profile !== '' ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${this.name}-${Date.now()}.cpuprofile`] : []
+    const child = fork(WORKER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced', execArgv })
     this.child = child
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => { reject(new Error(`worker ${this.name} did not start within ${START_TIMEOUT_MS} ms`)) }, START_TIMEOUT_MS)
