@@ -14,7 +14,7 @@ import { loadScenario, ScenarioError } from './sim/scenario.js'
 
 const USAGE = `usage: node dist/scripts/sim.js [--nodes N] [--clients C] [--groups G] [--rate MSGS_PER_S]
        [--duration S] [--replicas K] [--transport tcp|memory] [--faults SCENARIO|PATH]
-       [--files F] [--file-size BYTES] [--workers W] [--client-workers W]
+       [--files F] [--file-size BYTES] [--contacts N] [--warmup] [--workers W] [--client-workers W]
        [--seed S] [--json] [--out DIR] [--keep-data]
 shipped scenarios: churn, replica-loss, restart-all, partition-heal (scripts/sim/scenarios/)`
 
@@ -41,6 +41,8 @@ async function main (): Promise<void> {
       faults: { type: 'string' },
       seed: { type: 'string' },
       files: { type: 'string' },
+      contacts: { type: 'string' },
+      warmup: { type: 'boolean' },
       'file-size': { type: 'string' },
       workers: { type: 'string' },
       'client-workers': { type: 'string' },
@@ -64,6 +66,8 @@ async function main (): Promise<void> {
     seed: int('seed', values.seed, 1, 0),
     files: int('files', values.files, 2, 0),
     fileSize: int('file-size', values['file-size'], 256 * 1024, 1),
+    contacts: int('contacts', values.contacts, 0, 0),
+    warmup: values.warmup === true,
     ...(values.workers !== undefined ? { workers: int('workers', values.workers, 1, 1) } : {}),
     ...(values['client-workers'] !== undefined ? { clientWorkers: int('client-workers', values['client-workers'], 1, 1) } : {}),
     keepData: values['keep-data'] === true,

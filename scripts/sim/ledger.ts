@@ -14,6 +14,8 @@ export interface Sent {
   error?: string
   /** the sender crashed before the mesh answered: neither stored nor failed */
   unanswered?: boolean
+  /** sent in the warm-up before the workload: checked, but not in the latency figures */
+  warmup?: boolean
   /** recipient -> the online epoch it was in when the message was sent (undefined: offline) */
   epochAtSend: Map<number, number | undefined>
   /** recipient -> times the application received it */

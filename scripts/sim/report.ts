@@ -127,7 +127,7 @@ export function buildReport (input: {
         if (s.unanswered === true) deliveredOfUnanswered++; else deliveredOfFailed++
       }
       const first = times[0]
-      if (first === undefined) continue
+      if (first === undefined || s.warmup === true) continue
       all.push(first - s.sentAt)
       if (s.live.get(r) === true) {
         live.push(first - s.sentAt)

@@ -34,6 +34,10 @@ export interface SimOptions {
   files?: number
   /** bytes per workload file @default 256 KiB */
   fileSize?: number
+  /** each client sends 1:1 messages only to this many contacts (one of them popular) @default 0: to anyone */
+  contacts?: number
+  /** before the workload, every client writes once to each contact (or everyone): sessions exist when it starts @default false */
+  warmup?: boolean
   /** processes hosting the nodes @default the number of cores (1 with the memory transport) */
   workers?: number
   /** processes hosting the clients @default the number of cores (with the memory transport, the one node worker hosts them) */
@@ -169,14 +173,20 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
       log(`groups: ${options.groups} created and known to every member in ${(setup.groupsMs / 1000).toFixed(1)} s`)
     }
 
-    // ---------------------------------------------------------------- workload + faults
-    nodeStatsStart = await cluster.stats()
-    workloadStart = clock()
-    const endAt = workloadStart + options.duration * 1000
+    // ---------------------------------------------------------------- sending
     const epochs = (recipients: number[]): Map<number, number | undefined> =>
       new Map(recipients.map((r) => { const c = people.clients[r] as SimClient; return [r, c.online ? c.epoch : undefined] }))
 
     const hot = rng.sample(people.clients, Math.max(1, Math.floor(people.clients.length / 10)))
+    // with --contacts, each client writes 1:1 only to its own few contacts (one of them from the hot set), as people do
+    const contactsOf = new Map<SimClient, SimClient[]>()
+    if ((options.contacts ?? 0) > 0) {
+      for (const c of people.clients) {
+        const others = people.clients.filter((o) => o !== c)
+        const popular = rng.pick(hot.filter((h) => h !== c).length > 0 ? hot.filter((h) => h !== c) : others)
+        contactsOf.set(c, [popular, ...rng.sample(others.filter((o) => o !== popular), (options.contacts ?? 0) - 1)])
+      }
+    }
     /** Record a send's outcome, stamped by the worker that made it (a crashed sender's send stays unanswered). */
     const track = (s: Sent, from: SimClient, p: Promise<SendOutcome>): void => {
       from.inFlight++
@@ -203,8 +213,9 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
         track(s, from, from.worker.call('sendGroup', { index: from.index, groupId: group.groupId, text: ledger.text(s.seq, options.pad ?? 64) }))
       } else {
         // a skewed workload: a few popular recipients get a third of the 1:1 messages (busy mailboxes)
-        const pool = rng.next() < 0.33 ? hot.filter((c) => c !== from) : []
-        const to = target ?? rng.pick(pool.length > 0 ? pool : people.clients.filter((c) => c !== from))
+        const contacts = contactsOf.get(from)
+        const pool = rng.next() < 0.33 ? hot.filter((c) => c !== from && (contacts === undefined || contacts.includes(c))) : []
+        const to = target ?? rng.pick(pool.length > 0 ? pool : contacts ?? people.clients.filter((c) => c !== from))
         const s = ledger.add('direct', from.index, [to.index], clock(), epochs([to.index]))
         track(s, from, from.worker.call('send', { index: from.index, to: to.userId, text: ledger.text(s.seq, options.pad ?? 64) }))
       }
@@ -219,6 +230,29 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
       track(s, from, from.worker.call('sendFile', { index: from.index, to: to.userId, seq: s.seq, size: options.fileSize ?? 256 * 1024 }))
     }
 
+    // ---------------------------------------------------------------- warm-up
+    if (options.warmup === true) {
+      // every client writes once to each of its contacts (or to everyone), so the workload runs on established
+      // sessions; these messages are checked like any other but left out of the latency figures
+      t = clock()
+      const first = ledger.sent.length
+      for (const c of people.clients) {
+        for (const to of contactsOf.get(c) ?? people.clients.filter((o) => o !== c)) {
+          sendOne(c, to)
+          const s = ledger.sent[ledger.sent.length - 1] as Sent
+          s.warmup = true
+          if (c.inFlight >= 4) await until(() => c.inFlight < 4, 30_000, 20)
+        }
+      }
+      await until(() => sends.size === 0 && ledger.pendingStored().length === 0, 60_000, 100)
+      setup.warmupMs = clock() - t
+      log(`warm-up: ${ledger.sent.length - first} messages sent and delivered in ${(setup.warmupMs / 1000).toFixed(1)} s`)
+    }
+
+    // ---------------------------------------------------------------- workload + faults
+    nodeStatsStart = await cluster.stats()
+    workloadStart = clock()
+    const endAt = workloadStart + options.duration * 1000
     const workload = (async () => {
       const interval = 1000 / options.rate
       const files = options.files ?? 0
