@@ -10,7 +10,7 @@ import { createNodeMetrics, serveMetrics, type NodeMetrics } from './metrics.js'
 import { loadOrCreateNodeKey } from './node-key.js'
 import { openStore, type NodeStore } from './store/db.js'
 import { silentLogger } from './log.js'
-import { createRelayDirectory } from './relays/relay-directory.js'
+import { createRelayDirectory, type RelayDirectoryInit } from './relays/relay-directory.js'
 import { createRecordService } from './gossip/record-service.js'
 import { gossipScoring } from './gossip/scoring.js'
 import { createMailboxService } from './mailbox/mailbox-service.js'
@@ -27,6 +27,8 @@ export interface RelayNodeInit extends Partial<NodeConfig> {
    * simulator uses it to partition a mesh that shares one network stack
    */
   denyPeers?: (peerId: string) => boolean
+  /** relay directory timings (tests shorten the liveness round); the defaults suit production */
+  relayDirectory?: RelayDirectoryInit
 }
 
 export interface RelayNode {
@@ -46,7 +48,7 @@ export interface RelayNode {
 }
 
 export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayNode> {
-  const { log: givenLog, privateKey: givenKey, denyPeers, ...overrides } = init
+  const { log: givenLog, privateKey: givenKey, denyPeers, relayDirectory, ...overrides } = init
   const config = defaultConfig(overrides)
   const log = givenLog ?? silentLogger()
   const privateKey = givenKey ?? await loadOrCreateNodeKey(config.dataDir)
@@ -71,7 +73,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
   }
 
   const components: NodeComponents = { host, store, config, log, metrics, shutdown: abort.signal, privateKey }
-  const relays = createRelayDirectory(components)
+  const relays = createRelayDirectory(components, relayDirectory)
   const records = createRecordService(components, { relays })
   const mailbox = createMailboxService(components, { relays, records })
   const prekeys = createPreKeyService(components, { relays })
