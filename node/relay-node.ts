@@ -6,7 +6,7 @@ import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Server } from 'node:http'
 import { defaultConfig, type NodeConfig } from './config.js'
 import { createHost, type RelayHost } from './host.js'
-import { createNodeMetrics, serveMetrics, type NodeMetrics } from './metrics.js'
+import { createNodeMetrics, readTraffic, serveMetrics, type NodeMetrics, type Traffic } from './metrics.js'
 import { loadOrCreateNodeKey } from './node-key.js'
 import { openStore, type NodeStore } from './store/db.js'
 import { silentLogger } from './log.js'
@@ -29,6 +29,12 @@ export interface RelayNodeInit extends Partial<NodeConfig> {
   denyPeers?: (peerId: string) => boolean
   /** relay directory timings (tests shorten the liveness round); the defaults suit production */
   relayDirectory?: RelayDirectoryInit
+  /**
+   * Count the bytes the host sends and receives (traffic()) without serving
+   * /metrics: installs libp2p's prometheus metrics into the node's registry,
+   * without Node.js default metrics. Off: nothing is installed. @default false
+   */
+  countTraffic?: boolean
 }
 
 export interface RelayNode {
@@ -44,11 +50,13 @@ export interface RelayNode {
   /** "host:port" of /metrics when served */
   readonly metricsAddress: string | undefined
   multiaddrs: () => string[]
+  /** bytes in and out over all connections since start (zeros unless countTraffic or metrics is set) */
+  traffic: () => Promise<Traffic>
   stop: () => Promise<void>
 }
 
 export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayNode> {
-  const { log: givenLog, privateKey: givenKey, denyPeers, relayDirectory, ...overrides } = init
+  const { log: givenLog, privateKey: givenKey, denyPeers, relayDirectory, countTraffic, ...overrides } = init
   const config = defaultConfig(overrides)
   const log = givenLog ?? silentLogger()
   const privateKey = givenKey ?? await loadOrCreateNodeKey(config.dataDir)
@@ -65,7 +73,21 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
       maxStreamsPerPeer: config.limits.maxStreamsPerPeer,
       gossip: gossipScoring(),
       ...(denyPeers !== undefined ? { denyPeers } : {}),
-      ...(config.metrics !== undefined ? { metrics: prometheusMetrics({ registry: metrics.registry, preserveExistingMetrics: true }) } : {})
+      ...(config.metrics !== undefined || countTraffic === true
+        ? {
+            metrics: prometheusMetrics({
+              registry: metrics.registry,
+              // Node.js process metrics only where an operator scrapes them
+              collectDefaultMetrics: config.metrics !== undefined,
+              // the library keeps its metric objects in one module-wide map and reuses
+              // them by name when asked to preserve: a second node in the same process
+              // (tests, the simulator) would then count nothing in its own registry.
+              // Not preserving clears that map (and prom-client's global registry,
+              // which relaymesh does not use), so this node gets its own counters.
+              preserveExistingMetrics: false
+            })
+          }
+        : {})
     })
   } catch (err) {
     await store.close()
@@ -127,6 +149,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
     prekeys,
     metricsAddress,
     multiaddrs: () => host.getMultiaddrs().map(String),
+    traffic: async () => await readTraffic(metrics.registry),
     stop
   }
 }
