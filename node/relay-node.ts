@@ -4,19 +4,19 @@ import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import type { Logger } from 'pino'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Server } from 'node:http'
-import { defaultConfig, type NodeConfig } from './config.js'
+import { checkAnnounceAddress, defaultConfig, type NodeConfig } from './config.js'
 import { createHost, type RelayHost } from './host.js'
 import { createNodeMetrics, readTraffic, serveMetrics, type NodeMetrics, type Traffic } from './metrics.js'
 import { loadOrCreateNodeKey } from './node-key.js'
 import { openStore, type NodeStore } from './store/db.js'
 import { silentLogger } from './log.js'
-import { createRelayDirectory, type RelayDirectoryInit } from './relays/relay-directory.js'
+import { createRelayDirectory, type RelayDirectoryInit, type RelayDirectoryService } from './relays/relay-directory.js'
 import { createRecordService } from './gossip/record-service.js'
 import { gossipScoring } from './gossip/scoring.js'
 import { createMailboxService } from './mailbox/mailbox-service.js'
 import { createPreKeyService } from './prekeys/prekey-service.js'
 import { createClientApi } from './client-api/client-api.js'
-import type { MailboxService, NodeComponents, PreKeyService, RecordService, RelayDirectory, Startable } from './components.js'
+import type { MailboxService, NodeComponents, PreKeyService, RecordService, Startable } from './components.js'
 
 export interface RelayNodeInit extends Partial<NodeConfig> {
   log?: Logger
@@ -43,7 +43,7 @@ export interface RelayNode {
   readonly config: NodeConfig
   readonly store: NodeStore
   readonly metrics: NodeMetrics
-  readonly relays: RelayDirectory
+  readonly relays: RelayDirectoryService
   readonly records: RecordService
   readonly mailbox: MailboxService
   readonly prekeys: PreKeyService
@@ -58,6 +58,7 @@ export interface RelayNode {
 export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayNode> {
   const { log: givenLog, privateKey: givenKey, denyPeers, relayDirectory, countTraffic, ...overrides } = init
   const config = defaultConfig(overrides)
+  for (const a of config.announce) checkAnnounceAddress(a) // before anything is opened
   const log = givenLog ?? silentLogger()
   const privateKey = givenKey ?? await loadOrCreateNodeKey(config.dataDir)
   const metrics = createNodeMetrics()
@@ -69,6 +70,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
     host = await createHost({
       privateKey,
       listen: config.listen,
+      announce: config.announce,
       bootstrap: config.bootstrap,
       maxStreamsPerPeer: config.limits.maxStreamsPerPeer,
       gossip: gossipScoring(),
