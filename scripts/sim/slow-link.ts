@@ -167,8 +167,8 @@ export class SlowLink {
       for (const l of this.lanes) l.stop()
       await Promise.all([...this.sockets].map(async (s) => {
         if (s.closed) return
-        // a reset, as when a link goes down: both ends see the connection fail at once
-        await new Promise<void>((resolve) => { s.once('close', () => { resolve() }); s.resetAndDestroy() })
+        // destroy, not resetAndDestroy: a reset that fails (a half-closed socket) never emits 'close'
+        await new Promise<void>((resolve) => { s.once('close', () => { resolve() }); s.destroy() })
       }))
       await closed
     })()
