@@ -85,7 +85,9 @@ describe('partition and heal of a five-node mesh', function () {
 
     // heal: the gates let everything through again; nobody dials
     sideOf = undefined
+    const lifted = Date.now()
     await waitForFullDirectory(nodes, 60_000)
+    console.log(`      every directory full again ${Date.now() - lifted} ms after the gate lifted (liveness round ${relayDirectory.livenessIntervalMs} ms)`)
     for (const n of nodes) {
       assert.deepEqual(listed(n), idsOf(nodes).filter((x) => x !== n.peerId.toString()))
     }
