@@ -1,6 +1,7 @@
 // Relay node configuration: every option with its default, and the limits
 // that bound what any peer or client can make the node do.
 import { join } from 'node:path'
+import { multiaddr } from '@multiformats/multiaddr'
 import { RECORD_CACHE_ENTRIES } from '../protocol/constants.js'
 
 export interface NodeLimits {
@@ -33,6 +34,11 @@ export interface NodeConfig {
   listen: string[]
   /** bootstrap multiaddrs (with /p2p/<peer id>) */
   bootstrap: string[]
+  /**
+   * multiaddrs to advertise instead of the listen addresses (behind a port
+   * forward or a proxy): identify and the node record carry only these @default []
+   */
+  announce: string[]
   /** replicas per mailbox (k) @default 3 */
   replicas: number
   /** write quorum: replicas that must persist before "stored" @default floor(k/2)+1 */
@@ -97,6 +103,7 @@ export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig 
     dataDir: join(process.cwd(), '.relaymesh', 'node'),
     listen: ['/ip4/0.0.0.0/tcp/4001'],
     bootstrap: [],
+    announce: [],
     replicas,
     writeQuorum: Math.floor(replicas / 2) + 1,
     envelopeTtlMs: 30 * DAY,
@@ -107,4 +114,22 @@ export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig 
     db: { ...DEFAULT_DB_MEMORY, ...overrides.db },
     limits: { ...DEFAULT_LIMITS, ...overrides.limits }
   }
+}
+
+/**
+ * Check an address to announce: a multiaddr naming a host, not a wildcard
+ * (0.0.0.0 or ::, which no peer can dial). Returns it in canonical form.
+ */
+export function checkAnnounceAddress (value: string): string {
+  let ma
+  try {
+    ma = multiaddr(value)
+  } catch {
+    throw new Error(`expected a multiaddr such as /ip4/203.0.113.7/tcp/4001, got "${value}"`)
+  }
+  const s = ma.toString()
+  if (s.startsWith('/ip4/0.0.0.0/') || s.startsWith('/ip6/::/') || s === '/ip4/0.0.0.0' || s === '/ip6/::') {
+    throw new Error(`"${value}" is a wildcard address: announce one that peers can dial`)
+  }
+  return s
 }

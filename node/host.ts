@@ -29,6 +29,8 @@ export type RelayHost = Libp2p<RelayHostServices>
 export interface HostInit {
   privateKey: PrivateKey
   listen: string[]
+  /** advertised instead of the listen addresses when not empty (libp2p addresses.announce) */
+  announce?: string[]
   bootstrap: string[]
   /** libp2p metrics implementation (prometheus), when /metrics is on */
   metrics?: (components: any) => Metrics
@@ -65,7 +67,7 @@ export async function createHost (init: HostInit): Promise<RelayHost> {
   const allow = (init.allowIps ?? ['127.0.0.0/8', '::1/128']).map(cidrMultiaddr)
   const host = await createLibp2p<RelayHostServices>({
     privateKey: init.privateKey,
-    addresses: { listen: init.listen },
+    addresses: { listen: init.listen, ...(init.announce !== undefined && init.announce.length > 0 ? { announce: init.announce } : {}) },
     transports: memoryListen ? [memory(), tcp()] : [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

@@ -62,3 +62,30 @@ export async function serveMetrics (registry: Registry, hostPort: string): Promi
   const address = typeof a === 'object' && a !== null ? `${a.address}:${a.port}` : hostPort
   return { server, address }
 }
+
+/** Bytes this node's libp2p host moved over all its connections (transport level: Noise and muxer framing included). */
+export interface Traffic {
+  bytesIn: number
+  bytesOut: number
+}
+
+/** libp2p's counter (@libp2p/prometheus-metrics), labelled "global sent" / "global received" for whole connections */
+const TRANSFER_METRIC = 'libp2p_data_transfer_bytes_total'
+
+/**
+ * Read the global transfer counters from a registry libp2p's prometheus
+ * metrics write to; zeros when they are not installed. Async because the
+ * library moves its counts into the counter only when the metric is collected.
+ */
+export async function readTraffic (registry: Registry): Promise<Traffic> {
+  const metric = registry.getSingleMetric(TRANSFER_METRIC)
+  if (metric === undefined) return { bytesIn: 0, bytesOut: 0 }
+  const { values } = await metric.get()
+  let bytesIn = 0
+  let bytesOut = 0
+  for (const v of values) {
+    if (v.labels.protocol === 'global received') bytesIn += v.value
+    else if (v.labels.protocol === 'global sent') bytesOut += v.value
+  }
+  return { bytesIn, bytesOut }
+}

@@ -4,20 +4,20 @@ import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import type { Logger } from 'pino'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Server } from 'node:http'
-import { defaultConfig, type NodeConfig } from './config.js'
+import { checkAnnounceAddress, defaultConfig, type NodeConfig } from './config.js'
 import { createHost, type RelayHost } from './host.js'
-import { createNodeMetrics, serveMetrics, type NodeMetrics } from './metrics.js'
+import { createNodeMetrics, readTraffic, serveMetrics, type NodeMetrics, type Traffic } from './metrics.js'
 import { loadOrCreateNodeKey } from './node-key.js'
 import { openStore, type NodeStore } from './store/db.js'
 import { silentLogger } from './log.js'
 import { RecordCache } from '../protocol/records.js'
-import { createRelayDirectory } from './relays/relay-directory.js'
+import { createRelayDirectory, type RelayDirectoryInit, type RelayDirectoryService } from './relays/relay-directory.js'
 import { createRecordService } from './gossip/record-service.js'
 import { gossipScoring } from './gossip/scoring.js'
 import { createMailboxService } from './mailbox/mailbox-service.js'
 import { createPreKeyService } from './prekeys/prekey-service.js'
 import { createClientApi } from './client-api/client-api.js'
-import type { MailboxService, NodeComponents, PreKeyService, RecordService, RelayDirectory, Startable } from './components.js'
+import type { MailboxService, NodeComponents, PreKeyService, RecordService, Startable } from './components.js'
 
 export interface RelayNodeInit extends Partial<NodeConfig> {
   log?: Logger
@@ -28,6 +28,14 @@ export interface RelayNodeInit extends Partial<NodeConfig> {
    * simulator uses it to partition a mesh that shares one network stack
    */
   denyPeers?: (peerId: string) => boolean
+  /** relay directory timings (tests shorten the liveness round); the defaults suit production */
+  relayDirectory?: RelayDirectoryInit
+  /**
+   * Count the bytes the host sends and receives (traffic()) without serving
+   * /metrics: installs libp2p's prometheus metrics into the node's registry,
+   * without Node.js default metrics. Off: nothing is installed. @default false
+   */
+  countTraffic?: boolean
 }
 
 export interface RelayNode {
@@ -36,19 +44,22 @@ export interface RelayNode {
   readonly config: NodeConfig
   readonly store: NodeStore
   readonly metrics: NodeMetrics
-  readonly relays: RelayDirectory
+  readonly relays: RelayDirectoryService
   readonly records: RecordService
   readonly mailbox: MailboxService
   readonly prekeys: PreKeyService
   /** "host:port" of /metrics when served */
   readonly metricsAddress: string | undefined
   multiaddrs: () => string[]
+  /** bytes in and out over all connections since start (zeros unless countTraffic or metrics is set) */
+  traffic: () => Promise<Traffic>
   stop: () => Promise<void>
 }
 
 export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayNode> {
-  const { log: givenLog, privateKey: givenKey, denyPeers, ...overrides } = init
+  const { log: givenLog, privateKey: givenKey, denyPeers, relayDirectory, countTraffic, ...overrides } = init
   const config = defaultConfig(overrides)
+  for (const a of config.announce) checkAnnounceAddress(a) // before anything is opened
   const log = givenLog ?? silentLogger()
   const privateKey = givenKey ?? await loadOrCreateNodeKey(config.dataDir)
   const metrics = createNodeMetrics()
@@ -60,11 +71,26 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
     host = await createHost({
       privateKey,
       listen: config.listen,
+      announce: config.announce,
       bootstrap: config.bootstrap,
       maxStreamsPerPeer: config.limits.maxStreamsPerPeer,
       gossip: gossipScoring(),
       ...(denyPeers !== undefined ? { denyPeers } : {}),
-      ...(config.metrics !== undefined ? { metrics: prometheusMetrics({ registry: metrics.registry, preserveExistingMetrics: true }) } : {})
+      ...(config.metrics !== undefined || countTraffic === true
+        ? {
+            metrics: prometheusMetrics({
+              registry: metrics.registry,
+              // Node.js process metrics only where an operator scrapes them
+              collectDefaultMetrics: config.metrics !== undefined,
+              // the library keeps its metric objects in one module-wide map and reuses
+              // them by name when asked to preserve: a second node in the same process
+              // (tests, the simulator) would then count nothing in its own registry.
+              // Not preserving clears that map (and prom-client's global registry,
+              // which relaymesh does not use), so this node gets its own counters.
+              preserveExistingMetrics: false
+            })
+          }
+        : {})
     })
   } catch (err) {
     await store.close()
@@ -72,7 +98,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
   }
 
   const components: NodeComponents = { host, store, config, log, metrics, shutdown: abort.signal, privateKey, recordCache: new RecordCache(config.recordCacheEntries) }
-  const relays = createRelayDirectory(components)
+  const relays = createRelayDirectory(components, relayDirectory)
   const records = createRecordService(components, { relays })
   const mailbox = createMailboxService(components, { relays, records })
   const prekeys = createPreKeyService(components, { relays })
@@ -126,6 +152,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
     prekeys,
     metricsAddress,
     multiaddrs: () => host.getMultiaddrs().map(String),
+    traffic: async () => await readTraffic(metrics.registry),
     stop
   }
 }

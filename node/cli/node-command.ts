@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { createLogger } from '../log.js'
-import { DAY, DEFAULT_LIMITS } from '../config.js'
+import { checkAnnounceAddress, DAY, DEFAULT_LIMITS } from '../config.js'
 import { createRelayNode } from '../relay-node.js'
 
 export const DEFAULT_PORT = 4001
@@ -12,6 +12,17 @@ const PORT_TRIES = 20
 
 function collect (value: string, previous: string[] = []): string[] {
   return [...previous, value]
+}
+
+/** --announce: repeatable, and each value may be a comma-separated list */
+function collectAnnounce (value: string, previous: string[] = []): string[] {
+  const added = value.split(',').map((v) => v.trim()).filter((v) => v !== '')
+  if (added.length === 0) throw new InvalidArgumentError('expected a multiaddr')
+  try {
+    return [...previous, ...added.map(checkAnnounceAddress)]
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message)
+  }
 }
 
 function positiveNumber (value: string): number {
@@ -46,6 +57,7 @@ interface StartOptions {
   data: string
   listen?: string[]
   bootstrap?: string[]
+  announce?: string[]
   replicas?: number
   quorum?: number
   metrics?: string
@@ -63,6 +75,7 @@ export async function startNode (opts: StartOptions): Promise<void> {
     dataDir: opts.data,
     listen,
     bootstrap: opts.bootstrap ?? [],
+    announce: opts.announce ?? [],
     ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}),
     ...(opts.quorum !== undefined ? { writeQuorum: opts.quorum } : {}),
     ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}),
@@ -118,6 +131,7 @@ export function nodeCommand (): Command {
     .option('--data <dir>', 'data directory (node key and LevelDB)', join(process.cwd(), '.relaymesh', 'node'))
     .option('--listen <multiaddr>', 'address to listen on (repeatable) [default: /ip4/0.0.0.0/tcp/4001 or the next free port]', collect)
     .option('--bootstrap <multiaddr>', 'a node of the mesh to join, with /p2p/<peer id> (repeatable)', collect)
+    .option('--announce <multiaddr>', 'address to advertise instead of the listen addresses, e.g. behind a port forward (repeatable or comma-separated)', collectAnnounce)
     .option('--replicas <k>', 'replicas per mailbox', positiveInt)
     .addOption(new Option('--quorum <n>', 'replicas that must persist an envelope before "stored" [default: floor(k/2)+1]').argParser(positiveInt))
     .option('--metrics <host:port>', 'serve Prometheus metrics at http://host:port/metrics')

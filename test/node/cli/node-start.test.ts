@@ -64,6 +64,24 @@ describe('relaymesh node start (CLI process)', function () {
     })
   })
 
+  it('advertises --announce addresses (repeatable, comma lists) and refuses a bad one in one line', async () => {
+    const a = await spawnNode({ extra: ['--announce', '/ip4/127.0.0.1/tcp/40001,/ip4/127.0.0.1/tcp/40002', '--announce', '/dns4/relay.example.org/tcp/4001'] })
+    procs.push(a)
+    dirs.push(a.dataDir)
+    assert.deepEqual(a.ready.multiaddrs.map((m) => m.replace(/\/p2p\/.*$/, '')).sort(),
+      ['/dns4/relay.example.org/tcp/4001', '/ip4/127.0.0.1/tcp/40001', '/ip4/127.0.0.1/tcp/40002'])
+    a.proc.kill('SIGTERM')
+    assert.equal(await a.exited, 0)
+
+    await assert.rejects(run(process.execPath, [CLI, 'node', 'start', '--announce', '203.0.113.7:4001']), (err: { code: number, stderr: string }) => {
+      assert.notEqual(err.code, 0)
+      assert.match(err.stderr, /--announce/)
+      assert.match(err.stderr, /expected a multiaddr/)
+      assert.equal(err.stderr.trim().split('\n').length, 1, `one line: ${err.stderr}`)
+      return true
+    })
+  })
+
   it('prints help for every node command', async () => {
     for (const args of [['node', '--help'], ['node', 'start', '--help'], ['node', 'status', '--help']]) {
       const { stdout } = await run(process.execPath, [CLI, ...args])
