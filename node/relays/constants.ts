@@ -71,3 +71,5 @@ export const EXCHANGE_PAGE_RECORDS = 256
 export const EXCHANGE_PAGE_BYTES = 256 * 1024
 /** pages one exchange may carry: MAX_NODE_RECORDS / EXCHANGE_PAGE_RECORDS, plus slack */
 export const EXCHANGE_MAX_PAGES = 20
+/** after a dropped relay comes back, every other dropped relay with a record is re-dialled at once, at most this often */
+export const RETRY_DROPPED_MIN_INTERVAL_MS = 5_000

@@ -15,7 +15,7 @@ import {
   CHANGE_DEBOUNCE_MS, EXCHANGE_CONCURRENCY, EXCHANGE_MAX_INBOUND, EXCHANGE_PEER_INTERVAL_MS, EXCHANGE_QUEUE_MAX,
   EXCHANGE_TIMEOUT_MS, EXPIRED_GRACE_MS, EXPIRY_SWEEP_MS, NODE_RECORD_REFRESH_MS, NODE_RECORD_TTL_MS, NODES_PROTOCOL,
   NODES_TOPIC, REDIAL_CONCURRENCY, REDIAL_TIMEOUT_MS, RELAY_PROTOCOLS, START_DIALS, PROBE_TIMEOUT_MS, PROBE_MIN_INTERVAL_MS,
-  REPORT_PROBES_MAX, LIVENESS_INTERVAL_MS, LIVENESS_MIN_AGE_MS, LIVENESS_PROBES_PER_ROUND
+  REPORT_PROBES_MAX, LIVENESS_INTERVAL_MS, LIVENESS_MIN_AGE_MS, LIVENESS_PROBES_PER_ROUND, RETRY_DROPPED_MIN_INTERVAL_MS
 } from './constants.js'
 import { NodeRecordBook } from './node-record-book.js'
 import { pullNodeRecords, serveNodeRecords } from './node-exchange.js'
@@ -322,10 +322,11 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
     if (peerId.equals(self) || !isRelay(protocols) || connection.status !== 'open') return
     const id = peerId.toString()
     connected.set(id, peerId)
-    failed.delete(id)
+    const wasDropped = failed.delete(id)
     lastAlive.set(id, Date.now())
     recompute()
     if (protocols.includes(NODES_PROTOCOL)) enqueueExchange(peerId)
+    if (wasDropped) retryDropped()
   }
 
   const lastRedial = new Map<string, number>()
@@ -365,8 +366,9 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
     if (host.getConnections(peerId).length > 0) return
     try {
       await host.dial(peerId, { signal: AbortSignal.any([AbortSignal.timeout(REDIAL_TIMEOUT_MS), signal]) })
-      failed.delete(id)
+      const wasDropped = failed.delete(id)
       lastAlive.set(id, Date.now())
+      if (wasDropped) retryDropped()
     } catch (err) {
       if (!running) return
       log.debug({ peer: id, err: errMessage(err) }, 'relay unreachable')
@@ -425,6 +427,26 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
    * sign of life from for LIVENESS_MIN_AGE_MS, are dialled, a few per round
    * (oldest evidence first), through the re-dial queue (bounded concurrency).
    */
+  /**
+   * A dropped relay is back: whatever cut it off (a partition, our own network)
+   * may have cut off the other dropped relays too, so try every one that still
+   * holds an unexpired record now rather than one per liveness round (at most
+   * once per RETRY_DROPPED_MIN_INTERVAL_MS; the re-dial queue bounds the work).
+   */
+  let lastRetryDropped = -Infinity
+  function retryDropped (): void {
+    const now = Date.now()
+    if (!running || now - lastRetryDropped < RETRY_DROPPED_MIN_INTERVAL_MS) return
+    lastRetryDropped = now
+    for (const r of book.all(now)) {
+      if (r.id === selfId || !failed.has(r.id) || connected.has(r.id)) continue
+      if (redialQueue.length >= EXCHANGE_QUEUE_MAX) break
+      lastRedial.set(r.id, now)
+      redialQueue.push(r.peerId)
+    }
+    pumpRedials()
+  }
+
   function livenessRound (): void {
     if (!running) return
     const now = Date.now()

@@ -13,8 +13,12 @@ export type Transport = 'tcp' | 'memory'
 export interface SimNode {
   index: number
   dataDir: string
-  /** the dialable address with /p2p (stable across restarts) */
+  /** the dialable address with /p2p (stable across restarts; with links, the link's port) */
   address: string
+  /** what the node itself listens on (differs from address with links) */
+  listen: string
+  /** with links: the link's port */
+  linkPort?: number
   /** the node's peer id (stable: its key stays in dataDir) */
   peerId: string
   up: boolean
@@ -32,6 +36,8 @@ export interface ClusterOptions {
   workers: SimWorker[]
   /** ports tried from here on (TCP), kept out of the kernel's ephemeral range */
   basePort?: number
+  /** put a SlowLink in front of every node (TCP only), so slow-link steps can slow the links into it */
+  links?: boolean
 }
 
 /** Ports below the Linux ephemeral range (32768+), so outgoing connections never take a stopped node's port. */
@@ -61,25 +67,30 @@ export class Cluster {
       mkdirSync(dataDir, { recursive: true })
       const worker = this.options.workers[index % this.options.workers.length] as SimWorker
       const boot = this.up.slice(0, 3).map((n) => n.address)
-      const start = async (listen: string): Promise<{ peerId: string, addresses: string[] }> =>
-        await worker.call('nodeStart', { index, dataDir, listen: [listen], bootstrap: boot, replicas: this.options.replicas })
+      const start = async (listen: string, linkPort?: number): Promise<{ peerId: string, addresses: string[] }> =>
+        await worker.call('nodeStart', { index, dataDir, listen: [listen], bootstrap: boot, replicas: this.options.replicas, ...(linkPort !== undefined ? { link: { port: linkPort } } : {}) })
       let started: { peerId: string, addresses: string[] }
+      let listen: string
+      let linkPort: number | undefined
       if (this.options.transport === 'memory') {
-        started = await start(`/memory/sim-${this.runId}-${index}`)
+        listen = `/memory/sim-${this.runId}-${index}`
+        started = await start(listen)
       } else {
         // a fixed port: the next free one (another process may hold some; libp2p's error does not say EADDRINUSE, so probe)
         for (let tries = 0; ; tries++) {
-          const port = this.nextPort++
-          if (!await portFree(port)) continue
+          const port = await this.freePort()
+          linkPort = this.options.links === true ? await this.freePort() : undefined
+          listen = `/ip4/127.0.0.1/tcp/${port}`
           try {
-            started = await start(`/ip4/127.0.0.1/tcp/${port}`)
+            started = await start(listen, linkPort)
             break
           } catch (err) {
             if (tries > 50) throw err
           }
         }
       }
-      const sim: SimNode = { index, dataDir, address: pickAddress(started.addresses, this.options.transport), peerId: started.peerId, up: true, worker }
+      const address = pickAddress(started.addresses, this.options.transport)
+      const sim: SimNode = { index, dataDir, address, listen, ...(linkPort !== undefined ? { linkPort } : {}), peerId: started.peerId, up: true, worker }
       this.nodes.push(sim)
       added.push(sim)
     }
@@ -89,12 +100,11 @@ export class Cluster {
   /** Bring a stopped node back: same key, same data, same address; bootstrapped from running nodes. */
   async start (sim: SimNode, now: number): Promise<void> {
     if (sim.up) return
-    const listen = sim.address.replace(/\/p2p\/[^/]+$/, '')
     const bootstrap = this.up.filter((n) => n !== sim).slice(0, 3).map((n) => n.address)
     // the port was just released; on a busy machine give the kernel a moment
     for (let tries = 0; ; tries++) {
       try {
-        await sim.worker.call('nodeStart', { index: sim.index, dataDir: sim.dataDir, listen: [listen], bootstrap, replicas: this.options.replicas })
+        await sim.worker.call('nodeStart', { index: sim.index, dataDir: sim.dataDir, listen: [sim.listen], bootstrap, replicas: this.options.replicas, ...(sim.linkPort !== undefined ? { link: { port: sim.linkPort } } : {}) })
         break
       } catch (err) {
         if (tries >= 20) throw err
@@ -103,6 +113,18 @@ export class Cluster {
     }
     sim.up = true
     sim.upAt = now
+  }
+
+  private async freePort (): Promise<number> {
+    for (;;) {
+      const port = this.nextPort++
+      if (await portFree(port)) return port
+    }
+  }
+
+  /** Slow the links into these nodes down (delayMs 0 and no rate: back to normal). */
+  async slowLinks (nodes: SimNode[], delayMs: number, bytesPerSecond: number): Promise<void> {
+    await Promise.all(nodes.map(async (n) => { await n.worker.call('setLink', { index: n.index, delayMs, bytesPerSecond }) }))
   }
 
   /** Graceful stop: the node finishes pending writes and announces its clients offline. */

@@ -173,7 +173,7 @@ export function buildReport (input: {
   }
 
   const workloadS = Math.max(0.001, (input.workloadEnd - input.workloadStart) / 1000)
-  const deliveriesInWorkload = ledger.sent.reduce((n, s) => n + [...s.deliveries.values()].filter((t) => (t[0] ?? Infinity) <= input.workloadEnd).length, 0)
+  const deliveriesInWorkload = ledger.sent.reduce((n, s) => n + (s.warmup === true ? 0 : [...s.deliveries.values()].filter((t) => (t[0] ?? Infinity) <= input.workloadEnd).length), 0)
   const drains = people.drains
   // per node per second over the workload, from each node's counters (a node restarted in between counts from 0 again: clamp)
   const before = new Map(input.nodeStatsStart.flatMap((w) => w.nodes).map((n) => [n.index, n]))
@@ -207,7 +207,7 @@ export function buildReport (input: {
     latencyAllMs: stats(all),
     drainMs: { ...stats(drains.map((d) => d.ms)), messages: drains.reduce((n, d) => n + d.messages, 0) },
     throughput: {
-      sentPerSecond: round(ledger.sent.length / workloadS),
+      sentPerSecond: round(ledger.sent.filter((s) => s.warmup !== true).length / workloadS),
       deliveriesPerSecond: round(deliveriesInWorkload / workloadS),
       deliveriesPerNodePerSecond: round(deliveriesInWorkload / workloadS / options.nodes)
     },

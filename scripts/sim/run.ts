@@ -100,7 +100,10 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
   }
   const allWorkers = [...new Set([...nodeWorkers, ...clientWorkers, ...crashWorkers.values()])]
 
-  const cluster = new Cluster({ replicas: options.replicas, transport: options.transport, dir, workers: nodeWorkers })
+  // links only when a step slows them: every byte into a node then passes through a forwarder in its worker
+  const links = steps.some((s) => s.action === 'slow-link')
+  if (links && memoryTransport) throw new Error('slow-link needs the tcp transport (the links are TCP forwarders)')
+  const cluster = new Cluster({ replicas: options.replicas, transport: options.transport, dir, workers: nodeWorkers, links })
   const people = new Population(dir, ledger, clock, place, toClock)
   const faults: FaultRecord[] = []
   const setup: Record<string, number> = {}
@@ -352,7 +355,9 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
         default: {
           const targets = await selectNodes(step)
           record.nodes = targets.map((n) => n.index)
-          if (step.action === 'kill') {
+          if (step.action === 'slow-link') {
+            await cluster.slowLinks(targets, step.delayMs, step.bytesPerSecond ?? 0)
+          } else if (step.action === 'kill') {
             await Promise.all(targets.map(async (n) => { await cluster.kill(n, clock(), step.data) }))
           } else if (step.action === 'stop') {
             await Promise.all(targets.map(async (n) => { await cluster.stop(n, clock()) }))
@@ -378,7 +383,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
       }
       record.tookMs = clock() - startedAt
       const who = record.groups !== undefined ? `nodes ${record.groups.map((g) => g.join(',')).join(' | ')}` : record.nodes.length > 0 ? `nodes ${record.nodes.join(',')}` : `clients ${record.clients.join(',')}`
-      record.label = `${step.action} ${who}`
+      record.label = step.action === 'slow-link' ? `slow-link ${who} ${step.delayMs} ms${(step.bytesPerSecond ?? 0) > 0 ? ` ${Math.round((step.bytesPerSecond ?? 0) / 1024)} KiB/s` : ''}` : `${step.action} ${who}`
       return record
     }
 
@@ -387,7 +392,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
       return await until(async () => await cluster.converged(), 60_000) ? clock() - t0 : undefined
     }
 
-    const selectNodes = async (step: Extract<Step, { action: 'kill' | 'stop' | 'start' | 'restart' }>): Promise<SimNode[]> => {
+    const selectNodes = async (step: Extract<Step, { action: 'kill' | 'stop' | 'start' | 'restart' | 'slow-link' }>): Promise<SimNode[]> => {
       const wantsUp = step.action !== 'start'
       if ('replicasOf' in step && step.replicasOf !== undefined) {
         const k = options.replicas

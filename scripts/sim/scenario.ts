@@ -25,6 +25,8 @@ export type Step =
   | { at: number, action: 'client-online', clients: number | 'all' }
   /** SIGKILL `clients` clients mid-send (their own process); `down` s later they reopen their homes and attach again */
   | { at: number, action: 'client-crash', clients: number, down?: number }
+  /** every connection into the selected nodes delayed by delayMs each way, optionally paced to bytesPerSecond; delayMs 0 without a rate restores them */
+  | ({ at: number, action: 'slow-link', delayMs: number, bytesPerSecond?: number } & NodeSelector)
   | { at: number, action: 'partition', groups: number | number[][] }
   | { at: number, action: 'heal' }
 
@@ -34,13 +36,14 @@ export interface Scenario {
   steps: Step[]
 }
 
-const ACTIONS = ['kill', 'stop', 'start', 'restart', 'client-offline', 'client-online', 'client-crash', 'partition', 'heal'] as const
-const NODE_ACTIONS = new Set<string>(['kill', 'stop', 'start', 'restart'])
+const ACTIONS = ['kill', 'stop', 'start', 'restart', 'slow-link', 'client-offline', 'client-online', 'client-crash', 'partition', 'heal'] as const
+const NODE_ACTIONS = new Set<string>(['kill', 'stop', 'start', 'restart', 'slow-link'])
 const KEYS: Record<string, string[]> = {
   kill: ['data'],
   stop: [],
   start: [],
   restart: ['mode', 'down', 'rolling'],
+  'slow-link': ['delayMs', 'bytesPerSecond'],
   'client-offline': ['clients', 'include'],
   'client-online': ['clients'],
   'client-crash': ['clients', 'down'],
@@ -104,6 +107,11 @@ function parseStep (raw: unknown, fail: (what: string) => never): Step {
   if (action === 'client-offline') {
     if (typeof s.clients !== 'number' || !Number.isInteger(s.clients) || s.clients < 1) fail('"clients" must be a whole number >= 1')
     if (s.include !== undefined && s.include !== 'busiest') fail('"include" must be "busiest" (the owner of the busiest mailbox)')
+  }
+  if (action === 'slow-link') {
+    if (typeof s.delayMs !== 'number' || !Number.isFinite(s.delayMs) || s.delayMs < 0 || s.delayMs > 60_000) fail('"delayMs" must be a number of milliseconds from 0 to 60000')
+    positive('bytesPerSecond', true)
+    if (s.bytesPerSecond !== undefined && (s.bytesPerSecond as number) > 0 && (s.bytesPerSecond as number) < 1024) fail('"bytesPerSecond" must be 0 (unpaced) or at least 1024')
   }
   if (action === 'client-crash') {
     if (typeof s.clients !== 'number' || !Number.isInteger(s.clients) || s.clients < 1) fail('"clients" must be a whole number >= 1')

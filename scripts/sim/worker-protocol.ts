@@ -6,7 +6,15 @@
 // clock), stamped where the event happened, so IPC delays never enter a
 // latency figure.
 
-export interface NodeStartArgs { index: number, dataDir: string, listen: string[], announce?: string[], bootstrap: string[], replicas: number }
+export interface NodeStartArgs {
+  index: number
+  dataDir: string
+  listen: string[]
+  bootstrap: string[]
+  replicas: number
+  /** put a SlowLink (scripts/sim/slow-link.ts) on this port in front of the node's TCP port and announce it: every connection into the node goes through it */
+  link?: { port: number }
+}
 export interface NodeView { index: number, peers: string[] }
 export interface NodeCounters {
   index: number
@@ -31,7 +39,8 @@ export interface Ops {
   nodeKill: [{ index: number, data: 'kept' | 'lost' }, null]
   /** peer id -> group while partitioned; null lifts the partition. Cross-group connections are closed. */
   setGroups: [{ groupOf: Array<[string, number]> | null }, null]
-  dial: [{ index: number, addresses: string[] }, null]
+  /** the node's SlowLink: delay (ms, each direction) and rate (bytes/s, 0 = unpaced) */
+  setLink: [{ index: number, delayMs: number, bytesPerSecond: number }, null]
   nodeViews: [Record<string, never>, NodeView[]]
   /** whether every node here holds a device list and a bundle for every one of these users */
   usersKnown: [{ userIds: string[] }, boolean]

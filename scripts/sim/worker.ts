@@ -10,11 +10,11 @@ import { EventEmitter } from 'node:events'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { multiaddr } from '@multiformats/multiaddr'
 import { createRelayNode, type RelayNode } from '../../node/relay-node.js'
 import { initIdentity, openClient, type Client, type IncomingMessage } from '../../client/client.js'
 import { mailboxAddress } from '../../protocol/identity.js'
 import { openRecord } from '../../protocol/records.js'
+import { SlowLink } from './slow-link.js'
 import { FILE_PREFIX, fileBytes, fileName, wallNow, type NodeCounters, type Ops, type OpName, type Request, type Response, type SendFailure, type SendResult, type WorkerEvent } from './worker-protocol.js'
 
 // dozens of libp2p hosts in one process share AbortSignals past the default of 10 listeners
@@ -27,6 +27,8 @@ interface HostedClient { index: number, home: string, epoch: number, client: Cli
 const nodes = new Map<number, RelayNode>()
 const peerIdOf = new Map<number, string>()
 const clients = new Map<number, HostedClient>()
+/** node index -> the link in front of it (kept across restarts of the node: its address stays) */
+const links = new Map<number, SlowLink>()
 /** while partitioned: peer id -> group */
 let groupOf: Map<string, number> | undefined
 let elu = performance.eventLoopUtilization()
@@ -55,7 +57,8 @@ function clientAt (index: number): Client {
 
 async function counters (index: number, n: RelayNode): Promise<NodeCounters> {
   const value = async (c: { get: () => Promise<{ values: Array<{ value: number }> }> }): Promise<number> => (await c.get()).values.reduce((s, v) => s + v.value, 0)
-  return { index, stored: await value(n.metrics.envelopesStored), pushed: await value(n.metrics.envelopesPushed), bytesIn: 0, bytesOut: 0 }
+  const traffic = await n.traffic()
+  return { index, stored: await value(n.metrics.envelopesStored), pushed: await value(n.metrics.envelopesPushed), bytesIn: traffic.bytesIn, bytesOut: traffic.bytesOut }
 }
 
 /** Time a send: resolves with when it started and when the mesh answered (or the error code). */
@@ -90,11 +93,20 @@ function received (c: HostedClient, m: IncomingMessage, epoch: number): void {
 
 const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
   async nodeStart (a) {
+    let announce: string[] = []
+    if (a.link !== undefined) {
+      const port = Number(/\/tcp\/(\d+)/.exec(a.listen[0] ?? '')?.[1])
+      if (!links.has(a.index)) links.set(a.index, await SlowLink.open({ targetPort: port, listenPort: a.link.port }))
+      announce = [`/ip4/127.0.0.1/tcp/${a.link.port}`]
+    }
     const node = await createRelayNode({
       dataDir: a.dataDir,
       listen: a.listen,
+      announce,
       bootstrap: a.bootstrap,
       replicas: a.replicas,
+      // bytes in and out per node for the report (libp2p's counters, without /metrics)
+      countTraffic: true,
       // every node carries the partition gate (node/host.ts denyPeers); it refuses nothing until setGroups
       denyPeers: (peerId) => denies(a.index, peerId)
     })
@@ -128,9 +140,10 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
     }))
     return null
   },
-  async dial ({ index, addresses }) {
-    const n = nodeAt(index)
-    await Promise.all(addresses.map(async (a) => { await n.host.dial(multiaddr(a)).catch(() => {}) }))
+  async setLink ({ index, delayMs, bytesPerSecond }) {
+    const link = links.get(index)
+    if (link === undefined) throw new Error(`node ${index} has no link (the scenario has no slow-link step?)`)
+    link.set({ delayMs, bytesPerSecond })
     return null
   },
   async nodeViews () {
@@ -221,6 +234,8 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
     await Promise.all([...clients.keys()].map(async (index) => { await handlers.clientOffline({ index }) }))
     await Promise.all([...nodes.values()].map(async (n) => { await n.stop().catch(() => {}) }))
     nodes.clear()
+    await Promise.all([...links.values()].map(async (l) => { await l.close() }))
+    links.clear()
     return null
   }
 }
