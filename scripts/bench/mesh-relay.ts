@@ -21,6 +21,6 @@ export async function runRelay (o: RelayOptions): Promise<MeshRunResult> {
     setupMs, latencyMs: r.latencyMs, sent: r.messages.sent, delivered: r.messages.delivered, lost: r.messages.lost,
     throttled: r.messages.throttled, sentPerSecond: r.throughput.sentPerSecond, deliveriesPerSecond: r.throughput.deliveriesPerSecond,
     rssMiB: r.memory.rssMiB, rssPerNodeMiB: r.memory.rssPerNodeMiB,
-    extra: { setupBreakdownMs: r.setupMs, stored: r.messages.stored, failed: r.messages.failed, duplicates: r.messages.duplicates, notes: r.notes, clientWorkersRssMiB: r.memory.clientWorkersRssMiB, eventLoopUtilization: r.memory.eventLoopUtilization, perNode: r.perNode }
+    extra: { setupBreakdownMs: r.setupMs, stored: r.messages.stored, failed: r.messages.failed, duplicates: r.messages.duplicates, notes: r.notes, rssPerNodeAboveBaseMiB: r.memory.rssAboveBaselinePerNodeMiB, nodeWorkerBaseRssMiB: r.memory.baselineRssMiB, clientWorkersRssMiB: r.memory.clientWorkersRssMiB, eventLoopUtilization: r.memory.eventLoopUtilization, perNode: r.perNode }
   }
 }

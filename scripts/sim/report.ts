@@ -66,7 +66,7 @@ export interface SimReport {
   throughput: { sentPerSecond: number, deliveriesPerSecond: number, deliveriesPerNodePerSecond: number }
   /** per node, over the workload: envelopes stored as a replica and pushed to clients, libp2p bytes in and out (each per second) */
   perNode: { storedPerSecond: Stats, pushedPerSecond: Stats, bytesInPerSecond: Stats, bytesOutPerSecond: Stats }
-  memory: { rssMiB: number, heapUsedMiB: number, rssPerNodeMiB: number, clientWorkersRssMiB: number, eventLoopUtilization: number[], note: string }
+  memory: { rssMiB: number, heapUsedMiB: number, rssPerNodeMiB: number, baselineRssMiB: number, rssAboveBaselinePerNodeMiB: number, clientWorkersRssMiB: number, eventLoopUtilization: number[], note: string }
   faults: FaultRecord[]
   recoveryMs: number
   receiveErrors: string[]
@@ -94,6 +94,8 @@ export function buildReport (input: {
   /** node workers' figures at the start and the end of the workload */
   nodeStatsStart: WorkerStats[]
   nodeStatsEnd: WorkerStats[]
+  /** the node workers' RSS before they hosted any node */
+  nodeBaselineRss: number
   clientRss: number
   workers: { nodes: number, clients: number, crash: number }
   workloadStart: number
@@ -221,6 +223,8 @@ export function buildReport (input: {
       rssMiB: round(rss / 2 ** 20),
       heapUsedMiB: round(input.nodeStatsEnd.reduce((a, w) => a + w.heapUsed, 0) / 2 ** 20),
       rssPerNodeMiB: round(rss / 2 ** 20 / options.nodes),
+      baselineRssMiB: round(input.nodeBaselineRss / 2 ** 20),
+      rssAboveBaselinePerNodeMiB: round((rss - input.nodeBaselineRss) / 2 ** 20 / options.nodes),
       clientWorkersRssMiB: round(input.clientRss / 2 ** 20),
       eventLoopUtilization: input.nodeStatsEnd.map((w) => Math.round(w.eventLoopUtilization * 100) / 100),
       note: `the ${input.workers.nodes} node worker processes' RSS at the end of the workload / nodes (includes each process's Node.js baseline; clients live in other processes)`
@@ -260,7 +264,7 @@ export function formatText (r: SimReport): string {
     `mailbox drain on re-attach (ms): ${r.drainMs.count} re-attaches, ${r.drainMs.messages} messages waiting; p50 ${fmt(r.drainMs.p50)}  p95 ${fmt(r.drainMs.p95)}  max ${fmt(r.drainMs.max)}`,
     `throughput: ${r.throughput.sentPerSecond} sent/s, ${r.throughput.deliveriesPerSecond} deliveries/s (${r.throughput.deliveriesPerNodePerSecond} per node)`,
     `per node per second (p50 / max): stored ${fmt(r.perNode.storedPerSecond.p50)} / ${fmt(r.perNode.storedPerSecond.max)}, pushed ${fmt(r.perNode.pushedPerSecond.p50)} / ${fmt(r.perNode.pushedPerSecond.max)}, KiB in ${kib(r.perNode.bytesInPerSecond.p50)} / ${kib(r.perNode.bytesInPerSecond.max)}, KiB out ${kib(r.perNode.bytesOutPerSecond.p50)} / ${kib(r.perNode.bytesOutPerSecond.max)}`,
-    `memory: node workers RSS ${r.memory.rssMiB} MiB, heap ${r.memory.heapUsedMiB} MiB; ${r.memory.rssPerNodeMiB} MiB per node (${r.memory.note}); client workers ${r.memory.clientWorkersRssMiB} MiB; node workers' event-loop use ${r.memory.eventLoopUtilization.join(', ')}`,
+    `memory: node workers RSS ${r.memory.rssMiB} MiB (${r.memory.baselineRssMiB} MiB before any node started), heap ${r.memory.heapUsedMiB} MiB; ${r.memory.rssPerNodeMiB} MiB per node, ${r.memory.rssAboveBaselinePerNodeMiB} MiB per node above the baseline (${r.memory.note}); client workers ${r.memory.clientWorkersRssMiB} MiB; node workers' event-loop use ${r.memory.eventLoopUtilization.join(', ')}`,
     `final recovery (all nodes back, all clients online, drained): ${(r.recoveryMs / 1000).toFixed(1)} s`
   ]
   if (r.faults.length > 0) {
