@@ -209,8 +209,8 @@ export class Cluster {
   }
 
   /** Every node worker's figures (memory, event loop, per-node counters). */
-  async stats (): Promise<WorkerStats[]> {
-    return await Promise.all(this.options.workers.filter((w) => w.running).map(async (w) => await w.call('stats', {})))
+  async stats (gc = false): Promise<WorkerStats[]> {
+    return await Promise.all(this.options.workers.filter((w) => w.running).map(async (w) => await w.call('stats', { gc })))
   }
 
   static countersOf (stats: WorkerStats[]): Map<number, NodeCounters> {

@@ -66,7 +66,7 @@ export interface SimReport {
   throughput: { sentPerSecond: number, deliveriesPerSecond: number, deliveriesPerNodePerSecond: number }
   /** per node, over the workload: envelopes stored as a replica and pushed to clients, libp2p bytes in and out (each per second) */
   perNode: { storedPerSecond: Stats, pushedPerSecond: Stats, bytesInPerSecond: Stats, bytesOutPerSecond: Stats }
-  memory: { rssMiB: number, heapUsedMiB: number, rssPerNodeMiB: number, baselineRssMiB: number, rssAboveBaselinePerNodeMiB: number, clientWorkersRssMiB: number, eventLoopUtilization: number[], note: string }
+  memory: { rssMiB: number, heapUsedMiB: number, heapLivePerNodeMiB: number | null, rssAfterGcPerNodeMiB: number | null, rssPerNodeMiB: number, baselineRssMiB: number, rssAboveBaselinePerNodeMiB: number, clientWorkersRssMiB: number, eventLoopUtilization: number[], note: string }
   faults: FaultRecord[]
   recoveryMs: number
   receiveErrors: string[]
@@ -96,6 +96,7 @@ export function buildReport (input: {
   nodeStatsEnd: WorkerStats[]
   /** the node workers' RSS before they hosted any node */
   nodeBaselineRss: number
+  nodeBaselineHeap: number
   clientRss: number
   workers: { nodes: number, clients: number, crash: number }
   workloadStart: number
@@ -223,6 +224,9 @@ export function buildReport (input: {
       rssMiB: round(rss / 2 ** 20),
       heapUsedMiB: round(input.nodeStatsEnd.reduce((a, w) => a + w.heapUsed, 0) / 2 ** 20),
       rssPerNodeMiB: round(rss / 2 ** 20 / options.nodes),
+      // after a full collection in every worker: live objects, over each worker's own baseline
+      heapLivePerNodeMiB: input.nodeStatsEnd.every((w) => w.heapLive !== undefined) ? round((input.nodeStatsEnd.reduce((a, w) => a + (w.heapLive ?? 0), 0) - input.nodeBaselineHeap) / 2 ** 20 / options.nodes) : null,
+      rssAfterGcPerNodeMiB: input.nodeStatsEnd.every((w) => w.rssAfterGc !== undefined) ? round((input.nodeStatsEnd.reduce((a, w) => a + (w.rssAfterGc ?? 0), 0) - input.nodeBaselineRss) / 2 ** 20 / options.nodes) : null,
       baselineRssMiB: round(input.nodeBaselineRss / 2 ** 20),
       rssAboveBaselinePerNodeMiB: round((rss - input.nodeBaselineRss) / 2 ** 20 / options.nodes),
       clientWorkersRssMiB: round(input.clientRss / 2 ** 20),
@@ -264,7 +268,7 @@ export function formatText (r: SimReport): string {
     `mailbox drain on re-attach (ms): ${r.drainMs.count} re-attaches, ${r.drainMs.messages} messages waiting; p50 ${fmt(r.drainMs.p50)}  p95 ${fmt(r.drainMs.p95)}  max ${fmt(r.drainMs.max)}`,
     `throughput: ${r.throughput.sentPerSecond} sent/s, ${r.throughput.deliveriesPerSecond} deliveries/s (${r.throughput.deliveriesPerNodePerSecond} per node)`,
     `per node per second (p50 / max): stored ${fmt(r.perNode.storedPerSecond.p50)} / ${fmt(r.perNode.storedPerSecond.max)}, pushed ${fmt(r.perNode.pushedPerSecond.p50)} / ${fmt(r.perNode.pushedPerSecond.max)}, KiB in ${kib(r.perNode.bytesInPerSecond.p50)} / ${kib(r.perNode.bytesInPerSecond.max)}, KiB out ${kib(r.perNode.bytesOutPerSecond.p50)} / ${kib(r.perNode.bytesOutPerSecond.max)}`,
-    `memory: node workers RSS ${r.memory.rssMiB} MiB (${r.memory.baselineRssMiB} MiB before any node started), heap ${r.memory.heapUsedMiB} MiB; ${r.memory.rssPerNodeMiB} MiB per node, ${r.memory.rssAboveBaselinePerNodeMiB} MiB per node above the baseline (${r.memory.note}); client workers ${r.memory.clientWorkersRssMiB} MiB; node workers' event-loop use ${r.memory.eventLoopUtilization.join(', ')}`,
+    `memory: node workers RSS ${r.memory.rssMiB} MiB (${r.memory.baselineRssMiB} MiB before any node started), heap ${r.memory.heapUsedMiB} MiB; ${r.memory.rssPerNodeMiB} MiB per node, ${r.memory.rssAboveBaselinePerNodeMiB} MiB per node above the baseline, ${fmt(r.memory.rssAfterGcPerNodeMiB)} after a full GC, live heap ${fmt(r.memory.heapLivePerNodeMiB)} MiB per node (${r.memory.note}); client workers ${r.memory.clientWorkersRssMiB} MiB; node workers' event-loop use ${r.memory.eventLoopUtilization.join(', ')}`,
     `final recovery (all nodes back, all clients online, drained): ${(r.recoveryMs / 1000).toFixed(1)} s`
   ]
   if (r.faults.length > 0) {

@@ -130,7 +130,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
     setup.workersMs = clock() - t
     log(`workers: ${nodeWorkers.length} for nodes, ${memoryTransport ? 'the same one' : clientWorkers.length} for clients${crashWorkers.size > 0 ? `, ${crashWorkers.size} for clients that will crash` : ''} (pids ${allWorkers.map((w) => w.pid).join(', ')})`)
     // what each node worker holds before it hosts anything (Node.js and the loaded modules)
-    const baseline = await cluster.stats()
+    const baseline = await cluster.stats(true)
     // ---------------------------------------------------------------- mesh
     t = clock()
     await cluster.add(options.nodes)
@@ -447,7 +447,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
     try {
       await workload
       workloadEnd = clock()
-      nodeStatsEnd = await cluster.stats()
+      nodeStatsEnd = await cluster.stats(true)
       clientRss = (await Promise.all([...new Set([...clientWorkers, ...crashWorkers.values()])].filter((w) => w.running && !nodeWorkers.includes(w)).map(async (w) => (await w.call('stats', {})).rss))).reduce((a, b) => a + b, 0)
       await timeline
     } finally {
@@ -472,7 +472,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
     const drainedMs = clock() - recoveryStart
     log(`recovery: done in ${(drainedMs / 1000).toFixed(1)} s; ${ledger.pendingStored().length} stored deliveries missing`)
 
-    return buildReport({ options, ledger, people, faults, setup, notes, nodeStatsStart, nodeStatsEnd, nodeBaselineRss: baseline.reduce((a, w) => a + w.rss, 0), clientRss, workers: { nodes: nodeWorkers.length, clients: memoryTransport ? 0 : clientWorkers.length, crash: crashWorkers.size }, workloadStart, workloadEnd, recoveryMs: drainedMs, throttled, dir, groups: groups.length })
+    return buildReport({ options, ledger, people, faults, setup, notes, nodeStatsStart, nodeStatsEnd, nodeBaselineRss: baseline.reduce((a, w) => a + w.rss, 0), nodeBaselineHeap: baseline.reduce((a, w) => a + (w.heapLive ?? w.heapUsed), 0), clientRss, workers: { nodes: nodeWorkers.length, clients: memoryTransport ? 0 : clientWorkers.length, crash: crashWorkers.size }, workloadStart, workloadEnd, recoveryMs: drainedMs, throttled, dir, groups: groups.length })
   } finally {
     await people.closeAll().catch(() => {})
     await cluster.stopAll().catch(() => {})

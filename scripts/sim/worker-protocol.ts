@@ -25,7 +25,16 @@ export interface NodeCounters {
   bytesIn: number
   bytesOut: number
 }
-export interface WorkerStats { pid: number, rss: number, heapUsed: number, eventLoopUtilization: number, nodes: NodeCounters[] }
+export interface WorkerStats {
+  pid: number
+  rss: number
+  heapUsed: number
+  /** with { gc: true }: after a full collection (live objects only) */
+  heapLive?: number
+  rssAfterGc?: number
+  eventLoopUtilization: number
+  nodes: NodeCounters[]
+}
 
 export interface ClientOnlineArgs { index: number, home: string, nodes: string[], epoch: number }
 export interface SendResult { sentAt: number, storedAt: number }
@@ -55,7 +64,8 @@ export interface Ops {
   sendFile: [{ index: number, to: string, seq: number, size: number }, SendResult | SendFailure]
   createGroup: [{ index: number, name: string, members: string[] }, { groupId: string }]
   groupsOf: [{ index: number }, string[]]
-  stats: [Record<string, never>, WorkerStats]
+  /** figures; with gc, also the heap and RSS after a full collection (taken after the others) */
+  stats: [{ gc?: boolean }, WorkerStats]
   shutdown: [Record<string, never>, null]
 }
 export type OpName = keyof Ops

@@ -15,7 +15,7 @@ import { initIdentity, openClient, type Client, type IncomingMessage } from '../
 import { mailboxAddress } from '../../protocol/identity.js'
 import { openRecord } from '../../protocol/records.js'
 import { SlowLink } from './slow-link.js'
-import { FILE_PREFIX, fileBytes, fileName, wallNow, type NodeCounters, type Ops, type OpName, type Request, type Response, type SendFailure, type SendResult, type WorkerEvent } from './worker-protocol.js'
+import { FILE_PREFIX, fileBytes, fileName, wallNow, type NodeCounters, type Ops, type WorkerStats, type OpName, type Request, type Response, type SendFailure, type SendResult, type WorkerEvent } from './worker-protocol.js'
 
 // dozens of libp2p hosts in one process share AbortSignals past the default of 10 listeners
 EventEmitter.defaultMaxListeners = 200
@@ -223,12 +223,20 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
   async groupsOf ({ index }) {
     return (await clientAt(index).groups()).map((g) => g.groupId)
   },
-  async stats () {
+  async stats ({ gc }) {
     const mem = process.memoryUsage()
     const now = performance.eventLoopUtilization()
     const used = performance.eventLoopUtilization(now, elu).utilization
     elu = now
-    return { pid: process.pid, rss: mem.rss, heapUsed: mem.heapUsed, eventLoopUtilization: used, nodes: await Promise.all([...nodes.entries()].map(async ([i, n]) => await counters(i, n))) }
+    const stats: WorkerStats = { pid: process.pid, rss: mem.rss, heapUsed: mem.heapUsed, eventLoopUtilization: used, nodes: await Promise.all([...nodes.entries()].map(async ([i, n]) => await counters(i, n))) }
+    const collect = (globalThis as { gc?: () => void }).gc
+    if (gc === true && collect !== undefined) {
+      collect()
+      const after = process.memoryUsage()
+      stats.heapLive = after.heapUsed
+      stats.rssAfterGc = after.rss
+    }
+    return stats
   },
   async shutdown () {
     await Promise.all([...clients.keys()].map(async (index) => { await handlers.clientOffline({ index }) }))

@@ -27,7 +27,8 @@ export class SimWorker {
     if (this.child !== undefined) return
     // RELAYMESH_SIM_PROFILE=DIR: every worker writes a V8 CPU profile there when it exits (README, "Simulation")
     const profile = process.env.RELAYMESH_SIM_PROFILE
-    const execArgv = profile !== undefined && profile !== '' ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${this.name}-${Date.now()}.cpuprofile`] : []
+    // --expose-gc: the report tells live heap (after a collection) from garbage not yet collected
+    const execArgv = ['--expose-gc', ...(profile !== undefined && profile !== '' ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${this.name}-${Date.now()}.cpuprofile`] : [])]
     const child = fork(WORKER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced', execArgv })
     this.child = child
     await new Promise<void>((resolve, reject) => {
