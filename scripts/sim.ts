@@ -16,7 +16,7 @@ const USAGE = `usage: node dist/scripts/sim.js [--nodes N] [--clients C] [--grou
        [--duration S] [--replicas K] [--transport tcp|memory] [--faults SCENARIO|PATH]
        [--files F] [--file-size BYTES] [--contacts N] [--warmup] [--workers W] [--client-workers W]
        [--seed S] [--json] [--out DIR] [--keep-data]
-shipped scenarios: churn, replica-loss, restart-all, partition-heal (scripts/sim/scenarios/)`
+shipped scenarios: churn, replica-loss, restart-all, partition-heal, slow-links (scripts/sim/scenarios/)`
 
 function int (name: string, v: string | undefined, fallback: number, min: number): number {
   if (v === undefined) return fallback

@@ -1,7 +1,8 @@
-// Fault scenarios: a JSON timeline of actions, validated with errors that
-// name the file, the step and the field (README.md, "Scenario format").
+// Fault scenarios: a JSON or YAML timeline of actions, validated with errors
+// that name the file, the step and the field (README.md, "Scenario format").
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { parse as parseYaml } from 'yaml'
 
 /** where the shipped scenarios live (this file runs from dist/scripts/sim/) */
 export const SCENARIO_DIR = resolve(import.meta.dirname, '../../../scripts/sim/scenarios')
@@ -55,15 +56,22 @@ export class ScenarioError extends Error {
   override name = 'ScenarioError'
 }
 
-/** A scenario by name (scripts/sim/scenarios/NAME.json) or by path. */
+/** Scenario files are read whole: a timeline is a few steps, not megabytes. */
+const MAX_SCENARIO_BYTES = 1 << 20
+
+/** A scenario by name (scripts/sim/scenarios/NAME.json) or by path (.json, or .yaml / .yml). */
 export function loadScenario (nameOrPath: string): Scenario {
   const path = existsSync(nameOrPath) ? nameOrPath : resolve(SCENARIO_DIR, `${nameOrPath}.json`)
   if (!existsSync(path)) throw new ScenarioError(`scenario "${nameOrPath}": no such file (looked for ${nameOrPath} and ${path})`)
+  const text = readFileSync(path, 'utf8')
+  if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioError(`${path}: larger than ${MAX_SCENARIO_BYTES} bytes`)
+  const yaml = /\.ya?ml$/i.test(path)
   let raw: unknown
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
+    // YAML aliases are refused: a scenario has no use for them, and they are how small files expand to huge ones
+    raw = yaml ? parseYaml(text, { maxAliasCount: 0 }) : JSON.parse(text)
   } catch (err) {
-    throw new ScenarioError(`${path}: not valid JSON (${(err as Error).message})`)
+    throw new ScenarioError(`${path}: not valid ${yaml ? 'YAML' : 'JSON'} (${(err as Error).message.split('\n')[0] ?? ''})`)
   }
   return parseScenario(raw, path)
 }

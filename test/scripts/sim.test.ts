@@ -5,6 +5,9 @@
 // nothing answered "stored" is lost once every node is back and every client
 // attached, nothing reaches an application twice, every file arrives whole.
 import { strict as assert } from 'node:assert'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { runSimulation, type SimOptions } from '../../scripts/sim/run.js'
 import { loadScenario, parseScenario, ScenarioError } from '../../scripts/sim/scenario.js'
 import { Random } from '../../scripts/sim/random.js'
@@ -74,9 +77,23 @@ describe('scripts/sim: scenario files and the PRNG', () => {
     ]
     for (const [raw, re] of bad) assert.throws(() => parseScenario(raw, 'x.json'), (err: unknown) => err instanceof ScenarioError && re.test(err.message) && err.message.startsWith('x.json: '))
     assert.throws(() => loadScenario('no-such-scenario'), ScenarioError)
+    // YAML files: same validation, errors name the file
+    const dir = mkdtempSync(join(tmpdir(), 'relaymesh-scenario-'))
+    try {
+      writeFileSync(join(dir, 'ok.yaml'), 'name: two steps\nsteps:\n  - { at: 1, action: kill, random: 1 }\n  - at: 2\n    action: slow-link\n    nodes: all\n    delayMs: 0\n')
+      assert.deepEqual(loadScenario(join(dir, 'ok.yaml')).steps.map((x) => x.action), ['kill', 'slow-link'])
+      writeFileSync(join(dir, 'bad.yml'), 'steps:\n  - { at: 1, action: slow-link, random: 1, delayMs: 99999 }\n')
+      assert.throws(() => loadScenario(join(dir, 'bad.yml')), /bad\.yml: step 0: "delayMs" must be a number of milliseconds from 0 to 60000/)
+      writeFileSync(join(dir, 'broken.yaml'), 'steps: [ { at: 1\n')
+      assert.throws(() => loadScenario(join(dir, 'broken.yaml')), /broken\.yaml: not valid YAML/)
+      writeFileSync(join(dir, 'alias.yaml'), 'a: &x [1]\nsteps: *x\n')
+      assert.throws(() => loadScenario(join(dir, 'alias.yaml')), /alias\.yaml: not valid YAML/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
     // a crash takes down the clients' own process: not possible when everything shares one (memory transport)
     await assert.rejects(runSimulation({ ...base, transport: 'memory', scenario: parseScenario([{ at: 1, action: 'client-crash', clients: 1 }]) }), /client-crash needs the tcp transport/)
-    for (const name of ['churn', 'replica-loss', 'restart-all', 'partition-heal']) assert.ok(loadScenario(name).steps.length > 0)
+    for (const name of ['churn', 'replica-loss', 'restart-all', 'partition-heal', 'slow-links']) assert.ok(loadScenario(name).steps.length > 0)
   })
 
   it('repeats its choices for a seed', () => {
