@@ -164,4 +164,9 @@ async function main (): Promise<void> {
   }
 }
 
-main().catch((err: Error) => { process.stderr.write(`bench:mesh: ${err.stack ?? String(err)}\n`); process.exit(1) })
+main().catch((err: Error & { code?: string }) => {
+  // a usage error is one line; anything else keeps its stack
+  const usage = err.code?.startsWith('ERR_PARSE_ARGS') === true
+  process.stderr.write(`bench:mesh: ${usage ? `${err.message}\nusage: node dist/scripts/bench-mesh.js [--quick] [--json] [--verbose]` : err.stack ?? String(err)}\n`)
+  process.exit(usage ? 2 : 1)
+})

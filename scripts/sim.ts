@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { runSimulation, type SimOptions } from './sim/run.js'
 import { chartSvg, formatText } from './sim/report.js'
 import { loadScenario, ScenarioError } from './sim/scenario.js'
@@ -25,11 +25,20 @@ function int (name: string, v: string | undefined, fallback: number, min: number
   return n
 }
 
+/** parseArgs, with its errors (unknown option, missing value) as one-line usage errors */
+function parseCli<T extends ParseArgsConfig> (config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config)
+  } catch (err) {
+    throw new ScenarioError(`${(err as Error).message}\n${USAGE}`)
+  }
+}
+
 // dozens of libp2p hosts in one process share AbortSignals (timeouts, shutdown) past the default of 10 listeners
 EventEmitter.defaultMaxListeners = 200
 
 async function main (): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseCli({
     options: {
       nodes: { type: 'string' },
       clients: { type: 'string' },
