@@ -24,6 +24,8 @@ export interface ClientOptions {
   log?: pino.Logger
   /** the clock (ms since epoch); tests inject one to drive prekey rotation */
   now?: () => number
+  /** persisted envelopes are acknowledged together after this long @default ACK_DELAY_MS (250 ms) */
+  ackDelayMs?: number
 }
 
 export interface IncomingMessage {
