@@ -121,7 +121,8 @@ export class RelaymeshClient implements Client {
       ids: this.ids,
       ready: async () => await this.conns.ready(),
       user: async (conn, userId) => await this.user(conn, userId),
-      persist: async (ops) => { await this.persist(ops) }
+      persist: async (ops) => { await this.persist(ops) },
+      ...(options.receiptDelayMs !== undefined ? { delayMs: options.receiptDelayMs } : {})
     })
   }
 
@@ -522,11 +523,14 @@ export class RelaymeshClient implements Client {
     this.wake?.()
     // what is persisted and not yet acknowledged goes now (ids added later are acknowledged after a restart)
     await this.acks.flush()
+    // and the delivered receipts owed (bounded: each send runs under the connection's request timeouts)
+    await this.receiptOps.flush()
     await this.conns.close()
     await Promise.allSettled([...this.receiving])
     await this.pushing?.catch(() => {})
     // let in-flight batches finish before the store closes
     await this.serial.run(async () => {})
+    this.receiptOps.stop()
     await this.ctx.store.close()
   }
 

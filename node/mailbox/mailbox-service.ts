@@ -386,7 +386,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     // returning replicas hold copies then. An ack that misses one still reaches it through handover
     // (tombstone digests), so in a settled mesh the k replicas are enough.
     const spread = relays.closest(mailbox, ACK_SPREAD * config.replicas)
-    const settled = now() - relaySetChangedAt >= ACK_SPREAD_SETTLE_MS
+    const settled = now() - relaySetChangedAt >= (config.ackSpreadSettleMs ?? ACK_SPREAD_SETTLE_MS)
     const first: Array<PeerId | 'self'> = (settled ? replicas : spread).map((p) => p.equals(self) ? 'self' : p)
     if (selfHolds && !first.includes('self')) first.push('self')
     const r1 = await send(first)
