@@ -15,6 +15,7 @@ import type { MessagingContext } from './messaging/context.js'
 import { EnvelopeIds } from './messaging/envelope-id.js'
 import { MessageLog, type StoredMessage } from './messaging/message-log.js'
 import { processEnvelopes } from './messaging/receiver.js'
+import { AckBatcher } from './messaging/ack-batcher.js'
 import { claimPreKeys, encryptForTargets, targetsOf, type Target } from './messaging/sender.js'
 import { SessionCache } from './messaging/sessions.js'
 import { GroupStore } from './groups/group-store.js'
@@ -41,6 +42,8 @@ const CLIENT_RECORD_CACHE_ENTRIES = 256
 export const FETCH_PAGE = 256
 /** ids per ACK request (the node's limit is 1024) */
 export const ACK_CHUNK = 512
+/** persisted envelopes wait this long for others before one ACK names them all (client/messaging/ack-batcher.ts) */
+export const ACK_DELAY_MS = 250
 /** a broken session with one device is answered with a fresh one at most this often */
 export const RESET_INTERVAL_MS = 60_000
 
@@ -69,6 +72,7 @@ export class RelaymeshClient implements Client {
   private readonly fileIn: FileReceiver
   private readonly deviceOps: DeviceManager
   private readonly receiptOps: Receipts
+  private readonly acks: AckBatcher
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
     this.ctx = ctx
@@ -100,13 +104,25 @@ export class RelaymeshClient implements Client {
       forgetUser: (userId) => { this.users.delete(userId) },
       ownPresence: async (conn) => new Map((await lookupUser(conn, this.userId, this.ctx.now(), this.records)).devices.map((d) => [d.deviceId, d.online]))
     })
+    this.acks = new AckBatcher({
+      delayMs: options.ackDelayMs ?? ACK_DELAY_MS,
+      maxIds: ACK_CHUNK,
+      log: ctx.log,
+      send: async (ids) => {
+        // acks name the mailbox, not the node: whichever node we are attached to now takes them
+        const conn = this.conns.connection
+        if (conn === undefined) throw new Error('not attached')
+        await conn.ack(this.ctx.identity.credentials(), ids)
+      }
+    })
     this.receiptOps = new Receipts({
       ctx,
       serial: this.serial,
       ids: this.ids,
       ready: async () => await this.conns.ready(),
       user: async (conn, userId) => await this.user(conn, userId),
-      persist: async (ops) => { await this.persist(ops) }
+      persist: async (ops) => { await this.persist(ops) },
+      ...(options.receiptDelayMs !== undefined ? { delayMs: options.receiptDelayMs } : {})
     })
   }
 
@@ -297,12 +313,8 @@ export class RelaymeshClient implements Client {
     result.ack.push(...chunks.ack)
     result.stored.push(...await this.fileIn.complete())
     for (const { seq, message } of result.stored) for (const l of this.listeners) l(seq, message)
-    for (let i = 0; i < result.ack.length; i += ACK_CHUNK) {
-      await conn.ack(this.ctx.identity.credentials(), result.ack.slice(i, i + ACK_CHUNK)).catch((err: Error) => {
-        // persisted already: the envelope is acknowledged again when it next shows up (its id is seen)
-        this.ctx.log.debug({ err: err.message }, 'ack failed; will repeat')
-      })
-    }
+    // persisted already: acknowledged with whatever else arrives within ACK_DELAY_MS
+    this.acks.add(result.ack)
     for (const g of new Set(result.distribute)) {
       this.groupOps.distribute(g).catch((err: Error) => { this.ctx.log.warn({ group: g, err: err.message }, 'sender key distribution failed; retried before the next group message') })
     }
@@ -509,11 +521,16 @@ export class RelaymeshClient implements Client {
     if (this.closed) return
     this.closed = true
     this.wake?.()
+    // what is persisted and not yet acknowledged goes now (ids added later are acknowledged after a restart)
+    await this.acks.flush()
+    // and the delivered receipts owed (bounded: each send runs under the connection's request timeouts)
+    await this.receiptOps.flush()
     await this.conns.close()
     await Promise.allSettled([...this.receiving])
     await this.pushing?.catch(() => {})
     // let in-flight batches finish before the store closes
     await this.serial.run(async () => {})
+    this.receiptOps.stop()
     await this.ctx.store.close()
   }
 

@@ -53,6 +53,8 @@ export interface NodeConfig {
   logLevel: string
   /** signed records whose verification is remembered (RecordCache; 0 turns it off) @default RECORD_CACHE_ENTRIES (1,024) */
   recordCacheEntries: number
+  /** acks go to the next k relays too for this long after the relay set changed (node/mailbox/constants.ts) @default ACK_SPREAD_SETTLE_MS (10 s) */
+  ackSpreadSettleMs?: number
   /** LevelDB memory: block cache and write buffer, bytes (node/store/db.ts) @default DEFAULT_DB_MEMORY */
   db: DbMemory
   limits: NodeLimits

@@ -1,8 +1,9 @@
 // Delivered and read receipts (docs/protocol.md §8c, "Receipts"):
 // ordinary end-to-end encrypted 1:1 contents (kind RECEIPT) sent to every
-// device of the message's sender. A delivered receipt goes out once a batch
-// of received messages is persisted (one per sender per batch); a read
-// receipt when the application marks messages read. Receipts are never
+// device of the message's sender. A delivered receipt goes out within
+// RECEIPT_DELAY_MS of the messages being persisted, naming every message from
+// that sender persisted meanwhile (a receipt costs the mesh as much as a
+// message); a read receipt when the application marks messages read. Receipts are never
 // stored as messages and never answered with receipts.
 import type { StoreOp } from '../store/sealed-store.js'
 import type { NodeConnection } from '../transport/node-connection.js'
@@ -19,6 +20,9 @@ export { ReceiptType }
 
 const MESSAGE_ID_HEX = /^[0-9a-f]{32}$/
 
+/** delivered receipts wait this long for more messages from the same sender, so one receipt names them all */
+export const RECEIPT_DELAY_MS = 1_000
+
 export interface ReceiptDeps {
   ctx: MessagingContext
   serial: Serial
@@ -26,7 +30,11 @@ export interface ReceiptDeps {
   ready: () => Promise<NodeConnection>
   user: (conn: NodeConnection, userId: string) => Promise<PeerUser>
   persist: (ops: StoreOp[]) => Promise<void>
+  /** @default RECEIPT_DELAY_MS */
+  delayMs?: number
 }
+
+type Message = { id: string, from: string, group?: string | null, system?: boolean, outgoing?: boolean }
 
 /** Receipts are owed for 1:1 messages someone else wrote (not notices, not our own synced copies, not group messages). */
 function receiptable (m: { id: string, from: string, group?: string | null, system?: boolean, outgoing?: boolean }, self: string): boolean {
@@ -34,21 +42,60 @@ function receiptable (m: { id: string, from: string, group?: string | null, syst
 }
 
 export class Receipts {
+  /** delivered receipts owed, per sender: message ids (hex) */
+  private owed = new Map<string, Set<string>>()
+  private timer: NodeJS.Timeout | undefined
+  private readonly sending = new Set<Promise<void>>()
+
   constructor (private readonly deps: ReceiptDeps) {}
 
-  /** After a batch of received messages was persisted: one DELIVERED receipt per sender (errors are logged, never thrown). */
+  /**
+   * After a batch of received messages was persisted: a DELIVERED receipt to each sender, sent
+   * within delayMs together with those of later batches (one receipt per sender per delay, not per
+   * batch), and off the caller's path (errors are logged, never thrown).
+   */
   async delivered (stored: Array<{ message: StoredMessage }>): Promise<void> {
-    await this.sendGrouped(stored.map((s) => s.message), ReceiptType.DELIVERED).catch((err: Error) => {
-      this.deps.ctx.log.warn({ err: err.message }, 'delivered receipt not sent')
-    })
+    const self = this.deps.ctx.identity.userId
+    for (const { message: m } of stored) {
+      if (!receiptable(m, self)) continue
+      const set = this.owed.get(m.from) ?? new Set<string>()
+      set.add(m.id)
+      this.owed.set(m.from, set)
+    }
+    if (this.owed.size === 0) return
+    const delay = this.deps.delayMs ?? RECEIPT_DELAY_MS
+    if (delay <= 0) {
+      await this.flush()
+      return
+    }
+    this.timer ??= setTimeout(() => { void this.flush() }, delay)
+  }
+
+  /** send the owed delivered receipts now; resolves once every receipt under way is sent or failed */
+  async flush (): Promise<void> {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    const owed = this.owed
+    this.owed = new Map()
+    if (owed.size > 0) {
+      const run = this.sendGrouped(owed, ReceiptType.DELIVERED).catch((err: Error) => {
+        this.deps.ctx.log.warn({ err: err.message }, 'delivered receipt not sent')
+      })
+      this.sending.add(run)
+      void run.finally(() => { this.sending.delete(run) })
+    }
+    await Promise.all([...this.sending])
+  }
+
+  /** forget what is still owed (the client closed): those messages are not acknowledged as delivered */
+  stop (): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.owed = new Map()
   }
 
   /** The application showed these messages: READ receipts to their senders. */
-  async read (messages: Array<{ id: string, from: string, group?: string | null, system?: boolean }>): Promise<void> {
-    await this.sendGrouped(messages, ReceiptType.READ)
-  }
-
-  private async sendGrouped (messages: Array<{ id: string, from: string, group?: string | null, system?: boolean, outgoing?: boolean }>, type: ReceiptType): Promise<void> {
+  async read (messages: Message[]): Promise<void> {
     const bySender = new Map<string, Set<string>>()
     const self = this.deps.ctx.identity.userId
     for (const m of messages) {
@@ -57,6 +104,10 @@ export class Receipts {
       set.add(m.id)
       bySender.set(m.from, set)
     }
+    await this.sendGrouped(bySender, ReceiptType.READ)
+  }
+
+  private async sendGrouped (bySender: Map<string, Set<string>>, type: ReceiptType): Promise<void> {
     if (bySender.size === 0) return
     const errors: Error[] = []
     await Promise.all([...bySender].map(async ([from, ids]) => {

@@ -29,8 +29,14 @@ export const INBOUND_TIMEOUT_MS = 10 * SECOND
 export const MAX_BATCH_ENVELOPES = 256
 /** bytes kept free in a frame for the message around the envelopes */
 export const FRAME_MARGIN_BYTES = 16 * 1024
-/** an ack goes to the ACK_SPREAD * k closest relays (the k replicas and the next ones, which hold copies after churn) */
+/**
+ * an ack goes to the ACK_SPREAD * k closest relays (the k replicas and the next ones, which hold
+ * stand-in copies after churn) while the relay set changed within ACK_SPREAD_SETTLE_MS, or when a
+ * replica did not apply it; otherwise to the k replicas only (handover reconciles the rest)
+ */
 export const ACK_SPREAD = 2
+/** how long after a change of the relay set acks still go to the next k too (handovers run 0.5 s after a change) */
+export const ACK_SPREAD_SETTLE_MS = 10 * SECOND
 /** ids in one ACK request */
 export const MAX_ACK_IDS = 1024
 /** ids in one SYNC request (the .proto limit) */

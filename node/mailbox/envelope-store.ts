@@ -180,7 +180,10 @@ export class EnvelopeStore {
       return
     }
     this.queue.push(op)
-    this.flushing ??= this.drain()
+    // start after the current I/O phase: requests decoded from the same socket reads (several
+    // peers, several frames) then share one read and one synced batch, which cost the same for
+    // one op or hundreds
+    this.flushing ??= new Promise<void>((resolve) => { setImmediate(resolve) }).then(async () => { await this.drain() })
   }
 
   private async drain (): Promise<void> {

@@ -13,7 +13,7 @@ import { StoreOutcome } from '../../protocol/pb/node-replica.js'
 import { recordKey } from '../../protocol/records.js'
 import type { AckProof, MailboxListener, MailboxService, NodeComponents, RecordService, RelayDirectory, StoreResult } from '../components.js'
 import { fromHex } from '../store/keys.js'
-import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, EXPIRY_INTERVAL_MS, HANDOVER_INTERVAL_MS, INBOUND_TIMEOUT_MS, MAX_ACK_IDS, MAX_FETCH_LIMIT, PIPELINE_MAX_PENDING, PIPELINED_STREAMS_PER_PEER, PUSHED_MEMORY, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, STORE_RETRY_TIMEOUT_MS, STORE_TIMEOUT_MS, UNREACHABLE_PROBE_BUDGET_MS } from './constants.js'
+import { ACK_SPREAD, ACK_SPREAD_SETTLE_MS, DEFAULT_FETCH_LIMIT, EXPIRY_INTERVAL_MS, HANDOVER_INTERVAL_MS, INBOUND_TIMEOUT_MS, MAX_ACK_IDS, MAX_FETCH_LIMIT, PIPELINE_MAX_PENDING, PIPELINED_STREAMS_PER_PEER, PUSHED_MEMORY, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, STORE_RETRY_TIMEOUT_MS, STORE_TIMEOUT_MS, UNREACHABLE_PROBE_BUDGET_MS } from './constants.js'
 import { deviceIdFor, verifyAckEvidence, type AckEvidence } from './ack-proof.js'
 import { EnvelopeStore, hexOf, type PutResult } from './envelope-store.js'
 import { ExpiryPurger } from './expiry.js'
@@ -119,6 +119,9 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
   const scheduler = new HandoverScheduler(handoverDeps, init.handoverIntervalMs ?? HANDOVER_INTERVAL_MS)
   const purger = new ExpiryPurger(envelopes, log, now, init.expiryIntervalMs ?? EXPIRY_INTERVAL_MS)
   let started = false
+  /** when the live relay set last changed (start counts as a change): acks spread wider for a while after */
+  let relaySetChangedAt = now()
+  let unsubscribeRelays: (() => void) | undefined
 
   const rules = (): { now: number, envelopeTtlMs: number, maxEnvelopeBytes: number } =>
     ({ now: now(), envelopeTtlMs: config.envelopeTtlMs, maxEnvelopeBytes: config.limits.maxEnvelopeBytes })
@@ -353,29 +356,50 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     if (ids.length > MAX_ACK_IDS) throw new RelaymeshError(ErrorCode.TooLarge, `ack: more than ${MAX_ACK_IDS} ids`)
     const m = hexOf(mailbox)
     const evidence = options.proof !== undefined ? await evidenceFor(mailbox, ids, options.proof) : undefined
-    // the k replicas and the next k: after churn, stand-ins and returning replicas hold copies
-    // too; an ack that misses one still reaches it through handover (tombstone digests)
-    const replicas = relays.closest(mailbox, ACK_SPREAD * config.replicas)
+    const replicas = replicasOf(mailbox)
     const selfHolds = (await envelopes.usage(m)).count > 0
-    const selfReplica = replicasOf(mailbox).some((p) => p.equals(self))
+    const selfReplica = replicas.some((p) => p.equals(self))
     if (evidence === undefined && !selfHolds && !selfReplica) {
       throw new RelaymeshError(ErrorCode.Unauthorized, 'ack: without the device\'s proof only this node\'s own copies can be deleted, and it holds none')
     }
+    const hexIds = ids.map(hexOf)
+    const send = async (targets: Array<PeerId | 'self'>): Promise<{ applied: number, failed: number, errors: string[] }> => {
+      const results = await Promise.allSettled(targets.map(async (t) => t === 'self'
+        ? await envelopes.ack(m, hexIds)
+        : await client.ack(t, mailbox, ids, evidence as AckEvidence, options.signal)))
+      const errors: string[] = []
+      results.forEach((r, n) => {
+        if (r.status === 'fulfilled') return
+        errors.push((r.reason as Error).message)
+        const t = targets[n]
+        if (t !== undefined && t !== 'self') void suspect(t, r.reason)
+      })
+      return { applied: results.length - errors.length, failed: errors.length, errors }
+    }
     // without the device's evidence no other replica deletes anything: only our own copies go
-    const targets: Array<PeerId | 'self'> = evidence === undefined ? ['self'] : replicas.map((p) => p.equals(self) ? 'self' : p)
-    if (selfHolds && !targets.includes('self')) targets.push('self')
-    const results = await Promise.allSettled(targets.map(async (t) => t === 'self'
-      ? await envelopes.ack(m, ids.map(hexOf))
-      : await client.ack(t, mailbox, ids, evidence as AckEvidence, options.signal)))
-    const errors: string[] = []
-    results.forEach((r, n) => {
-      if (r.status === 'fulfilled') return
-      errors.push((r.reason as Error).message)
-      const t = targets[n]
-      if (t !== undefined && t !== 'self') void suspect(t, r.reason)
-    })
+    if (evidence === undefined) {
+      const r = await send(['self'])
+      if (r.applied === 0) throw new RelaymeshError(ErrorCode.Unavailable, `ack: no replica answered (${r.errors.join('; ')})`)
+      return
+    }
+    // The k replicas, and (right after churn, or when a replica missed it) the next k: stand-ins and
+    // returning replicas hold copies then. An ack that misses one still reaches it through handover
+    // (tombstone digests), so in a settled mesh the k replicas are enough.
+    const spread = relays.closest(mailbox, ACK_SPREAD * config.replicas)
+    const settled = now() - relaySetChangedAt >= (config.ackSpreadSettleMs ?? ACK_SPREAD_SETTLE_MS)
+    const first: Array<PeerId | 'self'> = (settled ? replicas : spread).map((p) => p.equals(self) ? 'self' : p)
+    if (selfHolds && !first.includes('self')) first.push('self')
+    const r1 = await send(first)
+    let applied = r1.applied
+    const errors = r1.errors
+    if (settled && r1.failed > 0) {
+      const rest = spread.filter((p) => !first.some((t) => t !== 'self' && t.equals(p)) && !(p.equals(self) && first.includes('self')))
+      const r2 = await send(rest.map((p) => p.equals(self) ? 'self' : p))
+      applied += r2.applied
+      errors.push(...r2.errors)
+    }
     // a replica that missed the ack learns it from the others at the next handover (SYNC answers "acked")
-    if (results.every((r) => r.status === 'rejected')) throw new RelaymeshError(ErrorCode.Unavailable, `ack: no replica answered (${errors.join('; ')})`)
+    if (applied === 0) throw new RelaymeshError(ErrorCode.Unavailable, `ack: no replica answered (${errors.join('; ')})`)
     if (errors.length > 0) log.debug({ errors }, 'ack: some replicas did not answer')
   }
 
@@ -418,6 +442,8 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
         onError: (err) => { log.debug({ err: err.message, peer: connection.remotePeer.toString() }, 'pipelined replica stream ended') }
       })
     }, { maxInboundStreams: PIPELINED_STREAMS_PER_PEER, maxOutboundStreams: PIPELINED_STREAMS_PER_PEER })
+    relaySetChangedAt = now()
+    unsubscribeRelays = relays.onChange(() => { relaySetChangedAt = now() })
     started = true
     // a (re)started node reconciles soon: it may have missed writes while down
     scheduler.start(jitter(2_000))
@@ -427,6 +453,8 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
   const stop = async (): Promise<void> => {
     if (!started) return
     started = false
+    unsubscribeRelays?.()
+    unsubscribeRelays = undefined
     await host.unhandle([REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED]).catch(() => {})
     await scheduler.stop()
     await purger.stop()

@@ -112,4 +112,22 @@ describe('delivery and read receipts over a three-node mesh', function () {
     assert.equal(await bob.messageStatus(id), undefined)
     await assert.rejects(alice.messageStatus('nope'), (err: unknown) => RelaymeshError.is(err, ErrorCode.Invalid))
   })
+
+  it('delivered receipts owed when the receiver closes are sent before it closes', async () => {
+    // Dave gathers delivered receipts for a minute: only close() sends them here
+    await initIdentity(join(dir, 'dave'), PASS)
+    const dave = await openClient({ home: join(dir, 'dave'), passphrase: PASS, nodes: [addressOf(nodes[2]!)], receiptDelayMs: 60_000 })
+    open.push(dave)
+    await dave.connect()
+    for (const node of nodes) await waitFor(async () => (await node.records.userRecords(dave.userId)).length >= 2, { what: 'dave known' })
+    const sent: string[] = []
+    for (const text of ['one', 'two', 'three']) sent.push((await alice.send(dave.userId, text)).id)
+    const got = await receiveN(dave, 3)
+    assert.deepEqual(got.map((m) => m.text), ['one', 'two', 'three'])
+    // nothing was sent yet: Alice's messages are still only stored
+    assert.deepEqual(await alice.receive({ waitMs: 300 }), [])
+    for (const id of sent) assert.equal((await alice.messageStatus(id))?.state, 'stored')
+    await dave.close()
+    for (const id of sent) await aliceSees(id, 'delivered')
+  })
 })
