@@ -354,10 +354,29 @@ export class RelaymeshClient implements Client {
     const delivered = new Map<number, StoredMessage>()
     const buffered = new Map<number, StoredMessage>()
     let live = false
+    // Marked handed out (out of the inbox) BEFORE the application sees them: a crash in between leaves a
+    // message in the history, never shown twice. The mark is a plain write: it survives the process dying
+    // (it reached the OS); only a power loss can bring a shown message back, which is the safe direction.
+    let queue: Array<[number, StoredMessage]> = []
+    let handing: Promise<void> = Promise.resolve()
+    const handOut = async (): Promise<void> => {
+      const batch = queue
+      queue = []
+      try {
+        await this.ctx.messages.delivered(batch.map(([seq]) => seq))
+      } catch (err) {
+        // still in the inbox: the next receive hands them out
+        for (const [seq] of batch) delivered.delete(seq)
+        this.ctx.log.warn({ err: (err as Error).message }, 'could not mark messages handed out; they stay in the inbox')
+        return
+      }
+      for (const [, m] of batch) options.onMessage?.(toIncoming(m))
+    }
     const deliver = (seq: number, m: StoredMessage): void => {
       if (delivered.has(seq)) return
       delivered.set(seq, m)
-      options.onMessage?.(toIncoming(m))
+      queue.push([seq, m])
+      if (queue.length === 1) handing = handing.then(handOut)
     }
     const listener: Listener = (seq, m) => { if (live) deliver(seq, m); else buffered.set(seq, m) }
     this.listeners.add(listener)
@@ -387,8 +406,8 @@ export class RelaymeshClient implements Client {
       }
     } finally {
       this.listeners.delete(listener)
-      // handed out: out of the inbox (close() waits for this write)
-      if (delivered.size > 0) await this.ctx.messages.delivered([...delivered.keys()])
+      // the last hand-outs (close() waits for this)
+      await handing
     }
     return [...delivered.entries()].sort((a, b) => a[0] - b[0]).map(([, m]) => toIncoming(m))
   }

@@ -70,6 +70,8 @@ export interface SimReport {
   faults: FaultRecord[]
   recoveryMs: number
   receiveErrors: string[]
+  /** the first 20 duplicated deliveries: which message, to whom, when (sim clock ms) */
+  duplicateDetail: Array<{ seq: number, kind: string, from: number, to: number, sentAt: number, deliveredAt: number[] }>
   notes: string[]
   /** [sentAt s, latency ms] of live deliveries, for the chart */
   series: Array<[number, number]>
@@ -115,6 +117,7 @@ export function buildReport (input: {
   let duplicates = 0
   let deliveredOfFailed = 0
   let deliveredOfUnanswered = 0
+  const duplicateDetail: SimReport['duplicateDetail'] = []
   const live: number[] = []
   const all: number[] = []
   const series: Array<[number, number]> = []
@@ -122,7 +125,10 @@ export function buildReport (input: {
     if (s.failedAt !== undefined) failedByError[s.error ?? '?'] = (failedByError[s.error ?? '?'] ?? 0) + 1
     for (const r of s.recipients) {
       const times = s.deliveries.get(r) ?? []
-      if (times.length > 1) duplicates += times.length - 1
+      if (times.length > 1) {
+        duplicates += times.length - 1
+        if (duplicateDetail.length < 20) duplicateDetail.push({ seq: s.seq, kind: s.kind, from: s.from, to: r, sentAt: round(s.sentAt), deliveredAt: times.map(round) })
+      }
       if (s.storedAt !== undefined) {
         expected++
         if (times.length > 0) delivered++; else lost++
@@ -236,6 +242,7 @@ export function buildReport (input: {
     faults,
     recoveryMs: round(input.recoveryMs),
     receiveErrors: people.receiveErrors.slice(0, 20),
+    duplicateDetail,
     notes: input.notes,
     series
   }
@@ -279,6 +286,7 @@ export function formatText (r: SimReport): string {
     }
   }
   if (r.receiveErrors.length > 0) lines.push('', `receive errors: ${r.receiveErrors.join('; ')}`)
+  if (r.duplicateDetail.length > 0) lines.push('', `duplicated: ${r.duplicateDetail.map((d) => `#${d.seq} (${d.kind}) ${d.from} -> ${d.to} sent ${d.sentAt} ms, delivered at ${d.deliveredAt.join(', ')} ms`).join('; ')}`)
   if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `note: ${n}`))
   return lines.join('\n')
 }

@@ -304,14 +304,19 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
         }
         case 'client-crash': {
           // SIGKILL the process that hosts this step's clients while they send: each online one starts two
-          // sends just before, so the kill lands mid-send; `down` s later they come back from their homes
+          // sends 5-45 ms before, so the kill lands mid-send; `down` s later they come back from their homes
           const worker = crashWorkers.get(i) as SimWorker
           const victims = people.clients.filter((c) => c.worker === worker)
           const online = victims.filter((c) => c.online)
           record.clients = online.map((c) => c.index)
-          for (const c of online) { sendOne(c); sendOne(c) }
+          // and each is sent two, so the kill may also land between a message arriving and the app getting it
+          const others = people.online.filter((o) => !online.includes(o))
+          for (const c of online) {
+            sendOne(c); sendOne(c)
+            if (others.length > 0) { sendOne(rng.pick(others), c); sendOne(rng.pick(others), c) }
+          }
           record.inFlight = online.reduce((n, c) => n + c.inFlight, 0)
-          await sleep(2 + rng.int(10))
+          await sleep(5 + rng.int(40))
           await worker.kill()
           people.crashed(victims)
           await sleep((step.down ?? 2) * 1000)
