@@ -13,7 +13,7 @@ import { loadScenario, parseScenario, ScenarioError } from '../../scripts/sim/sc
 import { Random } from '../../scripts/sim/random.js'
 import { chartSvg, type SimReport } from '../../scripts/sim/report.js'
 
-const base: Omit<SimOptions, 'scenario'> = { nodes: 8, clients: 30, groups: 2, rate: 10, duration: 20, replicas: 3, transport: 'tcp', seed: 7, files: 2, fileSize: 200 * 1024 }
+const base: Omit<SimOptions, 'scenario'> = { nodes: 8, clients: 30, groups: 2, rate: 10, duration: 20, replicas: 3, transport: 'tcp', seed: 8, files: 2, fileSize: 200 * 1024 }
 
 function assertGuarantees (r: SimReport, steps: number): void {
   const m = r.messages
