@@ -96,7 +96,7 @@ export function replicasOf (clientId: string, nodePeerIds: readonly string[], k:
 
 // ---- IPC ----
 
-/** coordinator -> worker: a call (answered by a Reply with the same rid) or a one-way post */
+/** coordinator -> worker: a call (answered with its id, scripts/lib/child-rpc.ts) or a one-way post */
 export type Call =
   | { op: 'createNode', index: number }
   | { op: 'dial', index: number, addrs: string[] }
@@ -122,8 +122,7 @@ export type Post =
   | { op: 'send', list: Array<[number, number, number, number]> }
   | { op: 'publish', node: number, count: number }
 
-export type ToWorker = (Call & { rid: number }) | Post
-export type Reply = { rid: number, ok: true, value: unknown } | { rid: number, ok: false, error: string }
+export type ToWorker = (Call & { id: number }) | Post
 
 /** at the end of the load: RSS, RSS once the modules loaded (before any host), event-loop utilisation during the load */
 export interface Mark { rssMiB: number, baseRssMiB: number, elu: number }

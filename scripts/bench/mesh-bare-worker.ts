@@ -8,7 +8,8 @@ import { EventEmitter } from 'node:events'
 import { performance, type EventLoopUtilization } from 'node:perf_hooks'
 import { ClientWorker } from './mesh-bare-clients.js'
 import { NodeWorker } from './mesh-bare-nodes.js'
-import type { Call, Mark, Reply, ToWorker } from './mesh-bare-wire.js'
+import { answer } from '../lib/child-rpc.js'
+import type { Call, Mark, ToWorker } from './mesh-bare-wire.js'
 
 // dozens of libp2p hosts in one process share AbortSignals past the default of 10 listeners
 EventEmitter.defaultMaxListeners = 500
@@ -71,16 +72,8 @@ function main (): void {
       return
     }
     if (m.op === 'publish') { need(nodes, m.op).publish(m.node, m.count); return }
-    const { rid } = m
-    handle(m).then(
-      (value) => { reply({ rid, ok: true, value: value ?? null }) },
-      (err: Error) => { reply({ rid, ok: false, error: err.stack ?? String(err) }) }
-    )
+    answer(m.id, handle(m), (err) => err.stack ?? String(err))
   })
-}
-
-function reply (r: Reply): void {
-  if (process.connected) process.send?.(r)
 }
 
 if (process.argv[1]?.endsWith('mesh-bare-worker.js') === true) main()

@@ -11,7 +11,9 @@ export interface RelayOptions { nodes: number, clients: number, rate: number, du
 
 export async function runRelay (o: RelayOptions): Promise<MeshRunResult> {
   const r = await runSimulation({
-    nodes: o.nodes, clients: o.clients, groups: 0, files: 0, contacts: 5, warmup: true, rate: o.rate, duration: o.duration,
+    nodes: o.nodes, clients: o.clients, groups: 0, files: 0, contacts: 5, warmup: true,
+    // the bare side counts no bytes either: keep the wrapper off the message path
+    countTraffic: false, rate: o.rate, duration: o.duration,
     replicas: 3, transport: 'tcp', seed: o.seed, drainTimeoutMs: 20_000, workers: o.nodeWorkers, clientWorkers: o.clientWorkers,
     progress: (line) => { process.stderr.write(`[bench:mesh relaymesh ${o.nodes}n ${o.rate}/s] ${line}\n`) }
   })

@@ -1,4 +1,8 @@
 // What one bench:mesh scenario run is given and reports (relaymesh or the bare stack).
+import type { Stats } from '../sim/report.js'
+
+// percentiles as the simulator reports them, so both sides round alike
+export { stats, type Stats } from '../sim/report.js'
 
 /** One run: which side, how big, what load, and the process layout (the same for both sides). */
 export interface MeshScenario {
@@ -14,7 +18,6 @@ export interface MeshScenario {
   clientWorkers: number
 }
 
-export interface Stats { count: number, p50: number | null, p95: number | null, p99: number | null, max: number | null }
 
 export interface MeshRunResult {
   kind: 'relaymesh' | 'bare'
@@ -37,11 +40,4 @@ export interface MeshRunResult {
   rssMiB: number
   rssPerNodeMiB: number
   extra: Record<string, unknown>
-}
-
-export function stats (values: number[]): Stats {
-  if (values.length === 0) return { count: 0, p50: null, p95: null, p99: null, max: null }
-  const s = [...values].sort((a, b) => a - b)
-  const p = (q: number): number => Math.round((s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number) * 10) / 10
-  return { count: s.length, p50: p(0.5), p95: p(0.95), p99: p(0.99), max: p(1) }
 }

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { SimWorker } from './workers.js'
-import type { NodeCounters, WorkerStats } from './worker-protocol.js'
+import type { NodeCounters, NodeStartArgs, WorkerStats } from './worker-protocol.js'
 
 export type Transport = 'tcp' | 'memory'
 
@@ -38,6 +38,8 @@ export interface ClusterOptions {
   basePort?: number
   /** put a SlowLink in front of every node (TCP only), so slow-link steps can slow the links into it */
   links?: boolean
+  /** bytes in and out per node (the report's perNode bytes) */
+  countTraffic: boolean
 }
 
 /** Ports below the Linux ephemeral range (32768+), so outgoing connections never take a stopped node's port. */
@@ -82,7 +84,7 @@ export class Cluster {
     mkdirSync(dataDir, { recursive: true })
     const worker = this.options.workers[index % this.options.workers.length] as SimWorker
     const start = async (listen: string, linkPort?: number): Promise<{ peerId: string, addresses: string[] }> =>
-      await worker.call('nodeStart', { index, dataDir, listen: [listen], bootstrap, replicas: this.options.replicas, ...(linkPort !== undefined ? { link: { port: linkPort } } : {}) })
+      await worker.call('nodeStart', this.startArgs(index, dataDir, listen, bootstrap, linkPort))
     if (this.options.transport === 'memory') {
       const listen = `/memory/sim-${this.runId}-${index}`
       const started = await start(listen)
@@ -109,7 +111,7 @@ export class Cluster {
     // the port was just released; on a busy machine give the kernel a moment
     for (let tries = 0; ; tries++) {
       try {
-        await sim.worker.call('nodeStart', { index: sim.index, dataDir: sim.dataDir, listen: [sim.listen], bootstrap, replicas: this.options.replicas, ...(sim.linkPort !== undefined ? { link: { port: sim.linkPort } } : {}) })
+        await sim.worker.call('nodeStart', this.startArgs(sim.index, sim.dataDir, sim.listen, bootstrap, sim.linkPort))
         break
       } catch (err) {
         if (tries >= 20) throw err
@@ -118,6 +120,10 @@ export class Cluster {
     }
     sim.up = true
     sim.upAt = now
+  }
+
+  private startArgs (index: number, dataDir: string, listen: string, bootstrap: string[], linkPort: number | undefined): NodeStartArgs {
+    return { index, dataDir, listen: [listen], bootstrap, replicas: this.options.replicas, countTraffic: this.options.countTraffic, ...(linkPort !== undefined ? { link: { port: linkPort } } : {}) }
   }
 
   private async freePort (): Promise<number> {

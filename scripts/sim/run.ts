@@ -14,7 +14,7 @@ import { Random } from './random.js'
 import { buildReport, type FaultRecord, type SimReport } from './report.js'
 import type { Scenario, Step } from './scenario.js'
 import { wallNow, type WorkerStats } from './worker-protocol.js'
-import { SimWorker } from './workers.js'
+import { ChildGone, SimWorker } from './workers.js'
 
 export interface SimOptions {
   nodes: number
@@ -38,6 +38,8 @@ export interface SimOptions {
   contacts?: number
   /** before the workload, every client writes once to each contact (or everyone): sessions exist when it starts @default false */
   warmup?: boolean
+  /** count each node's libp2p bytes in and out for the report (a wrapper on every stream: bench:mesh turns it off) @default true */
+  countTraffic?: boolean
   /** processes hosting the nodes @default the number of cores (1 with the memory transport) */
   workers?: number
   /** processes hosting the clients @default the number of cores (with the memory transport, the one node worker hosts them) */
@@ -103,7 +105,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
   // links only when a step slows them: every byte into a node then passes through a forwarder in its worker
   const links = steps.some((s) => s.action === 'slow-link')
   if (links && memoryTransport) throw new Error('slow-link needs the tcp transport (the links are TCP forwarders)')
-  const cluster = new Cluster({ replicas: options.replicas, transport: options.transport, dir, workers: nodeWorkers, links })
+  const cluster = new Cluster({ replicas: options.replicas, transport: options.transport, dir, workers: nodeWorkers, links, countTraffic: options.countTraffic ?? true })
   const people = new Population(dir, ledger, clock, place, toClock)
   const faults: FaultRecord[] = []
   const setup: Record<string, number> = {}
@@ -199,7 +201,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
         s.sentAt = toClock(r.sentAt)
         if ('storedAt' in r) s.storedAt = toClock(r.storedAt); else { s.failedAt = toClock(r.failedAt); s.error = r.error }
       }, (err: Error) => {
-        if (err.name === 'WorkerGone') { s.unanswered = true; return }
+        if (err instanceof ChildGone) { s.unanswered = true; return }
         s.failedAt = clock(); s.error = err.message
       }).finally(() => { from.inFlight = Math.max(0, from.inFlight - 1); sends.delete(done) })
       sends.add(done)

@@ -12,6 +12,8 @@ export interface NodeStartArgs {
   listen: string[]
   bootstrap: string[]
   replicas: number
+  /** count libp2p bytes in and out (RelayNode.traffic()): a wrapper on every stream's send and receive */
+  countTraffic: boolean
   /** put a SlowLink (scripts/sim/slow-link.ts) on this port in front of the node's TCP port and announce it: every connection into the node goes through it */
   link?: { port: number }
 }
@@ -70,8 +72,8 @@ export interface Ops {
 }
 export type OpName = keyof Ops
 
+/** a call as the worker receives it (scripts/lib/child-rpc.ts adds the id and carries the Reply) */
 export interface Request<K extends OpName = OpName> { id: number, op: K, args: Ops[K][0] }
-export type Response = { id: number, ok: true, value: unknown } | { id: number, ok: false, error: string }
 
 /** Unprompted messages from a worker. */
 export type WorkerEvent =

@@ -14,8 +14,9 @@ import { createRelayNode, type RelayNode } from '../../node/relay-node.js'
 import { initIdentity, openClient, type Client, type IncomingMessage } from '../../client/client.js'
 import { mailboxAddress } from '../../protocol/identity.js'
 import { openRecord } from '../../protocol/records.js'
+import { answer } from '../lib/child-rpc.js'
 import { SlowLink } from './slow-link.js'
-import { FILE_PREFIX, fileBytes, fileName, wallNow, type NodeCounters, type Ops, type WorkerStats, type OpName, type Request, type Response, type SendFailure, type SendResult, type WorkerEvent } from './worker-protocol.js'
+import { FILE_PREFIX, fileBytes, fileName, wallNow, type NodeCounters, type Ops, type WorkerStats, type OpName, type Request, type SendFailure, type SendResult, type WorkerEvent } from './worker-protocol.js'
 
 // dozens of libp2p hosts in one process share AbortSignals past the default of 10 listeners
 EventEmitter.defaultMaxListeners = 200
@@ -106,7 +107,7 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
       bootstrap: a.bootstrap,
       replicas: a.replicas,
       // bytes in and out per node for the report (libp2p's counters, without /metrics)
-      countTraffic: true,
+      countTraffic: a.countTraffic,
       // every node carries the partition gate (node/host.ts denyPeers); it refuses nothing until setGroups
       denyPeers: (peerId) => denies(a.index, peerId)
     })
@@ -250,11 +251,8 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
 
 process.on('message', (raw: Request) => {
   const handler = handlers[raw.op] as ((args: unknown) => Promise<unknown>) | undefined
-  const reply = (r: Response): void => { if (process.connected) process.send?.(r) }
-  if (handler === undefined) { reply({ id: raw.id, ok: false, error: `unknown op ${String(raw.op)}` }); return }
-  handler(raw.args).then((value) => { reply({ id: raw.id, ok: true, value: value ?? null }) }, (err: Error & { code?: string }) => {
-    reply({ id: raw.id, ok: false, error: `${err.code !== undefined ? `${err.code}: ` : ''}${err.message}` })
-  })
+  answer(raw.id, handler !== undefined ? handler(raw.args) : Promise.reject(new Error(`unknown op ${String(raw.op)}`)),
+    (err: Error & { code?: string }) => `${err.code !== undefined ? `${err.code}: ` : ''}${err.message}`)
 })
 // the coordinator went away (it ended, or crashed): do not linger
 process.on('disconnect', () => { process.exit(0) })

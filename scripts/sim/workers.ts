@@ -1,93 +1,74 @@
 // The coordinator's handle on one worker process (scripts/sim/worker.ts):
 // start it, call its operations, hear its events, stop it gracefully or kill
-// it with SIGKILL (a crash: pending calls fail with WorkerGone).
-import { fork, type ChildProcess } from 'node:child_process'
+// it with SIGKILL (a crash: pending calls fail with ChildGone).
 import { join } from 'node:path'
-import type { Ops, OpName, Response, WorkerEvent } from './worker-protocol.js'
+import { ChildGone, ChildRpc } from '../lib/child-rpc.js'
+import type { Ops, OpName, WorkerEvent } from './worker-protocol.js'
+
+export { ChildGone }
 
 const WORKER = join(import.meta.dirname, 'worker.js')
 const START_TIMEOUT_MS = 30_000
 const CALL_TIMEOUT_MS = 120_000
 
-export class WorkerGone extends Error {
-  override name = 'WorkerGone'
-}
-
 export class SimWorker {
-  private child: ChildProcess | undefined
-  private nextId = 1
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void, reject: (e: Error) => void, timer: NodeJS.Timeout }>()
+  private rpc: ChildRpc | undefined
 
   constructor (readonly name: string, private readonly onEvent: (w: SimWorker, e: WorkerEvent) => void) {}
 
-  get pid (): number | undefined { return this.child?.pid }
-  get running (): boolean { return this.child !== undefined }
+  get pid (): number | undefined { return this.rpc?.pid }
+  get running (): boolean { return this.rpc?.running === true }
 
+  /** Fork the worker (again, after a kill) and wait for its ready event. */
   async start (): Promise<void> {
-    if (this.child !== undefined) return
+    if (this.running) return
     // RELAYMESH_SIM_PROFILE=DIR: every worker writes a V8 CPU profile there when it exits (README, "Simulation")
     const profile = process.env.RELAYMESH_SIM_PROFILE
     // --expose-gc: the report tells live heap (after a collection) from garbage not yet collected
     const execArgv = ['--expose-gc', ...(profile !== undefined && profile !== '' ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${this.name}-${Date.now()}.cpuprofile`] : [])]
-    const child = fork(WORKER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced', execArgv })
-    this.child = child
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => { reject(new Error(`worker ${this.name} did not start within ${START_TIMEOUT_MS} ms`)) }, START_TIMEOUT_MS)
-      child.on('message', (m: Response | WorkerEvent) => {
-        if ('event' in m) {
-          if (m.event === 'ready') { clearTimeout(timer); resolve(); return }
-          this.onEvent(this, m)
-          return
-        }
-        const p = this.pending.get(m.id)
-        if (p === undefined) return
-        this.pending.delete(m.id)
-        clearTimeout(p.timer)
-        if (m.ok) p.resolve(m.value); else p.reject(new Error(`worker ${this.name}: ${m.error}`))
-      })
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer)
-        if (this.child === child) this.child = undefined
-        const gone = new WorkerGone(`worker ${this.name} (pid ${child.pid ?? '?'}) exited (${signal ?? `code ${code ?? '?'}`})`)
-        for (const p of this.pending.values()) { clearTimeout(p.timer); p.reject(gone) }
-        this.pending.clear()
-        reject(gone)
-      })
+    let ready: () => void = () => {}
+    const isReady = new Promise<void>((resolve) => { ready = resolve })
+    const rpc = new ChildRpc(WORKER, {
+      name: `worker ${this.name}`,
+      execArgv,
+      serialization: 'advanced',
+      onMessage: (m) => {
+        const e = m as WorkerEvent
+        if (e.event === 'ready') ready(); else this.onEvent(this, e)
+      }
     })
+    this.rpc = rpc
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        isReady,
+        rpc.exited.then(({ code, signal }) => { throw new ChildGone(`worker ${this.name} exited before it was ready (${signal ?? `code ${code ?? '?'}`})`) }),
+        new Promise((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`worker ${this.name} did not start within ${START_TIMEOUT_MS} ms`)) }, START_TIMEOUT_MS) })
+      ])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   async call<K extends OpName> (op: K, args: Ops[K][0], timeoutMs = CALL_TIMEOUT_MS): Promise<Ops[K][1]> {
-    const child = this.child
-    if (child === undefined) throw new WorkerGone(`worker ${this.name} is not running`)
-    const id = this.nextId++
-    return await new Promise<Ops[K][1]>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id)
-        reject(new Error(`worker ${this.name}: ${op} did not answer within ${timeoutMs} ms`))
-      }, timeoutMs)
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer })
-      child.send({ id, op, args })
-    })
+    if (this.rpc === undefined) throw new ChildGone(`worker ${this.name} is not running`)
+    return await this.rpc.call<Ops[K][1]>({ op, args }, timeoutMs)
   }
 
   /** SIGKILL: everything it hosted stops at once, mid-write if it was writing. */
   async kill (): Promise<void> {
-    const child = this.child
-    if (child === undefined) return
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGKILL')
-    await exited
+    await this.rpc?.kill()
   }
 
   /** Graceful: stop what it hosts, then exit; SIGKILL after a deadline. */
   async stop (deadlineMs = 20_000): Promise<void> {
-    const child = this.child
-    if (child === undefined) return
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    const deadline = setTimeout(() => { child.kill('SIGKILL') }, deadlineMs)
-    await this.call('shutdown', {}, deadlineMs).catch(() => {})
-    child.disconnect()
-    await exited
+    const rpc = this.rpc
+    if (rpc === undefined || !rpc.running) return
+    const deadline = setTimeout(() => { void rpc.kill() }, deadlineMs)
+    await rpc.call({ op: 'shutdown', args: {} }, deadlineMs).catch(() => {})
+    // the worker exits when its IPC channel closes
+    if (rpc.child.connected) rpc.child.disconnect()
+    await rpc.exited
     clearTimeout(deadline)
   }
 }
