@@ -36,6 +36,13 @@ export interface RelayDirectory extends Startable {
   closest: (key: Uint8Array, count: number) => PeerId[]
   /** peers currently believed to be live relays (self excluded) */
   peers: () => PeerId[]
+  /**
+   * Admission: whether `peer` may act as a relay towards this node (placement, replication,
+   * prekey shares, record sync, node exchange). True only while this node holds a valid,
+   * unexpired signed node record of that peer; the protocols a peer lists in identify never
+   * suffice. Every node-to-node handler checks this before it reads a request.
+   */
+  isAdmitted: (peer: PeerId) => boolean
   /** true when this node knows no other relay at all: none live and no unexpired node record (a mesh of one) */
   alone: () => boolean
   /** fires (debounced) whenever the live relay set changes */

@@ -126,7 +126,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
   const rules = (): { now: number, envelopeTtlMs: number, maxEnvelopeBytes: number } =>
     ({ now: now(), envelopeTtlMs: config.envelopeTtlMs, maxEnvelopeBytes: config.limits.maxEnvelopeBytes })
 
-  const isRelay = (peer: PeerId): boolean => relays.peers().some((p) => p.equals(peer))
+  const isRelay = (peer: PeerId): boolean => relays.isAdmitted(peer)
 
   /** Push to devices attached here, each envelope at most once per node. */
   const deliverLocal = (list: CheckedEnvelope[]): number => {

@@ -178,7 +178,7 @@ export function createPreKeyService (components: NodeComponents, init: PreKeySer
 
   const answer = async (frame: Uint8Array, connection: Connection): Promise<Uint8Array> => {
     try {
-      if (!relays.peers().some((p) => p.equals(connection.remotePeer))) {
+      if (!relays.isAdmitted(connection.remotePeer)) {
         throw new RelaymeshError(ErrorCode.Unauthorized, 'the prekey protocol is for relays in the directory')
       }
       const req = decode(PreKeyRequest, frame, config.limits.maxFrameBytes, 'PreKeyRequest')

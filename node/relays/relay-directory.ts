@@ -629,6 +629,12 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
 
     reportUnreachable,
 
+    isAdmitted (peer) {
+      const id = peer.toString()
+      const r = id === selfId ? undefined : book.get(id)
+      return r !== undefined && r.expiresAt > Date.now()
+    },
+
     onChange (listener) {
       listeners.add(listener)
       return () => { listeners.delete(listener) }
