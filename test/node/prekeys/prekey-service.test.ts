@@ -95,7 +95,7 @@ describe('one-time prekeys (four relay nodes)', function () {
     }
     assert.equal(seen.size, 9)
     assert.deepEqual(await nodes[3]!.prekeys.claim(mailbox), { key: undefined, remaining: 0 })
-    // a top-up (ids already handed out are new keys to the replicas: they were deleted)
+    // a top-up with fresh ids (above every id handed out: a device's ids only grow)
     assert.equal(await nodes[0]!.prekeys.upload(mailbox, preKeys(range(20, 26))), 6)
     const next = await nodes[2]!.prekeys.claim(mailbox)
     assert.ok(next.key !== undefined)
