@@ -222,6 +222,7 @@ describe('one-time prekeys with real clients on a four-node mesh', function () {
     const host = await createClientHost()
     const conn = await NodeConnection.connect(host, addressOf(nodes[0]!))
     await conn.attach(me.credentials(), { onEnvelope: () => {} })
+    assert.equal(conn.prekeysRemaining, 0, 'the attach answer counts the replicas\' keys')
     await conn.uploadPreKeys(plan.keys)
     await conn.detach()
     await host.stop()

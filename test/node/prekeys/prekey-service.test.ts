@@ -195,4 +195,12 @@ describe('one-time prekeys whatever the network does (four relay nodes)', functi
     assert.deepEqual(twice(handed), [], 'an id handed out twice')
     assert.equal(handed.length, 30)
   })
+
+  it('counts what the replicas of a mailbox hold, from any node', async () => {
+    const mailbox = rand(32)
+    for (const node of nodes) assert.equal(await node.prekeys.count(mailbox), 0)
+    await nodes[1]!.prekeys.upload(mailbox, preKeys(range(1, 13)))
+    await nodes[2]!.prekeys.claim(mailbox)
+    for (const node of nodes) assert.equal(await node.prekeys.count(mailbox), 11)
+  })
 })
