@@ -170,20 +170,29 @@ export class RelaymeshClient implements Client {
       return signed.record
     })
     await conn.publish([identity.deviceList, bundle])
-    await this.topUp(conn)
+    // the node's count of our one-time prekeys: refill below the low-water mark. A refill that fails
+    // costs the keys it carried, never the attach (senders fall back to the signed last-resort keys)
+    await this.topUp(conn, conn.prekeysRemaining).catch((err: Error) => {
+      if (!RelaymeshError.is(err) || err.code === ErrorCode.InvalidState) throw err
+      this.ctx.log.warn({ err: err.message }, 'one-time prekey refill failed; retried on the next attach')
+    })
     // sender key rotations owed from before a restart or a failed send
     this.groupOps.distributeOwed().catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'sender key distribution failed; retried before the next group message') })
     this.reattached?.()
   }
 
-  /** Upload one-time prekeys not uploaded yet, generating more when the mesh runs low. */
+  /**
+   * Upload one-time prekeys never sent, generating fresh ids when the mesh holds
+   * fewer than ONE_TIME_LOW. The ids are marked sent on disk before the upload
+   * leaves: an upload whose answer is lost is never sent again.
+   */
   private async topUp (conn: NodeConnection, reportedRemaining?: number): Promise<void> {
     await this.serial.run(async () => {
       const plan = this.ctx.prekeys.planUpload(reportedRemaining)
-      await this.ctx.store.batch(plan.ops)
+      await this.ctx.store.batch(plan.ops, { sync: true })
       if (plan.keys.length === 0) return
       const remaining = await conn.uploadPreKeys(plan.keys)
-      await this.ctx.store.batch([this.ctx.prekeys.uploaded(plan.upTo, remaining)])
+      await this.ctx.store.batch([this.ctx.prekeys.uploaded(remaining)])
       this.ctx.log.debug({ uploaded: plan.keys.length, remaining }, 'one-time prekeys uploaded')
     })
   }

@@ -110,4 +110,6 @@ export interface PreKeyService extends Startable {
   upload: (mailbox: Uint8Array, keys: Uint8Array[], options?: { signal?: AbortSignal }) => Promise<number>
   /** claim one one-time prekey (OneTimePreKey bytes) for a device, each handed out at most once; undefined when none left */
   claim: (mailbox: Uint8Array, options?: { signal?: AbortSignal }) => Promise<{ key: Uint8Array | undefined, remaining: number }>
+  /** how many one-time prekeys the mailbox's replicas hold (those that answer); Unavailable when none answers */
+  count: (mailbox: Uint8Array, options?: { signal?: AbortSignal }) => Promise<number>
 }

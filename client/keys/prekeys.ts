@@ -1,9 +1,12 @@
 // This device's prekeys (PQXDH §3.2): the signed X25519 prekey and the
 // signed ML-KEM-768 last-resort prekey, rotated every SIGNED_PREKEY_ROTATE_MS
 // with the previous ones kept for SIGNED_PREKEY_GRACE_MS (messages already in
-// flight still name them), and a pool of one-time prekeys. Every one-time
-// prekey is uploaded at most once (the node deletes a claimed key, so a
-// re-upload would let it be handed out twice). Kept in memory after load,
+// flight still name them), and a pool of one-time prekeys. One-time prekey ids
+// come from a persisted counter that only grows, and every one-time prekey is
+// SENT at most once: the ids of an upload are marked sent, on disk, before it
+// leaves, so an upload whose answer is lost is never sent again (its keys may
+// or may not be on the replicas; the node's count on the next attach says how
+// many remain, and fresh ids fill the pool up). Kept in memory after load,
 // because acceptSession reads prekeys synchronously.
 import {
   buildPreKeyBundle, generateKemPreKey, generateOneTimePreKeys, generateSignedPreKey, oneTimePreKeyPublic,
@@ -22,8 +25,14 @@ import { parseJson, type SealedStore, type StoreOp } from '../store/sealed-store
 import { b64, unb64 } from '../util/bytes.js'
 
 export const ONE_TIME_POOL = 100
-/** top up when fewer than this many are believed to be left on the mesh */
+/** the low-water mark: refill (to ONE_TIME_POOL) when fewer than this many are left on the mesh */
 export const ONE_TIME_LOW = 50
+/**
+ * one-time private keys kept at most (ten pools); beyond it the lowest ids go:
+ * the replicas hand out the lowest id first, so those are the ones lost with an
+ * upload whose answer was lost or a replica that left
+ */
+export const MAX_LOCAL_ONE_TIME = 10 * ONE_TIME_POOL
 export const SIGNED_PREKEY_ROTATE_MS = 7 * DAY_MS
 export const SIGNED_PREKEY_GRACE_MS = 14 * DAY_MS
 /** a published bundle lives this long; republished on every connect */
@@ -32,9 +41,9 @@ export const BUNDLE_TTL_MS = 30 * DAY_MS
 interface Counters {
   v: 1
   nextOneTimeId: number
-  /** one-time prekeys with an id <= this have been uploaded (never upload them again) */
+  /** one-time prekeys with an id <= this have been sent in an upload, answered or not (never send them again) */
   uploadedUpTo: number
-  /** one-time prekeys believed to be on the mesh (corrected by every upload answer) */
+  /** one-time prekeys believed to be on the mesh (corrected by the node's count on attach and by every upload answer) */
   remoteEstimate: number
   nextSignedId: number
   currentSignedId: number
@@ -183,25 +192,37 @@ export class PreKeys {
   }
 
   /**
-   * What to upload now: keys generated but never uploaded, plus fresh ones
-   * when the mesh is believed to hold fewer than ONE_TIME_LOW (or `reportedLow`
-   * says so). Persist `ops` before uploading; then call uploaded().
+   * What to upload now: keys generated but never sent, plus fresh ones when
+   * the mesh holds fewer than ONE_TIME_LOW (`reportedRemaining`: the node's
+   * count, else the estimate). The returned ops mark every planned id as sent:
+   * persist them (synced) BEFORE the upload leaves; then call uploaded().
    */
-  planUpload (reportedRemaining?: number): { keys: Uint8Array[], upTo: number, ops: StoreOp[] } {
+  planUpload (reportedRemaining?: number): { keys: Uint8Array[], ops: StoreOp[] } {
     const ops: StoreOp[] = []
     if (reportedRemaining !== undefined) this.counters.remoteEstimate = reportedRemaining
     const pendingIds = (): number[] => [...this.oneTime.keys()].filter((id) => id > this.counters.uploadedUpTo)
     const believed = this.counters.remoteEstimate + pendingIds().length
     if (believed < ONE_TIME_LOW) ops.push(...this.generateOneTime(ONE_TIME_POOL - believed))
     const ids = pendingIds().sort((a, b) => a - b)
-    if (ops.length > 0) ops.push(this.countersOp())
+    ops.push(...this.prune())
+    if (ids.length > 0) this.counters.uploadedUpTo = ids[ids.length - 1] as number
+    if (ops.length > 0 || ids.length > 0) ops.push(this.countersOp())
     const keys = ids.map((id) => encode(OneTimePreKey, oneTimePreKeyPublic(this.oneTime.get(id) as OneTimePreKeyRecord)))
-    return { keys, upTo: ids.length > 0 ? ids[ids.length - 1] as number : this.counters.uploadedUpTo, ops }
+    return { keys, ops }
   }
 
-  /** After a successful upload up to `upTo`: the node's answer corrects the estimate. */
-  uploaded (upTo: number, remaining: number): StoreOp {
-    this.counters.uploadedUpTo = Math.max(this.counters.uploadedUpTo, upTo)
+  /** Drop the lowest ids beyond MAX_LOCAL_ONE_TIME (never one not sent yet). */
+  private prune (): StoreOp[] {
+    if (this.oneTime.size <= MAX_LOCAL_ONE_TIME) return []
+    const sent = [...this.oneTime.keys()].filter((id) => id <= this.counters.uploadedUpTo).sort((a, b) => a - b)
+    return sent.slice(0, this.oneTime.size - MAX_LOCAL_ONE_TIME).map((id) => {
+      this.oneTime.delete(id)
+      return { type: 'del', key: idKey(PREFIX.oneTimePreKey, id) }
+    })
+  }
+
+  /** After an upload was answered: the node's count corrects the estimate. */
+  uploaded (remaining: number): StoreOp {
     this.counters.remoteEstimate = remaining
     return this.countersOp()
   }

@@ -36,6 +36,8 @@ export class NodeConnection {
   private opening: Promise<RequestLane | undefined> | undefined
   /** undefined until known; false: the node only speaks /relaymesh/client/1.0.0 */
   private pipelining: boolean | undefined
+  /** set by attach(): the one-time prekeys the node counted on this device's replicas (undefined: not counted) */
+  prekeysRemaining: number | undefined
 
   private constructor (readonly host: Libp2p, readonly nodePeerId: PeerId, readonly address: string) {}
 
@@ -134,6 +136,7 @@ export class NodeConnection {
       }), { signal })
       const first = decode(AttachEvent, (await lp.read({ signal })).subarray(), MAX_FRAME_BYTES, 'AttachEvent')
       if (first.status !== Status.OK) throw new RelaymeshError((first.errorCode as ErrorCode) ?? ErrorCode.Invalid, `attach refused: ${first.errorMessage}`)
+      this.prekeysRemaining = first.prekeysRemaining
       this.attachStream = stream
       // keep presence fresh while attached
       // pushes are read straight off the stream (many frames per chunk), not byte by byte through lp

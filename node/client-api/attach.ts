@@ -17,8 +17,9 @@ import { errorCode, errorMessage, frames, readFrame, writeFrame, type FrameStrea
 import { TokenBucket } from './rate-limit.js'
 import { FrameWriter } from '../mailbox/pipeline.js'
 import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
-import type { MailboxService, NodeComponents, RecordService } from '../components.js'
+import type { MailboxService, NodeComponents, PreKeyService, RecordService } from '../components.js'
 import { SECOND } from '../config.js'
+import { PREKEY_COUNT_TIMEOUT_MS } from '../prekeys/constants.js'
 
 export const ATTACH_TIMEOUT_MS = 10 * SECOND
 /** pushes queued for one slow client before further ones are left for it to fetch */
@@ -28,6 +29,8 @@ interface AttachDeps {
   records: RecordService
   mailbox: MailboxService
   devices: AttachedDevices
+  /** tells the device how many of its one-time prekeys remain (node/prekeys) */
+  prekeys?: Pick<PreKeyService, 'count'>
 }
 
 export async function handleAttach (components: NodeComponents, deps: AttachDeps, stream: Stream, connection: Connection): Promise<void> {
@@ -44,6 +47,8 @@ export async function handleAttach (components: NodeComponents, deps: AttachDeps
     const req = decode(AttachRequest, await readFrame(fs, signal), config.limits.maxFrameBytes, 'AttachRequest')
     device = verifyAttach(req, nonce, nodeId, connection.remotePeer.toMultihash().bytes, peerId, config.limits)
     if (!deps.devices.add(device)) throw new RelaymeshError(ErrorCode.Invalid, 'a device is already attached on this connection')
+    // counted while presence is published; a count not in within PREKEY_COUNT_TIMEOUT_MS is left out
+    const prekeysRemaining = countPreKeys(deps, device.mailbox, signal)
 
     await publishQuietly(deps.records, req.deviceList)
     await deps.records.publish(req.presenceOnline)
@@ -51,7 +56,7 @@ export async function handleAttach (components: NodeComponents, deps: AttachDeps
 
     const pusher = createPusher(fs, components, peerId)
     detachMailbox = deps.mailbox.attach(device.mailbox, { push: (env) => { pusher.push(env) } })
-    await writeFrame(fs, encode(AttachEvent, { version: WIRE_VERSION, status: Status.OK }), signal)
+    await writeFrame(fs, encode(AttachEvent, { version: WIRE_VERSION, status: Status.OK, prekeysRemaining: await prekeysRemaining }), signal)
     log.info({ peer: peerId, user: device.userId, device: device.deviceId }, 'device attached')
 
     // later frames: refreshed presence records, until the client goes away
@@ -124,6 +129,15 @@ function checkPresence (bytes: Uint8Array, device: { identityKey: Uint8Array, de
   if (!equalBytes(p.nodeId, nodeId)) throw new RelaymeshError(ErrorCode.Invalid, 'presence: names another node')
   if (p.online !== online) throw new RelaymeshError(ErrorCode.Invalid, `presence: expected online=${String(online)}`)
   return { seq: rec.seq }
+}
+
+async function countPreKeys (deps: AttachDeps, mailbox: Uint8Array, signal: AbortSignal): Promise<number | undefined> {
+  if (deps.prekeys === undefined) return undefined
+  try {
+    return await deps.prekeys.count(mailbox, { signal: AbortSignal.any([signal, AbortSignal.timeout(PREKEY_COUNT_TIMEOUT_MS)]) })
+  } catch {
+    return undefined
+  }
 }
 
 async function publishQuietly (records: RecordService, bytes: Uint8Array): Promise<void> {

@@ -2,8 +2,11 @@
 // its pool to each replica; a replica hands each out at most once). The
 // entry node receives the whole upload and splits it across the mailbox's k
 // closest relays by key id (id mod k, in closeness order), so that re-uploads
-// land on the same replica and the shares stay disjoint. A claim asks the
-// replicas in order of closeness; the first with a key hands it out.
+// land on the same replica and the shares stay disjoint. A share goes to
+// another replica only when its own replica ANSWERED that it stored nothing:
+// a share whose answer was lost may be stored, and a copy elsewhere would be
+// handed out twice. A claim asks the replicas in order of closeness; the
+// first with a key hands it out. Spent ids: node/prekeys/prekey-store.ts.
 import type { Connection, PeerId } from '@libp2p/interface'
 import { decode, encode, type Loose } from '../../protocol/codec.js'
 import { MAILBOX_ADDRESS_BYTES, WIRE_VERSION, X25519_KEY_BYTES } from '../../protocol/constants.js'
@@ -15,14 +18,13 @@ import { INBOUND_TIMEOUT_MS, REPLICA_REQUEST_TIMEOUT_MS } from '../mailbox/const
 import { hexOf } from '../mailbox/envelope-store.js'
 import { codeOf } from '../mailbox/replica-client.js'
 import { PeerLimiter, request, serve } from '../mailbox/rpc.js'
+import { MAX_INFLIGHT_PER_PEER, MAX_PREKEY_BYTES, MAX_UPLOAD_KEYS, PREKEY_PROTOCOL, WATERMARK_RETENTION_MS, WATERMARK_SWEEP_MS } from './constants.js'
 import { PreKeyStore, type StoredPreKey } from './prekey-store.js'
 
-export const PREKEY_PROTOCOL = '/relaymesh/prekey/1.0.0'
-/** an encoded OneTimePreKey (id varint + 32-byte key) is far below this */
-const MAX_PREKEY_BYTES = 128
-/** keys in one upload (the .proto limit) */
-const MAX_UPLOAD_KEYS = 1000
-const MAX_INFLIGHT_PER_PEER = 8
+export { PREKEY_PROTOCOL }
+
+/** a replica's error answer: it stored nothing, so its share may go elsewhere */
+class ReplicaRefused extends RelaymeshError {}
 
 export interface PreKeyServiceInit {
   relays: RelayDirectory
@@ -60,6 +62,14 @@ export function createPreKeyService (components: NodeComponents, init: PreKeySer
   const limiter = new PeerLimiter(MAX_INFLIGHT_PER_PEER)
   const max = config.limits.maxOneTimePreKeysPerDevice
   let started = false
+  let sweepTimer: NodeJS.Timeout | undefined
+  let sweeping: Promise<void> | undefined
+  const sweep = (): void => {
+    sweeping ??= keys.sweep(WATERMARK_RETENTION_MS)
+      .then((n) => { if (n > 0) log.debug({ forgotten: n }, 'prekey watermarks past their retention forgotten') })
+      .catch((err: Error) => { log.warn({ err: err.message }, 'prekey watermark sweep failed') })
+      .finally(() => { sweeping = undefined })
+  }
 
   // --- one replica: this node or a peer ---
 
@@ -70,13 +80,17 @@ export function createPreKeyService (components: NodeComponents, init: PreKeySer
       const frame = encode(PreKeyRequest, { version: WIRE_VERSION, ...req })
       const answer = await request(host, peer, PREKEY_PROTOCOL, frame, { signal: AbortSignal.any(signals), maxFrameBytes: config.limits.maxFrameBytes })
       const res = decode(PreKeyResponse, answer, config.limits.maxFrameBytes, 'PreKeyResponse')
-      if (res.status !== ReplicaStatus.REPLICA_OK) throw new RelaymeshError(codeOf(res.errorCode), `prekey replica ${peer.toString()}: ${res.errorMessage}`)
+      if (res.status !== ReplicaStatus.REPLICA_OK) throw new ReplicaRefused(codeOf(res.errorCode), `prekey replica ${peer.toString()}: ${res.errorMessage}`)
       return res
     })
   }
 
   const uploadTo = async (peer: PeerId, mailbox: Uint8Array, share: StoredPreKey[], signal?: AbortSignal): Promise<number> => {
-    if (peer.equals(self)) return (await keys.upload(hexOf(mailbox), share, max)).remaining
+    if (peer.equals(self)) {
+      const r = await keys.upload(hexOf(mailbox), share, max)
+      if (r.spent + r.refused > 0) log.debug({ spent: r.spent, refused: r.refused }, 'prekey upload: keys refused')
+      return r.remaining
+    }
     return (await call(peer, { type: PreKeyRequestType.PREKEY_UPLOAD, mailbox, keys: share.map((k) => k.bytes) }, signal)).remaining
   }
 
@@ -105,10 +119,11 @@ export function createPreKeyService (components: NodeComponents, init: PreKeySer
     const orphans: StoredPreKey[] = []
     results.forEach((r, n) => {
       if (r.status === 'fulfilled') held.set(n, r.value)
-      else orphans.push(...(shares[n] as StoredPreKey[]))
+      else if (r.reason instanceof ReplicaRefused) orphans.push(...(shares[n] as StoredPreKey[]))
+      else log.debug({ replica: (replicas[n] as PeerId).toString(), err: (r.reason as Error).message }, 'prekey upload: no answer; the share is left where it may be')
     })
     if (held.size === 0) throw new RelaymeshError(ErrorCode.Unavailable, 'upload: no replica answered')
-    // the share of an unreachable replica goes to the closest reachable one: still disjoint, still claimable
+    // the share of a replica that answered it stored nothing goes to the closest that took its own: still disjoint
     if (orphans.length > 0) {
       for (const n of [...held.keys()].sort((a, b) => a - b)) {
         try {
@@ -149,6 +164,16 @@ export function createPreKeyService (components: NodeComponents, init: PreKeySer
     return { key: undefined, remaining: 0 }
   }
 
+  /** what the mailbox's replicas hold, summed over those that answer (Unavailable when none does) */
+  const count = async (mailbox: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<number> => {
+    checkMailbox(mailbox)
+    const replicas = relays.closest(mailbox, config.replicas)
+    const counts = await Promise.allSettled(replicas.map(async (r) => await countAt(r, mailbox, options.signal)))
+    const answered = counts.flatMap((c) => c.status === 'fulfilled' ? [c.value] : [])
+    if (answered.length === 0) throw new RelaymeshError(ErrorCode.Unavailable, 'count: no replica of the mailbox answered')
+    return answered.reduce((a, b) => a + b, 0)
+  }
+
   // --- inbound /relaymesh/prekey/1.0.0 (relays only) ---
 
   const handle = async (req: PreKeyRequest): Promise<Answer> => {
@@ -156,6 +181,7 @@ export function createPreKeyService (components: NodeComponents, init: PreKeySer
     switch (req.type) {
       case PreKeyRequestType.PREKEY_UPLOAD: {
         const r = await keys.upload(m, parsePreKeys(req.keys), max)
+        if (r.spent + r.refused > 0) log.debug({ spent: r.spent, refused: r.refused }, 'prekey upload: keys refused')
         return { accepted: r.accepted, remaining: r.remaining }
       }
       case PreKeyRequestType.PREKEY_CLAIM: {
@@ -202,15 +228,21 @@ export function createPreKeyService (components: NodeComponents, init: PreKeySer
         unreadable: errorAnswer
       })
       started = true
+      sweep()
+      sweepTimer = setInterval(sweep, WATERMARK_SWEEP_MS)
+      sweepTimer.unref()
     },
     stop: async () => {
       if (!started) return
       started = false
+      clearInterval(sweepTimer)
+      await sweeping
       await host.unhandle(PREKEY_PROTOCOL).catch(() => {})
       // a claim answered nowhere yet may still be deleting its key: let it reach the disk
       await keys.idle()
     },
     upload,
-    claim
+    claim,
+    count
   }
 }

@@ -15,6 +15,8 @@ export const PREFIX = {
   ack: 'ack!',
   /** one-time prekeys: otk!<mailbox hex>!<key id, 8 hex digits> -> OneTimePreKey bytes */
   oneTimePreKey: 'otk!',
+  /** spent one-time prekey ids: otw!<mailbox hex> -> u32 BE highest id handed out || f64 BE last activity, ms (node/prekeys/prekey-store.ts) */
+  oneTimePreKeySpent: 'otw!',
   /** node metadata (counters, schema version): meta!<name> */
   meta: 'meta!'
 } as const

@@ -349,6 +349,7 @@ export interface AttachEvent {
   errorMessage: string
   envelope: Uint8Array<ArrayBuffer>
   lowPrekeys: number
+  prekeysRemaining?: number
 }
 
 export namespace AttachEvent {
@@ -389,6 +390,11 @@ export namespace AttachEvent {
         if ((obj.lowPrekeys != null && obj.lowPrekeys !== 0)) {
           w.uint32(48)
           w.uint32(obj.lowPrekeys)
+        }
+
+        if (obj.prekeysRemaining != null) {
+          w.uint32(56)
+          w.uint32(obj.prekeysRemaining)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -432,6 +438,10 @@ export namespace AttachEvent {
             }
             case 6: {
               obj.lowPrekeys = reader.uint32()
+              break
+            }
+            case 7: {
+              obj.prekeysRemaining = reader.uint32()
               break
             }
             default: {
@@ -491,6 +501,13 @@ export namespace AttachEvent {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.prekeysRemaining`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -533,6 +550,11 @@ export namespace AttachEvent {
     value: number
   }
 
+  export interface AttachEventPrekeysRemainingFieldEvent {
+    field: '$.prekeysRemaining'
+    value: number
+  }
+
   export function encode (obj: Partial<AttachEvent>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, AttachEvent.codec())
   }
@@ -541,7 +563,7 @@ export namespace AttachEvent {
     return decodeMessage(buf, AttachEvent.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AttachEvent>): Generator<AttachEventVersionFieldEvent | AttachEventStatusFieldEvent | AttachEventErrorCodeFieldEvent | AttachEventErrorMessageFieldEvent | AttachEventEnvelopeFieldEvent | AttachEventLowPrekeysFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AttachEvent>): Generator<AttachEventVersionFieldEvent | AttachEventStatusFieldEvent | AttachEventErrorCodeFieldEvent | AttachEventErrorMessageFieldEvent | AttachEventEnvelopeFieldEvent | AttachEventLowPrekeysFieldEvent | AttachEventPrekeysRemainingFieldEvent> {
     return streamMessage(buf, AttachEvent.codec(), opts)
   }
 }
