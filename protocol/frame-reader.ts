@@ -21,7 +21,12 @@ import { FrameDecoder } from './framing.js'
 export interface FrameSource extends AsyncIterable<Uint8Array | Uint8ArrayList> {
   pause?: () => void
   resume?: () => void
+  /** bytes a paused source may buffer before it resets (a libp2p stream has it): the reader lowers it to its own bound */
+  maxReadBufferLength?: number
 }
+
+/** what a paused source may buffer beyond one whole frame before it resets */
+export const READ_AHEAD_BYTES = 64 * 1024
 
 export interface FrameReaderOptions {
   /** largest frame accepted, bytes */
@@ -62,6 +67,8 @@ export class FrameReader {
   constructor (private readonly source: FrameSource, private readonly options: FrameReaderOptions) {
     this.decoder = new FrameDecoder(options.maxFrameBytes)
     this.maxQueuedBytes = options.maxQueuedBytes ?? options.maxFrameBytes
+    const bound = options.maxFrameBytes + READ_AHEAD_BYTES
+    if (source.maxReadBufferLength !== undefined && source.maxReadBufferLength > bound) source.maxReadBufferLength = bound
   }
 
   /** The next frame; a clean end of the stream before it is ErrorCode.Decode. */

@@ -19,6 +19,29 @@ export interface FrameStream extends FrameSink, AsyncIterable<Uint8Array | Uint8
   resume?: () => void
   readonly status?: string
   readonly writeStatus?: string
+  /** bytes the stream buffers unread before it resets itself (a libp2p stream has it) */
+  maxReadBufferLength?: number
+}
+
+/** what a refused stream may still receive (unread) before it resets */
+const REFUSED_READ_BUFFER_BYTES = 64 * 1024
+
+/**
+ * Refuse a stream without reading it: send `reply` (a typed error answer), close our side,
+ * and reset the stream if the peer sends more than a little or has not closed within `lingerMs`.
+ */
+export async function refuseStream (stream: FrameStream, reply: Uint8Array | undefined, err: Error, lingerMs: number): Promise<void> {
+  if (stream.maxReadBufferLength !== undefined) stream.maxReadBufferLength = REFUSED_READ_BUFFER_BYTES
+  const signal = AbortSignal.timeout(lingerMs)
+  try {
+    if (reply !== undefined) await writeFrame(stream, reply, signal)
+    await stream.close({ signal })
+  } catch {
+    stream.abort(err)
+    return
+  }
+  const timer = setTimeout(() => { stream.abort(err) }, lingerMs)
+  if (typeof timer === 'object' && 'unref' in timer) timer.unref()
 }
 
 const later: (fn: () => void) => void = typeof setImmediate === 'function'

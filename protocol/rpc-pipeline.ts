@@ -9,13 +9,15 @@
 // (protocol/frame-writer.ts), which a libp2p Stream satisfies.
 import { ErrorCode, RelaymeshError } from './errors.js'
 import { FrameReader } from './frame-reader.js'
-import { FrameWriter, type FrameStream } from './frame-writer.js'
+import { FrameWriter, refuseStream, type FrameStream } from './frame-writer.js'
 import { SharedDeadline } from './deadline.js'
 
 export interface PipelineServeOptions {
   maxFrameBytes: number
   /** requests answered at once on one stream (answers not yet handed to the stream count too); the stream is not read further meanwhile */
   maxPending: number
+  /** bytes of request frames being answered at once on one stream; the stream is not read further meanwhile @default 4 x maxFrameBytes */
+  maxPendingBytes?: number
   /** per request (requests arriving within 1% of it share one timeout signal: protocol/deadline.ts) */
   timeoutMs: number
   /** a started request frame must be whole within this, ms @default timeoutMs */
@@ -42,12 +44,14 @@ export async function servePipelined (stream: FrameStream, options: PipelineServ
   const writer = new FrameWriter(stream, (err) => { closed.abort(); stream.abort(err) })
   const refusal = options.admit?.()
   if (refusal !== undefined) {
-    await refuse(stream, writer, options.unreadable(refusal), refusal)
+    await refuseStream(stream, options.unreadable(refusal), refusal, options.frameTimeoutMs ?? options.timeoutMs)
     options.onError(refusal)
     return
   }
   const deadlines = new SharedDeadline(options.timeoutMs, closed.signal)
+  const maxPendingBytes = options.maxPendingBytes ?? 4 * options.maxFrameBytes
   let pending = 0
+  let pendingBytes = 0
   let waiters: Array<() => void> = []
   const reader = new FrameReader(stream, {
     maxFrameBytes: options.maxFrameBytes,
@@ -55,14 +59,15 @@ export async function servePipelined (stream: FrameStream, options: PipelineServ
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     busy: () => pending > 0 || writer.backlog > 0
   })
-  const settled = (): void => {
+  const settled = (bytes: number): void => {
     pending--
+    pendingBytes -= bytes
     const w = waiters
     waiters = []
     for (const resolve of w) resolve()
   }
   const below = async (n: number): Promise<void> => {
-    while (pending >= n) await new Promise<void>((resolve) => { waiters.push(resolve) })
+    while (pending >= n || (pending > 0 && pendingBytes >= maxPendingBytes)) await new Promise<void>((resolve) => { waiters.push(resolve) })
     // answers the remote does not take stay bounded too
     while (writer.backlog >= n && !closed.signal.aborted) await writer.flushed()
   }
@@ -97,7 +102,9 @@ export async function servePipelined (stream: FrameStream, options: PipelineServ
         break
       }
       pending++
-      options.answer(frame, deadlines.signal()).then((reply) => { writer.write(reply) }, (err: Error) => { options.onError(err) }).finally(settled)
+      const bytes = frame.byteLength
+      pendingBytes += bytes
+      options.answer(frame, deadlines.signal()).then((reply) => { writer.write(reply) }, (err: Error) => { options.onError(err) }).finally(() => { settled(bytes) })
     }
   } catch (err) {
     options.onError(err as Error)
@@ -107,14 +114,6 @@ export async function servePipelined (stream: FrameStream, options: PipelineServ
     reader.close()
     options.shutdown.removeEventListener('abort', onShutdown)
   }
-}
-
-async function refuse (stream: FrameStream, writer: FrameWriter, reply: Uint8Array | undefined, err: RelaymeshError): Promise<void> {
-  if (reply !== undefined) {
-    writer.write(reply)
-    await writer.flushed()
-  }
-  stream.abort(err)
 }
 
 export interface PipelinedChannelOptions<R> {

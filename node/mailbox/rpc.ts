@@ -7,7 +7,7 @@ import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { FrameReader } from '../../protocol/frame-reader.js'
-import { writeFrame } from '../../protocol/frame-writer.js'
+import { refuseStream, writeFrame } from '../../protocol/frame-writer.js'
 import type { RelayHost } from '../host.js'
 
 export interface RequestOptions {
@@ -84,9 +84,7 @@ async function handleOne (stream: Stream, connection: Connection, options: Serve
   try {
     const refusal = options.admit?.(connection)
     if (refusal !== undefined) {
-      const reply = options.unreadable(refusal)
-      if (reply !== undefined) await writeFrame(stream, reply, signal).catch(() => {})
-      stream.abort(refusal)
+      await refuseStream(stream, options.unreadable(refusal), refusal, options.readTimeoutMs ?? options.timeoutMs)
       return
     }
     let frame: Uint8Array
