@@ -25,6 +25,14 @@ export interface NodeLimits {
   maxRecipients: number
   /** one-time prekeys held per device on this replica @default 200 */
   maxOneTimePreKeysPerDevice: number
+  /**
+   * longest a frame may take to arrive: a request on a one-request stream from
+   * when the stream opens, a frame on a long-lived stream (attach, pipelined)
+   * from its first byte, ms @default 10 s
+   */
+  frameReadTimeoutMs: number
+  /** longest a long-lived stream (attach, pipelined) may stay silent with nothing pending, ms @default 15 min */
+  streamIdleTimeoutMs: number
 }
 
 export interface NodeConfig {
@@ -96,7 +104,9 @@ export const DEFAULT_LIMITS: NodeLimits = {
   maxStreamsPerPeer: 32,
   maxFrameBytes: 1024 * 1024,
   maxRecipients: 1024,
-  maxOneTimePreKeysPerDevice: 200
+  maxOneTimePreKeysPerDevice: 200,
+  frameReadTimeoutMs: 10 * SECOND,
+  streamIdleTimeoutMs: 15 * MINUTE
 }
 
 export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig {

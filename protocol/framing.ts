@@ -22,6 +22,11 @@ export class FrameDecoder {
     this.maxPrefixBytes = varint(maxFrameBytes).byteLength
   }
 
+  /** bytes of a started, incomplete frame (0 between frames) */
+  get buffered (): number {
+    return this.buf.byteLength
+  }
+
   /** Append a chunk; returns the frames it completed. Throws ErrorCode.TooLarge on an oversized length prefix. */
   push (chunk: Uint8Array | Uint8ArrayList): Uint8Array[] {
     this.buf.append(chunk)

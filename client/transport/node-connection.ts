@@ -3,16 +3,21 @@
 // timeout. Requests are pipelined on a small pool of long-lived
 // /relaymesh/client/1.1.0 streams (each tagged with a request id, answered in
 // any order); a node that only speaks 1.0.0 gets one stream per request.
+// The plumbing is the node's own (protocol/rpc-pipeline.ts), and every read
+// is bounded in bytes and time (protocol/frame-reader.ts): a hostile node
+// cannot make the client buffer an endless length prefix or hang a stream.
 // Errors come back as RelaymeshError codes.
 import { multiaddr } from '@multiformats/multiaddr'
-import { lpStream } from '@libp2p/utils'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { AttachChallenge, AttachEvent, AttachRequest, AttachUpdate, ClientRequest, ClientResponse, RequestType, Status } from '../../protocol/pb/client-api.js'
 import { Envelope } from '../../protocol/pb/envelope.js'
 import { decode, encode, type Loose } from '../../protocol/codec.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { FrameDecoder, varint } from '../../protocol/framing.js'
+import { varint } from '../../protocol/framing.js'
+import { FrameReader } from '../../protocol/frame-reader.js'
+import { writeFrame } from '../../protocol/frame-writer.js'
+import { PipelinedChannel } from '../../protocol/rpc-pipeline.js'
 import { ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED, ackSignaturePayload, attachSignaturePayload } from '../../protocol/client-protocol.js'
 import { ed25519Sign } from '../../protocol/crypto/primitives.js'
 import { MAX_ENVELOPE_BYTES, WIRE_VERSION } from '../../protocol/constants.js'
@@ -22,6 +27,8 @@ export const REQUEST_TIMEOUT_MS = 30_000
 export const MAX_FRAME_BYTES = 1024 * 1024
 /** pipelined request streams per node connection (the node accepts 4) */
 export const REQUEST_STREAMS = 2
+/** a frame from the node that started must be whole within this (a stalled partial frame fails the stream) */
+export const FRAME_TIMEOUT_MS = 10_000
 
 export interface AttachHandlers {
   onEnvelope: (envelope: Envelope) => void
@@ -104,71 +111,75 @@ export class NodeConnection {
     } catch (err) {
       throw new RelaymeshError(ErrorCode.Unavailable, `node ${this.nodePeerId.toString()} unreachable: ${(err as Error).message}`, { cause: err })
     }
-    const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
+    const reader = new FrameReader(stream, { maxFrameBytes: MAX_FRAME_BYTES })
     try {
-      await lp.write(encode(ClientRequest, { version: WIRE_VERSION, ...req }), { signal })
-      const res = decode(ClientResponse, (await lp.read({ signal })).subarray(), MAX_FRAME_BYTES, 'ClientResponse')
+      await writeFrame(stream, encode(ClientRequest, { version: WIRE_VERSION, ...req }), signal)
+      const res = decode(ClientResponse, await reader.read(signal), MAX_FRAME_BYTES, 'ClientResponse')
       await stream.close({ signal }).catch(() => {})
       return res
     } catch (err) {
       stream.abort(err as Error)
       if (RelaymeshError.is(err)) throw err
       throw new RelaymeshError(signal.aborted ? ErrorCode.Timeout : ErrorCode.Unavailable, `request ${String(req.type)} failed: ${(err as Error).message}`, { cause: err })
+    } finally {
+      reader.close()
     }
   }
 
   /** Attach as `creds`' device: resolves once the node accepted; pushes then arrive on handlers.onEnvelope. */
   async attach (creds: DeviceCredentials, handlers: AttachHandlers, signal: AbortSignal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)): Promise<void> {
     const stream = await this.host.dialProtocol(this.nodePeerId, ATTACH_PROTOCOL, { signal })
-    const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
+    // one reader for the whole session: the handshake, then pushes (a started frame must complete)
+    const reader = new FrameReader(stream, { maxFrameBytes: MAX_FRAME_BYTES, frameTimeoutMs: FRAME_TIMEOUT_MS })
     try {
-      const challenge = decode(AttachChallenge, (await lp.read({ signal })).subarray(), 1024, 'AttachChallenge')
+      const challenge = decode(AttachChallenge, await reader.read(signal), 1024, 'AttachChallenge')
       const clientId = this.host.peerId.toMultihash().bytes
       const signature = ed25519Sign(creds.deviceKey.privateKey, attachSignaturePayload(challenge.nonce, challenge.nodeId, clientId))
       const presence = signPresencePair(creds, challenge.nodeId, Date.now() * 2)
-      await lp.write(encode(AttachRequest, {
+      await writeFrame(stream, encode(AttachRequest, {
         version: WIRE_VERSION,
         deviceList: creds.deviceList,
         deviceId: creds.deviceId,
         signature,
         presenceOnline: presence.online,
         presenceOffline: presence.offline
-      }), { signal })
-      const first = decode(AttachEvent, (await lp.read({ signal })).subarray(), MAX_FRAME_BYTES, 'AttachEvent')
+      }), signal)
+      const first = decode(AttachEvent, await reader.read(signal), MAX_FRAME_BYTES, 'AttachEvent')
       if (first.status !== Status.OK) throw new RelaymeshError((first.errorCode as ErrorCode) ?? ErrorCode.Invalid, `attach refused: ${first.errorMessage}`)
       this.prekeysRemaining = first.prekeysRemaining
       this.attachStream = stream
       // keep presence fresh while attached
-      // pushes are read straight off the stream (many frames per chunk), not byte by byte through lp
-      const raw = lp.unwrap()
       this.refreshTimer = setInterval(() => {
         const p = signPresencePair(creds, challenge.nodeId, Date.now() * 2)
         const update = encode(AttachUpdate, { version: WIRE_VERSION, presenceOnline: p.online, presenceOffline: p.offline })
-        try { raw.send(new Uint8ArrayList(varint(update.byteLength), update)) } catch {}
+        try { stream.send(new Uint8ArrayList(varint(update.byteLength), update)) } catch {}
       }, PRESENCE_TTL_MS / 3)
       this.refreshTimer.unref()
-      void this.readPushes(raw, handlers)
+      void this.readPushes(stream, reader, handlers)
     } catch (err) {
+      reader.close()
       stream.abort(err as Error)
-      throw err
+      if (RelaymeshError.is(err)) throw err
+      throw new RelaymeshError(signal.aborted ? ErrorCode.Timeout : ErrorCode.Unavailable, `attach failed: ${(err as Error).message}`, { cause: err })
     }
   }
 
-  private async readPushes (stream: Stream, handlers: AttachHandlers): Promise<void> {
+  private async readPushes (stream: Stream, reader: FrameReader, handlers: AttachHandlers): Promise<void> {
     let failure: Error | undefined
-    const splitter = new FrameDecoder(MAX_FRAME_BYTES)
     try {
-      for await (const chunk of stream) {
-        for (const frame of splitter.push(chunk)) {
-          const ev = decode(AttachEvent, frame, MAX_FRAME_BYTES, 'AttachEvent')
-          if (ev.lowPrekeys > 0) handlers.onLowPreKeys?.(ev.lowPrekeys)
-          if (ev.envelope.byteLength > 0) handlers.onEnvelope(decode(Envelope, ev.envelope, MAX_ENVELOPE_BYTES, 'Envelope'))
-        }
+      for (;;) {
+        const frame = await reader.next()
+        if (frame === undefined) break
+        const ev = decode(AttachEvent, frame, MAX_FRAME_BYTES, 'AttachEvent')
+        if (ev.lowPrekeys > 0) handlers.onLowPreKeys?.(ev.lowPrekeys)
+        if (ev.envelope.byteLength > 0) handlers.onEnvelope(decode(Envelope, ev.envelope, MAX_ENVELOPE_BYTES, 'Envelope'))
       }
       failure = new RelaymeshError(ErrorCode.Unavailable, 'the node closed the attach stream')
     } catch (err) {
       failure = err as Error
+      stream.abort(failure)
     } finally {
+      reader.close()
       clearInterval(this.refreshTimer)
       this.attachStream = undefined
       handlers.onClose?.(failure)
@@ -223,95 +234,31 @@ export class NodeConnection {
   }
 }
 
-/** One /relaymesh/client/1.1.0 stream: requests tagged with ids, answers matched by id; requests written in one turn leave in one send(). */
+/** One /relaymesh/client/1.1.0 stream: the shared pipelined channel (protocol/rpc-pipeline.ts) speaking ClientRequest/ClientResponse. */
 class RequestLane {
-  private nextId = 1
-  private readonly pending = new Map<number, { resolve: (r: ClientResponse) => void, reject: (e: Error) => void }>()
-  private queue: Uint8Array[] = []
-  private scheduled = false
-  private failure: RelaymeshError | undefined
+  private readonly channel: PipelinedChannel<ClientResponse>
 
-  constructor (private readonly stream: Stream) {
-    void this.read()
-  }
-
-  get load (): number { return this.pending.size }
-
-  get usable (): boolean {
-    return this.failure === undefined && this.stream.status === 'open' && this.stream.writeStatus === 'writable'
-  }
-
-  async request (req: Loose<Partial<ClientRequest>>, signal: AbortSignal): Promise<ClientResponse> {
-    if (this.failure !== undefined) throw this.failure
-    if (signal.aborted) throw new RelaymeshError(ErrorCode.Timeout, `request ${String(req.type)} timed out`)
-    const requestId = this.nextId
-    this.nextId = this.nextId >= 0xffffffff ? 1 : this.nextId + 1
-    const frame = encode(ClientRequest, { version: WIRE_VERSION, ...req, requestId })
-    return await new Promise<ClientResponse>((resolve, reject) => {
-      const onAbort = (): void => {
-        this.pending.delete(requestId) // a late answer is dropped
-        reject(new RelaymeshError(ErrorCode.Timeout, `request ${String(req.type)} timed out`))
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
-      this.pending.set(requestId, {
-        resolve: (r) => { signal.removeEventListener('abort', onAbort); resolve(r) },
-        reject: (e) => { signal.removeEventListener('abort', onAbort); reject(e) }
-      })
-      this.queue.push(varint(frame.byteLength), frame)
-      if (!this.scheduled) {
-        this.scheduled = true
-        setImmediate(this.flush)
-      }
+  constructor (stream: Stream) {
+    this.channel = new PipelinedChannel(stream, MAX_FRAME_BYTES, (frame) => decode(ClientResponse, frame, MAX_FRAME_BYTES, 'ClientResponse'), 'request stream', {
+      frameTimeoutMs: FRAME_TIMEOUT_MS,
+      unreadable: (res) => new RelaymeshError((res.errorCode as ErrorCode) || ErrorCode.Decode, `the node could not read a request: ${res.errorMessage}`)
     })
   }
 
+  get load (): number { return this.channel.load }
+
+  get usable (): boolean { return this.channel.usable }
+
+  async request (req: Loose<Partial<ClientRequest>>, signal: AbortSignal): Promise<ClientResponse> {
+    try {
+      return await this.channel.request((requestId) => encode(ClientRequest, { version: WIRE_VERSION, ...req, requestId }), signal)
+    } catch (err) {
+      if (RelaymeshError.is(err, ErrorCode.Timeout)) throw new RelaymeshError(ErrorCode.Timeout, `request ${String(req.type)} timed out`, { cause: err })
+      throw err
+    }
+  }
+
   close (): void {
-    this.fail(new Error('closed'))
-  }
-
-  private readonly flush = (): void => {
-    this.scheduled = false
-    if (this.queue.length === 0 || this.failure !== undefined) return
-    const list = new Uint8ArrayList(...this.queue)
-    this.queue = []
-    try {
-      if (!this.stream.send(list)) {
-        // frames written meanwhile wait for 'drain'
-        this.scheduled = true
-        this.stream.onDrain().then(this.flush, (err: Error) => { this.fail(err) })
-      }
-    } catch (err) {
-      this.fail(err as Error)
-    }
-  }
-
-  private async read (): Promise<void> {
-    const splitter = new FrameDecoder(MAX_FRAME_BYTES)
-    try {
-      for await (const chunk of this.stream) {
-        for (const frame of splitter.push(chunk)) {
-          const res = decode(ClientResponse, frame, MAX_FRAME_BYTES, 'ClientResponse')
-          const waiter = this.pending.get(res.requestId)
-          if (waiter === undefined) {
-            if (res.requestId === 0) throw new RelaymeshError((res.errorCode as ErrorCode) || ErrorCode.Decode, `the node could not read a request: ${res.errorMessage}`)
-            continue
-          }
-          this.pending.delete(res.requestId)
-          waiter.resolve(res)
-        }
-      }
-      throw new Error('the node closed the request stream')
-    } catch (err) {
-      this.fail(err as Error)
-    }
-  }
-
-  private fail (err: Error): void {
-    if (this.failure !== undefined) return
-    this.failure = RelaymeshError.is(err) ? err : new RelaymeshError(ErrorCode.Unavailable, `request stream failed: ${err.message}`, { cause: err })
-    for (const w of this.pending.values()) w.reject(this.failure)
-    this.pending.clear()
-    this.queue = []
-    this.stream.abort(err)
+    this.channel.close()
   }
 }

@@ -15,7 +15,7 @@ import { openRecord } from '../../protocol/records.js'
 import { RecordKind, WIRE_VERSION } from '../../protocol/constants.js'
 import { errorCode, errorMessage, frames, readFrame, writeFrame, type FrameStream } from './frames.js'
 import { TokenBucket } from './rate-limit.js'
-import { FrameWriter } from '../mailbox/pipeline.js'
+import { FrameWriter } from '../../protocol/frame-writer.js'
 import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
 import type { MailboxService, NodeComponents, PreKeyService, RecordService } from '../components.js'
 import { SECOND } from '../config.js'
@@ -35,12 +35,14 @@ interface AttachDeps {
 
 export async function handleAttach (components: NodeComponents, deps: AttachDeps, stream: Stream, connection: Connection): Promise<void> {
   const { config, log, host, metrics } = components
-  const fs = frames(stream, config.limits.maxFrameBytes)
+  // a long-lived stream: a started frame must complete, and a silent client is dropped
+  // (an attached client refreshes its presence every PRESENCE_TTL_MS / 3)
+  const fs = frames(stream, config.limits.maxFrameBytes, { frameTimeoutMs: config.limits.frameReadTimeoutMs, idleTimeoutMs: config.limits.streamIdleTimeoutMs })
   const peerId = connection.remotePeer.toString()
   let device: AttachedDevice | undefined
   let detachMailbox: (() => void) | undefined
   try {
-    const signal = AbortSignal.any([AbortSignal.timeout(ATTACH_TIMEOUT_MS), components.shutdown])
+    const signal = AbortSignal.any([AbortSignal.timeout(Math.min(ATTACH_TIMEOUT_MS, config.limits.frameReadTimeoutMs)), components.shutdown])
     const nonce = randomBytes(ATTACH_NONCE_BYTES)
     const nodeId = host.peerId.toMultihash().bytes
     await writeFrame(fs, encode(AttachChallenge, { version: WIRE_VERSION, nonce, nodeId }), signal)
@@ -64,7 +66,11 @@ export async function handleAttach (components: NodeComponents, deps: AttachDeps
       let frame: Uint8Array
       try {
         frame = await readFrame(fs, components.shutdown)
-      } catch { break }
+      } catch (err) {
+        // a clean end is the client leaving; a bound broken (prefix, frame time, idle) resets the stream
+        if (!(RelaymeshError.is(err, ErrorCode.Decode) && fs.reader.heldBytes === 0)) stream.abort(err as Error)
+        break
+      }
       const update = decode(AttachUpdate, frame, config.limits.maxFrameBytes, 'AttachUpdate')
       const online = checkPresence(update.presenceOnline, device, nodeId, true)
       const offline = checkPresence(update.presenceOffline, device, nodeId, false)
@@ -78,6 +84,8 @@ export async function handleAttach (components: NodeComponents, deps: AttachDeps
     if (device === undefined || detachMailbox === undefined) {
       // the attach itself failed: answer with the typed error if the stream still works
       await writeFrame(fs, encode(AttachEvent, { version: WIRE_VERSION, status: Status.ERROR, errorCode: errorCode(err), errorMessage: errorMessage(err) }), AbortSignal.timeout(SECOND)).catch(() => {})
+      // nothing more is read from a failed attach: reset rather than leave the remote's side open
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
     }
   } finally {
     if (device !== undefined && deps.devices.get(peerId) === device) {
@@ -89,6 +97,7 @@ export async function handleAttach (components: NodeComponents, deps: AttachDeps
         log.info({ peer: peerId, user: device.userId, device: device.deviceId }, 'device detached')
       }
     }
+    fs.reader.close()
     await stream.close().catch(() => { stream.abort(new Error('attach closed')) })
   }
 }

@@ -44,13 +44,16 @@ export function createClientApi (components: NodeComponents, services: { records
           const fs = frames(stream, config.limits.maxFrameBytes)
           const signal = AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), components.shutdown])
           try {
-            const bytes = await readFrame(fs, signal)
+            // the request must be whole within the frame read bound (the answer may take longer)
+            const bytes = await readFrame(fs, AbortSignal.any([signal, AbortSignal.timeout(config.limits.frameReadTimeoutMs)]))
             const response = await handleRequest(bytes, { components, deps, peerId: connection.remotePeer.toString(), signal })
             await writeFrame(fs, response, signal)
             await stream.close({ signal })
           } catch (err) {
             log.debug({ peer: connection.remotePeer.toString(), err: errorMessage(err) }, 'client request stream failed')
             stream.abort(err instanceof Error ? err : new Error(String(err)))
+          } finally {
+            fs.reader.close()
           }
         })())
       }, streamLimits)
@@ -61,6 +64,8 @@ export function createClientApi (components: NodeComponents, services: { records
           maxFrameBytes: config.limits.maxFrameBytes,
           maxPending: PIPELINED_MAX_PENDING,
           timeoutMs: REQUEST_TIMEOUT_MS,
+          frameTimeoutMs: config.limits.frameReadTimeoutMs,
+          idleTimeoutMs: config.limits.streamIdleTimeoutMs,
           shutdown: components.shutdown,
           answer: async (frame, signal) => await handleRequest(frame, { components, deps, peerId, signal }),
           unreadable: (err: RelaymeshError) => encode(ClientResponse, { version: WIRE_VERSION, status: Status.ERROR, errorCode: err.code ?? ErrorCode.TooLarge, errorMessage: err.message }),

@@ -1,35 +1,34 @@
 // Length-prefixed protobuf frames on a libp2p stream, every read bounded in
-// size and time. Shared by the client API handlers.
-import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
+// size and time (protocol/frame-reader.ts: an oversized length prefix is
+// refused while the varint is read; a started frame and a silent stream
+// have time bounds). Shared by the client API handlers.
 import type { Stream } from '@libp2p/interface'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import { FrameReader, type FrameReaderOptions } from '../../protocol/frame-reader.js'
+import { writeFrame as writeOne } from '../../protocol/frame-writer.js'
 
 export interface FrameStream {
-  lp: LengthPrefixedStream<Stream>
+  reader: FrameReader
   stream: Stream
 }
 
-export function frames (stream: Stream, maxFrameBytes: number): FrameStream {
-  return { lp: lpStream(stream, { maxDataLength: maxFrameBytes }), stream }
+/** `bounds`: the time bounds of a long-lived stream (frame completion, idle); one-request streams bound each read by its signal. */
+export function frames (stream: Stream, maxFrameBytes: number, bounds: Omit<FrameReaderOptions, 'maxFrameBytes'> = {}): FrameStream {
+  return { reader: new FrameReader(stream, { ...bounds, maxFrameBytes }), stream }
 }
 
-/** Read one frame; a frame over the limit, a closed stream or a timeout become typed errors. */
+/** Read one frame; a frame over the limit, a closed stream or a timeout become typed errors (TooLarge, Decode, Timeout). */
 export async function readFrame (fs: FrameStream, signal: AbortSignal): Promise<Uint8Array> {
   try {
-    const list = await fs.lp.read({ signal })
-    return list.subarray()
+    return await fs.reader.read(signal)
   } catch (err) {
-    const e = err as Error & { code?: string }
-    if (e.name === 'InvalidDataLengthError' || e.name === 'InvalidDataLengthLengthError' || e.name === 'InvalidMessageLengthError') {
-      throw new RelaymeshError(ErrorCode.TooLarge, 'frame exceeds the size limit', { cause: err })
-    }
-    if (signal.aborted) throw new RelaymeshError(ErrorCode.Timeout, 'timed out reading a frame', { cause: err })
-    throw new RelaymeshError(ErrorCode.Decode, `stream ended before a whole frame (${e.message})`, { cause: err })
+    if (RelaymeshError.is(err)) throw err
+    throw new RelaymeshError(signal.aborted ? ErrorCode.Timeout : ErrorCode.Decode, `reading a frame failed: ${(err as Error).message}`, { cause: err })
   }
 }
 
 export async function writeFrame (fs: FrameStream, bytes: Uint8Array, signal: AbortSignal): Promise<void> {
-  await fs.lp.write(bytes, { signal })
+  await writeOne(fs.stream, bytes, signal)
 }
 
 /** The typed code of any error, for the wire. */

@@ -37,6 +37,8 @@ export const MAX_RECORDS = 1_000_000
 export const SYNC_BUCKETS = 256
 /** sync: bytes of each bucket digest sent */
 export const SYNC_DIGEST_BYTES = 16
+/** sync: the largest frame a requester may send (a SyncRequest with every bucket digest, or a SyncNext) */
+export const SYNC_REQUEST_MAX_BYTES = SYNC_BUCKETS * SYNC_DIGEST_BYTES + 64
 /** sync: records and bytes per page (bytes also kept under limits.maxFrameBytes) */
 export const SYNC_PAGE_RECORDS = 256
 export const SYNC_PAGE_BYTES = 512 * 1024

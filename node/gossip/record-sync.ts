@@ -3,14 +3,17 @@
 // The requester sends its bucket digests; the responder streams the records
 // of every bucket whose digest differs, one page per SyncNext, so the reader
 // sets the pace (stream reads have no backpressure, shared/NOTES.md).
-import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
+// Every read is bounded (protocol/frame-reader.ts): the requester's frames
+// by SYNC_REQUEST_MAX_BYTES, pages by limits.maxFrameBytes, each step in time.
 import type { PeerId, Stream } from '@libp2p/interface'
+import { FrameReader } from '../../protocol/frame-reader.js'
+import { writeFrame } from '../../protocol/frame-writer.js'
 import { decode, encode } from '../../protocol/codec.js'
 import { WIRE_VERSION } from '../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { SyncNext, SyncPage, SyncRequest, SyncStatus } from '../../protocol/pb/node-gossip.js'
 import type { RelayHost } from '../host.js'
-import { SYNC_BUCKETS, SYNC_DIGEST_BYTES, SYNC_PAGE_BYTES, SYNC_PAGE_RECORDS, SYNC_PROTOCOL, SYNC_STEP_TIMEOUT_MS } from './constants.js'
+import { SYNC_BUCKETS, SYNC_DIGEST_BYTES, SYNC_PAGE_BYTES, SYNC_PAGE_RECORDS, SYNC_PROTOCOL, SYNC_REQUEST_MAX_BYTES, SYNC_STEP_TIMEOUT_MS } from './constants.js'
 import type { RecordStore } from './record-store.js'
 
 /** room left in a frame for the SyncPage around its records */
@@ -20,12 +23,12 @@ function step (session: AbortSignal): AbortSignal {
   return AbortSignal.any([session, AbortSignal.timeout(SYNC_STEP_TIMEOUT_MS)])
 }
 
-async function readFrame (lp: LengthPrefixedStream<Stream>, signal: AbortSignal): Promise<Uint8Array> {
+async function readFrame (reader: FrameReader, signal: AbortSignal): Promise<Uint8Array> {
   try {
-    return (await lp.read({ signal })).subarray()
+    return await reader.read(signal)
   } catch (err) {
-    if (signal.aborted) throw new RelaymeshError(ErrorCode.Timeout, 'sync: timed out', { cause: err })
-    throw new RelaymeshError(ErrorCode.Decode, `sync: ${(err as Error).message}`, { cause: err })
+    if (RelaymeshError.is(err)) throw new RelaymeshError(err.code, `sync: ${err.message}`, { cause: err })
+    throw new RelaymeshError(signal.aborted ? ErrorCode.Timeout : ErrorCode.Decode, `sync: ${(err as Error).message}`, { cause: err })
   }
 }
 
@@ -35,18 +38,17 @@ function page (status: SyncStatus, records: Uint8Array[], done: boolean): Uint8A
 
 /** Refuse a session politely (too many in progress). */
 export async function refuseSync (stream: Stream, signal: AbortSignal): Promise<void> {
-  const lp = lpStream(stream)
-  await lp.write(page(SyncStatus.SYNC_BUSY, [], true), { signal })
+  await writeFrame(stream, page(SyncStatus.SYNC_BUSY, [], true), signal)
   await stream.close({ signal })
 }
 
 /** Serve one sync session from `store`. */
 export async function serveSync (stream: Stream, store: RecordStore, maxFrameBytes: number, session: AbortSignal): Promise<number> {
-  const lp = lpStream(stream, { maxDataLength: maxFrameBytes })
-  const request = decode(SyncRequest, await readFrame(lp, step(session)), maxFrameBytes, 'SyncRequest')
+  const reader = new FrameReader(stream, { maxFrameBytes: SYNC_REQUEST_MAX_BYTES })
+  const request = decode(SyncRequest, await readFrame(reader, step(session)), SYNC_REQUEST_MAX_BYTES, 'SyncRequest')
   const digests = request.bucketDigests
   if (digests.byteLength !== 0 && digests.byteLength !== SYNC_BUCKETS * SYNC_DIGEST_BYTES) {
-    await lp.write(page(SyncStatus.SYNC_BAD_REQUEST, [], true), { signal: step(session) })
+    await writeFrame(stream, page(SyncStatus.SYNC_BAD_REQUEST, [], true), step(session))
     await stream.close({ signal: step(session) })
     throw new RelaymeshError(ErrorCode.Decode, `SyncRequest: ${digests.byteLength} bytes of bucket digests`)
   }
@@ -56,11 +58,11 @@ export async function serveSync (stream: Stream, store: RecordStore, maxFrameByt
   let bytes = 0
   let sent = 0
   const flush = async (done: boolean): Promise<void> => {
-    await lp.write(page(SyncStatus.SYNC_OK, records, done), { signal: step(session) })
+    await writeFrame(stream, page(SyncStatus.SYNC_OK, records, done), step(session))
     sent += records.length
     records = []
     bytes = 0
-    if (!done) decode(SyncNext, await readFrame(lp, step(session)), 64, 'SyncNext')
+    if (!done) decode(SyncNext, await readFrame(reader, step(session)), 64, 'SyncNext')
   }
   for (const bucket of store.differingBuckets(digests)) {
     for await (const r of store.bucketRecords(bucket, now)) {
@@ -83,18 +85,19 @@ export async function pullSync (host: RelayHost, peer: PeerId, store: RecordStor
   onPage: (records: Uint8Array[]) => Promise<void>): Promise<number> {
   const stream = await host.dialProtocol(peer, SYNC_PROTOCOL, { signal: step(session) })
   try {
-    const lp = lpStream(stream, { maxDataLength: maxFrameBytes })
-    await lp.write(encode(SyncRequest, { version: WIRE_VERSION, bucketDigests: store.bucketDigests() as Uint8Array<ArrayBuffer> }), { signal: step(session) })
+    const reader = new FrameReader(stream, { maxFrameBytes })
+    await writeFrame(stream, encode(SyncRequest, { version: WIRE_VERSION, bucketDigests: store.bucketDigests() as Uint8Array<ArrayBuffer> }), step(session))
     let received = 0
     for (;;) {
-      const p = decode(SyncPage, await readFrame(lp, step(session)), maxFrameBytes, 'SyncPage')
+      const p = decode(SyncPage, await readFrame(reader, step(session)), maxFrameBytes, 'SyncPage')
       if (p.status === SyncStatus.SYNC_BUSY) throw new RelaymeshError(ErrorCode.Unavailable, 'sync: peer busy')
       if (p.status !== SyncStatus.SYNC_OK) throw new RelaymeshError(ErrorCode.Invalid, `sync: peer answered ${p.status}`)
       received += p.records.length
       if (p.records.length > 0) await onPage(p.records)
       if (p.done) break
-      await lp.write(encode(SyncNext, { version: WIRE_VERSION }), { signal: step(session) })
+      await writeFrame(stream, encode(SyncNext, { version: WIRE_VERSION }), step(session))
     }
+    reader.close()
     await stream.close({ signal: step(session) })
     return received
   } catch (err) {

@@ -420,22 +420,29 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     if (started) return
     await envelopes.open()
     const answer = replicaAnswerer({ components, envelopes, isRelay, deliverLocal, now })
+    // admission is checked before a byte of the request is read
+    const admit = (peer: PeerId): RelaymeshError | undefined => isRelay(peer) ? undefined : new RelaymeshError(ErrorCode.Unauthorized, 'the replica protocol is for admitted relays')
     await serve(host, {
       protocol: REPLICA_PROTOCOL,
       maxFrameBytes: config.limits.maxFrameBytes,
       maxInboundStreams: config.limits.maxStreamsPerPeer,
       timeoutMs: INBOUND_TIMEOUT_MS,
+      readTimeoutMs: config.limits.frameReadTimeoutMs,
       shutdown,
       log,
+      admit: (connection) => admit(connection.remotePeer),
       answer,
       unreadable: replicaUnreadable
     })
-    // the pipelined version: many requests per long-lived stream (node/mailbox/pipeline.ts)
+    // the pipelined version: many requests per long-lived stream (protocol/rpc-pipeline.ts)
     await host.handle(REPLICA_PROTOCOL_PIPELINED, (stream, connection) => {
       void servePipelined(stream, {
         maxFrameBytes: config.limits.maxFrameBytes,
         maxPending: PIPELINE_MAX_PENDING,
         timeoutMs: INBOUND_TIMEOUT_MS,
+        frameTimeoutMs: config.limits.frameReadTimeoutMs,
+        idleTimeoutMs: config.limits.streamIdleTimeoutMs,
+        admit: () => admit(connection.remotePeer),
         shutdown,
         answer: async (frame) => await answer(frame, connection),
         unreadable: replicaUnreadable,

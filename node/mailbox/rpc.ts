@@ -1,10 +1,13 @@
 // One request, one response, one stream: the transport of the node-to-node
 // protocols (replica, prekey). Frames are length-prefixed and bounded by
-// limits.maxFrameBytes; every read and write runs under an AbortSignal.
-import { lpStream } from '@libp2p/utils'
+// limits.maxFrameBytes (protocol/frame-reader.ts: an oversized prefix is
+// refused while it is read); every read and write runs under an AbortSignal,
+// and the request frame must arrive within readTimeoutMs.
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import { FrameReader } from '../../protocol/frame-reader.js'
+import { refuseStream, writeFrame } from '../../protocol/frame-writer.js'
 import type { RelayHost } from '../host.js'
 
 export interface RequestOptions {
@@ -20,39 +23,43 @@ export async function request (host: RelayHost, peer: PeerId, protocol: string, 
     // an open connection is used directly: dialProtocol's peer-store work costs more than the request
     const conn = host.getConnections(peer).find((c) => c.status === 'open')
     stream = conn !== undefined ? await conn.newStream(protocol, { signal }) : await host.dialProtocol(peer, protocol, { signal })
-    const lp = lpStream(stream, { maxDataLength: options.maxFrameBytes })
-    await lp.write(frame, { signal })
-    const answer = await lp.read({ signal })
+    const reader = new FrameReader(stream, { maxFrameBytes: options.maxFrameBytes })
+    await writeFrame(stream, frame, signal)
+    const answer = await reader.read(signal)
+    reader.close()
     const s = stream
     // the answer is in hand: closing is housekeeping, not part of the request
     s.close({ signal }).catch((err: Error) => { s.abort(err) })
-    return answer.subarray()
+    return answer
   } catch (err) {
     stream?.abort(err as Error)
     throw asTyped(err, signal, `${protocol} to ${peer.toString()}`)
   }
 }
 
-/** Map transport failures to ErrorCode (Timeout when our signal fired, TooLarge for oversized frames, else Unavailable). */
+/** Map transport failures to ErrorCode (frame-reader errors keep theirs; Timeout when our signal fired, else Unavailable). */
 export function asTyped (err: unknown, signal: AbortSignal, what: string): RelaymeshError {
   if (RelaymeshError.is(err)) return err
   const e = err as Error
-  if (isFrameSizeError(e)) return new RelaymeshError(ErrorCode.TooLarge, `${what}: frame exceeds the size limit`, { cause: err })
   if (signal.aborted) return new RelaymeshError(ErrorCode.Timeout, `${what}: timed out`, { cause: err })
   return new RelaymeshError(ErrorCode.Unavailable, `${what}: ${e?.message ?? String(err)}`, { cause: err })
-}
-
-function isFrameSizeError (e: Error | undefined): boolean {
-  return e?.name === 'InvalidDataLengthError' || e?.name === 'InvalidDataLengthLengthError' || e?.name === 'InvalidMessageLengthError'
 }
 
 export interface ServeOptions {
   protocol: string
   maxFrameBytes: number
   maxInboundStreams: number
+  /** the whole exchange: read, answer, write */
   timeoutMs: number
+  /** the request frame must be whole within this, ms @default timeoutMs */
+  readTimeoutMs?: number
   shutdown: AbortSignal
   log: Logger
+  /**
+   * admission, checked before a byte of the request is read: an error refuses
+   * the stream (answered with unreadable(err), then reset)
+   */
+  admit?: (connection: Connection) => RelaymeshError | undefined
   /** answer one request frame; must not throw (encode errors into the answer) */
   answer: (frame: Uint8Array, connection: Connection, signal: AbortSignal) => Promise<Uint8Array>
   /** the answer to a frame that could not be read (oversized, truncated), or undefined to just close */
@@ -73,24 +80,34 @@ export async function serve (host: RelayHost, options: ServeOptions): Promise<vo
 
 async function handleOne (stream: Stream, connection: Connection, options: ServeOptions): Promise<void> {
   const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.shutdown])
-  const lp = lpStream(stream, { maxDataLength: options.maxFrameBytes })
+  const reader = new FrameReader(stream, { maxFrameBytes: options.maxFrameBytes })
   try {
+    const refusal = options.admit?.(connection)
+    if (refusal !== undefined) {
+      await refuseStream(stream, options.unreadable(refusal), refusal, options.readTimeoutMs ?? options.timeoutMs)
+      return
+    }
     let frame: Uint8Array
+    const readSignal = options.readTimeoutMs !== undefined && options.readTimeoutMs < options.timeoutMs
+      ? AbortSignal.any([signal, AbortSignal.timeout(options.readTimeoutMs)])
+      : signal
     try {
-      frame = (await lp.read({ signal })).subarray()
+      frame = await reader.read(readSignal)
     } catch (err) {
-      const typed = asTyped(err, signal, `${options.protocol} from ${connection.remotePeer.toString()}`)
+      const typed = asTyped(err, readSignal, `${options.protocol} from ${connection.remotePeer.toString()}`)
       const reply = typed.code === ErrorCode.TooLarge ? options.unreadable(typed) : undefined
-      if (reply !== undefined) await lp.write(reply, { signal })
+      if (reply !== undefined) await writeFrame(stream, reply, signal).catch(() => {})
       stream.abort(typed)
       return
     }
     const reply = await options.answer(frame, connection, signal)
-    await lp.write(reply, { signal })
+    await writeFrame(stream, reply, signal)
     await stream.close({ signal })
   } catch (err) {
     options.log.debug({ err: (err as Error).message, peer: connection.remotePeer.toString(), protocol: options.protocol }, 'inbound request failed')
     stream.abort(err as Error)
+  } finally {
+    reader.close()
   }
 }
 

@@ -222,8 +222,11 @@ export function createPreKeyService (components: NodeComponents, init: PreKeySer
         maxFrameBytes: config.limits.maxFrameBytes,
         maxInboundStreams: config.limits.maxStreamsPerPeer,
         timeoutMs: INBOUND_TIMEOUT_MS,
+        readTimeoutMs: config.limits.frameReadTimeoutMs,
         shutdown,
         log,
+        // admission before a byte of the request is read
+        admit: (connection) => relays.isAdmitted(connection.remotePeer) ? undefined : new RelaymeshError(ErrorCode.Unauthorized, 'the prekey protocol is for admitted relays'),
         answer,
         unreadable: errorAnswer
       })

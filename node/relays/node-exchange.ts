@@ -2,8 +2,10 @@
 // connects, so that a node that joins or restarts learns the relay set
 // without waiting for the next refresh. The requester sends nothing; the
 // responder writes NodeRecordPage frames until one has done = true.
-import { lpStream } from '@libp2p/utils'
+// Reads go through protocol/frame-reader.ts (bounded prefix and frame).
 import type { PeerId, Stream } from '@libp2p/interface'
+import { FrameReader } from '../../protocol/frame-reader.js'
+import { writeFrame } from '../../protocol/frame-writer.js'
 import { decode, encode } from '../../protocol/codec.js'
 import { WIRE_VERSION } from '../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
@@ -29,11 +31,15 @@ export function nodeRecordPages (records: Uint8Array[]): NodeRecordPage[] {
   return pages.slice(0, EXCHANGE_MAX_PAGES).map((p, i, all) => ({ ...p, done: i === all.length - 1 }))
 }
 
-/** Serve one exchange: write every page, then close. */
+/** Serve one exchange: write every page, then close. The requester sends nothing: any byte from it resets the stream. */
 export async function serveNodeRecords (stream: Stream, records: Uint8Array[], maxFrameBytes: number, signal: AbortSignal): Promise<void> {
-  const lp = lpStream(stream, { maxDataLength: maxFrameBytes })
+  // a requester that does not close its side within `signal` is reset too (no-op once both sides closed)
+  const reader = new FrameReader(stream, { maxFrameBytes: 0 })
+  void reader.next(signal).then((frame) => {
+    if (frame !== undefined) stream.abort(new RelaymeshError(ErrorCode.Invalid, 'node records: the requester sends nothing'))
+  }, (err: Error) => { stream.abort(err) })
   for (const page of nodeRecordPages(records)) {
-    await lp.write(encode(NodeRecordPage, page), { signal })
+    await writeFrame(stream, encode(NodeRecordPage, page), signal)
   }
   await stream.close({ signal })
 }
@@ -42,17 +48,18 @@ export async function serveNodeRecords (stream: Stream, records: Uint8Array[], m
 export async function pullNodeRecords (host: RelayHost, peer: PeerId, maxFrameBytes: number, signal: AbortSignal): Promise<Uint8Array[]> {
   const stream = await host.dialProtocol(peer, NODES_PROTOCOL, { signal })
   try {
-    const lp = lpStream(stream, { maxDataLength: maxFrameBytes })
+    const reader = new FrameReader(stream, { maxFrameBytes })
     const out: Uint8Array[] = []
     for (let pages = 0; ; pages++) {
       if (pages === EXCHANGE_MAX_PAGES) {
         throw new RelaymeshError(ErrorCode.TooLarge, `node records: more than ${EXCHANGE_MAX_PAGES} pages`)
       }
-      const frame = (await lp.read({ signal })).subarray()
+      const frame = await reader.read(signal)
       const page = decode(NodeRecordPage, frame, maxFrameBytes, 'NodeRecordPage')
       out.push(...page.records)
       if (page.done) break
     }
+    reader.close()
     await stream.close({ signal })
     return out
   } catch (err) {

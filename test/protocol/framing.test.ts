@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert'
 import fc from 'fast-check'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { FrameDecoder } from '../../protocol/framing.js'
+import { FrameReader, type FrameSource } from '../../protocol/frame-reader.js'
 
 function varint (n: number): number[] {
   const out: number[] = []
@@ -41,5 +42,102 @@ describe('pipeline FrameDecoder', () => {
   it('refuses a length prefix longer than the limit needs, before it ends', () => {
     const d = new FrameDecoder(1024)
     assert.throws(() => d.push(Uint8Array.from([0xff, 0xff, 0xff])), (err: unknown) => RelaymeshError.is(err, ErrorCode.TooLarge))
+  })
+})
+
+/** A byte source the test feeds by hand (what a stream's async iterator is to the reader). */
+class Feed implements FrameSource {
+  private chunks: Uint8Array[] = []
+  private wake: (() => void) | undefined
+  private ended = false
+  pulled = 0
+  paused = false
+
+  push (bytes: number[] | Uint8Array): void { this.chunks.push(Uint8Array.from(bytes)); this.wake?.() }
+  end (): void { this.ended = true; this.wake?.() }
+  pause (): void { this.paused = true }
+  resume (): void { this.paused = false }
+
+  async * [Symbol.asyncIterator] (): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const c = this.chunks.shift()
+      if (c !== undefined) { this.pulled += c.byteLength; yield c; continue }
+      if (this.ended) return
+      await new Promise<void>((resolve) => { this.wake = resolve })
+    }
+  }
+}
+
+const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
+const isCode = (code: ErrorCode) => (err: unknown): boolean => RelaymeshError.is(err, code)
+
+describe('FrameReader (every protocol, node and client side)', () => {
+  it('reads frames in order and ends cleanly between frames', async () => {
+    const feed = new Feed()
+    const r = new FrameReader(feed, { maxFrameBytes: 1024 })
+    feed.push([...varint(3), 1, 2, 3, ...varint(1)])
+    feed.push([9])
+    feed.end()
+    assert.deepEqual([...await r.read()], [1, 2, 3])
+    assert.deepEqual([...await r.read()], [9])
+    assert.equal(await r.next(), undefined)
+    await assert.rejects(r.read(), isCode(ErrorCode.Decode))
+  })
+
+  it('refuses an endless length prefix while it is being read (TooLarge after the prefix bound, however long the flood)', async () => {
+    const feed = new Feed()
+    const r = new FrameReader(feed, { maxFrameBytes: 1024 * 1024 })
+    for (let i = 0; i < 1024; i++) feed.push(new Uint8Array(1024).fill(0xff))
+    await assert.rejects(r.read(), isCode(ErrorCode.TooLarge))
+    // it stopped at the first chunk: the rest of the flood was never pulled
+    assert.ok(feed.pulled <= 2 * 1024, `pulled ${feed.pulled} bytes`)
+  })
+
+  it('a stream that ends inside a frame is ErrorCode.Decode', async () => {
+    const feed = new Feed()
+    const r = new FrameReader(feed, { maxFrameBytes: 1024 })
+    feed.push([...varint(10), 1, 2])
+    feed.end()
+    await assert.rejects(r.read(), isCode(ErrorCode.Decode))
+  })
+
+  it('a read past its deadline signal is ErrorCode.Timeout', async () => {
+    const r = new FrameReader(new Feed(), { maxFrameBytes: 1024 })
+    await assert.rejects(r.read(AbortSignal.timeout(30)), isCode(ErrorCode.Timeout))
+  })
+
+  it('a started frame must complete within frameTimeoutMs (an incomplete prefix too)', async () => {
+    for (const partial of [[0xff, 0xff], [...varint(100), 1, 2, 3]]) {
+      const feed = new Feed()
+      const r = new FrameReader(feed, { maxFrameBytes: 1024 * 1024, frameTimeoutMs: 40 })
+      feed.push(partial)
+      const started = Date.now()
+      await assert.rejects(r.read(), isCode(ErrorCode.Timeout))
+      assert.ok(Date.now() - started < 1_000)
+    }
+  })
+
+  it('a silent stream fails after idleTimeoutMs, unless busy', async () => {
+    let busy = true
+    const feed = new Feed()
+    const r = new FrameReader(feed, { maxFrameBytes: 1024, idleTimeoutMs: 40, busy: () => busy })
+    const read = r.read()
+    await sleep(150)
+    feed.push([...varint(1), 7])
+    assert.deepEqual([...await read], [7])
+    busy = false
+    await assert.rejects(r.read(), isCode(ErrorCode.Timeout))
+  })
+
+  it('pauses the source while unread frames exceed maxQueuedBytes, and resumes when they are read', async () => {
+    const feed = new Feed()
+    const r = new FrameReader(feed, { maxFrameBytes: 1024, maxQueuedBytes: 100 })
+    for (let i = 0; i < 10; i++) feed.push([...varint(60), ...new Uint8Array(60)])
+    await r.read()
+    await sleep(20)
+    assert.equal(feed.paused, true)
+    assert.ok(r.heldBytes <= 100 + 60, `held ${r.heldBytes}`)
+    for (let i = 0; i < 9; i++) await r.read()
+    assert.equal(feed.paused, false)
   })
 })
