@@ -25,6 +25,8 @@ export interface NodeLimits {
   maxRecipients: number
   /** one-time prekeys held per device on this replica @default 200 */
   maxOneTimePreKeysPerDevice: number
+  /** open inbound connections from one remote IP (outside allowIps) @default 16 */
+  maxConnectionsPerIp: number
 }
 
 export interface NodeConfig {
@@ -57,6 +59,12 @@ export interface NodeConfig {
   ackSpreadSettleMs?: number
   /** LevelDB memory: block cache and write buffer, bytes (node/store/db.ts) @default DEFAULT_DB_MEMORY */
   db: DbMemory
+  /**
+   * CIDRs ("127.0.0.0/8", "::1/128") whose peers skip the per-IP connection
+   * limits and gossipsub's IP colocation penalty. Only for meshes that share
+   * one address on purpose (tests, the simulator: loopback) @default []
+   */
+  allowIps: string[]
   limits: NodeLimits
 }
 
@@ -96,7 +104,8 @@ export const DEFAULT_LIMITS: NodeLimits = {
   maxStreamsPerPeer: 32,
   maxFrameBytes: 1024 * 1024,
   maxRecipients: 1024,
-  maxOneTimePreKeysPerDevice: 200
+  maxOneTimePreKeysPerDevice: 200,
+  maxConnectionsPerIp: 16
 }
 
 export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig {
@@ -112,6 +121,7 @@ export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig 
     json: false,
     logLevel: 'info',
     recordCacheEntries: RECORD_CACHE_ENTRIES,
+    allowIps: [],
     ...overrides,
     db: { ...DEFAULT_DB_MEMORY, ...overrides.db },
     limits: { ...DEFAULT_LIMITS, ...overrides.limits }

@@ -14,7 +14,9 @@ import { decode, encode, type Loose } from '../../protocol/codec.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { FrameDecoder, varint } from '../../protocol/framing.js'
 import { ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED, ackSignaturePayload, attachSignaturePayload } from '../../protocol/client-protocol.js'
-import { ed25519Sign } from '../../protocol/crypto/primitives.js'
+import { ed25519Sign, equalBytes } from '../../protocol/crypto/primitives.js'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_ENVELOPE_BYTES, WIRE_VERSION } from '../../protocol/constants.js'
 import { signPresencePair, PRESENCE_TTL_MS, type DeviceCredentials } from '../device.js'
 
@@ -121,6 +123,8 @@ export class NodeConnection {
     const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
     try {
       const challenge = decode(AttachChallenge, (await lp.read({ signal })).subarray(), 1024, 'AttachChallenge')
+      // sign nothing for a node that names another (a relay for it, or a mix-up): the signature and the presence name challenge.nodeId
+      checkChallengeNode(challenge.nodeId, this.nodePeerId)
       const clientId = this.host.peerId.toMultihash().bytes
       const signature = ed25519Sign(creds.deviceKey.privateKey, attachSignaturePayload(challenge.nonce, challenge.nodeId, clientId))
       const presence = signPresencePair(creds, challenge.nodeId, Date.now() * 2)
@@ -218,6 +222,18 @@ export class NodeConnection {
   async status (): Promise<Record<string, unknown>> {
     return JSON.parse((await this.request({ type: RequestType.STATUS })).statusJson) as Record<string, unknown>
   }
+}
+
+/** Unauthorized unless the challenge names `dialled`, the peer Noise authenticated on this connection (the /p2p/ id dialled). */
+export function checkChallengeNode (nodeId: Uint8Array, dialled: PeerId): void {
+  if (equalBytes(nodeId, dialled.toMultihash().bytes)) return
+  let named: string
+  try {
+    named = peerIdFromString(uint8ArrayToString(nodeId, 'base58btc')).toString()
+  } catch {
+    named = `<${nodeId.byteLength} bytes that are no peer id>`
+  }
+  throw new RelaymeshError(ErrorCode.Unauthorized, `attach challenge names node ${named}, not the node dialled (${dialled.toString()}): refused, nothing signed`)
 }
 
 /** One /relaymesh/client/1.1.0 stream: requests tagged with ids, answers matched by id; requests written in one turn leave in one send(). */
