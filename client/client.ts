@@ -28,6 +28,12 @@ export interface ClientOptions {
   ackDelayMs?: number
   /** delivered receipts to one sender are gathered this long into one @default RECEIPT_DELAY_MS (1 s) */
   receiptDelayMs?: number
+  /**
+   * a sender's device list is fetched again when a message arrives and what we
+   * know is older than this; a removed device's messages are refused from then on
+   * @default DEVICE_LIST_MAX_AGE_MS (30 s, client/devices/sender-devices.ts)
+   */
+  deviceListMaxAgeMs?: number
 }
 
 export interface IncomingMessage {

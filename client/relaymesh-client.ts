@@ -31,6 +31,7 @@ import type { NodeConnection } from './transport/node-connection.js'
 import { Serial } from './util/serial.js'
 import { hex } from './util/bytes.js'
 import { DeviceManager, type DeviceInfo } from './devices/device-manager.js'
+import { SenderDevices } from './devices/sender-devices.js'
 import { Receipts } from './receipts/receipts.js'
 import { fewestReplicas, getStatus, markStored, statusOp, type MessageStatus } from './receipts/message-status.js'
 
@@ -76,10 +77,16 @@ export class RelaymeshClient implements Client {
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
     this.ctx = ctx
+    // whom messages may come from: the senders' latest device lists, fetched through the attached node
+    ctx.senders = new SenderDevices(async (userId) => await this.deviceListOf(userId), ctx.now, options.deviceListMaxAgeMs)
     this.conns = new ConnectionManager(options.nodes, () => this.ctx.identity.credentials(), {
       onEnvelope: (env, conn) => { this.enqueuePush(env, conn) },
       onLowPreKeys: (remaining, conn) => { this.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
-      onAttached: async (conn) => { await this.onAttached(conn) }
+      onAttached: async (conn) => { await this.onAttached(conn) },
+      onStaleDeviceList: async (conn) => {
+        await this.deviceOps.sync(conn)
+        if (this.ctx.identity.removed) throw new RelaymeshError(ErrorCode.Unauthorized, 'this device was removed from your device list by another of your devices: it can no longer attach')
+      }
     }, ctx.log)
     // what group and file sending need from the client: one object for both
     const sending = {
@@ -247,7 +254,21 @@ export class RelaymeshClient implements Client {
     if (cached !== undefined && now - cached.at < USER_CACHE_MS && cached.user.devices.every((d) => d.bundle !== undefined)) return cached.user
     const user = await lookupUser(conn, userId, now, this.records)
     this.users.set(userId, { user, at: now })
+    this.ctx.senders?.learn(userId, user.deviceListSeq, user.devices.map((d) => d.deviceId), now)
     return user
+  }
+
+  /** A sender's latest device list for the receive check; undefined when the mesh holds none. */
+  private async deviceListOf (userId: string): Promise<{ seq: number, deviceIds: number[] } | undefined> {
+    const conn = this.conns.connection
+    if (conn === undefined) throw new RelaymeshError(ErrorCode.Unavailable, 'not attached')
+    try {
+      const user = await lookupUser(conn, userId, this.ctx.now(), this.records)
+      return { seq: user.deviceListSeq, deviceIds: user.devices.map((d) => d.deviceId) }
+    } catch (err) {
+      if (RelaymeshError.is(err, ErrorCode.NotFound)) return undefined
+      throw err
+    }
   }
 
   private rememberPeer (peer: { userId: string, identityKey: Uint8Array }, ops: StoreOp[]): void {

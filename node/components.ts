@@ -61,6 +61,8 @@ export interface RecordService extends Startable {
   publish: (signedRecord: Uint8Array) => Promise<void>
   /** the latest stored SignedRecord bytes for a record key (see protocol/records.ts), or undefined */
   get: (recordKey: string) => Promise<Uint8Array | undefined>
+  /** the seq of that record (unexpired), without I/O: a cheap "did it change" check per request */
+  latestSeq: (recordKey: string) => number | undefined
   /** every stored record (device list and bundles) of a user id */
   userRecords: (userId: string) => Promise<Uint8Array[]>
   /** the node a mailbox's device is attached to, from live presence records; undefined if offline */

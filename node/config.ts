@@ -33,6 +33,8 @@ export interface NodeLimits {
   frameReadTimeoutMs: number
   /** longest a long-lived stream (attach, pipelined) may stay silent with nothing pending, ms @default 15 min */
   streamIdleTimeoutMs: number
+  /** open inbound connections from one remote IP (outside allowIps) @default 16 */
+  maxConnectionsPerIp: number
 }
 
 export interface NodeConfig {
@@ -65,6 +67,12 @@ export interface NodeConfig {
   ackSpreadSettleMs?: number
   /** LevelDB memory: block cache and write buffer, bytes (node/store/db.ts) @default DEFAULT_DB_MEMORY */
   db: DbMemory
+  /**
+   * CIDRs ("127.0.0.0/8", "::1/128") whose peers skip the per-IP connection
+   * limits and gossipsub's IP colocation penalty. Only for meshes that share
+   * one address on purpose (tests, the simulator: loopback) @default []
+   */
+  allowIps: string[]
   limits: NodeLimits
 }
 
@@ -106,7 +114,8 @@ export const DEFAULT_LIMITS: NodeLimits = {
   maxRecipients: 1024,
   maxOneTimePreKeysPerDevice: 200,
   frameReadTimeoutMs: 10 * SECOND,
-  streamIdleTimeoutMs: 15 * MINUTE
+  streamIdleTimeoutMs: 15 * MINUTE,
+  maxConnectionsPerIp: 16
 }
 
 export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig {
@@ -122,6 +131,7 @@ export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig 
     json: false,
     logLevel: 'info',
     recordCacheEntries: RECORD_CACHE_ENTRIES,
+    allowIps: [],
     ...overrides,
     db: { ...DEFAULT_DB_MEMORY, ...overrides.db },
     limits: { ...DEFAULT_LIMITS, ...overrides.limits }

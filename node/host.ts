@@ -12,9 +12,18 @@ import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { sha256 } from '../protocol/crypto/primitives.js'
+import { CidrSet, cidrMultiaddr, IpConnectionLimiter } from './connection-limits.js'
 import type { Metrics, PrivateKey, PeerDiscovery, ComponentLogger } from '@libp2p/interface'
 
 export const DHT_PROTOCOL = '/relaymesh/kad/1.0.0'
+/** new inbound connections per second from one IP (libp2p inboundConnectionThreshold) */
+export const INBOUND_CONNECTIONS_PER_IP_PER_SECOND = 10
+/** inbound connections still in their Noise/yamux upgrade, from all IPs (libp2p maxIncomingPendingConnections) */
+export const MAX_PENDING_INBOUND = 32
+/** dials in flight at once (libp2p maxParallelDials) */
+export const MAX_PARALLEL_DIALS = 50
+/** open inbound connections per remote IP when the caller names none (NodeLimits.maxConnectionsPerIp) */
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 16
 
 export interface RelayHostServices {
   identify: Identify
@@ -35,8 +44,14 @@ export interface HostInit {
   /** libp2p metrics implementation (prometheus), when /metrics is on */
   metrics?: (components: any) => Metrics
   logger?: ComponentLogger
-  /** IPs whose peers are never refused or penalised for sharing an address (tests, loopback meshes) */
+  /**
+   * CIDRs whose peers skip the per-IP limits (libp2p's allow list and
+   * maxConnectionsPerIp) and gossipsub's IP colocation penalty: only what the
+   * operator names (tests and the simulator name loopback) @default []
+   */
   allowIps?: string[]
+  /** open inbound connections per remote IP outside allowIps @default DEFAULT_MAX_CONNECTIONS_PER_IP */
+  maxConnectionsPerIp?: number
   maxStreamsPerPeer: number
   /** gossipsub peer-score params tuned by node/gossip; merged here */
   gossip?: Partial<Parameters<typeof gossipsub>[0]>
@@ -64,7 +79,9 @@ export async function createHost (init: HostInit): Promise<RelayHost> {
   const deny = init.denyPeers
   const denied = (peerId: { toString: () => string }): boolean => deny !== undefined && deny(peerId.toString())
   // libp2p's allow list takes multiaddrs (/ip4/<ip>/ipcidr/<bits>), not CIDR strings
-  const allow = (init.allowIps ?? ['127.0.0.0/8', '::1/128']).map(cidrMultiaddr)
+  const allowIps = init.allowIps ?? []
+  const allow = allowIps.map(cidrMultiaddr)
+  const perIp = new IpConnectionLimiter(init.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP, new CidrSet(allowIps))
   const host = await createLibp2p<RelayHostServices>({
     privateKey: init.privateKey,
     addresses: { listen: init.listen, ...(init.announce !== undefined && init.announce.length > 0 ? { announce: init.announce } : {}) },
@@ -75,21 +92,23 @@ export async function createHost (init: HostInit): Promise<RelayHost> {
     ...(init.logger !== undefined ? { logger: init.logger } : {}),
     ...(init.metrics !== undefined ? { metrics: init.metrics } : {}),
     connectionManager: {
-      // loopback meshes and sims open many connections from one IP at once
+      // only what the operator allows skips the per-IP limits (tests and sims: loopback)
       allow,
       maxConnections: 300,
-      inboundConnectionThreshold: 100,
-      maxIncomingPendingConnections: 100
+      inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_IP_PER_SECOND,
+      maxIncomingPendingConnections: MAX_PENDING_INBOUND,
+      maxParallelDials: MAX_PARALLEL_DIALS
     },
-    ...(deny !== undefined
-      ? {
-          connectionGater: {
+    connectionGater: {
+      denyInboundConnection: (maConn) => perIp.denyInbound(maConn),
+      ...(deny !== undefined
+        ? {
             denyDialPeer: denied,
             denyInboundEncryptedConnection: denied,
             denyOutboundEncryptedConnection: denied
           }
-        }
-      : {}),
+        : {})
+    },
     services: {
       identify: identify(),
       ping: ping(),
@@ -115,12 +134,4 @@ export async function createHost (init: HostInit): Promise<RelayHost> {
     if (host.status === 'started') dialAll(); else host.addEventListener('start', dialAll, { once: true })
   }
   return host
-}
-
-/** "127.0.0.0/8" -> "/ip4/127.0.0.0/ipcidr/8" (multiaddrs pass through) */
-function cidrMultiaddr (cidr: string): string {
-  if (cidr.startsWith('/')) return cidr
-  const [ip = '', bits] = cidr.split('/')
-  const family = ip.includes(':') ? 'ip6' : 'ip4'
-  return `/${family}/${ip}/ipcidr/${bits ?? (family === 'ip6' ? '128' : '32')}`
 }

@@ -74,7 +74,9 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
       announce: config.announce,
       bootstrap: config.bootstrap,
       maxStreamsPerPeer: config.limits.maxStreamsPerPeer,
-      gossip: gossipScoring(),
+      allowIps: config.allowIps,
+      maxConnectionsPerIp: config.limits.maxConnectionsPerIp,
+      gossip: gossipScoring({ ipColocationWhitelist: config.allowIps }),
       ...(denyPeers !== undefined ? { denyPeers } : {}),
       ...(config.metrics !== undefined || countTraffic === true
         ? {

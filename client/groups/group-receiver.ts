@@ -19,6 +19,7 @@ import type { StoredMessage } from '../messaging/message-log.js'
 import type { ProcessResult } from '../messaging/receiver.js'
 import { GroupStore } from './group-store.js'
 import { openFanout } from './fanout.js'
+import { DEFER, senderAllowed } from '../devices/sender-devices.js'
 import { applyRemoteUpdate } from './membership.js'
 
 export interface BatchState {
@@ -73,7 +74,7 @@ export async function handleGroupContent (ctx: MessagingContext, from: string, d
 }
 
 /** A fan-out envelope (a group message). */
-export async function handleFanout (ctx: MessagingContext, env: Envelope, idHex: string, b: BatchState): Promise<void> {
+export async function handleFanout (ctx: MessagingContext, env: Envelope, idHex: string, b: BatchState): Promise<void | typeof DEFER> {
   let opened
   try {
     opened = openFanout(ctx.identity.identity, env.payload)
@@ -83,6 +84,9 @@ export async function handleFanout (ctx: MessagingContext, env: Envelope, idHex:
   }
   const from = userIdFromIdentityKey(opened.senderIdentityKey)
   if (from === ctx.identity.userId && opened.senderDeviceId === ctx.identity.deviceId) return
+  // only from a device in the sender's latest device list (client/devices/sender-devices.ts senderAllowed)
+  const allowed = await senderAllowed(ctx, from, opened.senderDeviceId, idHex)
+  if (allowed !== true) return allowed === DEFER ? DEFER : undefined
   const outcome = await tryGroupMessage(ctx, from, opened.senderDeviceId, opened.groupMessage, b)
   if (outcome.wait !== undefined) {
     await ctx.groups.addPending(idHex, { groupId: outcome.wait, from, deviceId: opened.senderDeviceId, message: GroupStore.encodeMessage(opened.groupMessage), at: b.now }, b.ops)

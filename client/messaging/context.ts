@@ -6,6 +6,7 @@ import type { SealedStore } from '../store/sealed-store.js'
 import type { MessageLog } from './message-log.js'
 import type { SessionCache } from './sessions.js'
 import type { GroupStore } from '../groups/group-store.js'
+import type { SenderDevices } from '../devices/sender-devices.js'
 
 export interface MessagingContext {
   store: SealedStore
@@ -17,4 +18,6 @@ export interface MessagingContext {
   messages: MessageLog
   log: Logger
   now: () => number
+  /** the senders' latest device lists: messages from devices not in them are refused (unset: no check) */
+  senders?: SenderDevices
 }

@@ -27,6 +27,7 @@ import { handleFanout, handleGroupContent } from '../groups/group-receiver.js'
 import { handleProvisioning, type LinkOutcome } from '../devices/link-handler.js'
 import { isProvisioning } from '../devices/provisioning.js'
 import { handleReceipt } from '../receipts/receipts.js'
+import { DEFER, senderAllowed } from '../devices/sender-devices.js'
 import { acceptManifest } from '../files/file-receiver.js'
 
 export interface ProcessResult {
@@ -56,8 +57,14 @@ export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelo
     result.ack.push(env.id)
     if (envSeen.has(idHex) || await ctx.messages.seenEnvelope(idHex)) continue
     envSeen.add(idHex)
+    const seenAt = ops.length
     ops.push(ctx.messages.seenEnvelopeOp(idHex, now))
-    await processOne(ctx, env, idHex, now, ops, msgSeen, result)
+    if (await processOne(ctx, env, idHex, now, ops, msgSeen, result) === DEFER) {
+      // nothing was changed for it: not seen, not acknowledged, so a later fetch brings it again
+      ops.splice(seenAt, 1)
+      result.ack.pop()
+      envSeen.delete(idHex)
+    }
   }
   try {
     await ctx.store.batch(ops, { sync: true })
@@ -70,7 +77,8 @@ export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelo
   return result
 }
 
-async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, now: number, ops: StoreOp[], msgSeen: Set<string>, result: ProcessResult): Promise<void> {
+
+async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, now: number, ops: StoreOp[], msgSeen: Set<string>, result: ProcessResult): Promise<void | typeof DEFER> {
   if (isProvisioning(env.payload)) {
     // a new device asking to be linked (docs/protocol.md §8c)
     const outcome = await handleProvisioning(ctx, env.payload, idHex, now, ops)
@@ -79,8 +87,7 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
   }
   if (isFanout(env.payload)) {
     // a group message: one payload fanned out to every member device (docs/protocol.md §8a)
-    await handleFanout(ctx, env, idHex, { now, ops, msgSeen, result })
-    return
+    return await handleFanout(ctx, env, idHex, { now, ops, msgSeen, result })
   }
   let sealed: OpenedSealedSender
   try {
@@ -95,6 +102,8 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
     ctx.log.warn({ envelope: idHex, from, type: sealed.contentType }, 'content type not supported by this client yet; dropped')
     return
   }
+  const allowed = await senderAllowed(ctx, from, deviceId, idHex)
+  if (allowed !== true) return allowed === DEFER ? DEFER : undefined
   let plaintext: Uint8Array
   try {
     plaintext = await decrypt(ctx, from, deviceId, sealed, ops)

@@ -22,6 +22,8 @@ export interface PeerDevice {
 export interface PeerUser {
   userId: string
   identityKey: Uint8Array
+  /** seq of the device list the devices come from */
+  deviceListSeq: number
   devices: PeerDevice[]
   online: boolean
 }
@@ -75,5 +77,5 @@ export function verifyUserRecords (userId: string, raw: Uint8Array[], now: numbe
       online: p !== undefined && p.online && p.expiresAt > now
     }
   })
-  return { userId, identityKey, devices, online: devices.some((d) => d.online) }
+  return { userId, identityKey, deviceListSeq: list.seq, devices, online: devices.some((d) => d.online) }
 }

@@ -20,6 +20,19 @@ export interface ConnectionEvents {
   onLowPreKeys: (remaining: number, conn: NodeConnection) => void
   /** after each successful attach (first connect and every reconnect): publish, top up, drain */
   onAttached: (conn: NodeConnection) => Promise<void>
+  /**
+   * The node holds a newer device list than ours (attach refused: Stale): adopt
+   * the newest (over `conn`, not attached) before one more try; throw when this
+   * device is no longer in it
+   */
+  onStaleDeviceList?: (conn: NodeConnection) => Promise<void>
+}
+
+/** An attach failure no other node would answer differently (this device was removed). */
+class StopTrying extends Error {
+  constructor (readonly reason: Error) {
+    super(reason.message)
+  }
 }
 
 export class ConnectionManager {
@@ -56,6 +69,8 @@ export class ConnectionManager {
         this.index = n
         return conn
       } catch (err) {
+        // refused for who we are (a removed device), not for where: no other node takes us either
+        if (err instanceof StopTrying) throw err.reason
         failures.push(`${address} (${(err as Error).message})`)
         this.log.debug({ node: address, err: (err as Error).message }, 'node did not answer')
       }
@@ -67,12 +82,24 @@ export class ConnectionManager {
   private async attachTo (address: string): Promise<NodeConnection> {
     const host = this.host as Libp2p
     const conn = await NodeConnection.connect(host, address, AbortSignal.timeout(DIAL_TIMEOUT_MS))
+    const handlers = {
+      onEnvelope: (env: Envelope) => { this.events.onEnvelope(env, conn) },
+      onLowPreKeys: (remaining: number) => { this.events.onLowPreKeys(remaining, conn) },
+      onClose: (err?: Error) => { this.lost(conn, err) }
+    }
     try {
-      await conn.attach(this.credentials(), {
-        onEnvelope: (env) => { this.events.onEnvelope(env, conn) },
-        onLowPreKeys: (remaining) => { this.events.onLowPreKeys(remaining, conn) },
-        onClose: (err) => { this.lost(conn, err) }
-      }, AbortSignal.timeout(DIAL_TIMEOUT_MS * 2))
+      try {
+        await conn.attach(this.credentials(), handlers, AbortSignal.timeout(DIAL_TIMEOUT_MS * 2))
+      } catch (err) {
+        // the node knows a newer device list (another of our devices linked or removed one): take it, then try again once
+        if (!RelaymeshError.is(err, ErrorCode.Stale) || this.events.onStaleDeviceList === undefined) throw err
+        try {
+          await this.events.onStaleDeviceList(conn)
+        } catch (reason) {
+          throw new StopTrying(reason as Error)
+        }
+        await conn.attach(this.credentials(), handlers, AbortSignal.timeout(DIAL_TIMEOUT_MS * 2))
+      }
       this.current = conn
       await this.events.onAttached(conn)
     } catch (err) {

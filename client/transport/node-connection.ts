@@ -19,7 +19,9 @@ import { FrameReader } from '../../protocol/frame-reader.js'
 import { writeFrame } from '../../protocol/frame-writer.js'
 import { PipelinedChannel } from '../../protocol/rpc-pipeline.js'
 import { ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED, ackSignaturePayload, attachSignaturePayload } from '../../protocol/client-protocol.js'
-import { ed25519Sign } from '../../protocol/crypto/primitives.js'
+import { ed25519Sign, equalBytes } from '../../protocol/crypto/primitives.js'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_ENVELOPE_BYTES, WIRE_VERSION } from '../../protocol/constants.js'
 import { signPresencePair, PRESENCE_TTL_MS, type DeviceCredentials } from '../device.js'
 
@@ -133,6 +135,8 @@ export class NodeConnection {
     const reader = new FrameReader(stream, { maxFrameBytes: MAX_FRAME_BYTES, frameTimeoutMs: FRAME_TIMEOUT_MS })
     try {
       const challenge = decode(AttachChallenge, await reader.read(signal), 1024, 'AttachChallenge')
+      // sign nothing for a node that names another (a relay for it, or a mix-up): the signature and the presence name challenge.nodeId
+      checkChallengeNode(challenge.nodeId, this.nodePeerId)
       const clientId = this.host.peerId.toMultihash().bytes
       const signature = ed25519Sign(creds.deviceKey.privateKey, attachSignaturePayload(challenge.nonce, challenge.nodeId, clientId))
       const presence = signPresencePair(creds, challenge.nodeId, Date.now() * 2)
@@ -232,6 +236,18 @@ export class NodeConnection {
   async status (): Promise<Record<string, unknown>> {
     return JSON.parse((await this.request({ type: RequestType.STATUS })).statusJson) as Record<string, unknown>
   }
+}
+
+/** Unauthorized unless the challenge names `dialled`, the peer Noise authenticated on this connection (the /p2p/ id dialled). */
+export function checkChallengeNode (nodeId: Uint8Array, dialled: PeerId): void {
+  if (equalBytes(nodeId, dialled.toMultihash().bytes)) return
+  let named: string
+  try {
+    named = peerIdFromString(uint8ArrayToString(nodeId, 'base58btc')).toString()
+  } catch {
+    named = `<${nodeId.byteLength} bytes that are no peer id>`
+  }
+  throw new RelaymeshError(ErrorCode.Unauthorized, `attach challenge names node ${named}, not the node dialled (${dialled.toString()}): refused, nothing signed`)
 }
 
 /** One /relaymesh/client/1.1.0 stream: the shared pipelined channel (protocol/rpc-pipeline.ts) speaking ClientRequest/ClientResponse. */

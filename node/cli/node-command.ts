@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { createLogger } from '../log.js'
 import { checkAnnounceAddress, DAY, DEFAULT_LIMITS } from '../config.js'
+import { parseCidr } from '../connection-limits.js'
 import { createRelayNode } from '../relay-node.js'
 
 export const DEFAULT_PORT = 4001
@@ -23,6 +24,16 @@ function collectAnnounce (value: string, previous: string[] = []): string[] {
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message)
   }
+}
+
+/** --allow-ip: repeatable, each value a CIDR (or a bare address) */
+function collectCidr (value: string, previous: string[] = []): string[] {
+  try {
+    parseCidr(value)
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message)
+  }
+  return [...previous, value.trim()]
 }
 
 function positiveNumber (value: string): number {
@@ -65,6 +76,7 @@ interface StartOptions {
   logLevel: string
   clientRate?: number
   ttlDays?: number
+  allowIp?: string[]
 }
 
 export async function startNode (opts: StartOptions): Promise<void> {
@@ -76,6 +88,7 @@ export async function startNode (opts: StartOptions): Promise<void> {
     listen,
     bootstrap: opts.bootstrap ?? [],
     announce: opts.announce ?? [],
+    allowIps: opts.allowIp ?? [],
     ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}),
     ...(opts.quorum !== undefined ? { writeQuorum: opts.quorum } : {}),
     ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}),
@@ -136,6 +149,7 @@ export function nodeCommand (): Command {
     .addOption(new Option('--quorum <n>', 'replicas that must persist an envelope before "stored" [default: floor(k/2)+1]').argParser(positiveInt))
     .option('--metrics <host:port>', 'serve Prometheus metrics at http://host:port/metrics')
     .addOption(new Option('--client-rate <n>', `envelopes per second one attached client may send [default: ${DEFAULT_LIMITS.clientRatePerSecond}]`).argParser(positiveNumber))
+    .option('--allow-ip <cidr>', 'exempt peers in this range from the per-IP connection limits and gossip IP scoring (repeatable; only for meshes on one host, e.g. 127.0.0.0/8 in tests) [default: none]', collectCidr)
     .addOption(new Option('--ttl-days <days>', 'expiry backstop for unacknowledged envelopes [default: 30]').argParser(positiveNumber))
     .option('--json', 'one JSON object per line on stdout (events); logs as JSON lines on stderr')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))

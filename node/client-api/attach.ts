@@ -11,11 +11,11 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { ATTACH_NONCE_BYTES, attachSignaturePayload } from '../../protocol/client-protocol.js'
 import { ed25519Verify, equalBytes, randomBytes } from '../../protocol/crypto/primitives.js'
 import { mailboxAddress } from '../../protocol/identity.js'
-import { openRecord } from '../../protocol/records.js'
+import { openRecord, type VerifiedRecord } from '../../protocol/records.js'
 import { RecordKind, WIRE_VERSION } from '../../protocol/constants.js'
 import { errorCode, errorMessage, frames, readFrame, writeFrame, type FrameStream } from './frames.js'
-import { TokenBucket } from './rate-limit.js'
 import { FrameWriter } from '../../protocol/frame-writer.js'
+import { checkAttachList } from './device-list-check.js'
 import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
 import type { MailboxService, NodeComponents, PreKeyService, RecordService } from '../components.js'
 import { SECOND } from '../config.js'
@@ -47,7 +47,11 @@ export async function handleAttach (components: NodeComponents, deps: AttachDeps
     const nodeId = host.peerId.toMultihash().bytes
     await writeFrame(fs, encode(AttachChallenge, { version: WIRE_VERSION, nonce, nodeId }), signal)
     const req = decode(AttachRequest, await readFrame(fs, signal), config.limits.maxFrameBytes, 'AttachRequest')
-    device = verifyAttach(req, nonce, nodeId, connection.remotePeer.toMultihash().bytes, peerId, config.limits)
+    const attaching = verifyAttach(req, nonce, nodeId, connection.remotePeer.toMultihash().bytes, peerId)
+    // only under the user's latest device list: a removed device's older, unexpired list attaches nowhere
+    await checkAttachList(components, deps.records, attaching.list)
+    device = attaching.device
+    device.close = () => { stream.abort(new RelaymeshError(ErrorCode.Unauthorized, 'device removed from its user\'s device list')) }
     if (!deps.devices.add(device)) throw new RelaymeshError(ErrorCode.Invalid, 'a device is already attached on this connection')
     // counted while presence is published; a count not in within PREKEY_COUNT_TIMEOUT_MS is left out
     const prekeysRemaining = countPreKeys(deps, device.mailbox, signal)
@@ -102,7 +106,7 @@ export async function handleAttach (components: NodeComponents, deps: AttachDeps
   }
 }
 
-function verifyAttach (req: AttachRequest, nonce: Uint8Array, nodeId: Uint8Array, clientPeerId: Uint8Array, peerId: string, limits: NodeComponents['config']['limits']): AttachedDevice {
+function verifyAttach (req: AttachRequest, nonce: Uint8Array, nodeId: Uint8Array, clientPeerId: Uint8Array, peerId: string): { device: AttachedDevice, list: VerifiedRecord } {
   const now = Date.now()
   const list = openRecord(req.deviceList, now)
   if (list.kind !== RecordKind.DeviceList) throw new RelaymeshError(ErrorCode.Invalid, 'device_list: not a device list record')
@@ -115,16 +119,17 @@ function verifyAttach (req: AttachRequest, nonce: Uint8Array, nodeId: Uint8Array
   const online = checkPresence(req.presenceOnline, partial, nodeId, true)
   const offline = checkPresence(req.presenceOffline, partial, nodeId, false)
   if (offline.seq <= online.seq) throw new RelaymeshError(ErrorCode.Invalid, 'offline presence must follow the online one')
-  return {
+  const device: AttachedDevice = {
     peerId,
     userId: list.userId,
     identityKey: list.identityKey,
     deviceId: req.deviceId,
     deviceKey: entry.deviceKey,
     mailbox: mailboxAddress(list.identityKey, req.deviceId),
-    bucket: new TokenBucket(limits.clientRatePerSecond, limits.clientRateBurst),
+    deviceListSeq: list.seq,
     presenceOffline: req.presenceOffline
   }
+  return { device, list }
 }
 
 /** A presence record must be this device's, name this node, and say online/offline as expected. */

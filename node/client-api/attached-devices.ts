@@ -1,6 +1,7 @@
 // Devices attached to this node, by the libp2p peer id of their connection.
-// Requests on a connection act for the device attached over it.
-import type { TokenBucket } from './rate-limit.js'
+// Requests on a connection act for the device attached over it; their rate
+// limits are shared per device and per peer (rate-limit.ts ClientRateLimits).
+import { ClientRateLimits } from './rate-limit.js'
 
 export interface AttachedDevice {
   peerId: string
@@ -9,13 +10,18 @@ export interface AttachedDevice {
   deviceId: number
   deviceKey: Uint8Array
   mailbox: Uint8Array
-  bucket: TokenBucket
+  /** seq of the newest device list naming this device that the node has checked it against */
+  deviceListSeq: number
+  /** ends the attach session (the device was removed from its user's device list) */
+  close?: () => void
   /** the latest signed offline presence, published when the device detaches */
   presenceOffline: Uint8Array
 }
 
 export class AttachedDevices {
   private readonly byPeer = new Map<string, AttachedDevice>()
+
+  constructor (readonly limits: ClientRateLimits) {}
 
   get (peerId: string): AttachedDevice | undefined {
     return this.byPeer.get(peerId)

@@ -7,6 +7,7 @@ import { WIRE_VERSION } from '../../protocol/constants.js'
 import { servePipelined } from '../mailbox/pipeline.js'
 import { handleAttach } from './attach.js'
 import { AttachedDevices } from './attached-devices.js'
+import { ClientRateLimits } from './rate-limit.js'
 import { handleRequest, type RequestDeps } from './requests.js'
 import { errorMessage, frames, readFrame, writeFrame } from './frames.js'
 import { SECOND } from '../config.js'
@@ -23,9 +24,10 @@ export interface ClientApi extends Startable {
 }
 
 export function createClientApi (components: NodeComponents, services: { records: RecordService, mailbox: MailboxService, prekeys: PreKeyService }): ClientApi {
-  const devices = new AttachedDevices()
-  const deps: RequestDeps = { ...services, devices }
   const { host, config, log } = components
+  // one bucket per device and one per peer, shared by all their connections
+  const devices = new AttachedDevices(new ClientRateLimits(config.limits.clientRatePerSecond, config.limits.clientRateBurst))
+  const deps: RequestDeps = { ...services, devices }
   const inflight = new Set<Promise<void>>()
   const track = (p: Promise<void>): void => {
     inflight.add(p)

@@ -9,6 +9,8 @@ import { parseUserId } from '../../protocol/identity.js'
 import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, RecordKind, WIRE_VERSION, X25519_KEY_BYTES } from '../../protocol/constants.js'
 import { openRecord, recordKey } from '../../protocol/records.js'
 import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
+import { checkStillListed } from './device-list-check.js'
+import { deviceBucketKey } from './rate-limit.js'
 import type { MailboxService, NodeComponents, PreKeyService, RecordService } from '../components.js'
 
 export interface RequestDeps {
@@ -32,11 +34,24 @@ const FETCH_FRAME_MARGIN = 64 * 1024
 export const DEFAULT_FETCH_LIMIT = 256
 export const MAX_FETCH_LIMIT = 1024
 
-function attached (ctx: RequestContext, cost = 1): AttachedDevice {
+/**
+ * The device attached over this request's connection, still in its user's
+ * latest device list, with `cost` tokens taken from both its device bucket
+ * and its peer's (shared by all their connections).
+ */
+async function attached (ctx: RequestContext, cost = 1): Promise<AttachedDevice> {
   const device = ctx.deps.devices.get(ctx.peerId)
   if (device === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, 'attach first: this request needs an attached device')
-  if (!device.bucket.take(cost)) throw new RelaymeshError(ErrorCode.RateLimited, 'rate limit exceeded: slow down')
+  await checkStillListed(ctx.components, ctx.deps.records, device)
+  if (!ctx.deps.devices.limits.take(ctx.peerId, deviceBucketKey(device.userId, device.deviceId), cost)) {
+    throw new RelaymeshError(ErrorCode.RateLimited, 'rate limit exceeded: slow down')
+  }
   return device
+}
+
+/** Requests that need no attached device still count against the peer's bucket. */
+function peerLimited (ctx: RequestContext, cost = 1): void {
+  if (!ctx.deps.devices.limits.take(ctx.peerId, undefined, cost)) throw new RelaymeshError(ErrorCode.RateLimited, 'rate limit exceeded: slow down')
 }
 
 function bytesOf (value: Uint8Array<ArrayBuffer>, length: number, what: string): Uint8Array<ArrayBuffer> {
@@ -46,7 +61,7 @@ function bytesOf (value: Uint8Array<ArrayBuffer>, length: number, what: string):
 
 const handlers: Partial<Record<RequestType, Handler>> = {
   [RequestType.PUBLISH]: async (req, ctx) => {
-    attached(ctx, req.records.length)
+    await attached(ctx, req.records.length)
     for (const record of req.records) {
       try {
         await ctx.deps.records.publish(record)
@@ -62,7 +77,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     const { limits, envelopeTtlMs } = ctx.components.config
     if (req.mailboxes.length === 0) throw new RelaymeshError(ErrorCode.Invalid, 'send: no recipient mailbox')
     if (req.mailboxes.length > limits.maxRecipients) throw new RelaymeshError(ErrorCode.TooLarge, `send: more than ${limits.maxRecipients} recipients`)
-    attached(ctx, req.mailboxes.length)
+    await attached(ctx, req.mailboxes.length)
     bytesOf(req.envelopeId, ENVELOPE_ID_BYTES, 'envelope_id')
     if (req.payload.byteLength === 0) throw new RelaymeshError(ErrorCode.Invalid, 'send: empty payload')
     if (req.payload.byteLength > limits.maxEnvelopeBytes - 128) throw new RelaymeshError(ErrorCode.TooLarge, `send: payload over ${limits.maxEnvelopeBytes - 128} bytes`)
@@ -86,7 +101,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
   },
 
   [RequestType.FETCH]: async (req, ctx) => {
-    const device = attached(ctx)
+    const device = await attached(ctx)
     if (req.after !== '' && !/^[0-9a-f]{32}$/.test(req.after)) throw new RelaymeshError(ErrorCode.Invalid, 'fetch: after must be an envelope id in hex')
     const limit = Math.min(req.limit === 0 ? DEFAULT_FETCH_LIMIT : req.limit, MAX_FETCH_LIMIT)
     const found = await ctx.deps.mailbox.fetch(device.mailbox, { limit: limit + 1, ...(req.after !== '' ? { after: req.after } : {}), signal: ctx.signal })
@@ -103,7 +118,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
   },
 
   [RequestType.ACK]: async (req, ctx) => {
-    const device = attached(ctx)
+    const device = await attached(ctx)
     if (req.ids.length === 0) return {}
     const ids = req.ids.map((id) => bytesOf(id, ENVELOPE_ID_BYTES, 'ack id'))
     // only the recipient device may delete from its mailbox: MailboxService.ack checks the signature
@@ -113,7 +128,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
   },
 
   [RequestType.UPLOAD_PREKEYS]: async (req, ctx) => {
-    const device = attached(ctx)
+    const device = await attached(ctx)
     if (req.prekeys.length === 0) throw new RelaymeshError(ErrorCode.Invalid, 'upload: no prekeys')
     for (const k of req.prekeys) {
       const key = decode(OneTimePreKey, k, 128, 'OneTimePreKey', null)
@@ -124,7 +139,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
   },
 
   [RequestType.CLAIM_PREKEY]: async (req, ctx) => {
-    attached(ctx)
+    await attached(ctx)
     const mailbox = req.mailboxes[0]
     if (mailbox === undefined || req.mailboxes.length !== 1) throw new RelaymeshError(ErrorCode.Invalid, 'claim: name exactly one mailbox')
     bytesOf(mailbox, MAILBOX_ADDRESS_BYTES, 'mailbox')
@@ -133,6 +148,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
   },
 
   [RequestType.GET_USER]: async (req, ctx) => {
+    peerLimited(ctx)
     parseUserId(req.userId)
     const records = await ctx.deps.records.userRecords(req.userId)
     if (records.length === 0) throw new RelaymeshError(ErrorCode.NotFound, `no records for user ${req.userId}`)
@@ -149,6 +165,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
   },
 
   [RequestType.STATUS]: async (_req, ctx) => {
+    peerLimited(ctx)
     const { host, config } = ctx.components
     return {
       statusJson: JSON.stringify({

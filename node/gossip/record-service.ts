@@ -301,6 +301,10 @@ export function createRecordService (components: NodeComponents, init: RecordSer
       return await store.userRecords(userId, Date.now())
     },
 
+    latestSeq (recordKey) {
+      return store.latestSeq(recordKey, Date.now())
+    },
+
     attachedNode (mailbox) {
       return store.attachedNode(mailbox, Date.now())
     },

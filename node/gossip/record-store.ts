@@ -302,6 +302,11 @@ export class RecordStore {
     return e === undefined ? undefined : await this.readRecord(e)
   }
 
+  /** seq of the unexpired record held for a record key, from the in-memory index (no I/O) */
+  latestSeq (recordKey: string, now: number): number | undefined {
+    return this.entry(recordKey, now)?.seq
+  }
+
   /** a user's unexpired device list and prekey bundles */
   async userRecords (userId: string, now: number): Promise<Uint8Array[]> {
     const out: Uint8Array[] = []

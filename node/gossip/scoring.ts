@@ -6,6 +6,7 @@
 import type { GossipsubOpts } from '@libp2p/gossipsub'
 import type { TopicScoreParams } from '@libp2p/gossipsub/score'
 import { SECOND } from '../config.js'
+import { CidrSet } from '../connection-limits.js'
 import { NODES_TOPIC } from '../relays/constants.js'
 import { RECORDS_TOPIC } from './constants.js'
 
@@ -40,7 +41,10 @@ export const RELAYMESH_TOPIC_SCORE: TopicScoreParams = {
 }
 
 export interface GossipScoringInit {
-  /** IPs whose peers are never penalised for sharing an address (P6) @default ['127.0.0.1', '::1'] */
+  /**
+   * CIDRs whose peers are never penalised for sharing an address (P6): the
+   * node's allowIps (NodeConfig), nothing unless the operator names it @default []
+   */
   ipColocationWhitelist?: string[]
 }
 
@@ -52,8 +56,9 @@ export function gossipScoring (init: GossipScoringInit = {}): Partial<GossipsubO
         [RECORDS_TOPIC]: { ...RELAYMESH_TOPIC_SCORE },
         [NODES_TOPIC]: { ...RELAYMESH_TOPIC_SCORE }
       },
-      // loopback meshes (tests, simulations) put every peer on one IP
-      IPColocationFactorWhitelist: new Set(init.ipColocationWhitelist ?? ['127.0.0.1', '::1'])
+      // only explicitly allowed ranges (tests and simulations name loopback: they put every peer on one IP);
+      // gossipsub only asks has(ip) of this set, which CidrSet answers for whole ranges
+      IPColocationFactorWhitelist: new CidrSet(init.ipColocationWhitelist ?? [])
     }
   }
 }

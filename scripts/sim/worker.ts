@@ -106,6 +106,8 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
       announce,
       bootstrap: a.bootstrap,
       replicas: a.replicas,
+      // every simulated node shares 127.0.0.1: loopback is exempt from the per-IP limits only because the sim says so
+      allowIps: ['127.0.0.0/8', '::1/128'],
       // bytes in and out per node for the report (libp2p's counters, without /metrics)
       countTraffic: a.countTraffic,
       // every node carries the partition gate (node/host.ts denyPeers); it refuses nothing until setGroups

@@ -155,13 +155,15 @@ describe('linked devices over a three-node mesh', function () {
     open.splice(open.indexOf(bob), 1)
     bob = await start(join(dir, 'bob'), nodes[2]!)
     const m = await bob.send(aliceId, 'only for the laptop now')
-    // send() resolved: every envelope is stored on its replicas, so device 2's mailbox would hold one by now
-    assert.deepEqual(await alice2.receive(), [])
+    // send() resolved: every envelope is stored on its replicas, so device 2's mailbox would hold one by now;
+    // the node no longer serves device 2 at all (it is off the latest list)
+    await rejectsWith(alice2.receive(), ErrorCode.Unauthorized, /not in the user's latest device list/)
     assert.deepEqual((await receiveN(alice1, 1)).map((x) => [x.id, x.text]), [[m.id, 'only for the laptop now']])
-    // device 2 learns of its removal on its next attach
+    // device 2 learns of its removal on its next attach, which the node refuses (its list is no longer the latest)
     await alice2.close()
     open.splice(open.indexOf(alice2), 1)
-    alice2 = await start(join(dir, 'alice2'), nodes[1]!)
+    await rejectsWith(start(join(dir, 'alice2'), nodes[1]!), ErrorCode.Unauthorized, /removed from your device list/)
+    alice2 = open[open.length - 1]!
     assert.equal((await alice2.devices()).removed, true)
     await rejectsWith(alice2.startLink(), ErrorCode.InvalidState)
   })

@@ -10,6 +10,12 @@ import { waitFor } from './wait.js'
 
 export const CLI = resolve(import.meta.dirname, '../../client/cli/index.js')
 
+/**
+ * Every test node shares 127.0.0.1: nodes and CLI-spawned nodes allow loopback
+ * explicitly (NodeConfig allowIps, `--allow-ip`), as production never does.
+ */
+export const LOOPBACK_ALLOW = ['127.0.0.0/8', '::1/128']
+
 export function tempDir (prefix = 'relaymesh-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
 }
@@ -20,7 +26,7 @@ export function removeDir (dir: string): void {
 
 export async function startNode (init: RelayNodeInit = {}): Promise<RelayNode> {
   // a temp dir only when none is given (else it would be left behind, empty)
-  return await createRelayNode({ listen: ['/ip4/127.0.0.1/tcp/0'], ...init, dataDir: init.dataDir ?? tempDir() })
+  return await createRelayNode({ listen: ['/ip4/127.0.0.1/tcp/0'], allowIps: LOOPBACK_ALLOW, ...init, dataDir: init.dataDir ?? tempDir() })
 }
 
 /** The address of a node that others can dial (loopback, with /p2p). */
@@ -62,9 +68,10 @@ export interface NodeProcess {
 }
 
 /** `relaymesh node start --json` as a separate process; resolves on its ready line. */
-export async function spawnNode (options: { dataDir?: string, bootstrap?: string[], replicas?: number, extra?: string[] } = {}): Promise<NodeProcess> {
+export async function spawnNode (options: { dataDir?: string, bootstrap?: string[], replicas?: number, extra?: string[], allowLoopback?: boolean } = {}): Promise<NodeProcess> {
   const dataDir = options.dataDir ?? tempDir()
   const args = [CLI, 'node', 'start', '--json', '--log-level', 'warn', '--data', dataDir, '--listen', '/ip4/127.0.0.1/tcp/0']
+  if (options.allowLoopback !== false) for (const c of LOOPBACK_ALLOW) args.push('--allow-ip', c)
   for (const b of options.bootstrap ?? []) args.push('--bootstrap', b)
   if (options.replicas !== undefined) args.push('--replicas', String(options.replicas))
   args.push(...(options.extra ?? []))

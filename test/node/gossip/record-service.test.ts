@@ -13,6 +13,7 @@ import {
   connect, invalidDeliveries, scoreOf, startRelay, startRelays, stopRelays, waitForDirectories, waitForTopicPeers, type TestRelay
 } from '../relays/harness.js'
 import { bundleKey, bundleRecord, deviceListRecord, forged, mailboxOf, newUser, presenceKey, presenceRecord, type TestUser } from './fixtures.js'
+import { LOOPBACK_ALLOW } from '../../helpers/mesh.js'
 
 /**
  * Above gossipsub's message cache window (mcacheLength 5 × 1 s heartbeat): a
@@ -73,7 +74,7 @@ describe('record service (five relays over TCP)', function () {
 
   /** a peer that speaks gossipsub on the records topic but validates nothing: how a malicious relay publishes */
   async function attacker (): Promise<RelayHost> {
-    const host = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], maxStreamsPerPeer: 32, gossip: gossipScoring() })
+    const host = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], maxStreamsPerPeer: 32, allowIps: LOOPBACK_ALLOW, gossip: gossipScoring({ ipColocationWhitelist: LOOPBACK_ALLOW }) })
     attackers.push(host)
     await host.start()
     host.services.pubsub.subscribe(RECORDS_TOPIC)

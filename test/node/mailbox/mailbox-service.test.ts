@@ -15,7 +15,7 @@ import { createHost, type RelayHost } from '../../../node/host.js'
 import { REPLICA_PROTOCOL } from '../../../node/mailbox/constants.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { PREFIX } from '../../../node/store/keys.js'
-import { addressOf, startMesh, stopAll } from '../../helpers/mesh.js'
+import { addressOf, LOOPBACK_ALLOW, startMesh, stopAll } from '../../helpers/mesh.js'
 import { closestReference } from '../../helpers/placement.js'
 import { waitFor } from '../../helpers/wait.js'
 import { ackProof, envelope, heldIds, hex, mailboxOf, newDevice, publishDevice, rand, replicasOf, signAck } from './helpers.js'
@@ -221,7 +221,7 @@ describe('mailbox service (five relay nodes)', function () {
       }
 
       // a relay host (serves kad-dht): once the node's directory lists it, malformed input gets typed errors
-      stranger = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], maxStreamsPerPeer: 32 })
+      stranger = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], maxStreamsPerPeer: 32, allowIps: LOOPBACK_ALLOW })
       await stranger.start()
       await stranger.dial(multiaddr(addressOf(nodes[0]!)))
       await waitFor(() => nodes[0]!.relays.peers().some((p) => p.equals(stranger!.peerId)), { what: 'the test relay in the directory' })

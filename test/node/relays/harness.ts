@@ -15,7 +15,7 @@ import { RecordCache } from '../../../protocol/records.js'
 import { createRelayDirectory, type RelayDirectoryInit, type RelayDirectoryService } from '../../../node/relays/relay-directory.js'
 import { createRecordService, type RecordServiceHandle, type RecordServiceInit } from '../../../node/gossip/record-service.js'
 import { gossipScoring } from '../../../node/gossip/scoring.js'
-import { removeDir, tempDir } from '../../helpers/mesh.js'
+import { LOOPBACK_ALLOW, removeDir, tempDir } from '../../helpers/mesh.js'
 import { waitFor } from '../../helpers/wait.js'
 
 export interface TestRelay {
@@ -48,7 +48,8 @@ export async function startRelay (init: TestRelayInit = {}): Promise<TestRelay> 
     listen: ['/ip4/127.0.0.1/tcp/0'],
     bootstrap: init.bootstrap ?? [],
     maxStreamsPerPeer: 32,
-    gossip: gossipScoring()
+    allowIps: LOOPBACK_ALLOW,
+    gossip: gossipScoring({ ipColocationWhitelist: LOOPBACK_ALLOW })
   })
   await host.start()
   const abort = new AbortController()

@@ -11,6 +11,7 @@ import { kadId } from '../../../node/relays/xor.js'
 import { closestReference } from '../../helpers/placement.js'
 import { waitFor } from '../../helpers/wait.js'
 import { connect, invalidDeliveries, scoreOf, startRelay, startRelays, stopRelays, waitForDirectories, type TestRelay } from './harness.js'
+import { LOOPBACK_ALLOW } from '../../helpers/mesh.js'
 
 function ids (peers: PeerId[]): string[] {
   return peers.map(String).sort()
@@ -96,7 +97,7 @@ describe('relay directory (five relays over TCP)', function () {
 
   it('rejects a forged node record on the nodes topic everywhere and penalises the peer that sent it', async () => {
     const key = await generateKeyPair('Ed25519')
-    attacker = await createHost({ privateKey: key, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], maxStreamsPerPeer: 32, gossip: gossipScoring() })
+    attacker = await createHost({ privateKey: key, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], maxStreamsPerPeer: 32, allowIps: LOOPBACK_ALLOW, gossip: gossipScoring({ ipColocationWhitelist: LOOPBACK_ALLOW }) })
     await attacker.start()
     const attackerId = attacker.peerId.toString()
     attacker.services.pubsub.subscribe(NODES_TOPIC)
