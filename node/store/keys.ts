@@ -15,6 +15,8 @@ export const PREFIX = {
   ack: 'ack!',
   /** one-time prekeys: otk!<mailbox hex>!<key id, 8 hex digits> -> OneTimePreKey bytes */
   oneTimePreKey: 'otk!',
+  /** when this node first saw each relay admitted with its node id (node/relays/stability.ts): seen!<peer id> -> JSON */
+  nodeSeen: 'seen!',
   /** node metadata (counters, schema version): meta!<name> */
   meta: 'meta!'
 } as const
