@@ -8,6 +8,7 @@ import { checkAnnounceAddress, defaultConfig, type NodeConfig } from './config.j
 import { createHost, type RelayHost } from './host.js'
 import { createNodeMetrics, readTraffic, serveMetrics, type NodeMetrics, type Traffic } from './metrics.js'
 import { loadOrCreateNodeKey, loadOrSolveIdNonce } from './node-key.js'
+import { checkOwnAdmission } from './relays/admission-certificate.js'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { openStore, type NodeStore } from './store/db.js'
 import { silentLogger } from './log.js'
@@ -63,6 +64,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
   for (const a of config.announce) checkAnnounceAddress(a) // before anything is opened
   const log = givenLog ?? silentLogger()
   const privateKey = givenKey ?? await loadOrCreateNodeKey(config.dataDir)
+  if (config.mesh !== undefined) checkOwnAdmission(config.mesh, peerIdFromPrivateKey(privateKey)) // before any work
   // the node-id puzzle, solved once per key (seconds at the default difficulty) and kept beside node.key
   const idNonce = await loadOrSolveIdNonce(config.dataDir, peerIdFromPrivateKey(privateKey), config.idDifficulty,
     (s) => { log.info(s, 'node id puzzle solved') })

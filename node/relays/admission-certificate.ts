@@ -2,6 +2,7 @@
 // each relay's peer id; every node of the mesh, started with the mesh's public
 // key, admits only relays whose node record carries a valid, unexpired one.
 // docs/spec-drafts/admission.md §4.
+import type { PeerId } from '@libp2p/interface'
 import { decode, encode } from '../../protocol/codec.js'
 import { CONTEXT, WIRE_VERSION } from '../../protocol/constants.js'
 import { concat, ed25519PublicFromPrivate, ed25519Sign, ed25519Verify, equalBytes } from '../../protocol/crypto/primitives.js'
@@ -70,4 +71,13 @@ export function parseMeshPublicKey (text: string): Uint8Array {
 
 export function formatMeshPublicKey (key: Uint8Array): string {
   return Buffer.from(key).toString('base64url')
+}
+
+/** A permissioned node's own certificate must name it and the mesh key it was given (a clear refusal at start). */
+export function checkOwnAdmission (mesh: { publicKey: Uint8Array, certificate: Uint8Array }, peerId: PeerId, now: number = Date.now()): void {
+  try {
+    verifyAdmission(mesh.certificate, mesh.publicKey, peerId.toMultihash().bytes, now)
+  } catch (err) {
+    throw new RelaymeshError(ErrorCode.Unauthorized, `this node's ${(err as Error).message}`, { cause: err })
+  }
 }

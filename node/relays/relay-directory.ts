@@ -9,9 +9,8 @@
 // docs/protocol.md §9, docs/spec-drafts/admission.md.
 import type { IdentifyResult, PeerId, PeerUpdate } from '@libp2p/interface'
 import type { NodeComponents, RelayDirectory } from '../components.js'
-import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { createAdmissionPolicy } from './admission.js'
-import { verifyAdmission } from './admission-certificate.js'
+import { checkOwnAdmission as checkOwnCertificate } from './admission-certificate.js'
 import {
   CHANGE_DEBOUNCE_MS, EXCHANGE_TIMEOUT_MS, EXPIRY_SWEEP_MS, LIVENESS_INTERVAL_MS, LIVENESS_MIN_AGE_MS, NODE_RECORD_REFRESH_MS,
   NODE_RECORD_TTL_MS, NODES_PROTOCOL, RELAY_PROTOCOLS, STABILITY_BOOTSTRAP_MS
@@ -149,13 +148,7 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
       log.info({ difficulty: config.idDifficulty, tries: solved.tries, ms: Date.now() - t0 }, 'node id puzzle solved')
     }
     ownNodeId = verifyNodeId(selfBytes, idNonce, config.idDifficulty)
-    if (config.mesh !== undefined) {
-      try {
-        verifyAdmission(config.mesh.certificate, config.mesh.publicKey, selfBytes, now)
-      } catch (err) {
-        throw new RelaymeshError(ErrorCode.Unauthorized, `this node's ${(err as Error).message}`, { cause: err })
-      }
-    }
+    if (config.mesh !== undefined) checkOwnCertificate(config.mesh, self, now)
   }
 
   return {
