@@ -4,11 +4,12 @@
 // protocol when a relay connects and periodically, so late joiners and
 // restarted nodes converge. docs/protocol.md §9.
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
-import type { IdentifyResult, PeerId } from '@libp2p/interface'
+import type { IdentifyResult, PeerId, Stream } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
 import { encode } from '../../protocol/codec.js'
 import { MAX_RECORD_LIFETIME_MS, WIRE_VERSION } from '../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { RecordBatch } from '../../protocol/pb/node-gossip.js'
+import { RecordBatch, SyncPage, SyncStatus } from '../../protocol/pb/node-gossip.js'
 import { openRecord, type VerifiedRecord } from '../../protocol/records.js'
 import type { NodeComponents, RecordService, RelayDirectory } from '../components.js'
 import {
@@ -208,6 +209,14 @@ export function createRecordService (components: NodeComponents, init: RecordSer
     return stored
   }
 
+  /** read (bounded) and drop the request of a peer that is not an admitted relay, then refuse it */
+  async function refuseUnadmitted (stream: Stream, maxFrameBytes: number, session: AbortSignal): Promise<void> {
+    const lp = lpStream(stream, { maxDataLength: maxFrameBytes })
+    await lp.read({ signal: session }).catch(() => {})
+    await lp.write(encode(SyncPage, { version: WIRE_VERSION, status: SyncStatus.SYNC_UNAUTHORIZED, records: [], done: true }), { signal: session })
+    await stream.close({ signal: session })
+  }
+
   // sync only with admitted relays (RelayDirectory.isAdmitted): a peer listing SYNC_PROTOCOL is not one by saying so
   const onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
     const { peerId, protocols, connection } = evt.detail
@@ -255,11 +264,12 @@ export function createRecordService (components: NodeComponents, init: RecordSer
       pubsub.topicValidators.set(RECORDS_TOPIC, validate)
       pubsub.subscribe(RECORDS_TOPIC)
       await host.handle(SYNC_PROTOCOL, (stream, connection) => {
+        const session = AbortSignal.any([AbortSignal.timeout(SYNC_SESSION_TIMEOUT_MS), signal])
         if (!relays.isAdmitted(connection.remotePeer)) {
-          stream.abort(new RelaymeshError(ErrorCode.Unauthorized, 'record sync: not an admitted relay'))
+          // record sync is for admitted relays only (RelayDirectory.isAdmitted): answer SYNC_UNAUTHORIZED, serve nothing
+          track(refuseUnadmitted(stream, config.limits.maxFrameBytes, session).catch((err: Error) => { stream.abort(err) }))
           return
         }
-        const session = AbortSignal.any([AbortSignal.timeout(SYNC_SESSION_TIMEOUT_MS), signal])
         if (inboundSyncs >= SYNC_MAX_INBOUND) {
           track(refuseSync(stream, session).catch((err: Error) => { stream.abort(err) }))
           return

@@ -38,24 +38,22 @@ export function checkDifficulty (difficulty: number): number {
   return difficulty
 }
 
-/** The candidate nonce number i: empty for 0 (so difficulty 0 needs no nonce), else i as 8 bytes big-endian. */
-function nonceBytes (i: number): Uint8Array {
-  if (i === 0) return new Uint8Array(0)
-  const out = new Uint8Array(8)
-  new DataView(out.buffer).setBigUint64(0, BigInt(i))
-  return out
-}
-
 /**
- * Solve the puzzle for a peer id: the first nonce (0, 1, 2, ...) whose node id
- * carries `difficulty` bits of work. Expected 2^difficulty tries (two hashes each).
+ * Solve the puzzle for a peer id: the first nonce (empty, then 1, 2, ... as 8
+ * bytes big-endian) whose node id carries `difficulty` bits of work; empty
+ * always does at difficulty 0. Expected 2^difficulty tries (two hashes each).
  */
 export function solveNodeId (peerIdBytes: Uint8Array, difficulty: number): { nonce: Uint8Array, nodeId: Uint8Array, tries: number } {
   checkDifficulty(difficulty)
-  for (let i = 0; ; i++) {
-    const nonce = nonceBytes(i)
-    const nodeId = nodeIdOf(peerIdBytes, nonce)
-    if (nodeIdWork(nodeId) >= difficulty) return { nonce, nodeId, tries: i + 1 }
+  const empty = nodeIdOf(peerIdBytes, new Uint8Array(0))
+  if (nodeIdWork(empty) >= difficulty) return { nonce: new Uint8Array(0), nodeId: empty, tries: 1 }
+  // one buffer, the nonce rewritten in place: the hashing is the whole cost
+  const input = concat(CONTEXT.nodeId, peerIdBytes, new Uint8Array(8))
+  const view = new DataView(input.buffer, input.byteOffset + input.byteLength - 8, 8)
+  for (let i = 1; ; i++) {
+    view.setBigUint64(0, BigInt(i))
+    const nodeId = sha256(input)
+    if (nodeIdWork(nodeId) >= difficulty) return { nonce: input.slice(input.byteLength - 8), nodeId, tries: i + 1 }
   }
 }
 

@@ -989,13 +989,15 @@ export namespace NodeRecordPage {
 export enum SyncStatus {
   SYNC_OK = 'SYNC_OK',
   SYNC_BUSY = 'SYNC_BUSY',
-  SYNC_BAD_REQUEST = 'SYNC_BAD_REQUEST'
+  SYNC_BAD_REQUEST = 'SYNC_BAD_REQUEST',
+  SYNC_UNAUTHORIZED = 'SYNC_UNAUTHORIZED'
 }
 
 enum __SyncStatusValues {
   SYNC_OK = 0,
   SYNC_BUSY = 1,
-  SYNC_BAD_REQUEST = 2
+  SYNC_BAD_REQUEST = 2,
+  SYNC_UNAUTHORIZED = 3
 }
 
 export namespace SyncStatus {
