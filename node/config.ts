@@ -73,7 +73,27 @@ export interface NodeConfig {
    * one address on purpose (tests, the simulator: loopback) @default []
    */
   allowIps: string[]
+  /**
+   * node-id puzzle: leading zero bits of SHA-256(node id) this node requires of every relay's
+   * record, and solves for its own (once per node key) @default 20 (node/relays/constants.ts DEFAULT_ID_DIFFICULTY)
+   */
+  idDifficulty: number
+  /**
+   * a relay holds mail ahead of others only after this node has seen it admitted this long;
+   * 0: every admitted relay at once @default 24 h (node/relays/constants.ts DEFAULT_STABLE_AFTER_MS)
+   */
+  stableAfterMs: number
+  /** permissioned mesh: admit only relays certified by this mesh key; undefined: an open mesh */
+  mesh?: MeshAdmission
   limits: NodeLimits
+}
+
+/** A permissioned mesh (node/relays/admission-certificate.ts) */
+export interface MeshAdmission {
+  /** the mesh's Ed25519 public key (32 bytes) */
+  publicKey: Uint8Array
+  /** this node's AdmissionCertificate, signed by the mesh key */
+  certificate: Uint8Array
 }
 
 /** LevelDB (classic-level) memory per database */
@@ -101,6 +121,10 @@ export const SECOND = 1000
 export const MINUTE = 60 * SECOND
 export const HOUR = 60 * MINUTE
 export const DAY = 24 * HOUR
+
+/** node/relays/constants.ts has the reasons; repeated here because that module imports this one */
+export const DEFAULT_ID_DIFFICULTY = 20
+export const DEFAULT_STABLE_AFTER_MS = 24 * HOUR
 
 export const DEFAULT_LIMITS: NodeLimits = {
   maxEnvelopeBytes: 256 * 1024,
@@ -132,6 +156,8 @@ export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig 
     logLevel: 'info',
     recordCacheEntries: RECORD_CACHE_ENTRIES,
     allowIps: [],
+    idDifficulty: DEFAULT_ID_DIFFICULTY,
+    stableAfterMs: DEFAULT_STABLE_AFTER_MS,
     ...overrides,
     db: { ...DEFAULT_DB_MEMORY, ...overrides.db },
     limits: { ...DEFAULT_LIMITS, ...overrides.limits }

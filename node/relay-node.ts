@@ -7,7 +7,9 @@ import type { Server } from 'node:http'
 import { checkAnnounceAddress, defaultConfig, type NodeConfig } from './config.js'
 import { createHost, type RelayHost } from './host.js'
 import { createNodeMetrics, readTraffic, serveMetrics, type NodeMetrics, type Traffic } from './metrics.js'
-import { loadOrCreateNodeKey } from './node-key.js'
+import { loadOrCreateNodeKey, loadOrSolveIdNonce } from './node-key.js'
+import { checkOwnAdmission } from './relays/admission-certificate.js'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { openStore, type NodeStore } from './store/db.js'
 import { silentLogger } from './log.js'
 import { RecordCache } from '../protocol/records.js'
@@ -62,6 +64,10 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
   for (const a of config.announce) checkAnnounceAddress(a) // before anything is opened
   const log = givenLog ?? silentLogger()
   const privateKey = givenKey ?? await loadOrCreateNodeKey(config.dataDir)
+  if (config.mesh !== undefined) checkOwnAdmission(config.mesh, peerIdFromPrivateKey(privateKey)) // before any work
+  // the node-id puzzle, solved once per key (seconds at the default difficulty) and kept beside node.key
+  const idNonce = await loadOrSolveIdNonce(config.dataDir, peerIdFromPrivateKey(privateKey), config.idDifficulty,
+    (s) => { log.info(s, 'node id puzzle solved') })
   const metrics = createNodeMetrics()
   const store = await openStore(`${config.dataDir}/db`, config.db)
   const abort = new AbortController()
@@ -100,7 +106,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
   }
 
   const components: NodeComponents = { host, store, config, log, metrics, shutdown: abort.signal, privateKey, recordCache: new RecordCache(config.recordCacheEntries) }
-  const relays = createRelayDirectory(components, relayDirectory)
+  const relays = createRelayDirectory(components, { idNonce, ...relayDirectory })
   const records = createRecordService(components, { relays })
   const mailbox = createMailboxService(components, { relays, records })
   const prekeys = createPreKeyService(components, { relays })

@@ -107,7 +107,11 @@ export const CONTEXT = {
   /** user id derivation */
   userId: te.encode('relaymesh/user-id/v1'),
   /** a relay's libp2p-key signature over its NodeRecord (node/relays, docs/protocol.md §9) */
-  nodeRecord: te.encode('relaymesh/node-record/v1')
+  nodeRecord: te.encode('relaymesh/node-record/v1'),
+  /** a relay's placement position: SHA-256(nodeId || peer id multihash || nonce) (node/relays/node-id.ts) */
+  nodeId: te.encode('relaymesh/node-id/v1'),
+  /** a mesh key's Ed25519 signature over an AdmissionGrant (node/relays/admission-certificate.ts) */
+  admission: te.encode('relaymesh/admission/v1')
 } as const
 
 /** PQXDH §2.5 / X3DH §2.5: type bytes for EncodeEC / EncodeKEM */

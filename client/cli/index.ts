@@ -3,6 +3,7 @@
 import '../../node/runtime/polyfills.js'
 import { Command } from 'commander'
 import { nodeCommand } from '../../node/cli/node-command.js'
+import { meshCommand } from '../../node/cli/mesh-command.js'
 import { nodeStatusCommand } from './commands/node-status.js'
 import { chatCommand } from './commands/chat.js'
 import { configCommand } from './commands/config.js'
@@ -37,6 +38,7 @@ program.addCommand(contactsCommand())
 program.addCommand(safetyNumberCommand())
 program.addCommand(configCommand())
 program.addCommand(nodeCommand().addCommand(nodeStatusCommand()))
+program.addCommand(meshCommand())
 
 try {
   await program.parseAsync(process.argv)

@@ -3,8 +3,10 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { createLogger } from '../log.js'
-import { checkAnnounceAddress, DAY, DEFAULT_LIMITS } from '../config.js'
+import { checkAnnounceAddress, DAY, DEFAULT_ID_DIFFICULTY, DEFAULT_LIMITS, DEFAULT_STABLE_AFTER_MS, MINUTE } from '../config.js'
 import { parseCidr } from '../connection-limits.js'
+import { MAX_ID_DIFFICULTY } from '../relays/constants.js'
+import { meshAdmissionOf, nodeIdCommand } from './mesh-command.js'
 import { createRelayNode } from '../relay-node.js'
 
 export const DEFAULT_PORT = 4001
@@ -64,6 +66,18 @@ async function defaultListen (): Promise<string[]> {
   throw new Error(`no free TCP port in ${DEFAULT_PORT}-${DEFAULT_PORT + PORT_TRIES - 1}; pass --listen`)
 }
 
+function bits (value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > MAX_ID_DIFFICULTY) throw new InvalidArgumentError(`expected an integer from 0 to ${MAX_ID_DIFFICULTY}`)
+  return n
+}
+
+function minutes (value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of minutes (0 or more)')
+  return n
+}
+
 interface StartOptions {
   data: string
   listen?: string[]
@@ -77,12 +91,17 @@ interface StartOptions {
   clientRate?: number
   ttlDays?: number
   allowIp?: string[]
+  idDifficulty?: number
+  stableAfter?: number
+  meshPublicKey?: string
+  admission?: string
 }
 
 export async function startNode (opts: StartOptions): Promise<void> {
   const json = opts.json === true
   const log = createLogger({ json, level: opts.logLevel })
   const listen = opts.listen ?? await defaultListen()
+  const mesh = await meshAdmissionOf(opts.meshPublicKey, opts.admission)
   const node = await createRelayNode({
     dataDir: opts.data,
     listen,
@@ -93,6 +112,9 @@ export async function startNode (opts: StartOptions): Promise<void> {
     ...(opts.quorum !== undefined ? { writeQuorum: opts.quorum } : {}),
     ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}),
     ...(opts.ttlDays !== undefined ? { envelopeTtlMs: opts.ttlDays * DAY } : {}),
+    ...(opts.idDifficulty !== undefined ? { idDifficulty: opts.idDifficulty } : {}),
+    ...(opts.stableAfter !== undefined ? { stableAfterMs: Math.round(opts.stableAfter * MINUTE) } : {}),
+    ...(mesh !== undefined ? { mesh } : {}),
     ...(opts.clientRate !== undefined ? { limits: { ...DEFAULT_LIMITS, clientRatePerSecond: opts.clientRate, clientRateBurst: opts.clientRate * 2 } } : {}),
     json,
     logLevel: opts.logLevel,
@@ -151,8 +173,13 @@ export function nodeCommand (): Command {
     .addOption(new Option('--client-rate <n>', `envelopes per second one attached client may send [default: ${DEFAULT_LIMITS.clientRatePerSecond}]`).argParser(positiveNumber))
     .option('--allow-ip <cidr>', 'exempt peers in this range from the per-IP connection limits and gossip IP scoring (repeatable; only for meshes on one host, e.g. 127.0.0.0/8 in tests) [default: none]', collectCidr)
     .addOption(new Option('--ttl-days <days>', 'expiry backstop for unacknowledged envelopes [default: 30]').argParser(positiveNumber))
+    .addOption(new Option('--id-difficulty <bits>', `node-id puzzle: leading zero bits required of every relay's node id (solved once per node key) [default: ${DEFAULT_ID_DIFFICULTY}]`).argParser(bits))
+    .addOption(new Option('--stable-after <minutes>', `a relay holds mail ahead of others only once seen this long; 0: at once [default: ${DEFAULT_STABLE_AFTER_MS / MINUTE}]`).argParser(minutes))
+    .option('--mesh-public-key <key>', 'permissioned mesh: admit only relays certified by this mesh key (from `relaymesh mesh keygen`); needs --admission')
+    .option('--admission <file>', "permissioned mesh: this node's certificate (from `relaymesh mesh admit`)")
     .option('--json', 'one JSON object per line on stdout (events); logs as JSON lines on stderr')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (opts: StartOptions) => { await startNode(opts) })
+  node.addCommand(nodeIdCommand())
   return node
 }

@@ -4,11 +4,12 @@
 // protocol when a relay connects and periodically, so late joiners and
 // restarted nodes converge. docs/protocol.md §9.
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
-import type { IdentifyResult, PeerId } from '@libp2p/interface'
+import type { IdentifyResult, PeerId, Stream } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
 import { encode } from '../../protocol/codec.js'
 import { MAX_RECORD_LIFETIME_MS, WIRE_VERSION } from '../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { RecordBatch } from '../../protocol/pb/node-gossip.js'
+import { RecordBatch, SyncPage, SyncStatus } from '../../protocol/pb/node-gossip.js'
 import { openRecord, type VerifiedRecord } from '../../protocol/records.js'
 import type { NodeComponents, RecordService, RelayDirectory } from '../components.js'
 import {
@@ -139,6 +140,9 @@ export function createRecordService (components: NodeComponents, init: RecordSer
   // ---------------------------------------------------------------- sync
 
   const lastSync = new Map<string, number>()
+  /** peers whose first sync failed and was retried (once) */
+  const retried = new Set<string>()
+  const SYNC_RETRY_MS = 2000
   const syncQueue: PeerId[] = []
   let syncsRunning = 0
 
@@ -161,7 +165,15 @@ export function createRecordService (components: NodeComponents, init: RecordSer
       const peerId = syncQueue.shift() as PeerId
       syncsRunning++
       track(syncWith(peerId)
-        .catch((err: Error) => { log.debug({ peer: peerId.toString(), err: err.message }, 'sync failed') })
+        .catch((err: Error) => {
+          log.debug({ peer: peerId.toString(), err: err.message }, 'sync failed')
+          // the peer may not have admitted this node yet (it learns our record in the same moment): try once more soon
+          if (!retried.has(peerId.toString())) {
+            retried.add(peerId.toString())
+            lastSync.delete(peerId.toString())
+            setTimeout(() => { if (relays.isAdmitted(peerId) && host.getConnections(peerId).length > 0) enqueueSync(peerId) }, SYNC_RETRY_MS).unref()
+          }
+        })
         .finally(() => { syncsRunning--; pumpSyncs() }))
     }
   }
@@ -197,10 +209,27 @@ export function createRecordService (components: NodeComponents, init: RecordSer
     return stored
   }
 
+  /** read (bounded) and drop the request of a peer that is not an admitted relay, then refuse it */
+  async function refuseUnadmitted (stream: Stream, maxFrameBytes: number, session: AbortSignal): Promise<void> {
+    const lp = lpStream(stream, { maxDataLength: maxFrameBytes })
+    await lp.read({ signal: session }).catch(() => {})
+    await lp.write(encode(SyncPage, { version: WIRE_VERSION, status: SyncStatus.SYNC_UNAUTHORIZED, records: [], done: true }), { signal: session })
+    await stream.close({ signal: session })
+  }
+
+  // sync only with admitted relays (RelayDirectory.isAdmitted): a peer listing SYNC_PROTOCOL is not one by saying so
   const onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
     const { peerId, protocols, connection } = evt.detail
-    if (!peerId.equals(host.peerId) && protocols.includes(SYNC_PROTOCOL) && connection.status === 'open') enqueueSync(peerId)
+    if (!peerId.equals(host.peerId) && protocols.includes(SYNC_PROTOCOL) && connection.status === 'open' && relays.isAdmitted(peerId)) enqueueSync(peerId)
   }
+
+  /** relays admitted after their connection was identified: sync with the connected ones not synced with yet */
+  const onRelaysChanged = (): void => {
+    for (const p of relays.peers()) {
+      if (!lastSync.has(p.toString()) && relays.isAdmitted(p) && host.getConnections(p).length > 0) enqueueSync(p)
+    }
+  }
+  let unsubscribeRelays: (() => void) | undefined
 
   /** anti-entropy: one random connected relay */
   function syncRandomPeer (): void {
@@ -236,6 +265,11 @@ export function createRecordService (components: NodeComponents, init: RecordSer
       pubsub.subscribe(RECORDS_TOPIC)
       await host.handle(SYNC_PROTOCOL, (stream, connection) => {
         const session = AbortSignal.any([AbortSignal.timeout(SYNC_SESSION_TIMEOUT_MS), signal])
+        if (!relays.isAdmitted(connection.remotePeer)) {
+          // record sync is for admitted relays only (RelayDirectory.isAdmitted): answer SYNC_UNAUTHORIZED, serve nothing
+          track(refuseUnadmitted(stream, config.limits.maxFrameBytes, session).catch((err: Error) => { stream.abort(err) }))
+          return
+        }
         if (inboundSyncs >= SYNC_MAX_INBOUND) {
           track(refuseSync(stream, session).catch((err: Error) => { stream.abort(err) }))
           return
@@ -250,12 +284,13 @@ export function createRecordService (components: NodeComponents, init: RecordSer
           .finally(() => { inboundSyncs-- }))
       }, { maxInboundStreams: 2, maxOutboundStreams: 2 })
       host.addEventListener('peer:identify', onIdentify)
+      unsubscribeRelays = relays.onChange(onRelaysChanged)
 
       // relays connected before we started
       for (const conn of host.getConnections()) {
         try {
           const peer = await host.peerStore.get(conn.remotePeer)
-          if (peer.protocols.includes(SYNC_PROTOCOL)) enqueueSync(conn.remotePeer)
+          if (peer.protocols.includes(SYNC_PROTOCOL) && relays.isAdmitted(conn.remotePeer)) enqueueSync(conn.remotePeer)
         } catch {}
       }
 
@@ -280,6 +315,7 @@ export function createRecordService (components: NodeComponents, init: RecordSer
       for (const t of timers.splice(0)) clearInterval(t)
       syncQueue.length = 0
       host.removeEventListener('peer:identify', onIdentify)
+      unsubscribeRelays?.()
       // The validator stays (it ignores everything once stopped): without one,
       // gossipsub would forward records unchecked until the host stops. No
       // unsubscribe either: its PRUNE backoff would keep a quickly restarted

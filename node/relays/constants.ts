@@ -73,3 +73,36 @@ export const EXCHANGE_PAGE_BYTES = 256 * 1024
 export const EXCHANGE_MAX_PAGES = 20
 /** after a dropped relay comes back, every other dropped relay with a record is re-dialled at once, at most this often */
 export const RETRY_DROPPED_MIN_INTERVAL_MS = 5_000
+
+// ---------------------------------------------------------------- admission (docs/spec-drafts/admission.md)
+/**
+ * Node-id puzzle difficulty: leading zero bits of SHA-256(node id) every node
+ * requires of every relay's record. 20 bits: 2^20 tries of two SHA-256 each,
+ * about 4 s of one core here on average (measured: scripts/bench-node-id.ts),
+ * once per node key (the nonce is kept in the data dir). Tests and the
+ * simulator set a low value explicitly.
+ */
+export { DEFAULT_ID_DIFFICULTY } from '../config.js'
+/** the highest difficulty accepted as an option (2^40 tries is days of CPU) */
+export const MAX_ID_DIFFICULTY = 40
+/** largest id nonce accepted in a record */
+export const MAX_ID_NONCE_BYTES = 32
+/**
+ * A relay holds mail (takes part in placement ahead of unstable ones) only after
+ * this node has seen it admitted, with the same node id, for this long @default 24 h
+ */
+export { DEFAULT_STABLE_AFTER_MS } from '../config.js'
+/**
+ * A node on its first start (a new data dir) takes itself and the relays it
+ * meets in this window as already stable (as a Tor client trusts the consensus
+ * it fetches), so that it places mail as the mesh's older nodes do.
+ */
+export const STABILITY_BOOTSTRAP_MS = 2 * MINUTE
+/** a relay unseen (no record held) for longer than this starts over as new */
+export const STABLE_GAP_MS = 60 * MINUTE
+/** first-seen entries kept at most (LevelDB, PREFIX.node + '~' ...) */
+export const MAX_STABILITY_ENTRIES = 8192
+/** largest AdmissionCertificate accepted */
+export const MAX_ADMISSION_CERT_BYTES = 512
+/** an admission certificate lasts at most this long */
+export const MAX_ADMISSION_DAYS = 3650

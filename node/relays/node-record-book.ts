@@ -11,7 +11,12 @@ export type AddResult = 'newer' | 'same' | 'older' | 'full'
 export interface NodeRecordEntry extends VerifiedNodeRecord {
   /** when this node first held this seq (ms since epoch) */
   receivedAt: number
+  /** admitted until then: its expiry, or its admission certificate's if sooner (admission.ts) */
+  admittedUntil: number
 }
+
+/** admission.ts AdmissionPolicy.check: throws when a record may not be admitted, else returns until when it is */
+export type AdmissionCheck = (r: VerifiedNodeRecord, now: number) => number
 
 export class NodeRecordBook {
   private readonly records = new Map<string, NodeRecordEntry>()
@@ -21,14 +26,18 @@ export class NodeRecordBook {
     this.store = store
   }
 
-  /** Load stored records (checked when they were stored), dropping expired and unreadable ones. */
-  async load (now: number): Promise<number> {
+  /**
+   * Load stored records (signatures checked when they were stored), dropping expired and
+   * unreadable ones and those `admit` refuses now (the mesh's difficulty or key may have changed).
+   */
+  async load (now: number, admit: AdmissionCheck): Promise<number> {
     const drop: string[] = []
     for await (const [key, value] of this.store.range({ gte: PREFIX.node, lt: rangeEnd(PREFIX.node) })) {
       try {
         const r = await openNodeRecord(value, now, { verify: false })
         if (PREFIX.node + r.id !== key) throw new Error('record stored under another peer id')
-        if (this.records.size < MAX_NODE_RECORDS) this.records.set(r.id, { ...r, receivedAt: now })
+        const admittedUntil = admit(r, now)
+        if (this.records.size < MAX_NODE_RECORDS) this.records.set(r.id, { ...r, receivedAt: now, admittedUntil })
       } catch {
         drop.push(key)
       }
@@ -50,11 +59,11 @@ export class NodeRecordBook {
     return 'same'
   }
 
-  /** Store `r` if it is newer than what is held; persisted before this resolves. */
-  async add (r: VerifiedNodeRecord, now: number, options: { own?: boolean } = {}): Promise<AddResult> {
+  /** Store `r` (admitted until `admittedUntil`) if it is newer than what is held; persisted before this resolves. */
+  async add (r: VerifiedNodeRecord, now: number, admittedUntil: number, options: { own?: boolean } = {}): Promise<AddResult> {
     const result = this.compare(r, options)
     if (result !== 'newer') return result
-    this.records.set(r.id, { ...r, receivedAt: now })
+    this.records.set(r.id, { ...r, receivedAt: now, admittedUntil })
     await this.store.put(PREFIX.node + r.id, r.bytes)
     return 'newer'
   }
@@ -63,15 +72,21 @@ export class NodeRecordBook {
   async expire (now: number): Promise<string[]> {
     const gone: string[] = []
     for (const [id, r] of this.records) {
-      if (r.expiresAt <= now) gone.push(id)
+      if (r.expiresAt <= now || r.admittedUntil <= now) gone.push(id)
     }
     for (const id of gone) this.records.delete(id)
     await this.store.batch(gone.map((id) => ({ type: 'del' as const, key: PREFIX.node + id })))
     return gone
   }
 
-  /** unexpired records */
+  /** unexpired, still admitted records */
   all (now: number): NodeRecordEntry[] {
-    return [...this.records.values()].filter((r) => r.expiresAt > now)
+    return [...this.records.values()].filter((r) => r.expiresAt > now && r.admittedUntil > now)
+  }
+
+  /** the record of `id` when it is unexpired and still admitted at `now` */
+  admitted (id: string, now: number): NodeRecordEntry | undefined {
+    const r = this.records.get(id)
+    return r !== undefined && r.expiresAt > now && r.admittedUntil > now ? r : undefined
   }
 }

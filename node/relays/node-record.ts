@@ -12,8 +12,9 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { NodeRecord, SignedNodeRecord } from '../../protocol/pb/node-gossip.js'
 import {
   MAX_MULTIADDR_BYTES, MAX_NODE_RECORD_BYTES, MAX_NODE_RECORD_LIFETIME_MS, MAX_NODE_SIGNATURE_BYTES,
-  MAX_RECORD_MULTIADDRS, MAX_SIGNED_NODE_RECORD_BYTES
+  MAX_RECORD_MULTIADDRS, MAX_SIGNED_NODE_RECORD_BYTES, MAX_ID_NONCE_BYTES, MAX_ADMISSION_CERT_BYTES
 } from './constants.js'
+import { nodeIdOf } from './node-id.js'
 
 export interface VerifiedNodeRecord {
   peerId: PeerId
@@ -24,12 +25,22 @@ export interface VerifiedNodeRecord {
   multiaddrs: Multiaddr[]
   /** the SignedNodeRecord bytes as received (canonical) */
   bytes: Uint8Array
+  /** the node-id puzzle's nonce (node-id.ts); empty at difficulty 0 */
+  idNonce: Uint8Array
+  /** the placement position: nodeIdOf(peer id, idNonce); its work is checked by admission.ts, not here */
+  nodeId: Uint8Array
+  /** an AdmissionCertificate (permissioned meshes), else empty; checked by admission.ts */
+  admission: Uint8Array
 }
 
 export interface NodeRecordInit {
   multiaddrs: Multiaddr[]
   seq: number
   expiresAt: number
+  /** the node-id puzzle's nonce @default empty */
+  idNonce?: Uint8Array
+  /** an AdmissionCertificate for this peer id (permissioned meshes) @default empty */
+  admission?: Uint8Array
 }
 
 /** Multiaddrs worth publishing: no /p2p part, no wildcard, bounded in size and count. */
@@ -42,7 +53,7 @@ export function publishableMultiaddrs (addrs: Multiaddr[]): Uint8Array[] {
     if (s.includes('/ip4/0.0.0.0/') || s.includes('/ip6/::/')) continue
     const bytes = bare.bytes
     if (bytes.byteLength > MAX_MULTIADDR_BYTES) continue
-    if (total + bytes.byteLength + 4 > MAX_NODE_RECORD_BYTES - 128) break
+    if (total + bytes.byteLength + 4 > MAX_NODE_RECORD_BYTES - 128 - MAX_ADMISSION_CERT_BYTES - MAX_ID_NONCE_BYTES) break
     if (out.some((b) => equalBytes(b, bytes))) continue
     out.push(bytes)
     total += bytes.byteLength + 4
@@ -64,7 +75,9 @@ export async function signNodeRecord (privateKey: PrivateKey, peerId: PeerId, in
     peerId: peerId.toMultihash().bytes as Uint8Array<ArrayBuffer>,
     multiaddrs: publishableMultiaddrs(init.multiaddrs) as Array<Uint8Array<ArrayBuffer>>,
     seq: init.seq,
-    expiresAt: init.expiresAt
+    expiresAt: init.expiresAt,
+    idNonce: (init.idNonce ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>,
+    admission: (init.admission ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>
   })
   const signature = await privateKey.sign(concat(CONTEXT.nodeRecord, record))
   return encode(SignedNodeRecord, {
@@ -103,6 +116,8 @@ export async function openNodeRecord (bytes: Uint8Array, now: number, options: {
   if (publicKey === undefined) bad('peer id does not carry its public key')
   if (!Number.isSafeInteger(inner.seq)) bad('seq out of range')
   if (!Number.isSafeInteger(inner.expiresAt) || inner.expiresAt <= 0) bad('expiry out of range')
+  if (inner.idNonce.byteLength > MAX_ID_NONCE_BYTES) bad('id nonce too long')
+  if (inner.admission.byteLength > MAX_ADMISSION_CERT_BYTES) bad('admission certificate too long')
 
   const multiaddrs: Multiaddr[] = []
   for (const a of inner.multiaddrs) {
@@ -128,5 +143,15 @@ export async function openNodeRecord (bytes: Uint8Array, now: number, options: {
   }
   if (inner.expiresAt - now > MAX_NODE_RECORD_LIFETIME_MS) bad(`expiry more than ${MAX_NODE_RECORD_LIFETIME_MS} ms ahead`)
 
-  return { peerId, id: peerId.toString(), seq: inner.seq, expiresAt: inner.expiresAt, multiaddrs, bytes }
+  return {
+    peerId,
+    id: peerId.toString(),
+    seq: inner.seq,
+    expiresAt: inner.expiresAt,
+    multiaddrs,
+    bytes,
+    idNonce: inner.idNonce,
+    nodeId: nodeIdOf(inner.peerId, inner.idNonce),
+    admission: inner.admission
+  }
 }

@@ -1,7 +1,8 @@
-// Positions and distances in the kad-dht key space: a peer sits at
-// SHA-256(peer id multihash bytes), as @libp2p/kad-dht's convertPeerId puts
-// it, and closeness is the XOR distance (Kademlia §2.1) compared as a
-// big-endian unsigned integer.
+// Distances in the key space: closeness is the XOR distance (Kademlia §2.1)
+// compared as a big-endian unsigned integer. A relay's placement position is
+// its puzzle node id (node-id.ts); kad-dht itself still places peers at
+// SHA-256(peer id multihash bytes) (kadId), which relaymesh uses only for
+// discovery, never for placement.
 import type { PeerId } from '@libp2p/interface'
 import { MAILBOX_ADDRESS_BYTES } from '../../protocol/constants.js'
 import { sha256 } from '../../protocol/crypto/primitives.js'
@@ -26,7 +27,8 @@ export function compareDistance (a: Uint8Array, b: Uint8Array, key: Uint8Array):
 
 export interface Positioned {
   peerId: PeerId
-  kadId: Uint8Array
+  /** the placement position: the node id of its admitted record (node-id.ts) */
+  nodeId: Uint8Array
 }
 
 /** The `count` entries closest to `key`, closest first. */
@@ -41,9 +43,9 @@ export function closestTo<T extends Positioned> (key: Uint8Array, entries: Itera
   // keep a small sorted list: count is k (3) in practice, so insertion beats sorting everything
   const best: T[] = []
   for (const e of entries) {
-    if (best.length === count && compareDistance(e.kadId, (best[count - 1] as T).kadId, key) >= 0) continue
+    if (best.length === count && compareDistance(e.nodeId, (best[count - 1] as T).nodeId, key) >= 0) continue
     let i = best.length
-    while (i > 0 && compareDistance(e.kadId, (best[i - 1] as T).kadId, key) < 0) i--
+    while (i > 0 && compareDistance(e.nodeId, (best[i - 1] as T).nodeId, key) < 0) i--
     best.splice(i, 0, e)
     if (best.length > count) best.pop()
   }

@@ -17,6 +17,8 @@ export const PREFIX = {
   oneTimePreKey: 'otk!',
   /** spent one-time prekey ids: otw!<mailbox hex> -> u32 BE highest id handed out || f64 BE last activity, ms (node/prekeys/prekey-store.ts) */
   oneTimePreKeySpent: 'otw!',
+  /** when this node first saw each relay admitted with its node id (node/relays/stability.ts): seen!<peer id> -> JSON */
+  nodeSeen: 'seen!',
   /** node metadata (counters, schema version): meta!<name> */
   meta: 'meta!'
 } as const

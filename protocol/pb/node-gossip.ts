@@ -9,6 +9,8 @@ export interface NodeRecord {
   multiaddrs: Uint8Array<ArrayBuffer>[]
   seq: number
   expiresAt: number
+  idNonce: Uint8Array<ArrayBuffer>
+  admission: Uint8Array<ArrayBuffer>
 }
 
 export namespace NodeRecord {
@@ -48,6 +50,16 @@ export namespace NodeRecord {
           w.uint64Number(obj.expiresAt)
         }
 
+        if ((obj.idNonce != null && obj.idNonce.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.idNonce)
+        }
+
+        if ((obj.admission != null && obj.admission.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.admission)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -57,7 +69,9 @@ export namespace NodeRecord {
           peerId: uint8ArrayAlloc(0),
           multiaddrs: [],
           seq: 0,
-          expiresAt: 0
+          expiresAt: 0,
+          idNonce: uint8ArrayAlloc(0),
+          admission: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -92,6 +106,14 @@ export namespace NodeRecord {
             }
             case 5: {
               obj.expiresAt = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.idNonce = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.admission = reader.bytes()
               break
             }
             default: {
@@ -160,6 +182,20 @@ export namespace NodeRecord {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.idNonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.admission`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -198,6 +234,16 @@ export namespace NodeRecord {
     value: number
   }
 
+  export interface NodeRecordIdNonceFieldEvent {
+    field: '$.idNonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface NodeRecordAdmissionFieldEvent {
+    field: '$.admission'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<NodeRecord>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, NodeRecord.codec())
   }
@@ -206,8 +252,301 @@ export namespace NodeRecord {
     return decodeMessage(buf, NodeRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NodeRecord>): Generator<NodeRecordVersionFieldEvent | NodeRecordPeerIdFieldEvent | NodeRecordMultiaddrsFieldEvent | NodeRecordSeqFieldEvent | NodeRecordExpiresAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NodeRecord>): Generator<NodeRecordVersionFieldEvent | NodeRecordPeerIdFieldEvent | NodeRecordMultiaddrsFieldEvent | NodeRecordSeqFieldEvent | NodeRecordExpiresAtFieldEvent | NodeRecordIdNonceFieldEvent | NodeRecordAdmissionFieldEvent> {
     return streamMessage(buf, NodeRecord.codec(), opts)
+  }
+}
+
+export interface AdmissionGrant {
+  version: number
+  meshPublicKey: Uint8Array<ArrayBuffer>
+  peerId: Uint8Array<ArrayBuffer>
+  notAfter: number
+}
+
+export namespace AdmissionGrant {
+  let _codec: Codec<AdmissionGrant>
+
+  export const codec = (): Codec<AdmissionGrant> => {
+    if (_codec == null) {
+      _codec = message<AdmissionGrant>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.meshPublicKey != null && obj.meshPublicKey.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.meshPublicKey)
+        }
+
+        if ((obj.peerId != null && obj.peerId.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.peerId)
+        }
+
+        if ((obj.notAfter != null && obj.notAfter !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.notAfter)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          meshPublicKey: uint8ArrayAlloc(0),
+          peerId: uint8ArrayAlloc(0),
+          notAfter: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.meshPublicKey = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.peerId = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.notAfter = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.meshPublicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.notAfter`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AdmissionGrantVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface AdmissionGrantMeshPublicKeyFieldEvent {
+    field: '$.meshPublicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AdmissionGrantPeerIdFieldEvent {
+    field: '$.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AdmissionGrantNotAfterFieldEvent {
+    field: '$.notAfter'
+    value: number
+  }
+
+  export function encode (obj: Partial<AdmissionGrant>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AdmissionGrant.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AdmissionGrant>): AdmissionGrant {
+    return decodeMessage(buf, AdmissionGrant.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AdmissionGrant>): Generator<AdmissionGrantVersionFieldEvent | AdmissionGrantMeshPublicKeyFieldEvent | AdmissionGrantPeerIdFieldEvent | AdmissionGrantNotAfterFieldEvent> {
+    return streamMessage(buf, AdmissionGrant.codec(), opts)
+  }
+}
+
+export interface AdmissionCertificate {
+  version: number
+  grant: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace AdmissionCertificate {
+  let _codec: Codec<AdmissionCertificate>
+
+  export const codec = (): Codec<AdmissionCertificate> => {
+    if (_codec == null) {
+      _codec = message<AdmissionCertificate>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.grant != null && obj.grant.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.grant)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          grant: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.grant = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.grant`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AdmissionCertificateVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface AdmissionCertificateGrantFieldEvent {
+    field: '$.grant'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AdmissionCertificateSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<AdmissionCertificate>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AdmissionCertificate.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AdmissionCertificate>): AdmissionCertificate {
+    return decodeMessage(buf, AdmissionCertificate.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AdmissionCertificate>): Generator<AdmissionCertificateVersionFieldEvent | AdmissionCertificateGrantFieldEvent | AdmissionCertificateSignatureFieldEvent> {
+    return streamMessage(buf, AdmissionCertificate.codec(), opts)
   }
 }
 
@@ -650,13 +989,15 @@ export namespace NodeRecordPage {
 export enum SyncStatus {
   SYNC_OK = 'SYNC_OK',
   SYNC_BUSY = 'SYNC_BUSY',
-  SYNC_BAD_REQUEST = 'SYNC_BAD_REQUEST'
+  SYNC_BAD_REQUEST = 'SYNC_BAD_REQUEST',
+  SYNC_UNAUTHORIZED = 'SYNC_UNAUTHORIZED'
 }
 
 enum __SyncStatusValues {
   SYNC_OK = 0,
   SYNC_BUSY = 1,
-  SYNC_BAD_REQUEST = 2
+  SYNC_BAD_REQUEST = 2,
+  SYNC_UNAUTHORIZED = 3
 }
 
 export namespace SyncStatus {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { createRelayNode, type RelayNode, type RelayNodeInit } from '../../node/relay-node.js'
+import { registerNonce } from './placement.js'
 import { waitFor } from './wait.js'
 
 export const CLI = resolve(import.meta.dirname, '../../client/cli/index.js')
@@ -24,9 +25,21 @@ export function removeDir (dir: string): void {
   rmSync(dir, { recursive: true, force: true })
 }
 
+/**
+ * What every test node sets unless a test says otherwise: the node-id puzzle at
+ * its lowest difficulty and no stability wait (docs/spec-drafts/admission.md);
+ * tests of admission set their own.
+ */
+export const TEST_NODE_OPTIONS = { idDifficulty: 0, stableAfterMs: 0 } as const
+/** the same for `relaymesh node start` processes */
+export const TEST_NODE_ARGS = ['--id-difficulty', '0', '--stable-after', '0'] as const
+
 export async function startNode (init: RelayNodeInit = {}): Promise<RelayNode> {
   // a temp dir only when none is given (else it would be left behind, empty)
-  return await createRelayNode({ listen: ['/ip4/127.0.0.1/tcp/0'], allowIps: LOOPBACK_ALLOW, ...init, dataDir: init.dataDir ?? tempDir() })
+  const node = await createRelayNode({ listen: ['/ip4/127.0.0.1/tcp/0'], allowIps: LOOPBACK_ALLOW, ...TEST_NODE_OPTIONS, ...init, dataDir: init.dataDir ?? tempDir() })
+  const own = node.relays.nodeRecords().find((r) => r.peerId.equals(node.peerId))
+  if (own !== undefined) registerNonce(node.peerId.toString(), own.idNonce)
+  return node
 }
 
 /** The address of a node that others can dial (loopback, with /p2p). */
@@ -70,7 +83,7 @@ export interface NodeProcess {
 /** `relaymesh node start --json` as a separate process; resolves on its ready line. */
 export async function spawnNode (options: { dataDir?: string, bootstrap?: string[], replicas?: number, extra?: string[], allowLoopback?: boolean } = {}): Promise<NodeProcess> {
   const dataDir = options.dataDir ?? tempDir()
-  const args = [CLI, 'node', 'start', '--json', '--log-level', 'warn', '--data', dataDir, '--listen', '/ip4/127.0.0.1/tcp/0']
+  const args = [CLI, 'node', 'start', '--json', '--log-level', 'warn', '--data', dataDir, '--listen', '/ip4/127.0.0.1/tcp/0', ...TEST_NODE_ARGS]
   if (options.allowLoopback !== false) for (const c of LOOPBACK_ALLOW) args.push('--allow-ip', c)
   for (const b of options.bootstrap ?? []) args.push('--bootstrap', b)
   if (options.replicas !== undefined) args.push('--replicas', String(options.replicas))

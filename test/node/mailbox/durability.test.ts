@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import { createRelayNode, type RelayNode } from '../../../node/relay-node.js'
-import { addressOf, removeDir, startNode } from '../../helpers/mesh.js'
+import { addressOf, removeDir, startNode, TEST_NODE_OPTIONS } from '../../helpers/mesh.js'
 import { waitFor } from '../../helpers/wait.js'
 import { ackProof, envelope, heldIds, hex, mailboxOf, newDevice, publishDevice, rand, replicasOf, waitForEachOther } from './helpers.js'
 
@@ -22,7 +22,7 @@ describe('mailbox durability (replica loss, restart, handover)', function () {
     const boot = live[0] !== undefined ? [addressOf(live[0])] : []
     // a restart reuses its data directory (startNode would make a new one)
     const node = dataDir !== undefined
-      ? await createRelayNode({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: boot, dataDir })
+      ? await createRelayNode({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: boot, dataDir, ...TEST_NODE_OPTIONS })
       : await startNode({ bootstrap: boot })
     all.push(node)
     live.push(node)

@@ -5,7 +5,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { PrivateKey } from '@libp2p/interface'
 import { join } from 'node:path'
-import { defaultConfig } from '../../../node/config.js'
+import { defaultConfig, type NodeConfig } from '../../../node/config.js'
 import { createHost, type RelayHost } from '../../../node/host.js'
 import { silentLogger } from '../../../node/log.js'
 import { createNodeMetrics, type NodeMetrics } from '../../../node/metrics.js'
@@ -15,7 +15,7 @@ import { RecordCache } from '../../../protocol/records.js'
 import { createRelayDirectory, type RelayDirectoryInit, type RelayDirectoryService } from '../../../node/relays/relay-directory.js'
 import { createRecordService, type RecordServiceHandle, type RecordServiceInit } from '../../../node/gossip/record-service.js'
 import { gossipScoring } from '../../../node/gossip/scoring.js'
-import { LOOPBACK_ALLOW, removeDir, tempDir } from '../../helpers/mesh.js'
+import { LOOPBACK_ALLOW, removeDir, tempDir, TEST_NODE_OPTIONS } from '../../helpers/mesh.js'
 import { waitFor } from '../../helpers/wait.js'
 
 export interface TestRelay {
@@ -37,6 +37,8 @@ export interface TestRelayInit {
   bootstrap?: string[]
   relays?: RelayDirectoryInit
   records?: Omit<RecordServiceInit, 'relays'>
+  /** config overrides (idDifficulty, stableAfterMs, mesh) */
+  config?: Partial<NodeConfig>
 }
 
 export async function startRelay (init: TestRelayInit = {}): Promise<TestRelay> {
@@ -55,7 +57,7 @@ export async function startRelay (init: TestRelayInit = {}): Promise<TestRelay> 
   const abort = new AbortController()
   const metrics = createNodeMetrics()
   const components: NodeComponents = {
-    host, store, metrics, privateKey, shutdown: abort.signal, log: silentLogger(), config: defaultConfig({ dataDir: dir }), recordCache: new RecordCache()
+    host, store, metrics, privateKey, shutdown: abort.signal, log: silentLogger(), config: defaultConfig({ dataDir: dir, ...TEST_NODE_OPTIONS, ...init.config }), recordCache: new RecordCache()
   }
   const relays = createRelayDirectory(components, init.relays)
   const records = createRecordService(components, { relays, ...init.records })

@@ -14,7 +14,8 @@ import { MAX_NODE_RECORD_LIFETIME_MS } from '../../../node/relays/constants.js'
 import { openNodeRecord, signNodeRecord } from '../../../node/relays/node-record.js'
 import { NodeRecordBook } from '../../../node/relays/node-record-book.js'
 import { nodeRecordPages } from '../../../node/relays/node-exchange.js'
-import { closestTo, compareDistance, kadId } from '../../../node/relays/xor.js'
+import { closestTo, compareDistance } from '../../../node/relays/xor.js'
+import { nodeIdOf } from '../../../node/relays/node-id.js'
 import { openStore } from '../../../node/store/db.js'
 import { closestReference } from '../../helpers/placement.js'
 import { removeDir, tempDir } from '../../helpers/mesh.js'
@@ -127,18 +128,18 @@ describe('node record book (LevelDB)', () => {
         await openNodeRecord(await signNodeRecord(k, peerIdFromPrivateKey(k), { multiaddrs: [], seq, expiresAt: now + ttl }), now)
       let store = await openStore(join(dir, 'db'))
       const book = new NodeRecordBook(store)
-      assert.equal(await book.add(await open(a, 5, 60_000), now), 'newer')
-      assert.equal(await book.add(await open(a, 4, 60_000), now), 'older')
-      assert.equal(await book.add(await open(a, 5, 60_000), now), 'same')
-      assert.equal(await book.add(await open(a, 6, 60_000), now), 'newer')
-      assert.equal(await book.add(await open(b, 1, 1_000), now), 'newer')
+      assert.equal(await book.add(await open(a, 5, 60_000), now, Infinity), 'newer')
+      assert.equal(await book.add(await open(a, 4, 60_000), now, Infinity), 'older')
+      assert.equal(await book.add(await open(a, 5, 60_000), now, Infinity), 'same')
+      assert.equal(await book.add(await open(a, 6, 60_000), now, Infinity), 'newer')
+      assert.equal(await book.add(await open(b, 1, 1_000), now, Infinity), 'newer')
       assert.equal(book.all(now).length, 2)
       assert.deepEqual(await book.expire(now + 2_000), [peerIdFromPrivateKey(b).toString()])
       await store.close()
 
       store = await openStore(join(dir, 'db'))
       const reloaded = new NodeRecordBook(store)
-      assert.equal(await reloaded.load(now), 1)
+      assert.equal(await reloaded.load(now, (r) => r.expiresAt), 1)
       assert.equal(reloaded.get(peerIdFromPrivateKey(a).toString())?.seq, 6)
       await store.close()
     } finally {
@@ -148,9 +149,9 @@ describe('node record book (LevelDB)', () => {
 })
 
 describe('kad-dht key space (node/relays/xor.ts)', () => {
-  it('closestTo equals a brute-force sort by XOR distance of sha256(peer id)', async () => {
+  it('closestTo over puzzle node ids equals a brute-force sort by XOR distance (test/helpers/placement.ts)', async () => {
     const peers = await Promise.all(Array.from({ length: 12 }, async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519'))))
-    const entries = peers.map((p) => ({ peerId: p, kadId: kadId(p) }))
+    const entries = peers.map((p) => ({ peerId: p, nodeId: nodeIdOf(p.toMultihash().bytes, new Uint8Array(0)) }))
     fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.integer({ min: 0, max: 14 }), (key, k) => {
       const got = closestTo(key, entries, k).map((e) => e.peerId.toString())
       return JSON.stringify(got) === JSON.stringify(closestReference(key, peers.map(String), k))

@@ -8,7 +8,7 @@ import { gossipScoring } from '../../../node/gossip/scoring.js'
 import { NODES_TOPIC } from '../../../node/relays/constants.js'
 import { signNodeRecord } from '../../../node/relays/node-record.js'
 import { kadId } from '../../../node/relays/xor.js'
-import { closestReference } from '../../helpers/placement.js'
+import { closestReference, nodeIdReference } from '../../helpers/placement.js'
 import { waitFor } from '../../helpers/wait.js'
 import { connect, invalidDeliveries, scoreOf, startRelay, startRelays, stopRelays, waitForDirectories, type TestRelay } from './harness.js'
 import { LOOPBACK_ALLOW } from '../../helpers/mesh.js'
@@ -49,16 +49,13 @@ describe('relay directory (five relays over TCP)', function () {
     }
   })
 
-  it('places peers where kad-dht does (its routing table ids are sha256 of the peer id multihash)', () => {
-    let compared = 0
+  it('places relays at their puzzle node ids, not where kad-dht puts them (sha256 of the peer id)', () => {
     for (const n of nodes) {
-      const rt = (n.host.services.dht as unknown as { routingTable: { kb: { toIterable: () => Iterable<{ peerId: PeerId, kadId: Uint8Array }> } } }).routingTable
-      for (const p of rt.kb.toIterable()) {
-        assert.deepEqual(kadId(p.peerId), p.kadId)
-        compared++
-      }
+      const own = n.relays.nodeRecords().find((r) => r.id === n.id)
+      assert.ok(own !== undefined)
+      assert.deepEqual(Buffer.from(n.relays.nodeId()), nodeIdReference(n.id, own.idNonce))
+      assert.notDeepEqual(Buffer.from(n.relays.nodeId()), Buffer.from(kadId(n.host.peerId)))
     }
-    assert.ok(compared > 0, 'routing tables are empty')
   })
 
   it('drops a stopped relay promptly; restarted with its data dir it knows the set at once and is re-admitted everywhere', async () => {
