@@ -5,7 +5,8 @@
 // restarted nodes converge. docs/protocol.md §9.
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import type { IdentifyResult, PeerId, Stream } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
+import { FrameReader } from '../../protocol/frame-reader.js'
+import { writeFrame } from '../../protocol/frame-writer.js'
 import { encode } from '../../protocol/codec.js'
 import { MAX_RECORD_LIFETIME_MS, WIRE_VERSION } from '../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
@@ -15,7 +16,7 @@ import type { NodeComponents, RecordService, RelayDirectory } from '../component
 import {
   LIFETIME_MARGIN_MS, PUBLISH_BATCH_BYTES, PUBLISH_BATCH_RECORDS, PUBLISH_WINDOW_MS, PURGE_INTERVAL_MS, RECORDS_TOPIC,
   REPLAY_GRACE_MS, SYNC_CONCURRENCY, SYNC_INTERVAL_MS, SYNC_MAX_INBOUND, SYNC_PEER_INTERVAL_MS, SYNC_PROTOCOL,
-  SYNC_QUEUE_MAX, SYNC_SESSION_TIMEOUT_MS
+  SYNC_QUEUE_MAX, SYNC_REQUEST_MAX_BYTES, SYNC_SESSION_TIMEOUT_MS
 } from './constants.js'
 import { RecordStore } from './record-store.js'
 import { pullSync, refuseSync, serveSync } from './record-sync.js'
@@ -211,9 +212,9 @@ export function createRecordService (components: NodeComponents, init: RecordSer
 
   /** read (bounded) and drop the request of a peer that is not an admitted relay, then refuse it */
   async function refuseUnadmitted (stream: Stream, maxFrameBytes: number, session: AbortSignal): Promise<void> {
-    const lp = lpStream(stream, { maxDataLength: maxFrameBytes })
-    await lp.read({ signal: session }).catch(() => {})
-    await lp.write(encode(SyncPage, { version: WIRE_VERSION, status: SyncStatus.SYNC_UNAUTHORIZED, records: [], done: true }), { signal: session })
+    const reader = new FrameReader(stream, { maxFrameBytes: Math.min(maxFrameBytes, SYNC_REQUEST_MAX_BYTES) })
+    await reader.next(session).catch(() => {})
+    await writeFrame(stream, encode(SyncPage, { version: WIRE_VERSION, status: SyncStatus.SYNC_UNAUTHORIZED, records: [], done: true }), session)
     await stream.close({ signal: session })
   }
 
