@@ -4,9 +4,12 @@
 // user is unknown, when what we know is older than maxAgeMs, and when the
 // device is absent from it (it may be newer than our list: a device just
 // linked), at most once per ABSENT_REFETCH_MS per user. A device absent
-// from a list fetched for that very message was removed: its messages are
-// refused (dropped). Otherwise an absent device's message waits in the
-// mailbox for a later fetch.
+// from a list fetched for that very message is refused (its messages are
+// dropped) when this client saw it listed in an older list of that user (it
+// was removed), or when it has been absent for UNLISTED_GRACE_MS since its
+// first message here (a device the mesh never listed). Otherwise its message
+// waits in the mailbox for a later fetch: a device linked moments ago is
+// listed as soon as the new list reaches the receiver's node.
 // docs/spec-drafts/devices-limits.md §"Receivers".
 import type { Logger } from 'pino'
 
@@ -16,6 +19,10 @@ export const DEVICE_LIST_MAX_AGE_MS = 30_000
 export const ABSENT_REFETCH_MS = 5_000
 /** users whose lists are remembered (least recently used are forgotten) */
 export const MAX_KNOWN_USERS = 1024
+/** a device never seen listed is refused once it has stayed unlisted this long after its first message here */
+export const UNLISTED_GRACE_MS = 10 * 60_000
+/** unlisted devices tracked per user */
+const MAX_UNLISTED_PER_USER = 64
 
 /** A user's latest device list as fetched: undefined when the mesh holds none for the user. */
 export type FetchDeviceList = (userId: string) => Promise<{ seq: number, deviceIds: number[] } | undefined>
@@ -28,6 +35,10 @@ interface Known {
   seq: number
   deviceIds: Set<number>
   fetchedAt: number
+  /** devices seen in any list of this user (removal evidence once a newer list lacks them) */
+  everListed: Set<number>
+  /** when a message from an unlisted device was first checked, by device */
+  unlistedSince: Map<number, number>
 }
 
 export class SenderDevices {
@@ -43,7 +54,7 @@ export class SenderDevices {
   learn (userId: string, seq: number, deviceIds: number[], at = this.now()): void {
     const k = this.known.get(userId)
     if (k !== undefined && k.seq > seq) return
-    this.remember(userId, { seq, deviceIds: new Set(deviceIds), fetchedAt: at })
+    this.remember(userId, this.merge(k, { seq, deviceIds, fetchedAt: at }))
   }
 
   /**
@@ -60,9 +71,9 @@ export class SenderDevices {
     if (k === undefined || age >= this.maxAgeMs || (!k.deviceIds.has(deviceId) && age >= ABSENT_REFETCH_MS)) {
       try {
         const list = await this.fetch(userId)
-        const fetched: Known = list === undefined ? { seq: -1, deviceIds: new Set(), fetchedAt: now } : { seq: list.seq, deviceIds: new Set(list.deviceIds), fetchedAt: now }
+        const fetched = list === undefined ? { seq: -1, deviceIds: [], fetchedAt: now } : { seq: list.seq, deviceIds: list.deviceIds, fetchedAt: now }
         // a list older than one we verified before does not replace it (a node that lags behind)
-        k = k === undefined || fetched.seq >= k.seq ? fetched : { ...k, fetchedAt: now }
+        k = k === undefined || fetched.seq >= k.seq ? this.merge(k, fetched) : { ...k, fetchedAt: now }
         this.remember(userId, k)
         fetchedNow = true
       } catch {
@@ -71,7 +82,22 @@ export class SenderDevices {
     }
     if (k === undefined || k.seq < 0) return 'unknown'
     if (k.deviceIds.has(deviceId)) return 'listed'
-    return fetchedNow ? 'removed' : 'unknown'
+    if (!fetchedNow) return 'unknown'
+    if (k.everListed.has(deviceId)) return 'removed'
+    const since = k.unlistedSince.get(deviceId)
+    if (since === undefined) {
+      if (k.unlistedSince.size < MAX_UNLISTED_PER_USER) k.unlistedSince.set(deviceId, now)
+      return 'unknown'
+    }
+    return now - since >= UNLISTED_GRACE_MS ? 'removed' : 'unknown'
+  }
+
+  private merge (k: Known | undefined, list: { seq: number, deviceIds: number[], fetchedAt: number }): Known {
+    const everListed = new Set(k?.everListed ?? [])
+    for (const d of list.deviceIds) if (everListed.size < MAX_UNLISTED_PER_USER * 4) everListed.add(d)
+    const unlistedSince = new Map(k?.unlistedSince ?? [])
+    for (const d of list.deviceIds) unlistedSince.delete(d)
+    return { seq: list.seq, deviceIds: new Set(list.deviceIds), fetchedAt: list.fetchedAt, everListed, unlistedSince }
   }
 
   private remember (userId: string, k: Known): void {
