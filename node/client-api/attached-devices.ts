@@ -1,5 +1,6 @@
 // Devices attached to this node, by the libp2p peer id of their connection.
 // Requests on a connection act for the device attached over it.
+import type { FetchGrant } from '../components.js'
 import type { TokenBucket } from './rate-limit.js'
 
 export interface AttachedDevice {
@@ -12,6 +13,8 @@ export interface AttachedDevice {
   bucket: TokenBucket
   /** the latest signed offline presence, published when the device detaches */
   presenceOffline: Uint8Array
+  /** the device's attach signature, shown to its replicas when this node fetches for it (node/mailbox FETCH) */
+  grant?: FetchGrant
 }
 
 export class AttachedDevices {

@@ -89,7 +89,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     const device = attached(ctx)
     if (req.after !== '' && !/^[0-9a-f]{32}$/.test(req.after)) throw new RelaymeshError(ErrorCode.Invalid, 'fetch: after must be an envelope id in hex')
     const limit = Math.min(req.limit === 0 ? DEFAULT_FETCH_LIMIT : req.limit, MAX_FETCH_LIMIT)
-    const found = await ctx.deps.mailbox.fetch(device.mailbox, { limit: limit + 1, ...(req.after !== '' ? { after: req.after } : {}), signal: ctx.signal })
+    const found = await ctx.deps.mailbox.fetch(device.mailbox, { limit: limit + 1, ...(req.after !== '' ? { after: req.after } : {}), ...(device.grant !== undefined ? { grant: device.grant } : {}), signal: ctx.signal })
     const budget = ctx.components.config.limits.maxFrameBytes - FETCH_FRAME_MARGIN
     const envelopes: Uint8Array[] = []
     let used = 0
