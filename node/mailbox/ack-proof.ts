@@ -90,7 +90,7 @@ export function storedProof (ids: Uint8Array[], evidence: AckEvidence): StoredPr
 
 /** Decode a kept or received AckProof (bounded) and check it against `mailbox`; returns its ids and evidence. */
 export function openProof (mailbox: Uint8Array, bytes: Uint8Array, maxBytes: number, now: number, records: RecordCache): { ids: Uint8Array[], evidence: AckEvidence } {
-  const p = decode(AckProof, bytes, maxBytes, 'AckProof')
+  const p = decode(AckProof, bytes, maxBytes, 'AckProof', null)
   checkProofIds(p.ids)
   const evidence = { signature: p.signature, deviceList: p.deviceList, deviceId: p.deviceId }
   verifyAckEvidence(mailbox, p.ids, evidence, now, records)

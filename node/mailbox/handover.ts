@@ -264,7 +264,7 @@ async function pushTombstones (deps: HandoverDeps, peer: PeerId, mailbox: string
     for (const p of proofs) {
       if (sent.has(p.hash)) continue
       sent.add(p.hash)
-      const proof = decode(AckProof, p.proof, p.proof.byteLength, 'AckProof')
+      const proof = decode(AckProof, p.proof, p.proof.byteLength, 'AckProof', null)
       // each tombstone keeps its expiry on the peer (0: purged meanwhile, sent as already expired)
       const expires = (await envelopes.ackExpiries(mailbox, proof.ids.map(hexOfBytes))).map((t) => t === 0 ? 1 : t)
       try {
@@ -272,7 +272,7 @@ async function pushTombstones (deps: HandoverDeps, peer: PeerId, mailbox: string
       } catch (err) {
         if (RelaymeshError.is(err) && (err.code === ErrorCode.Unavailable || err.code === ErrorCode.Timeout)) throw err
         all = false
-        components.log.debug({ peer: peer.toString(), err: (err as Error).message }, 'handover: a tombstone\'s proof was refused')
+                components.log.debug({ peer: peer.toString(), err: (err as Error).message }, 'handover: a tombstone\'s proof was refused')
       }
     }
   }

@@ -208,7 +208,7 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
       proofs.push(p.proof)
       bytes += p.proof.byteLength + 8
     }
-    return { proofs: proofs.map((b) => decode(AckProof, b, budget, 'AckProof')) }
+    return { proofs: proofs.map((b) => decode(AckProof, b, budget, 'AckProof', null)) }
   }
 }
 
