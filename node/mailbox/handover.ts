@@ -147,7 +147,7 @@ async function reconcilePeer (deps: HandoverDeps, peer: PeerId, entries: Entry[]
         if (confirmation !== undefined) confirmation.ids = new Set(e.ids ?? [])
       } else {
         report.synced++
-        const confirmed = await syncMailbox(deps, peer, e.mailbox, report)
+        const confirmed = await syncMailbox(deps, peer, e.mailbox, report, confirmation !== undefined)
         if (confirmation !== undefined) confirmation.ids = confirmed
       }
       let acksTaken = true
@@ -162,8 +162,12 @@ async function reconcilePeer (deps: HandoverDeps, peer: PeerId, entries: Entry[]
   }
 }
 
-/** Push what `peer` lacks of one mailbox; returns the ids it now holds (or has acknowledged). */
-async function syncMailbox (deps: HandoverDeps, peer: PeerId, mailbox: string, report: HandoverReport): Promise<Set<string>> {
+/**
+ * Push what `peer` lacks of one mailbox; returns the ids it now holds (or proved acknowledged).
+ * A node leaving the replica set may not ask which ids a replica holds (SYNC is for replicas):
+ * it offers every envelope it holds (STORE answers duplicate, stored or acknowledged).
+ */
+async function syncMailbox (deps: HandoverDeps, peer: PeerId, mailbox: string, report: HandoverReport, leaving: boolean): Promise<Set<string>> {
   const { envelopes, client, components } = deps
   const mailboxBytes = fromHex(mailbox)
   const ids = await envelopes.ids(mailbox)
@@ -171,7 +175,7 @@ async function syncMailbox (deps: HandoverDeps, peer: PeerId, mailbox: string, r
   const maxBytes = components.config.limits.maxFrameBytes - FRAME_MARGIN_BYTES
   for (let start = 0; start < ids.length; start += MAX_SYNC_IDS) {
     const chunk = ids.slice(start, start + MAX_SYNC_IDS)
-    const { missing, acked } = await client.sync(peer, mailboxBytes, chunk.map(fromHex))
+    const { missing, acked } = leaving ? { missing: chunk.map(fromHex), acked: [] } : await client.sync(peer, mailboxBytes, chunk.map(fromHex))
     const asked = new Set(chunk)
     // only ids we asked about count: a peer cannot make us tombstone or drop anything else
     const missingHex = new Set(missing.map(hexOfBytes).filter((i) => asked.has(i)))

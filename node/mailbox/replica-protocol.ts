@@ -73,9 +73,9 @@ function isPartner (mailbox: Uint8Array, deps: ReplicaHandlerDeps, peer: PeerId,
   return includes(deps.closest(mailbox, spread * deps.components.config.replicas), peer)
 }
 
-async function mustServe (mailbox: Uint8Array, deps: ReplicaHandlerDeps, asker: Asker, what: string): Promise<void> {
+async function mustServe (mailbox: Uint8Array, deps: ReplicaHandlerDeps, asker: Asker, what: string, spread: number): Promise<void> {
   if (!await responsibleFor(mailbox, deps)) throw new RelaymeshError(ErrorCode.Unauthorized, `${what}: this node is not a replica of the mailbox`)
-  if (!isPartner(mailbox, deps, asker.peer)) throw new RelaymeshError(ErrorCode.Unauthorized, `${what}: the asking relay is not a replica of the mailbox`)
+  if (!isPartner(mailbox, deps, asker.peer, spread)) throw new RelaymeshError(ErrorCode.Unauthorized, `${what}: the asking relay is not a replica of the mailbox`)
 }
 
 function bytesOf (value: Uint8Array, length: number, what: string): Uint8Array {
@@ -186,7 +186,8 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
   [ReplicaRequestType.REPLICA_SYNC]: async (req, deps, asker) => {
     const mailbox = hexOf(bytesOf(req.mailbox, MAILBOX_ADDRESS_BYTES, 'mailbox'))
     const ids = idsOf(req.ids)
-    await mustServe(req.mailbox, deps, asker, 'sync')
+    // replicas only: a node leaving the set offers its envelopes with STORE instead
+    await mustServe(req.mailbox, deps, asker, 'sync', 1)
     const { held, acked } = await deps.envelopes.check(mailbox, ids)
     return {
       missing: req.ids.filter((_, n) => held[n] !== true && acked[n] !== true),
@@ -198,7 +199,10 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
     const mailbox = hexOf(bytesOf(req.mailbox, MAILBOX_ADDRESS_BYTES, 'mailbox'))
     if (req.ids.length > MAX_ACK_IDS) throw new RelaymeshError(ErrorCode.TooLarge, `proofs: more than ${MAX_ACK_IDS} ids`)
     const ids = idsOf(req.ids)
-    await mustServe(req.mailbox, deps, asker, 'proofs')
+    // replicas and handover partners (a node leaving the set was told "acknowledged" by STORE and
+    // must see the proof before it drops its copy); a proof shows only that the device acknowledged
+    // ids the asker names, which STORE of those envelopes tells anyway
+    await mustServe(req.mailbox, deps, asker, 'proofs', ACK_SPREAD)
     const budget = deps.components.config.limits.maxFrameBytes - FRAME_MARGIN_BYTES
     const proofs: Uint8Array[] = []
     let bytes = 0
