@@ -160,6 +160,10 @@ describe('a hostile relay with a valid node record (five honest relay nodes)', f
     // and shows forged proofs
     for (const r of replicas) await mailboxOf(r).handover()
     assert.ok(asked.includes(ReplicaRequestType.REPLICA_SYNC) || asked.includes(ReplicaRequestType.REPLICA_STORE), 'the honest replicas reconciled with it')
+    for (const r of replicas) {
+      assert.deepEqual(await heldIds(r, mailbox), ids.map(hex).sort(), 'a handover partner saying "acknowledged" deletes nothing')
+      assert.equal(await tombstones(r, mailbox), 0, 'no tombstone from a handover claim')
+    }
     // a tombstone handed over the way handover used to: ids and expiries, no device proof
     for (const r of replicas) {
       const ack = await ask(r, { type: ReplicaRequestType.REPLICA_ACK, mailbox, ids, expires: ids.map(() => Date.now() + 60_000) })
