@@ -491,7 +491,7 @@ function plural (n: number, word: string): string {
 
 /** Fewer relays known than the write quorum: nothing was sent anywhere. */
 export function tooFewRelays (known: number, quorum: number): RelaymeshError {
-  return new RelaymeshError(ErrorCode.Unavailable, `${plural(known, 'relay')} reachable, ${quorum} needed: not stored (the write quorum is ${quorum})`)
+  return new RelaymeshError(ErrorCode.Unavailable, `${plural(known, 'relay')} reachable, ${quorum} needed (the write quorum)`)
 }
 
 function quorumError (quorum: number, replicas: number, round: WriteRound): RelaymeshError {
