@@ -1,7 +1,8 @@
 // `relaymesh send` on a two-node mesh (k = 3, quorum 2), as real processes:
 // it says on how many relays the message is stored, and when one node has
 // stopped it fails with the reason ("1 relay reachable, 2 needed"), one line,
-// no stack trace, nothing on stdout.
+// no stack trace, nothing on stdout, while what was stored before is read
+// from the remaining node (the README's two-node walkthrough).
 import { strict as assert } from 'node:assert'
 import { join } from 'node:path'
 import type { RelayNode } from '../../../node/relay-node.js'
@@ -14,13 +15,14 @@ describe('relaymesh send: honest quorum (processes, two nodes)', function () {
   let nodes: RelayNode[] = []
   let dir: string
   let alice: string
+  let bob: string
   let bobId: string
 
   before(async () => {
     nodes = await startMesh(2)
     dir = tempDir('relaymesh-cli-quorum-')
     alice = join(dir, 'alice')
-    const bob = join(dir, 'bob')
+    bob = join(dir, 'bob')
     await ok(['init', '--home', alice, '--node', addressOf(nodes[0]!)])
     bobId = (await ok(['init', '--home', bob, '--node', addressOf(nodes[1]!), '--json']))[0]?.userId as string
     await waitFor(async () => (await nodes[0]?.records.userRecords(bobId) ?? []).length >= 2, { what: 'bob on node 0' })
@@ -44,5 +46,8 @@ describe('relaymesh send: honest quorum (processes, two nodes)', function () {
     await nodes[1]!.stop()
     await fails(['send', '--to', bobId, 'only one node left', '--home', alice, '--node', addressOf(nodes[0]!)], /1 relay reachable, 2 needed.*\(ERR_UNAVAILABLE\)/)
     await fails(['send', '--to', bobId, 'still one node', '--home', alice, '--node', addressOf(nodes[0]!), '--json'], /1 relay reachable, 2 needed.*\(ERR_UNAVAILABLE\)/)
+    // what was stored before is on the remaining node too: Bob reads it there (his home names node 1)
+    const got = await ok(['recv', '--home', bob, '--node', addressOf(nodes[0]!), '--json'])
+    assert.deepEqual(got.filter((e) => e.event === 'message').map((e) => e.text), ['stored twice', 'in words'])
   })
 })
