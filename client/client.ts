@@ -58,7 +58,12 @@ export interface Client {
   /** attach to the first reachable node of options.nodes; publish device list and prekey bundle; top up one-time prekeys */
   connect: () => Promise<void>
   /** resolves once the mesh answered stored for every recipient device (and our own other devices) */
-  send: (toUserId: string, text: string) => Promise<{ id: string }>
+  /**
+   * resolves once the mesh stored the message for every device of the recipient; `replicas`: the
+   * fewest relays that persisted one of its envelopes (at least the mesh's write quorum; fewer
+   * than the replica count k when the mesh has fewer relays than k)
+   */
+  send: (toUserId: string, text: string) => Promise<{ id: string, replicas: number }>
   /** a file (at most 100 MiB) in encrypted chunks, then its manifest; sending it again resumes (docs/protocol.md §8b) */
   sendFile: (toUserId: string, path: string, options?: SendFileOptions) => Promise<SendFileResult>
   /** drain the mailbox, then wait up to waitMs for live pushes; new messages in arrival order, each exactly once */

@@ -206,7 +206,7 @@ export class RelaymeshClient implements Client {
 
   // ------------------------------------------------------------------ sending
 
-  async send (toUserId: string, text: string): Promise<{ id: string }> {
+  async send (toUserId: string, text: string): Promise<{ id: string, replicas: number }> {
     this.checkOpen()
     checkUserId(toUserId)
     if (typeof text !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'text must be a string')
@@ -239,7 +239,7 @@ export class RelaymeshClient implements Client {
     const replicas = fewestReplicas(answers.slice(0, envelopes.filter((e) => e.target.userId === toUserId).length))
     this.ctx.messages.append({ id: idHex, from: this.userId, peer: toUserId, group: null, text, sentAt: content.sentAt, receivedAt: now, outgoing: true }, ops, false)
     await this.serial.run(async () => { await this.ctx.store.batch([...ops, ...await markStored(this.ctx.store, idHex, replicas, now)]) })
-    return { id: idHex }
+    return { id: idHex, replicas }
   }
 
   async sendFile (toUserId: string, path: string, options: SendFileOptions = {}): Promise<SendFileResult> {

@@ -91,12 +91,25 @@ export interface AckProof {
   userId: string
 }
 
+/**
+ * A device's attach signature made for this node: shown to the mailbox's replicas when this
+ * node, not a replica itself, fetches for the device (attachSignaturePayload(nonce, this node's
+ * peer id multihash, clientPeerId)).
+ */
+export interface FetchGrant {
+  nonce: Uint8Array
+  signature: Uint8Array
+  clientPeerId: Uint8Array
+  deviceList: Uint8Array
+  deviceId: number
+}
+
 /** Store-and-forward (node/mailbox). */
 export interface MailboxService extends Startable {
   /** write to the k replicas of env.mailbox; resolves once writeQuorum replicas persisted it (ErrorCode-typed error otherwise) */
   store: (envelope: Envelope, options?: { signal?: AbortSignal }) => Promise<StoreResult>
   /** unacknowledged envelopes of a mailbox in id order after `after` (hex id), gathered from its replicas */
-  fetch: (mailbox: Uint8Array, options?: { limit?: number, after?: string, signal?: AbortSignal }) => Promise<Envelope[]>
+  fetch: (mailbox: Uint8Array, options?: { limit?: number, after?: string, signal?: AbortSignal, grant?: FetchGrant }) => Promise<Envelope[]>
   /**
    * delete acknowledged envelopes on every replica; each replica checks `proof`
    * itself (without it only this node's own copies can be deleted)

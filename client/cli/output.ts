@@ -86,8 +86,10 @@ export class Output {
     ])
   }
 
-  stored (id: string, to: string, label?: string): void {
-    this.emit({ event: 'stored', id }, `stored in the mesh for ${label ?? to} (message ${id})`)
+  /** `replicas`: on how many relays it is stored (the fewest over the recipient's devices), when known */
+  stored (id: string, to: string, label?: string, replicas?: number): void {
+    const where = replicas === undefined ? 'in the mesh' : `on ${replicas} relay${replicas === 1 ? '' : 's'}`
+    this.emit({ event: 'stored', id, ...(replicas !== undefined ? { replicas } : {}) }, `stored ${where} for ${label ?? to} (message ${id})`)
   }
 
   /** A message or a session-reset notice; `names` maps user ids to contact aliases for text mode. */

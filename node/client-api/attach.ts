@@ -127,7 +127,9 @@ function verifyAttach (req: AttachRequest, nonce: Uint8Array, nodeId: Uint8Array
     deviceKey: entry.deviceKey,
     mailbox: mailboxAddress(list.identityKey, req.deviceId),
     deviceListSeq: list.seq,
-    presenceOffline: req.presenceOffline
+    presenceOffline: req.presenceOffline,
+    // lets this node (and no other: the signature names it) list the mailbox on its replicas
+    grant: { nonce, signature: req.signature, clientPeerId, deviceList: req.deviceList, deviceId: req.deviceId }
   }
   return { device, list }
 }

@@ -2,6 +2,7 @@
 // Requests on a connection act for the device attached over it; their rate
 // limits are shared per device and per peer (rate-limit.ts ClientRateLimits).
 import { ClientRateLimits } from './rate-limit.js'
+import type { FetchGrant } from '../components.js'
 
 export interface AttachedDevice {
   peerId: string
@@ -16,6 +17,8 @@ export interface AttachedDevice {
   close?: () => void
   /** the latest signed offline presence, published when the device detaches */
   presenceOffline: Uint8Array
+  /** the device's attach signature, shown to its replicas when this node fetches for it (node/mailbox FETCH) */
+  grant?: FetchGrant
 }
 
 export class AttachedDevices {

@@ -85,17 +85,20 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     const expiresAt = req.expiresAt === 0 ? now + envelopeTtlMs : req.expiresAt
     if (expiresAt <= now || expiresAt > now + envelopeTtlMs) throw new RelaymeshError(ErrorCode.Invalid, 'send: expires_at must be in the future and within the node\'s retention')
     const mailboxes = req.mailboxes.map((m) => bytesOf(m, MAILBOX_ADDRESS_BYTES, 'mailbox'))
+    const reasons: string[] = []
     const results = await Promise.all(mailboxes.map(async (mailbox): Promise<Loose<SendResult>> => {
       try {
         const stored = await ctx.deps.mailbox.store({ version: WIRE_VERSION, id: req.envelopeId, mailbox, expiresAt, payload: req.payload }, { signal: ctx.signal })
         return { mailbox, replicas: stored.replicas.length, errorCode: '' }
       } catch (err) {
+        reasons.push(err instanceof Error ? err.message : String(err))
         return { mailbox, replicas: 0, errorCode: RelaymeshError.is(err) ? err.code : ErrorCode.Unavailable }
       }
     }))
     const failed = results.find((r) => r.errorCode !== '')
     if (failed !== undefined) {
-      return { status: Status.ERROR, errorCode: failed.errorCode, errorMessage: `not stored for ${results.filter((r) => r.errorCode !== '').length} of ${results.length} mailboxes`, sent: results }
+      // the first reason, e.g. "1 relay reachable, 2 needed", so the person sees why
+      return { status: Status.ERROR, errorCode: failed.errorCode, errorMessage: `not stored for ${results.filter((r) => r.errorCode !== '').length} of ${results.length} mailboxes: ${reasons[0] ?? ''}`, sent: results }
     }
     return { sent: results }
   },
@@ -104,7 +107,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     const device = await attached(ctx)
     if (req.after !== '' && !/^[0-9a-f]{32}$/.test(req.after)) throw new RelaymeshError(ErrorCode.Invalid, 'fetch: after must be an envelope id in hex')
     const limit = Math.min(req.limit === 0 ? DEFAULT_FETCH_LIMIT : req.limit, MAX_FETCH_LIMIT)
-    const found = await ctx.deps.mailbox.fetch(device.mailbox, { limit: limit + 1, ...(req.after !== '' ? { after: req.after } : {}), signal: ctx.signal })
+    const found = await ctx.deps.mailbox.fetch(device.mailbox, { limit: limit + 1, ...(req.after !== '' ? { after: req.after } : {}), ...(device.grant !== undefined ? { grant: device.grant } : {}), signal: ctx.signal })
     const budget = ctx.components.config.limits.maxFrameBytes - FETCH_FRAME_MARGIN
     const envelopes: Uint8Array[] = []
     let used = 0

@@ -4,13 +4,22 @@
 // the user's signed DeviceList record as evidence of the device key. A
 // replica deletes nothing for a relay unless this checks out, so a relay in
 // the directory cannot make replicas drop envelopes a device never received.
-import { ackSignaturePayload } from '../../protocol/client-protocol.js'
-import { ED25519_SIGNATURE_BYTES, RecordKind } from '../../protocol/constants.js'
-import { ed25519Verify, equalBytes } from '../../protocol/crypto/primitives.js'
+// The same evidence is kept with every tombstone (storedProof) and travels
+// with it when handover passes the tombstone on (docs/spec-drafts/mailbox.md).
+import { ackSignaturePayload, attachSignaturePayload } from '../../protocol/client-protocol.js'
+import { decode, encode } from '../../protocol/codec.js'
+import { ED25519_SIGNATURE_BYTES, ENVELOPE_ID_BYTES, RecordKind } from '../../protocol/constants.js'
+import { ed25519Verify, equalBytes, sha256 } from '../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { mailboxAddress } from '../../protocol/identity.js'
+import { AckProof } from '../../protocol/pb/node-replica.js'
 import type { DeviceList } from '../../protocol/pb/records.js'
 import type { RecordCache } from '../../protocol/records.js'
+import { MAX_ACK_IDS } from './constants.js'
+
+function hexOf (bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+}
 
 export interface AckEvidence {
   /** Ed25519 signature over ackSignaturePayload(mailbox, ids) */
@@ -60,4 +69,71 @@ export function deviceIdFor (deviceList: Uint8Array, mailbox: Uint8Array, now: n
     if (equalBytes(mailboxAddress(list.identityKey, d.deviceId), mailbox)) return d.deviceId
   }
   throw new RelaymeshError(ErrorCode.Unauthorized, 'ack: no device in the signed device list owns this mailbox')
+}
+
+/** A device's acknowledgement as a tombstone keeps it: the AckProof bytes and their SHA-256 (hex), its key. */
+export interface StoredProof {
+  hash: string
+  bytes: Uint8Array
+}
+
+/** The AckProof a tombstone keeps for `ids` (exactly the ids the device signed, in order). */
+export function storedProof (ids: Uint8Array[], evidence: AckEvidence): StoredProof {
+  const bytes = encode(AckProof, {
+    ids: ids as Array<Uint8Array<ArrayBuffer>>,
+    signature: evidence.signature as Uint8Array<ArrayBuffer>,
+    deviceList: evidence.deviceList as Uint8Array<ArrayBuffer>,
+    deviceId: evidence.deviceId
+  })
+  return { hash: hexOf(sha256(bytes)), bytes }
+}
+
+/** Decode a kept or received AckProof (bounded) and check it against `mailbox`; returns its ids and evidence. */
+export function openProof (mailbox: Uint8Array, bytes: Uint8Array, maxBytes: number, now: number, records: RecordCache): { ids: Uint8Array[], evidence: AckEvidence } {
+  const p = decode(AckProof, bytes, maxBytes, 'AckProof', null)
+  checkProofIds(p.ids)
+  const evidence = { signature: p.signature, deviceList: p.deviceList, deviceId: p.deviceId }
+  verifyAckEvidence(mailbox, p.ids, evidence, now, records)
+  return { ids: p.ids, evidence }
+}
+
+export function checkProofIds (ids: Uint8Array[]): void {
+  if (ids.length === 0 || ids.length > MAX_ACK_IDS) throw new RelaymeshError(ErrorCode.Invalid, `ack proof: 1 to ${MAX_ACK_IDS} ids`)
+  for (const id of ids) {
+    if (id.byteLength !== ENVELOPE_ID_BYTES) throw new RelaymeshError(ErrorCode.Invalid, `ack proof: ids must be ${ENVELOPE_ID_BYTES} bytes`)
+  }
+}
+
+/** What a device's attach gave the relay it attached to: lets that relay (and no other) list the mailbox on its replicas. */
+export interface FetchGrantInit {
+  nonce: Uint8Array
+  signature: Uint8Array
+  /** multihash bytes of the client's peer id */
+  clientPeerId: Uint8Array
+  deviceList: Uint8Array
+  deviceId: number
+}
+
+/**
+ * Throws unless `grant` is the attach signature of the device owning
+ * `mailbox`, made for the relay `askerId` (its peer id multihash bytes):
+ * the device list opens and lists the device, the mailbox is that device's,
+ * and the signature over attachSignaturePayload(nonce, askerId, clientPeerId)
+ * verifies with its key. Codes: Unauthorized, BadSignature, openRecord's.
+ */
+export function verifyFetchGrant (mailbox: Uint8Array, askerId: Uint8Array, grant: FetchGrantInit, now: number, records: RecordCache): void {
+  if (grant.signature.byteLength !== ED25519_SIGNATURE_BYTES || grant.deviceList.byteLength === 0 || grant.nonce.byteLength === 0 ||
+    grant.nonce.byteLength > 64 || grant.clientPeerId.byteLength === 0 || grant.clientPeerId.byteLength > 128) {
+    throw new RelaymeshError(ErrorCode.Unauthorized, 'fetch: not a replica of this mailbox, and no valid device grant')
+  }
+  const list = records.open(grant.deviceList, now)
+  if (list.kind !== RecordKind.DeviceList) throw new RelaymeshError(ErrorCode.Unauthorized, 'fetch grant: device_list is not a device list record')
+  const entry = (list.body as DeviceList).devices.find((d) => d.deviceId === grant.deviceId)
+  if (entry === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, `fetch grant: device ${grant.deviceId} is not in the signed device list`)
+  if (!equalBytes(mailboxAddress(list.identityKey, grant.deviceId), mailbox)) {
+    throw new RelaymeshError(ErrorCode.Unauthorized, 'fetch grant: the mailbox does not belong to this device')
+  }
+  if (!ed25519Verify(entry.deviceKey, attachSignaturePayload(grant.nonce, askerId, grant.clientPeerId), grant.signature)) {
+    throw new RelaymeshError(ErrorCode.BadSignature, 'fetch grant: signature does not verify for the asking relay')
+  }
 }

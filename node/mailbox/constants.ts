@@ -39,6 +39,8 @@ export const ACK_SPREAD = 2
 export const ACK_SPREAD_SETTLE_MS = 10 * SECOND
 /** ids in one ACK request */
 export const MAX_ACK_IDS = 1024
+/** fetch grants a node remembers as verified (sha256 of grant signature and mailbox), across askers */
+export const GRANT_MEMORY = 4096
 /** ids in one SYNC request (the .proto limit) */
 export const MAX_SYNC_IDS = 16_384
 /** digests in one DIGEST request (the .proto limit) */

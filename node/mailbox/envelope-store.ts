@@ -8,7 +8,10 @@
 // Layout (node/store/keys.ts):
 //   env!<mailbox hex>!<id hex>           -> Envelope bytes
 //   exp!<expires_at 16 hex>!<mailbox>!<id> -> 0x00 (envelope) | 0x01 (tombstone)
-//   ack!<mailbox hex>!<id hex>           -> expires_at (u64 BE): acknowledged, never stored again
+//   ack!<mailbox hex>!<id hex>           -> expires_at (u64 BE) || proof hash (32 bytes): acknowledged, never stored again
+//   akp!<mailbox hex>!<proof hash hex>   -> expires_at (u64 BE) || AckProof bytes: the device's signed acknowledgement
+//                                           behind those tombstones (it travels with them at handover)
+//   exp!… -> 0x02 for an AckProof (purged once every tombstone citing it may have expired)
 //   mbx!<mailbox hex>                    -> count || bytes || tombstones (u64 BE each), absent when all are 0
 //   meta!storedBytes                     -> u64 BE
 import type { Logger } from 'pino'
@@ -20,6 +23,7 @@ import type { NodeLimits } from '../config.js'
 import type { NodeMetrics } from '../metrics.js'
 import type { BatchOp, NodeStore } from '../store/db.js'
 import { fromHex, PREFIX, rangeEnd } from '../store/keys.js'
+import type { StoredProof } from './ack-proof.js'
 import { CLOCK_SKEW_MS } from './constants.js'
 
 export interface PutResult {
@@ -53,18 +57,23 @@ export interface Digest {
 const STORED_BYTES_KEY = `${PREFIX.meta}storedBytes`
 const KIND_ENVELOPE = 0
 const KIND_TOMBSTONE = 1
+const KIND_PROOF = 2
+/** bytes of a tombstone value: expires_at, then the SHA-256 of its AckProof */
+const TOMBSTONE_BYTES = 8 + 32
 /** ops handled by one synced batch, so one flush stays bounded in memory and time */
 const MAX_OPS_PER_FLUSH = 1024
 
 type Op =
   | { kind: 'put', env: Envelope, bytes: Uint8Array, m: string, i: string, resolve: (r: PutResult) => void, reject: (e: Error) => void }
-  | { kind: 'ack' | 'drop' | 'forget', m: string, ids: string[], expires?: number[], resolve: (n: number) => void, reject: (e: Error) => void }
+  | { kind: 'ack', m: string, ids: string[], proof: StoredProof, expires?: number[], resolve: (n: number) => void, reject: (e: Error) => void }
+  | { kind: 'drop' | 'forget', m: string, ids: string[], resolve: (n: number) => void, reject: (e: Error) => void }
   | { kind: 'purge', entries: ExpiryEntry[], resolve: (n: number) => void, reject: (e: Error) => void }
 
 interface ExpiryEntry { key: string, t: number, m: string, i: string, kind: number }
 
 export const envKey = (m: string, i: string): string => `${PREFIX.envelope}${m}!${i}`
 const ackKey = (m: string, i: string): string => `${PREFIX.ack}${m}!${i}`
+const proofKey = (m: string, h: string): string => `${PREFIX.ackProof}${m}!${h}`
 const usageKey = (m: string): string => `${PREFIX.mailboxUsage}${m}`
 const expKey = (t: number, m: string, i: string): string => `${PREFIX.expiry}${t.toString(16).padStart(16, '0')}!${m}!${i}`
 const mailboxPrefix = (m: string): string => `${PREFIX.envelope}${m}!`
@@ -140,14 +149,17 @@ export class EnvelopeStore {
 
   /**
    * Delete acknowledged envelopes and keep tombstones until their expiry;
-   * resolves with how many were deleted. A tombstone's expiry is the
-   * envelope's; for an id not held here it is `expires[n]` when given (a
-   * tombstone handed over keeps its expiry, so tombstones do not outlive each
-   * other forever), else now + envelopeTtlMs + CLOCK_SKEW_MS.
+   * resolves with how many were deleted. The caller has verified `proof`, the
+   * device's signed acknowledgement of exactly `ids`: every tombstone refers
+   * to it and it is kept as long as they are (handover passes it on). A
+   * tombstone's expiry is the envelope's; for an id not held here it is
+   * `expires[n]` when given (a hint: a tombstone handed over keeps its expiry,
+   * so tombstones do not outlive each other forever), never later than
+   * now + envelopeTtlMs + CLOCK_SKEW_MS.
    */
-  async ack (mailbox: string, ids: string[], expires?: number[]): Promise<number> {
+  async ack (mailbox: string, ids: string[], proof: StoredProof, expires?: number[]): Promise<number> {
     return await new Promise((resolve, reject) => {
-      this.enqueue({ kind: 'ack', m: mailbox, ids, ...(expires !== undefined ? { expires } : {}), resolve, reject })
+      this.enqueue({ kind: 'ack', m: mailbox, ids, proof, ...(expires !== undefined ? { expires } : {}), resolve, reject })
     })
   }
 
@@ -213,9 +225,11 @@ export class EnvelopeStore {
         wanted.add(envKey(op.m, op.i)); wanted.add(ackKey(op.m, op.i)); wanted.add(usageKey(op.m))
       } else if (op.kind === 'purge') {
         for (const e of op.entries) {
-          wanted.add(e.key); wanted.add(usageKey(e.m)); wanted.add(e.kind === KIND_TOMBSTONE ? ackKey(e.m, e.i) : envKey(e.m, e.i))
+          wanted.add(e.key); wanted.add(usageKey(e.m))
+          wanted.add(e.kind === KIND_TOMBSTONE ? ackKey(e.m, e.i) : e.kind === KIND_PROOF ? proofKey(e.m, e.i) : envKey(e.m, e.i))
         }
       } else {
+        if (op.kind === 'ack') wanted.add(proofKey(op.m, op.proof.hash))
         wanted.add(usageKey(op.m))
         for (const i of op.ids) { wanted.add(envKey(op.m, i)); wanted.add(ackKey(op.m, i)) }
       }
@@ -254,7 +268,7 @@ export class EnvelopeStore {
       const a = overlay.get(ackKey(m, i))
       if (a === undefined) return false
       del(ackKey(m, i))
-      if (a.byteLength === 8) del(expKey(readU64(a), m, i))
+      if (a.byteLength >= 8) del(expKey(readU64(a), m, i))
       const u = usage(m)
       setUsage(m, { ...u, acks: u.acks - 1 })
       touched.add(m)
@@ -295,17 +309,36 @@ export class EnvelopeStore {
       } else if (op.kind === 'ack' || op.kind === 'drop') {
         let n = 0
         const latest = now + envelopeTtlMs + CLOCK_SKEW_MS
+        const proofHash = op.kind === 'ack' ? Buffer.from(op.proof.hash, 'hex') : undefined
+        let proofUntil = 0
         for (const [k, i] of op.ids.entries()) {
           const bytes = overlay.get(envKey(op.m, i))
-          const t = bytes !== undefined ? storedExpiry(bytes) : Math.min(op.expires?.[k] ?? latest, latest)
+          const t = bytes !== undefined ? storedExpiry(bytes) : Math.min(op.kind === 'ack' ? op.expires?.[k] ?? latest : latest, latest)
           if (remove(op.m, i)) n++
-          if (op.kind === 'ack' && t > now && overlay.get(ackKey(op.m, i)) === undefined) {
+          if (proofHash !== undefined && t > now && overlay.get(ackKey(op.m, i)) === undefined) {
             // a tombstone lives as long as any copy of the envelope could: a late replica write is refused until then
-            put(ackKey(op.m, i), u64(t))
+            const value = new Uint8Array(TOMBSTONE_BYTES)
+            value.set(u64(t), 0)
+            value.set(proofHash, 8)
+            put(ackKey(op.m, i), value)
             put(expKey(t, op.m, i), Uint8Array.of(KIND_TOMBSTONE))
             const u = usage(op.m)
             setUsage(op.m, { ...u, acks: u.acks + 1 })
             touched.add(op.m)
+            proofUntil = Math.max(proofUntil, t)
+          }
+        }
+        if (op.kind === 'ack' && proofUntil > 0) {
+          // the proof stays as long as the longest-lived tombstone written with it
+          const key = proofKey(op.m, op.proof.hash)
+          const held = overlay.get(key)
+          const heldUntil = held !== undefined && held.byteLength >= 8 ? readU64(held) : 0
+          if (proofUntil > heldUntil) {
+            const value = new Uint8Array(8 + op.proof.bytes.byteLength)
+            value.set(u64(proofUntil), 0)
+            value.set(op.proof.bytes, 8)
+            put(key, value)
+            put(expKey(proofUntil, op.m, op.proof.hash), Uint8Array.of(KIND_PROOF))
           }
         }
         if (op.kind === 'ack') acked += n
@@ -316,7 +349,11 @@ export class EnvelopeStore {
           if (overlay.get(e.key) === undefined) continue
           if (e.kind === KIND_TOMBSTONE) {
             const a = overlay.get(ackKey(e.m, e.i))
-            if (a !== undefined && a.byteLength === 8 && readU64(a) === e.t) unmark(e.m, e.i)
+            if (a !== undefined && a.byteLength >= 8 && readU64(a) === e.t) unmark(e.m, e.i)
+            del(e.key)
+          } else if (e.kind === KIND_PROOF) {
+            const p = overlay.get(proofKey(e.m, e.i))
+            if (p !== undefined && p.byteLength >= 8 && readU64(p) === e.t) del(proofKey(e.m, e.i))
             del(e.key)
           } else {
             const bytes = overlay.get(envKey(e.m, e.i))
@@ -400,7 +437,33 @@ export class EnvelopeStore {
   /** Expiry of each tombstone (0 where there is none). */
   async ackExpiries (mailbox: string, ids: string[]): Promise<number[]> {
     const values = await this.init.store.getMany(ids.map((i) => ackKey(mailbox, i)))
-    return values.map((v) => v !== undefined && v.byteLength === 8 ? readU64(v) : 0)
+    return values.map((v) => v !== undefined && v.byteLength >= 8 ? readU64(v) : 0)
+  }
+
+  /**
+   * The device acknowledgements behind these tombstones: each distinct kept
+   * AckProof once, with the ids (of those asked) it covers. Tombstones kept
+   * without a proof (written before proofs were kept) have none: they are
+   * never passed on.
+   */
+  async proofs (mailbox: string, ids: string[]): Promise<Array<{ hash: string, proof: Uint8Array, ids: string[] }>> {
+    const values = await this.init.store.getMany(ids.map((i) => ackKey(mailbox, i)))
+    const byHash = new Map<string, string[]>()
+    values.forEach((v, n) => {
+      if (v === undefined || v.byteLength !== TOMBSTONE_BYTES) return
+      const h = Buffer.from(v.buffer, v.byteOffset + 8, 32).toString('hex')
+      let list = byHash.get(h)
+      if (list === undefined) { list = []; byHash.set(h, list) }
+      list.push(ids[n] as string)
+    })
+    const hashes = [...byHash.keys()]
+    const proofs = await this.init.store.getMany(hashes.map((h) => proofKey(mailbox, h)))
+    const out: Array<{ hash: string, proof: Uint8Array, ids: string[] }> = []
+    proofs.forEach((p, n) => {
+      const hash = hashes[n] as string
+      if (p !== undefined && p.byteLength > 8) out.push({ hash, proof: p.subarray(8), ids: byHash.get(hash) as string[] })
+    })
+    return out
   }
 
   /** SHA-256 of the sorted tombstone ids of a mailbox, cached like digest(). */

@@ -5,18 +5,22 @@
 // digests (SHA-256 of the sorted envelope ids, and of the sorted tombstone
 // ids) and only mailboxes whose digests differ are reconciled: missing
 // envelopes are pushed, ids the peer has acknowledged become tombstones here
-// too, and our tombstones are pushed as acknowledgements (so an ack that
-// reached only stand-in nodes during churn still reaches the replicas). A
-// node that is no longer among the k closest deletes a local copy only after
-// every current replica confirmed holding it (its own synced write, or a
-// digest equal to ours), and its tombstones once every replica has them.
+// too once the peer has shown the device's signed acknowledgement (REPLICA_PROOFS,
+// checked here), and our tombstones are pushed as acknowledgements with the
+// device's proof each keeps (so an ack that reached only stand-in nodes during
+// churn still reaches the replicas, and each checks it itself). No peer's word
+// alone deletes anything. A node that is no longer among the k closest drops a
+// local copy only after every current replica confirmed holding it (its own
+// synced write, or a digest equal to ours) or proved it acknowledged, and its
+// tombstones once every replica has taken them.
 import type { PeerId } from '@libp2p/interface'
-import type { Loose } from '../../protocol/codec.js'
+import { decode, type Loose } from '../../protocol/codec.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { StoreOutcome, type MailboxDigest } from '../../protocol/pb/node-replica.js'
+import { AckProof, StoreOutcome, type MailboxDigest } from '../../protocol/pb/node-replica.js'
 import type { NodeComponents, RelayDirectory } from '../components.js'
 import { fromHex } from '../store/keys.js'
 import { FRAME_MARGIN_BYTES, HANDOVER_BATCH, HANDOVER_CHANGE_DELAY_MS, HANDOVER_INTERVAL_MS, HANDOVER_PEER_CONCURRENCY, MAX_ACK_IDS, MAX_DIGEST_ENTRIES, MAX_SYNC_IDS } from './constants.js'
+import { checkProofIds, storedProof, verifyAckEvidence } from './ack-proof.js'
 import type { EnvelopeStore } from './envelope-store.js'
 import type { ReplicaClient } from './replica-client.js'
 
@@ -143,27 +147,27 @@ async function reconcilePeer (deps: HandoverDeps, peer: PeerId, entries: Entry[]
         if (confirmation !== undefined) confirmation.ids = new Set(e.ids ?? [])
       } else {
         report.synced++
-        const confirmed = await syncMailbox(deps, peer, e.mailbox, report)
+        const confirmed = await syncMailbox(deps, peer, e.mailbox, report, confirmation !== undefined)
         if (confirmation !== undefined) confirmation.ids = confirmed
       }
+      let acksTaken = true
       if (acksDiffer.has(n) && e.digest.ackedCount > 0) {
         // the peer lacks some of our tombstones (or has others, which it pushes in its own run):
-        // acknowledging them there deletes any copy it holds and keeps it from taking one again
-        const ids = e.ackIds ?? await deps.envelopes.ackedIds(e.mailbox)
-        for (let i = 0; i < ids.length; i += MAX_ACK_IDS) {
-          const chunk = ids.slice(i, i + MAX_ACK_IDS)
-          // each tombstone keeps its expiry on the peer (0: purged meanwhile, sent as already expired)
-          const expires = (await deps.envelopes.ackExpiries(e.mailbox, chunk)).map((t) => t === 0 ? 1 : t)
-          await deps.client.ackTombstones(peer, fromHex(e.mailbox), chunk.map(fromHex), expires)
-        }
+        // the device's acknowledgement behind each, checked there, deletes any copy it holds and
+        // keeps it from taking one again
+        acksTaken = await pushTombstones(deps, peer, e.mailbox, e.ackIds ?? await deps.envelopes.ackedIds(e.mailbox))
       }
-      if (confirmation !== undefined) confirmation.acks = true
+      if (confirmation !== undefined) confirmation.acks = acksTaken
     }
   }
 }
 
-/** Push what `peer` lacks of one mailbox; returns the ids it now holds (or has acknowledged). */
-async function syncMailbox (deps: HandoverDeps, peer: PeerId, mailbox: string, report: HandoverReport): Promise<Set<string>> {
+/**
+ * Push what `peer` lacks of one mailbox; returns the ids it now holds (or proved acknowledged).
+ * A node leaving the replica set may not ask which ids a replica holds (SYNC is for replicas):
+ * it offers every envelope it holds (STORE answers duplicate, stored or acknowledged).
+ */
+async function syncMailbox (deps: HandoverDeps, peer: PeerId, mailbox: string, report: HandoverReport, leaving: boolean): Promise<Set<string>> {
   const { envelopes, client, components } = deps
   const mailboxBytes = fromHex(mailbox)
   const ids = await envelopes.ids(mailbox)
@@ -171,17 +175,18 @@ async function syncMailbox (deps: HandoverDeps, peer: PeerId, mailbox: string, r
   const maxBytes = components.config.limits.maxFrameBytes - FRAME_MARGIN_BYTES
   for (let start = 0; start < ids.length; start += MAX_SYNC_IDS) {
     const chunk = ids.slice(start, start + MAX_SYNC_IDS)
-    const { missing, acked } = await client.sync(peer, mailboxBytes, chunk.map(fromHex))
+    const { missing, acked } = leaving ? { missing: chunk.map(fromHex), acked: [] } : await client.sync(peer, mailboxBytes, chunk.map(fromHex))
     const asked = new Set(chunk)
     // only ids we asked about count: a peer cannot make us tombstone or drop anything else
     const missingHex = new Set(missing.map(hexOfBytes).filter((i) => asked.has(i)))
-    const ackedHex = [...new Set(acked.map(hexOfBytes).filter((i) => asked.has(i)))]
-    if (ackedHex.length > 0) {
-      // acknowledged on a replica: the device has it; delete here too and keep the tombstone
-      report.tombstoned += await envelopes.ack(mailbox, ackedHex)
+    const ackedHex = new Set(acked.map(hexOfBytes).filter((i) => asked.has(i)))
+    if (ackedHex.size > 0) {
+      // acknowledged on a replica, it says: only the device's own signed acknowledgement, which we
+      // ask for and check, deletes ours (and becomes our tombstone)
+      for (const i of await adoptTombstones(deps, peer, mailbox, [...ackedHex], report)) confirmed.add(i)
     }
-    // held there, or acknowledged there: either way nothing is lost by dropping ours
-    for (const i of chunk) if (!missingHex.has(i)) confirmed.add(i)
+    // held there (a proven acknowledgement was counted above): nothing is lost by dropping ours
+    for (const i of chunk) if (!missingHex.has(i) && !ackedHex.has(i)) confirmed.add(i)
 
     const wanted = chunk.filter((i) => missingHex.has(i))
     const values = await envelopes.get(mailbox, wanted)
@@ -199,9 +204,9 @@ async function syncMailbox (deps: HandoverDeps, peer: PeerId, mailbox: string, r
           components.metrics.envelopesHandedOver.inc()
         }
         if (r.outcome === StoreOutcome.STORE_ACKED) newlyAcked.push(id)
-        if (r.outcome !== StoreOutcome.STORE_REJECTED) confirmed.add(id)
+        else if (r.outcome !== StoreOutcome.STORE_REJECTED) confirmed.add(id)
       })
-      if (newlyAcked.length > 0) report.tombstoned += await envelopes.ack(mailbox, newlyAcked)
+      if (newlyAcked.length > 0) for (const i of await adoptTombstones(deps, peer, mailbox, newlyAcked, report)) confirmed.add(i)
       batch = []
       batchIds = []
       bytes = 0
@@ -216,6 +221,66 @@ async function syncMailbox (deps: HandoverDeps, peer: PeerId, mailbox: string, r
     await flush()
   }
   return confirmed
+}
+
+/**
+ * Ask `peer` for the device acknowledgements behind ids it says are acknowledged, check each
+ * here, and tombstone what they prove (deleting our copies). Returns the ids proven.
+ */
+async function adoptTombstones (deps: HandoverDeps, peer: PeerId, mailbox: string, ids: string[], report: HandoverReport): Promise<Set<string>> {
+  const { envelopes, client, components } = deps
+  const mailboxBytes = fromHex(mailbox)
+  const asked = new Set(ids)
+  const proven = new Set<string>()
+  for (let start = 0; start < ids.length; start += MAX_ACK_IDS) {
+    const chunk = ids.slice(start, start + MAX_ACK_IDS)
+    for (const p of await client.proofs(peer, mailboxBytes, chunk.map(fromHex))) {
+      const evidence = { signature: p.signature, deviceList: p.deviceList, deviceId: p.deviceId }
+      try {
+        checkProofIds(p.ids)
+        verifyAckEvidence(mailboxBytes, p.ids, evidence, deps.now(), components.recordCache)
+      } catch (err) {
+        components.log.debug({ peer: peer.toString(), err: (err as Error).message }, 'handover: a peer\'s acknowledgement proof does not check; nothing deleted')
+        continue
+      }
+      const hexIds = p.ids.map(hexOfBytes)
+      report.tombstoned += await envelopes.ack(mailbox, hexIds, storedProof(p.ids, evidence))
+      for (const i of hexIds) if (asked.has(i)) proven.add(i)
+    }
+  }
+  return proven
+}
+
+/**
+ * Pass our tombstones of `ids` on to `peer`: one ACK per device acknowledgement they keep, with
+ * its proof, which the peer checks. Returns whether the peer took every one (a tombstone kept
+ * without a proof, or a proof the peer refuses, e.g. an expired device list, is not passed on).
+ */
+async function pushTombstones (deps: HandoverDeps, peer: PeerId, mailbox: string, ids: string[]): Promise<boolean> {
+  const { envelopes, client, components } = deps
+  const mailboxBytes = fromHex(mailbox)
+  const sent = new Set<string>()
+  let all = true
+  for (let i = 0; i < ids.length; i += MAX_ACK_IDS) {
+    const chunk = ids.slice(i, i + MAX_ACK_IDS)
+    const proofs = await envelopes.proofs(mailbox, chunk)
+    if (proofs.reduce((n, p) => n + p.ids.length, 0) < chunk.length) all = false
+    for (const p of proofs) {
+      if (sent.has(p.hash)) continue
+      sent.add(p.hash)
+      const proof = decode(AckProof, p.proof, p.proof.byteLength, 'AckProof', null)
+      // each tombstone keeps its expiry on the peer (0: purged meanwhile, sent as already expired)
+      const expires = (await envelopes.ackExpiries(mailbox, proof.ids.map(hexOfBytes))).map((t) => t === 0 ? 1 : t)
+      try {
+        await client.ack(peer, mailboxBytes, proof.ids, { signature: proof.signature, deviceList: proof.deviceList, deviceId: proof.deviceId }, undefined, expires)
+      } catch (err) {
+        if (RelaymeshError.is(err) && (err.code === ErrorCode.Unavailable || err.code === ErrorCode.Timeout)) throw err
+        all = false
+                components.log.debug({ peer: peer.toString(), err: (err as Error).message }, 'handover: a tombstone\'s proof was refused')
+      }
+    }
+  }
+  return all
 }
 
 function hexOfBytes (b: Uint8Array): string {

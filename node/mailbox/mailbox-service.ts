@@ -11,10 +11,10 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { Envelope } from '../../protocol/pb/envelope.js'
 import { StoreOutcome } from '../../protocol/pb/node-replica.js'
 import { recordKey } from '../../protocol/records.js'
-import type { AckProof, MailboxListener, MailboxService, NodeComponents, RecordService, RelayDirectory, StoreResult } from '../components.js'
+import type { AckProof, FetchGrant, MailboxListener, MailboxService, NodeComponents, RecordService, RelayDirectory, StoreResult } from '../components.js'
 import { fromHex } from '../store/keys.js'
 import { ACK_SPREAD, ACK_SPREAD_SETTLE_MS, DEFAULT_FETCH_LIMIT, EXPIRY_INTERVAL_MS, HANDOVER_INTERVAL_MS, INBOUND_TIMEOUT_MS, MAX_ACK_IDS, MAX_FETCH_LIMIT, PIPELINE_MAX_PENDING, PIPELINED_STREAMS_PER_PEER, PUSHED_MEMORY, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, STORE_RETRY_TIMEOUT_MS, STORE_TIMEOUT_MS, UNREACHABLE_PROBE_BUDGET_MS } from './constants.js'
-import { deviceIdFor, verifyAckEvidence, type AckEvidence } from './ack-proof.js'
+import { deviceIdFor, storedProof, verifyAckEvidence, type AckEvidence } from './ack-proof.js'
 import { EnvelopeStore, hexOf, type PutResult } from './envelope-store.js'
 import { ExpiryPurger } from './expiry.js'
 import { HandoverScheduler, jitter, type HandoverReport } from './handover.js'
@@ -182,7 +182,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
    * still out when it settles go on in the background.
    */
   const writeRound = async (checked: CheckedEnvelope, replicas: PeerId[], already: Set<string>, timeoutMs: number, signal?: AbortSignal): Promise<WriteRound> => {
-    const quorum = relays.alone() ? 1 : config.writeQuorum
+    const quorum = config.writeQuorum
     const round: WriteRound = { ok: replicas.filter((p) => already.has(p.toString())).map(String), failures: [], unreachable: [], acked: false, aborted: false }
     const pending = new Map<string, PeerId>()
     return await new Promise<WriteRound>((resolve) => {
@@ -238,13 +238,13 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
 
   const store = async (envelope: Envelope, options: { signal?: AbortSignal } = {}): Promise<StoreResult> => {
     const checked = checkLocalEnvelope(envelope, rules())
-    // A mesh of one (a lone `npm start` node) can only ever hold one copy; a
-    // node that knows other relays, live or recently seen, keeps the strict quorum.
-    const quorum = relays.alone() ? 1 : config.writeQuorum
+    // The quorum is the configured one, always: a node that believes it is alone (before
+    // bootstrap, after a long partition) refuses rather than answer "stored" with fewer
+    // copies. A mesh smaller than k stores on every relay it has (the k closest are then
+    // all of them) and the answer names each. A single-node deployment says so with quorum 1.
+    const quorum = config.writeQuorum
     let replicas = replicasOf(checked.env.mailbox)
-    if (replicas.length < quorum) {
-      throw new RelaymeshError(ErrorCode.Unavailable, `only ${replicas.length} relays known: the write quorum is ${quorum}`)
-    }
+    if (replicas.length < quorum) throw tooFewRelays(replicas.length, quorum)
     let round = await writeRound(checked, replicas, new Set(), STORE_TIMEOUT_MS, options.signal)
     if (round.ok.length < quorum && !round.aborted && round.unreachable.length > 0 && !shutdown.aborted) {
       // Some replicas look dead. The directory probes them (a short dial or ping, in
@@ -264,13 +264,13 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
       }
     }
     if (round.aborted) throw new RelaymeshError(ErrorCode.Timeout, 'store aborted by the caller')
-    if (round.ok.length < quorum) throw quorumError(quorum, replicas.length, round.ok.length, round.failures)
+    if (round.ok.length < quorum) throw quorumError(quorum, replicas.length, round)
     // an envelope acknowledged earlier was delivered already: do not push it again
     if (!round.acked) forward(checked)
     return { replicas: round.ok }
   }
 
-  const fetch = async (mailbox: Uint8Array, options: { limit?: number, after?: string, signal?: AbortSignal } = {}): Promise<Envelope[]> => {
+  const fetch = async (mailbox: Uint8Array, options: { limit?: number, after?: string, signal?: AbortSignal, grant?: FetchGrant } = {}): Promise<Envelope[]> => {
     checkMailbox(mailbox)
     if (options.after !== undefined && !/^[0-9a-f]{32}$/.test(options.after)) {
       throw new RelaymeshError(ErrorCode.Invalid, 'fetch: after must be an envelope id in lowercase hex')
@@ -278,6 +278,8 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     const limit = Math.max(1, Math.min(options.limit ?? DEFAULT_FETCH_LIMIT, MAX_FETCH_LIMIT))
     const m = hexOf(mailbox)
     const replicas = replicasOf(mailbox)
+    // a replica lists the others' copies on its own standing; any other node shows the device's grant
+    const selfReplica = replicas.some((p) => p.equals(self))
     // this node's own copies count too (a replica, or still handing over)
     const sources: Array<PeerId | 'self'> = replicas.map((p) => p.equals(self) ? 'self' : p)
     if (!sources.includes('self')) sources.push('self')
@@ -294,7 +296,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
       if (ask.length === 0) break
       const answers = await Promise.allSettled(ask.map(async ({ s }) => s === 'self'
         ? await envelopes.list(m, { ...(cursor !== undefined ? { after: cursor } : {}), limit: want, maxBytes: maxFrameBytes })
-        : await client.fetch(s, mailbox, cursor !== undefined ? fromHex(cursor) : undefined, want, options.signal)))
+        : await client.fetch(s, mailbox, cursor !== undefined ? fromHex(cursor) : undefined, want, options.signal, selfReplica ? undefined : options.grant)))
       let cutoff: string | undefined
       answers.forEach((a, k) => {
         const { s, n } = ask[k] as { s: PeerId | 'self', n: number }
@@ -355,18 +357,17 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     // the device signed all ids at once: they travel in one request (the client API allows 1,024)
     if (ids.length > MAX_ACK_IDS) throw new RelaymeshError(ErrorCode.TooLarge, `ack: more than ${MAX_ACK_IDS} ids`)
     const m = hexOf(mailbox)
-    const evidence = options.proof !== undefined ? await evidenceFor(mailbox, ids, options.proof) : undefined
+    // nothing is deleted anywhere, here included, without the device's signed acknowledgement
+    if (options.proof === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, 'ack: the device\'s signed acknowledgement is required')
+    const evidence = await evidenceFor(mailbox, ids, options.proof)
+    const proof = storedProof(ids, evidence)
     const replicas = replicasOf(mailbox)
     const selfHolds = (await envelopes.usage(m)).count > 0
-    const selfReplica = replicas.some((p) => p.equals(self))
-    if (evidence === undefined && !selfHolds && !selfReplica) {
-      throw new RelaymeshError(ErrorCode.Unauthorized, 'ack: without the device\'s proof only this node\'s own copies can be deleted, and it holds none')
-    }
     const hexIds = ids.map(hexOf)
     const send = async (targets: Array<PeerId | 'self'>): Promise<{ applied: number, failed: number, errors: string[] }> => {
       const results = await Promise.allSettled(targets.map(async (t) => t === 'self'
-        ? await envelopes.ack(m, hexIds)
-        : await client.ack(t, mailbox, ids, evidence as AckEvidence, options.signal)))
+        ? await envelopes.ack(m, hexIds, proof)
+        : await client.ack(t, mailbox, ids, evidence, options.signal)))
       const errors: string[] = []
       results.forEach((r, n) => {
         if (r.status === 'fulfilled') return
@@ -375,12 +376,6 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
         if (t !== undefined && t !== 'self') void suspect(t, r.reason)
       })
       return { applied: results.length - errors.length, failed: errors.length, errors }
-    }
-    // without the device's evidence no other replica deletes anything: only our own copies go
-    if (evidence === undefined) {
-      const r = await send(['self'])
-      if (r.applied === 0) throw new RelaymeshError(ErrorCode.Unavailable, `ack: no replica answered (${r.errors.join('; ')})`)
-      return
     }
     // The k replicas, and (right after churn, or when a replica missed it) the next k: stand-ins and
     // returning replicas hold copies then. An ack that misses one still reaches it through handover
@@ -419,7 +414,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
   const start = async (): Promise<void> => {
     if (started) return
     await envelopes.open()
-    const answer = replicaAnswerer({ components, envelopes, isRelay, deliverLocal, now })
+    const answer = replicaAnswerer({ components, envelopes, isRelay, closest: (key, count) => relays.closest(key, count), deliverLocal, now })
     // admission is checked before a byte of the request is read
     const admit = (peer: PeerId): RelaymeshError | undefined => isRelay(peer) ? undefined : new RelaymeshError(ErrorCode.Unauthorized, 'the replica protocol is for admitted relays')
     await serve(host, {
@@ -497,7 +492,23 @@ function safeDecode (bytes: Uint8Array, max: number): Envelope | undefined {
   }
 }
 
-function quorumError (quorum: number, replicas: number, ok: number, failures: RelaymeshError[]): RelaymeshError {
+function plural (n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/** Fewer relays known than the write quorum: nothing was sent anywhere. */
+export function tooFewRelays (known: number, quorum: number): RelaymeshError {
+  return new RelaymeshError(ErrorCode.Unavailable, `${plural(known, 'relay')} reachable, ${quorum} needed (the write quorum)`)
+}
+
+function quorumError (quorum: number, replicas: number, round: WriteRound): RelaymeshError {
+  const { failures } = round
   const code = FAILURE_PRECEDENCE.find((c) => failures.some((f) => f.code === c)) ?? ErrorCode.Unavailable
-  return new RelaymeshError(code, `write quorum ${quorum} of ${replicas} replicas not reached (${ok} stored): ${failures.map((f) => f.message).join('; ')}`)
+  const why = failures.map((f) => f.message).join('; ')
+  if (code === ErrorCode.Unavailable) {
+    // replicas that could not be reached (or did not answer): say how many there were
+    const reachable = Math.max(round.ok.length, replicas - new Set(round.unreachable.map(String)).size)
+    return new RelaymeshError(code, `${plural(reachable, 'relay')} reachable, ${quorum} needed: stored on ${round.ok.length} of ${replicas} replicas, not enough (${why})`)
+  }
+  return new RelaymeshError(code, `write quorum ${quorum} of ${replicas} replicas not reached (${round.ok.length} stored): ${why}`)
 }

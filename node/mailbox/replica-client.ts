@@ -9,11 +9,11 @@ import type { Logger } from 'pino'
 import { decode, encode, type Loose } from '../../protocol/codec.js'
 import { WIRE_VERSION } from '../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, StoreOutcome, type MailboxDigest } from '../../protocol/pb/node-replica.js'
+import { ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, StoreOutcome, type AckProof, type MailboxDigest } from '../../protocol/pb/node-replica.js'
 import type { RelayHost } from '../host.js'
 import type { NodeLimits } from '../config.js'
 import { FRAME_MARGIN_BYTES, MAX_BATCH_ENVELOPES, MAX_INFLIGHT_PER_PEER, PIPELINE_UNSUPPORTED_RETRY_MS, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, REPLICA_REQUEST_TIMEOUT_MS, STORE_REQUESTS_IN_FLIGHT } from './constants.js'
-import type { AckEvidence } from './ack-proof.js'
+import type { AckEvidence, FetchGrantInit } from './ack-proof.js'
 import type { PutResult } from './envelope-store.js'
 import { PipelinedChannel } from './pipeline.js'
 import { asTyped, PeerLimiter, request } from './rpc.js'
@@ -228,23 +228,27 @@ export class ReplicaClient {
     })
   }
 
-  async fetch (peer: PeerId, mailbox: Uint8Array, after: Uint8Array | undefined, limit: number, signal?: AbortSignal): Promise<{ envelopes: Uint8Array[], more: boolean }> {
-    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_FETCH, mailbox, after: after ?? new Uint8Array(0), limit }, signal)
+  /** `grant`: the device's, when this node is not a replica of the mailbox (FETCH for the device attached here) */
+  async fetch (peer: PeerId, mailbox: Uint8Array, after: Uint8Array | undefined, limit: number, signal?: AbortSignal, grant?: FetchGrantInit): Promise<{ envelopes: Uint8Array[], more: boolean }> {
+    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_FETCH, mailbox, after: after ?? new Uint8Array(0), limit, ...(grant !== undefined ? { grant } : {}) }, signal)
     return { envelopes: res.envelopes, more: res.more }
   }
 
-  /** Acknowledge a device's ids on `peer`, with the evidence the peer checks itself. */
-  async ack (peer: PeerId, mailbox: Uint8Array, ids: Uint8Array[], evidence: AckEvidence, signal?: AbortSignal): Promise<number> {
+  /**
+   * Acknowledge a device's ids on `peer`, with the evidence the peer checks itself (a device's
+   * ack through its entry node, or a tombstone handed over: `expires`, per id, its lifetime hint).
+   */
+  async ack (peer: PeerId, mailbox: Uint8Array, ids: Uint8Array[], evidence: AckEvidence, signal?: AbortSignal, expires?: number[]): Promise<number> {
     const res = await this.call(peer, {
-      type: ReplicaRequestType.REPLICA_ACK, mailbox, ids, signature: evidence.signature, deviceList: evidence.deviceList, deviceId: evidence.deviceId
+      type: ReplicaRequestType.REPLICA_ACK, mailbox, ids, signature: evidence.signature, deviceList: evidence.deviceList, deviceId: evidence.deviceId, ...(expires !== undefined ? { expires } : {})
     }, signal)
     return res.count
   }
 
-  /** Hand tombstones over to `peer` (handover), each with its expiry. */
-  async ackTombstones (peer: PeerId, mailbox: Uint8Array, ids: Uint8Array[], expires: number[], signal?: AbortSignal): Promise<number> {
-    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_ACK, mailbox, ids, expires }, signal)
-    return res.count
+  /** The device acknowledgements `peer` keeps for these tombstoned ids (unchecked: the caller verifies each). */
+  async proofs (peer: PeerId, mailbox: Uint8Array, ids: Uint8Array[]): Promise<AckProof[]> {
+    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_PROOFS, mailbox, ids })
+    return res.proofs
   }
 
   /** indexes of `digests` whose envelopes (differ) or tombstones (ackedDiffer) `peer` holds differently */

@@ -1,18 +1,23 @@
 // Inbound side of /relaymesh/replica/1.0.0 and 1.1.0: one handler per request type,
-// dispatched from a table. Only relays listed by the relay directory may use
-// it (clients are libp2p peers too and must go through the client API, which
+// dispatched from a table. Only admitted relays (a valid signed node record) may
+// use it (clients are libp2p peers too and must go through the client API, which
 // checks device signatures). Every field is bounded and checked before any
 // state changes; a bad request gets an ERROR answer with an ErrorCode.
+// Nothing is deleted without the device's signed acknowledgement (ACK), and a
+// mailbox is listed (FETCH), compared (DIGEST, SYNC) or its proofs served
+// (PROOFS) only by a node responsible for it, to a peer that is too or that
+// carries the device's grant (docs/spec-drafts/mailbox.md, "Who may ask what").
 import type { Connection, PeerId } from '@libp2p/interface'
+import { sha256 } from '../../protocol/crypto/primitives.js'
 import { decode, encode, type Loose } from '../../protocol/codec.js'
 import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, WIRE_VERSION } from '../../protocol/constants.js'
 import { equalBytes } from '../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, StoreOutcome, type StoreResult } from '../../protocol/pb/node-replica.js'
+import { AckProof, ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, StoreOutcome, type StoreResult } from '../../protocol/pb/node-replica.js'
 import type { NodeComponents } from '../components.js'
-import { DEFAULT_FETCH_LIMIT, FRAME_MARGIN_BYTES, MAX_ACK_IDS, MAX_FETCH_LIMIT } from './constants.js'
+import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, FRAME_MARGIN_BYTES, GRANT_MEMORY, MAX_ACK_IDS, MAX_FETCH_LIMIT } from './constants.js'
 import { hexOf, type EnvelopeStore } from './envelope-store.js'
-import { verifyAckEvidence } from './ack-proof.js'
+import { storedProof, verifyAckEvidence, verifyFetchGrant } from './ack-proof.js'
 import { decodePeerEnvelope, type CheckedEnvelope } from './validate.js'
 
 export interface ReplicaHandlerDeps {
@@ -20,13 +25,58 @@ export interface ReplicaHandlerDeps {
   envelopes: EnvelopeStore
   /** may this peer use the replica protocol (a relay in the directory)? */
   isRelay: (peer: PeerId) => boolean
+  /** the `count` relays (self included) closest to a mailbox, from this node's directory */
+  closest: (key: Uint8Array, count: number) => PeerId[]
   /** push envelopes to devices attached here; returns how many were pushed */
   deliverLocal: (envelopes: CheckedEnvelope[]) => number
   now: () => number
 }
 
+/** The request's asker, and what it may see. */
+interface Asker {
+  peer: PeerId
+  /** fetch grants verified (key: asker peer id and sha256 of the grant signature and the mailbox) */
+  grants: GrantMemory
+}
+
 type Answer = Loose<Partial<ReplicaResponse>>
-type Handler = (req: ReplicaRequest, deps: ReplicaHandlerDeps) => Promise<Answer>
+type Handler = (req: ReplicaRequest, deps: ReplicaHandlerDeps, asker: Asker) => Promise<Answer>
+
+/** Verified fetch grants (a device re-fetching through the same relay is checked once), bounded. */
+class GrantMemory {
+  private readonly keys = new Set<string>()
+  has (key: string): boolean { return this.keys.has(key) }
+  add (key: string): void {
+    this.keys.add(key)
+    if (this.keys.size > GRANT_MEMORY) this.keys.delete(this.keys.values().next().value as string)
+  }
+}
+
+function includes (peers: PeerId[], peer: PeerId): boolean {
+  return peers.some((p) => p.equals(peer))
+}
+
+/**
+ * This node serves a mailbox (lists it, compares it) only while it is one of
+ * its replicas or a stand-in (the ACK_SPREAD * k closest) or still holds
+ * envelopes or tombstones of it (handing over).
+ */
+async function responsibleFor (mailbox: Uint8Array, deps: ReplicaHandlerDeps): Promise<boolean> {
+  const self = deps.components.host.peerId
+  if (includes(deps.closest(mailbox, ACK_SPREAD * deps.components.config.replicas), self)) return true
+  const u = await deps.envelopes.usage(hexOf(mailbox))
+  return u.count > 0 || u.acks > 0
+}
+
+/** A replica (the k closest) or a handover partner (the ACK_SPREAD * k closest) of the mailbox. */
+function isPartner (mailbox: Uint8Array, deps: ReplicaHandlerDeps, peer: PeerId, spread = ACK_SPREAD): boolean {
+  return includes(deps.closest(mailbox, spread * deps.components.config.replicas), peer)
+}
+
+async function mustServe (mailbox: Uint8Array, deps: ReplicaHandlerDeps, asker: Asker, what: string, spread: number): Promise<void> {
+  if (!await responsibleFor(mailbox, deps)) throw new RelaymeshError(ErrorCode.Unauthorized, `${what}: this node is not a replica of the mailbox`)
+  if (!isPartner(mailbox, deps, asker.peer, spread)) throw new RelaymeshError(ErrorCode.Unauthorized, `${what}: the asking relay is not a replica of the mailbox`)
+}
 
 function bytesOf (value: Uint8Array, length: number, what: string): Uint8Array {
   if (value.byteLength !== length) throw new RelaymeshError(ErrorCode.Invalid, `${what}: expected ${length} bytes, got ${value.byteLength}`)
@@ -71,8 +121,20 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
     return { count: deps.deliverLocal(checked) }
   },
 
-  [ReplicaRequestType.REPLICA_FETCH]: async (req, deps) => {
+  [ReplicaRequestType.REPLICA_FETCH]: async (req, deps, asker) => {
     const mailbox = hexOf(bytesOf(req.mailbox, MAILBOX_ADDRESS_BYTES, 'mailbox'))
+    if (!await responsibleFor(req.mailbox, deps)) throw new RelaymeshError(ErrorCode.Unauthorized, 'fetch: this node is not a replica of the mailbox')
+    // a replica may list what it holds itself; any other relay only for the device that attached to it
+    if (!isPartner(req.mailbox, deps, asker.peer, 1)) {
+      const g = req.grant
+      if (g === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, 'fetch: the asking relay is not a replica of the mailbox and brings no device grant')
+      // bound to this asker: the same grant from another relay is checked (and refused) afresh
+      const key = `${asker.peer.toString()}!${hexOf(sha256(Buffer.concat([g.signature, req.mailbox])))}`
+      if (!asker.grants.has(key)) {
+        verifyFetchGrant(req.mailbox, asker.peer.toMultihash().bytes, g, deps.now(), deps.components.recordCache)
+        asker.grants.add(key)
+      }
+    }
     const after = req.after.byteLength === 0 ? undefined : hexOf(bytesOf(req.after, ENVELOPE_ID_BYTES, 'after'))
     if (req.limit > MAX_FETCH_LIMIT) throw new RelaymeshError(ErrorCode.TooLarge, `fetch: limit over ${MAX_FETCH_LIMIT}`)
     const limit = req.limit === 0 ? DEFAULT_FETCH_LIMIT : req.limit
@@ -89,22 +151,30 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
     if (req.ids.length > MAX_ACK_IDS) throw new RelaymeshError(ErrorCode.TooLarge, `ack: more than ${MAX_ACK_IDS} ids`)
     const ids = idsOf(req.ids)
     if (req.expires.length !== 0 && req.expires.length !== ids.length) throw new RelaymeshError(ErrorCode.Invalid, 'ack: expires must be empty or one per id')
-    if (req.expires.length === 0) {
-      // a device's acknowledgement: this replica checks the device's signature itself and
-      // deletes nothing on a relay's word alone. (A handover tombstone, sent with `expires`,
-      // is relay-trusted: docs/protocol.md §10, "Acknowledging".)
-      verifyAckEvidence(req.mailbox, req.ids, { signature: req.signature, deviceList: req.deviceList, deviceId: req.deviceId }, deps.now(), deps.components.recordCache)
-    }
-    return { count: await deps.envelopes.ack(mailbox, ids, req.expires.length > 0 ? req.expires : undefined) }
+    // Whoever sends it (an entry node for its device, a replica handing a tombstone over), this
+    // replica checks the device's signature itself and deletes nothing on a relay's word; the
+    // evidence is kept with the tombstones and travels with them. `expires` only shortens how
+    // long a tombstone for an id not held here is kept.
+    const evidence = { signature: req.signature, deviceList: req.deviceList, deviceId: req.deviceId }
+    verifyAckEvidence(req.mailbox, req.ids, evidence, deps.now(), deps.components.recordCache)
+    return { count: await deps.envelopes.ack(mailbox, ids, storedProof(req.ids, evidence), req.expires.length > 0 ? req.expires : undefined) }
   },
 
-  [ReplicaRequestType.REPLICA_DIGEST]: async (req, deps) => {
+  [ReplicaRequestType.REPLICA_DIGEST]: async (req, deps, asker) => {
     const differ: number[] = []
     const ackedDiffer: number[] = []
     for (const [n, d] of req.digests.entries()) {
       const mailbox = hexOf(bytesOf(d.mailbox, MAILBOX_ADDRESS_BYTES, 'digest mailbox'))
       bytesOf(d.digest, 32, 'digest')
       bytesOf(d.ackedDigest, 32, 'acked digest')
+      // to a relay that is not a replica (nor a handover partner), or about a mailbox this node is not
+      // responsible for, the answer is "differs" without looking: it learns nothing, and a partner
+      // falls back to SYNC, which only tells about ids it names
+      if (!isPartner(d.mailbox, deps, asker.peer, 1) || !await responsibleFor(d.mailbox, deps)) {
+        differ.push(n)
+        ackedDiffer.push(n)
+        continue
+      }
       const mine = await deps.envelopes.digest(mailbox)
       if (mine.count !== d.count || !equalBytes(mine.digest, d.digest)) differ.push(n)
       const acks = await deps.envelopes.ackDigest(mailbox)
@@ -113,14 +183,36 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
     return { differ, ackedDiffer }
   },
 
-  [ReplicaRequestType.REPLICA_SYNC]: async (req, deps) => {
+  [ReplicaRequestType.REPLICA_SYNC]: async (req, deps, asker) => {
     const mailbox = hexOf(bytesOf(req.mailbox, MAILBOX_ADDRESS_BYTES, 'mailbox'))
     const ids = idsOf(req.ids)
+    // replicas only: a node leaving the set offers its envelopes with STORE instead
+    await mustServe(req.mailbox, deps, asker, 'sync', 1)
     const { held, acked } = await deps.envelopes.check(mailbox, ids)
     return {
       missing: req.ids.filter((_, n) => held[n] !== true && acked[n] !== true),
       acked: req.ids.filter((_, n) => acked[n] === true)
     }
+  },
+
+  [ReplicaRequestType.REPLICA_PROOFS]: async (req, deps, asker) => {
+    const mailbox = hexOf(bytesOf(req.mailbox, MAILBOX_ADDRESS_BYTES, 'mailbox'))
+    if (req.ids.length > MAX_ACK_IDS) throw new RelaymeshError(ErrorCode.TooLarge, `proofs: more than ${MAX_ACK_IDS} ids`)
+    const ids = idsOf(req.ids)
+    // replicas and handover partners (a node leaving the set was told "acknowledged" by STORE and
+    // must see the proof before it drops its copy); a proof shows only that the device acknowledged
+    // ids the asker names, which STORE of those envelopes tells anyway
+    await mustServe(req.mailbox, deps, asker, 'proofs', ACK_SPREAD)
+    const budget = deps.components.config.limits.maxFrameBytes - FRAME_MARGIN_BYTES
+    const proofs: Uint8Array[] = []
+    let bytes = 0
+    for (const p of await deps.envelopes.proofs(mailbox, ids)) {
+      // what does not fit is asked for again (the asker re-asks the ids still unproven)
+      if (proofs.length > 0 && bytes + p.proof.byteLength > budget) break
+      proofs.push(p.proof)
+      bytes += p.proof.byteLength + 8
+    }
+    return { proofs: proofs.map((b) => decode(AckProof, b, budget, 'AckProof', null)) }
   }
 }
 
@@ -132,6 +224,7 @@ function errorAnswer (err: unknown, requestId = 0): Uint8Array {
 
 /** Answer one request frame (never throws). */
 export function replicaAnswerer (deps: ReplicaHandlerDeps): (frame: Uint8Array, connection: Connection) => Promise<Uint8Array> {
+  const grants = new GrantMemory()
   return async (frame, connection) => {
     // echoed in the answer (1.1.0 pipelines many requests per stream; 0 on 1.0.0 and for unreadable frames)
     let requestId = 0
@@ -144,7 +237,7 @@ export function replicaAnswerer (deps: ReplicaHandlerDeps): (frame: Uint8Array, 
       requestId = req.requestId
       const handler = handlers[req.type]
       if (handler === undefined) throw new RelaymeshError(ErrorCode.Invalid, `unknown replica request type ${String(req.type)}`)
-      const answer = await handler(req, deps)
+      const answer = await handler(req, deps, { peer: connection.remotePeer, grants })
       return encode(ReplicaResponse, { version: WIRE_VERSION, status: ReplicaStatus.REPLICA_OK, ...answer, requestId })
     } catch (err) {
       return errorAnswer(err, requestId)

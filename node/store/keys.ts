@@ -13,6 +13,8 @@ export const PREFIX = {
   mailboxUsage: 'mbx!',
   /** tombstones for acknowledged envelopes (so a late replica write does not resurrect them): ack!<mailbox hex>!<id hex> -> expires_at */
   ack: 'ack!',
+  /** the device acknowledgements tombstones refer to: akp!<mailbox hex>!<sha256 of the AckProof, hex> -> expires_at (u64 BE) || AckProof bytes */
+  ackProof: 'akp!',
   /** one-time prekeys: otk!<mailbox hex>!<key id, 8 hex digits> -> OneTimePreKey bytes */
   oneTimePreKey: 'otk!',
   /** spent one-time prekey ids: otw!<mailbox hex> -> u32 BE highest id handed out || f64 BE last activity, ms (node/prekeys/prekey-store.ts) */

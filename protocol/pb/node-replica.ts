@@ -26,7 +26,8 @@ export enum ReplicaRequestType {
   REPLICA_FETCH = 'REPLICA_FETCH',
   REPLICA_ACK = 'REPLICA_ACK',
   REPLICA_DIGEST = 'REPLICA_DIGEST',
-  REPLICA_SYNC = 'REPLICA_SYNC'
+  REPLICA_SYNC = 'REPLICA_SYNC',
+  REPLICA_PROOFS = 'REPLICA_PROOFS'
 }
 
 enum __ReplicaRequestTypeValues {
@@ -36,7 +37,8 @@ enum __ReplicaRequestTypeValues {
   REPLICA_FETCH = 3,
   REPLICA_ACK = 4,
   REPLICA_DIGEST = 5,
-  REPLICA_SYNC = 6
+  REPLICA_SYNC = 6,
+  REPLICA_PROOFS = 7
 }
 
 export namespace ReplicaRequestType {
@@ -246,6 +248,372 @@ export namespace MailboxDigest {
   }
 }
 
+export interface AckProof {
+  ids: Uint8Array<ArrayBuffer>[]
+  signature: Uint8Array<ArrayBuffer>
+  deviceList: Uint8Array<ArrayBuffer>
+  deviceId: number
+}
+
+export namespace AckProof {
+  let _codec: Codec<AckProof>
+
+  export const codec = (): Codec<AckProof> => {
+    if (_codec == null) {
+      _codec = message<AckProof>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.ids != null && obj.ids.length > 0) {
+          for (const value of obj.ids) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if ((obj.deviceList != null && obj.deviceList.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.deviceList)
+        }
+
+        if ((obj.deviceId != null && obj.deviceId !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.deviceId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          ids: [],
+          signature: uint8ArrayAlloc(0),
+          deviceList: uint8ArrayAlloc(0),
+          deviceId: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              if (obj.ids.length === 1024) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              obj.ids.push(reader.bytes())
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.deviceList = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.deviceId = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          ids: 1024
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              if (obj.ids === 1024) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ids[]`,
+                index: obj.ids,
+                value: reader.bytes()
+              }
+
+              obj.ids++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.deviceList`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.deviceId`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AckProofIdsFieldEvent {
+    field: '$.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AckProofSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AckProofDeviceListFieldEvent {
+    field: '$.deviceList'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AckProofDeviceIdFieldEvent {
+    field: '$.deviceId'
+    value: number
+  }
+
+  export function encode (obj: Partial<AckProof>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AckProof.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AckProof>): AckProof {
+    return decodeMessage(buf, AckProof.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AckProof>): Generator<AckProofIdsFieldEvent | AckProofSignatureFieldEvent | AckProofDeviceListFieldEvent | AckProofDeviceIdFieldEvent> {
+    return streamMessage(buf, AckProof.codec(), opts)
+  }
+}
+
+export interface FetchGrant {
+  nonce: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+  clientPeerId: Uint8Array<ArrayBuffer>
+  deviceList: Uint8Array<ArrayBuffer>
+  deviceId: number
+}
+
+export namespace FetchGrant {
+  let _codec: Codec<FetchGrant>
+
+  export const codec = (): Codec<FetchGrant> => {
+    if (_codec == null) {
+      _codec = message<FetchGrant>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.nonce)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if ((obj.clientPeerId != null && obj.clientPeerId.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.clientPeerId)
+        }
+
+        if ((obj.deviceList != null && obj.deviceList.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.deviceList)
+        }
+
+        if ((obj.deviceId != null && obj.deviceId !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.deviceId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          nonce: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0),
+          clientPeerId: uint8ArrayAlloc(0),
+          deviceList: uint8ArrayAlloc(0),
+          deviceId: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.clientPeerId = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.deviceList = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.deviceId = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.clientPeerId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.deviceList`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.deviceId`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FetchGrantNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FetchGrantSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FetchGrantClientPeerIdFieldEvent {
+    field: '$.clientPeerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FetchGrantDeviceListFieldEvent {
+    field: '$.deviceList'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FetchGrantDeviceIdFieldEvent {
+    field: '$.deviceId'
+    value: number
+  }
+
+  export function encode (obj: Partial<FetchGrant>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FetchGrant.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FetchGrant>): FetchGrant {
+    return decodeMessage(buf, FetchGrant.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FetchGrant>): Generator<FetchGrantNonceFieldEvent | FetchGrantSignatureFieldEvent | FetchGrantClientPeerIdFieldEvent | FetchGrantDeviceListFieldEvent | FetchGrantDeviceIdFieldEvent> {
+    return streamMessage(buf, FetchGrant.codec(), opts)
+  }
+}
+
 export interface ReplicaRequest {
   version: number
   type: ReplicaRequestType
@@ -261,6 +629,7 @@ export interface ReplicaRequest {
   deviceList: Uint8Array<ArrayBuffer>
   deviceId: number
   requestId: number
+  grant?: FetchGrant
 }
 
 export namespace ReplicaRequest {
@@ -349,6 +718,11 @@ export namespace ReplicaRequest {
         if ((obj.requestId != null && obj.requestId !== 0)) {
           w.uint32(112)
           w.uint32(obj.requestId)
+        }
+
+        if (obj.grant != null) {
+          w.uint32(122)
+          FetchGrant.codec().encode(obj.grant, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -466,6 +840,12 @@ export namespace ReplicaRequest {
             }
             case 14: {
               obj.requestId = reader.uint32()
+              break
+            }
+            case 15: {
+              obj.grant = FetchGrant.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.grant
+              })
               break
             }
             default: {
@@ -639,6 +1019,13 @@ export namespace ReplicaRequest {
               }
               break
             }
+            case 15: {
+              yield * FetchGrant.codec().stream(reader, reader.uint32(), `${prefix}.grant`, {
+                limits: opts.limits?.grant
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -749,6 +1136,31 @@ export namespace ReplicaRequest {
     value: number
   }
 
+  export interface ReplicaRequestGrantNonceFieldEvent {
+    field: '$.grant.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReplicaRequestGrantSignatureFieldEvent {
+    field: '$.grant.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReplicaRequestGrantClientPeerIdFieldEvent {
+    field: '$.grant.clientPeerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReplicaRequestGrantDeviceListFieldEvent {
+    field: '$.grant.deviceList'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReplicaRequestGrantDeviceIdFieldEvent {
+    field: '$.grant.deviceId'
+    value: number
+  }
+
   export function encode (obj: Partial<ReplicaRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReplicaRequest.codec())
   }
@@ -757,7 +1169,7 @@ export namespace ReplicaRequest {
     return decodeMessage(buf, ReplicaRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaRequest>): Generator<ReplicaRequestVersionFieldEvent | ReplicaRequestTypeFieldEvent | ReplicaRequestEnvelopesFieldEvent | ReplicaRequestHandoverFieldEvent | ReplicaRequestMailboxFieldEvent | ReplicaRequestIdsFieldEvent | ReplicaRequestAfterFieldEvent | ReplicaRequestLimitFieldEvent | ReplicaRequestDigestsMailboxFieldEvent | ReplicaRequestDigestsDigestFieldEvent | ReplicaRequestDigestsCountFieldEvent | ReplicaRequestDigestsAckedDigestFieldEvent | ReplicaRequestDigestsAckedCountFieldEvent | ReplicaRequestExpiresFieldEvent | ReplicaRequestSignatureFieldEvent | ReplicaRequestDeviceListFieldEvent | ReplicaRequestDeviceIdFieldEvent | ReplicaRequestRequestIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaRequest>): Generator<ReplicaRequestVersionFieldEvent | ReplicaRequestTypeFieldEvent | ReplicaRequestEnvelopesFieldEvent | ReplicaRequestHandoverFieldEvent | ReplicaRequestMailboxFieldEvent | ReplicaRequestIdsFieldEvent | ReplicaRequestAfterFieldEvent | ReplicaRequestLimitFieldEvent | ReplicaRequestDigestsMailboxFieldEvent | ReplicaRequestDigestsDigestFieldEvent | ReplicaRequestDigestsCountFieldEvent | ReplicaRequestDigestsAckedDigestFieldEvent | ReplicaRequestDigestsAckedCountFieldEvent | ReplicaRequestExpiresFieldEvent | ReplicaRequestSignatureFieldEvent | ReplicaRequestDeviceListFieldEvent | ReplicaRequestDeviceIdFieldEvent | ReplicaRequestRequestIdFieldEvent | ReplicaRequestGrantNonceFieldEvent | ReplicaRequestGrantSignatureFieldEvent | ReplicaRequestGrantClientPeerIdFieldEvent | ReplicaRequestGrantDeviceListFieldEvent | ReplicaRequestGrantDeviceIdFieldEvent> {
     return streamMessage(buf, ReplicaRequest.codec(), opts)
   }
 }
@@ -888,6 +1300,7 @@ export interface ReplicaResponse {
   acked: Uint8Array<ArrayBuffer>[]
   ackedDiffer: number[]
   requestId: number
+  proofs: AckProof[]
 }
 
 export namespace ReplicaResponse {
@@ -977,6 +1390,13 @@ export namespace ReplicaResponse {
           w.uint32(obj.requestId)
         }
 
+        if (obj.proofs != null && obj.proofs.length > 0) {
+          for (const value of obj.proofs) {
+            w.uint32(114)
+            AckProof.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -994,7 +1414,8 @@ export namespace ReplicaResponse {
           missing: [],
           acked: [],
           ackedDiffer: [],
-          requestId: 0
+          requestId: 0,
+          proofs: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1105,6 +1526,20 @@ export namespace ReplicaResponse {
               obj.requestId = reader.uint32()
               break
             }
+            case 14: {
+              if (opts.limits?.proofs != null && obj.proofs.length === opts.limits.proofs) {
+                throw new MaxLengthError('Decode error - repeated field "proofs" had too many elements')
+              }
+
+              if (obj.proofs.length === 1024) {
+                throw new MaxLengthError('Decode error - repeated field "proofs" had too many elements')
+              }
+
+              obj.proofs.push(AckProof.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.proofs$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1120,7 +1555,8 @@ export namespace ReplicaResponse {
           differ: 1024,
           missing: 16384,
           acked: 16384,
-          ackedDiffer: 1024
+          ackedDiffer: 1024,
+          proofs: 1024
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1295,6 +1731,28 @@ export namespace ReplicaResponse {
               }
               break
             }
+            case 14: {
+              if (opts.limits?.proofs != null && obj.proofs === opts.limits.proofs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "proofs" had too many elements')
+              }
+
+              if (obj.proofs === 1024) {
+                throw new MaxLengthError('Streaming decode error - repeated field "proofs" had too many elements')
+              }
+
+              for (const evt of AckProof.codec().stream(reader, reader.uint32(), `${prefix}.proofs[]`, {
+                limits: opts.limits?.proofs$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.proofs
+                }
+              }
+
+              obj.proofs++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1384,6 +1842,30 @@ export namespace ReplicaResponse {
     value: number
   }
 
+  export interface ReplicaResponseProofsIdsFieldEvent {
+    field: '$.proofs[].ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReplicaResponseProofsSignatureFieldEvent {
+    field: '$.proofs[].signature'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ReplicaResponseProofsDeviceListFieldEvent {
+    field: '$.proofs[].deviceList'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ReplicaResponseProofsDeviceIdFieldEvent {
+    field: '$.proofs[].deviceId'
+    value: number
+    index: number
+  }
+
   export function encode (obj: Partial<ReplicaResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReplicaResponse.codec())
   }
@@ -1392,7 +1874,7 @@ export namespace ReplicaResponse {
     return decodeMessage(buf, ReplicaResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaResponse>): Generator<ReplicaResponseVersionFieldEvent | ReplicaResponseStatusFieldEvent | ReplicaResponseErrorCodeFieldEvent | ReplicaResponseErrorMessageFieldEvent | ReplicaResponseResultsOutcomeFieldEvent | ReplicaResponseResultsErrorCodeFieldEvent | ReplicaResponseCountFieldEvent | ReplicaResponseEnvelopesFieldEvent | ReplicaResponseMoreFieldEvent | ReplicaResponseDifferFieldEvent | ReplicaResponseMissingFieldEvent | ReplicaResponseAckedFieldEvent | ReplicaResponseAckedDifferFieldEvent | ReplicaResponseRequestIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaResponse>): Generator<ReplicaResponseVersionFieldEvent | ReplicaResponseStatusFieldEvent | ReplicaResponseErrorCodeFieldEvent | ReplicaResponseErrorMessageFieldEvent | ReplicaResponseResultsOutcomeFieldEvent | ReplicaResponseResultsErrorCodeFieldEvent | ReplicaResponseCountFieldEvent | ReplicaResponseEnvelopesFieldEvent | ReplicaResponseMoreFieldEvent | ReplicaResponseDifferFieldEvent | ReplicaResponseMissingFieldEvent | ReplicaResponseAckedFieldEvent | ReplicaResponseAckedDifferFieldEvent | ReplicaResponseRequestIdFieldEvent | ReplicaResponseProofsIdsFieldEvent | ReplicaResponseProofsSignatureFieldEvent | ReplicaResponseProofsDeviceListFieldEvent | ReplicaResponseProofsDeviceIdFieldEvent> {
     return streamMessage(buf, ReplicaResponse.codec(), opts)
   }
 }

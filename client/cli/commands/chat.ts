@@ -100,7 +100,8 @@ async function chat (session: Session): Promise<void> {
         const m = /^\/tell\s+(\S+)\s+(.+)$/s.exec(text)
         if (m === null) { out.warn('usage: /tell USER TEXT'); return }
         const to = await resolve(m[1] as string)
-        out.stored((await client.send(to.userId, m[2] as string)).id, to.userId, to.label)
+        const sent = await client.send(to.userId, m[2] as string)
+        out.stored(sent.id, to.userId, to.label, sent.replicas)
         return
       }
       case '/file': {

@@ -1,5 +1,7 @@
 // `relaymesh send --to USER TEXT`: encrypt for every device of USER (and our
-// own other devices), exit 0 only once the mesh answered "stored" for all.
+// own other devices), exit 0 only once the mesh answered "stored" for all,
+// and say on how many relays (the fewest of any of its envelopes). When the
+// mesh cannot store it, the error says why ("1 relay reachable, 2 needed").
 import { Command } from 'commander'
 import { addClientOptions, withClient } from '../session.js'
 
@@ -11,8 +13,8 @@ export function sendCommand (): Command {
     .action(async (words: string[], opts: { to: string }, cmd: Command) => {
       await withClient(cmd, async ({ client, out }) => {
         const to = await client.resolveUser(opts.to)
-        const { id } = await client.send(to, words.join(' '))
-        out.stored(id, to, opts.to !== to ? `${opts.to} (${to})` : undefined)
+        const { id, replicas } = await client.send(to, words.join(' '))
+        out.stored(id, to, opts.to !== to ? `${opts.to} (${to})` : undefined, replicas)
       })
     })
 }

@@ -9,7 +9,7 @@ import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import { createRelayNode, type RelayNode } from '../../../node/relay-node.js'
 import { addressOf, removeDir, startNode, TEST_NODE_OPTIONS } from '../../helpers/mesh.js'
 import { waitFor } from '../../helpers/wait.js'
-import { ackProof, envelope, heldIds, hex, mailboxOf, newDevice, publishDevice, rand, replicasOf, waitForEachOther } from './helpers.js'
+import { ackProof, envelope, fetchIds, heldIds, hex, mailboxOf, newDevice, publishDevice, rand, replicasOf, waitForEachOther, type TestDevice } from './helpers.js'
 
 describe('mailbox durability (replica loss, restart, handover)', function () {
   this.timeout(120_000)
@@ -45,7 +45,8 @@ describe('mailbox durability (replica loss, restart, handover)', function () {
   })
 
   it('serves every stored envelope with k-1 replicas stopped at once, and after they restart from their data', async () => {
-    const mailbox = rand(32)
+    const device = newDevice()
+    const mailbox = device.mailbox
     const replicas = replicasOf(live, mailbox)
     const entry = live.find((n) => !replicas.includes(n)) as RelayNode
     const ids: string[] = []
@@ -63,8 +64,8 @@ describe('mailbox durability (replica loss, restart, handover)', function () {
     await stop([v0, v1])
 
     // whatever the entry node's directory believes right now, the survivor answers
-    assert.deepEqual((await entry.mailbox.fetch(mailbox)).map((e) => hex(e.id)), ids)
-    assert.deepEqual((await survivor.mailbox.fetch(mailbox)).map((e) => hex(e.id)), ids)
+    assert.deepEqual(await fetchIds(entry, device), ids)
+    assert.deepEqual(await fetchIds(survivor, device), ids)
 
     // restart one from its data directory (same key, same LevelDB): everything is still on disk
     const back1 = await start(dirs[1])
@@ -86,7 +87,7 @@ describe('mailbox durability (replica loss, restart, handover)', function () {
     assert.deepEqual(await heldIds(back0, mailbox), ids, 'every unacknowledged envelope is still on disk')
     await waitForEachOther(live)
     for (const n of [back0, back1, entry]) {
-      assert.deepEqual((await n.mailbox.fetch(mailbox)).map((e) => hex(e.id)), everything)
+      assert.deepEqual(await fetchIds(n, device), everything)
     }
     // the restarted replica gets back what it missed; any stand-in hands over and drops its copies
     await waitFor(async () => {
@@ -100,16 +101,17 @@ describe('mailbox durability (replica loss, restart, handover)', function () {
   })
 
   it('hands envelopes over when closer nodes join, and loses none', async () => {
-    const stored = new Map<string, { mailbox: Uint8Array<ArrayBuffer>, ids: string[] }>()
+    const stored = new Map<string, { mailbox: Uint8Array<ArrayBuffer>, device: TestDevice, ids: string[] }>()
     for (let m = 0; m < 30; m++) {
-      const mailbox = rand(32)
+      const device = newDevice()
+      const mailbox = device.mailbox
       const ids: string[] = []
       for (let i = 0; i < 2; i++) {
         const env = envelope(mailbox, 300)
         ids.push(hex(env.id))
         await live[m % live.length]!.mailbox.store(env)
       }
-      stored.set(hex(mailbox), { mailbox, ids: ids.sort() })
+      stored.set(hex(mailbox), { mailbox, device, ids: ids.sort() })
     }
     const before = [...live]
     const handedBefore = await sumMetric(before)
@@ -133,9 +135,8 @@ describe('mailbox durability (replica loss, restart, handover)', function () {
     }, { what: 'every mailbox on exactly its new k closest nodes', timeout: 40_000 })
 
     assert.ok(await sumMetric(before) > handedBefore, 'envelopesHandedOver counted')
-    for (const { mailbox, ids } of stored.values()) {
-      const fetched = await newcomers[0]!.mailbox.fetch(mailbox)
-      assert.deepEqual(fetched.map((e) => hex(e.id)), ids)
+    for (const { device, ids } of stored.values()) {
+      assert.deepEqual(await fetchIds(newcomers[0]!, device), ids)
     }
   })
 

@@ -1,18 +1,59 @@
 // Shared by the mailbox tests: random bytes, envelopes, and what a node's
 // LevelDB holds for a mailbox (read directly, not through the service).
 import { randomBytes } from 'node:crypto'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
+import { DEFAULT_LIMITS } from '../../../node/config.js'
+import { createHost, type RelayHost } from '../../../node/host.js'
+import { NODES_PROTOCOL } from '../../../node/relays/constants.js'
+import { serveNodeRecords } from '../../../node/relays/node-exchange.js'
+import { signNodeRecord } from '../../../node/relays/node-record.js'
+import { addressOf, LOOPBACK_ALLOW } from '../../helpers/mesh.js'
 import { RecordKind, WIRE_VERSION } from '../../../protocol/constants.js'
-import { ackSignaturePayload } from '../../../protocol/client-protocol.js'
+import { ackSignaturePayload, attachSignaturePayload } from '../../../protocol/client-protocol.js'
 import { ed25519GenerateKeyPair, ed25519Sign, type Ed25519KeyPair } from '../../../protocol/crypto/primitives.js'
 import { mailboxAddress, userIdFromIdentityKey } from '../../../protocol/identity.js'
 import { signRecord } from '../../../protocol/records.js'
-import type { AckProof } from '../../../node/components.js'
+import type { AckProof, FetchGrant } from '../../../node/components.js'
 import type { Envelope } from '../../../protocol/pb/envelope.js'
 import type { MailboxServiceNode } from '../../../node/mailbox/mailbox-service.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { PREFIX, rangeEnd } from '../../../node/store/keys.js'
 import { closestReference } from '../../helpers/placement.js'
 import { waitFor } from '../../helpers/wait.js'
+
+/**
+ * The one place tests make a node record for a relay that is not a RelayNode
+ * (a stock libp2p host, possibly hostile): whatever admission asks of a record
+ * (a proof of work, a mesh key) is added here. Valid for 30 minutes.
+ */
+export async function testNodeRecord (privateKey: PrivateKey, host: RelayHost): Promise<Uint8Array> {
+  const now = Date.now()
+  return await signNodeRecord(privateKey, host.peerId, { multiaddrs: host.getMultiaddrs(), seq: now, expiresAt: now + 30 * 60_000 })
+}
+
+/**
+ * A relay host (kad-dht, gossipsub, no relaymesh services) holding a valid
+ * signed node record, which it serves on /relaymesh/nodes/1.0.0: every node it
+ * connects to pulls the record, admits it, and gossips the record on.
+ */
+export async function startTestRelay (): Promise<RelayHost> {
+  const privateKey = await generateKeyPair('Ed25519')
+  const host = await createHost({ privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], maxStreamsPerPeer: 32, allowIps: LOOPBACK_ALLOW })
+  await host.start()
+  const record = await testNodeRecord(privateKey, host)
+  await host.handle(NODES_PROTOCOL, (stream) => {
+    serveNodeRecords(stream, async () => {}, () => [record], DEFAULT_LIMITS.maxFrameBytes, AbortSignal.timeout(5000)).catch(() => { stream.abort(new Error('exchange failed')) })
+  })
+  return host
+}
+
+/** Connect a test relay to `nodes[0]` and wait until every node admits it (its record pulled, then gossiped). */
+export async function admitTestRelay (host: RelayHost, nodes: RelayNode[]): Promise<void> {
+  await host.dial(multiaddr(addressOf(nodes[0] as RelayNode)))
+  await waitFor(() => nodes.every((n) => n.relays.isAdmitted(host.peerId)), { what: 'the test relay admitted by every node' })
+}
 
 export function rand (n: number): Uint8Array<ArrayBuffer> {
   return new Uint8Array(randomBytes(n))
@@ -92,4 +133,17 @@ export function ackProof (device: TestDevice, ids: Uint8Array[]): AckProof {
 /** publish the device list on `node` (the entry node looks it up there to prove an ack) */
 export async function publishDevice (node: RelayNode, device: TestDevice): Promise<void> {
   await node.records.publish(device.deviceList)
+}
+
+/** What a device's attach to `node` gives it: the grant that lets `node`, not a replica, list the device's mailbox on its replicas. */
+export function fetchGrant (device: TestDevice, node: RelayNode): FetchGrant {
+  const nonce = rand(32)
+  const clientPeerId = rand(38)
+  const signature = ed25519Sign(device.deviceKey.privateKey, attachSignaturePayload(nonce, node.peerId.toMultihash().bytes, clientPeerId))
+  return { nonce, signature, clientPeerId, deviceList: device.deviceList, deviceId: device.deviceId }
+}
+
+/** `node` fetches the device's mailbox for it (as it does for a device attached there), ids in hex. */
+export async function fetchIds (node: RelayNode, device: TestDevice, options: { limit?: number, after?: string } = {}): Promise<string[]> {
+  return (await node.mailbox.fetch(device.mailbox, { ...options, grant: fetchGrant(device, node) })).map((e) => hex(e.id))
 }

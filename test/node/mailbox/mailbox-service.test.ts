@@ -3,7 +3,6 @@
 // tombstones, quotas, expiry, and the replica protocol's input checks.
 import { strict as assert } from 'node:assert'
 import { lpStream } from '@libp2p/utils'
-import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { encode, decode } from '../../../protocol/codec.js'
 import { WIRE_VERSION } from '../../../protocol/constants.js'
@@ -11,14 +10,14 @@ import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import type { Envelope } from '../../../protocol/pb/envelope.js'
 import { ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, StoreOutcome } from '../../../protocol/pb/node-replica.js'
 import { DEFAULT_LIMITS, SECOND } from '../../../node/config.js'
-import { createHost, type RelayHost } from '../../../node/host.js'
+import type { RelayHost } from '../../../node/host.js'
 import { REPLICA_PROTOCOL } from '../../../node/mailbox/constants.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { PREFIX } from '../../../node/store/keys.js'
 import { addressOf, LOOPBACK_ALLOW, startMesh, stopAll } from '../../helpers/mesh.js'
 import { closestReference } from '../../helpers/placement.js'
 import { waitFor } from '../../helpers/wait.js'
-import { ackProof, envelope, heldIds, hex, mailboxOf, newDevice, publishDevice, rand, replicasOf, signAck } from './helpers.js'
+import { ackProof, admitTestRelay, envelope, fetchGrant, fetchIds, heldIds, hex, mailboxOf, newDevice, publishDevice, rand, replicasOf, signAck, startTestRelay } from './helpers.js'
 
 describe('mailbox service (five relay nodes)', function () {
   this.timeout(60_000)
@@ -58,13 +57,14 @@ describe('mailbox service (five relay nodes)', function () {
   })
 
   it('is idempotent per (mailbox, id): a repeated store does not duplicate', async () => {
-    const mailbox = rand(32)
+    const device = newDevice()
+    const mailbox = device.mailbox
     const env = envelope(mailbox)
     await nodes[0]!.mailbox.store(env)
     await nodes[1]!.mailbox.store(env)
     const replicas = replicasOf(nodes, mailbox)
     await waitFor(async () => { for (const r of replicas) if ((await heldIds(r, mailbox)).length !== 1) return false; return true })
-    const fetched = await nodes[2]!.mailbox.fetch(mailbox)
+    const fetched = await nodes[2]!.mailbox.fetch(mailbox, { grant: fetchGrant(device, nodes[2]!) })
     assert.deepEqual(fetched.map((e) => hex(e.id)), [hex(env.id)])
     assert.deepEqual(Buffer.from(fetched[0]!.payload), Buffer.from(env.payload))
   })
@@ -85,8 +85,9 @@ describe('mailbox service (five relay nodes)', function () {
     for (const n of nodes) assert.deepEqual(await heldIds(n, mailbox), [])
   })
 
-  it('fetch pages through the union of the replicas in id order', async () => {
-    const mailbox = rand(32)
+  it('fetch pages through the union of the replicas in id order (for the device, from any node)', async () => {
+    const device = newDevice()
+    const mailbox = device.mailbox
     const ids: string[] = []
     for (let i = 0; i < 4; i++) {
       const env = envelope(mailbox)
@@ -94,12 +95,9 @@ describe('mailbox service (five relay nodes)', function () {
       await nodes[i]!.mailbox.store(env)
     }
     ids.sort()
-    const all = await nodes[4]!.mailbox.fetch(mailbox)
-    assert.deepEqual(all.map((e) => hex(e.id)), ids)
-    const first = await nodes[3]!.mailbox.fetch(mailbox, { limit: 2 })
-    assert.deepEqual(first.map((e) => hex(e.id)), ids.slice(0, 2))
-    const rest = await nodes[3]!.mailbox.fetch(mailbox, { limit: 2, after: ids[1] })
-    assert.deepEqual(rest.map((e) => hex(e.id)), ids.slice(2))
+    assert.deepEqual(await fetchIds(nodes[4]!, device), ids)
+    assert.deepEqual(await fetchIds(nodes[3]!, device, { limit: 2 }), ids.slice(0, 2))
+    assert.deepEqual(await fetchIds(nodes[3]!, device, { limit: 2, after: ids[1] }), ids.slice(2))
   })
 
   it('ack deletes on every replica, leaves tombstones, and an old store of an acked id does not resurrect it', async () => {
@@ -123,7 +121,7 @@ describe('mailbox service (five relay nodes)', function () {
     const again = await nodes[2]!.mailbox.store(gone)
     assert.ok(again.replicas.length >= 2)
     for (const r of replicas) assert.deepEqual(await heldIds(r, mailbox), [hex(keep.id)])
-    assert.deepEqual((await nodes[1]!.mailbox.fetch(mailbox)).map((e) => hex(e.id)), [hex(keep.id)])
+    assert.deepEqual(await fetchIds(nodes[1]!, device), [hex(keep.id)])
   })
 
   it('pushes a stored envelope at once to a device attached to the entry node, once', async () => {
@@ -161,7 +159,7 @@ describe('mailbox service (five relay nodes)', function () {
     await assert.rejects(nodes[1]!.mailbox.store(envelope(mailbox)), (err) => RelaymeshError.is(err, ErrorCode.QuotaExceeded))
     for (const r of replicas) assert.deepEqual(await heldIds(r, mailbox), stored)
     assert.deepEqual(replicas.map((r) => mailboxOf(r).storedBytes()), bytesBefore)
-    assert.deepEqual((await nodes[2]!.mailbox.fetch(mailbox)).map((e) => hex(e.id)), stored)
+    assert.deepEqual(await fetchIds(nodes[2]!, device), stored)
 
     // the byte quota too (64 KiB): a fresh mailbox, two 40 KiB envelopes
     const big = rand(32)
@@ -181,7 +179,7 @@ describe('mailbox service (five relay nodes)', function () {
     const replicas = replicasOf(nodes, mailbox)
     await waitFor(async () => { for (const r of replicas) if ((await heldIds(r, mailbox)).length !== 1) return false; return true })
     await new Promise((resolve) => setTimeout(resolve, 1600))
-    assert.deepEqual(await nodes[1]!.mailbox.fetch(mailbox), [], 'fetch hides expired envelopes')
+    assert.deepEqual(await replicas[0]!.mailbox.fetch(mailbox), [], 'fetch hides expired envelopes')
     for (const r of replicas) {
       const before = (await r.metrics.envelopesExpired.get()).values[0]?.value ?? 0
       assert.ok(await mailboxOf(r).purgeExpired() >= 1)
@@ -220,11 +218,9 @@ describe('mailbox service (five relay nodes)', function () {
         await client.stop()
       }
 
-      // a relay host (serves kad-dht): once the node's directory lists it, malformed input gets typed errors
-      stranger = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], maxStreamsPerPeer: 32, allowIps: LOOPBACK_ALLOW })
-      await stranger.start()
-      await stranger.dial(multiaddr(addressOf(nodes[0]!)))
-      await waitFor(() => nodes[0]!.relays.peers().some((p) => p.equals(stranger!.peerId)), { what: 'the test relay in the directory' })
+      // a relay host (serves kad-dht) with a valid signed node record: once admitted, malformed input gets typed errors
+      stranger = await startTestRelay()
+      await admitTestRelay(stranger, nodes)
 
       const bad: Array<[Uint8Array, ErrorCode]> = [
         [rand(64), ErrorCode.Decode],
@@ -263,8 +259,14 @@ describe('mailbox service (five relay nodes)', function () {
         (r) => { assert.equal(r.errorCode, ErrorCode.TooLarge) },
         () => { /* closed: also fine */ }
       )
-      const fetched = await ask(stranger, nodes[0]!, encode(ReplicaRequest, { version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_FETCH, mailbox }))
-      assert.equal(fetched.envelopes.length, 1)
+      const again = await ask(stranger, nodes[0]!, encode(ReplicaRequest, { version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_STORE, envelopes: [encode(EnvelopeType, good)] }))
+      assert.deepEqual(again.results.map((r) => r.outcome), [StoreOutcome.STORE_DUPLICATE])
+      // (it stored there, but it is no replica of the mailbox: it may not list it)
+      if (!closestReference(mailbox, [...nodes.map((n) => n.peerId.toString()), stranger.peerId.toString()], 3).includes(stranger.peerId.toString())) {
+        const fetched = await ask(stranger, nodes[0]!, encode(ReplicaRequest, { version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_FETCH, mailbox }))
+        assert.equal(fetched.errorCode, ErrorCode.Unauthorized)
+        assert.equal(fetched.envelopes.length, 0)
+      }
 
       // DELIVER: pushed to the device attached there, at most once per envelope
       const pushed: Envelope[] = []
@@ -292,7 +294,7 @@ describe('mailbox service (five relay nodes)', function () {
       const replicas = replicasOf(nodes, mailbox)
       await waitFor(async () => { for (const r of replicas) if ((await heldIds(r, mailbox)).length !== 1) return false; return true })
       const target = replicas[0] as RelayNode
-      await waitFor(() => target.relays.peers().some((p) => p.equals(stranger!.peerId)), { what: 'the test relay in the replica\'s directory' })
+      assert.ok(target.relays.isAdmitted(stranger.peerId))
 
       const other = newDevice()
       const ids = [env.id]
@@ -301,6 +303,7 @@ describe('mailbox service (five relay nodes)', function () {
       badSignature[5] = (badSignature[5] as number) ^ 1
       const forged: Array<[string, Uint8Array, ErrorCode]> = [
         ['no evidence at all (what any relay could send before)', ack({}), ErrorCode.Unauthorized],
+        ['no evidence, a tombstone expiry instead (a handover tombstone before)', ack({ expires: [Date.now() + 60_000] }), ErrorCode.Unauthorized],
         ['a device list but no signature', ack({ deviceList: device.deviceList, deviceId: device.deviceId }), ErrorCode.Unauthorized],
         ['a flipped bit in the signature', ack({ signature: badSignature, deviceList: device.deviceList, deviceId: device.deviceId }), ErrorCode.BadSignature],
         ['random bytes as signature', ack({ signature: rand(64), deviceList: device.deviceList, deviceId: device.deviceId }), ErrorCode.BadSignature],
@@ -349,7 +352,7 @@ describe('mailbox service (five relay nodes)', function () {
       await waitFor(async () => { for (const r of replicas) if ((await heldIds(r, mailbox)).length !== 1) return false; return true })
       // an acknowledgement that reached only a stand-in (as during churn)
       const standIn = nodes.find((n) => !replicas.includes(n)) as RelayNode
-      await waitFor(() => standIn.relays.peers().some((p) => p.equals(stranger!.peerId)), { what: 'the test relay in the stand-in\'s directory' })
+      assert.ok(standIn.relays.isAdmitted(stranger.peerId))
       // (the device's own acknowledgement, with the evidence every replica checks)
       const ack = encode(ReplicaRequest, {
         version: WIRE_VERSION, type: ReplicaRequestType.REPLICA_ACK, mailbox, ids: [env.id], signature: signAck(device, [env.id]), deviceList: device.deviceList, deviceId: device.deviceId
