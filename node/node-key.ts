@@ -42,7 +42,8 @@ export const NODE_ID_NONCE_FILE = 'node.id-nonce'
  * `difficulty` asks. The file: JSON { peerId, nonce (hex), work }.
  */
 export async function loadOrSolveIdNonce (dataDir: string, peerId: PeerId, difficulty: number,
-  onSolve?: (info: { difficulty: number, tries: number, ms: number }) => void): Promise<Uint8Array> {
+  onSolve?: (info: { difficulty: number, tries: number, ms: number }) => void,
+  onStart?: (info: { difficulty: number, expectedTries: number }) => void): Promise<Uint8Array> {
   checkDifficulty(difficulty)
   const path = join(dataDir, NODE_ID_NONCE_FILE)
   const peerBytes = peerId.toMultihash().bytes
@@ -56,6 +57,7 @@ export async function loadOrSolveIdNonce (dataDir: string, peerId: PeerId, diffi
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SyntaxError)) throw err
   }
   const t0 = Date.now()
+  onStart?.({ difficulty, expectedTries: 2 ** difficulty })
   const solved = solveNodeId(peerBytes, difficulty)
   onSolve?.({ difficulty, tries: solved.tries, ms: Date.now() - t0 })
   await mkdir(dataDir, { recursive: true, mode: 0o700 })

@@ -67,7 +67,8 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
   if (config.mesh !== undefined) checkOwnAdmission(config.mesh, peerIdFromPrivateKey(privateKey)) // before any work
   // the node-id puzzle, solved once per key (seconds at the default difficulty) and kept beside node.key
   const idNonce = await loadOrSolveIdNonce(config.dataDir, peerIdFromPrivateKey(privateKey), config.idDifficulty,
-    (s) => { log.info(s, 'node id puzzle solved') })
+    (s) => { log.info(s, 'node id puzzle solved') },
+    (s) => { if (s.difficulty >= 16) log.info(s, 'solving the node id puzzle (once per node key; seconds at the default difficulty)') })
   const metrics = createNodeMetrics()
   const store = await openStore(`${config.dataDir}/db`, config.db)
   const abort = new AbortController()
