@@ -1,12 +1,20 @@
 // The node-id puzzle's cost (docs/spec-drafts/admission.md §5): time per node
 // id at a difficulty on this machine, and what an attacker pays to take the k
 // closest positions of one mailbox on a mesh of N honest relays.
-// Run: npx tsc -p tsconfig.json && node dist/scripts/bench-node-id.js [difficulty=20] [runs=5]
+// Run: npm run bench:node-id -- [difficulty=20] [runs=5]
 import { randomBytes } from 'node:crypto'
 import { solveNodeId } from '../node/relays/node-id.js'
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log('usage: npm run bench:node-id -- [difficulty 0-40, default 20] [runs >= 1, default 5]')
+  process.exit(0)
+}
 const difficulty = Number(process.argv[2] ?? 20)
 const runs = Number(process.argv[3] ?? 5)
+if (!Number.isInteger(difficulty) || difficulty < 0 || difficulty > 40 || !Number.isInteger(runs) || runs < 1) {
+  console.error('bench-node-id: difficulty must be a whole number 0-40 and runs a whole number >= 1 (--help)')
+  process.exit(2)
+}
 const K = 3
 
 function median (xs: number[]): number {
