@@ -1,5 +1,5 @@
 // `node dist/scripts/bench-ack-proof.js`: what checking the device's proof
-// costs a node per deletion (docs/spec-drafts/mailbox.md). A replica checks
+// costs a node per deletion (docs/protocol.md). A replica checks
 // every ACK it is sent (a device's, or a tombstone handed over) before it
 // deletes: the device list is opened through the node's RecordCache (the
 // same list comes with every ack of a user: verified once while cached),

@@ -1,4 +1,4 @@
-// The node-id puzzle's cost (docs/spec-drafts/admission.md §5): time per node
+// The node-id puzzle's cost (docs/protocol.md): time per node
 // id at a difficulty on this machine, and what an attacker pays to take the k
 // closest positions of one mailbox on a mesh of N honest relays.
 // Run: npm run bench:node-id -- [difficulty=20] [runs=5]

@@ -10,7 +10,7 @@
 // first message here (a device the mesh never listed). Otherwise its message
 // waits in the mailbox for a later fetch: a device linked moments ago is
 // listed as soon as the new list reaches the receiver's node.
-// docs/spec-drafts/devices-limits.md §"Receivers".
+// docs/protocol.md §"Receivers".
 import type { Logger } from 'pino'
 
 /** how long a known device list is trusted before a message from that user fetches it again @default 30 s */

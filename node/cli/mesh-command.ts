@@ -1,6 +1,6 @@
 // `relaymesh mesh …`: a permissioned mesh's key and its admission
 // certificates; `relaymesh node id`: a data dir's peer id (what `mesh admit`
-// certifies). docs/spec-drafts/admission.md §4.
+// certifies). docs/protocol.md
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { readFile, writeFile } from 'node:fs/promises'

@@ -1,4 +1,4 @@
-// Devices act only under their user's latest device list (docs/spec-drafts/devices-limits.md):
+// Devices act only under their user's latest device list (docs/protocol.md):
 // an attach presenting an older list than the node holds is refused, and an
 // attached device whose user published a newer list without it loses its
 // session at its next request. Both compare with the newest list this node

@@ -42,6 +42,8 @@ export interface RecordServiceHandle extends RecordService {
   syncWith: (peer: PeerId) => Promise<number>
   /** records held (expired ones until the next purge included) */
   size: () => number
+  /** sync sessions running, queued or scheduled for a retry (status, tests) */
+  syncsPending: () => number
 }
 
 function errMessage (err: unknown): string {
@@ -146,6 +148,7 @@ export function createRecordService (components: NodeComponents, init: RecordSer
   const SYNC_RETRY_MS = 2000
   const syncQueue: PeerId[] = []
   let syncsRunning = 0
+  let retriesScheduled = 0
 
   function enqueueSync (peerId: PeerId, options: { force?: boolean } = {}): void {
     if (!running) return
@@ -172,7 +175,11 @@ export function createRecordService (components: NodeComponents, init: RecordSer
           if (!retried.has(peerId.toString())) {
             retried.add(peerId.toString())
             lastSync.delete(peerId.toString())
-            setTimeout(() => { if (relays.isAdmitted(peerId) && host.getConnections(peerId).length > 0) enqueueSync(peerId) }, SYNC_RETRY_MS).unref()
+            retriesScheduled++
+            setTimeout(() => {
+              retriesScheduled--
+              if (relays.isAdmitted(peerId) && host.getConnections(peerId).length > 0) enqueueSync(peerId)
+            }, SYNC_RETRY_MS).unref()
           }
         })
         .finally(() => { syncsRunning--; pumpSyncs() }))
@@ -350,6 +357,10 @@ export function createRecordService (components: NodeComponents, init: RecordSer
 
     size () {
       return store.size
+    },
+
+    syncsPending () {
+      return syncsRunning + syncQueue.length + retriesScheduled
     }
   }
 }

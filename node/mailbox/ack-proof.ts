@@ -5,7 +5,7 @@
 // replica deletes nothing for a relay unless this checks out, so a relay in
 // the directory cannot make replicas drop envelopes a device never received.
 // The same evidence is kept with every tombstone (storedProof) and travels
-// with it when handover passes the tombstone on (docs/spec-drafts/mailbox.md).
+// with it when handover passes the tombstone on (docs/protocol.md).
 import { ackSignaturePayload, attachSignaturePayload } from '../../protocol/client-protocol.js'
 import { decode, encode } from '../../protocol/codec.js'
 import { ED25519_SIGNATURE_BYTES, ENVELOPE_ID_BYTES, RecordKind } from '../../protocol/constants.js'

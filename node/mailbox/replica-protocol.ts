@@ -6,7 +6,7 @@
 // Nothing is deleted without the device's signed acknowledgement (ACK), and a
 // mailbox is listed (FETCH), compared (DIGEST, SYNC) or its proofs served
 // (PROOFS) only by a node responsible for it, to a peer that is too or that
-// carries the device's grant (docs/spec-drafts/mailbox.md, "Who may ask what").
+// carries the device's grant (docs/protocol.md, "Who may ask what").
 import type { Connection, PeerId } from '@libp2p/interface'
 import { sha256 } from '../../protocol/crypto/primitives.js'
 import { decode, encode, type Loose } from '../../protocol/codec.js'

@@ -1,7 +1,7 @@
 // Permissioned meshes: a mesh key (Ed25519) signs an AdmissionCertificate for
 // each relay's peer id; every node of the mesh, started with the mesh's public
 // key, admits only relays whose node record carries a valid, unexpired one.
-// docs/spec-drafts/admission.md §4.
+// docs/protocol.md
 import type { PeerId } from '@libp2p/interface'
 import { decode, encode } from '../../protocol/codec.js'
 import { CONTEXT, WIRE_VERSION } from '../../protocol/constants.js'

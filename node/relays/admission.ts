@@ -5,7 +5,7 @@
 // - in a permissioned mesh, it carries a valid admission certificate for its
 //   peer id signed by the mesh key (admission-certificate.ts).
 // Identify's protocol list and the kad-dht routing table never admit anyone.
-// docs/spec-drafts/admission.md §1.
+// docs/protocol.md
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { verifyAdmission } from './admission-certificate.js'
 import { nodeIdWork } from './node-id.js'

@@ -74,7 +74,7 @@ export const EXCHANGE_MAX_PAGES = 20
 /** after a dropped relay comes back, every other dropped relay with a record is re-dialled at once, at most this often */
 export const RETRY_DROPPED_MIN_INTERVAL_MS = 5_000
 
-// ---------------------------------------------------------------- admission (docs/spec-drafts/admission.md)
+// ---------------------------------------------------------------- admission (docs/protocol.md)
 /**
  * Node-id puzzle difficulty: leading zero bits of SHA-256(node id) every node
  * requires of every relay's record. 20 bits: 2^20 tries of two SHA-256 each,

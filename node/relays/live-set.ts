@@ -4,7 +4,7 @@
 // for stableAfterMs, stability.ts) first by XOR distance, then the others by
 // XOR distance: with fewer than k stable relays the rest fill the k slots, so
 // a young mesh works, and a newly joined relay (ground or not) holds mail only
-// where the stable relays are too few. docs/spec-drafts/admission.md §3.
+// where the stable relays are too few. docs/protocol.md
 import type { PeerId } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { closestTo, type Positioned } from './xor.js'

@@ -5,7 +5,7 @@
 // every candidate position costs 2^difficulty hashes whatever key or nonce an
 // attacker varies, so grinding for positions near a victim's mailbox costs
 // 2^difficulty per try. Checking one costs two hashes.
-// docs/spec-drafts/admission.md §2.
+// docs/protocol.md
 import { CONTEXT } from '../../protocol/constants.js'
 import { concat, sha256 } from '../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'

@@ -3,7 +3,7 @@
 // validator) and by /relaymesh/nodes/1.0.0 exchanges with the peers this node
 // meets. Every record is opened (signature, bounds, expiry) and admitted
 // (admission.ts) before it is stored; `taken` tells the directory.
-// docs/protocol.md §9, docs/spec-drafts/admission.md §1.
+// docs/protocol.md §9, docs/protocol.md
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import type { PeerId, PrivateKey, Stream, Connection } from '@libp2p/interface'
 import type { Logger } from 'pino'

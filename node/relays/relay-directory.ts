@@ -6,7 +6,7 @@
 // - live-set.ts + stability.ts: the live set and placement (stable relays first).
 // Only a valid, admitted node record makes a peer a relay: identify's protocol
 // list and the kad-dht routing table only make this node ask for its record.
-// docs/protocol.md §9, docs/spec-drafts/admission.md.
+// docs/protocol.md §9, docs/protocol.md.
 import type { IdentifyResult, PeerId, PeerUpdate } from '@libp2p/interface'
 import type { NodeComponents, RelayDirectory } from '../components.js'
 import { createAdmissionPolicy } from './admission.js'
@@ -164,7 +164,7 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
       const fresh = book.get(selfId) === undefined
       if (fresh) bootstrapUntil = now + (init.stabilityBootstrapMs ?? STABILITY_BOOTSTRAP_MS)
       // a fresh node counts itself as stable too: in a mesh started at once every node then ranks
-      // every other one as stable, as each ranks itself (see docs/spec-drafts/admission.md §3)
+      // every other one as stable, as each ranks itself (see docs/protocol.md)
       ownSince = await stability.observe(selfId, ownNodeId, now, fresh ? now - stableAfterMs : now)
       for (const r of book.all(now)) {
         if (r.id === selfId) continue

@@ -6,7 +6,7 @@
 // - a relay unseen (no newer record) for more than STABLE_GAP_MS starts over;
 // - this node's own downtime is not the relay's: at load, every relay seen
 //   within STABLE_GAP_MS of this node's last observation counts as seen now.
-// docs/spec-drafts/admission.md §3.
+// docs/protocol.md
 import type { NodeStore } from '../store/db.js'
 import { PREFIX, rangeEnd } from '../store/keys.js'
 import { equalBytes } from '../../protocol/crypto/primitives.js'

@@ -109,7 +109,7 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
       // every simulated node shares 127.0.0.1: loopback is exempt from the per-IP limits only because the sim says so
       allowIps: ['127.0.0.0/8', '::1/128'],
       // the node-id puzzle at its lowest difficulty and no stability wait: the simulator measures
-      // the mesh, not admission (docs/spec-drafts/admission.md)
+      // the mesh, not admission (docs/protocol.md)
       idDifficulty: 0,
       stableAfterMs: 0,
       // bytes in and out per node for the report (libp2p's counters, without /metrics)

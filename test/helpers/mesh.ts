@@ -27,7 +27,7 @@ export function removeDir (dir: string): void {
 
 /**
  * What every test node sets unless a test says otherwise: the node-id puzzle at
- * its lowest difficulty and no stability wait (docs/spec-drafts/admission.md);
+ * its lowest difficulty and no stability wait (docs/protocol.md);
  * tests of admission set their own.
  */
 export const TEST_NODE_OPTIONS = { idDifficulty: 0, stableAfterMs: 0 } as const

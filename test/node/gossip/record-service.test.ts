@@ -103,6 +103,11 @@ describe('record service (five relays over TCP)', function () {
 
   it('converges presence, bundle and device list published on one relay on every relay, in one gossip message', async () => {
     const entry = nodes[1] as TestRelay
+    // kad-dht and gossipsub open the rest of the mesh's connections a moment after the directories agree, and each
+    // new connection to an admitted relay starts a sync: let those settle, so that only gossip can bring these records
+    await waitFor(() => nodes.every((n) => nodes.every((m) => m === n || n.host.getConnections(m.host.peerId).length > 0)),
+      { what: 'every relay connected to every other' })
+    await waitFor(() => nodes.every((n) => n.records.syncsPending() === 0), { what: 'the syncs of new connections to finish' })
     const before = await Promise.all(nodes.map(async (n) => await counter(n.metrics.gossipAccepted, { topic: RECORDS_TOPIC })))
     aliceBundle = bundleRecord(alice, 1)
     const list = deviceListRecord(alice, 1)

@@ -2,7 +2,7 @@
 // 127.0.0.1: only a valid node record admitted by this node makes a peer a
 // relay (never identify's protocol list), a record must carry the node-id
 // puzzle's work, and relays ground close to a mailbox hold its mail only once
-// they are stable. docs/spec-drafts/admission.md.
+// they are stable. docs/protocol.md.
 import assert from 'node:assert/strict'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'

@@ -62,6 +62,10 @@ describe('relay directory (five relays over TCP)', function () {
     const victim = nodes[4] as TestRelay
     const survivors = nodes.slice(0, 4)
     let changes = 0
+    // liveness comes from the relays that talk to it: wait until each survivor has a connection to the victim
+    // (kad-dht and gossipsub open them a moment after the directories agree)
+    await waitFor(() => survivors.every((n) => n.host.getConnections(victim.host.peerId).length > 0),
+      { timeout: 15_000, what: 'every survivor connected to the relay about to stop' })
     const off = survivors[0]?.relays.onChange(() => { changes++ })
     await victim.stop()
     await waitFor(() => survivors.every((n) => !n.relays.peers().some((p) => p.toString() === victim.id)),
