@@ -56,7 +56,8 @@ describe('announce addresses', function () {
     assert.deepEqual(record.multiaddrs.map(String), [forwarded])
 
     // B dials A by peer id, with only what it learned: the connection goes through the forward
-    const conn = await b.host.dial(a.peerId, { signal: AbortSignal.timeout(10_000) })
+    // (a new connection: A may already have dialled B itself, kad-dht and gossipsub open such connections)
+    const conn = await b.host.dial(a.peerId, { signal: AbortSignal.timeout(10_000), force: true })
     assert.equal(conn.remoteAddr.toString(), `${forwarded}/p2p/${a.peerId.toString()}`)
     assert.ok(link.accepted >= 1, 'the forward saw B\'s connection')
     await waitFor(() => b.relays.peers().some((x) => x.equals(a.peerId)), { what: 'B to list A' })
