@@ -170,7 +170,7 @@ export function nodeCommand (): Command {
     .option('--replicas <k>', 'replicas per mailbox', positiveInt)
     .addOption(new Option('--quorum <n>', 'replicas that must persist an envelope before "stored" [default: floor(k/2)+1]').argParser(positiveInt))
     .option('--metrics <host:port>', 'serve Prometheus metrics at http://host:port/metrics')
-    .addOption(new Option('--client-rate <n>', `envelopes per second one attached client may send [default: ${DEFAULT_LIMITS.clientRatePerSecond}]`).argParser(positiveNumber))
+    .addOption(new Option('--client-rate <n>', `requests per second one device, and one peer, may make across all its connections (burst 2n) [default: ${DEFAULT_LIMITS.clientRatePerSecond}]`).argParser(positiveNumber))
     .option('--allow-ip <cidr>', 'exempt peers in this range from the per-IP connection limits and gossip IP scoring (repeatable; only for meshes on one host, e.g. 127.0.0.0/8 in tests) [default: none]', collectCidr)
     .addOption(new Option('--ttl-days <days>', 'expiry backstop for unacknowledged envelopes [default: 30]').argParser(positiveNumber))
     .addOption(new Option('--id-difficulty <bits>', `node-id puzzle: leading zero bits required of every relay's node id (solved once per node key) [default: ${DEFAULT_ID_DIFFICULTY}]`).argParser(bits))
