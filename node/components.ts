@@ -4,6 +4,7 @@
 import type { Logger } from 'pino'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { NodeConfig } from './config.js'
+import type { InboundBudgets } from './inbound-budget.js'
 import type { RelayHost } from './host.js'
 import type { NodeMetrics } from './metrics.js'
 import type { NodeStore } from './store/db.js'
@@ -26,6 +27,8 @@ export interface NodeComponents {
   shutdown: AbortSignal
   /** signed records this node verified, by their bytes (ack evidence, GET_USER, attach) */
   recordCache: RecordCache
+  /** inbound frame bytes held, bounded per connection and in all (node/inbound-budget.ts) */
+  inbound: InboundBudgets
   /** the node's libp2p key: node/relays signs the node's NodeRecord with it (createRelayNode always sets it) */
   privateKey?: PrivateKey
 }

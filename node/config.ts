@@ -35,6 +35,10 @@ export interface NodeLimits {
   streamIdleTimeoutMs: number
   /** open inbound connections from one remote IP (outside allowIps) @default 16 */
   maxConnectionsPerIp: number
+  /** inbound frame bytes (partial and unread frames) one connection's streams may hold, bytes @default 16 MiB */
+  inboundBytesPerConnection: number
+  /** inbound frame bytes all streams together may hold, bytes @default 256 MiB */
+  inboundBytesTotal: number
 }
 
 export interface NodeConfig {
@@ -139,7 +143,9 @@ export const DEFAULT_LIMITS: NodeLimits = {
   maxOneTimePreKeysPerDevice: 200,
   frameReadTimeoutMs: 10 * SECOND,
   streamIdleTimeoutMs: 15 * MINUTE,
-  maxConnectionsPerIp: 16
+  maxConnectionsPerIp: 16,
+  inboundBytesPerConnection: 16 * 1024 * 1024,
+  inboundBytesTotal: 256 * 1024 * 1024
 }
 
 export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig {

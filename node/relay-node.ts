@@ -6,6 +6,7 @@ import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Server } from 'node:http'
 import { checkAnnounceAddress, defaultConfig, type NodeConfig } from './config.js'
 import { createHost, type RelayHost } from './host.js'
+import { InboundBudgets } from './inbound-budget.js'
 import { createNodeMetrics, readTraffic, serveMetrics, type NodeMetrics, type Traffic } from './metrics.js'
 import { loadOrCreateNodeKey, loadOrSolveIdNonce } from './node-key.js'
 import { checkOwnAdmission } from './relays/admission-certificate.js'
@@ -106,7 +107,8 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
     throw err
   }
 
-  const components: NodeComponents = { host, store, config, log, metrics, shutdown: abort.signal, privateKey, recordCache: new RecordCache(config.recordCacheEntries) }
+  const components: NodeComponents = { host, store, config, log, metrics, shutdown: abort.signal, privateKey, recordCache: new RecordCache(config.recordCacheEntries),
+    inbound: new InboundBudgets(config.limits.inboundBytesPerConnection, config.limits.inboundBytesTotal) }
   const relays = createRelayDirectory(components, { idNonce, ...relayDirectory })
   const records = createRecordService(components, { relays })
   const mailbox = createMailboxService(components, { relays, records })

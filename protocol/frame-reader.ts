@@ -9,6 +9,10 @@
 // - Time: every read() takes a deadline signal; a started frame must
 //   complete within `frameTimeoutMs`; a long-lived stream may stay silent
 //   (nothing buffered, nothing pending) for at most `idleTimeoutMs`.
+// - Budget: with a ByteBudget, every byte held (partial frame and queued
+//   whole frames) is taken from it first; a reader that cannot take what it
+//   holds fails with QuotaExceeded (the node's budget per connection and in
+//   all: node/inbound-budget.ts).
 // Errors are RelaymeshError: TooLarge (prefix over the limit), Timeout,
 // Decode (the stream ended inside a frame or before an expected one),
 // Unavailable (the source failed, e.g. a reset).
@@ -39,6 +43,35 @@ export interface FrameReaderOptions {
   busy?: () => boolean
   /** whole frames decoded ahead of read() before the source is paused, bytes @default maxFrameBytes */
   maxQueuedBytes?: number
+  /** every byte held is taken from this budget first; none left: QuotaExceeded @default no budget */
+  budget?: ByteBudget
+}
+
+/**
+ * Bytes that many readers share (one connection's streams, a whole node):
+ * take() succeeds only while it and every parent have room.
+ */
+export class ByteBudget {
+  private used = 0
+
+  constructor (readonly limit: number, private readonly parent?: ByteBudget) {}
+
+  take (n: number): boolean {
+    if (this.used + n > this.limit) return false
+    if (this.parent !== undefined && !this.parent.take(n)) return false
+    this.used += n
+    return true
+  }
+
+  give (n: number): void {
+    const back = Math.min(n, this.used)
+    this.used -= back
+    this.parent?.give(back)
+  }
+
+  get inUse (): number {
+    return this.used
+  }
 }
 
 /** whole frames decoded ahead of read(), at most (empty frames cost no bytes but do cost memory) */
@@ -63,6 +96,8 @@ export class FrameReader {
   private lastByteAt = Date.now()
   private iterator: AsyncIterator<Uint8Array | Uint8ArrayList> | undefined
   private readonly maxQueuedBytes: number
+  /** bytes taken from options.budget, given back as frames are read and when the reader stops */
+  private charged = 0
 
   constructor (private readonly source: FrameSource, private readonly options: FrameReaderOptions) {
     this.decoder = new FrameDecoder(options.maxFrameBytes)
@@ -85,6 +120,7 @@ export class FrameReader {
       const frame = this.queue.shift()
       if (frame !== undefined) {
         this.queuedBytes -= frame.byteLength
+        this.charge()
         this.makeSpace()
         return frame
       }
@@ -127,6 +163,7 @@ export class FrameReader {
         if (r.done === true) {
           if (this.decoder.buffered > 0) throw new RelaymeshError(ErrorCode.Decode, `the stream ended inside a frame (${this.decoder.buffered} bytes of it read)`)
           this.ended = true
+          this.charge()
           this.stopTimer()
           this.wake()
           return
@@ -137,6 +174,9 @@ export class FrameReader {
         for (const frame of frames) {
           this.queue.push(frame)
           this.queuedBytes += frame.byteLength
+        }
+        if (!this.charge()) {
+          throw new RelaymeshError(ErrorCode.QuotaExceeded, `inbound frame memory budget exhausted (${this.options.budget?.limit ?? 0} bytes): stream refused`)
         }
         this.lastByteAt = now
         // a frame started in this chunk (after a gap, or right after one that ended): its clock starts now
@@ -179,9 +219,25 @@ export class FrameReader {
     s?.()
   }
 
+  /** Bring what is taken from the budget to what is held (the queue once ended or failed); false when the budget has no room. */
+  private charge (): boolean {
+    const budget = this.options.budget
+    if (budget === undefined) return true
+    const held = this.failure !== undefined ? 0 : this.heldBytes
+    if (held > this.charged) {
+      if (!budget.take(held - this.charged)) return false
+      this.charged = held
+    } else if (held < this.charged) {
+      budget.give(this.charged - held)
+      this.charged = held
+    }
+    return true
+  }
+
   private fail (err: RelaymeshError): void {
     if (this.failure !== undefined) return
     this.failure = err
+    this.charge()
     this.stopTimer()
     this.wake()
     const s = this.space

@@ -8,7 +8,7 @@
 // yet handed to the stream). I/O-free: it works on the FrameStream interface
 // (protocol/frame-writer.ts), which a libp2p Stream satisfies.
 import { ErrorCode, RelaymeshError } from './errors.js'
-import { FrameReader } from './frame-reader.js'
+import { FrameReader, type ByteBudget } from './frame-reader.js'
 import { FrameWriter, refuseStream, type FrameStream } from './frame-writer.js'
 import { SharedDeadline } from './deadline.js'
 
@@ -24,6 +24,8 @@ export interface PipelineServeOptions {
   frameTimeoutMs?: number
   /** the stream is closed after this long with no byte and nothing pending, ms @default no bound */
   idleTimeoutMs?: number
+  /** the bytes the reader holds are taken from this budget (the connection's) @default no budget */
+  budget?: ByteBudget
   shutdown: AbortSignal
   /** checked before anything is read: an error refuses the stream (answered with unreadable(err), then reset) */
   admit?: () => RelaymeshError | undefined
@@ -57,6 +59,7 @@ export async function servePipelined (stream: FrameStream, options: PipelineServ
     maxFrameBytes: options.maxFrameBytes,
     frameTimeoutMs: options.frameTimeoutMs ?? options.timeoutMs,
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    ...(options.budget !== undefined ? { budget: options.budget } : {}),
     busy: () => pending > 0 || writer.backlog > 0
   })
   const settled = (bytes: number): void => {

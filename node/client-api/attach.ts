@@ -37,7 +37,9 @@ export async function handleAttach (components: NodeComponents, deps: AttachDeps
   const { config, log, host, metrics } = components
   // a long-lived stream: a started frame must complete, and a silent client is dropped
   // (an attached client refreshes its presence every PRESENCE_TTL_MS / 3)
-  const fs = frames(stream, config.limits.maxFrameBytes, { frameTimeoutMs: config.limits.frameReadTimeoutMs, idleTimeoutMs: config.limits.streamIdleTimeoutMs })
+  const fs = frames(stream, config.limits.maxFrameBytes, {
+    frameTimeoutMs: config.limits.frameReadTimeoutMs, idleTimeoutMs: config.limits.streamIdleTimeoutMs, budget: components.inbound.for(connection)
+  })
   const peerId = connection.remotePeer.toString()
   let device: AttachedDevice | undefined
   let detachMailbox: (() => void) | undefined

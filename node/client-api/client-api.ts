@@ -43,7 +43,7 @@ export function createClientApi (components: NodeComponents, services: { records
       }, { maxInboundStreams: 2, maxOutboundStreams: 1 })
       await host.handle(CLIENT_PROTOCOL, (stream, connection) => {
         track((async () => {
-          const fs = frames(stream, config.limits.maxFrameBytes)
+          const fs = frames(stream, config.limits.maxFrameBytes, { budget: components.inbound.for(connection) })
           const signal = AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), components.shutdown])
           try {
             // the request must be whole within the frame read bound (the answer may take longer)
@@ -68,6 +68,7 @@ export function createClientApi (components: NodeComponents, services: { records
           timeoutMs: REQUEST_TIMEOUT_MS,
           frameTimeoutMs: config.limits.frameReadTimeoutMs,
           idleTimeoutMs: config.limits.streamIdleTimeoutMs,
+          budget: components.inbound.for(connection),
           shutdown: components.shutdown,
           answer: async (frame, signal) => await handleRequest(frame, { components, deps, peerId, signal }),
           unreadable: (err: RelaymeshError) => encode(ClientResponse, { version: WIRE_VERSION, status: Status.ERROR, errorCode: err.code ?? ErrorCode.TooLarge, errorMessage: err.message }),

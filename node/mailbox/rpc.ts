@@ -6,7 +6,7 @@
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { FrameReader } from '../../protocol/frame-reader.js'
+import { FrameReader, type ByteBudget } from '../../protocol/frame-reader.js'
 import { refuseStream, writeFrame } from '../../protocol/frame-writer.js'
 import type { RelayHost } from '../host.js'
 
@@ -53,6 +53,8 @@ export interface ServeOptions {
   timeoutMs: number
   /** the request frame must be whole within this, ms @default timeoutMs */
   readTimeoutMs?: number
+  /** the inbound byte budget of a connection's streams (node/inbound-budget.ts) @default no budget */
+  budget?: (connection: Connection) => ByteBudget
   shutdown: AbortSignal
   log: Logger
   /**
@@ -80,7 +82,7 @@ export async function serve (host: RelayHost, options: ServeOptions): Promise<vo
 
 async function handleOne (stream: Stream, connection: Connection, options: ServeOptions): Promise<void> {
   const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.shutdown])
-  const reader = new FrameReader(stream, { maxFrameBytes: options.maxFrameBytes })
+  const reader = new FrameReader(stream, { maxFrameBytes: options.maxFrameBytes, ...(options.budget !== undefined ? { budget: options.budget(connection) } : {}) })
   try {
     const refusal = options.admit?.(connection)
     if (refusal !== undefined) {

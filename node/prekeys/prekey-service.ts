@@ -223,6 +223,7 @@ export function createPreKeyService (components: NodeComponents, init: PreKeySer
         maxInboundStreams: config.limits.maxStreamsPerPeer,
         timeoutMs: INBOUND_TIMEOUT_MS,
         readTimeoutMs: config.limits.frameReadTimeoutMs,
+        budget: (connection) => components.inbound.for(connection),
         shutdown,
         log,
         // admission before a byte of the request is read

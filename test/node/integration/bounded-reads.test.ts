@@ -25,7 +25,9 @@ import { NODES_PROTOCOL } from '../../../node/relays/constants.js'
 import { PREKEY_PROTOCOL } from '../../../node/prekeys/prekey-service.js'
 import { DEFAULT_LIMITS, type NodeLimits } from '../../../node/config.js'
 import type { RelayNode } from '../../../node/relay-node.js'
+import { varint } from '../../../protocol/framing.js'
 import { addressOf, startNode, stopAll } from '../../helpers/mesh.js'
+import { waitFor } from '../../helpers/wait.js'
 
 const MiB = 1024 * 1024
 /** what the attacker pushes: the issue's 3 MiB of 0xff took a node from 104 to 586 MiB */
@@ -220,5 +222,61 @@ describe('bounded reads on the client side: a hostile node', function () {
 
   it('an attach answered with an endless length prefix fails with TooLarge at once', async () => {
     await expectCutOff(ATTACH_PROTOCOL, async (conn) => { await conn.attach(createDeviceCredentials(), { onEnvelope: () => {} }) })
+  })
+})
+
+describe('bounded reads: many streams of one peer holding half-sent frames', function () {
+  this.timeout(120_000)
+  /** the per-connection budget the test node runs with (default 16 MiB) */
+  const BUDGET = 4 * MiB
+  const STREAMS = 20
+  const PARTIAL = 512 * 1024
+  let node: RelayNode
+  let attacker: Libp2p
+
+  before(async () => {
+    // a long frame read bound: only the byte budget can cut these streams off during the test
+    const limits = { ...DEFAULT_LIMITS, frameReadTimeoutMs: 60_000, inboundBytesPerConnection: BUDGET } as NodeLimits
+    node = await startNode({ limits })
+    attacker = await createClientHost()
+  })
+
+  after(async () => {
+    await attacker?.stop()
+    await stopAll([node])
+  })
+
+  it('a connection holds at most its byte budget in partial frames: streams beyond it are reset at once, and the budget comes back', async () => {
+    const heapBefore = heapAfterGc()
+    const streams: Stream[] = []
+    let reset = 0
+    for (let i = 0; i < STREAMS; i++) {
+      const stream = await attacker.dialProtocol(multiaddr(addressOf(node)), CLIENT_PROTOCOL)
+      stream.addEventListener('close', () => { reset++ }, { once: true })
+      void (async () => { try { for await (const _ of stream) { /* an error answer may come */ } } catch {} })()
+      streams.push(stream)
+      // a 1 MiB frame announced, half of it sent, the rest never
+      try {
+        if (!stream.send(varint(MiB))) await stream.onDrain({ signal: AbortSignal.timeout(5_000) })
+        if (!stream.send(new Uint8Array(PARTIAL).fill(7))) await stream.onDrain({ signal: AbortSignal.timeout(5_000) })
+      } catch {
+        // reset while sending: counted by its close event
+      }
+    }
+    const fits = Math.floor(BUDGET / PARTIAL)
+    await waitFor(() => reset >= STREAMS - fits, { timeout: 10_000, what: `at least ${STREAMS - fits} of ${STREAMS} streams reset` })
+    const heapGrowth = heapAfterGc() - heapBefore
+    assert.ok(heapGrowth <= BUDGET + 8 * MiB, `heap grew by ${(heapGrowth / MiB).toFixed(1)} MiB with a ${BUDGET / MiB} MiB budget`)
+    // the streams that fit are still open (the budget refuses, it does not reset everything)
+    assert.ok(reset < STREAMS, 'every stream was reset')
+    for (const s of streams) s.abort(new Error('test done'))
+    // what they held is given back: an honest client of the same node is served
+    const honest = await createClientHost()
+    try {
+      const conn = await NodeConnection.connect(honest, addressOf(node))
+      assert.equal((await conn.status()).peerId, node.peerId.toString())
+    } finally {
+      await honest.stop()
+    }
   })
 })

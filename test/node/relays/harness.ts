@@ -5,7 +5,8 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { PrivateKey } from '@libp2p/interface'
 import { join } from 'node:path'
-import { defaultConfig, type NodeConfig } from '../../../node/config.js'
+import { DEFAULT_LIMITS, defaultConfig, type NodeConfig } from '../../../node/config.js'
+import { InboundBudgets } from '../../../node/inbound-budget.js'
 import { createHost, type RelayHost } from '../../../node/host.js'
 import { silentLogger } from '../../../node/log.js'
 import { createNodeMetrics, type NodeMetrics } from '../../../node/metrics.js'
@@ -57,7 +58,8 @@ export async function startRelay (init: TestRelayInit = {}): Promise<TestRelay> 
   const abort = new AbortController()
   const metrics = createNodeMetrics()
   const components: NodeComponents = {
-    host, store, metrics, privateKey, shutdown: abort.signal, log: silentLogger(), config: defaultConfig({ dataDir: dir, ...TEST_NODE_OPTIONS, ...init.config }), recordCache: new RecordCache()
+    host, store, metrics, privateKey, shutdown: abort.signal, log: silentLogger(), config: defaultConfig({ dataDir: dir, ...TEST_NODE_OPTIONS, ...init.config }), recordCache: new RecordCache(),
+    inbound: new InboundBudgets(DEFAULT_LIMITS.inboundBytesPerConnection, DEFAULT_LIMITS.inboundBytesTotal)
   }
   const relays = createRelayDirectory(components, init.relays)
   const records = createRecordService(components, { relays, ...init.records })
