@@ -263,7 +263,10 @@ export class RelaymeshClient implements Client {
     const conn = this.conns.connection
     if (conn === undefined) throw new RelaymeshError(ErrorCode.Unavailable, 'not attached')
     try {
-      const user = await lookupUser(conn, userId, this.ctx.now(), this.records)
+      // always a fresh lookup (the check must see a removal), kept for sending back to this user
+      const now = this.ctx.now()
+      const user = await lookupUser(conn, userId, now, this.records)
+      this.users.set(userId, { user, at: now })
       return { seq: user.deviceListSeq, deviceIds: user.devices.map((d) => d.deviceId) }
     } catch (err) {
       if (RelaymeshError.is(err, ErrorCode.NotFound)) return undefined

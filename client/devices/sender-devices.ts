@@ -23,6 +23,8 @@ export const MAX_KNOWN_USERS = 1024
 export const UNLISTED_GRACE_MS = 10 * 60_000
 /** unlisted devices tracked per user */
 const MAX_UNLISTED_PER_USER = 64
+/** devices remembered as once listed, per user (a device list holds at most a few dozen) */
+const MAX_EVER_LISTED_PER_USER = 256
 
 /** A user's latest device list as fetched: undefined when the mesh holds none for the user. */
 export type FetchDeviceList = (userId: string) => Promise<{ seq: number, deviceIds: number[] } | undefined>
@@ -94,7 +96,7 @@ export class SenderDevices {
 
   private merge (k: Known | undefined, list: { seq: number, deviceIds: number[], fetchedAt: number }): Known {
     const everListed = new Set(k?.everListed ?? [])
-    for (const d of list.deviceIds) if (everListed.size < MAX_UNLISTED_PER_USER * 4) everListed.add(d)
+    for (const d of list.deviceIds) if (everListed.size < MAX_EVER_LISTED_PER_USER) everListed.add(d)
     const unlistedSince = new Map(k?.unlistedSince ?? [])
     for (const d of list.deviceIds) unlistedSince.delete(d)
     return { seq: list.seq, deviceIds: new Set(list.deviceIds), fetchedAt: list.fetchedAt, everListed, unlistedSince }

@@ -31,6 +31,24 @@ export interface AckEvidence {
 }
 
 /**
+ * The key of the device that owns `mailbox`, from the user's signed device
+ * list: the list opens (bounded decode, canonical form, identity signature,
+ * not expired: openRecord, through the node's RecordCache), is a DeviceList,
+ * lists `deviceId`, and mailboxAddress(identity key, deviceId) is `mailbox`.
+ * Unauthorized otherwise (`what` names the evidence in the message).
+ */
+function mailboxDeviceKey (mailbox: Uint8Array, deviceList: Uint8Array, deviceId: number, now: number, records: RecordCache, what: string): Uint8Array {
+  const list = records.open(deviceList, now)
+  if (list.kind !== RecordKind.DeviceList) throw new RelaymeshError(ErrorCode.Unauthorized, `${what}: device_list is not a device list record`)
+  const entry = (list.body as DeviceList).devices.find((d) => d.deviceId === deviceId)
+  if (entry === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, `${what}: device ${deviceId} is not in the signed device list`)
+  if (!equalBytes(mailboxAddress(list.identityKey, deviceId), mailbox)) {
+    throw new RelaymeshError(ErrorCode.Unauthorized, `${what}: the mailbox does not belong to this device`)
+  }
+  return entry.deviceKey
+}
+
+/**
  * Throws unless `evidence` proves that the device owning `mailbox` signed
  * the acknowledgement of exactly `ids`: the device list opens (bounded
  * decode, canonical form, identity signature, not expired: openRecord), is a
@@ -49,14 +67,8 @@ export function verifyAckEvidence (mailbox: Uint8Array, ids: Uint8Array[], evide
   if (evidence.signature.byteLength !== ED25519_SIGNATURE_BYTES) {
     throw new RelaymeshError(ErrorCode.BadSignature, `ack: signature must be ${ED25519_SIGNATURE_BYTES} bytes`)
   }
-  const list = records.open(evidence.deviceList, now)
-  if (list.kind !== RecordKind.DeviceList) throw new RelaymeshError(ErrorCode.Unauthorized, 'ack: device_list is not a device list record')
-  const entry = (list.body as DeviceList).devices.find((d) => d.deviceId === evidence.deviceId)
-  if (entry === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, `ack: device ${evidence.deviceId} is not in the signed device list`)
-  if (!equalBytes(mailboxAddress(list.identityKey, evidence.deviceId), mailbox)) {
-    throw new RelaymeshError(ErrorCode.Unauthorized, 'ack: the mailbox does not belong to this device')
-  }
-  if (!ed25519Verify(entry.deviceKey, ackSignaturePayload(mailbox, ids), evidence.signature)) {
+  const deviceKey = mailboxDeviceKey(mailbox, evidence.deviceList, evidence.deviceId, now, records, 'ack')
+  if (!ed25519Verify(deviceKey, ackSignaturePayload(mailbox, ids), evidence.signature)) {
     throw new RelaymeshError(ErrorCode.BadSignature, 'ack: signature does not verify with the device key')
   }
 }
@@ -126,14 +138,8 @@ export function verifyFetchGrant (mailbox: Uint8Array, askerId: Uint8Array, gran
     grant.nonce.byteLength > 64 || grant.clientPeerId.byteLength === 0 || grant.clientPeerId.byteLength > 128) {
     throw new RelaymeshError(ErrorCode.Unauthorized, 'fetch: not a replica of this mailbox, and no valid device grant')
   }
-  const list = records.open(grant.deviceList, now)
-  if (list.kind !== RecordKind.DeviceList) throw new RelaymeshError(ErrorCode.Unauthorized, 'fetch grant: device_list is not a device list record')
-  const entry = (list.body as DeviceList).devices.find((d) => d.deviceId === grant.deviceId)
-  if (entry === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, `fetch grant: device ${grant.deviceId} is not in the signed device list`)
-  if (!equalBytes(mailboxAddress(list.identityKey, grant.deviceId), mailbox)) {
-    throw new RelaymeshError(ErrorCode.Unauthorized, 'fetch grant: the mailbox does not belong to this device')
-  }
-  if (!ed25519Verify(entry.deviceKey, attachSignaturePayload(grant.nonce, askerId, grant.clientPeerId), grant.signature)) {
+  const deviceKey = mailboxDeviceKey(mailbox, grant.deviceList, grant.deviceId, now, records, 'fetch grant')
+  if (!ed25519Verify(deviceKey, attachSignaturePayload(grant.nonce, askerId, grant.clientPeerId), grant.signature)) {
     throw new RelaymeshError(ErrorCode.BadSignature, 'fetch grant: signature does not verify for the asking relay')
   }
 }

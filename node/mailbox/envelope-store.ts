@@ -5,15 +5,7 @@
 // per-mailbox usage counters and the node's stored-bytes total exact, since
 // they change in the same batch as the envelopes they count.
 //
-// Layout (node/store/keys.ts):
-//   env!<mailbox hex>!<id hex>           -> Envelope bytes
-//   exp!<expires_at 16 hex>!<mailbox>!<id> -> 0x00 (envelope) | 0x01 (tombstone)
-//   ack!<mailbox hex>!<id hex>           -> expires_at (u64 BE) || proof hash (32 bytes): acknowledged, never stored again
-//   akp!<mailbox hex>!<proof hash hex>   -> expires_at (u64 BE) || AckProof bytes: the device's signed acknowledgement
-//                                           behind those tombstones (it travels with them at handover)
-//   exp!… -> 0x02 for an AckProof (purged once every tombstone citing it may have expired)
-//   mbx!<mailbox hex>                    -> count || bytes || tombstones (u64 BE each), absent when all are 0
-//   meta!storedBytes                     -> u64 BE
+// Layout: node/mailbox/envelope-layout.ts.
 import type { Logger } from 'pino'
 import { sha256 } from '../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
@@ -25,6 +17,10 @@ import type { BatchOp, NodeStore } from '../store/db.js'
 import { fromHex, PREFIX, rangeEnd } from '../store/keys.js'
 import type { StoredProof } from './ack-proof.js'
 import { CLOCK_SKEW_MS } from './constants.js'
+import {
+  ackKey, decodeUsage, encodeUsage, envKey, expKey, KIND_ENVELOPE, KIND_PROOF, KIND_TOMBSTONE, mailboxPrefix, proofKey, proofValue,
+  readU64, STORED_BYTES_KEY, storedExpiry, TOMBSTONE_BYTES, tombstoneValue, u64, usageKey, type Usage
+} from './envelope-layout.js'
 
 export interface PutResult {
   outcome: StoreOutcome
@@ -54,12 +50,6 @@ export interface Digest {
   count: number
 }
 
-const STORED_BYTES_KEY = `${PREFIX.meta}storedBytes`
-const KIND_ENVELOPE = 0
-const KIND_TOMBSTONE = 1
-const KIND_PROOF = 2
-/** bytes of a tombstone value: expires_at, then the SHA-256 of its AckProof */
-const TOMBSTONE_BYTES = 8 + 32
 /** ops handled by one synced batch, so one flush stays bounded in memory and time */
 const MAX_OPS_PER_FLUSH = 1024
 
@@ -70,45 +60,6 @@ type Op =
   | { kind: 'purge', entries: ExpiryEntry[], resolve: (n: number) => void, reject: (e: Error) => void }
 
 interface ExpiryEntry { key: string, t: number, m: string, i: string, kind: number }
-
-export const envKey = (m: string, i: string): string => `${PREFIX.envelope}${m}!${i}`
-const ackKey = (m: string, i: string): string => `${PREFIX.ack}${m}!${i}`
-const proofKey = (m: string, h: string): string => `${PREFIX.ackProof}${m}!${h}`
-const usageKey = (m: string): string => `${PREFIX.mailboxUsage}${m}`
-const expKey = (t: number, m: string, i: string): string => `${PREFIX.expiry}${t.toString(16).padStart(16, '0')}!${m}!${i}`
-const mailboxPrefix = (m: string): string => `${PREFIX.envelope}${m}!`
-
-function u64 (n: number): Uint8Array {
-  const b = new Uint8Array(8)
-  new DataView(b.buffer).setBigUint64(0, BigInt(n))
-  return b
-}
-
-function readU64 (b: Uint8Array, offset = 0): number {
-  return Number(new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(offset))
-}
-
-/** per mailbox: envelopes held (count, bytes, what the quotas limit) and tombstones held */
-interface Usage { count: number, bytes: number, acks: number }
-
-function encodeUsage (u: Usage): Uint8Array {
-  const b = new Uint8Array(24)
-  const v = new DataView(b.buffer)
-  v.setBigUint64(0, BigInt(u.count))
-  v.setBigUint64(8, BigInt(u.bytes))
-  v.setBigUint64(16, BigInt(u.acks))
-  return b
-}
-
-function decodeUsage (b: Uint8Array | undefined): Usage {
-  if (b === undefined || b.byteLength !== 24) return { count: 0, bytes: 0, acks: 0 }
-  return { count: readU64(b, 0), bytes: readU64(b, 8), acks: readU64(b, 16) }
-}
-
-/** expires_at of an envelope this node wrote itself */
-function storedExpiry (bytes: Uint8Array): number {
-  return Envelope.decode(bytes).expiresAt
-}
 
 export class EnvelopeStore {
   private readonly queue: Op[] = []
@@ -317,10 +268,7 @@ export class EnvelopeStore {
           if (remove(op.m, i)) n++
           if (proofHash !== undefined && t > now && overlay.get(ackKey(op.m, i)) === undefined) {
             // a tombstone lives as long as any copy of the envelope could: a late replica write is refused until then
-            const value = new Uint8Array(TOMBSTONE_BYTES)
-            value.set(u64(t), 0)
-            value.set(proofHash, 8)
-            put(ackKey(op.m, i), value)
+            put(ackKey(op.m, i), tombstoneValue(t, proofHash))
             put(expKey(t, op.m, i), Uint8Array.of(KIND_TOMBSTONE))
             const u = usage(op.m)
             setUsage(op.m, { ...u, acks: u.acks + 1 })
@@ -334,10 +282,7 @@ export class EnvelopeStore {
           const held = overlay.get(key)
           const heldUntil = held !== undefined && held.byteLength >= 8 ? readU64(held) : 0
           if (proofUntil > heldUntil) {
-            const value = new Uint8Array(8 + op.proof.bytes.byteLength)
-            value.set(u64(proofUntil), 0)
-            value.set(op.proof.bytes, 8)
-            put(key, value)
+            put(key, proofValue(proofUntil, op.proof.bytes))
             put(expKey(proofUntil, op.m, op.proof.hash), Uint8Array.of(KIND_PROOF))
           }
         }

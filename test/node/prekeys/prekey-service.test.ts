@@ -31,6 +31,12 @@ async function heldKeyIds (node: RelayNode, mailbox: Uint8Array): Promise<number
   return ids
 }
 
+/** the replicas of a mailbox among `nodes`, in order of closeness */
+function replicasIn (nodes: RelayNode[], mailbox: Uint8Array): RelayNode[] {
+  return closestReference(mailbox, nodes.map((n) => n.peerId.toString()), 3)
+    .map((id) => nodes.find((n) => n.peerId.toString() === id) as RelayNode)
+}
+
 function range (from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i)
 }
@@ -42,11 +48,7 @@ describe('one-time prekeys (four relay nodes)', function () {
   before(async () => { nodes = await startMesh(4) })
   after(async () => { await stopAll(nodes) })
 
-  /** the replicas in order of closeness */
-  function replicas (mailbox: Uint8Array): RelayNode[] {
-    return closestReference(mailbox, nodes.map((n) => n.peerId.toString()), 3)
-      .map((id) => nodes.find((n) => n.peerId.toString() === id) as RelayNode)
-  }
+  const replicas = (mailbox: Uint8Array): RelayNode[] => replicasIn(nodes, mailbox)
 
   it('splits an upload into disjoint shares on the k closest replicas, by key id', async () => {
     const mailbox = rand(32)
@@ -125,10 +127,7 @@ describe('one-time prekeys whatever the network does (four relay nodes)', functi
   before(async () => { nodes = await startMesh(4) })
   after(async () => { await stopAll(nodes) })
 
-  function replicas (mailbox: Uint8Array): RelayNode[] {
-    return closestReference(mailbox, nodes.map((n) => n.peerId.toString()), 3)
-      .map((id) => nodes.find((n) => n.peerId.toString() === id) as RelayNode)
-  }
+  const replicas = (mailbox: Uint8Array): RelayNode[] => replicasIn(nodes, mailbox)
 
   /** claim through every node in turn until none is left; the ids handed out, in order */
   async function drain (mailbox: Uint8Array): Promise<number[]> {
