@@ -63,7 +63,10 @@ export const PEER_IDENTITY_CACHE_SIZE = 256
 export enum RecordKind {
   DeviceList = 1,
   PreKeyBundle = 2,
-  Presence = 3
+  /** public presence, retired (issue 10): contacts-only presence blobs replace it */
+  Presence = 3,
+  /** a user's profile, encrypted under the profile key (protocol/profile.ts) */
+  Profile = 4
 }
 
 // --- sealed content types (SealedContent.content_type) ---
@@ -94,7 +97,11 @@ export const INFO = {
   /** device linking: the request key from the pairing code's secret (docs/protocol.md §8c) */
   provisionRequest: te.encode('RelaymeshProvisionRequest'),
   /** device linking: the response key from X25519(ephemerals), salted with the secret */
-  provisionResponse: te.encode('RelaymeshProvisionResponse')
+  provisionResponse: te.encode('RelaymeshProvisionResponse'),
+  /** contacts-only presence: the presence key from the profile key (HKDF info) */
+  presenceKey: te.encode('RelaymeshPresenceKey'),
+  /** contacts-only presence: one device's signing seed for one day (HKDF info prefix) */
+  presenceSeed: te.encode('RelaymeshPresenceSeed')
 } as const
 
 export const CONTEXT = {
@@ -111,8 +118,38 @@ export const CONTEXT = {
   /** a relay's placement position: SHA-256(nodeId || peer id multihash || nonce) (node/relays/node-id.ts) */
   nodeId: te.encode('relaymesh/node-id/v1'),
   /** a mesh key's Ed25519 signature over an AdmissionGrant (node/relays/admission-certificate.ts) */
-  admission: te.encode('relaymesh/admission/v1')
+  admission: te.encode('relaymesh/admission/v1'),
+  /** a sealed send's proof of work (protocol/send-access.ts) */
+  sendStamp: te.encode('relaymesh/send-stamp/v1'),
+  /** the public verifier of an unidentified access key: SHA-256(accessVerifier || key) */
+  accessVerifier: te.encode('relaymesh/access-verifier/v1'),
+  /** a presence blob's Ed25519 signature (protocol/presence.ts) */
+  presence: te.encode('relaymesh/presence/v1')
 } as const
+
+// --- sealed sending, profiles and contacts-only presence (issue 10) ---
+/** a user's profile key: shared end to end with contacts (Signal's profile key) */
+export const PROFILE_KEY_BYTES = 32
+/** an unidentified access key, derived from the profile key as Signal does */
+export const ACCESS_KEY_BYTES = 16
+/** the work a stamp must carry by default for one recipient user without an access key (≈ 2^18 SHA-256, ~0.5 s) */
+export const SEND_STAMP_BITS = 18
+/** a client refuses to do more work than this for one send, whatever a node asks */
+export const MAX_SEND_STAMP_BITS = 26
+/** a stamp's minute may differ this much from the node's clock */
+export const STAMP_MINUTE_SKEW = 10
+/** a profile's display name, in characters */
+export const MAX_PROFILE_NAME_LENGTH = 64
+/** a profile's avatar image, in bytes (a thumbnail: profiles travel in gossip to every node) */
+export const MAX_AVATAR_BYTES = 16 * 1024
+/** a signed Profile record: the avatar, the name, padding and the envelope around them */
+export const MAX_PROFILE_RECORD_BYTES = MAX_AVATAR_BYTES + 4 * 1024
+/** a presence blob, encoded */
+export const MAX_PRESENCE_BLOB_BYTES = 512
+/** a presence blob's expiry may lie at most this far ahead */
+export const MAX_PRESENCE_LIFETIME_MS = 30 * 60 * 1000
+/** presence ids per PRESENCE_GET */
+export const MAX_PRESENCE_IDS = 256
 
 /** PQXDH §2.5 / X3DH §2.5: type bytes for EncodeEC / EncodeKEM */
 export const ENCODE_EC_CURVE25519 = 0x05

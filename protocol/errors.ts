@@ -33,6 +33,8 @@ export enum ErrorCode {
   QuotaExceeded = 'ERR_QUOTA_EXCEEDED',
   /** the client sends faster than its rate limit */
   RateLimited = 'ERR_RATE_LIMITED',
+  /** a sealed send names a mailbox no access key covers, and its stamp carries too little work (the answer says how much) */
+  StampRequired = 'ERR_STAMP_REQUIRED',
   /** the request needs an attached (authenticated) device */
   Unauthorized = 'ERR_UNAUTHORIZED',
   /** not enough replicas answered to reach the write quorum, or a peer is unreachable */

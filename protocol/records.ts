@@ -4,21 +4,22 @@
 // forward it; for one record key the latest sequence number wins.
 import {
   CONTEXT, ED25519_PUBLIC_KEY_BYTES, ED25519_SIGNATURE_BYTES, MAX_DEVICES, MAX_NODE_ID_BYTES,
-  MAX_RECORD_LIFETIME_MS, MAX_SIGNED_RECORD_BYTES, MLKEM768_PUBLIC_KEY_BYTES, RECORD_CACHE_ENTRIES, RecordKind, WIRE_VERSION, X25519_KEY_BYTES
+  MAX_PROFILE_RECORD_BYTES, MAX_RECORD_LIFETIME_MS, MAX_SIGNED_RECORD_BYTES, MLKEM768_PUBLIC_KEY_BYTES, RECORD_CACHE_ENTRIES, RecordKind, WIRE_VERSION, X25519_KEY_BYTES
 } from './constants.js'
 import { decode, encode } from './codec.js'
 import type { MessageType } from './codec.js'
-import { concat, ed25519Sign, ed25519Verify, equalBytes, sha256 } from './crypto/primitives.js'
+import { AES_GCM_NONCE_BYTES, AES_GCM_TAG_BYTES, concat, ed25519Sign, ed25519Verify, equalBytes, sha256 } from './crypto/primitives.js'
 import type { Ed25519KeyPair } from './crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from './errors.js'
 import { userIdFromIdentityKey } from './identity.js'
 import { verifyPreKeyBundle } from './keys.js'
-import { DeviceList, PreKeyBundle, Presence, SignedRecord } from './pb/records.js'
+import { DeviceList, PreKeyBundle, Presence, Profile, SignedRecord } from './pb/records.js'
 
 export type TypedRecord =
   | { kind: RecordKind.DeviceList, body: DeviceList }
   | { kind: RecordKind.PreKeyBundle, body: PreKeyBundle }
   | { kind: RecordKind.Presence, body: Presence }
+  | { kind: RecordKind.Profile, body: Profile }
 
 export interface RecordMeta {
   /** the signer: body.identityKey, checked against the signature */
@@ -40,8 +41,17 @@ export type VerifiedRecord = TypedRecord & RecordMeta
 const BODY_TYPES: Record<RecordKind, MessageType<any>> = {
   [RecordKind.DeviceList]: DeviceList,
   [RecordKind.PreKeyBundle]: PreKeyBundle,
-  [RecordKind.Presence]: Presence
+  [RecordKind.Presence]: Presence,
+  [RecordKind.Profile]: Profile
 }
+
+/** The largest signed record of a kind: a profile carries an avatar, every other kind is small. */
+export function maxRecordBytes (kind: RecordKind): number {
+  return kind === RecordKind.Profile ? MAX_PROFILE_RECORD_BYTES : MAX_SIGNED_RECORD_BYTES
+}
+
+/** The largest signed record of any kind (what a reader bounds an unknown record by). */
+export const MAX_ANY_RECORD_BYTES = Math.max(MAX_SIGNED_RECORD_BYTES, MAX_PROFILE_RECORD_BYTES)
 
 /** The message an identity key signs: CONTEXT.record || u8(kind) || body. */
 function signedMessage (kind: RecordKind, body: Uint8Array): Uint8Array {
@@ -50,11 +60,11 @@ function signedMessage (kind: RecordKind, body: Uint8Array): Uint8Array {
 
 /** The store key under which "latest seq wins" for a record. */
 export function recordKey (kind: RecordKind, userId: string, deviceId?: number): string {
-  return kind === RecordKind.DeviceList || deviceId === undefined ? `${kind}/${userId}` : `${kind}/${userId}/${deviceId}`
+  return kind === RecordKind.DeviceList || kind === RecordKind.Profile || deviceId === undefined ? `${kind}/${userId}` : `${kind}/${userId}/${deviceId}`
 }
 
 function isKind (kind: number): kind is RecordKind {
-  return kind === RecordKind.DeviceList || kind === RecordKind.PreKeyBundle || kind === RecordKind.Presence
+  return kind === RecordKind.DeviceList || kind === RecordKind.PreKeyBundle || kind === RecordKind.Presence || kind === RecordKind.Profile
 }
 
 // ---------------------------------------------------------------- field validation
@@ -80,6 +90,8 @@ function validateBody (record: TypedRecord, code: ErrorCode): void {
         ids.add(d.deviceId)
         len(d.deviceKey, ED25519_PUBLIC_KEY_BYTES, `device ${d.deviceId} key`)
       }
+      const verifier = record.body.accessVerifier
+      if (verifier !== undefined) len(verifier, 32, 'access verifier (SHA-256)')
       break
     }
     case RecordKind.PreKeyBundle: {
@@ -97,6 +109,11 @@ function validateBody (record: TypedRecord, code: ErrorCode): void {
       if (!(nodeId instanceof Uint8Array) || nodeId.byteLength === 0 || nodeId.byteLength > MAX_NODE_ID_BYTES) {
         bad(`node id: expected 1..${MAX_NODE_ID_BYTES} bytes`)
       }
+      break
+    }
+    case RecordKind.Profile: {
+      const c = record.body.ciphertext
+      if (!(c instanceof Uint8Array) || c.byteLength < AES_GCM_NONCE_BYTES + AES_GCM_TAG_BYTES) bad('ciphertext too short')
       break
     }
     default:
@@ -133,8 +150,8 @@ export function signRecord (identity: Ed25519KeyPair, record: TypedRecord): Uint
   const body = encode(BODY_TYPES[record.kind], { ...record.body, version })
   const signature = ed25519Sign(identity.privateKey, signedMessage(record.kind, body))
   const bytes = encode(SignedRecord, { version: WIRE_VERSION, kind: record.kind, body, signature })
-  if (bytes.byteLength > MAX_SIGNED_RECORD_BYTES) {
-    throw new RelaymeshError(ErrorCode.InvalidArgument, `signed record of ${bytes.byteLength} bytes exceeds ${MAX_SIGNED_RECORD_BYTES}`)
+  if (bytes.byteLength > maxRecordBytes(record.kind)) {
+    throw new RelaymeshError(ErrorCode.InvalidArgument, `signed record of ${bytes.byteLength} bytes exceeds ${maxRecordBytes(record.kind)}`)
   }
   return bytes
 }
@@ -175,7 +192,7 @@ function checkNow (now: number): void {
 
 /** Everything openRecord checks that does not depend on the time: a pure function of `bytes`. */
 function verifyRecordBytes (bytes: Uint8Array): VerifiedRecord {
-  const outer = decode(SignedRecord, bytes, MAX_SIGNED_RECORD_BYTES, 'SignedRecord')
+  const outer = decode(SignedRecord, bytes, MAX_ANY_RECORD_BYTES, 'SignedRecord')
   // Canonical form only: protobuf would let anyone re-encode the unsigned
   // wrapper (unknown fields, field order, non-minimal varints) into a new
   // byte string, i.e. a new gossip message id, for the same signed record.
@@ -187,8 +204,11 @@ function verifyRecordBytes (bytes: Uint8Array): VerifiedRecord {
   if (outer.signature.byteLength !== ED25519_SIGNATURE_BYTES) {
     throw new RelaymeshError(ErrorCode.Decode, `SignedRecord: signature must be ${ED25519_SIGNATURE_BYTES} bytes`)
   }
+  if (bytes.byteLength > maxRecordBytes(kind)) {
+    throw new RelaymeshError(ErrorCode.Decode, `SignedRecord: ${bytes.byteLength} bytes exceeds ${maxRecordBytes(kind)} for ${RecordKind[kind]}`)
+  }
   const type = BODY_TYPES[kind]
-  const body = decode(type, outer.body, MAX_SIGNED_RECORD_BYTES, RecordKind[kind])
+  const body = decode(type, outer.body, maxRecordBytes(kind), RecordKind[kind])
   const record = { kind, body } as TypedRecord
   validateBody(record, ErrorCode.Decode)
   // The signature covers the body bytes; require them canonical too, so what
@@ -204,7 +224,7 @@ function verifyRecordBytes (bytes: Uint8Array): VerifiedRecord {
   if (record.kind === RecordKind.PreKeyBundle) verifyPreKeyBundle(record.body)
   const { identityKey, seq, expiresAt } = record.body
   const userId = userIdFromIdentityKey(identityKey)
-  const deviceId = record.kind === RecordKind.DeviceList ? undefined : record.body.deviceId
+  const deviceId = record.kind === RecordKind.DeviceList || record.kind === RecordKind.Profile ? undefined : record.body.deviceId
   return {
     ...record,
     identityKey,

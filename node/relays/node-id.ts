@@ -9,21 +9,12 @@
 import { CONTEXT } from '../../protocol/constants.js'
 import { concat, sha256 } from '../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
+import { leadingZeroBits } from '../../protocol/proof-of-work.js'
 import { MAX_ID_DIFFICULTY, MAX_ID_NONCE_BYTES } from './constants.js'
 
 /** The node id (placement position) of a peer id multihash with a nonce. */
 export function nodeIdOf (peerIdBytes: Uint8Array, nonce: Uint8Array): Uint8Array {
   return sha256(concat(CONTEXT.nodeId, peerIdBytes, nonce))
-}
-
-/** Leading zero bits of `bytes` (big-endian). */
-export function leadingZeroBits (bytes: Uint8Array): number {
-  let n = 0
-  for (const b of bytes) {
-    if (b === 0) { n += 8; continue }
-    return n + Math.clz32(b) - 24
-  }
-  return n
 }
 
 /** The work a node id carries: leading zero bits of SHA-256(node id). */

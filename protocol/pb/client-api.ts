@@ -728,7 +728,8 @@ export enum RequestType {
   UPLOAD_PREKEYS = 'UPLOAD_PREKEYS',
   CLAIM_PREKEY = 'CLAIM_PREKEY',
   GET_USER = 'GET_USER',
-  STATUS = 'STATUS'
+  STATUS = 'STATUS',
+  PRESENCE_GET = 'PRESENCE_GET'
 }
 
 enum __RequestTypeValues {
@@ -740,12 +741,125 @@ enum __RequestTypeValues {
   UPLOAD_PREKEYS = 5,
   CLAIM_PREKEY = 6,
   GET_USER = 7,
-  STATUS = 8
+  STATUS = 8,
+  PRESENCE_GET = 9
 }
 
 export namespace RequestType {
   export const codec = (): Codec<RequestType> => {
     return enumeration<RequestType>(__RequestTypeValues)
+  }
+}
+
+export interface SendAccess {
+  userId: string
+  accessKey: Uint8Array<ArrayBuffer>
+}
+
+export namespace SendAccess {
+  let _codec: Codec<SendAccess>
+
+  export const codec = (): Codec<SendAccess> => {
+    if (_codec == null) {
+      _codec = message<SendAccess>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.userId != null && obj.userId !== '')) {
+          w.uint32(10)
+          w.string(obj.userId)
+        }
+
+        if ((obj.accessKey != null && obj.accessKey.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.accessKey)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          userId: '',
+          accessKey: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.userId = reader.string()
+              break
+            }
+            case 2: {
+              obj.accessKey = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.userId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.accessKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SendAccessUserIdFieldEvent {
+    field: '$.userId'
+    value: string
+  }
+
+  export interface SendAccessAccessKeyFieldEvent {
+    field: '$.accessKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SendAccess>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SendAccess.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SendAccess>): SendAccess {
+    return decodeMessage(buf, SendAccess.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SendAccess>): Generator<SendAccessUserIdFieldEvent | SendAccessAccessKeyFieldEvent> {
+    return streamMessage(buf, SendAccess.codec(), opts)
   }
 }
 
@@ -764,6 +878,10 @@ export interface ClientRequest {
   prekeys: Uint8Array<ArrayBuffer>[]
   userId: string
   requestId: number
+  access: SendAccess[]
+  stamp: Uint8Array<ArrayBuffer>
+  stampMinute: number
+  presenceIds: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace ClientRequest {
@@ -854,6 +972,30 @@ export namespace ClientRequest {
           w.uint32(obj.requestId)
         }
 
+        if (obj.access != null && obj.access.length > 0) {
+          for (const value of obj.access) {
+            w.uint32(122)
+            SendAccess.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.stamp != null && obj.stamp.byteLength > 0)) {
+          w.uint32(130)
+          w.bytes(obj.stamp)
+        }
+
+        if ((obj.stampMinute != null && obj.stampMinute !== 0)) {
+          w.uint32(136)
+          w.uint64Number(obj.stampMinute)
+        }
+
+        if (obj.presenceIds != null && obj.presenceIds.length > 0) {
+          for (const value of obj.presenceIds) {
+            w.uint32(146)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -872,7 +1014,11 @@ export namespace ClientRequest {
           signature: uint8ArrayAlloc(0),
           prekeys: [],
           userId: '',
-          requestId: 0
+          requestId: 0,
+          access: [],
+          stamp: uint8ArrayAlloc(0),
+          stampMinute: 0,
+          presenceIds: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -969,6 +1115,40 @@ export namespace ClientRequest {
               obj.requestId = reader.uint32()
               break
             }
+            case 15: {
+              if (opts.limits?.access != null && obj.access.length === opts.limits.access) {
+                throw new MaxLengthError('Decode error - repeated field "access" had too many elements')
+              }
+
+              if (obj.access.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "access" had too many elements')
+              }
+
+              obj.access.push(SendAccess.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.access$
+              }))
+              break
+            }
+            case 16: {
+              obj.stamp = reader.bytes()
+              break
+            }
+            case 17: {
+              obj.stampMinute = reader.uint64Number()
+              break
+            }
+            case 18: {
+              if (opts.limits?.presenceIds != null && obj.presenceIds.length === opts.limits.presenceIds) {
+                throw new MaxLengthError('Decode error - repeated field "presenceIds" had too many elements')
+              }
+
+              if (obj.presenceIds.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "presenceIds" had too many elements')
+              }
+
+              obj.presenceIds.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -982,7 +1162,9 @@ export namespace ClientRequest {
           records: 32,
           mailboxes: 1024,
           ids: 1024,
-          prekeys: 1000
+          prekeys: 1000,
+          access: 256,
+          presenceIds: 256
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1137,6 +1319,61 @@ export namespace ClientRequest {
               }
               break
             }
+            case 15: {
+              if (opts.limits?.access != null && obj.access === opts.limits.access) {
+                throw new MaxLengthError('Streaming decode error - repeated field "access" had too many elements')
+              }
+
+              if (obj.access === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "access" had too many elements')
+              }
+
+              for (const evt of SendAccess.codec().stream(reader, reader.uint32(), `${prefix}.access[]`, {
+                limits: opts.limits?.access$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.access
+                }
+              }
+
+              obj.access++
+
+              break
+            }
+            case 16: {
+              yield {
+                field: `${prefix}.stamp`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 17: {
+              yield {
+                field: `${prefix}.stampMinute`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 18: {
+              if (opts.limits?.presenceIds != null && obj.presenceIds === opts.limits.presenceIds) {
+                throw new MaxLengthError('Streaming decode error - repeated field "presenceIds" had too many elements')
+              }
+
+              if (obj.presenceIds === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "presenceIds" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.presenceIds[]`,
+                index: obj.presenceIds,
+                value: reader.bytes()
+              }
+
+              obj.presenceIds++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1223,6 +1460,34 @@ export namespace ClientRequest {
     value: number
   }
 
+  export interface ClientRequestAccessUserIdFieldEvent {
+    field: '$.access[].userId'
+    value: string
+    index: number
+  }
+
+  export interface ClientRequestAccessAccessKeyFieldEvent {
+    field: '$.access[].accessKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ClientRequestStampFieldEvent {
+    field: '$.stamp'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientRequestStampMinuteFieldEvent {
+    field: '$.stampMinute'
+    value: number
+  }
+
+  export interface ClientRequestPresenceIdsFieldEvent {
+    field: '$.presenceIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ClientRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClientRequest.codec())
   }
@@ -1231,7 +1496,7 @@ export namespace ClientRequest {
     return decodeMessage(buf, ClientRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientRequest>): Generator<ClientRequestVersionFieldEvent | ClientRequestTypeFieldEvent | ClientRequestRecordsFieldEvent | ClientRequestEnvelopeIdFieldEvent | ClientRequestMailboxesFieldEvent | ClientRequestPayloadFieldEvent | ClientRequestExpiresAtFieldEvent | ClientRequestAfterFieldEvent | ClientRequestLimitFieldEvent | ClientRequestIdsFieldEvent | ClientRequestSignatureFieldEvent | ClientRequestPrekeysFieldEvent | ClientRequestUserIdFieldEvent | ClientRequestRequestIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientRequest>): Generator<ClientRequestVersionFieldEvent | ClientRequestTypeFieldEvent | ClientRequestRecordsFieldEvent | ClientRequestEnvelopeIdFieldEvent | ClientRequestMailboxesFieldEvent | ClientRequestPayloadFieldEvent | ClientRequestExpiresAtFieldEvent | ClientRequestAfterFieldEvent | ClientRequestLimitFieldEvent | ClientRequestIdsFieldEvent | ClientRequestSignatureFieldEvent | ClientRequestPrekeysFieldEvent | ClientRequestUserIdFieldEvent | ClientRequestRequestIdFieldEvent | ClientRequestAccessUserIdFieldEvent | ClientRequestAccessAccessKeyFieldEvent | ClientRequestStampFieldEvent | ClientRequestStampMinuteFieldEvent | ClientRequestPresenceIdsFieldEvent> {
     return streamMessage(buf, ClientRequest.codec(), opts)
   }
 }
@@ -1384,6 +1649,8 @@ export interface ClientResponse {
   records: Uint8Array<ArrayBuffer>[]
   statusJson: string
   requestId: number
+  stampBits: number
+  presence: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace ClientResponse {
@@ -1462,6 +1729,18 @@ export namespace ClientResponse {
           w.uint32(obj.requestId)
         }
 
+        if ((obj.stampBits != null && obj.stampBits !== 0)) {
+          w.uint32(104)
+          w.uint32(obj.stampBits)
+        }
+
+        if (obj.presence != null && obj.presence.length > 0) {
+          for (const value of obj.presence) {
+            w.uint32(114)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1478,7 +1757,9 @@ export namespace ClientResponse {
           remaining: 0,
           records: [],
           statusJson: '',
-          requestId: 0
+          requestId: 0,
+          stampBits: 0,
+          presence: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1561,6 +1842,22 @@ export namespace ClientResponse {
               obj.requestId = reader.uint32()
               break
             }
+            case 13: {
+              obj.stampBits = reader.uint32()
+              break
+            }
+            case 14: {
+              if (opts.limits?.presence != null && obj.presence.length === opts.limits.presence) {
+                throw new MaxLengthError('Decode error - repeated field "presence" had too many elements')
+              }
+
+              if (obj.presence.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "presence" had too many elements')
+              }
+
+              obj.presence.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1573,7 +1870,8 @@ export namespace ClientResponse {
         const obj = {
           sent: 1024,
           envelopes: 1024,
-          records: 64
+          records: 64,
+          presence: 256
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1705,6 +2003,32 @@ export namespace ClientResponse {
               }
               break
             }
+            case 13: {
+              yield {
+                field: `${prefix}.stampBits`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 14: {
+              if (opts.limits?.presence != null && obj.presence === opts.limits.presence) {
+                throw new MaxLengthError('Streaming decode error - repeated field "presence" had too many elements')
+              }
+
+              if (obj.presence === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "presence" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.presence[]`,
+                index: obj.presence,
+                value: reader.bytes()
+              }
+
+              obj.presence++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1792,6 +2116,17 @@ export namespace ClientResponse {
     value: number
   }
 
+  export interface ClientResponseStampBitsFieldEvent {
+    field: '$.stampBits'
+    value: number
+  }
+
+  export interface ClientResponsePresenceFieldEvent {
+    field: '$.presence[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ClientResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClientResponse.codec())
   }
@@ -1800,7 +2135,7 @@ export namespace ClientResponse {
     return decodeMessage(buf, ClientResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientResponse>): Generator<ClientResponseVersionFieldEvent | ClientResponseStatusFieldEvent | ClientResponseErrorCodeFieldEvent | ClientResponseErrorMessageFieldEvent | ClientResponseSentMailboxFieldEvent | ClientResponseSentReplicasFieldEvent | ClientResponseSentErrorCodeFieldEvent | ClientResponseEnvelopesFieldEvent | ClientResponseMoreFieldEvent | ClientResponsePrekeyFieldEvent | ClientResponseRemainingFieldEvent | ClientResponseRecordsFieldEvent | ClientResponseStatusJsonFieldEvent | ClientResponseRequestIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientResponse>): Generator<ClientResponseVersionFieldEvent | ClientResponseStatusFieldEvent | ClientResponseErrorCodeFieldEvent | ClientResponseErrorMessageFieldEvent | ClientResponseSentMailboxFieldEvent | ClientResponseSentReplicasFieldEvent | ClientResponseSentErrorCodeFieldEvent | ClientResponseEnvelopesFieldEvent | ClientResponseMoreFieldEvent | ClientResponsePrekeyFieldEvent | ClientResponseRemainingFieldEvent | ClientResponseRecordsFieldEvent | ClientResponseStatusJsonFieldEvent | ClientResponseRequestIdFieldEvent | ClientResponseStampBitsFieldEvent | ClientResponsePresenceFieldEvent> {
     return streamMessage(buf, ClientResponse.codec(), opts)
   }
 }

@@ -10,7 +10,8 @@ export enum ContentKind {
   GROUP_UPDATE = 'GROUP_UPDATE',
   SENDER_KEY = 'SENDER_KEY',
   FILE = 'FILE',
-  RECEIPT = 'RECEIPT'
+  RECEIPT = 'RECEIPT',
+  PROFILE_KEY = 'PROFILE_KEY'
 }
 
 enum __ContentKindValues {
@@ -20,7 +21,8 @@ enum __ContentKindValues {
   GROUP_UPDATE = 3,
   SENDER_KEY = 4,
   FILE = 5,
-  RECEIPT = 6
+  RECEIPT = 6,
+  PROFILE_KEY = 7
 }
 
 export namespace ContentKind {
@@ -613,6 +615,7 @@ export interface Content {
   receiptType: ReceiptType
   receiptIds: Uint8Array<ArrayBuffer>[]
   padding: Uint8Array<ArrayBuffer>
+  profileKey: Uint8Array<ArrayBuffer>
 }
 
 export namespace Content {
@@ -692,6 +695,11 @@ export namespace Content {
           w.bytes(obj.padding)
         }
 
+        if ((obj.profileKey != null && obj.profileKey.byteLength > 0)) {
+          w.uint32(130)
+          w.bytes(obj.profileKey)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -708,7 +716,8 @@ export namespace Content {
           fileManifest: uint8ArrayAlloc(0),
           receiptType: ReceiptType.RECEIPT_NONE,
           receiptIds: [],
-          padding: uint8ArrayAlloc(0)
+          padding: uint8ArrayAlloc(0),
+          profileKey: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -777,6 +786,10 @@ export namespace Content {
             }
             case 15: {
               obj.padding = reader.bytes()
+              break
+            }
+            case 16: {
+              obj.profileKey = reader.bytes()
               break
             }
             default: {
@@ -901,6 +914,13 @@ export namespace Content {
               }
               break
             }
+            case 16: {
+              yield {
+                field: `${prefix}.profileKey`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1005,6 +1025,11 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentProfileKeyFieldEvent {
+    field: '$.profileKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Content.codec())
   }
@@ -1013,7 +1038,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentVersionFieldEvent | ContentMessageIdFieldEvent | ContentSentAtFieldEvent | ContentKindFieldEvent | ContentTextFieldEvent | ContentDestinationFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateEpochFieldEvent | ContentGroupUpdateNameFieldEvent | ContentGroupUpdateMembersFieldEvent | ContentGroupUpdateActionFieldEvent | ContentGroupUpdateTargetFieldEvent | ContentSenderKeyFieldEvent | ContentGroupIdFieldEvent | ContentFileManifestFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentVersionFieldEvent | ContentMessageIdFieldEvent | ContentSentAtFieldEvent | ContentKindFieldEvent | ContentTextFieldEvent | ContentDestinationFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateEpochFieldEvent | ContentGroupUpdateNameFieldEvent | ContentGroupUpdateMembersFieldEvent | ContentGroupUpdateActionFieldEvent | ContentGroupUpdateTargetFieldEvent | ContentSenderKeyFieldEvent | ContentGroupIdFieldEvent | ContentFileManifestFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentPaddingFieldEvent | ContentProfileKeyFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

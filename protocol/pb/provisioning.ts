@@ -502,6 +502,7 @@ export interface ProvisioningResponse {
   deviceList: Uint8Array<ArrayBuffer>
   contacts: ProvisionedContact[]
   name: string
+  profileKey: Uint8Array<ArrayBuffer>
 }
 
 export namespace ProvisioningResponse {
@@ -546,6 +547,11 @@ export namespace ProvisioningResponse {
           w.string(obj.name)
         }
 
+        if ((obj.profileKey != null && obj.profileKey.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.profileKey)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -556,7 +562,8 @@ export namespace ProvisioningResponse {
           deviceId: 0,
           deviceList: uint8ArrayAlloc(0),
           contacts: [],
-          name: ''
+          name: '',
+          profileKey: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -597,6 +604,10 @@ export namespace ProvisioningResponse {
             }
             case 6: {
               obj.name = reader.string()
+              break
+            }
+            case 7: {
+              obj.profileKey = reader.bytes()
               break
             }
             default: {
@@ -675,6 +686,13 @@ export namespace ProvisioningResponse {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.profileKey`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -724,6 +742,11 @@ export namespace ProvisioningResponse {
     value: string
   }
 
+  export interface ProvisioningResponseProfileKeyFieldEvent {
+    field: '$.profileKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ProvisioningResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ProvisioningResponse.codec())
   }
@@ -732,7 +755,7 @@ export namespace ProvisioningResponse {
     return decodeMessage(buf, ProvisioningResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProvisioningResponse>): Generator<ProvisioningResponseVersionFieldEvent | ProvisioningResponseIdentitySeedFieldEvent | ProvisioningResponseDeviceIdFieldEvent | ProvisioningResponseDeviceListFieldEvent | ProvisioningResponseContactsAliasFieldEvent | ProvisioningResponseContactsUserIdFieldEvent | ProvisioningResponseNameFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProvisioningResponse>): Generator<ProvisioningResponseVersionFieldEvent | ProvisioningResponseIdentitySeedFieldEvent | ProvisioningResponseDeviceIdFieldEvent | ProvisioningResponseDeviceListFieldEvent | ProvisioningResponseContactsAliasFieldEvent | ProvisioningResponseContactsUserIdFieldEvent | ProvisioningResponseNameFieldEvent | ProvisioningResponseProfileKeyFieldEvent> {
     return streamMessage(buf, ProvisioningResponse.codec(), opts)
   }
 }

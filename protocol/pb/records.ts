@@ -279,6 +279,7 @@ export interface DeviceList {
   seq: number
   expiresAt: number
   devices: DeviceEntry[]
+  accessVerifier?: Uint8Array<ArrayBuffer>
 }
 
 export namespace DeviceList {
@@ -316,6 +317,11 @@ export namespace DeviceList {
             w.uint32(42)
             DeviceEntry.codec().encode(value, w)
           }
+        }
+
+        if (obj.accessVerifier != null) {
+          w.uint32(50)
+          w.bytes(obj.accessVerifier)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -364,6 +370,10 @@ export namespace DeviceList {
               obj.devices.push(DeviceEntry.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.devices$
               }))
+              break
+            }
+            case 6: {
+              obj.accessVerifier = reader.bytes()
               break
             }
             default: {
@@ -435,6 +445,13 @@ export namespace DeviceList {
 
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.accessVerifier`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -479,6 +496,11 @@ export namespace DeviceList {
     index: number
   }
 
+  export interface DeviceListAccessVerifierFieldEvent {
+    field: '$.accessVerifier'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<DeviceList>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DeviceList.codec())
   }
@@ -487,7 +509,7 @@ export namespace DeviceList {
     return decodeMessage(buf, DeviceList.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeviceList>): Generator<DeviceListVersionFieldEvent | DeviceListIdentityKeyFieldEvent | DeviceListSeqFieldEvent | DeviceListExpiresAtFieldEvent | DeviceListDevicesDeviceIdFieldEvent | DeviceListDevicesDeviceKeyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeviceList>): Generator<DeviceListVersionFieldEvent | DeviceListIdentityKeyFieldEvent | DeviceListSeqFieldEvent | DeviceListExpiresAtFieldEvent | DeviceListDevicesDeviceIdFieldEvent | DeviceListDevicesDeviceKeyFieldEvent | DeviceListAccessVerifierFieldEvent> {
     return streamMessage(buf, DeviceList.codec(), opts)
   }
 }
@@ -1347,5 +1369,706 @@ export namespace Presence {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Generator<PresenceVersionFieldEvent | PresenceIdentityKeyFieldEvent | PresenceDeviceIdFieldEvent | PresenceNodeIdFieldEvent | PresenceOnlineFieldEvent | PresenceSeqFieldEvent | PresenceExpiresAtFieldEvent> {
     return streamMessage(buf, Presence.codec(), opts)
+  }
+}
+
+export interface Profile {
+  version: number
+  identityKey: Uint8Array<ArrayBuffer>
+  seq: number
+  expiresAt: number
+  ciphertext: Uint8Array<ArrayBuffer>
+}
+
+export namespace Profile {
+  let _codec: Codec<Profile>
+
+  export const codec = (): Codec<Profile> => {
+    if (_codec == null) {
+      _codec = message<Profile>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.identityKey != null && obj.identityKey.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.identityKey)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.seq)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.expiresAt)
+        }
+
+        if ((obj.ciphertext != null && obj.ciphertext.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.ciphertext)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          identityKey: uint8ArrayAlloc(0),
+          seq: 0,
+          expiresAt: 0,
+          ciphertext: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.identityKey = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.seq = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.expiresAt = reader.uint64Number()
+              break
+            }
+            case 5: {
+              obj.ciphertext = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.identityKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.ciphertext`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ProfileVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface ProfileIdentityKeyFieldEvent {
+    field: '$.identityKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ProfileSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export interface ProfileExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: number
+  }
+
+  export interface ProfileCiphertextFieldEvent {
+    field: '$.ciphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Profile>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Profile.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Profile>): Profile {
+    return decodeMessage(buf, Profile.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Profile>): Generator<ProfileVersionFieldEvent | ProfileIdentityKeyFieldEvent | ProfileSeqFieldEvent | ProfileExpiresAtFieldEvent | ProfileCiphertextFieldEvent> {
+    return streamMessage(buf, Profile.codec(), opts)
+  }
+}
+
+export interface ProfileContent {
+  version: number
+  name: string
+  avatar: Uint8Array<ArrayBuffer>
+  avatarType: string
+  padding: Uint8Array<ArrayBuffer>
+}
+
+export namespace ProfileContent {
+  let _codec: Codec<ProfileContent>
+
+  export const codec = (): Codec<ProfileContent> => {
+    if (_codec == null) {
+      _codec = message<ProfileContent>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(18)
+          w.string(obj.name)
+        }
+
+        if ((obj.avatar != null && obj.avatar.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.avatar)
+        }
+
+        if ((obj.avatarType != null && obj.avatarType !== '')) {
+          w.uint32(34)
+          w.string(obj.avatarType)
+        }
+
+        if ((obj.padding != null && obj.padding.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.padding)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          name: '',
+          avatar: uint8ArrayAlloc(0),
+          avatarType: '',
+          padding: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.name = reader.string()
+              break
+            }
+            case 3: {
+              obj.avatar = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.avatarType = reader.string()
+              break
+            }
+            case 5: {
+              obj.padding = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.avatar`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.avatarType`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.padding`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ProfileContentVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface ProfileContentNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface ProfileContentAvatarFieldEvent {
+    field: '$.avatar'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ProfileContentAvatarTypeFieldEvent {
+    field: '$.avatarType'
+    value: string
+  }
+
+  export interface ProfileContentPaddingFieldEvent {
+    field: '$.padding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ProfileContent>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ProfileContent.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProfileContent>): ProfileContent {
+    return decodeMessage(buf, ProfileContent.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProfileContent>): Generator<ProfileContentVersionFieldEvent | ProfileContentNameFieldEvent | ProfileContentAvatarFieldEvent | ProfileContentAvatarTypeFieldEvent | ProfileContentPaddingFieldEvent> {
+    return streamMessage(buf, ProfileContent.codec(), opts)
+  }
+}
+
+export interface PresenceBlob {
+  version: number
+  publicKey: Uint8Array<ArrayBuffer>
+  seq: number
+  expiresAt: number
+  ciphertext: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace PresenceBlob {
+  let _codec: Codec<PresenceBlob>
+
+  export const codec = (): Codec<PresenceBlob> => {
+    if (_codec == null) {
+      _codec = message<PresenceBlob>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.publicKey)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.seq)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.expiresAt)
+        }
+
+        if ((obj.ciphertext != null && obj.ciphertext.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.ciphertext)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          publicKey: uint8ArrayAlloc(0),
+          seq: 0,
+          expiresAt: 0,
+          ciphertext: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.publicKey = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.seq = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.expiresAt = reader.uint64Number()
+              break
+            }
+            case 5: {
+              obj.ciphertext = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.publicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.ciphertext`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PresenceBlobVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface PresenceBlobPublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PresenceBlobSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export interface PresenceBlobExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: number
+  }
+
+  export interface PresenceBlobCiphertextFieldEvent {
+    field: '$.ciphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PresenceBlobSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<PresenceBlob>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PresenceBlob.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceBlob>): PresenceBlob {
+    return decodeMessage(buf, PresenceBlob.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceBlob>): Generator<PresenceBlobVersionFieldEvent | PresenceBlobPublicKeyFieldEvent | PresenceBlobSeqFieldEvent | PresenceBlobExpiresAtFieldEvent | PresenceBlobCiphertextFieldEvent | PresenceBlobSignatureFieldEvent> {
+    return streamMessage(buf, PresenceBlob.codec(), opts)
+  }
+}
+
+export interface PresenceState {
+  version: number
+  online: boolean
+  at: number
+}
+
+export namespace PresenceState {
+  let _codec: Codec<PresenceState>
+
+  export const codec = (): Codec<PresenceState> => {
+    if (_codec == null) {
+      _codec = message<PresenceState>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.online != null && obj.online !== false)) {
+          w.uint32(16)
+          w.bool(obj.online)
+        }
+
+        if ((obj.at != null && obj.at !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.at)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          online: false,
+          at: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.online = reader.bool()
+              break
+            }
+            case 3: {
+              obj.at = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.online`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.at`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PresenceStateVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface PresenceStateOnlineFieldEvent {
+    field: '$.online'
+    value: boolean
+  }
+
+  export interface PresenceStateAtFieldEvent {
+    field: '$.at'
+    value: number
+  }
+
+  export function encode (obj: Partial<PresenceState>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PresenceState.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceState>): PresenceState {
+    return decodeMessage(buf, PresenceState.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceState>): Generator<PresenceStateVersionFieldEvent | PresenceStateOnlineFieldEvent | PresenceStateAtFieldEvent> {
+    return streamMessage(buf, PresenceState.codec(), opts)
   }
 }

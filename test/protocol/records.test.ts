@@ -80,8 +80,8 @@ describe('protocol/records', () => {
         assert.equal(opened.seq, 5)
         assert.equal(opened.expiresAt, EXPIRES)
         assert.deepEqual(opened.bytes, bytes)
-        const expectedKey = record.kind === RecordKind.DeviceList
-          ? `1/${opened.userId}`
+        const expectedKey = record.kind === RecordKind.DeviceList || record.kind === RecordKind.Profile
+          ? `${record.kind}/${opened.userId}`
           : `${record.kind}/${opened.userId}/${record.body.deviceId}`
         assert.equal(opened.key, expectedKey)
         assert.equal(compareRecords(opened, openRecord(bytes, NOW)), 'same')
