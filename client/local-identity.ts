@@ -1,10 +1,11 @@
 // This device's identity as kept in the local store: the user's identity key
 // pair, the device id and device key, the display name and the signed device
-// list (re-signed before it comes near its expiry).
+// list (re-signed before it comes near its expiry), and the profile key every
+// device of the user shares (its access key's verifier is in the device list).
 import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
 import { ed25519GenerateKeyPair, equalBytes, type Ed25519KeyPair } from '../protocol/crypto/primitives.js'
 import { mailboxAddress, userIdFromIdentityKey } from '../protocol/identity.js'
-import { DAY_MS, signDeviceList, type DeviceCredentials } from './device.js'
+import { DAY_MS, newProfileKey, signDeviceList, type DeviceCredentials } from './device.js'
 import { PREFIX } from './store/keys.js'
 import type { SealedStore, StoreOp } from './store/sealed-store.js'
 import { b64, unb64 } from './util/bytes.js'
@@ -28,6 +29,8 @@ interface IdentityJson {
   otherDevices: Array<{ deviceId: number, deviceKey: string }>
   /** set when a newer device list signed by our identity no longer names this device (docs/protocol.md §8c) */
   removed?: boolean
+  /** the user's profile key (base64, 32 bytes); absent in stores from before issue 10 until first loaded */
+  profileKey?: string
 }
 
 export class LocalIdentity {
@@ -37,6 +40,7 @@ export class LocalIdentity {
     const identity = ed25519GenerateKeyPair()
     const deviceKey = ed25519GenerateKeyPair()
     const deviceId = 1
+    const profileKey = newProfileKey()
     const json: IdentityJson = {
       v: 1,
       identityPublic: b64(identity.publicKey),
@@ -44,17 +48,18 @@ export class LocalIdentity {
       deviceId,
       devicePublic: b64(deviceKey.publicKey),
       devicePrivate: b64(deviceKey.privateKey),
-      deviceList: b64(signDeviceList(identity, [{ deviceId, deviceKey: deviceKey.publicKey }], now, now)),
+      deviceList: b64(signDeviceList(identity, [{ deviceId, deviceKey: deviceKey.publicKey }], now, now, { profileKey })),
       deviceListSeq: now,
       deviceListSignedAt: now,
-      otherDevices: []
+      otherDevices: [],
+      profileKey: b64(profileKey)
     }
     if (name !== undefined) json.name = name
     return new LocalIdentity(json, identity, deviceKey)
   }
 
   /** A device linked to an existing identity: the identity key pair and device list came from the first device (client/devices). */
-  static fromLink (identity: Ed25519KeyPair, deviceKey: Ed25519KeyPair, deviceId: number, list: { bytes: Uint8Array, seq: number, expiresAt: number, devices: Array<{ deviceId: number, deviceKey: Uint8Array }> }, name?: string): LocalIdentity {
+  static fromLink (identity: Ed25519KeyPair, deviceKey: Ed25519KeyPair, deviceId: number, list: { bytes: Uint8Array, seq: number, expiresAt: number, devices: Array<{ deviceId: number, deviceKey: Uint8Array }> }, name?: string, profileKey?: Uint8Array): LocalIdentity {
     const json: IdentityJson = {
       v: 1,
       identityPublic: b64(identity.publicKey),
@@ -67,6 +72,7 @@ export class LocalIdentity {
       deviceListSignedAt: list.expiresAt - 30 * DAY_MS,
       otherDevices: list.devices.filter((d) => d.deviceId !== deviceId).map((d) => ({ deviceId: d.deviceId, deviceKey: b64(d.deviceKey) }))
     }
+    if (profileKey !== undefined && profileKey.byteLength > 0) json.profileKey = b64(profileKey)
     if (name !== undefined && name !== '') json.name = name
     return new LocalIdentity(json, identity, deviceKey)
   }
@@ -77,6 +83,8 @@ export class LocalIdentity {
     if (json.v !== 1 || typeof json.identityPrivate !== 'string' || typeof json.devicePrivate !== 'string' || !Array.isArray(json.otherDevices)) {
       throw new RelaymeshError(ErrorCode.InvalidState, 'local store corrupted: the identity record is malformed')
     }
+    // a store from before profile keys: one now (saved with the next saveOp; the device list takes its verifier when next signed)
+    json.profileKey ??= b64(newProfileKey())
     return new LocalIdentity(json,
       { publicKey: unb64(json.identityPublic), privateKey: unb64(json.identityPrivate) },
       { publicKey: unb64(json.devicePublic), privateKey: unb64(json.devicePrivate) })
@@ -91,6 +99,26 @@ export class LocalIdentity {
   get name (): string | undefined { return this.json.name }
   get deviceList (): Uint8Array { return unb64(this.json.deviceList) }
   get otherDeviceIds (): number[] { return this.json.otherDevices.map((d) => d.deviceId) }
+  /** the user's profile key: contacts get it end to end; its access key lets them send sealed without a stamp */
+  get profileKey (): Uint8Array {
+    this.json.profileKey ??= b64(newProfileKey())
+    return unb64(this.json.profileKey)
+  }
+
+  /**
+   * A new profile key (after a contact is removed), and the device list re-signed
+   * with its access key's verifier: returns the new list to publish (persist with saveOp first).
+   */
+  rotateProfileKey (now: number): Uint8Array {
+    if (this.removed) throw new RelaymeshError(ErrorCode.InvalidState, 'this device was removed from the device list; it cannot rotate the profile key')
+    this.json.profileKey = b64(newProfileKey())
+    return this.setOtherDevices(this.devices.slice(1), now)
+  }
+
+  /** Take the profile key another of our devices rotated to (it came with its newer device list). */
+  adoptProfileKey (profileKey: Uint8Array): void {
+    this.json.profileKey = b64(profileKey)
+  }
 
   /** Re-sign the device list if it expires within DEVICE_LIST_REFRESH_MS; true if it changed (persist with saveOp). */
   refreshDeviceList (now: number): boolean {
@@ -98,7 +126,7 @@ export class LocalIdentity {
     if (now - this.json.deviceListSignedAt < 30 * DAY_MS - DEVICE_LIST_REFRESH_MS) return false
     const seq = Math.max(this.json.deviceListSeq + 1, now)
     const devices = [{ deviceId: this.deviceId, deviceKey: this.deviceKey.publicKey }, ...this.json.otherDevices.map((d) => ({ deviceId: d.deviceId, deviceKey: unb64(d.deviceKey) }))]
-    this.json.deviceList = b64(signDeviceList(this.identity, devices, seq, now))
+    this.json.deviceList = b64(signDeviceList(this.identity, devices, seq, now, { profileKey: this.profileKey }))
     this.json.deviceListSeq = seq
     this.json.deviceListSignedAt = now
     return true
@@ -117,7 +145,7 @@ export class LocalIdentity {
   setOtherDevices (others: Array<{ deviceId: number, deviceKey: Uint8Array }>, now: number): Uint8Array {
     if (this.removed) throw new RelaymeshError(ErrorCode.InvalidState, 'this device was removed from the device list; it cannot change the list')
     const seq = Math.max(this.json.deviceListSeq + 1, now)
-    const list = signDeviceList(this.identity, [{ deviceId: this.deviceId, deviceKey: this.deviceKey.publicKey }, ...others], seq, now)
+    const list = signDeviceList(this.identity, [{ deviceId: this.deviceId, deviceKey: this.deviceKey.publicKey }, ...others], seq, now, { profileKey: this.profileKey })
     this.json.deviceList = b64(list)
     this.json.deviceListSeq = seq
     this.json.deviceListSignedAt = now
@@ -152,7 +180,8 @@ export class LocalIdentity {
       deviceId: this.deviceId,
       deviceKey: this.deviceKey,
       mailbox: mailboxAddress(this.identity.publicKey, this.deviceId),
-      deviceList: this.deviceList
+      deviceList: this.deviceList,
+      profileKey: this.profileKey
     }
   }
 }

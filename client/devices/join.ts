@@ -17,7 +17,7 @@ import { compareRecords, openRecord, type VerifiedRecord } from '../../protocol/
 import type { DeviceList } from '../../protocol/pb/records.js'
 import type { Envelope } from '../../protocol/pb/envelope.js'
 import { addContact } from '../contacts.js'
-import { signDeviceList, type DeviceCredentials } from '../device.js'
+import { newProfileKey, signDeviceList, type DeviceCredentials } from '../device.js'
 import { PreKeys } from '../keys/prekeys.js'
 import { LocalIdentity } from '../local-identity.js'
 import { EnvelopeIds } from '../messaging/envelope-id.js'
@@ -101,7 +101,9 @@ function throwawayCredentials (now: number): DeviceCredentials {
     deviceId: 1,
     deviceKey,
     mailbox: mailboxAddress(identity.publicKey, 1),
-    deviceList: signDeviceList(identity, [{ deviceId: 1, deviceKey: deviceKey.publicKey }], now, now, LINK_REPLY_TTL_MS)
+    deviceList: signDeviceList(identity, [{ deviceId: 1, deviceKey: deviceKey.publicKey }], now, now, { ttlMs: LINK_REPLY_TTL_MS }),
+    // never shared: the reply reaches the throwaway mailbox with a stamp
+    profileKey: newProfileKey()
   }
 }
 

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert'
 import { join } from 'node:path'
 import type { Libp2p } from '@libp2p/interface'
 import { initIdentity, openClient, type Client, type IncomingMessage } from '../../client/client.js'
-import { createDeviceCredentials, signDeviceList, type DeviceCredentials } from '../../client/device.js'
+import { createDeviceCredentials, newProfileKey, signDeviceList, type DeviceCredentials } from '../../client/device.js'
 import { ContentKind, encodeContent, newMessageId } from '../../client/messaging/content.js'
 import { lookupUser } from '../../client/messaging/user-directory.js'
 import { createClientHost } from '../../client/transport/client-host.js'
@@ -81,7 +81,7 @@ describe('a message from a removed device', function () {
     const now = Date.now()
     const both = signDeviceList(identity, [{ deviceId: 1, deviceKey: keys[0]!.publicKey }, { deviceId: 2, deviceKey: keys[1]!.publicKey }], now)
     const creds = (deviceId: number, deviceList: Uint8Array): DeviceCredentials => ({
-      identity, userId: aliceId, deviceId, deviceKey: keys[deviceId - 1]!, mailbox: mailboxAddress(identity.publicKey, deviceId), deviceList
+      identity, userId: aliceId, deviceId, deviceKey: keys[deviceId - 1]!, mailbox: mailboxAddress(identity.publicKey, deviceId), deviceList, profileKey: newProfileKey()
     })
     const laptop = await connect()
     await laptop.attach(creds(1, both), { onEnvelope: () => {} })

@@ -5,7 +5,7 @@
 // longer send, and no device attaches with a list older than the node's.
 import { strict as assert } from 'node:assert'
 import type { Libp2p } from '@libp2p/interface'
-import { signDeviceList, type DeviceCredentials } from '../../../client/device.js'
+import { newProfileKey, signDeviceList, type DeviceCredentials } from '../../../client/device.js'
 import { createClientHost } from '../../../client/transport/client-host.js'
 import { NodeConnection } from '../../../client/transport/node-connection.js'
 import type { RelayNode } from '../../../node/relay-node.js'
@@ -50,7 +50,7 @@ describe('attaching requires the latest device list', function () {
     const both = signDeviceList(identity, [{ deviceId: 1, deviceKey: keys[0]!.publicKey }, { deviceId: 2, deviceKey: keys[1]!.publicKey }], now)
     const onlyOne = signDeviceList(identity, [{ deviceId: 1, deviceKey: keys[0]!.publicKey }], now + 1)
     const creds = (deviceId: number, deviceList: Uint8Array): DeviceCredentials => ({
-      identity, userId, deviceId, deviceKey: keys[deviceId - 1]!, mailbox: mailboxAddress(identity.publicKey, deviceId), deviceList
+      identity, userId, deviceId, deviceKey: keys[deviceId - 1]!, mailbox: mailboxAddress(identity.publicKey, deviceId), deviceList, profileKey: newProfileKey()
     })
     const bob = mailboxAddress(ed25519GenerateKeyPair().publicKey, 1)
 
