@@ -27,6 +27,7 @@ import { GroupAction } from './messaging/content.js'
 import { checkUserId, lookupUser, type PeerUser } from './messaging/user-directory.js'
 import { SealedStore, type StoreOp } from './store/sealed-store.js'
 import { ConnectionManager } from './transport/connection-manager.js'
+import { SendChannel } from './transport/send-channel.js'
 import type { NodeConnection } from './transport/node-connection.js'
 import { Serial } from './util/serial.js'
 import { hex } from './util/bytes.js'
@@ -141,7 +142,11 @@ export class RelaymeshClient implements Client {
       const prekeys = await PreKeys.load(store, identity.identity)
       const messages = await MessageLog.open(store)
       const log = options.log ?? pino({ level: 'silent' })
-      return new RelaymeshClient(options, { store, identity, prekeys, sessions: new SessionCache(store), groups: new GroupStore(store), messages, log, now: options.now ?? Date.now })
+      // sealed sends leave from a peer of their own, preferably through a node other than the attached one
+      let client: RelaymeshClient | undefined
+      const outbound = new SendChannel(options.nodes, () => client?.conns.connection?.address, (userId) => client?.profileKeyOf(userId), log)
+      client = new RelaymeshClient(options, { store, identity, prekeys, sessions: new SessionCache(store), groups: new GroupStore(store), messages, log, now: options.now ?? Date.now, outbound })
+      return client
     } catch (err) {
       await store.close()
       throw err
@@ -233,7 +238,7 @@ export class RelaymeshClient implements Client {
       await this.persist(ops)
       return out
     })
-    const answers = await Promise.all(envelopes.map(async (e) => await conn.send([e.target.mailbox], e.id, e.payload)))
+    const answers = await Promise.all(envelopes.map(async (e) => await this.ctx.outbound.send([e.target], e.id, e.payload)))
     const now = this.ctx.now()
     const ops: StoreOp[] = [this.ctx.messages.seenMessageOp(this.userId, idHex, now)]
     const replicas = fewestReplicas(answers.slice(0, envelopes.filter((e) => e.target.userId === toUserId).length))
@@ -252,7 +257,8 @@ export class RelaymeshClient implements Client {
     const now = this.ctx.now()
     // a listed device without a bundle yet (just linked, gossip on its way) is looked up again rather than skipped for USER_CACHE_MS
     if (cached !== undefined && now - cached.at < USER_CACHE_MS && cached.user.devices.every((d) => d.bundle !== undefined)) return cached.user
-    const user = await lookupUser(conn, userId, now, this.records)
+    // over the send channel: the attached node never learns whom we look up
+    const user = await lookupUser(this.ctx.outbound, userId, now, this.records)
     this.users.set(userId, { user, at: now })
     this.ctx.senders?.learn(userId, user.deviceListSeq, user.devices.map((d) => d.deviceId), now)
     return user
@@ -265,7 +271,7 @@ export class RelaymeshClient implements Client {
     try {
       // always a fresh lookup (the check must see a removal), kept for sending back to this user
       const now = this.ctx.now()
-      const user = await lookupUser(conn, userId, now, this.records)
+      const user = await lookupUser(this.ctx.outbound, userId, now, this.records)
       this.users.set(userId, { user, at: now })
       return { seq: user.deviceListSeq, deviceIds: user.devices.map((d) => d.deviceId) }
     } catch (err) {
@@ -320,7 +326,7 @@ export class RelaymeshClient implements Client {
       await this.persist(ops)
       return out
     })
-    await Promise.all(envelopes.map(async (e) => { await conn.send([e.target.mailbox], e.id, e.payload) }))
+    await Promise.all(envelopes.map(async (e) => { await this.ctx.outbound.send([e.target], e.id, e.payload) }))
   }
 
   // ------------------------------------------------------------------ receiving
@@ -578,12 +584,19 @@ export class RelaymeshClient implements Client {
     // and the delivered receipts owed (bounded: each send runs under the connection's request timeouts)
     await this.receiptOps.flush()
     await this.conns.close()
+    await this.ctx.outbound.close()
     await Promise.allSettled([...this.receiving])
     await this.pushing?.catch(() => {})
     // let in-flight batches finish before the store closes
     await this.serial.run(async () => {})
     this.receiptOps.stop()
     await this.ctx.store.close()
+  }
+
+  /** The profile key we hold of a user: ours for our own devices; a contact's once it shared it (undefined: send with a stamp). */
+  private profileKeyOf (userId: string): Uint8Array | undefined {
+    if (userId === this.userId) return this.ctx.identity.profileKey
+    return undefined
   }
 
   private checkOpen (): void {

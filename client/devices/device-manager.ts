@@ -101,7 +101,7 @@ export class DeviceManager {
       try {
         // the new list first (the new device attaches with its own copy anyway), then the answer
         await conn.publish([o.deviceList])
-        await conn.send([o.reply.mailbox], this.deps.ids.next(ctx.now()), o.reply.payload)
+        await ctx.outbound.send([o.reply], this.deps.ids.next(ctx.now()), o.reply.payload)
       } catch (err) {
         ctx.log.warn({ device: o.deviceId, err: (err as Error).message }, 'link answer not sent; the new device will time out (remove it with `relaymesh devices remove` and link again)')
         continue

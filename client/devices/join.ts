@@ -20,6 +20,7 @@ import { addContact } from '../contacts.js'
 import { newProfileKey, signDeviceList, type DeviceCredentials } from '../device.js'
 import { PreKeys } from '../keys/prekeys.js'
 import { LocalIdentity } from '../local-identity.js'
+import { sendSealed, StampBits } from '../transport/sealed-send.js'
 import { EnvelopeIds } from '../messaging/envelope-id.js'
 import { SealedStore, STORE_FOLDER } from '../store/sealed-store.js'
 import { ConnectionManager } from '../transport/connection-manager.js'
@@ -68,7 +69,8 @@ export async function joinDevice (options: JoinOptions): Promise<{ userId: strin
     const conn = await conns.connect()
     const target = await firstDevice(conn, code, now())
     const payload = sealLinkRequest(code, { deviceKey: deviceKey.publicKey, replyIdentityKey: temp.identity.publicKey, ephemeralKey: ephemeral.publicKey, createdAt: now() })
-    await conn.send([mailboxAddress(target, code.deviceId)], new EnvelopeIds().next(now()), payload)
+    // sealed, with a stamp: the new device holds no profile key of its user yet
+    await sendSealed(conn, [{ userId: code.userId, mailbox: mailboxAddress(target, code.deviceId) }], new EnvelopeIds().next(now()), payload, () => undefined, new StampBits())
     options.onProgress?.('requested')
     response = await waitForResponse(conns, temp, code, ephemeral, pushed, (w) => { wake = w }, options.timeoutMs ?? JOIN_WAIT_MS, log)
   } finally {

@@ -8,7 +8,7 @@
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { MAX_DEVICES } from '../../protocol/constants.js'
 import { equalBytes, randomBytes } from '../../protocol/crypto/primitives.js'
-import { mailboxAddress } from '../../protocol/identity.js'
+import { mailboxAddress, userIdFromIdentityKey } from '../../protocol/identity.js'
 import { listContacts } from '../contacts.js'
 import type { MessagingContext } from '../messaging/context.js'
 import { PREFIX } from '../store/keys.js'
@@ -23,7 +23,7 @@ export const LINK_TTL_MS = 10 * 60 * 1000
 interface PendingLinkJson { v: 1, secret: string, createdAt: number, expiresAt: number }
 
 export type LinkOutcome =
-  | { status: 'linked', secretId: string, deviceId: number, deviceList: Uint8Array, reply: { mailbox: Uint8Array, payload: Uint8Array } }
+  | { status: 'linked', secretId: string, deviceId: number, deviceList: Uint8Array, reply: { userId: string, mailbox: Uint8Array, payload: Uint8Array } }
   | { status: 'rejected' }
 
 /** An id for a pending link that does not reveal its secret (keyed hash, as store keys are). */
@@ -101,6 +101,7 @@ export async function handleProvisioning (ctx: MessagingContext, payload: Uint8A
     ops.push(identity.saveOp(ctx.store))
     const contacts = await listContacts(ctx.store)
     const reply = {
+      userId: userIdFromIdentityKey(request.replyIdentityKey),
       mailbox: mailboxAddress(request.replyIdentityKey, 1),
       payload: sealLinkResponse(request, link.secret, { identitySeed: identity.identity.privateKey, deviceId, deviceList, contacts, name: identity.name ?? '' })
     }

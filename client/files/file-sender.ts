@@ -71,7 +71,7 @@ export class FileSender {
     const targets = targetsOf(peer)
     if (!targets.some((t) => t.bundle !== undefined)) throw new RelaymeshError(ErrorCode.NotFound, `user ${to} has published no prekey bundle`)
     const own = ctx.identity.otherDeviceIds.length > 0 ? targetsOf(await this.d.user(conn, ctx.identity.userId), ctx.identity.deviceId) : []
-    const mailboxes = [...targets, ...own].filter((t) => t.bundle !== undefined).map((t) => t.mailbox)
+    const recipients = [...targets, ...own].filter((t) => t.bundle !== undefined)
 
     // the chunks
     const progress: FileProgress = { chunksStored: resumed, chunks: lengths.length, bytesStored: 0, size, sent: 0 }
@@ -85,7 +85,7 @@ export class FileSender {
         const plain = await readChunk(fh, i * CHUNK_BYTES, length)
         const payload = encryptChunk(keys.subarray(i * CHUNK_KEY_BYTES, (i + 1) * CHUNK_KEY_BYTES), fileId, i, plain)
         const hash = chunkHash(payload)
-        await conn.send(mailboxes, chunkEnvelopeId(hash), payload)
+        await ctx.outbound.send(recipients, chunkEnvelopeId(hash), payload)
         // not synced: a mark lost in a crash only means the chunk is sent again (the same envelope)
         await ctx.store.batch([ctx.store.putOp(markKey(transfer, i), hash)], { sync: false })
         hashes[i] = hash
@@ -165,7 +165,7 @@ export class FileSender {
       await this.d.persist(ops)
       return out
     })
-    await Promise.all(envelopes.map(async (e) => { await conn.send([e.target.mailbox], e.id, e.payload) }))
+    await Promise.all(envelopes.map(async (e) => { await ctx.outbound.send([e.target], e.id, e.payload) }))
   }
 }
 

@@ -77,7 +77,7 @@ export class GroupManager {
   }
 
   private async sendAll (conn: NodeConnection, envelopes: OutEnvelope[]): Promise<void> {
-    await Promise.all(envelopes.map(async (e) => { await conn.send([e.target.mailbox], e.id, e.payload) }))
+    await Promise.all(envelopes.map(async (e) => { await this.d.ctx.outbound.send([e.target], e.id, e.payload) }))
   }
 
   /** After our new sender key reached every member: clear `rotate`, unless the membership changed meanwhile. */
@@ -255,9 +255,8 @@ export class GroupManager {
       if (sealed === undefined) continue
       if (sealed.payload !== undefined) {
         const id = this.d.ids.next()
-        const mailboxes = targets.map((t) => t.mailbox)
-        for (let i = 0; i < mailboxes.length; i += FANOUT_CHUNK) {
-          await conn.send(mailboxes.slice(i, i + FANOUT_CHUNK), id, sealed.payload)
+        for (let i = 0; i < targets.length; i += FANOUT_CHUNK) {
+          await this.d.ctx.outbound.send(targets.slice(i, i + FANOUT_CHUNK), id, sealed.payload)
         }
       }
       return { id: hex(messageId), sentAt }

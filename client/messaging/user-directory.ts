@@ -37,7 +37,7 @@ export function checkUserId (userId: string): void {
   }
 }
 
-export async function lookupUser (conn: NodeConnection, userId: string, now: number, records?: RecordCache): Promise<PeerUser> {
+export async function lookupUser (conn: { getUser: (userId: string) => Promise<Uint8Array[]> }, userId: string, now: number, records?: RecordCache): Promise<PeerUser> {
   checkUserId(userId)
   let raw: Uint8Array[]
   try {

@@ -133,7 +133,7 @@ export class Receipts {
       await this.deps.persist(ops)
       return out
     })
-    await Promise.all(envelopes.map(async (e) => { await conn.send([e.target.mailbox], e.id, e.payload) }))
+    await Promise.all(envelopes.map(async (e) => { await ctx.outbound.send([e.target], e.id, e.payload) }))
   }
 }
 
