@@ -74,7 +74,7 @@ async function firstLine (proc: ChildProcess, what: string): Promise<string> {
 async function spawnRelay (bootstrap?: string): Promise<{ address: string, peerId: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'relaymesh-bench-'))
   dirs.push(dir)
-  const args = [CLI, 'node', 'start', '--json', '--log-level', 'error', '--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--replicas', '3', '--quorum', '2', '--client-rate', '100000', '--allow-ip', '127.0.0.0/8', '--id-difficulty', '0', '--stable-after', '0']
+  const args = [CLI, 'node', 'start', '--json', '--log-level', 'error', '--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--replicas', '3', '--quorum', '2', '--client-rate', '100000', '--allow-ip', '127.0.0.0/8', '--id-difficulty', '0', '--stable-after', '0', '--stamp-bits', '8']
   if (bootstrap !== undefined) args.push('--bootstrap', bootstrap)
   const profile = PROFILE_DIR !== undefined ? ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE_DIR)] : []
   const proc = spawn(process.execPath, [...profile, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
