@@ -15,9 +15,18 @@ import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import { RequestType, type ClientResponse } from '../../../protocol/pb/client-api.js'
 import { recordKey } from '../../../protocol/records.js'
 import { deriveAccessKey, makeStamp, minuteOf, stampBitsFor, stampWork, type StampedRequest } from '../../../protocol/send-access.js'
-import { addressOf, startMesh, startNode, stopAll, TEST_STAMP_BITS } from '../../helpers/mesh.js'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { addressOf, CLI, killAll, removeDir, spawnNode, startMesh, startNode, stopAll, tempDir, TEST_STAMP_BITS, type NodeProcess } from '../../helpers/mesh.js'
 import { sealedSend, stampedSend } from '../../helpers/sealed-send.js'
 import { waitFor } from '../../helpers/wait.js'
+
+const dirs: string[] = []
+function tempDirFor (): string {
+  const d = tempDir()
+  dirs.push(d)
+  return d
+}
 
 /** The node's answer to a refused request. */
 async function refusal (p: Promise<unknown>, code: ErrorCode): Promise<ClientResponse> {
@@ -30,12 +39,16 @@ async function refusal (p: Promise<unknown>, code: ErrorCode): Promise<ClientRes
   assert.fail(`expected ${code}, but the request was accepted`)
 }
 
-/** A stamp of `bits` made for `other` that (checked, not left to chance) carries less than `bits` for `real`. */
-function stampFor (other: () => StampedRequest, real: StampedRequest, bits: number): { stamp: Uint8Array, minute: number } {
+/**
+ * A stamp of `bits` made for a request `other()` gives, that carries less than
+ * `below` bits for `real` (by default: for the request it was made for); checked,
+ * not left to chance (a stamp of b bits carries b+1 with probability 1/2).
+ */
+function stampFor (other: () => StampedRequest, real: StampedRequest | undefined, bits: number, below = bits): { stamp: Uint8Array, req: StampedRequest } {
   for (;;) {
     const o = other()
     const stamp = makeStamp(o, bits)
-    if (stampWork(real, stamp) < bits) return { stamp, minute: o.minute }
+    if (stampWork(real ?? o, stamp) < below) return { stamp, req: o }
   }
 }
 
@@ -51,6 +64,7 @@ describe('sealed SEND: access keys, stamps and the stranger budget', function ()
 
   after(async () => {
     await Promise.all(hosts.map(async (h) => { await Promise.resolve(h.stop()).catch(() => {}) }))
+    for (const d of dirs) removeDir(d)
   })
 
   describe('on a two-node mesh', () => {
@@ -100,9 +114,12 @@ describe('sealed SEND: access keys, stamps and the stranger budget', function ()
       const id = randomBytes(16)
       const res = await stampedSend(stranger, [bob.mailbox, carol.mailbox], id, randomBytes(100))
       assert.deepEqual(res.sent.map((s) => s.errorCode), ['', ''])
-      // and a stamp of too little work is refused
-      const weak = await refusal(sealedSend(stranger, [bob.mailbox, carol.mailbox], randomBytes(16), randomBytes(100), { stampBits: 0 }), ErrorCode.StampRequired)
-      assert.equal(weak.stampBits, TEST_STAMP_BITS + 1)
+      // and a stamp of too little work (8 bits where two mailboxes need 9) is refused
+      const mailboxes = [bob.mailbox, carol.mailbox]
+      const weak = stampFor(() => ({ envelopeId: randomBytes(16), payload: randomBytes(100), mailboxes, minute: minuteOf(Date.now()) }), undefined, TEST_STAMP_BITS, TEST_STAMP_BITS + 1)
+      const res2 = await refusal(stranger.request({ type: RequestType.SEND, envelopeId: weak.req.envelopeId, payload: weak.req.payload, mailboxes, stamp: weak.stamp, stampMinute: weak.req.minute }), ErrorCode.StampRequired)
+      assert.equal(res2.stampBits, TEST_STAMP_BITS + 1)
+      assert.match(res2.errorMessage, /the stamp carries 8 bits/)
     })
 
     it('refuses a stamp made for another payload, another mailbox set, or a minute out of skew', async () => {
@@ -118,9 +135,10 @@ describe('sealed SEND: access keys, stamps and the stranger budget', function ()
         () => ({ ...real, mailboxes: [carol.mailbox] }),
         () => ({ ...real, mailboxes: [bob.mailbox, carol.mailbox] }),
         () => ({ ...real, envelopeId: randomBytes(16) }),
-        () => ({ ...real, minute: minute - 1 - Math.floor(Math.random() * 1000) })
+        () => ({ ...real, minute: minute - 1 })
       ]) {
-        const res = await refusal(send(stampFor(other, real, TEST_STAMP_BITS)), ErrorCode.StampRequired)
+        // sent as the real request, for the current minute
+        const res = await refusal(send({ stamp: stampFor(other, real, TEST_STAMP_BITS).stamp, minute }), ErrorCode.StampRequired)
         assert.equal(res.stampBits, TEST_STAMP_BITS)
       }
       // a stamp with the work, made for a minute beyond the skew (a stamp hoarded, or replayed later)
@@ -194,6 +212,33 @@ describe('sealed SEND: access keys, stamps and the stranger budget', function ()
       // a contact (access key) is not a stranger: not counted, not refused
       await sealedSend(second, [bob.mailbox], randomBytes(16), randomBytes(50), { access: [bob] })
       assert.deepEqual(node.clientApi.strangers.ips.keys(), ['127.0.0.1'])
+    })
+  })
+
+  describe('relaymesh node start --stamp-bits --stranger-rate (a node process)', () => {
+    let proc: NodeProcess | undefined
+
+    after(async () => { await killAll([proc]) })
+
+    it('asks the configured stamp bits and holds the configured per-IP budget', async () => {
+      proc = await spawnNode({ replicas: 1, allowLoopback: false, extra: ['--stamp-bits', '10', '--stranger-rate', '2'] })
+      const host = await createClientHost()
+      hosts.push(host)
+      const conn = await NodeConnection.connect(host, proc.address)
+      const to = createDeviceCredentials().mailbox
+      const res = await refusal(sealedSend(conn, [to], randomBytes(16), randomBytes(50)), ErrorCode.StampRequired)
+      assert.equal(res.stampBits, 10)
+      // a stamp of 8 or 9 bits (what test nodes ask) is not enough here
+      const weak = stampFor(() => ({ envelopeId: randomBytes(16), payload: randomBytes(50), mailboxes: [to], minute: minuteOf(Date.now()) }), undefined, 8, 10)
+      await refusal(conn.request({ type: RequestType.SEND, envelopeId: weak.req.envelopeId, payload: weak.req.payload, mailboxes: [to], stamp: weak.stamp, stampMinute: weak.req.minute }), ErrorCode.StampRequired)
+      for (let i = 0; i < 2; i++) await sealedSend(conn, [to], randomBytes(16), randomBytes(50), { stampBits: 10 })
+      await refusal(sealedSend(conn, [to], randomBytes(16), randomBytes(50), { stampBits: 10 }), ErrorCode.RateLimited)
+    })
+
+    it('refuses stamp bits beyond the most a client will do', async () => {
+      const err = await promisify(execFile)(process.execPath, [CLI, 'node', 'start', '--stamp-bits', '27', '--data', tempDirFor()]).then(() => undefined, (e: { code: number, stderr: string }) => e)
+      assert.ok(err !== undefined && err.code !== 0)
+      assert.match(err.stderr, /--stamp-bits.*expected an integer from 0 to 26/)
     })
   })
 })
