@@ -12,7 +12,6 @@
 import { ACCESS_KEY_BYTES, RecordKind, STAMP_MINUTE_SKEW } from '../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { mailboxAddress, parseUserId } from '../../protocol/identity.js'
-import type { SendAccess } from '../../protocol/pb/client-api.js'
 import type { DeviceList } from '../../protocol/pb/records.js'
 import { accessKeyMatches, minuteOf, stampBitsFor, stampWork } from '../../protocol/send-access.js'
 import type { NodeComponents, RecordService } from '../components.js'
@@ -22,12 +21,18 @@ function hexOf (bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 }
 
+/** One SendAccess entry of the request (client-api.proto). */
+export interface SendAccessEntry {
+  userId: string
+  accessKey: Uint8Array
+}
+
 export interface SealedSendRequest {
   envelopeId: Uint8Array
   payload: Uint8Array
   /** every mailbox of the request, in its order (already checked to be 32 bytes each) */
   mailboxes: Uint8Array[]
-  access: SendAccess[]
+  access: SendAccessEntry[]
   stamp: Uint8Array
   stampMinute: number
 }
@@ -44,7 +49,7 @@ export function requiredStampBits (stampBits: number, uncovered: number): number
 }
 
 /** Checks the shape of the access entries (bad shapes are errors; wrong keys are not). */
-export function checkAccessShape (access: SendAccess[], mailboxes: number): void {
+export function checkAccessShape (access: SendAccessEntry[], mailboxes: number): void {
   if (access.length > mailboxes) throw new RelaymeshError(ErrorCode.Invalid, `send: ${access.length} access keys for ${mailboxes} mailboxes (at most one per recipient user)`)
   for (const a of access) {
     parseUserId(a.userId)
@@ -53,7 +58,7 @@ export function checkAccessShape (access: SendAccess[], mailboxes: number): void
 }
 
 /** The mailboxes (hex) that the request's access keys open: every device of each user whose latest device list the key opens. */
-export async function coveredMailboxes (access: SendAccess[], deviceList: (userId: string) => Promise<DeviceList | undefined>): Promise<Set<string>> {
+export async function coveredMailboxes (access: SendAccessEntry[], deviceList: (userId: string) => Promise<DeviceList | undefined>): Promise<Set<string>> {
   const covered = new Set<string>()
   const lists = new Map<string, Promise<DeviceList | undefined>>()
   for (const a of access) {
