@@ -2,7 +2,7 @@
 // that bound what any peer or client can make the node do.
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
-import { RECORD_CACHE_ENTRIES } from '../protocol/constants.js'
+import { RECORD_CACHE_ENTRIES, SEND_STAMP_BITS } from '../protocol/constants.js'
 
 export interface NodeLimits {
   /** largest envelope accepted from a client or a peer, bytes @default 256 KiB */
@@ -39,6 +39,10 @@ export interface NodeLimits {
   inboundBytesPerConnection: number
   /** inbound frame bytes all streams together may hold, bytes @default 256 MiB */
   inboundBytesTotal: number
+  /** sealed sends with a stamp (mailboxes no access key covers) one remote IP (outside allowIps) may make per minute @default 60 */
+  strangerSendsPerMinute: number
+  /** burst size of that per-IP bucket @default 60 */
+  strangerSendBurst: number
 }
 
 export interface NodeConfig {
@@ -87,6 +91,11 @@ export interface NodeConfig {
    * 0: every admitted relay at once @default 24 h (node/relays/constants.ts DEFAULT_STABLE_AFTER_MS)
    */
   stableAfterMs: number
+  /**
+   * sealed SEND: leading zero bits of work a stamp must carry for one mailbox no access key
+   * covers (one more per doubling of their number); 0: no stamp needed @default SEND_STAMP_BITS (18)
+   */
+  stampBits: number
   /** permissioned mesh: admit only relays certified by this mesh key; undefined: an open mesh */
   mesh?: MeshAdmission
   limits: NodeLimits
@@ -145,7 +154,9 @@ export const DEFAULT_LIMITS: NodeLimits = {
   streamIdleTimeoutMs: 15 * MINUTE,
   maxConnectionsPerIp: 16,
   inboundBytesPerConnection: 16 * 1024 * 1024,
-  inboundBytesTotal: 256 * 1024 * 1024
+  inboundBytesTotal: 256 * 1024 * 1024,
+  strangerSendsPerMinute: 60,
+  strangerSendBurst: 60
 }
 
 export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig {
@@ -164,6 +175,7 @@ export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig 
     allowIps: [],
     idDifficulty: DEFAULT_ID_DIFFICULTY,
     stableAfterMs: DEFAULT_STABLE_AFTER_MS,
+    stampBits: SEND_STAMP_BITS,
     ...overrides,
     db: { ...DEFAULT_DB_MEMORY, ...overrides.db },
     limits: { ...DEFAULT_LIMITS, ...overrides.limits }

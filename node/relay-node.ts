@@ -19,7 +19,7 @@ import { createRecordService } from './gossip/record-service.js'
 import { gossipScoring } from './gossip/scoring.js'
 import { createMailboxService } from './mailbox/mailbox-service.js'
 import { createPreKeyService } from './prekeys/prekey-service.js'
-import { createClientApi } from './client-api/client-api.js'
+import { createClientApi, type ClientApi } from './client-api/client-api.js'
 import type { MailboxService, NodeComponents, PreKeyService, RecordService, Startable } from './components.js'
 
 export interface RelayNodeInit extends Partial<NodeConfig> {
@@ -51,6 +51,8 @@ export interface RelayNode {
   readonly records: RecordService
   readonly mailbox: MailboxService
   readonly prekeys: PreKeyService
+  /** the client protocols: attached devices and the client rate limits (tests inspect what they keep) */
+  readonly clientApi: ClientApi
   /** "host:port" of /metrics when served */
   readonly metricsAddress: string | undefined
   multiaddrs: () => string[]
@@ -161,6 +163,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
     records,
     mailbox,
     prekeys,
+    clientApi,
     metricsAddress,
     multiaddrs: () => host.getMultiaddrs().map(String),
     traffic: async () => await readTraffic(metrics.registry),

@@ -31,6 +31,8 @@ import type { Libp2p } from '@libp2p/interface'
 import { createClientHost } from '../client/transport/client-host.js'
 import { NodeConnection } from '../client/transport/node-connection.js'
 import { createDeviceCredentials, type DeviceCredentials } from '../client/device.js'
+import { RequestType } from '../protocol/pb/client-api.js'
+import { deriveAccessKey } from '../protocol/send-access.js'
 import { BARE_PROTOCOL } from './bench/bare-echo-server.js'
 import { HOPS_ATTACH, HOPS_CLIENT } from './bench/bare-hops.js'
 import { percentile, round, table } from './bench/stats.js'
@@ -74,7 +76,7 @@ async function firstLine (proc: ChildProcess, what: string): Promise<string> {
 async function spawnRelay (bootstrap?: string): Promise<{ address: string, peerId: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'relaymesh-bench-'))
   dirs.push(dir)
-  const args = [CLI, 'node', 'start', '--json', '--log-level', 'error', '--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--replicas', '3', '--quorum', '2', '--client-rate', '100000', '--allow-ip', '127.0.0.0/8', '--id-difficulty', '0', '--stable-after', '0']
+  const args = [CLI, 'node', 'start', '--json', '--log-level', 'error', '--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--replicas', '3', '--quorum', '2', '--client-rate', '100000', '--allow-ip', '127.0.0.0/8', '--id-difficulty', '0', '--stable-after', '0', '--stamp-bits', '8']
   if (bootstrap !== undefined) args.push('--bootstrap', bootstrap)
   const profile = PROFILE_DIR !== undefined ? ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE_DIR)] : []
   const proc = spawn(process.execPath, [...profile, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -101,6 +103,25 @@ async function waitMesh (conn: NodeConnection, peers: number): Promise<void> {
   throw new Error('mesh did not form')
 }
 
+/** A contact's sealed send: the recipient's access key opens its mailbox (the node checks it against the recipient's device list). */
+async function sealedSend (s: NodeConnection, to: DeviceCredentials, id: Uint8Array, payload: Uint8Array): Promise<void> {
+  await s.request({ type: RequestType.SEND, mailboxes: [to.mailbox], envelopeId: id, payload, access: [{ userId: to.userId, accessKey: deriveAccessKey(to.profileKey) }] })
+}
+
+/** Until the sending node holds the recipient's device list (gossip), its access key opens nothing. */
+async function waitForAccess (s: NodeConnection, to: DeviceCredentials): Promise<void> {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    try {
+      await sealedSend(s, to, randomBytes(16), randomBytes(16))
+      return
+    } catch (err) {
+      if (Date.now() > deadline) throw err
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+}
+
 /** Run `total` async jobs with `inFlight` at a time. */
 async function pipelined (total: number, inFlight: number, job: (i: number) => Promise<void>): Promise<void> {
   let next = 0
@@ -121,12 +142,13 @@ async function benchRelay (): Promise<{ perSecond: number, storedPerSecond: numb
   const s = await connectAttached(a.address, sender, () => {})
   await waitMesh(s, 3)
   await connectAttached(others[2]!.address, recipient, (id) => { pushed.add(id); if (pushed.size === COUNT) allPushed() })
+  await waitForAccess(s, recipient)
   // warm up (connections between nodes, JIT), not timed
-  await pipelined(200, IN_FLIGHT, async () => { await s.send([recipient.mailbox], randomBytes(16), randomBytes(PAYLOAD)) })
+  await pipelined(200, IN_FLIGHT, async () => { await sealedSend(s, recipient, randomBytes(16), randomBytes(PAYLOAD)) })
   pushed.clear()
   progress(`sending ${COUNT} envelopes, ${IN_FLIGHT} in flight`)
   const t0 = performance.now()
-  await pipelined(COUNT, IN_FLIGHT, async () => { await s.send([recipient.mailbox], randomBytes(16), randomBytes(PAYLOAD)) })
+  await pipelined(COUNT, IN_FLIGHT, async () => { await sealedSend(s, recipient, randomBytes(16), randomBytes(PAYLOAD)) })
   const tStored = performance.now()
   await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000))])
   const t1 = performance.now()
@@ -256,12 +278,13 @@ async function benchLatency (): Promise<{ p50: number, p99: number, count: numbe
     if (t !== undefined) { latencies.push(performance.now() - t); sentAt.delete(id) }
   })
   await new Promise((resolve) => setTimeout(resolve, 2000)) // presence gossip settles
+  await waitForAccess(s, recipient)
   progress(`sending ${LATENCY_COUNT} envelopes at ${LATENCY_RATE}/s`)
   const sends: Array<Promise<unknown>> = []
   for (let i = 0; i < LATENCY_COUNT; i++) {
     const id = randomBytes(16)
     sentAt.set(id.toString('hex'), performance.now())
-    sends.push(s.send([recipient.mailbox], id, randomBytes(PAYLOAD)).catch(() => {}))
+    sends.push(sealedSend(s, recipient, id, randomBytes(PAYLOAD)).catch(() => {}))
     await new Promise((resolve) => setTimeout(resolve, 1000 / LATENCY_RATE))
   }
   await Promise.all(sends)

@@ -6,6 +6,7 @@ import { createLogger } from '../log.js'
 import { checkAnnounceAddress, DAY, DEFAULT_ID_DIFFICULTY, DEFAULT_LIMITS, DEFAULT_STABLE_AFTER_MS, MINUTE } from '../config.js'
 import { parseCidr } from '../connection-limits.js'
 import { MAX_ID_DIFFICULTY } from '../relays/constants.js'
+import { MAX_SEND_STAMP_BITS, SEND_STAMP_BITS } from '../../protocol/constants.js'
 import { meshAdmissionOf, nodeIdCommand } from './mesh-command.js'
 import { createRelayNode } from '../relay-node.js'
 
@@ -72,6 +73,12 @@ function bits (value: string): number {
   return n
 }
 
+function stampBits (value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > MAX_SEND_STAMP_BITS) throw new InvalidArgumentError(`expected an integer from 0 to ${MAX_SEND_STAMP_BITS}`)
+  return n
+}
+
 function minutes (value: string): number {
   const n = Number(value)
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of minutes (0 or more)')
@@ -89,6 +96,8 @@ interface StartOptions {
   json?: boolean
   logLevel: string
   clientRate?: number
+  strangerRate?: number
+  stampBits?: number
   ttlDays?: number
   allowIp?: string[]
   idDifficulty?: number
@@ -115,7 +124,12 @@ export async function startNode (opts: StartOptions): Promise<void> {
     ...(opts.idDifficulty !== undefined ? { idDifficulty: opts.idDifficulty } : {}),
     ...(opts.stableAfter !== undefined ? { stableAfterMs: Math.round(opts.stableAfter * MINUTE) } : {}),
     ...(mesh !== undefined ? { mesh } : {}),
-    ...(opts.clientRate !== undefined ? { limits: { ...DEFAULT_LIMITS, clientRatePerSecond: opts.clientRate, clientRateBurst: opts.clientRate * 2 } } : {}),
+    ...(opts.stampBits !== undefined ? { stampBits: opts.stampBits } : {}),
+    limits: {
+      ...DEFAULT_LIMITS,
+      ...(opts.clientRate !== undefined ? { clientRatePerSecond: opts.clientRate, clientRateBurst: opts.clientRate * 2 } : {}),
+      ...(opts.strangerRate !== undefined ? { strangerSendsPerMinute: opts.strangerRate, strangerSendBurst: Math.max(1, Math.ceil(opts.strangerRate)) } : {})
+    },
     json,
     logLevel: opts.logLevel,
     log
@@ -171,7 +185,9 @@ export function nodeCommand (): Command {
     .addOption(new Option('--quorum <n>', 'replicas that must persist an envelope before "stored" [default: floor(k/2)+1]').argParser(positiveInt))
     .option('--metrics <host:port>', 'serve Prometheus metrics at http://host:port/metrics')
     .addOption(new Option('--client-rate <n>', `requests per second one device, and one peer, may make across all its connections (burst 2n) [default: ${DEFAULT_LIMITS.clientRatePerSecond}]`).argParser(positiveNumber))
-    .option('--allow-ip <cidr>', 'exempt peers in this range from the per-IP connection limits and gossip IP scoring (repeatable; only for meshes on one host, e.g. 127.0.0.0/8 in tests) [default: none]', collectCidr)
+    .addOption(new Option('--stranger-rate <n>', `sealed sends with a stamp (to mailboxes no access key opens) one IP address may make per minute (burst n) [default: ${DEFAULT_LIMITS.strangerSendsPerMinute}]`).argParser(positiveNumber))
+    .addOption(new Option('--stamp-bits <bits>', `work (leading zero bits) a sealed send's stamp must carry for one mailbox no access key opens, one more per doubling; 0: none [default: ${SEND_STAMP_BITS}]`).argParser(stampBits))
+    .option('--allow-ip <cidr>', 'exempt peers in this range from the per-IP connection limits, the per-IP stranger send budget and gossip IP scoring (repeatable; only for meshes on one host, e.g. 127.0.0.0/8 in tests) [default: none]', collectCidr)
     .addOption(new Option('--ttl-days <days>', 'expiry backstop for unacknowledged envelopes [default: 30]').argParser(positiveNumber))
     .addOption(new Option('--id-difficulty <bits>', `node-id puzzle: leading zero bits required of every relay's node id (solved once per node key) [default: ${DEFAULT_ID_DIFFICULTY}]`).argParser(bits))
     .addOption(new Option('--stable-after <minutes>', `a relay holds mail ahead of others only once seen this long; 0: at once [default: ${DEFAULT_STABLE_AFTER_MS / MINUTE}]`).argParser(minutes))

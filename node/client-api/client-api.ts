@@ -7,7 +7,8 @@ import { WIRE_VERSION } from '../../protocol/constants.js'
 import { servePipelined } from '../mailbox/pipeline.js'
 import { handleAttach } from './attach.js'
 import { AttachedDevices } from './attached-devices.js'
-import { ClientRateLimits } from './rate-limit.js'
+import { ClientRateLimits, StrangerLimits } from './rate-limit.js'
+import { CidrSet, ipOf } from '../connection-limits.js'
 import { handleRequest, type RequestDeps } from './requests.js'
 import { errorMessage, frames, readFrame, writeFrame } from './frames.js'
 import { SECOND } from '../config.js'
@@ -21,13 +22,17 @@ export const PIPELINED_MAX_PENDING = 64
 
 export interface ClientApi extends Startable {
   readonly devices: AttachedDevices
+  /** per-IP budget of stamped (stranger) sealed sends */
+  readonly strangers: StrangerLimits
 }
 
 export function createClientApi (components: NodeComponents, services: { records: RecordService, mailbox: MailboxService, prekeys: PreKeyService }): ClientApi {
   const { host, config, log } = components
   // one bucket per device and one per peer, shared by all their connections
   const devices = new AttachedDevices(new ClientRateLimits(config.limits.clientRatePerSecond, config.limits.clientRateBurst))
-  const deps: RequestDeps = { ...services, devices }
+  // sealed sends without an access key: a budget per source IP (the node knows nothing else of the sender)
+  const strangers = new StrangerLimits(config.limits.strangerSendsPerMinute, config.limits.strangerSendBurst, new CidrSet(config.allowIps))
+  const deps: RequestDeps = { ...services, devices, strangers }
   const inflight = new Set<Promise<void>>()
   const track = (p: Promise<void>): void => {
     inflight.add(p)
@@ -36,6 +41,7 @@ export function createClientApi (components: NodeComponents, services: { records
 
   return {
     devices,
+    strangers,
     start: async () => {
       const streamLimits = { maxInboundStreams: config.limits.maxStreamsPerPeer, maxOutboundStreams: config.limits.maxStreamsPerPeer }
       await host.handle(ATTACH_PROTOCOL, (stream, connection) => {
@@ -48,7 +54,7 @@ export function createClientApi (components: NodeComponents, services: { records
           try {
             // the request must be whole within the frame read bound (the answer may take longer)
             const bytes = await readFrame(fs, AbortSignal.any([signal, AbortSignal.timeout(config.limits.frameReadTimeoutMs)]))
-            const response = await handleRequest(bytes, { components, deps, peerId: connection.remotePeer.toString(), signal })
+            const response = await handleRequest(bytes, { components, deps, peerId: connection.remotePeer.toString(), remoteIp: ipOf(connection.remoteAddr), signal })
             await writeFrame(fs, response, signal)
             await stream.close({ signal })
           } catch (err) {
@@ -62,6 +68,7 @@ export function createClientApi (components: NodeComponents, services: { records
       // many requests per stream, answered as they complete, each tagged with its request id
       await host.handle(CLIENT_PROTOCOL_PIPELINED, (stream, connection) => {
         const peerId = connection.remotePeer.toString()
+        const remoteIp = ipOf(connection.remoteAddr)
         track(servePipelined(stream, {
           maxFrameBytes: config.limits.maxFrameBytes,
           maxPending: PIPELINED_MAX_PENDING,
@@ -70,7 +77,7 @@ export function createClientApi (components: NodeComponents, services: { records
           idleTimeoutMs: config.limits.streamIdleTimeoutMs,
           budget: components.inbound.for(connection),
           shutdown: components.shutdown,
-          answer: async (frame, signal) => await handleRequest(frame, { components, deps, peerId, signal }),
+          answer: async (frame, signal) => await handleRequest(frame, { components, deps, peerId, remoteIp, signal }),
           unreadable: (err: RelaymeshError) => encode(ClientResponse, { version: WIRE_VERSION, status: Status.ERROR, errorCode: err.code ?? ErrorCode.TooLarge, errorMessage: err.message }),
           onError: (err) => { log.debug({ peer: peerId, err: errorMessage(err) }, 'pipelined client stream ended') }
         }))

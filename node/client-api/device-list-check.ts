@@ -12,7 +12,7 @@ import type { NodeComponents, RecordService } from '../components.js'
 import type { AttachedDevice } from './attached-devices.js'
 
 /** The newest unexpired device list of `userId` this node holds, verified; undefined when none (or unreadable). */
-async function heldList (components: NodeComponents, records: RecordService, userId: string): Promise<VerifiedRecord | undefined> {
+export async function heldList (components: NodeComponents, records: RecordService, userId: string): Promise<VerifiedRecord | undefined> {
   const bytes = await records.get(recordKey(RecordKind.DeviceList, userId))
   if (bytes === undefined) return undefined
   try {

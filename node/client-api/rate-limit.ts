@@ -72,6 +72,11 @@ export class BucketMap {
     return this.buckets.size
   }
 
+  /** the keys of the buckets held (what this map remembers about who made requests) */
+  keys (): string[] {
+    return [...this.buckets.keys()]
+  }
+
   private evict (): void {
     for (const [k, b] of this.buckets) if (b.full) this.buckets.delete(k)
     if (this.buckets.size < this.maxBuckets) return
@@ -105,3 +110,28 @@ export class ClientRateLimits {
 export function deviceBucketKey (userId: string, deviceId: number): string {
   return `${userId}/${deviceId}`
 }
+
+/**
+ * Sealed sends that no access key covers (strangers, with a stamp) are
+ * bounded per source IP: the only thing a node knows about an unidentified
+ * sender. One bucket per remote address, `ratePerMinute` refill up to
+ * `burst`; addresses in `allow` (NodeConfig allowIps: meshes that share one
+ * address on purpose) are not limited, as for the per-IP connection cap.
+ * Connections without an IP (in-memory transports) share one bucket.
+ */
+export class StrangerLimits {
+  readonly ips: BucketMap
+
+  constructor (ratePerMinute: number, burst: number, private readonly allow: { has: (ip: string) => boolean }, maxBuckets = MAX_BUCKETS) {
+    this.ips = new BucketMap(ratePerMinute / 60, burst, maxBuckets)
+  }
+
+  /** Takes `cost` from the bucket of `ip`; false when it has not got that many. */
+  take (ip: string | undefined, cost = 1): boolean {
+    if (ip !== undefined && this.allow.has(ip)) return true
+    return this.ips.get(ip ?? NO_IP).take(cost)
+  }
+}
+
+/** the bucket shared by connections without an IP address */
+export const NO_IP = 'no-ip'

@@ -10,7 +10,8 @@ import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, RecordKind, WIRE_VERSION, X25
 import { openRecord, recordKey } from '../../protocol/records.js'
 import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
 import { checkStillListed } from './device-list-check.js'
-import { deviceBucketKey } from './rate-limit.js'
+import { deviceBucketKey, type StrangerLimits } from './rate-limit.js'
+import { checkSendAccess, deviceListLookup } from './send-access-check.js'
 import type { MailboxService, NodeComponents, PreKeyService, RecordService } from '../components.js'
 
 export interface RequestDeps {
@@ -18,12 +19,15 @@ export interface RequestDeps {
   mailbox: MailboxService
   prekeys: PreKeyService
   devices: AttachedDevices
+  strangers: StrangerLimits
 }
 
 export interface RequestContext {
   components: NodeComponents
   deps: RequestDeps
   peerId: string
+  /** the remote IP address of the connection (undefined on transports without one) */
+  remoteIp?: string | undefined
   signal: AbortSignal
 }
 
@@ -73,11 +77,13 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     return {}
   },
 
+  // sealed: no attached device, and nothing about who sends is read or kept (docs/spec-drafts/sealed-send.md);
+  // access keys or a stamp open the mailboxes (send-access-check.ts)
   [RequestType.SEND]: async (req, ctx) => {
-    const { limits, envelopeTtlMs } = ctx.components.config
+    const { limits, envelopeTtlMs, stampBits } = ctx.components.config
     if (req.mailboxes.length === 0) throw new RelaymeshError(ErrorCode.Invalid, 'send: no recipient mailbox')
     if (req.mailboxes.length > limits.maxRecipients) throw new RelaymeshError(ErrorCode.TooLarge, `send: more than ${limits.maxRecipients} recipients`)
-    await attached(ctx, req.mailboxes.length)
+    peerLimited(ctx, req.mailboxes.length)
     bytesOf(req.envelopeId, ENVELOPE_ID_BYTES, 'envelope_id')
     if (req.payload.byteLength === 0) throw new RelaymeshError(ErrorCode.Invalid, 'send: empty payload')
     if (req.payload.byteLength > limits.maxEnvelopeBytes - 128) throw new RelaymeshError(ErrorCode.TooLarge, `send: payload over ${limits.maxEnvelopeBytes - 128} bytes`)
@@ -85,6 +91,14 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     const expiresAt = req.expiresAt === 0 ? now + envelopeTtlMs : req.expiresAt
     if (expiresAt <= now || expiresAt > now + envelopeTtlMs) throw new RelaymeshError(ErrorCode.Invalid, 'send: expires_at must be in the future and within the node\'s retention')
     const mailboxes = req.mailboxes.map((m) => bytesOf(m, MAILBOX_ADDRESS_BYTES, 'mailbox'))
+    const verdict = await checkSendAccess({ envelopeId: req.envelopeId, payload: req.payload, mailboxes, access: req.access, stamp: req.stamp, stampMinute: req.stampMinute },
+      { stampBits, now, deviceList: deviceListLookup(ctx.components, ctx.deps.records) })
+    if (!verdict.ok) {
+      ctx.components.metrics.clientErrors.inc({ code: ErrorCode.StampRequired })
+      return { status: Status.ERROR, errorCode: ErrorCode.StampRequired, errorMessage: verdict.message, stampBits: verdict.bits }
+    }
+    // strangers (stamped) are bounded per source address too: the only thing known of them
+    if (verdict.uncovered > 0 && !ctx.deps.strangers.take(ctx.remoteIp)) throw new RelaymeshError(ErrorCode.RateLimited, 'stamped sends from this address exceed the node\'s budget: slow down')
     const reasons: string[] = []
     const results = await Promise.all(mailboxes.map(async (mailbox): Promise<Loose<SendResult>> => {
       try {

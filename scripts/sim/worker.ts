@@ -112,6 +112,8 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
       // the mesh, not admission (docs/protocol.md)
       idDifficulty: 0,
       stableAfterMs: 0,
+      // sealed-send stamps at test cost (the simulator measures the mesh, not a stranger's proof of work)
+      stampBits: 8,
       // bytes in and out per node for the report (libp2p's counters, without /metrics)
       countTraffic: a.countTraffic,
       // every node carries the partition gate (node/host.ts denyPeers); it refuses nothing until setGroups

@@ -25,14 +25,17 @@ export function removeDir (dir: string): void {
   rmSync(dir, { recursive: true, force: true })
 }
 
+/** sealed-send stamps in tests: cheap work (2^8 hashes), same rules */
+export const TEST_STAMP_BITS = 8
+
 /**
  * What every test node sets unless a test says otherwise: the node-id puzzle at
- * its lowest difficulty and no stability wait (docs/protocol.md);
+ * its lowest difficulty, no stability wait and cheap sealed-send stamps (docs/protocol.md);
  * tests of admission set their own.
  */
-export const TEST_NODE_OPTIONS = { idDifficulty: 0, stableAfterMs: 0 } as const
+export const TEST_NODE_OPTIONS = { idDifficulty: 0, stableAfterMs: 0, stampBits: TEST_STAMP_BITS } as const
 /** the same for `relaymesh node start` processes */
-export const TEST_NODE_ARGS = ['--id-difficulty', '0', '--stable-after', '0'] as const
+export const TEST_NODE_ARGS = ['--id-difficulty', '0', '--stable-after', '0', '--stamp-bits', String(TEST_STAMP_BITS)] as const
 
 export async function startNode (init: RelayNodeInit = {}): Promise<RelayNode> {
   // a temp dir only when none is given (else it would be left behind, empty)

@@ -17,6 +17,7 @@ import { PREFIX } from '../../../node/store/keys.js'
 import { DHT_PROTOCOL } from '../../../node/host.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { addressOf, startMesh, stopAll } from '../../helpers/mesh.js'
+import { stampedSend } from '../../helpers/sealed-send.js'
 
 const PROTOCOLS = [ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, SYNC_PROTOCOL, NODES_PROTOCOL, PREKEY_PROTOCOL, DHT_PROTOCOL]
 
@@ -106,7 +107,7 @@ describe('bad input on every node protocol', function () {
     const alice = createDeviceCredentials()
     const bob = createDeviceCredentials()
     await conn.attach(alice, { onEnvelope: () => {} })
-    const res = await conn.send([bob.mailbox], randomBytes(16), randomBytes(64))
+    const res = await stampedSend(conn, [bob.mailbox], randomBytes(16), randomBytes(64))
     assert.ok((res.sent[0]?.replicas ?? 0) >= 1)
     assert.equal((await conn.status()).peerId, nodes[0]!.peerId.toString())
   })

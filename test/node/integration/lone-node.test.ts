@@ -12,6 +12,7 @@ import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { PREFIX } from '../../../node/store/keys.js'
 import { addressOf, startNode, stopAll } from '../../helpers/mesh.js'
+import { stampedSend } from '../../helpers/sealed-send.js'
 
 describe('a lone relay node', function () {
   this.timeout(30_000)
@@ -43,7 +44,7 @@ describe('a lone relay node', function () {
     const a = await connect(node)
     await a.attach(createDeviceCredentials(), { onEnvelope: () => {} })
     const bob = createDeviceCredentials()
-    await assert.rejects(a.send([bob.mailbox], randomBytes(16), randomBytes(100)), (err) => {
+    await assert.rejects(stampedSend(a, [bob.mailbox], randomBytes(16), randomBytes(100)), (err) => {
       assert.ok(RelaymeshError.is(err, ErrorCode.Unavailable), String(err))
       assert.match(err.message, /1 relay reachable, 2 needed/)
       return true
@@ -61,7 +62,7 @@ describe('a lone relay node', function () {
     const a = await connect(node)
     await a.attach(alice, { onEnvelope: () => {} })
     const id = randomBytes(16)
-    const res = await a.send([bob.mailbox], id, randomBytes(100))
+    const res = await stampedSend(a, [bob.mailbox], id, randomBytes(100))
     assert.equal(res.sent[0]?.replicas, 1)
     const b = await connect(node)
     await b.attach(bob, { onEnvelope: () => {} })

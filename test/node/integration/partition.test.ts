@@ -13,6 +13,7 @@ import { NodeConnection } from '../../../client/transport/node-connection.js'
 import { createDeviceCredentials } from '../../../client/device.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { addressOf, startNode, stopAll, waitForFullDirectory } from '../../helpers/mesh.js'
+import { stampedSend } from '../../helpers/sealed-send.js'
 import { waitFor } from '../../helpers/wait.js'
 
 /** a short liveness round so the retry happens within a test's time; the defaults are 15 s and 60 s */
@@ -79,7 +80,7 @@ describe('partition and heal of a five-node mesh', function () {
     const a = await NodeConnection.connect(clientHost, addressOf(sideA[0]!))
     await a.attach(alice, { onEnvelope: () => {} })
     const id = randomBytes(16)
-    const res = await a.send([bob.mailbox], id, randomBytes(200))
+    const res = await stampedSend(a, [bob.mailbox], id, randomBytes(200))
     assert.ok((res.sent[0]?.replicas ?? 0) >= 2, 'stored on a write quorum of side A')
     await a.detach()
 

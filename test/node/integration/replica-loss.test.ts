@@ -8,6 +8,7 @@ import { createClientHost } from '../../../client/transport/client-host.js'
 import { NodeConnection } from '../../../client/transport/node-connection.js'
 import { createDeviceCredentials } from '../../../client/device.js'
 import { killAll, removeDir, spawnNode, type NodeProcess } from '../../helpers/mesh.js'
+import { stampedSend } from '../../helpers/sealed-send.js'
 import { closestReference } from '../../helpers/placement.js'
 import { waitFor } from '../../helpers/wait.js'
 
@@ -48,7 +49,7 @@ describe('replica loss (five node processes, SIGKILL)', function () {
 
     const ids = Array.from({ length: 20 }, () => randomBytes(16))
     for (const id of ids) {
-      const res = await a.send([bob.mailbox], id, randomBytes(512))
+      const res = await stampedSend(a, [bob.mailbox], id, randomBytes(512))
       assert.ok((res.sent[0]?.replicas ?? 0) >= 2)
     }
 

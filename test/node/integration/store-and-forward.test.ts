@@ -13,6 +13,7 @@ import { RequestType } from '../../../protocol/pb/client-api.js'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { addressOf, startMesh, stopAll } from '../../helpers/mesh.js'
+import { stampedSend } from '../../helpers/sealed-send.js'
 import { closestReference } from '../../helpers/placement.js'
 import { waitFor } from '../../helpers/wait.js'
 
@@ -57,7 +58,7 @@ describe('store-and-forward across a five-node mesh', function () {
     await waitFor(() => nodes[0]!.records.attachedNode(bob.mailbox)?.toString() === nodes[4]!.peerId.toString(), { what: 'Bob\'s presence to reach node 0' })
 
     const id = randomBytes(16)
-    const res = await a.send([bob.mailbox], id, randomBytes(300))
+    const res = await stampedSend(a, [bob.mailbox], id, randomBytes(300))
     assert.ok((res.sent[0]?.replicas ?? 0) >= 2, 'stored on a write quorum')
 
     const replicas = closestReference(bob.mailbox, nodes.map((n) => n.peerId.toString()), 3)
@@ -80,7 +81,7 @@ describe('store-and-forward across a five-node mesh', function () {
     const a = await connect(nodes[1]!)
     await a.attach(alice, { onEnvelope: () => {} })
     const ids = Array.from({ length: 5 }, () => randomBytes(16))
-    for (const id of ids) await a.send([bob.mailbox], id, randomBytes(100))
+    for (const id of ids) await stampedSend(a, [bob.mailbox], id, randomBytes(100))
 
     // Bob comes online at a node that may hold none of his mailbox
     const b = await connect(nodes[2]!)
@@ -99,12 +100,14 @@ describe('store-and-forward across a five-node mesh', function () {
     await a.detach()
   })
 
-  it('refuses requests from a device that has not attached, and acks not signed by the device', async () => {
+  it('refuses fetches from a connection that has not attached, sends with neither access key nor stamp, and acks not signed by the device', async () => {
     const c = await connect(nodes[3]!)
-    await assert.rejects(c.send([bob.mailbox], randomBytes(16), randomBytes(10)), (err) => RelaymeshError.is(err, ErrorCode.Unauthorized))
+    await assert.rejects(c.fetch(), (err) => RelaymeshError.is(err, ErrorCode.Unauthorized))
+    // sending needs no attach (sealed), but a stranger's send needs a stamp
+    await assert.rejects(c.send([bob.mailbox], randomBytes(16), randomBytes(10)), (err) => RelaymeshError.is(err, ErrorCode.StampRequired))
     await c.attach(alice, { onEnvelope: () => {} })
     const id = randomBytes(16)
-    await c.send([bob.mailbox], id, randomBytes(10))
+    await stampedSend(c, [bob.mailbox], id, randomBytes(10))
     // Alice cannot delete from Bob's mailbox: her ack names her own mailbox, and a forged signature fails
     await assert.rejects(c.request({ type: RequestType.ACK, ids: [id], signature: randomBytes(64) }), (err) => RelaymeshError.is(err, ErrorCode.BadSignature))
     const b = await connect(nodes[0]!)

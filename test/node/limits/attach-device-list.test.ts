@@ -2,7 +2,8 @@
 // a real two-node mesh, once a device list without device 2 has reached the
 // node, device 2 cannot attach with the older (unexpired, validly signed)
 // list that still names it, a device attached before the removal can no
-// longer send, and no device attaches with a list older than the node's.
+// longer use its attach session (fetch), and no device attaches with a list
+// older than the node's. (Sending needs no attach: it is sealed.)
 import { strict as assert } from 'node:assert'
 import type { Libp2p } from '@libp2p/interface'
 import { newProfileKey, signDeviceList, type DeviceCredentials } from '../../../client/device.js'
@@ -10,7 +11,7 @@ import { createClientHost } from '../../../client/transport/client-host.js'
 import { NodeConnection } from '../../../client/transport/node-connection.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { RecordKind } from '../../../protocol/constants.js'
-import { ed25519GenerateKeyPair, randomBytes } from '../../../protocol/crypto/primitives.js'
+import { ed25519GenerateKeyPair } from '../../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import { mailboxAddress, userIdFromIdentityKey } from '../../../protocol/identity.js'
 import { openRecord, recordKey } from '../../../protocol/records.js'
@@ -42,7 +43,7 @@ describe('attaching requires the latest device list', function () {
     return await NodeConnection.connect(h, addressOf(node))
   }
 
-  it('a removed device can neither attach with its old list nor keep sending', async () => {
+  it('a removed device can neither attach with its old list nor keep using its attach session', async () => {
     const identity = ed25519GenerateKeyPair()
     const userId = userIdFromIdentityKey(identity.publicKey)
     const keys = [ed25519GenerateKeyPair(), ed25519GenerateKeyPair()]
@@ -52,12 +53,11 @@ describe('attaching requires the latest device list', function () {
     const creds = (deviceId: number, deviceList: Uint8Array): DeviceCredentials => ({
       identity, userId, deviceId, deviceKey: keys[deviceId - 1]!, mailbox: mailboxAddress(identity.publicKey, deviceId), deviceList, profileKey: newProfileKey()
     })
-    const bob = mailboxAddress(ed25519GenerateKeyPair().publicKey, 1)
 
-    // device 2 attaches to node 1 while it is listed, and can send
+    // device 2 attaches to node 1 while it is listed, and can fetch its mailbox
     const phone = await connect(nodes[1]!)
     await phone.attach(creds(2, both), { onEnvelope: () => {} })
-    await phone.send([bob], randomBytes(16), randomBytes(32))
+    await phone.fetch()
 
     // device 1 removes it: the new list goes in through node 0 and reaches node 1 by gossip
     const laptop = await connect(nodes[0]!)
@@ -69,7 +69,7 @@ describe('attaching requires the latest device list', function () {
     }, { what: 'the new device list on node 1' })
 
     // the device attached before the removal is cut off
-    await rejectsWith(phone.send([bob], randomBytes(16), randomBytes(32)), ErrorCode.Unauthorized, /not in the user's latest device list/)
+    await rejectsWith(phone.fetch(), ErrorCode.Unauthorized, /not in the user's latest device list/)
 
     // the old list, still signed and unexpired, attaches nowhere
     for (const node of nodes) {

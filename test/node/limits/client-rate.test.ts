@@ -1,8 +1,8 @@
 // The client rate limit holds per device and per peer, across connections
 // (issue 9, point 6): one device attached over three connections (three
-// libp2p peers, real TCP) gets at most one bucket's worth of sends; a peer
-// gets at most one bucket's worth of requests whichever of its streams
-// carries them.
+// libp2p peers, real TCP) gets at most one bucket's worth of requests; a peer
+// gets at most one bucket's worth of requests (sealed sends included: they
+// name no device) whichever of its streams carries them.
 import { strict as assert } from 'node:assert'
 import type { Libp2p } from '@libp2p/interface'
 import { createDeviceCredentials } from '../../../client/device.js'
@@ -13,6 +13,7 @@ import type { RelayNode } from '../../../node/relay-node.js'
 import { randomBytes } from '../../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import { addressOf, startNode, stopAll } from '../../helpers/mesh.js'
+import { stampedSend } from '../../helpers/sealed-send.js'
 
 const RATE = 5
 const BURST = 10
@@ -38,9 +39,9 @@ describe('client rate limit per device and per peer', function () {
     return await NodeConnection.connect(h, addressOf(node))
   }
 
-  /** `n` sends at once on `conn`: how many the node stored and how many it refused as rate limited */
-  async function burst (conn: NodeConnection, to: Uint8Array, n: number): Promise<{ ok: number, limited: number }> {
-    const results = await Promise.allSettled(Array.from({ length: n }, async () => await conn.send([to], randomBytes(16), randomBytes(64))))
+  /** `n` requests at once: how many the node answered and how many it refused as rate limited */
+  async function burst (n: number, request: () => Promise<unknown>): Promise<{ ok: number, limited: number }> {
+    const results = await Promise.allSettled(Array.from({ length: n }, request))
     let ok = 0
     let limited = 0
     for (const r of results) {
@@ -51,26 +52,36 @@ describe('client rate limit per device and per peer', function () {
     return { ok, limited }
   }
 
-  it('one device over three connections stores at most one bucket\'s worth', async () => {
+  it('one device over three connections is answered at most one bucket\'s worth', async () => {
     const device = createDeviceCredentials()
-    const recipient = createDeviceCredentials()
     const conns = [await connection(), await connection(), await connection()]
     for (const c of conns) await c.attach(device, { onEnvelope: () => {} })
     const started = Date.now()
-    const outcomes = await Promise.all(conns.map(async (c) => await burst(c, recipient.mailbox, PER_CONNECTION)))
+    const outcomes = await Promise.all(conns.map(async (c) => await burst(PER_CONNECTION, async () => await c.fetch())))
     const seconds = (Date.now() - started) / 1000
-    const stored = outcomes.reduce((n, o) => n + o.ok, 0)
-    // one bucket: the burst plus what refills while the sends run (rounded up by one token)
+    const answered = outcomes.reduce((n, o) => n + o.ok, 0)
+    // one bucket: the burst plus what refills while the requests run (rounded up by one token)
     const allowed = BURST + Math.ceil(RATE * seconds) + 1
-    assert.ok(stored <= allowed, `stored ${stored} sends in ${seconds.toFixed(2)} s; one bucket allows ${allowed}`)
-    assert.ok(stored >= BURST, `at least the burst goes through (${stored})`)
-    assert.equal(outcomes.reduce((n, o) => n + o.limited, 0), 3 * PER_CONNECTION - stored)
+    assert.ok(answered <= allowed, `answered ${answered} fetches in ${seconds.toFixed(2)} s; one bucket allows ${allowed}`)
+    assert.ok(answered >= BURST, `at least the burst goes through (${answered})`)
+    assert.equal(outcomes.reduce((n, o) => n + o.limited, 0), 3 * PER_CONNECTION - answered)
 
     // another device is not starved by the first one's empty bucket
     const other = createDeviceCredentials()
     const conn = await connection()
     await conn.attach(other, { onEnvelope: () => {} })
-    assert.ok((await burst(conn, recipient.mailbox, 3)).ok === 3)
+    assert.ok((await burst(3, async () => await conn.fetch())).ok === 3)
+  })
+
+  it('sealed sends, which name no device, take from the sending peer\'s bucket', async () => {
+    const recipient = createDeviceCredentials()
+    const conn = await connection()
+    const started = Date.now()
+    const outcome = await burst(PER_CONNECTION, async () => await stampedSend(conn, [recipient.mailbox], randomBytes(16), randomBytes(64)))
+    const seconds = (Date.now() - started) / 1000
+    const allowed = BURST + Math.ceil(RATE * seconds) + 1
+    assert.ok(outcome.ok <= allowed, `stored ${outcome.ok} sends in ${seconds.toFixed(2)} s; one bucket allows ${allowed}`)
+    assert.ok(outcome.limited > 0)
   })
 
   it('one peer gets at most one bucket\'s worth of requests before attaching too', async () => {
