@@ -225,7 +225,7 @@ export class RelaymeshClient implements Client {
     if (!targets.some((t) => t.bundle !== undefined)) throw new RelaymeshError(ErrorCode.NotFound, `user ${toUserId} has published no prekey bundle`)
     // our own other devices get a copy that names the conversation
     const own = this.ctx.identity.otherDeviceIds.length > 0 ? targetsOf(await this.user(conn, this.userId), this.deviceId) : []
-    await claimPreKeys(this.ctx, conn, [...targets, ...own])
+    await claimPreKeys(this.ctx, [...targets, ...own])
     const idHex = hex(messageId)
     const envelopes = await this.serial.run(async () => {
       const ops: StoreOp[] = []
@@ -318,7 +318,7 @@ export class RelaymeshClient implements Client {
     const peer = await this.user(conn, userId)
     // a new session even though we hold some: none of ours reads the peer's messages; ours are kept (archived)
     const targets: Target[] = targetsOf(peer).filter((t) => t.deviceId === deviceId).map((t) => ({ ...t, fresh: true }))
-    await claimPreKeys(this.ctx, conn, targets)
+    await claimPreKeys(this.ctx, targets)
     const plaintext = encodeContent({ messageId: newMessageId(), sentAt: now, kind: ContentKind.SESSION_RESET, text: '' })
     const envelopes = await this.serial.run(async () => {
       const ops: StoreOp[] = []

@@ -39,6 +39,9 @@ export interface StampedRequest {
   minute: number
 }
 
+/** A CLAIM_PREKEY's stamp is over this envelope id, an empty payload and the one mailbox (a SEND's payload is never empty). */
+export const CLAIM_STAMP_ID = new Uint8Array(ENVELOPE_ID_BYTES)
+
 /** The bytes a stamp's work is over: the request as sent, and the minute. */
 export function stampChallenge (req: StampedRequest): Uint8Array {
   const minute = new Uint8Array(8)

@@ -156,7 +156,7 @@ export class FileSender {
     const peer = await this.d.user(conn, to)
     const targets = targetsOf(peer)
     const own = toOwn ? targetsOf(await this.d.user(conn, ctx.identity.userId), ctx.identity.deviceId) : []
-    await claimPreKeys(ctx, conn, [...targets, ...own])
+    await claimPreKeys(ctx, [...targets, ...own])
     const envelopes = await this.d.serial.run(async () => {
       const ops: StoreOp[] = []
       const out = await encryptForTargets(ctx, targets, encodeContent(content), this.d.ids, ops)

@@ -72,7 +72,7 @@ export class GroupManager {
       peers.push(peer)
       targets.push(...targetsOf(peer, u === this.self ? this.ctx.identity.deviceId : undefined))
     }
-    await claimPreKeys(this.ctx, conn, targets)
+    await claimPreKeys(this.ctx, targets)
     return { peers, targets }
   }
 

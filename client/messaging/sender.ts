@@ -42,11 +42,12 @@ export function targetsOf (user: PeerUser, exceptDeviceId?: number): Target[] {
  * (outside the session lock: it is a network round trip). None left, or the
  * claim failing, means PQXDH without one (the signed last-resort keys).
  */
-export async function claimPreKeys (ctx: MessagingContext, conn: NodeConnection, targets: Target[]): Promise<void> {
+export async function claimPreKeys (ctx: MessagingContext, targets: Target[]): Promise<void> {
   await Promise.all(targets.map(async (t) => {
     if (t.bundle === undefined || (t.fresh !== true && await hasSession(ctx, t))) return
     try {
-      const { prekey } = await conn.claimPreKey(t.mailbox)
+      // over the send channel, sealed: the attached node never learns whom we start a session with
+      const { prekey } = await ctx.outbound.claimPreKey(t)
       if (prekey === undefined) return
       const k = decode(OneTimePreKey, prekey, 128, 'OneTimePreKey', null)
       if (k.publicKey.byteLength === X25519_KEY_BYTES) t.oneTimePreKey = k

@@ -126,7 +126,7 @@ export class Receipts {
     const plaintext = encodeContent(content)
     const conn = await this.deps.ready()
     const targets = targetsOf(await this.deps.user(conn, to))
-    await claimPreKeys(ctx, conn, targets)
+    await claimPreKeys(ctx, targets)
     const envelopes = await serial.run(async () => {
       const ops: StoreOp[] = []
       const out = await encryptForTargets(ctx, targets, plaintext, this.deps.ids, ops)

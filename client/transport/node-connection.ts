@@ -202,10 +202,6 @@ export class NodeConnection {
     this.lanes = []
   }
 
-  async send (mailboxes: Uint8Array[], envelopeId: Uint8Array, payload: Uint8Array, options: { expiresAt?: number, signal?: AbortSignal } = {}): Promise<ClientResponse> {
-    return await this.request({ type: RequestType.SEND, mailboxes, envelopeId, payload, expiresAt: options.expiresAt ?? 0 }, options.signal)
-  }
-
   async fetch (options: { after?: string, limit?: number } = {}): Promise<{ envelopes: Envelope[], more: boolean }> {
     const res = await this.request({ type: RequestType.FETCH, after: options.after ?? '', limit: options.limit ?? 0 })
     return { envelopes: res.envelopes.map((e) => decode(Envelope, e, MAX_ENVELOPE_BYTES, 'Envelope')), more: res.more }
@@ -222,11 +218,6 @@ export class NodeConnection {
 
   async uploadPreKeys (prekeys: Uint8Array[]): Promise<number> {
     return (await this.request({ type: RequestType.UPLOAD_PREKEYS, prekeys })).remaining
-  }
-
-  async claimPreKey (mailbox: Uint8Array): Promise<{ prekey: Uint8Array | undefined, remaining: number }> {
-    const res = await this.request({ type: RequestType.CLAIM_PREKEY, mailboxes: [mailbox] })
-    return { prekey: res.prekey.byteLength > 0 ? res.prekey : undefined, remaining: res.remaining }
   }
 
   async getUser (userId: string): Promise<Uint8Array[]> {

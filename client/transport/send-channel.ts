@@ -11,7 +11,7 @@ import type { ClientResponse } from '../../protocol/pb/client-api.js'
 import { createClientHost } from './client-host.js'
 import { DIAL_TIMEOUT_MS } from './connection-manager.js'
 import { NodeConnection } from './node-connection.js'
-import { sendSealed, StampBits, type Recipient, type SealedSendOptions } from './sealed-send.js'
+import { claimSealed, sendSealed, StampBits, type Recipient, type SealedSendOptions } from './sealed-send.js'
 
 export class SendChannel {
   private host: Libp2p | undefined
@@ -31,6 +31,11 @@ export class SendChannel {
   /** A sealed send; on a lost connection, once more over a fresh one (the envelope id makes a repeat harmless). */
   async send (to: Recipient[], envelopeId: Uint8Array, payload: Uint8Array, options: SealedSendOptions = {}): Promise<ClientResponse> {
     return await this.withConnection(async (conn) => await sendSealed(conn, to, envelopeId, payload, this.profileKeyOf, this.bits, options))
+  }
+
+  /** A one-time prekey of `to`'s device, claimed without naming us. */
+  async claimPreKey (to: Recipient): Promise<{ prekey: Uint8Array | undefined, remaining: number }> {
+    return await this.withConnection(async (conn) => await claimSealed(conn, to, this.profileKeyOf, this.bits))
   }
 
   /** A user's records (device list, bundles, profile), asked over this channel: the attached node never learns whom we look up. */

@@ -8,6 +8,7 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { parseUserId } from '../../protocol/identity.js'
 import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, RecordKind, WIRE_VERSION, X25519_KEY_BYTES } from '../../protocol/constants.js'
 import { openRecord, recordKey } from '../../protocol/records.js'
+import { CLAIM_STAMP_ID } from '../../protocol/send-access.js'
 import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
 import { checkStillListed } from './device-list-check.js'
 import { deviceBucketKey, type StrangerLimits } from './rate-limit.js'
@@ -155,11 +156,24 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     return { remaining }
   },
 
+  // sealed like SEND: whoever starts a session is not named. The mailbox's user's access key, or a stamp
+  // over CLAIM_STAMP_ID, no payload and the mailbox, opens it; an attached device may claim as before
   [RequestType.CLAIM_PREKEY]: async (req, ctx) => {
-    await attached(ctx)
     const mailbox = req.mailboxes[0]
     if (mailbox === undefined || req.mailboxes.length !== 1) throw new RelaymeshError(ErrorCode.Invalid, 'claim: name exactly one mailbox')
     bytesOf(mailbox, MAILBOX_ADDRESS_BYTES, 'mailbox')
+    if (req.access.length === 0 && req.stamp.byteLength === 0 && ctx.deps.devices.get(ctx.peerId) !== undefined) {
+      await attached(ctx)
+    } else {
+      peerLimited(ctx)
+      const verdict = await checkSendAccess({ envelopeId: CLAIM_STAMP_ID, payload: new Uint8Array(0), mailboxes: [mailbox], access: req.access, stamp: req.stamp, stampMinute: req.stampMinute },
+        { stampBits: ctx.components.config.stampBits, now: Date.now(), deviceList: deviceListLookup(ctx.components, ctx.deps.records) })
+      if (!verdict.ok) {
+        ctx.components.metrics.clientErrors.inc({ code: ErrorCode.StampRequired })
+        return { status: Status.ERROR, errorCode: ErrorCode.StampRequired, errorMessage: verdict.message, stampBits: verdict.bits }
+      }
+      if (verdict.uncovered > 0 && !ctx.deps.strangers.take(ctx.remoteIp)) throw new RelaymeshError(ErrorCode.RateLimited, 'stamped requests from this address exceed the node\'s budget: slow down')
+    }
     const { key, remaining } = await ctx.deps.prekeys.claim(mailbox, { signal: ctx.signal })
     return { prekey: key ?? new Uint8Array(0), remaining }
   },

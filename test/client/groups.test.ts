@@ -16,6 +16,8 @@ import { randomBytes } from '../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import type { RelayNode } from '../../node/relay-node.js'
 import { addressOf, removeDir, startMesh, stopAll, tempDir } from '../helpers/mesh.js'
+import { stampedSend } from '../helpers/sealed-send.js'
+import type { SendChannel } from '../../client/transport/send-channel.js'
 import { waitFor } from '../helpers/wait.js'
 
 const PASS = 'pass phrase'
@@ -33,12 +35,13 @@ function connectionOf (c: Client): NodeConnection {
 
 /** Record every SEND a client makes from now on (the exact bytes the node gets). */
 function tap (c: Client): Sent[] {
-  const conn = connectionOf(c)
+  // test-only introspection: every send leaves through the client's send channel
+  const channel = (c as unknown as { ctx: { outbound: SendChannel } }).ctx.outbound
   const sent: Sent[] = []
-  const send = conn.send.bind(conn)
-  conn.send = async (mailboxes, id, payload, options) => {
-    sent.push({ mailboxes, payload })
-    return await send(mailboxes, id, payload, options)
+  const send = channel.send.bind(channel)
+  channel.send = async (to, id, payload, options) => {
+    sent.push({ mailboxes: to.map((r) => r.mailbox), payload })
+    return await send(to, id, payload, options)
   }
   return sent
 }
@@ -169,7 +172,7 @@ describe('client groups over a five-node mesh', function () {
 
     // the bytes reach Dave anyway (a relay or a member forwards them to his mailbox)
     const daveMailbox = (await lookupUser(connectionOf(c('alice')), ids.dave, Date.now())).devices[0]?.mailbox as Uint8Array
-    await connectionOf(c('alice')).send([daveMailbox], randomBytes(16), afterRemoval.payload)
+    await stampedSend(connectionOf(c('alice')), [daveMailbox], randomBytes(16), afterRemoval.payload)
     await c('alice').send(ids.dave, 'a 1:1 message after the forwarded one') // proves Dave's mailbox was drained past it
     await pump(() => inbox.dave.some((m) => m.text === 'a 1:1 message after the forwarded one'), 'dave to drain his mailbox')
     assert.equal(groupTexts('dave').length, daveBefore, 'nothing of the group reaches Dave\'s application')

@@ -21,6 +21,7 @@ import { encryptMessage, startSession } from '../../protocol/crypto/session.js'
 import { mailboxAddress, userIdFromIdentityKey } from '../../protocol/identity.js'
 import { openRecord, recordKey } from '../../protocol/records.js'
 import { addressOf, removeDir, startNode, stopAll, tempDir } from '../helpers/mesh.js'
+import { stampedSend } from '../helpers/sealed-send.js'
 import { waitFor } from '../helpers/wait.js'
 
 const PASS = 'pass phrase'
@@ -71,7 +72,7 @@ describe('a message from a removed device', function () {
     const session = startSession({ identity, deviceId, bundle: device.bundle })
     const message = encryptMessage(session, encodeContent({ messageId: newMessageId(), sentAt: Date.now(), kind: ContentKind.TEXT, text }))
     const payload = sealSender({ senderIdentity: identity, senderDeviceId: deviceId, recipientIdentityKey: peer.identityKey, contentType: message.contentType, content: message.bytes })
-    await via.send([device.mailbox], randomBytes(16), payload)
+    await stampedSend(via, [device.mailbox], randomBytes(16), payload)
   }
 
   it('is refused by the recipient once the device is off the sender\'s latest list', async () => {

@@ -13,7 +13,7 @@ import { RequestType } from '../../../protocol/pb/client-api.js'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { addressOf, startMesh, stopAll } from '../../helpers/mesh.js'
-import { stampedSend } from '../../helpers/sealed-send.js'
+import { sealedSend, stampedSend } from '../../helpers/sealed-send.js'
 import { closestReference } from '../../helpers/placement.js'
 import { waitFor } from '../../helpers/wait.js'
 
@@ -104,7 +104,7 @@ describe('store-and-forward across a five-node mesh', function () {
     const c = await connect(nodes[3]!)
     await assert.rejects(c.fetch(), (err) => RelaymeshError.is(err, ErrorCode.Unauthorized))
     // sending needs no attach (sealed), but a stranger's send needs a stamp
-    await assert.rejects(c.send([bob.mailbox], randomBytes(16), randomBytes(10)), (err) => RelaymeshError.is(err, ErrorCode.StampRequired))
+    await assert.rejects(sealedSend(c, [bob.mailbox], randomBytes(16), randomBytes(10)), (err) => RelaymeshError.is(err, ErrorCode.StampRequired))
     await c.attach(alice, { onEnvelope: () => {} })
     const id = randomBytes(16)
     await stampedSend(c, [bob.mailbox], id, randomBytes(10))
