@@ -8,9 +8,11 @@ import { SealedStore } from './store/sealed-store.js'
 import { RelaymeshClient } from './relaymesh-client.js'
 import type { DeviceInfo } from './devices/device-manager.js'
 import type { MessageStatus } from './receipts/message-status.js'
+import type { ProfileView, RemovedContact } from './profiles/profile-manager.js'
 
 export type { DeviceInfo } from './devices/device-manager.js'
 export type { DeliveryState, MessageStatus } from './receipts/message-status.js'
+export type { ProfileView, RemovedContact } from './profiles/profile-manager.js'
 export { joinDevice, type JoinOptions } from './devices/join.js'
 import type { FileInfo, SendFileOptions, SendFileResult } from './files/types.js'
 
@@ -72,7 +74,15 @@ export interface Client {
   history: (peerUserId?: string) => Promise<IncomingMessage[]>
   addContact: (alias: string, userId: string) => Promise<void>
   contacts: () => Promise<Array<{ alias: string, userId: string, online: boolean | null }>>
+  /** remove a contact (every alias of its user) and rotate our profile key: the removed user opens nothing we publish later */
+  removeContact: (aliasOrUserId: string) => Promise<RemovedContact>
   resolveUser: (aliasOrUserId: string) => Promise<string>
+  /** seal, sign and publish our profile (name 1..64 characters, avatar a PNG/JPEG/GIF/WebP of at most 16 KiB) */
+  setProfile: (profile: { name: string, avatar?: Uint8Array }) => Promise<ProfileView>
+  /** a user's profile, opened with the profile key they sent us (ours for ourselves); undefined when we cannot open one */
+  profileOf: (userId: string) => Promise<ProfileView | undefined>
+  /** profile names last opened, by user id (local, no network) */
+  profileNames: () => Promise<Map<string, string>>
   safetyNumber: (userId: string) => Promise<string>
   /** a new group of us and `members` (user ids); each member device learns of it over 1:1 sessions (docs/protocol.md §8a) */
   createGroup: (name: string, members: string[]) => Promise<{ groupId: string }>

@@ -34,6 +34,8 @@ import { hex } from './util/bytes.js'
 import { DeviceManager, type DeviceInfo } from './devices/device-manager.js'
 import { SenderDevices } from './devices/sender-devices.js'
 import { Receipts } from './receipts/receipts.js'
+import { ProfileManager, type ProfileView, type RemovedContact } from './profiles/profile-manager.js'
+import { withProfileKey } from './profiles/profile-keys.js'
 import { fewestReplicas, getStatus, markStored, statusOp, type MessageStatus } from './receipts/message-status.js'
 
 /** a looked-up user is reused this long by send() (device lists change rarely; a stale one only misses a new device) */
@@ -74,6 +76,7 @@ export class RelaymeshClient implements Client {
   private readonly fileIn: FileReceiver
   private readonly deviceOps: DeviceManager
   private readonly receiptOps: Receipts
+  private readonly profileOps: ProfileManager
   private readonly acks: AckBatcher
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
@@ -100,6 +103,7 @@ export class RelaymeshClient implements Client {
       persist: async (ops: Parameters<RelaymeshClient['persist']>[0]) => { await this.persist(ops) }
     }
     this.groupOps = new GroupManager(sending)
+    this.profileOps = new ProfileManager(sending)
     this.fileOut = new FileSender(sending)
     this.fileIn = new FileReceiver(ctx, this.serial)
     this.deviceOps = new DeviceManager({
@@ -182,6 +186,7 @@ export class RelaymeshClient implements Client {
       return signed.record
     })
     await conn.publish([identity.deviceList, bundle])
+    await this.profileOps.refreshIfDue(conn).catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'profile not republished; retried on the next attach') })
     // the node's count of our one-time prekeys: refill below the low-water mark. A refill that fails
     // costs the keys it carried, never the attach (senders fall back to the signed last-resort keys)
     await this.topUp(conn, conn.prekeysRemaining).catch((err: Error) => {
@@ -217,7 +222,7 @@ export class RelaymeshClient implements Client {
     if (typeof text !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'text must be a string')
     if (toUserId === this.userId) throw new RelaymeshError(ErrorCode.Invalid, 'cannot send a message to yourself')
     const messageId = newMessageId()
-    const content: AppContent = { messageId, sentAt: this.ctx.now(), kind: ContentKind.TEXT, text }
+    const content: AppContent = await withProfileKey(this.ctx, toUserId, { messageId, sentAt: this.ctx.now(), kind: ContentKind.TEXT, text })
     const plaintext = encodeContent(content) // Invalid when too long, before any network work
     const conn = await this.conns.ready()
     const peer = await this.user(conn, toUserId)
@@ -477,6 +482,28 @@ export class RelaymeshClient implements Client {
         return { ...c, online: null }
       }
     }))
+  }
+
+  async removeContact (aliasOrUserId: string): Promise<RemovedContact> {
+    this.checkOpen()
+    return await this.profileOps.removeContact(aliasOrUserId)
+  }
+
+  // ------------------------------------------------------------------ profiles (client/profiles)
+
+  async setProfile (profile: { name: string, avatar?: Uint8Array }): Promise<ProfileView> {
+    this.checkOpen()
+    return await this.profileOps.set(profile)
+  }
+
+  async profileOf (userId: string): Promise<ProfileView | undefined> {
+    this.checkOpen()
+    return await this.profileOps.profileOf(userId)
+  }
+
+  async profileNames (): Promise<Map<string, string>> {
+    this.checkOpen()
+    return await this.profileOps.names()
   }
 
   async resolveUser (aliasOrUserId: string): Promise<string> {

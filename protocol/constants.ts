@@ -101,7 +101,9 @@ export const INFO = {
   /** contacts-only presence: the presence key from the profile key (HKDF info) */
   presenceKey: te.encode('RelaymeshPresenceKey'),
   /** contacts-only presence: one device's signing seed for one day (HKDF info prefix) */
-  presenceSeed: te.encode('RelaymeshPresenceSeed')
+  presenceSeed: te.encode('RelaymeshPresenceSeed'),
+  /** profiles: the AES-256-GCM key of ProfileContent from the profile key (HKDF info; protocol/profile.ts) */
+  profileContent: te.encode('RelaymeshProfileContent')
 } as const
 
 export const CONTEXT = {
@@ -144,6 +146,10 @@ export const MAX_PROFILE_NAME_LENGTH = 64
 export const MAX_AVATAR_BYTES = 16 * 1024
 /** a signed Profile record: the avatar, the name, padding and the envelope around them */
 export const MAX_PROFILE_RECORD_BYTES = MAX_AVATAR_BYTES + 4 * 1024
+/** an encoded ProfileContent is padded to a multiple of this many bytes (protocol/profile.ts) */
+export const PROFILE_PAD_BLOCK = 1024
+/** room every padded ProfileContent keeps besides the avatar: the longest name, the image type and the field tags fit, so the padded size depends on the avatar's size only */
+export const PROFILE_NAME_RESERVE = 512
 /** a presence blob, encoded */
 export const MAX_PRESENCE_BLOB_BYTES = 512
 /** a presence blob's expiry may lie at most this far ahead */

@@ -16,6 +16,7 @@ import { sendCommand } from './commands/send.js'
 import { groupCommand } from './commands/group.js'
 import { devicesCommand } from './commands/devices.js'
 import { fileCommand } from './commands/file.js'
+import { profileCommand } from './commands/profile.js'
 import { addClientOptions } from './session.js'
 
 const program = new Command()
@@ -35,6 +36,7 @@ program.addCommand(groupCommand())
 program.addCommand(devicesCommand())
 program.addCommand(fileCommand())
 program.addCommand(contactsCommand())
+program.addCommand(profileCommand())
 program.addCommand(safetyNumberCommand())
 program.addCommand(configCommand())
 program.addCommand(nodeCommand().addCommand(nodeStatusCommand()))

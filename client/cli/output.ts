@@ -2,7 +2,8 @@
 // object per line and nothing else; without it, short human lines. Warnings
 // and progress go to stderr in both modes (progress only in text mode), so
 // stdout stays machine-readable.
-import type { IncomingMessage } from '../client.js'
+import type { IncomingMessage, ProfileView } from '../client.js'
+import { DisplayNames } from '../profiles/display-name.js'
 
 export interface Contact {
   alias: string
@@ -92,9 +93,9 @@ export class Output {
     this.emit({ event: 'stored', id, ...(replicas !== undefined ? { replicas } : {}) }, `stored ${where} for ${label ?? to} (message ${id})`)
   }
 
-  /** A message or a session-reset notice; `names` maps user ids to contact aliases for text mode. */
-  message (m: IncomingMessage, names: ReadonlyMap<string, string> = new Map()): void {
-    const who = names.get(m.from) ?? m.from
+  /** A message or a session-reset notice; `names` labels people in text mode (alias, else profile name, else short id). */
+  message (m: IncomingMessage, names: DisplayNames = new DisplayNames()): void {
+    const who = names.label(m.from)
     if (m.system === true) {
       this.emit({ event: 'notice', id: m.id, from: m.from, text: m.text, sentAt: m.sentAt }, `* ${m.text}`)
       return
@@ -107,6 +108,19 @@ export class Output {
 
   contact (c: Contact): void {
     this.emit({ alias: c.alias, userId: c.userId, online: c.online }, `${c.alias.padEnd(16)} ${c.userId}  ${presence(c.online)}`)
+  }
+
+  /** A profile (`profile set` / `profile show`); `savedAvatar`: where --save-avatar wrote the image. */
+  profile (p: ProfileView, savedAvatar?: string): void {
+    const avatar = p.avatar === undefined ? 'none' : `${p.avatar.type}, ${p.avatar.bytes.byteLength} bytes${savedAvatar !== undefined ? `, saved as ${savedAvatar}` : ''}`
+    this.emit({
+      userId: p.userId,
+      name: p.name,
+      avatarType: p.avatar?.type ?? null,
+      avatarBytes: p.avatar?.bytes.byteLength ?? 0,
+      seq: p.seq,
+      ...(savedAvatar !== undefined ? { savedAvatar } : {})
+    }, [`name:    ${p.name}`, `avatar:  ${avatar}`, `user id: ${p.userId}`])
   }
 
   safetyNumber (userId: string, digits: string): void {

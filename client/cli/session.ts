@@ -8,6 +8,7 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { openClient, type Client } from '../client.js'
 import { readConfig, resolveHome } from '../config.js'
 import { Output } from './output.js'
+import { DisplayNames } from '../profiles/display-name.js'
 import { getPassphrase } from './passphrase.js'
 
 /** log level of the client library on stderr (default: silent) */
@@ -57,8 +58,8 @@ export interface Session {
   out: Output
   options: GlobalOptions
   nodes: string[]
-  /** contact aliases by user id (read from the local store, no network) */
-  names: () => Promise<Map<string, string>>
+  /** how people are shown: contact aliases, else profile names last opened, else short ids (local store, no network) */
+  names: () => Promise<DisplayNames>
 }
 
 /**
@@ -87,7 +88,7 @@ export async function withClient<T> (cmd: Command, fn: (s: Session) => Promise<T
       out,
       options: opts,
       nodes,
-      names: async () => new Map((await client.contacts()).map((c) => [c.userId, c.alias]))
+      names: async () => new DisplayNames(new Map((await client.contacts()).map((c) => [c.userId, c.alias])), await client.profileNames())
     })
   } finally {
     process.off('SIGINT', onSignal)

@@ -82,7 +82,7 @@ export async function joinDevice (options: JoinOptions): Promise<{ userId: strin
   // only now, with everything checked, does the home come into being
   const store = await SealedStore.create(options.home, options.passphrase)
   try {
-    const local = LocalIdentity.fromLink(identity, deviceKey, response.deviceId, list, response.name)
+    const local = LocalIdentity.fromLink(identity, deviceKey, response.deviceId, list, response.name, response.profileKey)
     const { ops } = PreKeys.create(store, identity, now())
     await store.batch([local.saveOp(store), ...ops], { sync: true })
     for (const c of response.contacts) {

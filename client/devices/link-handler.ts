@@ -103,7 +103,7 @@ export async function handleProvisioning (ctx: MessagingContext, payload: Uint8A
     const reply = {
       userId: userIdFromIdentityKey(request.replyIdentityKey),
       mailbox: mailboxAddress(request.replyIdentityKey, 1),
-      payload: sealLinkResponse(request, link.secret, { identitySeed: identity.identity.privateKey, deviceId, deviceList, contacts, name: identity.name ?? '' })
+      payload: sealLinkResponse(request, link.secret, { identitySeed: identity.identity.privateKey, deviceId, deviceList, contacts, name: identity.name ?? '', profileKey: identity.profileKey })
     }
     ctx.log.info({ device: deviceId }, 'device linked')
     return { status: 'linked', secretId: link.id, deviceId, deviceList, reply }

@@ -8,7 +8,7 @@
 // AND the new device's ephemeral private key, so a party that learns the
 // code later, or the relay, cannot open it.
 import { decode, encode } from '../../protocol/codec.js'
-import { ED25519_PUBLIC_KEY_BYTES, INFO, WIRE_VERSION, X25519_KEY_BYTES } from '../../protocol/constants.js'
+import { ED25519_PUBLIC_KEY_BYTES, INFO, PROFILE_KEY_BYTES, WIRE_VERSION, X25519_KEY_BYTES } from '../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { aesGcmDecrypt, aesGcmEncrypt, concat, hkdfSha256, randomBytes, wipe, x25519, x25519GenerateKeyPair, type X25519KeyPair } from '../../protocol/crypto/primitives.js'
 import { parseUserId } from '../../protocol/identity.js'
@@ -42,6 +42,8 @@ export interface LinkResponse {
   deviceList: Uint8Array
   contacts: Array<{ alias: string, userId: string }>
   name: string
+  /** the user's profile key (32 bytes; empty from a first device older than profiles) */
+  profileKey: Uint8Array
 }
 
 function codeSalt (userId: string, deviceId: number): Uint8Array {
@@ -99,7 +101,8 @@ export function sealLinkResponse (request: LinkRequest, secret: Uint8Array, resp
     deviceId: response.deviceId,
     deviceList: response.deviceList,
     contacts: response.contacts.map((c) => ({ alias: c.alias, userId: c.userId })),
-    name: response.name
+    name: response.name,
+    profileKey: response.profileKey
   } as ProvisioningResponse)
   const ciphertext = aesGcmEncrypt(key, nonce, body, envelopeAad(ProvisioningKind.RESPONSE, eph.publicKey))
   wipe(key, shared, eph.privateKey, body)
@@ -120,5 +123,6 @@ export function openLinkResponse (env: ProvisioningEnvelope, ephemeral: X25519Ke
   const r = decode(ProvisioningResponse, body, MAX_PROVISIONING_BYTES, 'ProvisioningResponse')
   if (r.identitySeed.byteLength !== IDENTITY_SEED_BYTES) throw new RelaymeshError(ErrorCode.Decode, 'ProvisioningResponse: bad identity key')
   if (!Number.isInteger(r.deviceId) || r.deviceId < 1) throw new RelaymeshError(ErrorCode.Decode, 'ProvisioningResponse: bad device id')
-  return { identitySeed: r.identitySeed, deviceId: r.deviceId, deviceList: r.deviceList, contacts: r.contacts.map((c) => ({ alias: c.alias, userId: c.userId })), name: r.name }
+  if (r.profileKey.byteLength !== 0 && r.profileKey.byteLength !== PROFILE_KEY_BYTES) throw new RelaymeshError(ErrorCode.Decode, 'ProvisioningResponse: bad profile key')
+  return { identitySeed: r.identitySeed, deviceId: r.deviceId, deviceList: r.deviceList, contacts: r.contacts.map((c) => ({ alias: c.alias, userId: c.userId })), name: r.name, profileKey: r.profileKey }
 }

@@ -17,6 +17,7 @@ import { basename, resolve } from 'node:path'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { randomBytes } from '../../protocol/crypto/primitives.js'
 import { ContentKind, encodeContent, type AppContent } from '../messaging/content.js'
+import { withProfileKey } from '../profiles/profile-keys.js'
 import { claimPreKeys, encryptForTargets, targetsOf } from '../messaging/sender.js'
 import { checkUserId } from '../messaging/user-directory.js'
 import type { GroupDeps } from '../groups/group-manager.js'
@@ -104,7 +105,7 @@ export class FileSender {
     // the manifest, in an end-to-end encrypted message (to our own other devices too, naming the recipient)
     const chunks: ChunkRef[] = lengths.map((length, i) => ({ key: keys.subarray(i * CHUNK_KEY_BYTES, (i + 1) * CHUNK_KEY_BYTES), hash: hashes[i] as Uint8Array, length }))
     const manifest = encodeManifest({ fileId, name, size, mime: '', chunkSize: CHUNK_BYTES, chunks, sha256 })
-    const content: AppContent = { messageId: unb64(record.messageId), sentAt: record.sentAt, kind: ContentKind.FILE, text: '', fileManifest: manifest }
+    const content: AppContent = await withProfileKey(ctx, to, { messageId: unb64(record.messageId), sentAt: record.sentAt, kind: ContentKind.FILE, text: '', fileManifest: manifest })
     await this.sendManifest(conn, to, content, own.length > 0)
 
     const idHex = hex(content.messageId)

@@ -5,7 +5,7 @@ import { decode, encode } from '../../protocol/codec.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { WIRE_VERSION } from '../../protocol/constants.js'
 import { Content, ContentKind, GroupAction, ReceiptType } from '../../protocol/pb/content.js'
-import { GROUP_ID_BYTES } from '../../protocol/constants.js'
+import { GROUP_ID_BYTES, PROFILE_KEY_BYTES } from '../../protocol/constants.js'
 import { randomBytes } from '../../protocol/crypto/primitives.js'
 
 export const MESSAGE_ID_BYTES = 16
@@ -55,6 +55,8 @@ export interface AppContent {
   /** RECEIPT: what happened to the messages `receiptIds` (client/receipts) */
   receiptType?: ReceiptType
   receiptIds?: Uint8Array[]
+  /** the sender's profile key (32 bytes): on 1:1 TEXT/FILE to a contact, and PROFILE_KEY (client/profiles) */
+  profileKey?: Uint8Array
 }
 
 export function newMessageId (): Uint8Array {
@@ -75,7 +77,8 @@ export function encodeContent (c: AppContent): Uint8Array {
     groupId: c.groupId ?? new Uint8Array(0),
     fileManifest: c.fileManifest ?? new Uint8Array(0),
     receiptType: c.receiptType ?? ReceiptType.RECEIPT_NONE,
-    receiptIds: c.receiptIds ?? []
+    receiptIds: c.receiptIds ?? [],
+    profileKey: c.profileKey ?? new Uint8Array(0)
   }
   const bare = encode(Content, body).byteLength
   // field 15 costs 1 tag byte + a 1-2 byte length; aim the total at the next block boundary
@@ -90,7 +93,7 @@ export function decodeContent (bytes: Uint8Array): AppContent {
   const c = decode(Content, bytes, MAX_CONTENT_BYTES, 'Content')
   if (c.messageId.byteLength !== MESSAGE_ID_BYTES) throw new RelaymeshError(ErrorCode.Decode, `Content: message id must be ${MESSAGE_ID_BYTES} bytes`)
   if (!Number.isSafeInteger(c.sentAt) || c.sentAt < 0) throw new RelaymeshError(ErrorCode.Decode, 'Content: bad sent_at')
-  if (c.kind !== ContentKind.TEXT && c.kind !== ContentKind.SESSION_RESET && c.kind !== ContentKind.GROUP_UPDATE && c.kind !== ContentKind.SENDER_KEY && c.kind !== ContentKind.FILE && c.kind !== ContentKind.RECEIPT) {
+  if (c.kind !== ContentKind.TEXT && c.kind !== ContentKind.SESSION_RESET && c.kind !== ContentKind.GROUP_UPDATE && c.kind !== ContentKind.SENDER_KEY && c.kind !== ContentKind.FILE && c.kind !== ContentKind.RECEIPT && c.kind !== ContentKind.PROFILE_KEY) {
     throw new RelaymeshError(ErrorCode.Decode, `Content: unknown kind ${String(c.kind)}`)
   }
   if (Buffer.byteLength(c.text, 'utf8') > MAX_TEXT_BYTES) throw new RelaymeshError(ErrorCode.Decode, 'Content: text too long')
@@ -112,6 +115,11 @@ export function decodeContent (bytes: Uint8Array): AppContent {
     out.receiptType = c.receiptType
     out.receiptIds = c.receiptIds
   }
+  if (c.profileKey.byteLength > 0) {
+    if (c.profileKey.byteLength !== PROFILE_KEY_BYTES) throw new RelaymeshError(ErrorCode.Decode, `Content: profile key must be ${PROFILE_KEY_BYTES} bytes`)
+    out.profileKey = c.profileKey
+  }
+  if (c.kind === ContentKind.PROFILE_KEY && out.profileKey === undefined) throw new RelaymeshError(ErrorCode.Decode, 'Content: PROFILE_KEY without a key')
   return out
 }
 

@@ -29,6 +29,7 @@ import { isProvisioning } from '../devices/provisioning.js'
 import { handleReceipt } from '../receipts/receipts.js'
 import { DEFER, senderAllowed } from '../devices/sender-devices.js'
 import { acceptManifest } from '../files/file-receiver.js'
+import { takeProfileKey } from '../profiles/profile-keys.js'
 
 export interface ProcessResult {
   /** newly stored messages for the application, in arrival order */
@@ -144,6 +145,8 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
   if (msgSeen.has(seenKey) || await ctx.messages.seenMessage(from, msgHex)) return
   msgSeen.add(seenKey)
   ops.push(ctx.messages.seenMessageOp(from, msgHex, now))
+  // profile keys ride on 1:1 contents; a PROFILE_KEY content is consumed there (client/profiles)
+  if (await takeProfileKey(ctx, from, content, ops)) return
   if (content.kind === ContentKind.SESSION_RESET) {
     ctx.log.info({ from, device: deviceId }, 'peer started a fresh session')
     return

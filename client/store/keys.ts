@@ -54,7 +54,11 @@ export const PREFIX = {
   /** pending device links (pairing secrets, one-time, expiring) by name(link id hex) */
   deviceLink: 'dl!',
   /** delivery state of a message we sent (stored / delivered / read) by name(message id hex) */
-  messageStatus: 'rc!'
+  messageStatus: 'rc!',
+  /** our own profile as last set (name, avatar, record seq) and when our profile key last changed (client/profiles) */
+  ownProfile: 'pf!self',
+  /** a peer's profile key (learned from its 1:1 messages) and its last opened profile name, by name(userId) (client/profiles) */
+  peerProfile: 'pp!'
 } as const
 
 /** The first key after every key that starts with `prefix`. */

@@ -1,5 +1,5 @@
 // Constants of the gossiped record service (docs/protocol.md §9).
-import { MAX_SIGNED_RECORD_BYTES } from '../../protocol/constants.js'
+import { MAX_PROFILE_RECORD_BYTES, MAX_SIGNED_RECORD_BYTES } from '../../protocol/constants.js'
 import { MINUTE, SECOND } from '../config.js'
 
 /** gossip topic carrying one RecordBatch per message */
@@ -9,11 +9,17 @@ export const SYNC_PROTOCOL = '/relaymesh/sync/1.0.0'
 
 /** records in one RecordBatch (the .proto limit) */
 export const MAX_BATCH_RECORDS = 128
-/** largest RecordBatch accepted: every record at its size limit, plus framing */
-export const MAX_BATCH_BYTES = MAX_BATCH_RECORDS * (MAX_SIGNED_RECORD_BYTES + 8) + 16
 /** a batch this node publishes is flushed at this many records or bytes, or after PUBLISH_WINDOW_MS */
 export const PUBLISH_BATCH_RECORDS = 64
 export const PUBLISH_BATCH_BYTES = 128 * 1024
+/**
+ * Largest RecordBatch accepted: MAX_BATCH_RECORDS records of the small kinds at
+ * their size limit, or what a publisher flushes at most (PUBLISH_BATCH_BYTES
+ * plus the record that crossed it, which may be a profile of up to
+ * MAX_PROFILE_RECORD_BYTES), whichever is larger; plus framing. A batch of
+ * many profiles beyond that is refused (no honest relay publishes one).
+ */
+export const MAX_BATCH_BYTES = Math.max(MAX_BATCH_RECORDS * (MAX_SIGNED_RECORD_BYTES + 8), PUBLISH_BATCH_BYTES + MAX_PROFILE_RECORD_BYTES + 8) + 16
 /** records published within this window share one gossip message (gossip costs ~3 ms CPU per node per message) */
 export const PUBLISH_WINDOW_MS = 50
 

@@ -15,12 +15,13 @@ import { equalBytes, sha256 } from '../../protocol/crypto/primitives.js'
 import { mailboxAddress } from '../../protocol/identity.js'
 import { StoredRecord } from '../../protocol/pb/node-gossip.js'
 import { Presence, SignedRecord } from '../../protocol/pb/records.js'
-import { compareRecords, openRecord, type VerifiedRecord } from '../../protocol/records.js'
+import { compareRecords, MAX_ANY_RECORD_BYTES, openRecord, type VerifiedRecord } from '../../protocol/records.js'
 import type { BatchOp, NodeStore } from '../store/db.js'
 import { PREFIX, hex, rangeEnd } from '../store/keys.js'
 import { MAX_RECORDS, SYNC_BUCKETS, SYNC_DIGEST_BYTES } from './constants.js'
 
-const MAX_STORED_RECORD_BYTES = MAX_SIGNED_RECORD_BYTES + 128
+/** a StoredRecord: the largest record of any kind (a profile, protocol/records.ts maxRecordBytes) and its index fields */
+const MAX_STORED_RECORD_BYTES = MAX_ANY_RECORD_BYTES + 128
 /** bundles returned by userRecords at most (a device list names at most MAX_DEVICES = 16 devices) */
 const MAX_USER_BUNDLES = 64
 
@@ -307,11 +308,14 @@ export class RecordStore {
     return this.entry(recordKey, now)?.seq
   }
 
-  /** a user's unexpired device list and prekey bundles */
+  /** a user's unexpired device list, profile and prekey bundles, in that order */
   async userRecords (userId: string, now: number): Promise<Uint8Array[]> {
     const out: Uint8Array[] = []
     const list = await this.get(`${RecordKind.DeviceList}/${userId}`, now)
     if (list !== undefined) out.push(list)
+    // second, so that no cut of the answer (GET_USER keeps 64 records) drops it
+    const profile = await this.get(`${RecordKind.Profile}/${userId}`, now)
+    if (profile !== undefined) out.push(profile)
     const prefix = bucketPrefix(bucketOf(userId)) + `${RecordKind.PreKeyBundle}/${userId}/`
     for await (const [key, value] of this.store.range({ gte: prefix, lt: rangeEnd(prefix), limit: MAX_USER_BUNDLES })) {
       const e = this.entry(key.slice(bucketPrefix(0).length), now)

@@ -8,6 +8,7 @@ import type { Client, IncomingMessage } from '../../client.js'
 import type { Output } from '../output.js'
 import { addClientOptions, withClient, type Session } from '../session.js'
 import { printIncoming, progressPrinter } from './file.js'
+import type { DisplayNames } from '../../profiles/display-name.js'
 
 /** one receive() call listens this long, then drains again (cheap) and listens anew */
 export const LISTEN_SLICE_MS = 30_000
@@ -41,7 +42,7 @@ interface Conversation { userId: string, label: string, group?: true }
 
 async function chat (session: Session): Promise<void> {
   const { client, out } = session
-  const aliases = await session.names()
+  const names = await session.names()
   const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true && !out.json
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal })
   let open: Conversation | undefined
@@ -57,8 +58,8 @@ async function chat (session: Session): Promise<void> {
 
   let quitting = false
   let ended = false // input closed: no more prompts
-  const listening = listen(client, out, aliases, () => quitting)
-  const label = (userId: string): string => aliases.get(userId) ?? userId
+  const listening = listen(client, out, names, () => quitting)
+  const label = (userId: string): string => names.label(userId)
   const resolve = async (user: string): Promise<Conversation> => {
     const userId = await client.resolveUser(user)
     return { userId, label: label(userId) }
@@ -84,7 +85,7 @@ async function chat (session: Session): Promise<void> {
         return
       case '/list': {
         const list = await client.contacts()
-        for (const c of list) aliases.set(c.userId, c.alias)
+        for (const c of list) names.setAlias(c.userId, c.alias)
         if (list.length === 0) out.say('no contacts yet: add one with `relaymesh contacts add ALIAS USERID`')
         for (const c of list) out.contact(c)
         return
@@ -173,8 +174,8 @@ async function chat (session: Session): Promise<void> {
 }
 
 /** Print incoming messages as they arrive, until quitting; a lost node is retried, not fatal. */
-async function listen (client: Client, out: Output, aliases: Map<string, string>, quitting: () => boolean): Promise<void> {
-  const onMessage = (m: IncomingMessage): void => { printIncoming(out, m, aliases) }
+async function listen (client: Client, out: Output, names: DisplayNames, quitting: () => boolean): Promise<void> {
+  const onMessage = (m: IncomingMessage): void => { printIncoming(out, m, names) }
   while (!quitting()) {
     try {
       await client.receive({ waitMs: LISTEN_SLICE_MS, onMessage })

@@ -1,5 +1,6 @@
-// `relaymesh contacts add ALIAS USERID` / `contacts list`: local aliases for
-// user ids, listed with presence (online/offline, from gossip) when attached.
+// `relaymesh contacts add ALIAS USERID` / `contacts list` / `contacts remove NAME`:
+// local aliases for user ids, listed with presence (online/offline, from gossip)
+// when attached; removing one rotates the profile key (client/profiles).
 import { Command } from 'commander'
 import { USER_ID_PREFIX } from '../../../protocol/identity.js'
 import { addClientOptions, withClient } from '../session.js'
@@ -30,6 +31,17 @@ export function contactsCommand (): Command {
         if (list.length === 0) out.say('no contacts yet: add one with `relaymesh contacts add ALIAS USERID`')
         for (const c of list) out.contact(c)
       })
+    })
+  addClientOptions(contacts.command('remove'))
+    .description('forget a contact (every alias of that user) and rotate your profile key: they can no longer open your profile; your other contacts and devices get the new key')
+    .argument('<name>', 'the contact\'s alias or user id')
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      await withClient(cmd, async ({ client, out }) => {
+        const r = await client.removeContact(name)
+        for (const f of r.failed) out.warn(`new profile key not delivered to ${f.userId} now (${f.error}); your next message to them carries it`)
+        out.emit({ event: 'contact-removed', userId: r.userId, aliases: r.aliases, notified: r.notified, failed: r.failed.length },
+          `removed ${r.aliases.join(', ')} (${r.userId}); profile key rotated, new key sent to ${r.notified} user${r.notified === 1 ? '' : 's'}`)
+      }, { connect: true })
     })
   return contacts
 }

@@ -8,6 +8,7 @@ import { Command } from 'commander'
 import cliProgress from 'cli-progress'
 import type { FileProgress, IncomingMessage } from '../../client.js'
 import type { Output } from '../output.js'
+import { DisplayNames } from '../../profiles/display-name.js'
 import { addClientOptions, withClient } from '../session.js'
 
 export function fileCommand (): Command {
@@ -33,14 +34,14 @@ export function fileCommand (): Command {
 }
 
 /** Print an incoming message, or the contract's file event for a received file. */
-export function printIncoming (out: Output, m: IncomingMessage, names: ReadonlyMap<string, string> = new Map()): void {
+export function printIncoming (out: Output, m: IncomingMessage, names: DisplayNames = new DisplayNames()): void {
   if (m.file === undefined) {
     out.message(m, names)
     return
   }
   out.emit(
     { event: 'file', id: m.id, from: m.from, name: m.file.name, size: m.file.size, path: m.file.path },
-    `${names.get(m.from) ?? m.from} sent a file: ${m.file.name} (${m.file.size} bytes), saved as ${m.file.path}`
+    `${names.label(m.from)} sent a file: ${m.file.name} (${m.file.size} bytes), saved as ${m.file.path}`
   )
 }
 

@@ -77,9 +77,9 @@ export function groupCommand (): Command {
     .description('the groups you are a member of, with their members')
     .action(async (_opts: unknown, cmd: Command) => {
       await withClient(cmd, async ({ client, out, names }) => {
-        const aliases = await names()
+        const people = await names()
         for (const g of await client.groups()) {
-          out.emit({ groupId: g.groupId, name: g.name, members: g.members }, `${g.groupId}  ${g.name}  (${g.members.map((m) => aliases.get(m) ?? m).join(', ')})`)
+          out.emit({ groupId: g.groupId, name: g.name, members: g.members }, `${g.groupId}  ${g.name}  (${g.members.map((m) => people.label(m)).join(', ')})`)
         }
       })
     }))

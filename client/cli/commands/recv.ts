@@ -22,11 +22,11 @@ export function recvCommand (): Command {
     .option('--wait <seconds>', 'keep listening this long after the mailbox is empty', seconds, 0)
     .action(async (opts: { wait: number }, cmd: Command) => {
       await withClient(cmd, async ({ client, out, names }) => {
-        const aliases = await names() // before attaching: no presence lookups
+        const people = await names() // before attaching: no presence lookups
         let count = 0
         const onMessage = (m: IncomingMessage): void => {
           if (m.system !== true) count++
-          printIncoming(out, m, aliases) // a message, or a received file's event
+          printIncoming(out, m, people) // a message, or a received file's event
           shown.push(m)
         }
         // what was printed has been read: read receipts to the senders (client/receipts), best effort

@@ -1,0 +1,36 @@
+// How a person is shown: the alias you gave them, else the name their
+// profile says (only if they shared their profile key with you), else a short
+// form of their user id. One function, used wherever the CLI names a person.
+
+/** characters of a user id kept in its short form */
+export const SHORT_ID_CHARS = 12
+
+/** The first SHORT_ID_CHARS characters of a user id and an ellipsis. */
+export function shortId (userId: string): string {
+  return userId.length <= SHORT_ID_CHARS ? userId : `${userId.slice(0, SHORT_ID_CHARS)}…`
+}
+
+/** Alias, else profile name, else short id. */
+export function displayName (userId: string, known: { alias?: string | undefined, profileName?: string | undefined } = {}): string {
+  if (known.alias !== undefined && known.alias !== '') return known.alias
+  if (known.profileName !== undefined && known.profileName !== '') return known.profileName
+  return shortId(userId)
+}
+
+/** What the CLI knows about names (aliases from contacts, profile names last opened), read once per command. */
+export class DisplayNames {
+  constructor (
+    private readonly aliases: Map<string, string> = new Map(),
+    private readonly profileNames: ReadonlyMap<string, string> = new Map()
+  ) {}
+
+  /** how `userId` is shown */
+  label (userId: string): string {
+    return displayName(userId, { alias: this.aliases.get(userId), profileName: this.profileNames.get(userId) })
+  }
+
+  /** a contact added or listed meanwhile (chat /list) */
+  setAlias (userId: string, alias: string): void {
+    this.aliases.set(userId, alias)
+  }
+}
