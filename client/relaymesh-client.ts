@@ -36,6 +36,7 @@ import { SenderDevices } from './devices/sender-devices.js'
 import { Receipts } from './receipts/receipts.js'
 import { ProfileManager, type ProfileView, type RemovedContact } from './profiles/profile-manager.js'
 import { withProfileKey } from './profiles/profile-keys.js'
+import { loadPeerProfile } from './profiles/profile-store.js'
 import { fewestReplicas, getStatus, markStored, statusOp, type MessageStatus } from './receipts/message-status.js'
 
 /** a looked-up user is reused this long by send() (device lists change rarely; a stale one only misses a new device) */
@@ -148,7 +149,7 @@ export class RelaymeshClient implements Client {
       const log = options.log ?? pino({ level: 'silent' })
       // sealed sends leave from a peer of their own, preferably through a node other than the attached one
       let client: RelaymeshClient | undefined
-      const outbound = new SendChannel(options.nodes, () => client?.conns.connection?.address, (userId) => client?.profileKeyOf(userId), log)
+      const outbound = new SendChannel(options.nodes, () => client?.conns.connection?.address, async (userId) => await client?.profileKeyOf(userId), log)
       client = new RelaymeshClient(options, { store, identity, prekeys, sessions: new SessionCache(store), groups: new GroupStore(store), messages, log, now: options.now ?? Date.now, outbound })
       return client
     } catch (err) {
@@ -621,9 +622,9 @@ export class RelaymeshClient implements Client {
   }
 
   /** The profile key we hold of a user: ours for our own devices; a contact's once it shared it (undefined: send with a stamp). */
-  private profileKeyOf (userId: string): Uint8Array | undefined {
+  private async profileKeyOf (userId: string): Promise<Uint8Array | undefined> {
     if (userId === this.userId) return this.ctx.identity.profileKey
-    return undefined
+    return (await loadPeerProfile(this.ctx.store, userId))?.key
   }
 
   private checkOpen (): void {

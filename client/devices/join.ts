@@ -70,7 +70,7 @@ export async function joinDevice (options: JoinOptions): Promise<{ userId: strin
     const target = await firstDevice(conn, code, now())
     const payload = sealLinkRequest(code, { deviceKey: deviceKey.publicKey, replyIdentityKey: temp.identity.publicKey, ephemeralKey: ephemeral.publicKey, createdAt: now() })
     // sealed, with a stamp: the new device holds no profile key of its user yet
-    await sendSealed(conn, [{ userId: code.userId, mailbox: mailboxAddress(target, code.deviceId) }], new EnvelopeIds().next(now()), payload, () => undefined, new StampBits())
+    await sendSealed(conn, [{ userId: code.userId, mailbox: mailboxAddress(target, code.deviceId) }], new EnvelopeIds().next(now()), payload, async () => undefined, new StampBits())
     options.onProgress?.('requested')
     response = await waitForResponse(conns, temp, code, ephemeral, pushed, (w) => { wake = w }, options.timeoutMs ?? JOIN_WAIT_MS, log)
   } finally {

@@ -15,7 +15,7 @@ import { DAY_MS } from '../device.js'
 import { ContentKind, encodeContent, newMessageId } from '../messaging/content.js'
 import type { MessagingContext } from '../messaging/context.js'
 import type { EnvelopeIds } from '../messaging/envelope-id.js'
-import { claimPreKeys, encryptForTargets, targetsOf, type OutEnvelope } from '../messaging/sender.js'
+import { claimPreKeys, encryptForTargets, targetsOf } from '../messaging/sender.js'
 import { checkUserId, type PeerUser } from '../messaging/user-directory.js'
 import { PREFIX } from '../store/keys.js'
 import type { StoreOp } from '../store/sealed-store.js'
@@ -79,7 +79,7 @@ export class ProfileManager {
   async set (input: { name: string, avatar?: Uint8Array }): Promise<ProfileView> {
     const data = checkInput(input)
     const conn = await this.d.ready()
-    const held = await this.latestRecord(conn, this.self)
+    const held = await this.latestRecord(this.self)
     const { record, seq } = await this.d.serial.run(async () => {
       const own = await loadOwnProfile(this.ctx.store)
       const signed = this.sign(own, data, held?.seq ?? 0)
@@ -112,7 +112,7 @@ export class ProfileManager {
     const key = userId === this.self ? this.ctx.identity.profileKey : (await loadPeerProfile(this.ctx.store, userId))?.key
     if (key === undefined) return undefined
     const conn = await this.d.ready()
-    const record = await this.latestRecord(conn, userId)
+    const record = await this.latestRecord(userId)
     let data: ProfileData | undefined
     if (record !== undefined) {
       try {
@@ -154,7 +154,7 @@ export class ProfileManager {
   async refreshIfDue (conn: NodeConnection): Promise<void> {
     const own = await loadOwnProfile(this.ctx.store)
     if (own.name === undefined || own.expiresAt === undefined || own.expiresAt - this.ctx.now() > PROFILE_REFRESH_MS) return
-    const held = await this.latestRecord(conn, this.self)
+    const held = await this.latestRecord(this.self)
     const { record } = await this.d.serial.run(async () => {
       const now = await loadOwnProfile(this.ctx.store)
       const signed = this.sign(now, { name: own.name as string, ...(own.avatar !== undefined ? { avatar: own.avatar } : {}) }, held?.seq ?? 0)
@@ -212,7 +212,7 @@ export class ProfileManager {
   /** Our profile's content and record seq: this device's copy, else the mesh's record opened with our key. */
   private async currentOwn (conn: NodeConnection): Promise<{ data: ProfileData | undefined, seq: number }> {
     const own = await loadOwnProfile(this.ctx.store)
-    const record = await this.latestRecord(conn, this.self).catch(() => undefined)
+    const record = await this.latestRecord(this.self).catch(() => undefined)
     const seq = Math.max(own.seq, record?.seq ?? 0)
     if (record !== undefined && record.seq > own.seq) {
       try {
@@ -227,21 +227,22 @@ export class ProfileManager {
   private async sendTo (conn: NodeConnection, userId: string, plaintext: Uint8Array): Promise<void> {
     const peer = await this.d.user(conn, userId)
     const targets = targetsOf(peer, userId === this.self ? this.ctx.identity.deviceId : undefined)
-    await claimPreKeys(this.ctx, conn, targets)
+    await claimPreKeys(this.ctx, targets)
     const envelopes = await this.d.serial.run(async () => {
       const ops: StoreOp[] = []
       const out = await encryptForTargets(this.ctx, targets, plaintext, this.d.ids, ops)
       await this.d.persist(ops)
       return out
     })
-    await deliver(conn, envelopes)
+    await Promise.all(envelopes.map(async (e) => { await this.ctx.outbound.send([e.target], e.id, e.payload) }))
   }
 
   /** The newest valid Profile record of `userId` the mesh holds (GET_USER), or undefined. */
-  private async latestRecord (conn: NodeConnection, userId: string): Promise<VerifiedRecord | undefined> {
+  private async latestRecord (userId: string): Promise<VerifiedRecord | undefined> {
     let raw: Uint8Array[]
     try {
-      raw = await conn.getUser(userId)
+      // over the send channel: the attached node never learns whose profile we look at
+      raw = await this.ctx.outbound.getUser(userId)
     } catch (err) {
       if (RelaymeshError.is(err, ErrorCode.NotFound)) return undefined
       throw err
@@ -263,6 +264,3 @@ export class ProfileManager {
 }
 
 /** Hand envelopes to the node (the one send of this module). */
-async function deliver (conn: NodeConnection, envelopes: OutEnvelope[]): Promise<void> {
-  await Promise.all(envelopes.map(async (e) => { await conn.send([e.target.mailbox], e.id, e.payload) }))
-}

@@ -30,12 +30,15 @@ export class StampBits {
   }
 }
 
+/** The profile key we hold of a user (undefined: a stranger to us, or one who has not shared it). */
+export type ProfileKeyOf = (userId: string) => Promise<Uint8Array | undefined>
+
 /** The access entries we can give for `to`, and how many mailboxes none of them covers. */
-function accessFor (to: Recipient[], profileKeyOf: (userId: string) => Uint8Array | undefined): { access: Array<{ userId: string, accessKey: Uint8Array }>, uncovered: number } {
+async function accessFor (to: Recipient[], profileKeyOf: ProfileKeyOf): Promise<{ access: Array<{ userId: string, accessKey: Uint8Array }>, uncovered: number }> {
   const access: Array<{ userId: string, accessKey: Uint8Array }> = []
   let uncovered = 0
   for (const userId of new Set(to.map((r) => r.userId))) {
-    const profileKey = profileKeyOf(userId)
+    const profileKey = await profileKeyOf(userId)
     if (profileKey !== undefined) access.push({ userId, accessKey: deriveAccessKey(profileKey) })
     else uncovered += to.filter((r) => r.userId === userId).length
   }
@@ -50,9 +53,9 @@ function accessFor (to: Recipient[], profileKeyOf: (userId: string) => Uint8Arra
  * were removed) covers nothing there, so the retry stamps every mailbox.
  */
 async function sealedRequest (conn: NodeConnection, to: Recipient[], stamped: { envelopeId: Uint8Array, payload: Uint8Array },
-  request: Loose<Partial<ClientRequest>>, profileKeyOf: (userId: string) => Uint8Array | undefined, bits: StampBits, options: SealedSendOptions): Promise<ClientResponse> {
+  request: Loose<Partial<ClientRequest>>, profileKeyOf: ProfileKeyOf, bits: StampBits, options: SealedSendOptions): Promise<ClientResponse> {
   const mailboxes = to.map((r) => r.mailbox)
-  const { access, uncovered } = accessFor(to, profileKeyOf)
+  const { access, uncovered } = await accessFor(to, profileKeyOf)
   const now = options.now ?? Date.now
   const attempt = async (stampBits: number): Promise<ClientResponse> => {
     const minute = minuteOf(now())
@@ -74,12 +77,12 @@ async function sealedRequest (conn: NodeConnection, to: Recipient[], stamped: { 
 
 /** Send one payload to `to` over `conn` without naming the sender (`profileKeyOf`: the profile key we hold of a user, if any). */
 export async function sendSealed (conn: NodeConnection, to: Recipient[], envelopeId: Uint8Array, payload: Uint8Array,
-  profileKeyOf: (userId: string) => Uint8Array | undefined, bits: StampBits, options: SealedSendOptions = {}): Promise<ClientResponse> {
+  profileKeyOf: ProfileKeyOf, bits: StampBits, options: SealedSendOptions = {}): Promise<ClientResponse> {
   return await sealedRequest(conn, to, { envelopeId, payload }, { type: RequestType.SEND, envelopeId, payload, expiresAt: options.expiresAt ?? 0 }, profileKeyOf, bits, options)
 }
 
 /** Claim one of a device's one-time prekeys without naming who starts the session. */
-export async function claimSealed (conn: NodeConnection, to: Recipient, profileKeyOf: (userId: string) => Uint8Array | undefined, bits: StampBits,
+export async function claimSealed (conn: NodeConnection, to: Recipient, profileKeyOf: ProfileKeyOf, bits: StampBits,
   options: SealedSendOptions = {}): Promise<{ prekey: Uint8Array | undefined, remaining: number }> {
   const res = await sealedRequest(conn, [to], { envelopeId: CLAIM_STAMP_ID, payload: new Uint8Array(0) }, { type: RequestType.CLAIM_PREKEY }, profileKeyOf, bits, options)
   return { prekey: res.prekey.byteLength > 0 ? res.prekey : undefined, remaining: res.remaining }

@@ -11,7 +11,7 @@ import type { ClientResponse } from '../../protocol/pb/client-api.js'
 import { createClientHost } from './client-host.js'
 import { DIAL_TIMEOUT_MS } from './connection-manager.js'
 import { NodeConnection } from './node-connection.js'
-import { claimSealed, sendSealed, StampBits, type Recipient, type SealedSendOptions } from './sealed-send.js'
+import { claimSealed, sendSealed, StampBits, type ProfileKeyOf, type Recipient, type SealedSendOptions } from './sealed-send.js'
 
 export class SendChannel {
   private host: Libp2p | undefined
@@ -24,7 +24,7 @@ export class SendChannel {
     private readonly nodes: string[],
     /** the address of the node this device is attached to now (undefined: none) */
     private readonly attachedTo: () => string | undefined,
-    private readonly profileKeyOf: (userId: string) => Uint8Array | undefined,
+    private readonly profileKeyOf: ProfileKeyOf,
     private readonly log: Logger
   ) {}
 
