@@ -20,6 +20,7 @@ import { gossipScoring } from './gossip/scoring.js'
 import { createMailboxService } from './mailbox/mailbox-service.js'
 import { createPreKeyService } from './prekeys/prekey-service.js'
 import { createClientApi } from './client-api/client-api.js'
+import { createPresenceService, type PresenceServiceHandle } from './presence/presence-service.js'
 import type { MailboxService, NodeComponents, PreKeyService, RecordService, Startable } from './components.js'
 
 export interface RelayNodeInit extends Partial<NodeConfig> {
@@ -51,6 +52,8 @@ export interface RelayNode {
   readonly records: RecordService
   readonly mailbox: MailboxService
   readonly prekeys: PreKeyService
+  /** contacts-only presence blobs, in memory (node/presence) */
+  readonly presence: PresenceServiceHandle
   /** "host:port" of /metrics when served */
   readonly metricsAddress: string | undefined
   multiaddrs: () => string[]
@@ -113,8 +116,9 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
   const records = createRecordService(components, { relays })
   const mailbox = createMailboxService(components, { relays, records })
   const prekeys = createPreKeyService(components, { relays })
-  const clientApi = createClientApi(components, { records, mailbox, prekeys })
-  const services: Startable[] = [relays, records, mailbox, prekeys, clientApi]
+  const presence = createPresenceService(components, { relays })
+  const clientApi = createClientApi(components, { records, mailbox, prekeys, presence })
+  const services: Startable[] = [relays, records, mailbox, prekeys, presence, clientApi]
 
   let metricsServer: Server | undefined
   let metricsAddress: string | undefined
@@ -161,6 +165,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
     records,
     mailbox,
     prekeys,
+    presence,
     metricsAddress,
     multiaddrs: () => host.getMultiaddrs().map(String),
     traffic: async () => await readTraffic(metrics.registry),
