@@ -71,7 +71,10 @@ export interface Client {
   /** stored messages (sent and received) in arrival order, optionally of one conversation */
   history: (peerUserId?: string) => Promise<IncomingMessage[]>
   addContact: (alias: string, userId: string) => Promise<void>
+  /** contacts with their presence: online/offline only for those whose profile key we hold, else null (unknown) */
   contacts: () => Promise<Array<{ alias: string, userId: string, online: boolean | null }>>
+  /** a user's presence: 'unknown' unless we hold their profile key (contacts-only presence, docs/spec-drafts/presence.md) */
+  presenceOf: (userId: string) => Promise<'online' | 'offline' | 'unknown'>
   resolveUser: (aliasOrUserId: string) => Promise<string>
   safetyNumber: (userId: string) => Promise<string>
   /** a new group of us and `members` (user ids); each member device learns of it over 1:1 sessions (docs/protocol.md §8a) */
