@@ -16,11 +16,11 @@ describe('watcher table (node/mailbox/watchers.ts)', () => {
     t.watch('m1', a, 0)
     t.watch('m1', b, 500)
     assert.deepEqual(t.watchers('m1', 999).map(String), [a, b].map(String))
-    t.watch('m1', a, 900) // renewed
-    assert.deepEqual(t.watchers('m1', 1200).map(String), [a].map(String))
+    t.watch('m1', a, 900) // renewed: until 1900; b until 1500
+    assert.deepEqual(t.watchers('m1', 1600).map(String), [a].map(String))
     assert.equal(t.size, 1)
     t.unwatch('m1', a)
-    assert.deepEqual(t.watchers('m1', 1200), [])
+    assert.deepEqual(t.watchers('m1', 1600), [])
     assert.equal(t.size, 0)
   })
 
