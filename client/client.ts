@@ -73,9 +73,12 @@ export interface Client {
   /** stored messages (sent and received) in arrival order, optionally of one conversation */
   history: (peerUserId?: string) => Promise<IncomingMessage[]>
   addContact: (alias: string, userId: string) => Promise<void>
+  /** contacts with their presence: online/offline only for those whose profile key we hold, else null (unknown) */
   contacts: () => Promise<Array<{ alias: string, userId: string, online: boolean | null }>>
   /** remove a contact (every alias of its user) and rotate our profile key: the removed user opens nothing we publish later */
   removeContact: (aliasOrUserId: string) => Promise<RemovedContact>
+  /** a user's presence: 'unknown' unless we hold their profile key (contacts-only presence, docs/spec-drafts/presence.md) */
+  presenceOf: (userId: string) => Promise<'online' | 'offline' | 'unknown'>
   resolveUser: (aliasOrUserId: string) => Promise<string>
   /** seal, sign and publish our profile (name 1..64 characters, avatar a PNG/JPEG/GIF/WebP of at most 16 KiB) */
   setProfile: (profile: { name: string, avatar?: Uint8Array }) => Promise<ProfileView>

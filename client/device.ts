@@ -1,15 +1,18 @@
 // A device's credentials as the mesh sees them: the user's identity key, the
 // device's own key (proves the device to nodes), and the signed device list.
-import { DeviceList, Presence } from '../protocol/pb/records.js'
-import { PROFILE_KEY_BYTES, RecordKind, WIRE_VERSION } from '../protocol/constants.js'
+import type { DeviceList } from '../protocol/pb/records.js'
+import { MAX_PRESENCE_LIFETIME_MS, PROFILE_KEY_BYTES, RecordKind, WIRE_VERSION } from '../protocol/constants.js'
 import { ed25519GenerateKeyPair, randomBytes, type Ed25519KeyPair } from '../protocol/crypto/primitives.js'
 import { accessVerifier, deriveAccessKey } from '../protocol/send-access.js'
 import { mailboxAddress, userIdFromIdentityKey } from '../protocol/identity.js'
 import { signRecord } from '../protocol/records.js'
+import { presenceKey, sealPresence } from '../protocol/presence.js'
 
 export const DAY_MS = 24 * 60 * 60 * 1000
-/** presence records live this long; an attached client refreshes them well before */
+/** an online presence blob lives this long; an attached client refreshes it well before */
 export const PRESENCE_TTL_MS = 10 * 60 * 1000
+/** the offline blob (published by the node when the device detaches) lives this long, within MAX_PRESENCE_LIFETIME_MS */
+export const PRESENCE_OFFLINE_TTL_MS = MAX_PRESENCE_LIFETIME_MS - 5 * 60 * 1000
 
 export interface DeviceCredentials {
   identity: Ed25519KeyPair
@@ -61,19 +64,15 @@ export function signDeviceList (identity: Ed25519KeyPair, devices: Array<{ devic
   return signRecord(identity, { kind: RecordKind.DeviceList, body })
 }
 
-/** Presence records for attaching to `nodeId`: online now, offline (higher seq) for the node to publish on detach. */
-export function signPresencePair (creds: DeviceCredentials, nodeId: Uint8Array, seq: number, now = Date.now()): { online: Uint8Array, offline: Uint8Array } {
-  const make = (online: boolean, s: number): Uint8Array => {
-    const body: Presence = {
-      version: WIRE_VERSION,
-      identityKey: creds.identity.publicKey as Uint8Array<ArrayBuffer>,
-      deviceId: creds.deviceId,
-      nodeId: nodeId as Uint8Array<ArrayBuffer>,
-      online,
-      seq: s,
-      expiresAt: now + PRESENCE_TTL_MS
-    }
-    return signRecord(creds.identity, { kind: RecordKind.Presence, body })
+/**
+ * Contacts-only presence blobs for an attach (protocol/presence.ts): online
+ * now, and offline (seq + 1, same id) for the node to publish on detach. Only
+ * holders of the profile key can find or read them; they name no node.
+ */
+export function signPresenceBlobs (creds: DeviceCredentials, seq: number, now = Date.now()): { online: Uint8Array, offline: Uint8Array } {
+  const key = presenceKey(creds.profileKey)
+  return {
+    online: sealPresence(key, creds.deviceId, { online: true, at: now, seq, expiresAt: now + PRESENCE_TTL_MS }),
+    offline: sealPresence(key, creds.deviceId, { online: false, at: now, seq: seq + 1, expiresAt: now + PRESENCE_OFFLINE_TTL_MS })
   }
-  return { online: make(true, seq), offline: make(false, seq + 1) }
 }

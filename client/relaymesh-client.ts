@@ -38,10 +38,12 @@ import { ProfileManager, type ProfileView, type RemovedContact } from './profile
 import { withProfileKey } from './profiles/profile-keys.js'
 import { loadPeerProfile } from './profiles/profile-store.js'
 import { fewestReplicas, getStatus, markStored, statusOp, type MessageStatus } from './receipts/message-status.js'
+import { BUNDLE_TTL_MS, SIGNED_PREKEY_ROTATE_MS } from './keys/prekeys.js'
+import { devicesPresence, type PresenceView } from './presence/contact-presence.js'
 
 /** a looked-up user is reused this long by send() (device lists change rarely; a stale one only misses a new device) */
 export const USER_CACHE_MS = 30_000
-/** a device list, bundle and presence per device of each recent peer */
+/** a device list and bundles per device of each recent peer */
 const CLIENT_RECORD_CACHE_ENTRIES = 256
 /** envelopes asked for per FETCH page */
 export const FETCH_PAGE = 256
@@ -115,7 +117,14 @@ export class RelaymeshClient implements Client {
       connection: () => this.conns.connection,
       drain: async (conn) => { await this.drain(conn) },
       forgetUser: (userId) => { this.users.delete(userId) },
-      ownPresence: async (conn) => new Map((await lookupUser(conn, this.userId, this.ctx.now(), this.records)).devices.map((d) => [d.deviceId, d.online]))
+      ownPresence: async (conn) => {
+        const now = this.ctx.now()
+        const own = await lookupUser(conn, this.userId, now, this.records)
+        const seen = await devicesPresence(conn, this.ctx.identity.profileKey, own.devices.map((d) => d.deviceId), now)
+        const out = new Map<number, boolean>()
+        for (const [deviceId, v] of seen.devices) if (v !== 'unknown') out.set(deviceId, v === 'online')
+        return out
+      }
     })
     this.acks = new AckBatcher({
       delayMs: options.ackDelayMs ?? ACK_DELAY_MS,
@@ -170,23 +179,35 @@ export class RelaymeshClient implements Client {
     await this.conns.connect()
   }
 
-  /** After every attach: re-sign what is due, publish device list and bundle, top up one-time prekeys. */
+  /**
+   * After every attach: re-sign what is due and publish only what changed or is due (a
+   * republish on every attach would tell every relay and gossip listener when this user
+   * attaches), top up one-time prekeys.
+   */
   private async onAttached (conn: NodeConnection): Promise<void> {
     const { store, identity, prekeys } = this.ctx
     const now = this.ctx.now()
     // a newer device list from another of our devices (a link or a removal) first: never re-sign an older one
     await this.deviceOps.sync(conn)
-    const bundle = await this.serial.run(async () => {
+    // the bundle the mesh holds of this device (asked of the node we attached to, which knows us anyway)
+    const held = await this.ownBundleOnMesh(conn, now)
+    const publish = await this.serial.run(async () => {
       const ops: StoreOp[] = []
-      if (identity.refreshDeviceList(now)) ops.push(identity.saveOp(store))
+      const records: Uint8Array[] = []
+      // the attach carried the current list (the node publishes it): only a re-signed one is new
+      if (identity.refreshDeviceList(now)) { ops.push(identity.saveOp(store)); records.push(identity.deviceList) }
       const rotation = prekeys.rotateIfDue(now)
       ops.push(...rotation.ops)
-      const signed = prekeys.signBundle(identity.deviceId, now)
-      ops.push(signed.op)
+      const stale = held === undefined || held.seq < prekeys.bundleSeq || held.expiresAt - now < BUNDLE_TTL_MS - SIGNED_PREKEY_ROTATE_MS
+      if (rotation.rotated || stale) {
+        const signed = prekeys.signBundle(identity.deviceId, now)
+        ops.push(signed.op)
+        records.push(signed.record)
+      }
       await store.batch(ops)
-      return signed.record
+      return records
     })
-    await conn.publish([identity.deviceList, bundle])
+    if (publish.length > 0) await conn.publish(publish)
     await this.profileOps.refreshIfDue(conn).catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'profile not republished; retried on the next attach') })
     // the node's count of our one-time prekeys: refill below the low-water mark. A refill that fails
     // costs the keys it carried, never the attach (senders fall back to the signed last-resort keys)
@@ -197,6 +218,17 @@ export class RelaymeshClient implements Client {
     // sender key rotations owed from before a restart or a failed send
     this.groupOps.distributeOwed().catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'sender key distribution failed; retried before the next group message') })
     this.reattached?.()
+  }
+
+  /** seq and expiry of this device's bundle as the mesh holds it (undefined: none, or the lookup failed) */
+  private async ownBundleOnMesh (conn: NodeConnection, now: number): Promise<{ seq: number, expiresAt: number } | undefined> {
+    try {
+      const own = await lookupUser(conn, this.userId, now, this.records)
+      const bundle = own.devices.find((d) => d.deviceId === this.deviceId)?.bundle
+      return bundle === undefined ? undefined : { seq: bundle.seq, expiresAt: bundle.expiresAt }
+    } catch {
+      return undefined
+    }
   }
 
   /**
@@ -473,15 +505,9 @@ export class RelaymeshClient implements Client {
   async contacts (): Promise<Array<{ alias: string, userId: string, online: boolean | null }>> {
     this.checkOpen()
     const list = await listContacts(this.ctx.store)
-    const conn = this.conns.connection
     return await Promise.all(list.map(async (c) => {
-      if (conn === undefined) return { ...c, online: null }
-      try {
-        this.users.delete(c.userId)
-        return { ...c, online: (await this.user(conn, c.userId)).online }
-      } catch {
-        return { ...c, online: null }
-      }
+      const view = await this.presenceOf(c.userId).catch((): PresenceView => 'unknown')
+      return { ...c, online: view === 'unknown' ? null : view === 'online' }
     }))
   }
 
@@ -505,6 +531,21 @@ export class RelaymeshClient implements Client {
   async profileNames (): Promise<Map<string, string>> {
     this.checkOpen()
     return await this.profileOps.names()
+  }
+
+  /**
+   * Whether a user is online, as far as this client may know: 'unknown' without
+   * their profile key (they have not shared it: not a contact) or when no node answers.
+   * Asked over the send channel: the attached node never learns whose presence we follow.
+   */
+  async presenceOf (userId: string): Promise<PresenceView> {
+    this.checkOpen()
+    checkUserId(userId)
+    const profileKey = await this.profileKeyOf(userId)
+    const conn = this.conns.connection
+    if (conn === undefined || profileKey === undefined) return 'unknown'
+    const user = await this.user(conn, userId)
+    return (await devicesPresence(this.ctx.outbound, profileKey, user.devices.map((d) => d.deviceId), this.ctx.now())).state
   }
 
   async resolveUser (aliasOrUserId: string): Promise<string> {

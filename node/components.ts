@@ -58,7 +58,7 @@ export interface RelayDirectory extends Startable {
   reportUnreachable: (peerId: PeerId) => Promise<boolean>
 }
 
-/** Gossiped signed records (node/gossip): presence, prekey bundles, device lists. */
+/** Gossiped signed records (node/gossip): prekey bundles, device lists, profiles (public presence records are retired). */
 export interface RecordService extends Startable {
   /** verify, store (if newer), and gossip a SignedRecord; throws RelaymeshError on a bad record */
   publish: (signedRecord: Uint8Array) => Promise<void>
@@ -68,8 +68,14 @@ export interface RecordService extends Startable {
   latestSeq: (recordKey: string) => number | undefined
   /** every stored record (device list and bundles) of a user id */
   userRecords: (userId: string) => Promise<Uint8Array[]>
-  /** the node a mailbox's device is attached to, from live presence records; undefined if offline */
-  attachedNode: (mailbox: Uint8Array) => PeerId | undefined
+}
+
+/** Contacts-only presence (node/presence): opaque, self-certifying blobs, in memory. */
+export interface PresenceService extends Startable {
+  /** verify a PresenceBlob, keep it if newer than the one held for its id, gossip it; RelaymeshError when bad, Stale when older */
+  publish: (blob: Uint8Array) => Promise<void>
+  /** the held, unexpired blobs of these 32-byte ids (at most MAX_PRESENCE_IDS; Invalid/TooLarge otherwise) */
+  get: (ids: Uint8Array[]) => Uint8Array[]
 }
 
 export interface StoreResult {
@@ -120,6 +126,12 @@ export interface MailboxService extends Startable {
   ack: (mailbox: Uint8Array, ids: Uint8Array[], options?: { signal?: AbortSignal, proof?: AckProof }) => Promise<void>
   /** register an attached device; envelopes for it that reach this node are pushed live */
   attach: (mailbox: Uint8Array, listener: MailboxListener) => () => void
+  /**
+   * ask the mailbox's replicas (unless this node is one) to push its new envelopes here, with the
+   * device's grant made for this node, renewed while it lasts; resolves after the first round,
+   * with the function that withdraws it (docs/spec-drafts/presence.md, WATCH)
+   */
+  watch: (mailbox: Uint8Array, grant: FetchGrant, options?: { signal?: AbortSignal }) => Promise<() => void>
 }
 
 /** One-time prekeys (node/prekeys): this node's share for each device it is a replica of. */

@@ -20,6 +20,7 @@ import { gossipScoring } from './gossip/scoring.js'
 import { createMailboxService } from './mailbox/mailbox-service.js'
 import { createPreKeyService } from './prekeys/prekey-service.js'
 import { createClientApi, type ClientApi } from './client-api/client-api.js'
+import { createPresenceService, type PresenceServiceHandle } from './presence/presence-service.js'
 import type { MailboxService, NodeComponents, PreKeyService, RecordService, Startable } from './components.js'
 
 export interface RelayNodeInit extends Partial<NodeConfig> {
@@ -53,6 +54,8 @@ export interface RelayNode {
   readonly prekeys: PreKeyService
   /** the client protocols: attached devices and the client rate limits (tests inspect what they keep) */
   readonly clientApi: ClientApi
+  /** contacts-only presence blobs, in memory (node/presence) */
+  readonly presence: PresenceServiceHandle
   /** "host:port" of /metrics when served */
   readonly metricsAddress: string | undefined
   multiaddrs: () => string[]
@@ -115,8 +118,9 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
   const records = createRecordService(components, { relays })
   const mailbox = createMailboxService(components, { relays, records })
   const prekeys = createPreKeyService(components, { relays })
-  const clientApi = createClientApi(components, { records, mailbox, prekeys })
-  const services: Startable[] = [relays, records, mailbox, prekeys, clientApi]
+  const presence = createPresenceService(components, { relays })
+  const clientApi = createClientApi(components, { records, mailbox, prekeys, presence })
+  const services: Startable[] = [relays, records, mailbox, prekeys, presence, clientApi]
 
   let metricsServer: Server | undefined
   let metricsAddress: string | undefined
@@ -164,6 +168,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
     mailbox,
     prekeys,
     clientApi,
+    presence,
     metricsAddress,
     multiaddrs: () => host.getMultiaddrs().map(String),
     traffic: async () => await readTraffic(metrics.registry),

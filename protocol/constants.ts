@@ -156,6 +156,8 @@ export const MAX_PRESENCE_BLOB_BYTES = 512
 export const MAX_PRESENCE_LIFETIME_MS = 30 * 60 * 1000
 /** presence ids per PRESENCE_GET */
 export const MAX_PRESENCE_IDS = 256
+/** an encoded PresenceState, padded to this length before it is sealed (online and offline look alike) */
+export const PRESENCE_STATE_BYTES = 32
 
 /** PQXDH §2.5 / X3DH §2.5: type bytes for EncodeEC / EncodeKEM */
 export const ENCODE_EC_CURVE25519 = 0x05

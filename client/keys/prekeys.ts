@@ -35,7 +35,7 @@ export const ONE_TIME_LOW = 50
 export const MAX_LOCAL_ONE_TIME = 10 * ONE_TIME_POOL
 export const SIGNED_PREKEY_ROTATE_MS = 7 * DAY_MS
 export const SIGNED_PREKEY_GRACE_MS = 14 * DAY_MS
-/** a published bundle lives this long; republished on every connect */
+/** a published bundle lives this long; re-signed when the signed prekey rotates, when the mesh lacks it, or once it is older than SIGNED_PREKEY_ROTATE_MS */
 export const BUNDLE_TTL_MS = 30 * DAY_MS
 
 interface Counters {
@@ -110,6 +110,11 @@ export class PreKeys {
       this.oneTime.set(k.id, k)
       return this.store.jsonOp(idKey(PREFIX.oneTimePreKey, k.id), { id: k.id, pub: b64(k.keyPair.publicKey), priv: b64(k.keyPair.privateKey) })
     })
+  }
+
+  /** seq of the latest bundle this device signed */
+  get bundleSeq (): number {
+    return this.counters.bundleSeq
   }
 
   get currentSignedPreKey (): SignedPreKeyRecord {

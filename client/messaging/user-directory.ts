@@ -1,5 +1,5 @@
 // Who a user is, from the mesh: GET_USER returns the user's signed device
-// list, per-device prekey bundles and presence records. Every record is
+// list and per-device prekey bundles (presence is contacts-only: client/presence). Every record is
 // verified here (protocol/records.ts openRecord: signature, prekey
 // signatures, expiry) and must belong to the user id asked for (the id is a
 // hash of the identity key, so a node cannot substitute another key).
@@ -8,15 +8,13 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { RecordKind } from '../../protocol/constants.js'
 import { mailboxAddress, parseUserId, userIdMatches } from '../../protocol/identity.js'
 import { compareRecords, openRecord, type RecordCache, type VerifiedRecord } from '../../protocol/records.js'
-import type { DeviceList, PreKeyBundle, Presence } from '../../protocol/pb/records.js'
+import type { DeviceList, PreKeyBundle } from '../../protocol/pb/records.js'
 import type { NodeConnection } from '../transport/node-connection.js'
 
 export interface PeerDevice {
   deviceId: number
   mailbox: Uint8Array
   bundle: PreKeyBundle | undefined
-  /** from the latest unexpired presence record; false when there is none */
-  online: boolean
 }
 
 export interface PeerUser {
@@ -25,7 +23,6 @@ export interface PeerUser {
   /** seq of the device list the devices come from */
   deviceListSeq: number
   devices: PeerDevice[]
-  online: boolean
 }
 
 /** ErrorCode.Invalid unless `userId` is a well-formed user id. */
@@ -68,14 +65,11 @@ export function verifyUserRecords (userId: string, raw: Uint8Array[], now: numbe
   const identityKey = list.identityKey
   const devices: PeerDevice[] = (list.body as DeviceList).devices.map((d) => {
     const bundle = latest.get(`${RecordKind.PreKeyBundle}/${userId}/${d.deviceId}`)
-    const presence = latest.get(`${RecordKind.Presence}/${userId}/${d.deviceId}`)
-    const p = presence?.body as Presence | undefined
     return {
       deviceId: d.deviceId,
       mailbox: mailboxAddress(identityKey, d.deviceId),
-      bundle: bundle?.body as PreKeyBundle | undefined,
-      online: p !== undefined && p.online && p.expiresAt > now
+      bundle: bundle?.body as PreKeyBundle | undefined
     }
   })
-  return { userId, identityKey, deviceListSeq: list.seq, devices, online: devices.some((d) => d.online) }
+  return { userId, identityKey, deviceListSeq: list.seq, devices }
 }

@@ -23,7 +23,7 @@ import { ed25519Sign, equalBytes } from '../../protocol/crypto/primitives.js'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_ENVELOPE_BYTES, WIRE_VERSION } from '../../protocol/constants.js'
-import { signPresencePair, PRESENCE_TTL_MS, type DeviceCredentials } from '../device.js'
+import { signPresenceBlobs, PRESENCE_TTL_MS, type DeviceCredentials } from '../device.js'
 
 export const REQUEST_TIMEOUT_MS = 30_000
 export const MAX_FRAME_BYTES = 1024 * 1024
@@ -135,11 +135,11 @@ export class NodeConnection {
     const reader = new FrameReader(stream, { maxFrameBytes: MAX_FRAME_BYTES, frameTimeoutMs: FRAME_TIMEOUT_MS })
     try {
       const challenge = decode(AttachChallenge, await reader.read(signal), 1024, 'AttachChallenge')
-      // sign nothing for a node that names another (a relay for it, or a mix-up): the signature and the presence name challenge.nodeId
+      // sign nothing for a node that names another (a relay for it, or a mix-up): the signature names challenge.nodeId
       checkChallengeNode(challenge.nodeId, this.nodePeerId)
       const clientId = this.host.peerId.toMultihash().bytes
       const signature = ed25519Sign(creds.deviceKey.privateKey, attachSignaturePayload(challenge.nonce, challenge.nodeId, clientId))
-      const presence = signPresencePair(creds, challenge.nodeId, Date.now() * 2)
+      const presence = signPresenceBlobs(creds, Date.now() * 2)
       await writeFrame(stream, encode(AttachRequest, {
         version: WIRE_VERSION,
         deviceList: creds.deviceList,
@@ -154,7 +154,7 @@ export class NodeConnection {
       this.attachStream = stream
       // keep presence fresh while attached
       this.refreshTimer = setInterval(() => {
-        const p = signPresencePair(creds, challenge.nodeId, Date.now() * 2)
+        const p = signPresenceBlobs(creds, Date.now() * 2)
         const update = encode(AttachUpdate, { version: WIRE_VERSION, presenceOnline: p.online, presenceOffline: p.offline })
         try { stream.send(new Uint8ArrayList(varint(update.byteLength), update)) } catch {}
       }, PRESENCE_TTL_MS / 3)
@@ -222,6 +222,11 @@ export class NodeConnection {
 
   async getUser (userId: string): Promise<Uint8Array[]> {
     return (await this.request({ type: RequestType.GET_USER, userId })).records
+  }
+
+  /** contacts-only presence blobs the node holds of these ids (PRESENCE_GET; no attach needed) */
+  async presence (ids: Uint8Array[]): Promise<Uint8Array[]> {
+    return (await this.request({ type: RequestType.PRESENCE_GET, presenceIds: ids })).presence
   }
 
   async status (): Promise<Record<string, unknown>> {

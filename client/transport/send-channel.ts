@@ -38,6 +38,11 @@ export class SendChannel {
     return await this.withConnection(async (conn) => await claimSealed(conn, to, this.profileKeyOf, this.bits))
   }
 
+  /** Presence blobs by id (client/presence): which contacts we follow is not linked to us. */
+  async presence (ids: Uint8Array[]): Promise<Uint8Array[]> {
+    return await this.withConnection(async (conn) => await conn.presence(ids))
+  }
+
   /** A user's records (device list, bundles, profile), asked over this channel: the attached node never learns whom we look up. */
   async getUser (userId: string): Promise<Uint8Array[]> {
     return await this.withConnection(async (conn) => await conn.getUser(userId))

@@ -1,34 +1,44 @@
 // The attach session (/relaymesh/attach/1.0.0): the node sends a challenge,
 // the device proves its key (signature bound to nonce, node and its own peer
-// id), presence goes online, and the stream then carries live pushes until
-// it closes, when presence goes offline.
+// id), the node asks the mailbox's replicas to push here (WATCH), publishes
+// the device's contacts-only presence blob "online" (if it gave one), and the
+// stream then carries live pushes until it closes, when the watch is
+// withdrawn and the "offline" blob published. Nothing the node publishes
+// names the user, the device or this node (docs/spec-drafts/presence.md),
+// except the attach's device list when it is newer than the mesh holds.
 import type { Connection, Stream } from '@libp2p/interface'
 import { AttachChallenge, AttachEvent, AttachRequest, AttachUpdate, Status } from '../../protocol/pb/client-api.js'
-import { DeviceList, Presence } from '../../protocol/pb/records.js'
+import type { DeviceList } from '../../protocol/pb/records.js'
 import { Envelope } from '../../protocol/pb/envelope.js'
 import { decode, encode } from '../../protocol/codec.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { ATTACH_NONCE_BYTES, attachSignaturePayload } from '../../protocol/client-protocol.js'
-import { ed25519Verify, equalBytes, randomBytes } from '../../protocol/crypto/primitives.js'
+import { ed25519Verify, randomBytes } from '../../protocol/crypto/primitives.js'
 import { mailboxAddress } from '../../protocol/identity.js'
 import { openRecord, type VerifiedRecord } from '../../protocol/records.js'
 import { RecordKind, WIRE_VERSION } from '../../protocol/constants.js'
+import { verifyPresenceBlob } from '../../protocol/presence.js'
 import { errorCode, errorMessage, frames, readFrame, writeFrame, type FrameStream } from './frames.js'
 import { FrameWriter } from '../../protocol/frame-writer.js'
 import { checkAttachList } from './device-list-check.js'
 import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
-import type { MailboxService, NodeComponents, PreKeyService, RecordService } from '../components.js'
+import { deviceBucketKey } from './rate-limit.js'
+import type { MailboxService, NodeComponents, PreKeyService, PresenceService, RecordService } from '../components.js'
 import { SECOND } from '../config.js'
 import { PREKEY_COUNT_TIMEOUT_MS } from '../prekeys/constants.js'
 
 export const ATTACH_TIMEOUT_MS = 10 * SECOND
 /** pushes queued for one slow client before further ones are left for it to fetch */
 export const MAX_PUSH_QUEUE = 1024
+/** the attach answer waits at most this long for the mailbox's replicas to take the watch (one that does not is asked again at the next renewal) */
+export const WATCH_ATTACH_WAIT_MS = 3 * SECOND
 
 interface AttachDeps {
   records: RecordService
   mailbox: MailboxService
   devices: AttachedDevices
+  /** contacts-only presence blobs (node/presence) */
+  presence: Pick<PresenceService, 'publish'>
   /** tells the device how many of its one-time prekeys remain (node/prekeys) */
   prekeys?: Pick<PreKeyService, 'count'>
 }
@@ -43,6 +53,7 @@ export async function handleAttach (components: NodeComponents, deps: AttachDeps
   const peerId = connection.remotePeer.toString()
   let device: AttachedDevice | undefined
   let detachMailbox: (() => void) | undefined
+  let unwatch: (() => void) | undefined
   try {
     const signal = AbortSignal.any([AbortSignal.timeout(Math.min(ATTACH_TIMEOUT_MS, config.limits.frameReadTimeoutMs)), components.shutdown])
     const nonce = randomBytes(ATTACH_NONCE_BYTES)
@@ -59,11 +70,13 @@ export async function handleAttach (components: NodeComponents, deps: AttachDeps
     const prekeysRemaining = countPreKeys(deps, device.mailbox, signal)
 
     await publishQuietly(deps.records, req.deviceList)
-    await deps.records.publish(req.presenceOnline)
     metrics.attachedClients.inc()
 
     const pusher = createPusher(fs, components, peerId)
     detachMailbox = deps.mailbox.attach(device.mailbox, { push: (env) => { pusher.push(env) } })
+    // pushes for this mailbox reach this node from its replicas: in place before the answer (bounded wait)
+    if (device.grant !== undefined) unwatch = await deps.mailbox.watch(device.mailbox, device.grant, { signal: AbortSignal.any([signal, AbortSignal.timeout(WATCH_ATTACH_WAIT_MS)]) })
+    await publishPresence(deps, req.presenceOnline, components)
     await writeFrame(fs, encode(AttachEvent, { version: WIRE_VERSION, status: Status.OK, prekeysRemaining: await prekeysRemaining }), signal)
     log.info({ peer: peerId, user: device.userId, device: device.deviceId }, 'device attached')
 
@@ -78,10 +91,13 @@ export async function handleAttach (components: NodeComponents, deps: AttachDeps
         break
       }
       const update = decode(AttachUpdate, frame, config.limits.maxFrameBytes, 'AttachUpdate')
-      const online = checkPresence(update.presenceOnline, device, nodeId, true)
-      const offline = checkPresence(update.presenceOffline, device, nodeId, false)
-      if (offline.seq <= online.seq) throw new RelaymeshError(ErrorCode.Invalid, 'offline presence must follow the online one')
-      await deps.records.publish(update.presenceOnline)
+      checkPresencePair(update.presenceOnline, update.presenceOffline)
+      // each refresh costs a signature check and a gossip message: it counts against the device's rate
+      if (!deps.devices.limits.take(peerId, deviceBucketKey(device.userId, device.deviceId), 1)) {
+        log.debug({ peer: peerId }, 'presence refresh over the rate limit: ignored')
+        continue
+      }
+      await publishPresence(deps, update.presenceOnline, components)
       device.presenceOffline = update.presenceOffline
     }
   } catch (err) {
@@ -98,8 +114,9 @@ export async function handleAttach (components: NodeComponents, deps: AttachDeps
       deps.devices.remove(peerId)
       if (detachMailbox !== undefined) {
         detachMailbox()
+        unwatch?.()
         metrics.attachedClients.dec()
-        await deps.records.publish(device.presenceOffline).catch((err: Error) => { log.debug({ err: err.message }, 'offline presence not published') })
+        await publishPresence(deps, device.presenceOffline, components)
         log.info({ peer: peerId, user: device.userId, device: device.deviceId }, 'device detached')
       }
     }
@@ -117,10 +134,7 @@ function verifyAttach (req: AttachRequest, nonce: Uint8Array, nodeId: Uint8Array
   if (!ed25519Verify(entry.deviceKey, attachSignaturePayload(nonce, nodeId, clientPeerId), req.signature)) {
     throw new RelaymeshError(ErrorCode.BadSignature, 'attach signature does not verify with the device key')
   }
-  const partial = { identityKey: list.identityKey, deviceId: req.deviceId }
-  const online = checkPresence(req.presenceOnline, partial, nodeId, true)
-  const offline = checkPresence(req.presenceOffline, partial, nodeId, false)
-  if (offline.seq <= online.seq) throw new RelaymeshError(ErrorCode.Invalid, 'offline presence must follow the online one')
+  checkPresencePair(req.presenceOnline, req.presenceOffline)
   const device: AttachedDevice = {
     peerId,
     userId: list.userId,
@@ -136,17 +150,25 @@ function verifyAttach (req: AttachRequest, nonce: Uint8Array, nodeId: Uint8Array
   return { device, list }
 }
 
-/** A presence record must be this device's, name this node, and say online/offline as expected. */
-function checkPresence (bytes: Uint8Array, device: { identityKey: Uint8Array, deviceId: number }, nodeId: Uint8Array, online: boolean): { seq: number } {
-  const rec = openRecord(bytes, Date.now())
-  if (rec.kind !== RecordKind.Presence) throw new RelaymeshError(ErrorCode.Invalid, 'presence: not a presence record')
-  const p = rec.body as Presence
-  if (!equalBytes(rec.identityKey, device.identityKey) || p.deviceId !== device.deviceId) {
-    throw new RelaymeshError(ErrorCode.Unauthorized, 'presence: not this device\'s record')
-  }
-  if (!equalBytes(p.nodeId, nodeId)) throw new RelaymeshError(ErrorCode.Invalid, 'presence: names another node')
-  if (p.online !== online) throw new RelaymeshError(ErrorCode.Invalid, `presence: expected online=${String(online)}`)
-  return { seq: rec.seq }
+/**
+ * The device's presence blobs: both empty (it shares no presence), or two valid
+ * blobs of one id (verifyPresenceBlob), the offline one with the higher seq.
+ * The node cannot tell whose they are, nor online from offline: only contacts can.
+ */
+function checkPresencePair (online: Uint8Array, offline: Uint8Array): void {
+  if (online.byteLength === 0 && offline.byteLength === 0) return
+  if (online.byteLength === 0 || offline.byteLength === 0) throw new RelaymeshError(ErrorCode.Invalid, 'presence: give both blobs (online and offline) or neither')
+  const now = Date.now()
+  const on = verifyPresenceBlob(online, now)
+  const off = verifyPresenceBlob(offline, now)
+  if (on.idHex !== off.idHex) throw new RelaymeshError(ErrorCode.Invalid, 'presence: the online and offline blobs have different ids')
+  if (off.seq <= on.seq) throw new RelaymeshError(ErrorCode.Invalid, 'presence: the offline blob must follow the online one (higher seq)')
+}
+
+/** Publish a presence blob (none when empty); a failure (a newer blob held, the board full) costs the attach nothing. */
+async function publishPresence (deps: AttachDeps, blob: Uint8Array, components: NodeComponents): Promise<void> {
+  if (blob.byteLength === 0) return
+  await deps.presence.publish(blob).catch((err: Error) => { components.log.debug({ err: err.message }, 'presence blob not published') })
 }
 
 async function countPreKeys (deps: AttachDeps, mailbox: Uint8Array, signal: AbortSignal): Promise<number | undefined> {

@@ -15,7 +15,7 @@ export interface AttachedDevice {
   deviceListSeq: number
   /** ends the attach session (the device was removed from its user's device list) */
   close?: () => void
-  /** the latest signed offline presence, published when the device detaches */
+  /** the latest offline presence blob (PresenceBlob; empty: none), published when the device detaches */
   presenceOffline: Uint8Array
   /** the device's attach signature, shown to its replicas when this node fetches for it (node/mailbox FETCH) */
   grant?: FetchGrant

@@ -6,14 +6,13 @@ import { OneTimePreKey } from '../../protocol/pb/records.js'
 import { decode, encode, type Loose } from '../../protocol/codec.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { parseUserId } from '../../protocol/identity.js'
-import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, RecordKind, WIRE_VERSION, X25519_KEY_BYTES } from '../../protocol/constants.js'
-import { openRecord, recordKey } from '../../protocol/records.js'
+import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, MAX_PRESENCE_IDS, WIRE_VERSION, X25519_KEY_BYTES } from '../../protocol/constants.js'
 import { CLAIM_STAMP_ID } from '../../protocol/send-access.js'
 import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
 import { checkStillListed } from './device-list-check.js'
 import { deviceBucketKey, type StrangerLimits } from './rate-limit.js'
 import { checkSendAccess, deviceListLookup } from './send-access-check.js'
-import type { MailboxService, NodeComponents, PreKeyService, RecordService } from '../components.js'
+import type { MailboxService, NodeComponents, PreKeyService, PresenceService, RecordService } from '../components.js'
 
 export interface RequestDeps {
   records: RecordService
@@ -21,6 +20,7 @@ export interface RequestDeps {
   prekeys: PreKeyService
   devices: AttachedDevices
   strangers: StrangerLimits
+  presence: PresenceService
 }
 
 export interface RequestContext {
@@ -181,18 +181,19 @@ const handlers: Partial<Record<RequestType, Handler>> = {
   [RequestType.GET_USER]: async (req, ctx) => {
     peerLimited(ctx)
     parseUserId(req.userId)
+    // the device list and bundles; presence is no longer public (PRESENCE_GET: contacts only)
     const records = await ctx.deps.records.userRecords(req.userId)
     if (records.length === 0) throw new RelaymeshError(ErrorCode.NotFound, `no records for user ${req.userId}`)
-    // and the gossiped presence of each listed device, so clients can show who is online
-    let list
-    try { list = records[0] !== undefined ? ctx.components.recordCache.open(records[0], Date.now()) : undefined } catch {}
-    if (list?.kind === RecordKind.DeviceList) {
-      for (const d of list.body.devices) {
-        const presence = await ctx.deps.records.get(recordKey(RecordKind.Presence, req.userId, d.deviceId))
-        if (presence !== undefined) records.push(presence)
-      }
-    }
     return { records: records.slice(0, 64) }
+  },
+
+  // contacts-only presence blobs by id: no attach needed (the asker names nobody), peer-rate-limited
+  [RequestType.PRESENCE_GET]: async (req, ctx) => {
+    if (req.presenceIds.length === 0) throw new RelaymeshError(ErrorCode.Invalid, 'presence: no ids')
+    if (req.presenceIds.length > MAX_PRESENCE_IDS) throw new RelaymeshError(ErrorCode.TooLarge, `presence: more than ${MAX_PRESENCE_IDS} ids`)
+    // one token per 16 ids: a contact list's worth costs about one request
+    peerLimited(ctx, Math.ceil(req.presenceIds.length / 16))
+    return { presence: ctx.deps.presence.get(req.presenceIds) }
   },
 
   [RequestType.STATUS]: async (_req, ctx) => {

@@ -1,4 +1,4 @@
-// Gossiped signed records (presence, prekey bundles, device lists): verified
+// Gossiped signed records (prekey bundles, device lists, profiles): verified
 // before they are stored, used or forwarded; latest seq wins; kept in LevelDB;
 // published in batches on RECORDS_TOPIC; and pulled from peers with the sync
 // protocol when a relay connects and periodically, so late joiners and
@@ -20,7 +20,7 @@ import {
 } from './constants.js'
 import { RecordStore } from './record-store.js'
 import { pullSync, refuseSync, serveSync } from './record-sync.js'
-import { checkRecord, decodeBatch, judgeBatch, rejectReason } from './record-validator.js'
+import { checkRecord, decodeBatch, isRetired, judgeBatch, refuseRetired, rejectReason } from './record-validator.js'
 
 export interface RecordServiceInit {
   relays: RelayDirectory
@@ -196,6 +196,8 @@ export function createRecordService (components: NodeComponents, init: RecordSer
         if (v !== 'recent') checked.push(v)
       } catch (err) {
         metrics.gossipRejected.inc({ topic: SYNC_PROTOCOL, reason: rejectReason(err) })
+        // a peer still holding a retired presence record: that one is dropped, the page goes on
+        if (isRetired(err)) { log.debug({ peer }, 'sync peer sent a retired presence record (dropped)'); continue }
         log.warn({ peer, err: errMessage(err) }, 'sync peer sent an invalid record')
         throw err
       }
@@ -250,7 +252,7 @@ export function createRecordService (components: NodeComponents, init: RecordSer
 
   async function publish (bytes: Uint8Array): Promise<void> {
     const now = Date.now()
-    const v = openRecord(bytes, now)
+    const v = refuseRetired(openRecord(bytes, now))
     if (v.expiresAt - now > MAX_RECORD_LIFETIME_MS - LIFETIME_MARGIN_MS) {
       throw new RelaymeshError(ErrorCode.Decode, `record expiry more than ${MAX_RECORD_LIFETIME_MS - LIFETIME_MARGIN_MS} ms ahead`)
     }
@@ -347,10 +349,6 @@ export function createRecordService (components: NodeComponents, init: RecordSer
 
     latestSeq (recordKey) {
       return store.latestSeq(recordKey, Date.now())
-    },
-
-    attachedNode (mailbox) {
-      return store.attachedNode(mailbox, Date.now())
     },
 
     syncWith,

@@ -1,23 +1,19 @@
 // Signed records held by this node: LevelDB (PREFIX.record) for the bytes, an
 // in-memory index (seq, expiry, digest per record key) for fast "is it newer"
-// checks, per-bucket digests for sync, and live presence for attachedNode().
+// checks and per-bucket digests for sync. Retired presence records
+// (RecordKind.Presence) found on disk are dropped at load.
 // Latest seq wins per record key (protocol/records.ts compareRecords).
 //
 // Store key: rec!<bucket, 2 hex>!<record key>, where bucket is the first byte
 // of SHA-256(user id): all records of a user share a bucket, so a user's
 // records are one range scan and sync can compare buckets.
-import { peerIdFromString } from '@libp2p/peer-id'
-import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
-import type { PeerId } from '@libp2p/interface'
 import { decode, encode } from '../../protocol/codec.js'
 import { MAX_SIGNED_RECORD_BYTES, RecordKind, WIRE_VERSION } from '../../protocol/constants.js'
 import { equalBytes, sha256 } from '../../protocol/crypto/primitives.js'
-import { mailboxAddress } from '../../protocol/identity.js'
 import { StoredRecord } from '../../protocol/pb/node-gossip.js'
-import { Presence, SignedRecord } from '../../protocol/pb/records.js'
 import { compareRecords, MAX_ANY_RECORD_BYTES, openRecord, type VerifiedRecord } from '../../protocol/records.js'
 import type { BatchOp, NodeStore } from '../store/db.js'
-import { PREFIX, hex, rangeEnd } from '../store/keys.js'
+import { PREFIX, rangeEnd } from '../store/keys.js'
 import { MAX_RECORDS, SYNC_BUCKETS, SYNC_DIGEST_BYTES } from './constants.js'
 
 /** a StoredRecord: the largest record of any kind (a profile, protocol/records.ts maxRecordBytes) and its index fields */
@@ -33,12 +29,6 @@ export interface IndexEntry {
   receivedAt: number
   bucket: number
   storeKey: string
-}
-
-interface PresenceEntry {
-  nodeId: PeerId | undefined
-  online: boolean
-  expiresAt: number
 }
 
 export type Outcome = 'newer' | 'same' | 'older' | 'full'
@@ -76,21 +66,11 @@ function storeKeyOf (recordKey: string): string | undefined {
   return userId === undefined ? undefined : bucketPrefix(bucketOf(userId)) + recordKey
 }
 
-/** A peer id from multihash bytes, or undefined. */
-export function peerIdFromBytes (bytes: Uint8Array): PeerId | undefined {
-  try {
-    return peerIdFromString(uint8ArrayToString(bytes, 'base58btc'))
-  } catch {
-    return undefined
-  }
-}
-
 export class RecordStore {
   private readonly store: NodeStore
   private readonly maxRecords: number
   private readonly index = new Map<string, IndexEntry>()
   private readonly digests = new Uint8Array(SYNC_BUCKETS * SYNC_DIGEST_BYTES)
-  private readonly presence = new Map<string, PresenceEntry>()
   private lock: Promise<unknown> = Promise.resolve()
   private readonly jobs: ApplyJob[] = []
   private draining = false
@@ -118,25 +98,6 @@ export class RecordStore {
     }
   }
 
-  private setPresence (body: Presence): void {
-    let mailbox: string
-    try {
-      mailbox = hex(mailboxAddress(body.identityKey, body.deviceId))
-    } catch {
-      return
-    }
-    this.presence.set(mailbox, { nodeId: peerIdFromBytes(body.nodeId), online: body.online, expiresAt: body.expiresAt })
-  }
-
-  private dropPresence (recordKey: string, bytes: Uint8Array | undefined): void {
-    if (!recordKey.startsWith(`${RecordKind.Presence}/`) || bytes === undefined) return
-    try {
-      const outer = decode(SignedRecord, bytes, MAX_SIGNED_RECORD_BYTES, 'SignedRecord')
-      const body = decode(Presence, outer.body, MAX_SIGNED_RECORD_BYTES, 'Presence')
-      this.presence.delete(hex(mailboxAddress(body.identityKey, body.deviceId)))
-    } catch {}
-  }
-
   /** Index what LevelDB holds (records were checked before they were stored); drop expired and unreadable entries. */
   async load (now: number): Promise<number> {
     const drop: BatchOp[] = []
@@ -146,14 +107,11 @@ export class RecordStore {
         const recordKey = key.slice(bucketPrefix(0).length)
         if (storeKeyOf(recordKey) !== key) throw new Error('misplaced record')
         if (stored.expiresAt <= now) throw new Error('expired')
+        if (recordKey.startsWith(`${RecordKind.Presence}/`)) throw new Error('retired record kind')
         const bucket = bucketOf(userIdOfKey(recordKey) as string)
         // copy the digest: a subarray would keep the whole stored value in memory
         this.index.set(recordKey, { seq: stored.seq, expiresAt: stored.expiresAt, digest: stored.digest.slice(), receivedAt: stored.receivedAt, bucket, storeKey: key })
         this.xorDigest(bucket, stored.digest)
-        if (recordKey.startsWith(`${RecordKind.Presence}/`)) {
-          const outer = decode(SignedRecord, stored.record, MAX_SIGNED_RECORD_BYTES, 'SignedRecord')
-          this.setPresence(decode(Presence, outer.body, MAX_SIGNED_RECORD_BYTES, 'Presence'))
-        }
       } catch {
         drop.push({ type: 'del', key })
       }
@@ -272,7 +230,6 @@ export class RecordStore {
       if (old !== undefined) this.xorDigest(old.bucket, old.digest)
       this.index.set(v.key, entry)
       this.xorDigest(entry.bucket, entry.digest)
-      if (v.kind === RecordKind.Presence) this.setPresence(v.body)
     }
     return results
   }
@@ -284,9 +241,6 @@ export class RecordStore {
       for (const [key, e] of this.index) if (e.expiresAt <= now) expired.push([key, e])
       for (let i = 0; i < expired.length; i += 1000) {
         const chunk = expired.slice(i, i + 1000)
-        for (const [key, e] of chunk) {
-          if (key.startsWith(`${RecordKind.Presence}/`)) this.dropPresence(key, await this.readRecord(e))
-        }
         await this.store.batch(chunk.map(([, e]) => ({ type: 'del' as const, key: e.storeKey })))
         for (const [key, e] of chunk) {
           this.index.delete(key)
@@ -325,13 +279,6 @@ export class RecordStore {
       } catch {}
     }
     return out
-  }
-
-  /** the node a mailbox's device is attached to, from its latest unexpired online presence */
-  attachedNode (mailbox: Uint8Array, now: number): PeerId | undefined {
-    const p = this.presence.get(hex(mailbox))
-    if (p === undefined || !p.online || p.expiresAt <= now) return undefined
-    return p.nodeId
   }
 
   /** a copy of the bucket digests (SYNC_BUCKETS × SYNC_DIGEST_BYTES) */

@@ -1,16 +1,18 @@
 // What a node decides about gossiped records (docs/protocol.md §9,
 // "Validation"): every record is opened (protocol/records.ts: bounded decode,
-// canonical form, fields, signature, a bundle's prekey signatures, expiry).
+// canonical form, fields, signature, a bundle's prekey signatures, expiry);
+// public presence records (RecordKind.Presence) are retired and refused.
 // Any invalid record rejects the whole batch;
 // a batch with nothing newer is ignored; otherwise the newer records are kept.
 import { decode } from '../../protocol/codec.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { RecordBatch } from '../../protocol/pb/node-gossip.js'
+import { RecordKind } from '../../protocol/constants.js'
 import { openRecord, type VerifiedRecord } from '../../protocol/records.js'
 import { EXPIRED_GRACE_MS, MAX_BATCH_BYTES } from './constants.js'
 import type { RecordStore } from './record-store.js'
 
-export type RejectReason = 'decode' | 'bad-signature' | 'expired' | 'replay'
+export type RejectReason = 'decode' | 'bad-signature' | 'expired' | 'replay' | 'retired'
 export type IgnoreReason = 'stale' | 'full'
 
 export type Verdict =
@@ -20,9 +22,23 @@ export type Verdict =
 
 /** The metrics/log label of an error from openRecord. */
 export function rejectReason (err: unknown): RejectReason {
+  if (isRetired(err)) return 'retired'
   if (RelaymeshError.is(err, ErrorCode.BadSignature)) return 'bad-signature'
   if (RelaymeshError.is(err, ErrorCode.Expired)) return 'expired'
   return 'decode'
+}
+
+const RETIRED = 'presence records are retired: contacts-only presence blobs replace them (docs/spec-drafts/presence.md)'
+
+/** Whether `err` is the refusal of a retired record kind. */
+export function isRetired (err: unknown): boolean {
+  return RelaymeshError.is(err, ErrorCode.Invalid) && err.message === RETIRED
+}
+
+/** Throws ErrorCode.Invalid for a record of a retired kind (RecordKind.Presence: it named a user's node and online state to everyone). */
+export function refuseRetired (v: VerifiedRecord): VerifiedRecord {
+  if (v.kind === RecordKind.Presence) throw new RelaymeshError(ErrorCode.Invalid, RETIRED)
+  return v
 }
 
 /**
@@ -32,7 +48,7 @@ export function rejectReason (err: unknown): RejectReason {
  * whoever sent it.
  */
 export function checkRecord (bytes: Uint8Array, now: number): VerifiedRecord | 'recent' {
-  const v = openRecord(bytes, now - EXPIRED_GRACE_MS)
+  const v = refuseRetired(openRecord(bytes, now - EXPIRED_GRACE_MS))
   return v.expiresAt <= now ? 'recent' : v
 }
 

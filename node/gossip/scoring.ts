@@ -9,6 +9,7 @@ import { SECOND } from '../config.js'
 import { CidrSet } from '../connection-limits.js'
 import { NODES_TOPIC } from '../relays/constants.js'
 import { RECORDS_TOPIC } from './constants.js'
+import { PRESENCE_TOPIC } from '../presence/constants.js'
 
 /**
  * One invalid message costs -20 (P4 = -20 × count², topic weight 1): below
@@ -54,7 +55,8 @@ export function gossipScoring (init: GossipScoringInit = {}): Partial<GossipsubO
     scoreParams: {
       topics: {
         [RECORDS_TOPIC]: { ...RELAYMESH_TOPIC_SCORE },
-        [NODES_TOPIC]: { ...RELAYMESH_TOPIC_SCORE }
+        [NODES_TOPIC]: { ...RELAYMESH_TOPIC_SCORE },
+        [PRESENCE_TOPIC]: { ...RELAYMESH_TOPIC_SCORE }
       },
       // only explicitly allowed ranges (tests and simulations name loopback: they put every peer on one IP);
       // gossipsub only asks has(ip) of this set, which CidrSet answers for whole ranges

@@ -77,3 +77,12 @@ export const CLOCK_SKEW_MS = 5 * 60 * SECOND
 
 /** (mailbox, id) pairs remembered so that a node pushes an envelope at most once */
 export const PUSHED_MEMORY = 65_536
+
+/** WATCH: a replica keeps a watcher this long unless the watch is renewed (ReplicaResponse.watch_ttl_ms says so) */
+export const WATCH_TTL_MS = 5 * 60 * SECOND
+/** WATCH: an entry node renews its watches this often while the device stays attached (and when the relay set changes) */
+export const WATCH_REFRESH_MS = 100 * SECOND
+/** WATCH: watchers one replica keeps per mailbox (a device attaches to one node; a few cover a move); the soonest-expiring makes room */
+export const MAX_WATCHERS_PER_MAILBOX = 4
+/** WATCH: watchers one replica keeps in all; beyond it new watches are refused (QuotaExceeded) until some expire */
+export const MAX_WATCHERS = 65_536

@@ -3,7 +3,10 @@
 // (no DHT query on the message path). store() answers once writeQuorum of
 // them persisted it with a synced LevelDB write; fetch() unions what the
 // replicas hold; ack() deletes everywhere and leaves tombstones; handover and
-// expiry run in the background. The protocol is in docs/protocol.md §10.
+// expiry run in the background. Live pushes: each replica pushes what it
+// newly stored to the relays watching the mailbox (WATCH, watchers.ts), the
+// relays its device is attached to (watching.ts). The protocol is in
+// docs/protocol.md §10 and docs/spec-drafts/presence.md.
 import type { PeerId } from '@libp2p/interface'
 import { decode } from '../../protocol/codec.js'
 import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, RecordKind } from '../../protocol/constants.js'
@@ -13,7 +16,7 @@ import { StoreOutcome } from '../../protocol/pb/node-replica.js'
 import { recordKey } from '../../protocol/records.js'
 import type { AckProof, FetchGrant, MailboxListener, MailboxService, NodeComponents, RecordService, RelayDirectory, StoreResult } from '../components.js'
 import { fromHex } from '../store/keys.js'
-import { ACK_SPREAD, ACK_SPREAD_SETTLE_MS, DEFAULT_FETCH_LIMIT, EXPIRY_INTERVAL_MS, HANDOVER_INTERVAL_MS, INBOUND_TIMEOUT_MS, MAX_ACK_IDS, MAX_FETCH_LIMIT, PIPELINE_MAX_PENDING, PIPELINED_STREAMS_PER_PEER, PUSHED_MEMORY, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, STORE_RETRY_TIMEOUT_MS, STORE_TIMEOUT_MS, UNREACHABLE_PROBE_BUDGET_MS } from './constants.js'
+import { ACK_SPREAD, ACK_SPREAD_SETTLE_MS, DEFAULT_FETCH_LIMIT, EXPIRY_INTERVAL_MS, WATCH_TTL_MS, HANDOVER_INTERVAL_MS, INBOUND_TIMEOUT_MS, MAX_ACK_IDS, MAX_FETCH_LIMIT, PIPELINE_MAX_PENDING, PIPELINED_STREAMS_PER_PEER, PUSHED_MEMORY, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, STORE_RETRY_TIMEOUT_MS, STORE_TIMEOUT_MS, UNREACHABLE_PROBE_BUDGET_MS } from './constants.js'
 import { deviceIdFor, storedProof, verifyAckEvidence, type AckEvidence } from './ack-proof.js'
 import { EnvelopeStore, hexOf, type PutResult } from './envelope-store.js'
 import { ExpiryPurger } from './expiry.js'
@@ -23,6 +26,8 @@ import { replicaAnswerer, replicaUnreadable } from './replica-protocol.js'
 import { servePipelined } from './pipeline.js'
 import { asTyped, serve } from './rpc.js'
 import { checkLocalEnvelope, type CheckedEnvelope } from './validate.js'
+import { WatcherTable } from './watchers.js'
+import { MailboxWatching } from './watching.js'
 
 export interface MailboxServiceInit {
   relays: RelayDirectory
@@ -33,6 +38,8 @@ export interface MailboxServiceInit {
   handoverIntervalMs?: number
   /** @default EXPIRY_INTERVAL_MS (60 s) */
   expiryIntervalMs?: number
+  /** how often an entry node renews its watches @default WATCH_REFRESH_MS */
+  watchRefreshMs?: number
 }
 
 /** The service plus hooks for tests, the simulator and `node status`. */
@@ -43,6 +50,8 @@ export interface MailboxServiceNode extends MailboxService {
   purgeExpired: () => Promise<number>
   /** bytes of envelopes held here */
   storedBytes: () => number
+  /** relays watching mailboxes held here (tests, status) */
+  watcherCount: () => number
 }
 
 /** Replica refusals reported in this order when the quorum fails; timeouts and unreachable replicas are ErrorCode.Unavailable. */
@@ -115,6 +124,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
   const listeners = new Map<string, Set<MailboxListener>>()
   const pushed = new RecentSet(PUSHED_MEMORY)
   const delivered = new RecentSet(PUSHED_MEMORY)
+  const watchers = new WatcherTable(WATCH_TTL_MS)
   const handoverDeps = { components, relays, envelopes, client, now }
   const scheduler = new HandoverScheduler(handoverDeps, init.handoverIntervalMs ?? HANDOVER_INTERVAL_MS)
   const purger = new ExpiryPurger(envelopes, log, now, init.expiryIntervalMs ?? EXPIRY_INTERVAL_MS)
@@ -149,22 +159,26 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     return n
   }
 
-  /** After a store: push here, or tell the node the device is attached to (best effort, once per node). */
+  /**
+   * Envelopes this node newly stored as a replica: push them to devices attached here and
+   * to the relays watching their mailboxes (best effort, each envelope once per relay).
+   */
+  const notify = (list: CheckedEnvelope[]): void => {
+    deliverLocal(list)
+    const t = now()
+    for (const checked of list) {
+      const m = hexOf(checked.env.mailbox)
+      for (const target of watchers.watchers(m, t)) {
+        if (target.equals(self)) continue
+        if (!delivered.add(`${target.toString()}!${m}!${hexOf(checked.env.id)}`)) continue
+        client.deliver(target, checked.bytes)
+      }
+    }
+  }
+
+  /** After a store: push to a device attached here (the replicas push to the relays watching the mailbox). */
   const forward = (checked: CheckedEnvelope): void => {
-    const m = hexOf(checked.env.mailbox)
-    if ((listeners.get(m)?.size ?? 0) > 0) {
-      deliverLocal([checked])
-      return
-    }
-    let target: PeerId | undefined
-    try {
-      target = records.attachedNode(checked.env.mailbox)
-    } catch (err) {
-      log.debug({ err: (err as Error).message }, 'presence lookup failed')
-    }
-    if (target === undefined || target.equals(self)) return
-    if (!delivered.add(`${target.toString()}!${m}!${hexOf(checked.env.id)}`)) return
-    client.deliver(target, checked.bytes)
+    if ((listeners.get(hexOf(checked.env.mailbox))?.size ?? 0) > 0) deliverLocal([checked])
   }
 
   const replicasOf = (mailbox: Uint8Array): PeerId[] => relays.closest(mailbox, config.replicas)
@@ -211,7 +225,11 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
         if (already.has(id)) continue
         pending.set(id, replica)
         const write: Promise<PutResult> = replica.equals(self)
-          ? envelopes.put([checked]).then((r) => r[0] as PutResult)
+          ? envelopes.put([checked]).then((r) => {
+            const put = r[0] as PutResult
+            if (put.outcome === StoreOutcome.STORE_STORED) notify([checked])
+            return put
+          })
           : client.store(replica, checked.bytes, timeoutMs)
         write.then((r) => {
           pending.delete(id)
@@ -411,10 +429,17 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     }
   }
 
+  const watching = new MailboxWatching({ self, replicasOf, client, log, ...(init.watchRefreshMs !== undefined ? { refreshMs: init.watchRefreshMs } : {}) })
+  const watch = async (mailbox: Uint8Array, grant: FetchGrant, options: { signal?: AbortSignal } = {}): Promise<() => void> => {
+    checkMailbox(mailbox)
+    return await watching.start(mailbox, grant, options.signal)
+  }
+  let watcherPurge: NodeJS.Timeout | undefined
+
   const start = async (): Promise<void> => {
     if (started) return
     await envelopes.open()
-    const answer = replicaAnswerer({ components, envelopes, isRelay, closest: (key, count) => relays.closest(key, count), deliverLocal, now })
+    const answer = replicaAnswerer({ components, envelopes, isRelay, closest: (key, count) => relays.closest(key, count), deliverLocal, onStored: notify, watchers, now })
     // admission is checked before a byte of the request is read
     const admit = (peer: PeerId): RelaymeshError | undefined => isRelay(peer) ? undefined : new RelaymeshError(ErrorCode.Unauthorized, 'the replica protocol is for admitted relays')
     await serve(host, {
@@ -447,7 +472,10 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
       })
     }, { maxInboundStreams: PIPELINED_STREAMS_PER_PEER, maxOutboundStreams: PIPELINED_STREAMS_PER_PEER })
     relaySetChangedAt = now()
-    unsubscribeRelays = relays.onChange(() => { relaySetChangedAt = now() })
+    // the replicas of a watched mailbox may be others now: renew the watches
+    unsubscribeRelays = relays.onChange(() => { relaySetChangedAt = now(); watching.renewAll() })
+    watcherPurge = setInterval(() => { watchers.purge(now()) }, WATCH_TTL_MS)
+    watcherPurge.unref()
     started = true
     // a (re)started node reconciles soon: it may have missed writes while down
     scheduler.start(jitter(2_000))
@@ -459,6 +487,8 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     started = false
     unsubscribeRelays?.()
     unsubscribeRelays = undefined
+    clearInterval(watcherPurge)
+    watching.close()
     await host.unhandle([REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED]).catch(() => {})
     await scheduler.stop()
     await purger.stop()
@@ -474,9 +504,11 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     fetch,
     ack,
     attach,
+    watch,
     handover: async () => await scheduler.runNow(),
     purgeExpired: async () => await purger.purgeNow(),
-    storedBytes: () => envelopes.bytesStored()
+    storedBytes: () => envelopes.bytesStored(),
+    watcherCount: () => watchers.size
   }
 }
 

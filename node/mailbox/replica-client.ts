@@ -234,6 +234,17 @@ export class ReplicaClient {
     return { envelopes: res.envelopes, more: res.more }
   }
 
+  /** Ask replica `peer` to push `mailbox`'s new envelopes here (the device's grant made for this node); resolves with the watch's lifetime (ms). */
+  async watch (peer: PeerId, mailbox: Uint8Array, grant: FetchGrantInit, signal?: AbortSignal): Promise<number> {
+    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_WATCH, mailbox, grant }, signal)
+    return res.watchTtlMs
+  }
+
+  /** Tell replica `peer` to stop pushing `mailbox` here. */
+  async unwatch (peer: PeerId, mailbox: Uint8Array, signal?: AbortSignal): Promise<void> {
+    await this.call(peer, { type: ReplicaRequestType.REPLICA_WATCH, mailbox, unwatch: true }, signal)
+  }
+
   /**
    * Acknowledge a device's ids on `peer`, with the evidence the peer checks itself (a device's
    * ack through its entry node, or a tombstone handed over: `expires`, per id, its lifetime hint).

@@ -6,19 +6,22 @@
 // Nothing is deleted without the device's signed acknowledgement (ACK), and a
 // mailbox is listed (FETCH), compared (DIGEST, SYNC) or its proofs served
 // (PROOFS) only by a node responsible for it, to a peer that is too or that
-// carries the device's grant (docs/protocol.md, "Who may ask what").
+// carries the device's grant (docs/protocol.md, "Who may ask what"). WATCH
+// (pushes of a mailbox's new envelopes to the relay its device is attached
+// to) always needs the device's grant made for the asking relay.
 import type { Connection, PeerId } from '@libp2p/interface'
 import { sha256 } from '../../protocol/crypto/primitives.js'
 import { decode, encode, type Loose } from '../../protocol/codec.js'
 import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, WIRE_VERSION } from '../../protocol/constants.js'
 import { equalBytes } from '../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { AckProof, ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, StoreOutcome, type StoreResult } from '../../protocol/pb/node-replica.js'
+import { AckProof, type FetchGrant, ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, StoreOutcome, type StoreResult } from '../../protocol/pb/node-replica.js'
 import type { NodeComponents } from '../components.js'
 import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, FRAME_MARGIN_BYTES, GRANT_MEMORY, MAX_ACK_IDS, MAX_FETCH_LIMIT } from './constants.js'
 import { hexOf, type EnvelopeStore } from './envelope-store.js'
 import { storedProof, verifyAckEvidence, verifyFetchGrant } from './ack-proof.js'
 import { decodePeerEnvelope, type CheckedEnvelope } from './validate.js'
+import type { WatcherTable } from './watchers.js'
 
 export interface ReplicaHandlerDeps {
   components: NodeComponents
@@ -29,6 +32,10 @@ export interface ReplicaHandlerDeps {
   closest: (key: Uint8Array, count: number) => PeerId[]
   /** push envelopes to devices attached here; returns how many were pushed */
   deliverLocal: (envelopes: CheckedEnvelope[]) => number
+  /** envelopes this replica newly stored for a writer (not a handover): pushed to attached devices and watchers */
+  onStored: (envelopes: CheckedEnvelope[]) => void
+  /** relays watching mailboxes (WATCH) */
+  watchers: WatcherTable
   now: () => number
 }
 
@@ -78,6 +85,20 @@ async function mustServe (mailbox: Uint8Array, deps: ReplicaHandlerDeps, asker: 
   if (!isPartner(mailbox, deps, asker.peer, spread)) throw new RelaymeshError(ErrorCode.Unauthorized, `${what}: the asking relay is not a replica of the mailbox`)
 }
 
+/**
+ * Throws Unauthorized unless `grant` is the attach signature of the device owning `mailbox`,
+ * made for the asking relay (verified once per asker, grant and mailbox: GrantMemory).
+ */
+function checkGrant (mailbox: Uint8Array, grant: FetchGrant | undefined, deps: ReplicaHandlerDeps, asker: Asker, what: string): void {
+  if (grant === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, `${what} brings no device grant`)
+  // bound to this asker: the same grant from another relay is checked (and refused) afresh
+  const key = `${asker.peer.toString()}!${hexOf(sha256(Buffer.concat([grant.signature, mailbox])))}`
+  if (!asker.grants.has(key)) {
+    verifyFetchGrant(mailbox, asker.peer.toMultihash().bytes, grant, deps.now(), deps.components.recordCache)
+    asker.grants.add(key)
+  }
+}
+
 function bytesOf (value: Uint8Array, length: number, what: string): Uint8Array {
   if (value.byteLength !== length) throw new RelaymeshError(ErrorCode.Invalid, `${what}: expected ${length} bytes, got ${value.byteLength}`)
   return value
@@ -105,10 +126,14 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
       }
     })
     const stored = await deps.envelopes.put(valid.map((v) => v.checked))
+    const fresh: CheckedEnvelope[] = []
     valid.forEach((v, k) => {
       const s = stored[k]
       results[v.n] = s === undefined ? { outcome: StoreOutcome.STORE_REJECTED, errorCode: ErrorCode.Unavailable } : { outcome: s.outcome, errorCode: s.errorCode ?? '' }
+      if (s?.outcome === StoreOutcome.STORE_STORED) fresh.push(v.checked)
     })
+    // a handover moves envelopes pushed long ago: only a writer's new envelopes are pushed
+    if (!req.handover && fresh.length > 0) deps.onStored(fresh)
     return { results }
   },
 
@@ -125,16 +150,7 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
     const mailbox = hexOf(bytesOf(req.mailbox, MAILBOX_ADDRESS_BYTES, 'mailbox'))
     if (!await responsibleFor(req.mailbox, deps)) throw new RelaymeshError(ErrorCode.Unauthorized, 'fetch: this node is not a replica of the mailbox')
     // a replica may list what it holds itself; any other relay only for the device that attached to it
-    if (!isPartner(req.mailbox, deps, asker.peer, 1)) {
-      const g = req.grant
-      if (g === undefined) throw new RelaymeshError(ErrorCode.Unauthorized, 'fetch: the asking relay is not a replica of the mailbox and brings no device grant')
-      // bound to this asker: the same grant from another relay is checked (and refused) afresh
-      const key = `${asker.peer.toString()}!${hexOf(sha256(Buffer.concat([g.signature, req.mailbox])))}`
-      if (!asker.grants.has(key)) {
-        verifyFetchGrant(req.mailbox, asker.peer.toMultihash().bytes, g, deps.now(), deps.components.recordCache)
-        asker.grants.add(key)
-      }
-    }
+    if (!isPartner(req.mailbox, deps, asker.peer, 1)) checkGrant(req.mailbox, req.grant, deps, asker, 'fetch: the asking relay is not a replica of the mailbox and')
     const after = req.after.byteLength === 0 ? undefined : hexOf(bytesOf(req.after, ENVELOPE_ID_BYTES, 'after'))
     if (req.limit > MAX_FETCH_LIMIT) throw new RelaymeshError(ErrorCode.TooLarge, `fetch: limit over ${MAX_FETCH_LIMIT}`)
     const limit = req.limit === 0 ? DEFAULT_FETCH_LIMIT : req.limit
@@ -144,6 +160,20 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
       maxBytes: deps.components.config.limits.maxFrameBytes - FRAME_MARGIN_BYTES
     })
     return { envelopes: listed.envelopes, more: listed.more }
+  },
+
+  [ReplicaRequestType.REPLICA_WATCH]: async (req, deps, asker) => {
+    const mailbox = hexOf(bytesOf(req.mailbox, MAILBOX_ADDRESS_BYTES, 'mailbox'))
+    // an asker only ever removes itself
+    if (req.unwatch) {
+      deps.watchers.unwatch(mailbox, asker.peer)
+      return {}
+    }
+    if (!await responsibleFor(req.mailbox, deps)) throw new RelaymeshError(ErrorCode.Unauthorized, 'watch: this node is not a replica of the mailbox')
+    // replicas included: pushes go only where the device itself attached
+    checkGrant(req.mailbox, req.grant, deps, asker, 'watch: the asking relay')
+    deps.watchers.watch(mailbox, asker.peer, deps.now())
+    return { watchTtlMs: deps.watchers.ttlMs }
   },
 
   [ReplicaRequestType.REPLICA_ACK]: async (req, deps) => {

@@ -824,6 +824,145 @@ export namespace RecordBatch {
   }
 }
 
+export interface PresenceBatch {
+  version: number
+  blobs: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace PresenceBatch {
+  let _codec: Codec<PresenceBatch>
+
+  export const codec = (): Codec<PresenceBatch> => {
+    if (_codec == null) {
+      _codec = message<PresenceBatch>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if (obj.blobs != null && obj.blobs.length > 0) {
+          for (const value of obj.blobs) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          blobs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              if (opts.limits?.blobs != null && obj.blobs.length === opts.limits.blobs) {
+                throw new MaxLengthError('Decode error - repeated field "blobs" had too many elements')
+              }
+
+              if (obj.blobs.length === 128) {
+                throw new MaxLengthError('Decode error - repeated field "blobs" had too many elements')
+              }
+
+              obj.blobs.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          blobs: 128
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.blobs != null && obj.blobs === opts.limits.blobs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "blobs" had too many elements')
+              }
+
+              if (obj.blobs === 128) {
+                throw new MaxLengthError('Streaming decode error - repeated field "blobs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.blobs[]`,
+                index: obj.blobs,
+                value: reader.bytes()
+              }
+
+              obj.blobs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PresenceBatchVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface PresenceBatchBlobsFieldEvent {
+    field: '$.blobs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<PresenceBatch>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PresenceBatch.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceBatch>): PresenceBatch {
+    return decodeMessage(buf, PresenceBatch.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceBatch>): Generator<PresenceBatchVersionFieldEvent | PresenceBatchBlobsFieldEvent> {
+    return streamMessage(buf, PresenceBatch.codec(), opts)
+  }
+}
+
 export interface NodeRecordPage {
   version: number
   records: Uint8Array<ArrayBuffer>[]

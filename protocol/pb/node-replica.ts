@@ -27,7 +27,8 @@ export enum ReplicaRequestType {
   REPLICA_ACK = 'REPLICA_ACK',
   REPLICA_DIGEST = 'REPLICA_DIGEST',
   REPLICA_SYNC = 'REPLICA_SYNC',
-  REPLICA_PROOFS = 'REPLICA_PROOFS'
+  REPLICA_PROOFS = 'REPLICA_PROOFS',
+  REPLICA_WATCH = 'REPLICA_WATCH'
 }
 
 enum __ReplicaRequestTypeValues {
@@ -38,7 +39,8 @@ enum __ReplicaRequestTypeValues {
   REPLICA_ACK = 4,
   REPLICA_DIGEST = 5,
   REPLICA_SYNC = 6,
-  REPLICA_PROOFS = 7
+  REPLICA_PROOFS = 7,
+  REPLICA_WATCH = 8
 }
 
 export namespace ReplicaRequestType {
@@ -630,6 +632,7 @@ export interface ReplicaRequest {
   deviceId: number
   requestId: number
   grant?: FetchGrant
+  unwatch: boolean
 }
 
 export namespace ReplicaRequest {
@@ -725,6 +728,11 @@ export namespace ReplicaRequest {
           FetchGrant.codec().encode(obj.grant, w)
         }
 
+        if ((obj.unwatch != null && obj.unwatch !== false)) {
+          w.uint32(128)
+          w.bool(obj.unwatch)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -743,7 +751,8 @@ export namespace ReplicaRequest {
           signature: uint8ArrayAlloc(0),
           deviceList: uint8ArrayAlloc(0),
           deviceId: 0,
-          requestId: 0
+          requestId: 0,
+          unwatch: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -846,6 +855,10 @@ export namespace ReplicaRequest {
               obj.grant = FetchGrant.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.grant
               })
+              break
+            }
+            case 16: {
+              obj.unwatch = reader.bool()
               break
             }
             default: {
@@ -1026,6 +1039,13 @@ export namespace ReplicaRequest {
 
               break
             }
+            case 16: {
+              yield {
+                field: `${prefix}.unwatch`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1161,6 +1181,11 @@ export namespace ReplicaRequest {
     value: number
   }
 
+  export interface ReplicaRequestUnwatchFieldEvent {
+    field: '$.unwatch'
+    value: boolean
+  }
+
   export function encode (obj: Partial<ReplicaRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReplicaRequest.codec())
   }
@@ -1169,7 +1194,7 @@ export namespace ReplicaRequest {
     return decodeMessage(buf, ReplicaRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaRequest>): Generator<ReplicaRequestVersionFieldEvent | ReplicaRequestTypeFieldEvent | ReplicaRequestEnvelopesFieldEvent | ReplicaRequestHandoverFieldEvent | ReplicaRequestMailboxFieldEvent | ReplicaRequestIdsFieldEvent | ReplicaRequestAfterFieldEvent | ReplicaRequestLimitFieldEvent | ReplicaRequestDigestsMailboxFieldEvent | ReplicaRequestDigestsDigestFieldEvent | ReplicaRequestDigestsCountFieldEvent | ReplicaRequestDigestsAckedDigestFieldEvent | ReplicaRequestDigestsAckedCountFieldEvent | ReplicaRequestExpiresFieldEvent | ReplicaRequestSignatureFieldEvent | ReplicaRequestDeviceListFieldEvent | ReplicaRequestDeviceIdFieldEvent | ReplicaRequestRequestIdFieldEvent | ReplicaRequestGrantNonceFieldEvent | ReplicaRequestGrantSignatureFieldEvent | ReplicaRequestGrantClientPeerIdFieldEvent | ReplicaRequestGrantDeviceListFieldEvent | ReplicaRequestGrantDeviceIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaRequest>): Generator<ReplicaRequestVersionFieldEvent | ReplicaRequestTypeFieldEvent | ReplicaRequestEnvelopesFieldEvent | ReplicaRequestHandoverFieldEvent | ReplicaRequestMailboxFieldEvent | ReplicaRequestIdsFieldEvent | ReplicaRequestAfterFieldEvent | ReplicaRequestLimitFieldEvent | ReplicaRequestDigestsMailboxFieldEvent | ReplicaRequestDigestsDigestFieldEvent | ReplicaRequestDigestsCountFieldEvent | ReplicaRequestDigestsAckedDigestFieldEvent | ReplicaRequestDigestsAckedCountFieldEvent | ReplicaRequestExpiresFieldEvent | ReplicaRequestSignatureFieldEvent | ReplicaRequestDeviceListFieldEvent | ReplicaRequestDeviceIdFieldEvent | ReplicaRequestRequestIdFieldEvent | ReplicaRequestGrantNonceFieldEvent | ReplicaRequestGrantSignatureFieldEvent | ReplicaRequestGrantClientPeerIdFieldEvent | ReplicaRequestGrantDeviceListFieldEvent | ReplicaRequestGrantDeviceIdFieldEvent | ReplicaRequestUnwatchFieldEvent> {
     return streamMessage(buf, ReplicaRequest.codec(), opts)
   }
 }
@@ -1301,6 +1326,7 @@ export interface ReplicaResponse {
   ackedDiffer: number[]
   requestId: number
   proofs: AckProof[]
+  watchTtlMs: number
 }
 
 export namespace ReplicaResponse {
@@ -1397,6 +1423,11 @@ export namespace ReplicaResponse {
           }
         }
 
+        if ((obj.watchTtlMs != null && obj.watchTtlMs !== 0)) {
+          w.uint32(120)
+          w.uint32(obj.watchTtlMs)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1415,7 +1446,8 @@ export namespace ReplicaResponse {
           acked: [],
           ackedDiffer: [],
           requestId: 0,
-          proofs: []
+          proofs: [],
+          watchTtlMs: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1538,6 +1570,10 @@ export namespace ReplicaResponse {
               obj.proofs.push(AckProof.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.proofs$
               }))
+              break
+            }
+            case 15: {
+              obj.watchTtlMs = reader.uint32()
               break
             }
             default: {
@@ -1753,6 +1789,13 @@ export namespace ReplicaResponse {
 
               break
             }
+            case 15: {
+              yield {
+                field: `${prefix}.watchTtlMs`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1866,6 +1909,11 @@ export namespace ReplicaResponse {
     index: number
   }
 
+  export interface ReplicaResponseWatchTtlMsFieldEvent {
+    field: '$.watchTtlMs'
+    value: number
+  }
+
   export function encode (obj: Partial<ReplicaResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReplicaResponse.codec())
   }
@@ -1874,7 +1922,7 @@ export namespace ReplicaResponse {
     return decodeMessage(buf, ReplicaResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaResponse>): Generator<ReplicaResponseVersionFieldEvent | ReplicaResponseStatusFieldEvent | ReplicaResponseErrorCodeFieldEvent | ReplicaResponseErrorMessageFieldEvent | ReplicaResponseResultsOutcomeFieldEvent | ReplicaResponseResultsErrorCodeFieldEvent | ReplicaResponseCountFieldEvent | ReplicaResponseEnvelopesFieldEvent | ReplicaResponseMoreFieldEvent | ReplicaResponseDifferFieldEvent | ReplicaResponseMissingFieldEvent | ReplicaResponseAckedFieldEvent | ReplicaResponseAckedDifferFieldEvent | ReplicaResponseRequestIdFieldEvent | ReplicaResponseProofsIdsFieldEvent | ReplicaResponseProofsSignatureFieldEvent | ReplicaResponseProofsDeviceListFieldEvent | ReplicaResponseProofsDeviceIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaResponse>): Generator<ReplicaResponseVersionFieldEvent | ReplicaResponseStatusFieldEvent | ReplicaResponseErrorCodeFieldEvent | ReplicaResponseErrorMessageFieldEvent | ReplicaResponseResultsOutcomeFieldEvent | ReplicaResponseResultsErrorCodeFieldEvent | ReplicaResponseCountFieldEvent | ReplicaResponseEnvelopesFieldEvent | ReplicaResponseMoreFieldEvent | ReplicaResponseDifferFieldEvent | ReplicaResponseMissingFieldEvent | ReplicaResponseAckedFieldEvent | ReplicaResponseAckedDifferFieldEvent | ReplicaResponseRequestIdFieldEvent | ReplicaResponseProofsIdsFieldEvent | ReplicaResponseProofsSignatureFieldEvent | ReplicaResponseProofsDeviceListFieldEvent | ReplicaResponseProofsDeviceIdFieldEvent | ReplicaResponseWatchTtlMsFieldEvent> {
     return streamMessage(buf, ReplicaResponse.codec(), opts)
   }
 }

@@ -1942,6 +1942,7 @@ export interface PresenceState {
   version: number
   online: boolean
   at: number
+  padding: Uint8Array<ArrayBuffer>
 }
 
 export namespace PresenceState {
@@ -1969,6 +1970,11 @@ export namespace PresenceState {
           w.uint64Number(obj.at)
         }
 
+        if ((obj.padding != null && obj.padding.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.padding)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1976,7 +1982,8 @@ export namespace PresenceState {
         const obj: any = {
           version: 0,
           online: false,
-          at: 0
+          at: 0,
+          padding: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1995,6 +2002,10 @@ export namespace PresenceState {
             }
             case 3: {
               obj.at = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.padding = reader.bytes()
               break
             }
             default: {
@@ -2033,6 +2044,13 @@ export namespace PresenceState {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.padding`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2060,6 +2078,11 @@ export namespace PresenceState {
     value: number
   }
 
+  export interface PresenceStatePaddingFieldEvent {
+    field: '$.padding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<PresenceState>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PresenceState.codec())
   }
@@ -2068,7 +2091,7 @@ export namespace PresenceState {
     return decodeMessage(buf, PresenceState.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceState>): Generator<PresenceStateVersionFieldEvent | PresenceStateOnlineFieldEvent | PresenceStateAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceState>): Generator<PresenceStateVersionFieldEvent | PresenceStateOnlineFieldEvent | PresenceStateAtFieldEvent | PresenceStatePaddingFieldEvent> {
     return streamMessage(buf, PresenceState.codec(), opts)
   }
 }

@@ -206,7 +206,8 @@ describe('files between clients over a three-node mesh', function () {
     const src = join(dir, 'twenty.bin') // the same name again (other bytes): saved as "twenty (1).bin"
     const hash = makeFile(src, 20 * MiB + 12_345)
     const total = Math.ceil((20 * MiB + 12_345) / CHUNK_BYTES)
-    const alice = await start('alice', [addressOf(nodes[0] as RelayNode), addressOf(nodes[1] as RelayNode)])
+    // one node only: Alice attaches and sends through it (with a second node in her list, her sends would move there by themselves)
+    const first = await start('alice', [addressOf(nodes[0] as RelayNode)])
     let storedAtStop = -1
     let stopping: Promise<void> | undefined
     const onProgress = (p: FileProgress): void => {
@@ -215,7 +216,7 @@ describe('files between clients over a three-node mesh', function () {
         stopping = (nodes[0] as RelayNode).stop()
       }
     }
-    await assert.rejects(alice.sendFile(ids.bob as string, src, { onProgress }), (err: unknown) => {
+    await assert.rejects(first.sendFile(ids.bob as string, src, { onProgress }), (err: unknown) => {
       assert.ok(RelaymeshError.is(err) && [ErrorCode.Unavailable, ErrorCode.Timeout].includes(err.code), String(err))
       assert.match((err as Error).message, /interrupted: \d+ of \d+ chunks stored.*resume/)
       return true
@@ -223,7 +224,9 @@ describe('files between clients over a three-node mesh', function () {
     await stopping
     assert.ok(storedAtStop >= 40)
     const last: FileProgress[] = []
-    // Alice's client reconnects to node 2 by itself; the second run resumes there
+    await stop(first)
+    // Alice comes back through node 2; the second run resumes there
+    const alice = await start('alice', [addressOf(nodes[1] as RelayNode)])
     const again = await alice.sendFile(ids.bob as string, src, { onProgress: (p) => last.push(p) })
     assert.equal(again.chunks, total)
     assert.ok(again.resumed >= storedAtStop, `resumed ${again.resumed}, stored before the stop ${storedAtStop}`)

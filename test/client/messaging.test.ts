@@ -98,9 +98,13 @@ describe('client messaging over a five-node mesh', function () {
     assert.deepEqual(await bob.receive(), [], 'nothing twice')
   })
 
-  it('shows contacts online from gossiped presence', async () => {
+  it('a contact who has not shared a profile key shows as unknown, never online (contacts-only presence)', async () => {
     await bob.addContact('alice', ids.alice!)
-    await waitFor(async () => (await bob.contacts())[0]?.online === true, { what: 'Alice online' })
+    // Alice is attached (and has published her presence blobs) the whole time: Bob, without her profile key, cannot see it
+    assert.deepEqual(await bob.contacts(), [{ alias: 'alice', userId: ids.alice, online: null }])
+    assert.equal(await bob.presenceOf(ids.alice!), 'unknown')
+    // Alice holds her own profile key: her own devices' presence she sees
+    assert.equal(await alice.presenceOf(ids.alice!), 'online')
     assert.equal(await bob.safetyNumber(ids.alice!), await alice.safetyNumber(ids.bob!))
     assert.match(await bob.safetyNumber(ids.alice!), /^\d{60}$/)
   })

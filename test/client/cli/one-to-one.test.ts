@@ -107,7 +107,8 @@ describe('relaymesh chat CLI: 1:1 over a five-node mesh (processes)', function (
     assert.match(text.stderr, /1 new message/)
     const list = await ok(['contacts', 'list', '--home', alice, '--json'])
     assert.deepEqual(list.map((c) => [c.alias, c.userId]), [['bob', bobId]])
-    assert.equal(typeof list[0]?.online, 'boolean')
+    // Bob has not shared his profile key with Alice: his presence is unknown to her (contacts-only presence)
+    assert.equal(list[0]?.online, null)
     assert.ok(stored?.id !== undefined)
   })
 
@@ -145,8 +146,8 @@ describe('relaymesh chat CLI: 1:1 over a five-node mesh (processes)', function (
     chat.type('/list') // answered once attached
     await waitFor(() => chat.lines.some((l) => l.includes('"alias":"alice"')), { what: 'chat /list' })
 
-    // Bob is attached: Alice sees him online (gossiped presence), and her message shows up live
-    await waitFor(async () => (await ok(['contacts', 'list', '--home', alice, '--json']))[0]?.online === true, { what: 'bob online', interval: 200 })
+    // Bob is attached (node status counts him; presence is for contacts holding his profile key), and her message shows up live
+    await waitFor(async () => Number((await ok(['node', 'status', at(2), '--json']))[0]?.attached) >= 1, { what: 'bob attached to node 3', interval: 200 })
     const [stored] = await ok(['send', '--to', 'bob', 'are you there?', '--home', alice, '--json'])
     const shown = await waitFor(() => chat.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((x) => x.event === 'message'), { what: 'live message in chat' })
     assert.deepEqual([shown.id, shown.from, shown.text, shown.group], [stored?.id, aliceId, 'are you there?', null])

@@ -101,7 +101,7 @@ describe('record service (five relays over TCP)', function () {
     await everywhere(bundleKey(u), b2)
   })
 
-  it('converges presence, bundle and device list published on one relay on every relay, in one gossip message', async () => {
+  it('converges bundle and device list published on one relay on every relay, in one gossip message; refuses a retired presence record', async () => {
     const entry = nodes[1] as TestRelay
     // kad-dht and gossipsub open the rest of the mesh's connections a moment after the directories agree, and each
     // new connection to an admitted relay starts a sync: let those settle, so that only gossip can bring these records
@@ -111,13 +111,15 @@ describe('record service (five relays over TCP)', function () {
     const before = await Promise.all(nodes.map(async (n) => await counter(n.metrics.gossipAccepted, { topic: RECORDS_TOPIC })))
     aliceBundle = bundleRecord(alice, 1)
     const list = deviceListRecord(alice, 1)
-    await entry.records.publish(presenceRecord(alice, 1, entry.host.peerId.toMultihash().bytes))
+    // public presence is retired: PUBLISH refuses it with a clear error, nothing is stored or gossiped
+    await assert.rejects(entry.records.publish(presenceRecord(alice, 1, entry.host.peerId.toMultihash().bytes)),
+      (err) => RelaymeshError.is(err, ErrorCode.Invalid) && /retired/.test(err.message))
+    assert.equal(await entry.records.get(presenceKey(alice)), undefined)
     await entry.records.publish(aliceBundle)
     await entry.records.publish(list)
     await waitFor(async () => {
       for (const n of nodes) {
         if (hexOf(await n.records.get(bundleKey(alice))) !== hexOf(aliceBundle)) return false
-        if (!(n.records.attachedNode(mailboxOf(alice))?.equals(entry.host.peerId) ?? false)) return false
         if ((await n.records.userRecords(alice.userId)).length !== 2) return false
       }
       return true
@@ -127,7 +129,7 @@ describe('record service (five relays over TCP)', function () {
       // the entry relay publishes; every other relay accepted exactly one batch
       assert.equal((after[i] as number) - (before[i] as number), n === entry ? 0 : 1)
     })
-    assert.equal(nodes[3]?.records.attachedNode(mailboxOf(alice, 2)), undefined)
+    for (const n of nodes) assert.equal(await n.records.get(presenceKey(alice)), undefined)
   })
 
   /** Take gossip away from a relay (its topic validator is where gossiped records are stored), so only sync can bring it records. */
@@ -141,7 +143,6 @@ describe('record service (five relays over TCP)', function () {
     gossipDeaf(late)
     await connect(late.host, nodes[3] as TestRelay)
     await waitFor(async () => hexOf(await late.records.get(bundleKey(alice))) === hexOf(aliceBundle) &&
-      late.records.attachedNode(mailboxOf(alice))?.equals((nodes[1] as TestRelay).host.peerId) &&
       late.records.size() === (nodes[3] as TestRelay).records.size(), { what: 'the late relay to hold every record' })
     assert.equal(await counter(late.metrics.gossipAccepted, { topic: SYNC_PROTOCOL }), late.records.size())
     assert.equal(hexOf(await late.records.get(bundleKey(bob))), hexOf(b2))
@@ -152,19 +153,18 @@ describe('record service (five relays over TCP)', function () {
   it('a relay restarted with its data dir keeps its records and catches up through sync', async () => {
     const victim = nodes[4] as TestRelay
     await victim.stop()
-    const moved = nodes[2] as TestRelay
-    await (nodes[0] as TestRelay).records.publish(presenceRecord(alice, 2, moved.host.peerId.toMultihash().bytes))
-    await waitFor(() => nodes.slice(0, 4).every((n) => n.records.attachedNode(mailboxOf(alice))?.equals(moved.host.peerId)),
-      { what: 'the new presence on the running relays' })
+    const alice2 = bundleRecord(alice, 2)
+    await (nodes[0] as TestRelay).records.publish(alice2)
+    await waitFor(async () => { for (const n of nodes.slice(0, 4)) if (hexOf(await n.records.get(bundleKey(alice))) !== hexOf(alice2)) return false; return true },
+      { what: 'the new bundle on the running relays' })
 
     const restarted = await startRelay({ dir: victim.dir, privateKey: victim.privateKey, records: RECORDS })
     nodes[4] = restarted
     gossipDeaf(restarted)
     // from its LevelDB, before any peer could tell it anything
     assert.equal(hexOf(await restarted.records.get(bundleKey(alice))), hexOf(aliceBundle))
-    assert.ok(restarted.records.attachedNode(mailboxOf(alice)) !== undefined)
     await connect(restarted.host, nodes[0] as TestRelay)
-    await waitFor(() => restarted.records.attachedNode(mailboxOf(alice))?.equals(moved.host.peerId), { what: 'the restarted relay to catch up' })
+    await waitFor(async () => hexOf(await restarted.records.get(bundleKey(alice))) === hexOf(alice2), { what: 'the restarted relay to catch up' })
     assert.ok(await counter(restarted.metrics.gossipAccepted, { topic: SYNC_PROTOCOL }) >= 1)
     // hear gossip again for the last test
     await restarted.stop()
@@ -185,7 +185,9 @@ describe('record service (five relays over TCP)', function () {
       { name: 'forged', reason: 'bad-signature', records: [forged(bundleRecord(carol, 1))] },
       // [b1, b1]: not byte-identical to the batch that carried b1, which gossipsub would drop as already seen
       { name: 'replayed', reason: 'replay', records: [b1, b1] },
-      { name: 'expired', reason: 'expired', records: [presenceRecord(dave, 1, (nodes[0] as TestRelay).host.peerId.toMultihash().bytes, { expiresAt: Date.now() - 10 * 60_000 })] }
+      { name: 'expired', reason: 'expired', records: [bundleRecord(dave, 1, { expiresAt: Date.now() - 10 * 60_000 })] },
+      // validly signed, but public presence is retired: it would tell everyone where and when dave attaches
+      { name: 'retired', reason: 'retired', records: [presenceRecord(dave, 1, (nodes[0] as TestRelay).host.peerId.toMultihash().bytes)] }
     ]
     for (const c of cases) {
       const evil = await attacker()
@@ -201,7 +203,7 @@ describe('record service (five relays over TCP)', function () {
     for (const n of nodes) {
       assert.equal(await n.records.get(bundleKey(carol)), undefined)
       assert.equal(await n.records.get(presenceKey(dave)), undefined)
-      assert.equal(n.records.attachedNode(mailboxOf(dave)), undefined)
+      assert.equal(await n.records.get(bundleKey(dave)), undefined)
       assert.equal(hexOf(await n.records.get(bundleKey(bob))), hexOf(b2))
       // honest relays never count invalid messages against each other
       for (const o of nodes) if (o !== n) assert.equal(invalidDeliveries(n.host, o.id), 0)
