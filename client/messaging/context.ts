@@ -7,6 +7,7 @@ import type { MessageLog } from './message-log.js'
 import type { SessionCache } from './sessions.js'
 import type { GroupStore } from '../groups/group-store.js'
 import type { SenderDevices } from '../devices/sender-devices.js'
+import type { RequestStore } from '../requests/request-store.js'
 
 export interface MessagingContext {
   store: SealedStore
@@ -20,4 +21,6 @@ export interface MessagingContext {
   now: () => number
   /** the senders' latest device lists: messages from devices not in them are refused (unset: no check) */
   senders?: SenderDevices
+  /** message requests and blocking (client/requests); unset: everyone is accepted */
+  requests?: RequestStore
 }

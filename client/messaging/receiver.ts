@@ -29,6 +29,7 @@ import { isProvisioning } from '../devices/provisioning.js'
 import { handleReceipt } from '../receipts/receipts.js'
 import { DEFER, senderAllowed } from '../devices/sender-devices.js'
 import { acceptManifest } from '../files/file-receiver.js'
+import { dropBlocked, holdInvite, holdMessage, mayNotify } from '../requests/gate.js'
 
 export interface ProcessResult {
   /** newly stored messages for the application, in arrival order */
@@ -52,6 +53,7 @@ export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelo
   const result: ProcessResult = { stored: [], ack: [], resets: [], distribute: [] }
   const envSeen = new Set<string>()
   const msgSeen = new Set<string>()
+  await ctx.requests?.ready()
   for (const env of envelopes) {
     const idHex = hex(env.id)
     result.ack.push(env.id)
@@ -72,6 +74,7 @@ export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelo
     // memory ran ahead of the disk: reload sessions before anything else uses them
     ctx.sessions.invalidate()
     ctx.groups.invalidate()
+    ctx.requests?.invalidate()
     throw err
   }
   return result
@@ -109,12 +112,13 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
     plaintext = await decrypt(ctx, from, deviceId, sealed, ops)
   } catch (err) {
     const code = RelaymeshError.is(err) ? err.code : undefined
-    if (code === ErrorCode.DuplicateMessage) return
+    if (code === ErrorCode.DuplicateMessage || dropBlocked(ctx, from)) return
     if (code !== undefined && SESSION_BREAKS.has(code)) {
       // no drop: a message sent on a session we replaced (a reset racing it) must not cost us the
       // fresh session the peer is about to accept; the reset adds one and keeps the others
       ctx.log.warn({ envelope: idHex, from, device: deviceId, err: (err as Error).message }, 'no session reads this message; reset')
       result.resets.push({ userId: from, deviceId })
+      if (!mayNotify(ctx, from)) return
       const notice: StoredMessage = {
         id: `reset-${idHex}`,
         from,
@@ -132,6 +136,8 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
     ctx.log.warn({ envelope: idHex, from, err: (err as Error).message }, 'message rejected')
     return
   }
+  // after decryption (the session stays in step), before anything is stored (client/requests)
+  if (dropBlocked(ctx, from)) return
   let content
   try {
     content = decodeContent(plaintext)
@@ -149,6 +155,8 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
     return
   }
   if (content.kind === ContentKind.GROUP_UPDATE || content.kind === ContentKind.SENDER_KEY) {
+    // a stranger's invitation waits as a request (client/requests)
+    if (await holdInvite(ctx, from, deviceId, content, plaintext, ops, now)) return
     await handleGroupContent(ctx, from, deviceId, content, { now, ops, msgSeen, result })
     return
   }
@@ -174,6 +182,8 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
     receivedAt: now,
     outgoing: own
   }
+  // a stranger's first messages wait as a request (client/requests)
+  if (holdMessage(ctx, message, ops, now)) return
   result.stored.push({ seq: ctx.messages.append(message, ops, true), message })
 }
 

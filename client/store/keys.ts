@@ -54,7 +54,15 @@ export const PREFIX = {
   /** pending device links (pairing secrets, one-time, expiring) by name(link id hex) */
   deviceLink: 'dl!',
   /** delivery state of a message we sent (stored / delivered / read) by name(message id hex) */
-  messageStatus: 'rc!'
+  messageStatus: 'rc!',
+  /** users we accepted (a request accepted, or we wrote to them) by name(userId) (client/requests) */
+  accepted: 'ra!',
+  /** blocked users by name(userId) (client/requests) */
+  blocked: 'rb!',
+  /** pending message requests: the summary per stranger by name(userId) (client/requests) */
+  request: 'rq!',
+  /** what a pending request holds back: name(userId) + '!' + index (8 hex), in arrival order (client/requests) */
+  requestHeld: 'rh!'
 } as const
 
 /** The first key after every key that starts with `prefix`. */
