@@ -19,7 +19,7 @@ import { parseJson, type StoreOp } from '../store/sealed-store.js'
 import { unb64 } from '../util/bytes.js'
 import type { Serial } from '../util/serial.js'
 import { SHORT_ID_CHARS } from './constants.js'
-import { blockedKey, heldPrefix, requestKey, type HeldItem, type RequestStore } from './request-store.js'
+import { blockedKey, heldPrefix, requestKey, type HeldItem, type RequestEvent, type RequestStore } from './request-store.js'
 
 /** a pending message request, as the library hands it out */
 export interface MessageRequest {
@@ -47,11 +47,6 @@ export interface RequestDeps {
   nameOf?: (userId: string) => Promise<string | undefined> | string | undefined
 }
 
-/** "rm1" and the next characters of a user id: how a person without an alias or name is shown */
-export function shortId (userId: string): string {
-  return userId.slice(0, SHORT_ID_CHARS)
-}
-
 export class RequestOps {
   constructor (private readonly d: RequestDeps) {}
 
@@ -61,6 +56,14 @@ export class RequestOps {
     return await Promise.all(this.d.requests.requests().map(async (r) => {
       const name = await this.d.nameOf?.(r.userId)
       return { userId: r.userId, ...(name !== undefined ? { name } : {}), firstMessage: r.firstMessage, at: r.at, count: r.count }
+    }))
+  }
+
+  /** requests as they arrived (request-store.ts takeEvents), with profile names */
+  async named (events: RequestEvent[]): Promise<MessageRequest[]> {
+    return await Promise.all(events.map(async (e) => {
+      const name = await this.d.nameOf?.(e.userId)
+      return { userId: e.userId, ...(name !== undefined ? { name } : {}), firstMessage: e.firstMessage, at: e.at, count: e.count }
     }))
   }
 
@@ -124,6 +127,7 @@ export class RequestOps {
    * (the next receive() hands it out). Refused while they are blocked.
    */
   async wroteTo (userId: string): Promise<void> {
+    checkUserId(userId)
     const r = this.d.requests
     if (r.isBlocked(userId)) throw new RelaymeshError(ErrorCode.InvalidState, `${userId} is blocked: unblock them first`)
     if (r.status(userId) !== 'stranger') return
