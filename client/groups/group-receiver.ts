@@ -146,7 +146,7 @@ async function tryGroupMessage (ctx: MessagingContext, from: string, deviceId: n
   if (b.msgSeen.has(seenKey) || await ctx.messages.seenMessage(from, msgHex)) return {}
   b.msgSeen.add(seenKey)
   b.ops.push(ctx.messages.seenMessageOp(from, msgHex, b.now))
-  if (dropBlocked(ctx, from)) return {}
+  if (await dropBlocked(ctx, from)) return {}
   const message: StoredMessage = {
     id: msgHex,
     from,

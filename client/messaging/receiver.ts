@@ -29,7 +29,7 @@ import { isProvisioning } from '../devices/provisioning.js'
 import { handleReceipt } from '../receipts/receipts.js'
 import { DEFER, senderAllowed } from '../devices/sender-devices.js'
 import { acceptManifest } from '../files/file-receiver.js'
-import { dropBlocked, holdInvite, holdMessage, mayNotify } from '../requests/gate.js'
+import { dropBlocked, holdInvite, holdMessage, isBlocked, mayNotify } from '../requests/gate.js'
 
 export interface ProcessResult {
   /** newly stored messages for the application, in arrival order */
@@ -112,7 +112,7 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
     plaintext = await decrypt(ctx, from, deviceId, sealed, ops)
   } catch (err) {
     const code = RelaymeshError.is(err) ? err.code : undefined
-    if (code === ErrorCode.DuplicateMessage || dropBlocked(ctx, from)) return
+    if (code === ErrorCode.DuplicateMessage || isBlocked(ctx, from)) return
     if (code !== undefined && SESSION_BREAKS.has(code)) {
       // no drop: a message sent on a session we replaced (a reset racing it) must not cost us the
       // fresh session the peer is about to accept; the reset adds one and keeps the others
@@ -136,8 +136,6 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
     ctx.log.warn({ envelope: idHex, from, err: (err as Error).message }, 'message rejected')
     return
   }
-  // after decryption (the session stays in step), before anything is stored (client/requests)
-  if (dropBlocked(ctx, from)) return
   let content
   try {
     content = decodeContent(plaintext)
@@ -150,6 +148,8 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
   if (msgSeen.has(seenKey) || await ctx.messages.seenMessage(from, msgHex)) return
   msgSeen.add(seenKey)
   ops.push(ctx.messages.seenMessageOp(from, msgHex, now))
+  // after decryption (the session stays in step), before anything is stored (client/requests)
+  if (await dropBlocked(ctx, from, content)) return
   if (content.kind === ContentKind.SESSION_RESET) {
     ctx.log.info({ from, device: deviceId }, 'peer started a fresh session')
     return

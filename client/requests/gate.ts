@@ -2,15 +2,30 @@
 // files/file-receiver.ts), under the session lock, inside the envelope batch:
 // drop what blocked users send, hold back what strangers send. Each returns
 // true when the caller must stop (the content was dropped or held).
-import type { AppContent } from '../messaging/content.js'
+import { ContentKind, type AppContent } from '../messaging/content.js'
 import type { MessagingContext } from '../messaging/context.js'
 import type { StoredMessage } from '../messaging/message-log.js'
 import type { StoreOp } from '../store/sealed-store.js'
 import { b64, hex } from '../util/bytes.js'
 
-/** A content from a blocked user: dropped after decryption (the envelope is acknowledged, nothing stored). */
-export function dropBlocked (ctx: MessagingContext, from: string): boolean {
-  if (ctx.requests?.isBlocked(from) !== true) return false
+export function isBlocked (ctx: MessagingContext, from: string): boolean {
+  return ctx.requests?.isBlocked(from) === true
+}
+
+/**
+ * A content from a blocked user, after decryption: dropped (the envelope is
+ * acknowledged, nothing stored, nothing answered), except the protocol state
+ * that keeps us in step so unblocking restores the conversation: sender keys,
+ * session resets, and membership changes of groups we are in. Without
+ * `content` (a group message): always dropped.
+ */
+export async function dropBlocked (ctx: MessagingContext, from: string, content?: AppContent): Promise<boolean> {
+  if (!isBlocked(ctx, from)) return false
+  if (content !== undefined) {
+    if (content.kind === ContentKind.SENDER_KEY || content.kind === ContentKind.SESSION_RESET) return false
+    const u = content.groupUpdate
+    if (content.kind === ContentKind.GROUP_UPDATE && u !== undefined && (await ctx.groups.get(hex(u.groupId)))?.active === true) return false
+  }
   ctx.log.debug({ from }, 'content from a blocked user dropped')
   return true
 }

@@ -39,8 +39,9 @@ export function requestsCommand (): Command {
     .option('--alias <name>', 'the contact alias to give them [default: user-<short id>]')
     .action(async (user: string, opts: { alias?: string }, cmd: Command) => {
       await withClient(cmd, async ({ client, out, nodes, names }) => {
+        // what waits in the mesh first: the request may have arrived since the last recv
+        await syncIfOnline(client, out, nodes)
         const userId = await client.resolveRequester(user)
-        if (nodes.length > 0) await client.connect().catch((err: Error) => { out.warn(`not attached (receipts and group keys follow later): ${err.message}`) })
         const messages = await client.acceptRequest(userId, opts.alias)
         const aliases = await names()
         for (const m of messages) printIncoming(out, m, aliases)
