@@ -3,6 +3,7 @@
 // restart, never handed out) and earns no delivered receipt until accepted;
 // a blocked user's message is dropped after decryption, is stored nowhere in the sealed store and earns no receipt.
 import { strict as assert } from 'node:assert'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { initIdentity, openClient, type Client } from '../../client/client.js'
 import { PREFIX } from '../../client/store/keys.js'
@@ -79,17 +80,49 @@ describe('message requests and blocking (client library, three nodes)', function
     await assert.rejects(again.acceptRequest(ids.bob as string), (err: unknown) => RelaymeshError.is(err, ErrorCode.NotFound))
   })
 
-  it('drops a blocked user\'s message after decryption: stored nowhere, no request, no receipt', async () => {
+  it('holds a stranger\'s file as a request: accept hands it out, decline deletes it', async () => {
     const alice = clients.alice as Client
     const carol = clients.carol as Client
-    await alice.block(ids.carol as string)
-    const secret = 'a secret from carol that must not be kept'
-    const { id } = await carol.send(ids.alice as string, secret)
+    const src = join(dir, 'from-carol.txt')
+    writeFileSync(src, 'a file from a stranger\n')
+    const sent = await carol.sendFile(ids.alice as string, src)
+    assert.deepEqual(await alice.receive(), [])
+    assert.deepEqual((await alice.requests()).map((r) => [r.userId, r.firstMessage, r.count]), [[ids.carol, '[file] from-carol.txt (23 bytes)', 1]])
+    const [file] = await alice.acceptRequest(ids.carol as string, 'carol')
+    assert.equal(file?.id, sent.id)
+    assert.equal(readFileSync(file?.file?.path as string, 'utf8'), 'a file from a stranger\n')
+    assert.deepEqual((await alice.contacts()).map((c) => [c.alias, c.userId]).filter(([a]) => a === 'carol'), [['carol', ids.carol]])
+
+    // a declined file is deleted (Dave is a new stranger)
+    const dave = await initIdentity(join(dir, 'dave'), PASS)
+    ids.dave = dave.userId
+    const d = await start('dave', 2)
+    await waitFor(async () => (await nodes[0]!.records.userRecords(dave.userId)).length >= 2, { what: 'dave known' })
+    writeFileSync(src, 'unwanted\n')
+    await d.sendFile(ids.alice as string, src)
+    assert.deepEqual(await alice.receive(), [])
+    const held = (await alice.requests()).find((r) => r.userId === dave.userId)
+    assert.equal(held?.firstMessage, '[file] from-carol.txt (9 bytes)')
+    const downloads = join(dir, 'alice', 'downloads')
+    const kept = readdirSync(downloads).filter((f) => f.startsWith('from-carol') && readFileSync(join(downloads, f), 'utf8') === 'unwanted\n')
+    assert.equal(kept.length, 1, 'assembled while held')
+    await alice.declineRequest(dave.userId)
+    assert.equal(existsSync(join(downloads, kept[0] as string)), false, 'a declined file is deleted')
+    assert.deepEqual(await alice.requests(), [])
+    await assert.rejects(alice.declineRequest(dave.userId), (err: unknown) => RelaymeshError.is(err, ErrorCode.NotFound))
+  })
+
+  it('drops a blocked user\'s message after decryption: stored nowhere, no request, no receipt', async () => {
+    const alice = clients.alice as Client
+    const dave = clients.dave as Client
+    await alice.block(ids.dave as string)
+    const secret = 'a secret from dave that must not be kept'
+    const { id } = await dave.send(ids.alice as string, secret)
     const requests: unknown[] = []
     assert.deepEqual(await alice.receive({ onRequest: (r) => { requests.push(r) } }), [])
     assert.deepEqual(requests, [])
     assert.deepEqual(await alice.requests(), [])
-    assert.equal(await stateAt('carol', id), 'stored', 'a blocked user gets no receipt')
+    assert.equal(await stateAt('dave', id), 'stored', 'a blocked user gets no receipt')
 
     // the sealed store holds nothing of it: open every record and look for the text
     await alice.close()
@@ -104,12 +137,12 @@ describe('message requests and blocking (client library, three nodes)', function
       await store.close()
     }
     const again = await start('alice', 0)
-    assert.deepEqual((await again.blocked()).map((b) => b.userId), [ids.carol])
+    assert.deepEqual((await again.blocked()).map((b) => b.userId), [ids.dave])
 
-    // unblocked, Carol is a stranger again: her next message is a request
-    await again.unblock(ids.carol as string)
-    await carol.send(ids.alice as string, 'and now?')
+    // unblocked, Dave is a stranger again: his next message is a request
+    await again.unblock(ids.dave as string)
+    await dave.send(ids.alice as string, 'and now?')
     assert.deepEqual(await again.receive(), [])
-    assert.deepEqual((await again.requests()).map((r) => [r.userId, r.firstMessage]), [[ids.carol, 'and now?']])
+    assert.deepEqual((await again.requests()).map((r) => [r.userId, r.firstMessage]), [[ids.dave, 'and now?']])
   })
 })
