@@ -29,7 +29,7 @@ import { isProvisioning } from '../devices/provisioning.js'
 import { handleReceipt } from '../receipts/receipts.js'
 import { DEFER, senderAllowed } from '../devices/sender-devices.js'
 import { acceptManifest } from '../files/file-receiver.js'
-import { dropBlocked, holdInvite, holdMessage, isBlocked, mayNotify } from '../requests/gate.js'
+import { acceptOwnCopy, dropBlocked, holdInvite, holdMessage, isBlocked, mayNotify } from '../requests/gate.js'
 
 export interface ProcessResult {
   /** newly stored messages for the application, in arrival order */
@@ -182,8 +182,9 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
     receivedAt: now,
     outgoing: own
   }
-  // a stranger's first messages wait as a request (client/requests)
+  // a stranger's first messages wait as a request; what another of our devices wrote accepts its recipient (client/requests)
   if (holdMessage(ctx, message, ops, now)) return
+  if (own && content.destination !== undefined) acceptOwnCopy(ctx, content.destination, ops, now)
   result.stored.push({ seq: ctx.messages.append(message, ops, true), message })
 }
 

@@ -57,3 +57,11 @@ export async function holdInvite (ctx: MessagingContext, from: string, deviceId:
   r.hold(from, { kind: 'group', deviceId, content: b64(plaintext), sentAt: content.sentAt }, `invites you to the group "${u.name}"`, ops, now)
   return true
 }
+
+/** Our own copy of a message another of our devices sent to `to`: writing to someone accepts them on this device too. */
+export function acceptOwnCopy (ctx: MessagingContext, to: string, ops: StoreOp[], now: number): void {
+  const r = ctx.requests
+  if (r === undefined || r.status(to) !== 'stranger' || r.request(to) !== undefined) return
+  ops.push(r.acceptOp(to, now))
+  r.noteAccepted(to)
+}
