@@ -9,6 +9,9 @@ import { RelaymeshClient } from './relaymesh-client.js'
 import type { DeviceInfo } from './devices/device-manager.js'
 import type { MessageStatus } from './receipts/message-status.js'
 import type { ProfileView, RemovedContact } from './profiles/profile-manager.js'
+import type { BlockedUser, MessageRequest } from './requests/request-ops.js'
+
+export type { BlockedUser, MessageRequest } from './requests/request-ops.js'
 
 export type { DeviceInfo } from './devices/device-manager.js'
 export type { DeliveryState, MessageStatus } from './receipts/message-status.js'
@@ -36,6 +39,14 @@ export interface ClientOptions {
    * @default DEVICE_LIST_MAX_AGE_MS (30 s, client/devices/sender-devices.ts)
    */
   deviceListMaxAgeMs?: number
+  /**
+   * message requests (client/requests): a 1:1 message or group invitation from someone who is
+   * neither a contact nor someone we wrote to is held as a request, not handed out by receive().
+   * Blocking applies either way. The CLI turns this on. @default false
+   */
+  messageRequests?: boolean
+  /** a user's profile name if they shared it (shown with requests); default: none */
+  nameOf?: (userId: string) => Promise<string | undefined> | string | undefined
 }
 
 export interface IncomingMessage {
@@ -69,7 +80,23 @@ export interface Client {
   /** a file (at most 100 MiB) in encrypted chunks, then its manifest; sending it again resumes (docs/protocol.md §8b) */
   sendFile: (toUserId: string, path: string, options?: SendFileOptions) => Promise<SendFileResult>
   /** drain the mailbox, then wait up to waitMs for live pushes; new messages in arrival order, each exactly once */
-  receive: (options?: { waitMs?: number, onMessage?: (m: IncomingMessage) => void }) => Promise<IncomingMessage[]>
+  /** `onRequest`: a message from a stranger was held as a request (options.messageRequests) */
+  receive: (options?: { waitMs?: number, onMessage?: (m: IncomingMessage) => void, onRequest?: (r: MessageRequest) => void }) => Promise<IncomingMessage[]>
+  /** fetch the mailbox into the local store without handing anything out (requests land; messages wait for receive()) */
+  sync: () => Promise<void>
+  /** pending message requests, oldest first */
+  requests: () => Promise<MessageRequest[]>
+  /** make the requester a contact (`alias`, else user-<short id>) and return what they sent, in order (NotFound: no request) */
+  acceptRequest: (userId: string, alias?: string) => Promise<IncomingMessage[]>
+  /** drop the request and what it held, without blocking (NotFound: no request) */
+  declineRequest: (userId: string) => Promise<void>
+  /** drop everything from `userId` from now on (and their pending request); no receipts to them */
+  block: (userId: string) => Promise<void>
+  /** NotFound when not blocked */
+  unblock: (userId: string) => Promise<void>
+  blocked: () => Promise<BlockedUser[]>
+  /** a user id, an alias, or the unique start of a requester's or blocked user's id */
+  resolveRequester: (user: string) => Promise<string>
   /** stored messages (sent and received) in arrival order, optionally of one conversation */
   history: (peerUserId?: string) => Promise<IncomingMessage[]>
   addContact: (alias: string, userId: string) => Promise<void>

@@ -19,9 +19,21 @@ export function checkAlias (alias: string): void {
 }
 
 export async function addContact (store: SealedStore, alias: string, userId: string): Promise<void> {
+  await store.batch([contactOp(store, alias, userId)])
+}
+
+/** the op that stores contact `alias` for `userId` (checked) */
+export function contactOp (store: SealedStore, alias: string, userId: string): StoreOp {
   checkAlias(alias)
   checkUserId(userId)
-  await store.batch([store.jsonOp(PREFIX.contact + store.name(alias), { alias, userId })])
+  return store.jsonOp(PREFIX.contact + store.name(alias), { alias, userId })
+}
+
+/** the user id an alias names, if it is a contact's */
+export async function contactOf (store: SealedStore, alias: string): Promise<string | undefined> {
+  const key = PREFIX.contact + store.name(alias)
+  const raw = await store.get(key)
+  return raw === undefined ? undefined : parseJson<Contact>(key, raw).userId
 }
 
 export async function listContacts (store: SealedStore): Promise<Contact[]> {

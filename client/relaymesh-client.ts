@@ -40,6 +40,8 @@ import { loadPeerProfile } from './profiles/profile-store.js'
 import { fewestReplicas, getStatus, markStored, statusOp, type MessageStatus } from './receipts/message-status.js'
 import { BUNDLE_TTL_MS, SIGNED_PREKEY_ROTATE_MS } from './keys/prekeys.js'
 import { devicesPresence, type PresenceView } from './presence/contact-presence.js'
+import { RequestStore } from './requests/request-store.js'
+import { RequestOps, type BlockedUser, type MessageRequest } from './requests/request-ops.js'
 
 /** a looked-up user is reused this long by send() (device lists change rarely; a stale one only misses a new device) */
 export const USER_CACHE_MS = 30_000
@@ -55,6 +57,7 @@ export const ACK_DELAY_MS = 250
 export const RESET_INTERVAL_MS = 60_000
 
 type Listener = (seq: number, message: StoredMessage) => void
+type RequestListener = (r: MessageRequest) => void
 
 export class RelaymeshClient implements Client {
   private readonly serial = new Serial()
@@ -64,6 +67,7 @@ export class RelaymeshClient implements Client {
   private readonly records = new RecordCache(CLIENT_RECORD_CACHE_ENTRIES)
   private readonly knownPeers = new Set<string>()
   private readonly listeners = new Set<Listener>()
+  private readonly requestListeners = new Set<RequestListener>()
   private readonly resetAt = new Map<string, number>()
   private readonly conns: ConnectionManager
   private readonly ctx: MessagingContext
@@ -81,6 +85,7 @@ export class RelaymeshClient implements Client {
   private readonly receiptOps: Receipts
   private readonly profileOps: ProfileManager
   private readonly acks: AckBatcher
+  private readonly requestOps: RequestOps
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
     this.ctx = ctx
@@ -146,6 +151,18 @@ export class RelaymeshClient implements Client {
       persist: async (ops) => { await this.persist(ops) },
       ...(options.receiptDelayMs !== undefined ? { delayMs: options.receiptDelayMs } : {})
     })
+    this.requestOps = new RequestOps({
+      ctx,
+      requests: ctx.requests as RequestStore,
+      serial: this.serial,
+      persist: async (ops) => { await this.persist(ops) },
+      released: async (stored, distribute, inbox) => {
+        if (inbox) for (const { seq, message } of stored) for (const l of this.listeners) l(seq, message)
+        for (const g of new Set(distribute)) this.groupOps.distribute(g).catch((err: Error) => { ctx.log.warn({ group: g, err: err.message }, 'sender key distribution failed; retried before the next group message') })
+        await this.receiptOps.delivered(stored)
+      },
+      ...(options.nameOf !== undefined ? { nameOf: options.nameOf } : {})
+    })
   }
 
   static async open (options: ClientOptions): Promise<RelaymeshClient> {
@@ -156,10 +173,11 @@ export class RelaymeshClient implements Client {
       const prekeys = await PreKeys.load(store, identity.identity)
       const messages = await MessageLog.open(store)
       const log = options.log ?? pino({ level: 'silent' })
+      const requests = await RequestStore.open(store, identity.userId, options.messageRequests ?? false, log)
       // sealed sends leave from a peer of their own, preferably through a node other than the attached one
       let client: RelaymeshClient | undefined
       const outbound = new SendChannel(options.nodes, () => client?.conns.connection?.address, async (userId) => await client?.profileKeyOf(userId), log)
-      client = new RelaymeshClient(options, { store, identity, prekeys, sessions: new SessionCache(store), groups: new GroupStore(store), messages, log, now: options.now ?? Date.now, outbound })
+      client = new RelaymeshClient(options, { store, identity, prekeys, sessions: new SessionCache(store), groups: new GroupStore(store), messages, requests, log, now: options.now ?? Date.now, outbound })
       return client
     } catch (err) {
       await store.close()
@@ -254,6 +272,7 @@ export class RelaymeshClient implements Client {
     checkUserId(toUserId)
     if (typeof text !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'text must be a string')
     if (toUserId === this.userId) throw new RelaymeshError(ErrorCode.Invalid, 'cannot send a message to yourself')
+    await this.requestOps.wroteTo(toUserId) // writing to someone accepts them (client/requests)
     const messageId = newMessageId()
     const content: AppContent = await withProfileKey(this.ctx, toUserId, { messageId, sentAt: this.ctx.now(), kind: ContentKind.TEXT, text })
     const plaintext = encodeContent(content) // Invalid when too long, before any network work
@@ -287,6 +306,8 @@ export class RelaymeshClient implements Client {
 
   async sendFile (toUserId: string, path: string, options: SendFileOptions = {}): Promise<SendFileResult> {
     this.checkOpen()
+    checkUserId(toUserId)
+    await this.requestOps.wroteTo(toUserId)
     return await this.fileOut.send(toUserId, path, options)
   }
 
@@ -390,6 +411,7 @@ export class RelaymeshClient implements Client {
     result.ack.push(...chunks.ack)
     result.stored.push(...await this.fileIn.complete())
     for (const { seq, message } of result.stored) for (const l of this.listeners) l(seq, message)
+    for (const r of await this.requestOps.named(this.ctx.requests?.takeEvents() ?? [])) for (const l of this.requestListeners) l(r)
     // persisted already: acknowledged with whatever else arrives within ACK_DELAY_MS
     this.acks.add(result.ack)
     for (const g of new Set(result.distribute)) {
@@ -415,7 +437,7 @@ export class RelaymeshClient implements Client {
     }
   }
 
-  async receive (options: { waitMs?: number, onMessage?: (m: IncomingMessage) => void } = {}): Promise<IncomingMessage[]> {
+  async receive (options: { waitMs?: number, onMessage?: (m: IncomingMessage) => void, onRequest?: (r: MessageRequest) => void } = {}): Promise<IncomingMessage[]> {
     this.checkOpen()
     const run = this.receiveOnce(options)
     this.receiving.add(run)
@@ -426,7 +448,7 @@ export class RelaymeshClient implements Client {
     }
   }
 
-  private async receiveOnce (options: { waitMs?: number, onMessage?: (m: IncomingMessage) => void }): Promise<IncomingMessage[]> {
+  private async receiveOnce (options: { waitMs?: number, onMessage?: (m: IncomingMessage) => void, onRequest?: (r: MessageRequest) => void }): Promise<IncomingMessage[]> {
     const waitMs = Math.max(0, options.waitMs ?? 0)
     const delivered = new Map<number, StoredMessage>()
     const buffered = new Map<number, StoredMessage>()
@@ -457,6 +479,8 @@ export class RelaymeshClient implements Client {
     }
     const listener: Listener = (seq, m) => { if (live) deliver(seq, m); else buffered.set(seq, m) }
     this.listeners.add(listener)
+    const onRequest = options.onRequest
+    if (onRequest !== undefined) this.requestListeners.add(onRequest)
     try {
       const conn = await this.conns.ready()
       await this.drain(conn)
@@ -483,6 +507,7 @@ export class RelaymeshClient implements Client {
       }
     } finally {
       this.listeners.delete(listener)
+      if (onRequest !== undefined) this.requestListeners.delete(onRequest)
       // the last hand-outs (close() waits for this)
       await handing
     }
@@ -500,6 +525,7 @@ export class RelaymeshClient implements Client {
   async addContact (alias: string, userId: string): Promise<void> {
     this.checkOpen()
     await addContact(this.ctx.store, alias, userId)
+    await this.requestOps.contactAdded(userId)
   }
 
   async contacts (): Promise<Array<{ alias: string, userId: string, online: boolean | null }>> {
@@ -567,15 +593,60 @@ export class RelaymeshClient implements Client {
     return safetyNumber(this.ctx.identity.identity.publicKey, this.userId, key, userId)
   }
 
+  // ------------------------------------------------------------------ message requests and blocking (client/requests)
+
+  async requests (): Promise<MessageRequest[]> {
+    this.checkOpen()
+    return await this.requestOps.list()
+  }
+
+  async acceptRequest (userId: string, alias?: string): Promise<IncomingMessage[]> {
+    this.checkOpen()
+    return (await this.requestOps.accept(userId, alias)).map(toIncoming)
+  }
+
+  async declineRequest (userId: string): Promise<void> {
+    this.checkOpen()
+    await this.requestOps.decline(userId)
+  }
+
+  async block (userId: string): Promise<void> {
+    this.checkOpen()
+    await this.requestOps.block(userId)
+  }
+
+  async unblock (userId: string): Promise<void> {
+    this.checkOpen()
+    await this.requestOps.unblock(userId)
+  }
+
+  async blocked (): Promise<BlockedUser[]> {
+    this.checkOpen()
+    return await this.requestOps.blocked()
+  }
+
+  async resolveRequester (user: string): Promise<string> {
+    this.checkOpen()
+    return await this.requestOps.resolve(user)
+  }
+
+  /** Fetch the mailbox into the local store (requests land, messages wait in the inbox for receive()). */
+  async sync (): Promise<void> {
+    this.checkOpen()
+    await this.drain(await this.conns.ready())
+  }
+
   // ------------------------------------------------------------------ groups
 
   async createGroup (name: string, members: string[]): Promise<{ groupId: string }> {
     this.checkOpen()
+    if (Array.isArray(members)) for (const m of members) if (typeof m === 'string' && m !== this.userId) await this.requestOps.wroteTo(m)
     return await this.groupOps.create(name, members)
   }
 
   async addMember (groupId: string, userId: string): Promise<void> {
     this.checkOpen()
+    if (typeof userId === 'string' && userId !== this.userId) await this.requestOps.wroteTo(userId)
     await this.groupOps.change(groupId, { action: GroupAction.ADD, target: userId })
   }
 

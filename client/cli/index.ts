@@ -17,6 +17,10 @@ import { groupCommand } from './commands/group.js'
 import { devicesCommand } from './commands/devices.js'
 import { fileCommand } from './commands/file.js'
 import { profileCommand } from './commands/profile.js'
+import { requestsCommand } from './commands/requests.js'
+import { blockCommand } from './commands/block.js'
+import { unblockCommand } from './commands/unblock.js'
+import { blockedCommand } from './commands/blocked.js'
 import { addClientOptions } from './session.js'
 
 const program = new Command()
@@ -37,6 +41,10 @@ program.addCommand(devicesCommand())
 program.addCommand(fileCommand())
 program.addCommand(contactsCommand())
 program.addCommand(profileCommand())
+program.addCommand(requestsCommand())
+program.addCommand(blockCommand())
+program.addCommand(unblockCommand())
+program.addCommand(blockedCommand())
 program.addCommand(safetyNumberCommand())
 program.addCommand(configCommand())
 program.addCommand(nodeCommand().addCommand(nodeStatusCommand()))

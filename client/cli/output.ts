@@ -2,8 +2,9 @@
 // object per line and nothing else; without it, short human lines. Warnings
 // and progress go to stderr in both modes (progress only in text mode), so
 // stdout stays machine-readable.
-import type { IncomingMessage, ProfileView } from '../client.js'
+import type { IncomingMessage, MessageRequest, ProfileView } from '../client.js'
 import { DisplayNames } from '../profiles/display-name.js'
+import { SHORT_ID_CHARS } from '../requests/constants.js'
 
 export interface Contact {
   alias: string
@@ -106,6 +107,19 @@ export class Output {
     )
   }
 
+  /** A pending message request: `event` true for one arriving now (recv, chat), false in a listing. */
+  request (r: MessageRequest, event: boolean): void {
+    const who = r.name !== undefined ? `${r.name} (${shortId(r.userId)})` : shortId(r.userId)
+    const fields = { userId: r.userId, name: r.name ?? null, firstMessage: r.firstMessage, at: r.at, count: r.count }
+    const count = `${r.count} message${r.count === 1 ? '' : 's'}`
+    if (event) {
+      this.emit({ event: 'request', from: r.userId, name: r.name ?? null, firstMessage: r.firstMessage, at: r.at, count: r.count },
+        `* message request from ${who} (${count}): "${r.firstMessage}" — \`relaymesh requests accept ${r.userId}\` or decline`)
+      return
+    }
+    this.emit(fields, `${who.padEnd(16)} [${clock(r.at)}] "${r.firstMessage}"${r.count > 1 ? ` (+${r.count - 1} more)` : ''}  ${r.userId}`)
+  }
+
   contact (c: Contact): void {
     this.emit({ alias: c.alias, userId: c.userId, online: c.online }, `${c.alias.padEnd(16)} ${c.userId}  ${presence(c.online)}`)
   }
@@ -126,6 +140,11 @@ export class Output {
   safetyNumber (userId: string, digits: string): void {
     this.emit({ userId, safetyNumber: digits }, [`safety number with ${userId}:`, ...groupDigits(digits)])
   }
+}
+
+/** "rm1" and the next characters of a user id: how a person without an alias or name is shown */
+export function shortId (userId: string): string {
+  return userId.slice(0, SHORT_ID_CHARS)
 }
 
 export function presence (online: boolean | null): string {

@@ -102,7 +102,8 @@ async function open (home: string, passphrase: string, nodes: string[]): Promise
   const level = process.env[LOG_ENV]
   const log = level !== undefined && level !== '' ? pino({ level }, pino.destination(2)) : undefined
   try {
-    return await openClient({ home, passphrase, nodes, ...(log !== undefined ? { log } : {}) })
+    // the CLI holds strangers' first messages as requests (`relaymesh requests`)
+    return await openClient({ home, passphrase, nodes, messageRequests: true, ...(log !== undefined ? { log } : {}) })
   } catch (err) {
     throw explainOpenError(err, home)
   }

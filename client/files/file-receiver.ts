@@ -29,6 +29,7 @@ import { decodeManifest, type Manifest } from './manifest.js'
 import { downloadsFolder, placeFile, safeFileName } from './safe-name.js'
 import { fileText } from './file-sender.js'
 import type { FileMessage } from './types.js'
+import { holdMessage, mayNotify } from '../requests/gate.js'
 
 /** a kept chunk: u64be(received at) ‖ envelope id (16) ‖ payload */
 const CHUNK_HEADER = 8 + 16
@@ -77,7 +78,9 @@ export async function acceptManifest (ctx: MessagingContext, from: string, conte
   return undefined
 }
 
-function notice (ctx: MessagingContext, ops: StoreOp[], now: number, id: string, from: string, peer: string, text: string): { seq: number, message: StoredMessage } {
+function notice (ctx: MessagingContext, ops: StoreOp[], now: number, id: string, from: string, peer: string, text: string): { seq: number, message: StoredMessage } | undefined {
+  // no notices about strangers or blocked users (client/requests)
+  if (!mayNotify(ctx, from)) return undefined
   const message: StoredMessage = { id, from, peer, group: null, text, sentAt: now, receivedAt: now, outgoing: false, system: true }
   return { seq: ctx.messages.append(message, ops, true), message }
 }
@@ -213,7 +216,7 @@ export class FileReceiver {
   }
 
   /** One synced batch: drop the pending file and its chunks (their ids stay seen), store the file message or the notice. */
-  private async finish (key: string, p: PendingFile, manifest: Manifest, chunkKeys: string[], outcome: { path: string, name: string } | { text: string }): Promise<{ seq: number, message: StoredMessage }> {
+  private async finish (key: string, p: PendingFile, manifest: Manifest, chunkKeys: string[], outcome: { path: string, name: string } | { text: string }): Promise<{ seq: number, message: StoredMessage } | undefined> {
     const { store, messages } = this.ctx
     const now = this.ctx.now()
     const ops: StoreOp[] = [{ type: 'del', key }]
@@ -226,12 +229,19 @@ export class FileReceiver {
       ? { id: p.id, from: p.from, peer: p.peer, group: null, text: fileText(outcome.name, manifest.size), sentAt: p.sentAt, receivedAt: now, outgoing: own, file: { name: outcome.name, size: manifest.size, path: outcome.path } }
       : { id: `file-${p.id}`, from: p.from, peer: p.peer, group: null, text: outcome.text, sentAt: now, receivedAt: now, outgoing: false, system: true }
     const seq = await this.serial.run(async () => {
-      const s = messages.append(message, ops, true)
-      await store.batch(ops, { sync: true })
+      // a stranger's file waits as a request; a notice about a stranger's file is not shown (client/requests)
+      const held = 'path' in outcome ? holdMessage(this.ctx, message, ops, now) : !mayNotify(this.ctx, p.from)
+      const s = held ? undefined : messages.append(message, ops, true)
+      try {
+        await store.batch(ops, { sync: true })
+      } catch (err) {
+        this.ctx.requests?.invalidate()
+        throw err
+      }
       return s
     })
     if (this.pendingChunks !== undefined) this.pendingChunks = Math.max(0, this.pendingChunks - chunkKeys.length)
-    return { seq, message }
+    return seq === undefined ? undefined : { seq, message }
   }
 
   private async countPending (): Promise<number> {

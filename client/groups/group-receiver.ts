@@ -21,6 +21,7 @@ import { GroupStore } from './group-store.js'
 import { openFanout } from './fanout.js'
 import { DEFER, senderAllowed } from '../devices/sender-devices.js'
 import { applyRemoteUpdate } from './membership.js'
+import { dropBlocked } from '../requests/gate.js'
 
 export interface BatchState {
   now: number
@@ -145,6 +146,7 @@ async function tryGroupMessage (ctx: MessagingContext, from: string, deviceId: n
   if (b.msgSeen.has(seenKey) || await ctx.messages.seenMessage(from, msgHex)) return {}
   b.msgSeen.add(seenKey)
   b.ops.push(ctx.messages.seenMessageOp(from, msgHex, b.now))
+  if (await dropBlocked(ctx, from)) return {}
   const message: StoredMessage = {
     id: msgHex,
     from,

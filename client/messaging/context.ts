@@ -8,6 +8,7 @@ import type { SessionCache } from './sessions.js'
 import type { GroupStore } from '../groups/group-store.js'
 import type { SenderDevices } from '../devices/sender-devices.js'
 import type { SendChannel } from '../transport/send-channel.js'
+import type { RequestStore } from '../requests/request-store.js'
 
 export interface MessagingContext {
   store: SealedStore
@@ -23,4 +24,6 @@ export interface MessagingContext {
   senders?: SenderDevices
   /** sealed sends and lookups of other users, from a peer that is not the attached device (client/transport/send-channel.ts) */
   outbound: SendChannel
+  /** message requests and blocking (client/requests); unset: everyone is accepted */
+  requests?: RequestStore
 }

@@ -30,6 +30,7 @@ import { handleReceipt } from '../receipts/receipts.js'
 import { DEFER, senderAllowed } from '../devices/sender-devices.js'
 import { acceptManifest } from '../files/file-receiver.js'
 import { takeProfileKey } from '../profiles/profile-keys.js'
+import { acceptOwnCopy, dropBlocked, holdInvite, holdMessage, isBlocked, mayNotify } from '../requests/gate.js'
 
 export interface ProcessResult {
   /** newly stored messages for the application, in arrival order */
@@ -53,6 +54,7 @@ export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelo
   const result: ProcessResult = { stored: [], ack: [], resets: [], distribute: [] }
   const envSeen = new Set<string>()
   const msgSeen = new Set<string>()
+  await ctx.requests?.ready()
   for (const env of envelopes) {
     const idHex = hex(env.id)
     result.ack.push(env.id)
@@ -73,6 +75,7 @@ export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelo
     // memory ran ahead of the disk: reload sessions before anything else uses them
     ctx.sessions.invalidate()
     ctx.groups.invalidate()
+    ctx.requests?.invalidate()
     throw err
   }
   return result
@@ -110,12 +113,13 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
     plaintext = await decrypt(ctx, from, deviceId, sealed, ops)
   } catch (err) {
     const code = RelaymeshError.is(err) ? err.code : undefined
-    if (code === ErrorCode.DuplicateMessage) return
+    if (code === ErrorCode.DuplicateMessage || isBlocked(ctx, from)) return
     if (code !== undefined && SESSION_BREAKS.has(code)) {
       // no drop: a message sent on a session we replaced (a reset racing it) must not cost us the
       // fresh session the peer is about to accept; the reset adds one and keeps the others
       ctx.log.warn({ envelope: idHex, from, device: deviceId, err: (err as Error).message }, 'no session reads this message; reset')
       result.resets.push({ userId: from, deviceId })
+      if (!mayNotify(ctx, from)) return
       const notice: StoredMessage = {
         id: `reset-${idHex}`,
         from,
@@ -145,6 +149,8 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
   if (msgSeen.has(seenKey) || await ctx.messages.seenMessage(from, msgHex)) return
   msgSeen.add(seenKey)
   ops.push(ctx.messages.seenMessageOp(from, msgHex, now))
+  // after decryption (the session stays in step), before anything is stored (client/requests)
+  if (await dropBlocked(ctx, from, content)) return
   // profile keys ride on 1:1 contents; a PROFILE_KEY content is consumed there (client/profiles)
   if (await takeProfileKey(ctx, from, content, ops)) return
   if (content.kind === ContentKind.SESSION_RESET) {
@@ -152,6 +158,8 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
     return
   }
   if (content.kind === ContentKind.GROUP_UPDATE || content.kind === ContentKind.SENDER_KEY) {
+    // a stranger's invitation waits as a request (client/requests)
+    if (await holdInvite(ctx, from, deviceId, content, plaintext, ops, now)) return
     await handleGroupContent(ctx, from, deviceId, content, { now, ops, msgSeen, result })
     return
   }
@@ -177,6 +185,9 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
     receivedAt: now,
     outgoing: own
   }
+  // a stranger's first messages wait as a request; what another of our devices wrote accepts its recipient (client/requests)
+  if (holdMessage(ctx, message, ops, now)) return
+  if (own && content.destination !== undefined) acceptOwnCopy(ctx, content.destination, ops, now)
   result.stored.push({ seq: ctx.messages.append(message, ops, true), message })
 }
 

@@ -29,6 +29,11 @@ export class DisplayNames {
     return displayName(userId, { alias: this.aliases.get(userId), profileName: this.profileNames.get(userId) })
   }
 
+  /** the alias we gave `userId`, if any */
+  alias (userId: string): string | undefined {
+    return this.aliases.get(userId)
+  }
+
   /** a contact added or listed meanwhile (chat /list) */
   setAlias (userId: string, alias: string): void {
     this.aliases.set(userId, alias)

@@ -15,6 +15,7 @@ import type { PeerUser } from '../messaging/user-directory.js'
 import { ContentKind, encodeContent, MAX_RECEIPT_IDS, newMessageId, ReceiptType, type AppContent } from '../messaging/content.js'
 import { claimPreKeys, encryptForTargets, targetsOf } from '../messaging/sender.js'
 import { applyReceipt, type MessageStatus } from './message-status.js'
+import { mayNotify } from '../requests/gate.js'
 
 export { ReceiptType }
 
@@ -57,7 +58,8 @@ export class Receipts {
   async delivered (stored: Array<{ message: StoredMessage }>): Promise<void> {
     const self = this.deps.ctx.identity.userId
     for (const { message: m } of stored) {
-      if (!receiptable(m, self)) continue
+      // never to requesters or blocked users (client/requests)
+      if (!receiptable(m, self) || !mayNotify(this.deps.ctx, m.from)) continue
       const set = this.owed.get(m.from) ?? new Set<string>()
       set.add(m.id)
       this.owed.set(m.from, set)
@@ -99,7 +101,7 @@ export class Receipts {
     const bySender = new Map<string, Set<string>>()
     const self = this.deps.ctx.identity.userId
     for (const m of messages) {
-      if (!receiptable(m, self)) continue
+      if (!receiptable(m, self) || !mayNotify(this.deps.ctx, m.from)) continue
       const set = bySender.get(m.from) ?? new Set<string>()
       set.add(m.id)
       bySender.set(m.from, set)

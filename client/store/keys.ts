@@ -58,7 +58,15 @@ export const PREFIX = {
   /** our own profile as last set (name, avatar, record seq) and when our profile key last changed (client/profiles) */
   ownProfile: 'pf!self',
   /** a peer's profile key (learned from its 1:1 messages) and its last opened profile name, by name(userId) (client/profiles) */
-  peerProfile: 'pp!'
+  peerProfile: 'pp!',
+  /** users we accepted (a request accepted, or we wrote to them) by name(userId) (client/requests) */
+  accepted: 'ra!',
+  /** blocked users by name(userId) (client/requests) */
+  blocked: 'rb!',
+  /** pending message requests: the summary per stranger by name(userId) (client/requests) */
+  request: 'rq!',
+  /** what a pending request holds back: name(userId) + '!' + index (8 hex), in arrival order (client/requests) */
+  requestHeld: 'rh!'
 } as const
 
 /** The first key after every key that starts with `prefix`. */

@@ -4,7 +4,7 @@
 // of lines behaves like a person typing them.
 import { Command } from 'commander'
 import { createInterface, clearLine, cursorTo, type Interface } from 'node:readline'
-import type { Client, IncomingMessage } from '../../client.js'
+import type { Client, IncomingMessage, MessageRequest } from '../../client.js'
 import type { Output } from '../output.js'
 import { addClientOptions, withClient, type Session } from '../session.js'
 import { printIncoming, progressPrinter } from './file.js'
@@ -25,12 +25,16 @@ export const CHAT_HELP = [
   '  /group list         your groups',
   '  /group create NAME USER,USER…   a new group with those members',
   '  /group open GROUPID talk to a group: plain lines go to it',
-  '  /group send GROUPID TEXT        send TEXT to a group'
+  '  /group send GROUPID TEXT        send TEXT to a group',
+  '  /requests           message requests from people who are not your contacts',
+  '  /accept [USER [ALIAS]]  accept a request (default: the latest requester) and show its messages',
+  '  /decline [USER]     decline a request (default: the latest requester)',
+  '  /block USER         drop everything USER sends from now on; /unblock USER undoes it'
 ]
 
 export function chatCommand (): Command {
   return addClientOptions(new Command('chat'))
-    .description('interactive chat: incoming messages appear live; /list, /open USER, /tell USER TEXT, /file USER PATH, /group …, /quit')
+    .description('interactive chat: incoming messages appear live; /list, /open USER, /tell USER TEXT, /file USER PATH, /group …, /requests, /accept, /decline, /block, /quit')
     .addHelpText('after', '\n' + CHAT_HELP.join('\n'))
     .action(async (_opts: unknown, cmd: Command) => {
       await withClient(cmd, async (session) => { await chat(session) }, { connect: true })
@@ -58,7 +62,18 @@ async function chat (session: Session): Promise<void> {
 
   let quitting = false
   let ended = false // input closed: no more prompts
-  const listening = listen(client, out, names, () => quitting)
+  // requests are announced as they arrive; /accept and /decline default to the latest requester
+  let latestRequester: string | undefined
+  const onRequest = (r: MessageRequest): void => { latestRequester = r.userId; out.request(r, true) }
+  const listening = listen(client, out, names, () => quitting, onRequest)
+  /** USER given (id, its start, or alias), else the latest requester still waiting */
+  const requester = async (user: string | undefined): Promise<string> => {
+    if (user !== undefined) return await client.resolveRequester(user)
+    const pending = await client.requests()
+    const latest = pending.find((r) => r.userId === latestRequester) ?? pending[pending.length - 1]
+    if (latest === undefined) throw new Error('no message requests')
+    return latest.userId
+  }
   const label = (userId: string): string => names.label(userId)
   const resolve = async (user: string): Promise<Conversation> => {
     const userId = await client.resolveUser(user)
@@ -143,6 +158,37 @@ async function chat (session: Session): Promise<void> {
         }
         return
       }
+      case '/requests': {
+        const list = await client.requests()
+        if (list.length === 0) out.say('no message requests')
+        for (const r of list) out.request(r, false)
+        return
+      }
+      case '/accept': {
+        if (rest.length > 2) { out.warn('usage: /accept [USER [ALIAS]]'); return }
+        const userId = await requester(rest[0])
+        const messages = await client.acceptRequest(userId, rest[1])
+        for (const c of await client.contacts()) names.setAlias(c.userId, c.alias)
+        for (const m of messages) printIncoming(out, m, names)
+        out.emit({ event: 'accepted', userId, alias: names.alias(userId) ?? null }, `accepted ${label(userId)}: /open ${label(userId)} to answer`)
+        return
+      }
+      case '/decline': {
+        if (rest.length > 1) { out.warn('usage: /decline [USER]'); return }
+        const userId = await requester(rest[0])
+        await client.declineRequest(userId)
+        out.emit({ event: 'declined', userId }, `declined the request from ${label(userId)}`)
+        return
+      }
+      case '/block':
+      case '/unblock': {
+        if (rest.length !== 1) { out.warn(`usage: ${command} USER`); return }
+        const userId = await client.resolveRequester(rest[0] as string)
+        if (command === '/block') await client.block(userId)
+        else await client.unblock(userId)
+        out.emit({ event: command.slice(1) + 'ed', userId }, `${command.slice(1)}ed ${label(userId)}`)
+        return
+      }
       default:
         out.warn(`unknown command ${command}: /help lists them`)
     }
@@ -174,11 +220,11 @@ async function chat (session: Session): Promise<void> {
 }
 
 /** Print incoming messages as they arrive, until quitting; a lost node is retried, not fatal. */
-async function listen (client: Client, out: Output, names: DisplayNames, quitting: () => boolean): Promise<void> {
+async function listen (client: Client, out: Output, names: DisplayNames, quitting: () => boolean, onRequest: (r: MessageRequest) => void): Promise<void> {
   const onMessage = (m: IncomingMessage): void => { printIncoming(out, m, names) }
   while (!quitting()) {
     try {
-      await client.receive({ waitMs: LISTEN_SLICE_MS, onMessage })
+      await client.receive({ waitMs: LISTEN_SLICE_MS, onMessage, onRequest })
     } catch (err) {
       if (quitting()) return
       out.warn(`receiving paused: ${(err as Error).message}`)

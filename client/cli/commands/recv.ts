@@ -1,7 +1,7 @@
 // `relaymesh recv`: attach, drain the mailbox (every message exactly once, in
 // arrival order), then wait for live messages up to --wait seconds.
 import { Command, InvalidArgumentError } from 'commander'
-import type { IncomingMessage } from '../../client.js'
+import type { IncomingMessage, MessageRequest } from '../../client.js'
 import { addClientOptions, withClient } from '../session.js'
 import { printIncoming } from './file.js'
 
@@ -29,6 +29,8 @@ export function recvCommand (): Command {
           printIncoming(out, m, people) // a message, or a received file's event
           shown.push(m)
         }
+        // a stranger's message is held as a request: an event line, not the message (client/requests)
+        const onRequest = (r: MessageRequest): void => { out.request(r, true) }
         // what was printed has been read: read receipts to the senders (client/receipts), best effort
         const shown: IncomingMessage[] = []
         const markRead = async (): Promise<void> => {
@@ -41,7 +43,7 @@ export function recvCommand (): Command {
           out.progress(`receiving mailbox… ${count} message${count === 1 ? '' : 's'} (${Math.round((Date.now() - started) / 1000)} s)`)
         }, PROGRESS_AFTER_MS)
         try {
-          await client.receive({ waitMs: 0, onMessage })
+          await client.receive({ waitMs: 0, onMessage, onRequest })
         } finally {
           clearInterval(ticker)
           out.endProgress()
@@ -50,7 +52,7 @@ export function recvCommand (): Command {
         // 2. live messages
         if (opts.wait > 0) {
           if (!out.json) out.warn(`waiting ${opts.wait} s for new messages…`)
-          await client.receive({ waitMs: opts.wait * 1000, onMessage })
+          await client.receive({ waitMs: opts.wait * 1000, onMessage, onRequest })
           await markRead()
         }
         if (!out.json) out.warn(count === 0 ? 'no new messages' : `${count} new message${count === 1 ? '' : 's'}`)

@@ -37,6 +37,8 @@ describe('relaymesh devices CLI: link, join, list (processes)', function () {
     const [a] = await ok(['init', '--home', alice1, '--node', at(0), '--json'])
     const [c] = await ok(['init', '--home', carol, '--node', at(2), '--json'])
     const aliceId = a?.userId as string
+    // Carol is Alice's contact (else her message is a request); contacts come along to a linked device
+    await ok(['contacts', 'add', 'carol', c?.userId as string, '--home', alice1])
 
     // a mistyped code fails at once, and creates no home
     await fails(['devices', 'join', 'rml1notacode', '--home', alice2, '--node', at(1), '--json'], /not a pairing code/)

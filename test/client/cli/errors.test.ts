@@ -53,6 +53,8 @@ describe('relaymesh chat CLI: errors are clear and lose nothing (processes)', fu
     assert.match(c.stderr, /no relay node configured yet/)
     carolId = c.json[0]?.userId as string
     await waitFor(async () => (await nodes[0]?.records.userRecords(bobId) ?? []).length >= 2, { what: 'bob on node 1' })
+    // Alice is Bob's contact: her messages are not held as requests (client/requests)
+    await ok(['contacts', 'add', 'alice', (await ok(['id', '--home', alice, '--json']))[0]?.userId as string, '--home', bob])
     await send('before anything went wrong')
   })
 

@@ -30,6 +30,8 @@ describe('relaymesh file send / recv (processes, two nodes)', function () {
       for (const n of nodes) for (const id of Object.values(ids)) if ((await n.records.userRecords(id)).length < 2) return false
       return true
     }, { what: 'user records on every node' })
+    // Alice is Bob's contact: her file is not held as a request (client/requests)
+    await ok(['contacts', 'add', 'alice', ids.alice as string, '--home', homes.bob as string])
   })
 
   after(async () => {

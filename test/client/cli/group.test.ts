@@ -28,6 +28,8 @@ describe('relaymesh group CLI (processes, three nodes)', function () {
       for (const n of nodes) for (const id of Object.values(ids)) if ((await n.records.userRecords(id)).length < 2) return false
       return true
     }, { what: 'user records on every node' })
+    // Alice is Bob's and Carol's contact: her invitation is not held as a request (client/requests)
+    for (const who of ['bob', 'carol']) await ok(['contacts', 'add', 'alice', ids.alice as string, '--home', homes[who] as string])
   })
 
   after(async () => {

@@ -64,6 +64,8 @@ describe('relaymesh chat CLI: 1:1 over a five-node mesh (processes)', function (
     // init attached and published: each node of the other learns the user by gossip
     await known(nodes[0] as RelayNode, bobId)
     await known(nodes[2] as RelayNode, aliceId)
+    // Alice is Bob's contact: her messages are not held as requests (client/requests, test/client/cli/requests.test.ts)
+    await ok(['contacts', 'add', 'alice', aliceId, '--home', bob])
   })
 
   it('Alice on node 1 and Bob on node 3 exchange messages both ways', async () => {

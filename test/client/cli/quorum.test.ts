@@ -26,6 +26,8 @@ describe('relaymesh send: honest quorum (processes, two nodes)', function () {
     await ok(['init', '--home', alice, '--node', addressOf(nodes[0]!)])
     bobId = (await ok(['init', '--home', bob, '--node', addressOf(nodes[1]!), '--json']))[0]?.userId as string
     await waitFor(async () => (await nodes[0]?.records.userRecords(bobId) ?? []).length >= 2, { what: 'bob on node 0' })
+    // Alice is Bob's contact: her messages are not held as requests (client/requests)
+    await ok(['contacts', 'add', 'alice', (await ok(['id', '--home', alice, '--json']))[0]?.userId as string, '--home', bob])
   })
 
   after(async () => {
