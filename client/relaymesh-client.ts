@@ -53,6 +53,8 @@ export const FETCH_PAGE = 256
 export const ACK_CHUNK = 512
 /** persisted envelopes wait this long for others before one ACK names them all (client/messaging/ack-batcher.ts) */
 export const ACK_DELAY_MS = 250
+/** a peer's profile is fetched this long at most when its key arrives, before the messages are shown */
+export const PROFILE_FETCH_WAIT_MS = 3_000
 /** a broken session with one device is answered with a fresh one at most this often */
 export const RESET_INTERVAL_MS = 60_000
 
@@ -161,7 +163,8 @@ export class RelaymeshClient implements Client {
         for (const g of new Set(distribute)) this.groupOps.distribute(g).catch((err: Error) => { ctx.log.warn({ group: g, err: err.message }, 'sender key distribution failed; retried before the next group message') })
         await this.receiptOps.delivered(stored)
       },
-      ...(options.nameOf !== undefined ? { nameOf: options.nameOf } : {})
+      // a requester's profile name, when they shared their profile key with us (fetched as the key arrives)
+      nameOf: options.nameOf ?? (async (userId: string) => (await loadPeerProfile(ctx.store, userId))?.name)
     })
   }
 
@@ -410,6 +413,9 @@ export class RelaymeshClient implements Client {
     const result = await this.serial.run(async () => await processEnvelopes(this.ctx, chunks.rest))
     result.ack.push(...chunks.ack)
     result.stored.push(...await this.fileIn.complete())
+    // a new profile key opens that peer's profile: its name is fetched before anyone is told, so a request or a
+    // message can be shown by it (at most PROFILE_FETCH_WAIT_MS; rare: a first message, or after a rotation)
+    await this.fetchProfiles(result.profileKeys ?? [])
     for (const { seq, message } of result.stored) for (const l of this.listeners) l(seq, message)
     for (const r of await this.requestOps.named(this.ctx.requests?.takeEvents() ?? [])) for (const l of this.requestListeners) l(r)
     // persisted already: acknowledged with whatever else arrives within ACK_DELAY_MS
@@ -423,6 +429,17 @@ export class RelaymeshClient implements Client {
     // answer device links, then tell senders their messages arrived (client/devices, client/receipts)
     await this.deviceOps.afterIngest(conn, result.linked)
     await this.receiptOps.delivered(result.stored)
+  }
+
+  /** Open the profiles of `userIds` (their names are kept for display), waiting at most PROFILE_FETCH_WAIT_MS. */
+  private async fetchProfiles (userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return
+    const fetches = Promise.allSettled(userIds.map(async (userId) => await this.profileOps.profileOf(userId).catch((err: Error) => {
+      this.ctx.log.debug({ user: userId, err: err.message }, 'profile not fetched')
+    })))
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([fetches, new Promise<void>((resolve) => { timer = setTimeout(resolve, PROFILE_FETCH_WAIT_MS) })])
+    clearTimeout(timer)
   }
 
   /** Fetch pages until the mailbox is empty. */

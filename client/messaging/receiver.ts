@@ -29,7 +29,7 @@ import { isProvisioning } from '../devices/provisioning.js'
 import { handleReceipt } from '../receipts/receipts.js'
 import { DEFER, senderAllowed } from '../devices/sender-devices.js'
 import { acceptManifest } from '../files/file-receiver.js'
-import { takeProfileKey } from '../profiles/profile-keys.js'
+import { profileKeysTaken, takeProfileKey } from '../profiles/profile-keys.js'
 import { acceptOwnCopy, dropBlocked, holdInvite, holdMessage, isBlocked, mayNotify } from '../requests/gate.js'
 
 export interface ProcessResult {
@@ -43,6 +43,8 @@ export interface ProcessResult {
   distribute: string[]
   /** device link requests handled (client/devices): answer the linked ones once persisted */
   linked?: LinkOutcome[]
+  /** peers whose new profile key arrived (client/profiles): their profile name can be fetched */
+  profileKeys?: string[]
 }
 
 /** Errors that mean no session we hold with a device reads its messages (answer with a fresh one). */
@@ -78,6 +80,7 @@ export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelo
     ctx.requests?.invalidate()
     throw err
   }
+  result.profileKeys = profileKeysTaken(ops)
   return result
 }
 

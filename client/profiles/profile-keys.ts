@@ -24,6 +24,11 @@ export async function withProfileKey (ctx: MessagingContext, toUserId: string, c
   return { ...content, profileKey: ctx.identity.profileKey }
 }
 
+/** The peers whose new profile key this envelope batch took (their profile can be opened now). */
+export function profileKeysTaken (ops: StoreOp[]): string[] {
+  return [...(pendingByBatch.get(ops)?.keys() ?? [])]
+}
+
 /** keys taken within one envelope batch (not yet on disk), so the batch's later messages compare with them */
 const pendingByBatch = new WeakMap<StoreOp[], Map<string, PeerProfile>>()
 

@@ -7,7 +7,7 @@
 import { unlink } from 'node:fs/promises'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { USER_ID_PREFIX } from '../../protocol/identity.js'
-import { contactOf, contactOp, listContacts, resolveUser } from '../contacts.js'
+import { checkAlias, contactOf, contactOp, listContacts, MAX_ALIAS_LENGTH, resolveUser } from '../contacts.js'
 import { handleGroupContent } from '../groups/group-receiver.js'
 import { decodeContent } from '../messaging/content.js'
 import type { MessagingContext } from '../messaging/context.js'
@@ -201,7 +201,11 @@ export class RequestOps {
     for (const f of files) await unlink(f).catch(() => {})
   }
 
-  /** The contact an accept adds: `alias` (free or already theirs), none when they have one, else user-<short id>[-n]. */
+  /**
+   * The contact an accept adds: `alias` (free or already theirs), none when they
+   * have one, else their profile name made an alias (spaces as "-"), else
+   * user-<short id>; "-2", "-3"... when taken.
+   */
   private async contactFor (userId: string, alias?: string): Promise<{ alias: string } | undefined> {
     const { store } = this.ctx
     if (alias !== undefined) {
@@ -211,11 +215,24 @@ export class RequestOps {
       return { alias }
     }
     if ((await listContacts(store)).some((c) => c.userId === userId)) return undefined
-    const base = `user-${userId.slice(USER_ID_PREFIX.length, SHORT_ID_CHARS)}`
+    const fromName = aliasFromName(await this.d.nameOf?.(userId))
+    const base = fromName ?? `user-${userId.slice(USER_ID_PREFIX.length, SHORT_ID_CHARS)}`
     for (let n = 1; n < 100; n++) {
       const candidate = n === 1 ? base : `${base}-${n}`
       if (await contactOf(store, candidate) === undefined) return { alias: candidate }
     }
     throw new RelaymeshError(ErrorCode.Invalid, 'no free alias: give one with --alias')
+  }
+}
+
+/** A profile name as an alias: whitespace runs become "-"; undefined when that is no valid alias. */
+function aliasFromName (name: string | undefined): string | undefined {
+  if (name === undefined) return undefined
+  const alias = name.trim().replace(/\s+/g, '-').slice(0, MAX_ALIAS_LENGTH - 3)
+  try {
+    checkAlias(alias)
+    return alias
+  } catch {
+    return undefined
   }
 }

@@ -109,8 +109,9 @@ describe('relaymesh chat CLI: 1:1 over a five-node mesh (processes)', function (
     assert.match(text.stderr, /1 new message/)
     const list = await ok(['contacts', 'list', '--home', alice, '--json'])
     assert.deepEqual(list.map((c) => [c.alias, c.userId]), [['bob', bobId]])
-    // Bob has not shared his profile key with Alice: his presence is unknown to her (contacts-only presence)
-    assert.equal(list[0]?.online, null)
+    // Bob added Alice back and answered her: his profile key came with it, so she sees his presence
+    // (contacts-only presence): offline, no command of his is attached now
+    assert.equal(list[0]?.online, false)
     assert.ok(stored?.id !== undefined)
   })
 

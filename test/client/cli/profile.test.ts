@@ -91,10 +91,13 @@ describe('relaymesh profile CLI: set, show, contacts remove (processes)', functi
     await ok(as('alice', 0, ['send', '--to', 'carol', 'hello Carol', '--json']))
     await ok(as('alice', 0, ['send', '--to', id.dave as string, 'hello stranger', '--json']))
 
-    // before Bob opened her profile, recv shows Alice by a short id
+    // Bob has not added Alice: her first message is a request, named by the profile she shared with it
     const first = await cli(as('bob', 1, ['recv']))
     assert.equal(first.code, 0, first.stderr)
-    assert.match(first.stdout, new RegExp(` ${(id.alice as string).slice(0, 12)}…: hello Bob$`, 'm'))
+    // a self-chosen name comes with the short id it cannot fake
+    assert.match(first.stdout, new RegExp(`message request from ${NAME} \\(${(id.alice as string).slice(0, 12)}\\) \\(1 message\\): "hello Bob"`))
+    const [request] = await ok(local('bob', ['requests', '--json']))
+    assert.deepEqual([request?.userId, request?.name, request?.firstMessage], [id.alice, NAME, 'hello Bob'])
     for (const who of ['carol', 'dave']) await ok(as(who, who === 'carol' ? 2 : 1, ['recv', '--json']))
 
     const avatarOut = join(dir, 'seen-by-bob.png')
@@ -111,11 +114,16 @@ describe('relaymesh profile CLI: set, show, contacts remove (processes)', functi
     // Dave got a message, not the key
     await fails(as('dave', 1, ['profile', 'show', id.alice as string]), /has not shared a profile with you/)
 
-    // now recv names Alice by her profile name; an alias Bob gives her wins over it
-    await ok(as('alice', 0, ['send', '--to', 'bob', 'second', '--json']))
-    const second = await cli(as('bob', 1, ['recv']))
-    assert.match(second.stdout, new RegExp(`\\] ${NAME}: second$`, 'm'))
-    await ok(local('bob', ['contacts', 'add', 'ally', id.alice as string, '--json']))
+    // Dave, who got no key, sees the request by a short id
+    const [daveRequest] = await ok(local('dave', ['requests', '--json']))
+    assert.deepEqual([daveRequest?.userId, daveRequest?.name], [id.alice, null])
+
+    // Carol accepts without an alias: Alice becomes a contact named after her profile
+    const carolAccepted = await ok(as('carol', 2, ['requests', 'accept', id.alice as string, '--json']))
+    assert.deepEqual(carolAccepted.map((l) => [l.event, l.text ?? l.alias]), [['message', 'hello Carol'], ['accepted', 'Alice-Liddell']])
+    // Bob accepts her as "ally": the alias he gave is how she is shown from then on
+    const accepted = await ok(as('bob', 1, ['requests', 'accept', id.alice as string, '--alias', 'ally', '--json']))
+    assert.deepEqual(accepted.map((l) => [l.event, l.text ?? l.alias]), [['message', 'hello Bob'], ['accepted', 'ally']])
     await ok(as('alice', 0, ['send', '--to', 'bob', 'third', '--json']))
     const third = await cli(as('bob', 1, ['recv']))
     assert.match(third.stdout, /\] ally: third$/m)
