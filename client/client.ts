@@ -104,7 +104,7 @@ export interface Client {
   contacts: () => Promise<Array<{ alias: string, userId: string, online: boolean | null }>>
   /** remove a contact (every alias of its user) and rotate our profile key: the removed user opens nothing we publish later */
   removeContact: (aliasOrUserId: string) => Promise<RemovedContact>
-  /** a user's presence: 'unknown' unless we hold their profile key (contacts-only presence, docs/spec-drafts/presence.md) */
+  /** a user's presence: 'unknown' unless we hold their profile key (contacts-only presence, docs/protocol.md §8e) */
   presenceOf: (userId: string) => Promise<'online' | 'offline' | 'unknown'>
   resolveUser: (aliasOrUserId: string) => Promise<string>
   /** seal, sign and publish our profile (name 1..64 characters, avatar a PNG/JPEG/GIF/WebP of at most 16 KiB) */

@@ -129,7 +129,7 @@ export interface MailboxService extends Startable {
   /**
    * ask the mailbox's replicas (unless this node is one) to push its new envelopes here, with the
    * device's grant made for this node, renewed while it lasts; resolves after the first round,
-   * with the function that withdraws it (docs/spec-drafts/presence.md, WATCH)
+   * with the function that withdraws it (docs/protocol.md §10, WATCH)
    */
   watch: (mailbox: Uint8Array, grant: FetchGrant, options?: { signal?: AbortSignal }) => Promise<() => void>
 }

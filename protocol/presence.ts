@@ -1,4 +1,4 @@
-// Contacts-only presence (docs/spec-drafts/presence.md). A device says
+// Contacts-only presence (docs/protocol.md §8e). A device says
 // "online" or "offline" in a PresenceBlob that only holders of its user's
 // profile key can find, read or write:
 // - presence key = HKDF-SHA256(profile key, salt empty, INFO.presenceKey, 32);

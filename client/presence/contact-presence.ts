@@ -1,4 +1,4 @@
-// Contacts-only presence as a client sees it (docs/spec-drafts/presence.md):
+// Contacts-only presence as a client sees it (docs/protocol.md §8e):
 // with a contact's profile key, compute the ids of its devices' presence
 // blobs for today and yesterday (UTC: a blob signed before midnight is still
 // the latest just after), ask a node for them (PRESENCE_GET, no attach

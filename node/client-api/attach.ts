@@ -4,7 +4,7 @@
 // the device's contacts-only presence blob "online" (if it gave one), and the
 // stream then carries live pushes until it closes, when the watch is
 // withdrawn and the "offline" blob published. Nothing the node publishes
-// names the user, the device or this node (docs/spec-drafts/presence.md),
+// names the user, the device or this node (docs/protocol.md §8e),
 // except the attach's device list when it is newer than the mesh holds.
 import type { Connection, Stream } from '@libp2p/interface'
 import { AttachChallenge, AttachEvent, AttachRequest, AttachUpdate, Status } from '../../protocol/pb/client-api.js'

@@ -78,7 +78,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     return {}
   },
 
-  // sealed: no attached device, and nothing about who sends is read or kept (docs/spec-drafts/sealed-send.md);
+  // sealed: no attached device, and nothing about who sends is read or kept (docs/protocol.md §5a);
   // access keys or a stamp open the mailboxes (send-access-check.ts)
   [RequestType.SEND]: async (req, ctx) => {
     const { limits, envelopeTtlMs, stampBits } = ctx.components.config

@@ -1,4 +1,4 @@
-// Who may write to a mailbox over a sealed SEND (docs/spec-drafts/sealed-send.md):
+// Who may write to a mailbox over a sealed SEND (docs/protocol.md §5a):
 // the request names no sender, so the node checks the request, never who
 // makes it. A mailbox is open to the SEND when
 // - an access key in the request opens the device list of a user that lists

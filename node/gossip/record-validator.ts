@@ -28,7 +28,7 @@ export function rejectReason (err: unknown): RejectReason {
   return 'decode'
 }
 
-const RETIRED = 'presence records are retired: contacts-only presence blobs replace them (docs/spec-drafts/presence.md)'
+const RETIRED = 'presence records are retired: contacts-only presence blobs replace them (docs/protocol.md §8e)'
 
 /** Whether `err` is the refusal of a retired record kind. */
 export function isRetired (err: unknown): boolean {

@@ -6,7 +6,7 @@
 // expiry run in the background. Live pushes: each replica pushes what it
 // newly stored to the relays watching the mailbox (WATCH, watchers.ts), the
 // relays its device is attached to (watching.ts). The protocol is in
-// docs/protocol.md §10 and docs/spec-drafts/presence.md.
+// docs/protocol.md §10 (WATCH).
 import type { PeerId } from '@libp2p/interface'
 import { decode } from '../../protocol/codec.js'
 import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, RecordKind } from '../../protocol/constants.js'

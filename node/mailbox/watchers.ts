@@ -1,4 +1,4 @@
-// Replica side of WATCH (docs/spec-drafts/presence.md): which relays want
+// Replica side of WATCH (docs/protocol.md §10, WATCH): which relays want
 // this mailbox's new envelopes pushed to them (DELIVER) because the device is
 // attached there. In memory only, bounded per mailbox and in all, each entry
 // with an expiry the watcher renews while the device stays attached. Who may

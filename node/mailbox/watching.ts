@@ -1,4 +1,4 @@
-// Entry side of WATCH (docs/spec-drafts/presence.md): while a device is
+// Entry side of WATCH (docs/protocol.md §10, WATCH): while a device is
 // attached here, this node asks the replicas of its mailbox to push new
 // envelopes here (REPLICA_WATCH with the device's grant made for this node),
 // renews that every WATCH_REFRESH_MS and when the relay set changes, and

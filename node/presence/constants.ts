@@ -1,4 +1,4 @@
-// Constants of the contacts-only presence board (docs/spec-drafts/presence.md).
+// Constants of the contacts-only presence board (docs/protocol.md §8e).
 import { MAX_PRESENCE_BLOB_BYTES } from '../../protocol/constants.js'
 import { SECOND } from '../config.js'
 

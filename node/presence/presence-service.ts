@@ -1,4 +1,4 @@
-// Contacts-only presence on the node (docs/spec-drafts/presence.md): a
+// Contacts-only presence on the node (docs/protocol.md §8e): a
 // bounded, in-memory board of PresenceBlobs (presence-board.ts), fed by the
 // devices attached here (publish) and by gossip on PRESENCE_TOPIC from
 // admitted relays, and read by PRESENCE_GET. A blob names no user, device,

@@ -21,7 +21,7 @@ export function contactsCommand (): Command {
       })
     })
   addClientOptions(contacts.command('list'))
-    .description('list your contacts with online status (asks the attached node; "unknown" when no node answers)')
+    .description('list your contacts with online status: shown only for contacts who added you back (they shared their profile key); "unknown" otherwise or when no node answers')
     .action(async (_opts: unknown, cmd: Command) => {
       await withClient(cmd, async ({ client, out, nodes }) => {
         if (nodes.length > 0) {

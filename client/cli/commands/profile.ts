@@ -46,7 +46,7 @@ export function profileCommand (): Command {
         if (view === undefined) {
           throw new RelaymeshError(ErrorCode.NotFound, userId === client.userId
             ? 'you have not set a profile: `relaymesh profile set --name NAME`'
-            : `${user ?? userId} has not shared a profile with you`)
+            : `${user ?? userId} has not shared a profile with you, or has set none`)
         }
         let saved: string | undefined
         if (opts.saveAvatar !== undefined) {

@@ -1,4 +1,4 @@
-// WATCH (docs/spec-drafts/presence.md): live pushes without a public
+// WATCH (docs/protocol.md §10, WATCH): live pushes without a public
 // user-to-node record. Five real relay nodes over TCP and one relay that
 // holds a valid node record (admitted everywhere) but no device grant: it
 // cannot make a replica push a mailbox's envelopes to it. A node the device
