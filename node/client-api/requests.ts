@@ -221,6 +221,7 @@ export async function handleRequest (bytes: Uint8Array, ctx: RequestContext): Pr
     requestId = req.requestId
     const handler = handlers[req.type]
     if (handler === undefined) throw new RelaymeshError(ErrorCode.Invalid, `unknown request type ${req.type}`)
+    ctx.components.metrics.clientRequests.inc({ type: RequestType[req.type] })
     response = await handler(req, ctx)
   } catch (err) {
     const code = RelaymeshError.is(err) ? err.code : ErrorCode.Invalid
