@@ -57,3 +57,10 @@ function checkFields (env: Envelope, rules: EnvelopeRules, skew: number): void {
     throw new RelaymeshError(ErrorCode.Invalid, `envelope: expires_at lies beyond this node's retention of ${rules.envelopeTtlMs} ms`)
   }
 }
+
+/** A mailbox address handed to the service: exactly MAILBOX_ADDRESS_BYTES bytes. */
+export function checkMailbox (mailbox: Uint8Array): void {
+  if (!(mailbox instanceof Uint8Array) || mailbox.byteLength !== MAILBOX_ADDRESS_BYTES) {
+    throw new RelaymeshError(ErrorCode.Invalid, `mailbox: expected ${MAILBOX_ADDRESS_BYTES} bytes`)
+  }
+}
