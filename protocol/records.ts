@@ -11,7 +11,7 @@ import type { MessageType } from './codec.js'
 import { AES_GCM_NONCE_BYTES, AES_GCM_TAG_BYTES, concat, ed25519Sign, ed25519Verify, equalBytes, sha256 } from './crypto/primitives.js'
 import type { Ed25519KeyPair } from './crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from './errors.js'
-import { userIdFromIdentityKey } from './identity.js'
+import { userIdFromIdentityKey, userIdMatches } from './identity.js'
 import { verifyPreKeyBundle } from './keys.js'
 import { DeviceList, PreKeyBundle, Presence, Profile, SignedRecord } from './pb/records.js'
 
@@ -325,4 +325,24 @@ export function compareRecords (a: VerifiedRecord, b: VerifiedRecord): 'newer' |
   if (d === 0) return 'same'
   if (a.expiresAt !== b.expiresAt) return a.expiresAt > b.expiresAt ? 'newer' : 'older'
   return d > 0 ? 'newer' : 'older'
+}
+
+/**
+ * The newest record of `kind` about `userId` among `raw` (as a lookup returns
+ * them): each opened (a bad or expired one is passed over), signed by the
+ * identity key the user id names; undefined when there is none.
+ */
+export function newestRecordOf (raw: Uint8Array[], kind: RecordKind, userId: string, now: number): VerifiedRecord | undefined {
+  let newest: VerifiedRecord | undefined
+  for (const bytes of raw) {
+    let r: VerifiedRecord
+    try {
+      r = openRecord(bytes, now)
+    } catch {
+      continue
+    }
+    if (r.kind !== kind || !userIdMatches(userId, r.identityKey)) continue
+    if (newest === undefined || compareRecords(r, newest) === 'newer') newest = r
+  }
+  return newest
 }

@@ -6,8 +6,7 @@
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { RecordKind } from '../../protocol/constants.js'
 import { equalBytes } from '../../protocol/crypto/primitives.js'
-import { userIdMatches } from '../../protocol/identity.js'
-import { compareRecords, openRecord, type VerifiedRecord } from '../../protocol/records.js'
+import { newestRecordOf } from '../../protocol/records.js'
 import type { DeviceList } from '../../protocol/pb/records.js'
 import type { MessagingContext } from '../messaging/context.js'
 import type { EnvelopeIds } from '../messaging/envelope-id.js'
@@ -115,19 +114,8 @@ export class DeviceManager {
   async sync (conn: NodeConnection): Promise<void> {
     const { ctx, serial } = this.deps
     const raw = await conn.getUser(ctx.identity.userId).catch(() => [] as Uint8Array[])
-    const now = ctx.now()
-    let newest: VerifiedRecord | undefined
-    for (const bytes of raw) {
-      let r: VerifiedRecord
-      try {
-        r = openRecord(bytes, now)
-      } catch {
-        continue
-      }
-      if (r.kind !== RecordKind.DeviceList || !userIdMatches(ctx.identity.userId, r.identityKey) || !equalBytes(r.identityKey, ctx.identity.identity.publicKey)) continue
-      if (newest === undefined || compareRecords(r, newest) === 'newer') newest = r
-    }
-    if (newest === undefined || newest.seq <= ctx.identity.deviceListSeq) return
+    const newest = newestRecordOf(raw, RecordKind.DeviceList, ctx.identity.userId, ctx.now())
+    if (newest === undefined || !equalBytes(newest.identityKey, ctx.identity.identity.publicKey) || newest.seq <= ctx.identity.deviceListSeq) return
     const list = newest.body as DeviceList
     const record = newest
     await serial.run(async () => {

@@ -13,7 +13,7 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { RecordKind } from '../../protocol/constants.js'
 import { ed25519GenerateKeyPair, ed25519PublicFromPrivate, equalBytes, wipe, x25519GenerateKeyPair, type Ed25519KeyPair } from '../../protocol/crypto/primitives.js'
 import { mailboxAddress, userIdFromIdentityKey, userIdMatches } from '../../protocol/identity.js'
-import { compareRecords, openRecord, type VerifiedRecord } from '../../protocol/records.js'
+import { newestRecordOf, openRecord, type VerifiedRecord } from '../../protocol/records.js'
 import type { DeviceList } from '../../protocol/pb/records.js'
 import type { Envelope } from '../../protocol/pb/envelope.js'
 import { addContact } from '../contacts.js'
@@ -118,26 +118,12 @@ async function firstDevice (conn: NodeConnection, code: PairingCode, now: number
     if (RelaymeshError.is(err, ErrorCode.NotFound)) throw new RelaymeshError(ErrorCode.NotFound, `the pairing code names user ${code.userId}, whom the mesh does not know (is the first device attached to this mesh?)`, { cause: err })
     throw err
   }
-  const list = newestDeviceList(raw, code.userId, now)
+  const list = newestRecordOf(raw, RecordKind.DeviceList, code.userId, now)
   if (list === undefined) throw new RelaymeshError(ErrorCode.NotFound, `the pairing code names user ${code.userId}, whom the mesh does not know (is the first device attached to this mesh?)`)
   if (!(list.body as DeviceList).devices.some((d) => d.deviceId === code.deviceId)) throw new RelaymeshError(ErrorCode.NotFound, `the pairing code names device ${code.deviceId}, which is not in the device list of ${code.userId}`)
   return list.identityKey
 }
 
-function newestDeviceList (raw: Uint8Array[], userId: string, now: number): VerifiedRecord | undefined {
-  let newest: VerifiedRecord | undefined
-  for (const bytes of raw) {
-    let r: VerifiedRecord
-    try {
-      r = openRecord(bytes, now)
-    } catch {
-      continue
-    }
-    if (r.kind !== RecordKind.DeviceList || !userIdMatches(userId, r.identityKey)) continue
-    if (newest === undefined || compareRecords(r, newest) === 'newer') newest = r
-  }
-  return newest
-}
 
 async function waitForResponse (conns: ConnectionManager, temp: DeviceCredentials, code: PairingCode, ephemeral: { publicKey: Uint8Array, privateKey: Uint8Array }, pushed: Envelope[], setWake: (w: (() => void) | undefined) => void, timeoutMs: number, log: Logger): Promise<LinkResponse> {
   const deadline = Date.now() + timeoutMs

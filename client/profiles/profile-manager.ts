@@ -7,9 +7,8 @@
 // contact keeps only the old key, which opens nothing published from then on.
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { RecordKind } from '../../protocol/constants.js'
-import { userIdMatches } from '../../protocol/identity.js'
 import { checkAvatar, openProfile, profileNameProblem, signProfile, type Avatar, type AvatarType, type ProfileData } from '../../protocol/profile.js'
-import { compareRecords, openRecord, type VerifiedRecord } from '../../protocol/records.js'
+import { newestRecordOf, type VerifiedRecord } from '../../protocol/records.js'
 import { listContacts, type Contact } from '../contacts.js'
 import { DAY_MS } from '../device.js'
 import { ContentKind, encodeContent, newMessageId } from '../messaging/content.js'
@@ -247,19 +246,7 @@ export class ProfileManager {
       if (RelaymeshError.is(err, ErrorCode.NotFound)) return undefined
       throw err
     }
-    const now = this.ctx.now()
-    let newest: VerifiedRecord | undefined
-    for (const bytes of raw) {
-      let r: VerifiedRecord
-      try {
-        r = openRecord(bytes, now)
-      } catch {
-        continue
-      }
-      if (r.kind !== RecordKind.Profile || !userIdMatches(userId, r.identityKey)) continue
-      if (newest === undefined || compareRecords(r, newest) === 'newer') newest = r
-    }
-    return newest
+    return newestRecordOf(raw, RecordKind.Profile, userId, this.ctx.now())
   }
 }
 
