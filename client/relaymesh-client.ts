@@ -5,9 +5,8 @@ import pino, { type Logger } from 'pino'
 import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
 import { safetyNumber } from '../protocol/identity.js'
 import type { Envelope } from '../protocol/pb/envelope.js'
-import { RecordCache } from '../protocol/records.js'
 import type { Client, ClientOptions, IncomingMessage } from './client.js'
-import { addContact, knownIdentityKey, listContacts, peerOp, resolveUser } from './contacts.js'
+import { addContact, knownIdentityKey, listContacts, resolveUser } from './contacts.js'
 import { LocalIdentity } from './local-identity.js'
 import { PreKeys } from './keys/prekeys.js'
 import { ContentKind, encodeContent, newMessageId, type AppContent } from './messaging/content.js'
@@ -24,7 +23,8 @@ import { FileSender } from './files/file-sender.js'
 import { FileReceiver } from './files/file-receiver.js'
 import type { FileMessage, SendFileOptions, SendFileResult } from './files/types.js'
 import { GroupAction } from './messaging/content.js'
-import { checkUserId, lookupUser, type PeerUser } from './messaging/user-directory.js'
+import { checkUserId, type PeerUser } from './messaging/user-directory.js'
+import { PeerDirectory } from './messaging/peer-directory.js'
 import { SealedStore, type StoreOp } from './store/sealed-store.js'
 import { ConnectionManager } from './transport/connection-manager.js'
 import { SendChannel } from './transport/send-channel.js'
@@ -43,10 +43,6 @@ import { devicesPresence, type PresenceView } from './presence/contact-presence.
 import { RequestStore } from './requests/request-store.js'
 import { RequestOps, type BlockedUser, type MessageRequest } from './requests/request-ops.js'
 
-/** a looked-up user is reused this long by send() (device lists change rarely; a stale one only misses a new device) */
-export const USER_CACHE_MS = 30_000
-/** a device list and bundles per device of each recent peer */
-const CLIENT_RECORD_CACHE_ENTRIES = 256
 /** envelopes asked for per FETCH page */
 export const FETCH_PAGE = 256
 /** ids per ACK request (the node's limit is 1024) */
@@ -58,16 +54,15 @@ export const PROFILE_FETCH_WAIT_MS = 3_000
 /** a broken session with one device is answered with a fresh one at most this often */
 export const RESET_INTERVAL_MS = 60_000
 
+export { USER_CACHE_MS } from './messaging/peer-directory.js'
+
 type Listener = (seq: number, message: StoredMessage) => void
 type RequestListener = (r: MessageRequest) => void
 
 export class RelaymeshClient implements Client {
   private readonly serial = new Serial()
   private readonly ids = new EnvelopeIds()
-  private readonly users = new Map<string, { user: PeerUser, at: number }>()
-  /** peers' signed records verified once per exact bytes (a lookup repeats after USER_CACHE_MS) */
-  private readonly records = new RecordCache(CLIENT_RECORD_CACHE_ENTRIES)
-  private readonly knownPeers = new Set<string>()
+  private readonly peers: PeerDirectory
   private readonly listeners = new Set<Listener>()
   private readonly requestListeners = new Set<RequestListener>()
   private readonly resetAt = new Map<string, number>()
@@ -91,8 +86,9 @@ export class RelaymeshClient implements Client {
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
     this.ctx = ctx
+    this.peers = new PeerDirectory(ctx, () => this.conns.connection)
     // whom messages may come from: the senders' latest device lists, fetched through the attached node
-    ctx.senders = new SenderDevices(async (userId) => await this.deviceListOf(userId), ctx.now, options.deviceListMaxAgeMs)
+    ctx.senders = new SenderDevices(async (userId) => await this.peers.deviceListOf(userId), ctx.now, options.deviceListMaxAgeMs)
     this.conns = new ConnectionManager(options.nodes, () => this.ctx.identity.credentials(), {
       onEnvelope: (env, conn) => { this.enqueuePush(env, conn) },
       onLowPreKeys: (remaining, conn) => { this.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
@@ -108,8 +104,8 @@ export class RelaymeshClient implements Client {
       serial: this.serial,
       ids: this.ids,
       ready: async () => await this.conns.ready(),
-      user: async (conn: NodeConnection, userId: string) => await this.user(conn, userId),
-      rememberPeer: (peer: Parameters<RelaymeshClient['rememberPeer']>[0], ops: Parameters<RelaymeshClient['rememberPeer']>[1]) => { this.rememberPeer(peer, ops) },
+      user: async (conn: NodeConnection, userId: string) => await this.peers.user(conn, userId),
+      rememberPeer: (peer: PeerUser, ops: StoreOp[]) => { this.peers.rememberPeer(peer, ops) },
       persist: async (ops: Parameters<RelaymeshClient['persist']>[0]) => { await this.persist(ops) }
     }
     this.groupOps = new GroupManager(sending)
@@ -123,10 +119,10 @@ export class RelaymeshClient implements Client {
       ready: async () => await this.conns.ready(),
       connection: () => this.conns.connection,
       drain: async (conn) => { await this.drain(conn) },
-      forgetUser: (userId) => { this.users.delete(userId) },
+      forgetUser: (userId) => { this.peers.forget(userId) },
       ownPresence: async (conn) => {
         const now = this.ctx.now()
-        const own = await lookupUser(conn, this.userId, now, this.records)
+        const own = await this.peers.own(conn, now)
         const seen = await devicesPresence(conn, this.ctx.identity.profileKey, own.devices.map((d) => d.deviceId), now)
         const out = new Map<number, boolean>()
         for (const [deviceId, v] of seen.devices) if (v !== 'unknown') out.set(deviceId, v === 'online')
@@ -149,7 +145,7 @@ export class RelaymeshClient implements Client {
       serial: this.serial,
       ids: this.ids,
       ready: async () => await this.conns.ready(),
-      user: async (conn, userId) => await this.user(conn, userId),
+      user: async (conn, userId) => await this.peers.user(conn, userId),
       persist: async (ops) => { await this.persist(ops) },
       ...(options.receiptDelayMs !== undefined ? { delayMs: options.receiptDelayMs } : {})
     })
@@ -244,7 +240,7 @@ export class RelaymeshClient implements Client {
   /** seq and expiry of this device's bundle as the mesh holds it (undefined: none, or the lookup failed) */
   private async ownBundleOnMesh (conn: NodeConnection, now: number): Promise<{ seq: number, expiresAt: number } | undefined> {
     try {
-      const own = await lookupUser(conn, this.userId, now, this.records)
+      const own = await this.peers.own(conn, now)
       const bundle = own.devices.find((d) => d.deviceId === this.deviceId)?.bundle
       return bundle === undefined ? undefined : { seq: bundle.seq, expiresAt: bundle.expiresAt }
     } catch {
@@ -280,18 +276,18 @@ export class RelaymeshClient implements Client {
     const content: AppContent = await withProfileKey(this.ctx, toUserId, { messageId, sentAt: this.ctx.now(), kind: ContentKind.TEXT, text })
     const plaintext = encodeContent(content) // Invalid when too long, before any network work
     const conn = await this.conns.ready()
-    const peer = await this.user(conn, toUserId)
+    const peer = await this.peers.user(conn, toUserId)
     const targets = targetsOf(peer)
     if (!targets.some((t) => t.bundle !== undefined)) throw new RelaymeshError(ErrorCode.NotFound, `user ${toUserId} has published no prekey bundle`)
     // our own other devices get a copy that names the conversation
-    const own = this.ctx.identity.otherDeviceIds.length > 0 ? targetsOf(await this.user(conn, this.userId), this.deviceId) : []
+    const own = this.ctx.identity.otherDeviceIds.length > 0 ? targetsOf(await this.peers.user(conn, this.userId), this.deviceId) : []
     await claimPreKeys(this.ctx, [...targets, ...own])
     const idHex = hex(messageId)
     const envelopes = await this.serial.run(async () => {
       const ops: StoreOp[] = []
       const out = await encryptForTargets(this.ctx, targets, plaintext, this.ids, ops)
       if (own.length > 0) out.push(...await encryptForTargets(this.ctx, own, encodeContent({ ...content, destination: toUserId }), this.ids, ops))
-      this.rememberPeer(peer, ops)
+      this.peers.rememberPeer(peer, ops)
       // delivery state (client/receipts) exists before any receipt can come back
       ops.push(statusOp(this.ctx.store, { id: idHex, to: toUserId, state: 'sending', replicas: 0, sentAt: content.sentAt }))
       // sessions are persisted before anything leaves: a crash after the send never reuses a message key
@@ -312,40 +308,6 @@ export class RelaymeshClient implements Client {
     checkUserId(toUserId)
     await this.requestOps.wroteTo(toUserId)
     return await this.fileOut.send(toUserId, path, options)
-  }
-
-  private async user (conn: NodeConnection, userId: string): Promise<PeerUser> {
-    const cached = this.users.get(userId)
-    const now = this.ctx.now()
-    // a listed device without a bundle yet (just linked, gossip on its way) is looked up again rather than skipped for USER_CACHE_MS
-    if (cached !== undefined && now - cached.at < USER_CACHE_MS && cached.user.devices.every((d) => d.bundle !== undefined)) return cached.user
-    // over the send channel: the attached node never learns whom we look up
-    const user = await lookupUser(this.ctx.outbound, userId, now, this.records)
-    this.users.set(userId, { user, at: now })
-    this.ctx.senders?.learn(userId, user.deviceListSeq, user.devices.map((d) => d.deviceId), now)
-    return user
-  }
-
-  /** A sender's latest device list for the receive check; undefined when the mesh holds none. */
-  private async deviceListOf (userId: string): Promise<{ seq: number, deviceIds: number[] } | undefined> {
-    const conn = this.conns.connection
-    if (conn === undefined) throw new RelaymeshError(ErrorCode.Unavailable, 'not attached')
-    try {
-      // always a fresh lookup (the check must see a removal), kept for sending back to this user
-      const now = this.ctx.now()
-      const user = await lookupUser(this.ctx.outbound, userId, now, this.records)
-      this.users.set(userId, { user, at: now })
-      return { seq: user.deviceListSeq, deviceIds: user.devices.map((d) => d.deviceId) }
-    } catch (err) {
-      if (RelaymeshError.is(err, ErrorCode.NotFound)) return undefined
-      throw err
-    }
-  }
-
-  private rememberPeer (peer: { userId: string, identityKey: Uint8Array }, ops: StoreOp[]): void {
-    if (this.knownPeers.has(peer.userId)) return
-    this.knownPeers.add(peer.userId)
-    ops.push(peerOp(this.ctx.store, peer.userId, peer.identityKey))
   }
 
   private async persist (ops: StoreOp[]): Promise<void> {
@@ -376,8 +338,8 @@ export class RelaymeshClient implements Client {
   }
 
   private async resetWith (conn: NodeConnection, userId: string, deviceId: number, now: number): Promise<void> {
-    this.users.delete(userId)
-    const peer = await this.user(conn, userId)
+    this.peers.forget(userId)
+    const peer = await this.peers.user(conn, userId)
     // a new session even though we hold some: none of ours reads the peer's messages; ours are kept (archived)
     const targets: Target[] = targetsOf(peer).filter((t) => t.deviceId === deviceId).map((t) => ({ ...t, fresh: true }))
     await claimPreKeys(this.ctx, targets)
@@ -587,7 +549,7 @@ export class RelaymeshClient implements Client {
     const profileKey = await this.profileKeyOf(userId)
     const conn = this.conns.connection
     if (conn === undefined || profileKey === undefined) return 'unknown'
-    const user = await this.user(conn, userId)
+    const user = await this.peers.user(conn, userId)
     return (await devicesPresence(this.ctx.outbound, profileKey, user.devices.map((d) => d.deviceId), this.ctx.now())).state
   }
 
@@ -601,10 +563,10 @@ export class RelaymeshClient implements Client {
     checkUserId(userId)
     let key = await knownIdentityKey(this.ctx.store, userId)
     if (key === undefined) {
-      const peer = await this.user(await this.conns.ready(), userId)
+      const peer = await this.peers.user(await this.conns.ready(), userId)
       key = peer.identityKey
       const ops: StoreOp[] = []
-      this.rememberPeer(peer, ops)
+      this.peers.rememberPeer(peer, ops)
       await this.ctx.store.batch(ops)
     }
     return safetyNumber(this.ctx.identity.identity.publicKey, this.userId, key, userId)
