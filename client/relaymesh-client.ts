@@ -1,7 +1,7 @@
 // The Client: wires the unlocked store, identity, prekeys, sessions and the
 // message log to a relay node connection. Session state is touched only
 // under one lock (Serial); network round trips stay outside it where they can.
-import pino, { type Logger } from 'pino'
+import pino from 'pino'
 import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
 import { safetyNumber } from '../protocol/identity.js'
 import type { Envelope } from '../protocol/pb/envelope.js'
@@ -9,13 +9,11 @@ import type { Client, ClientOptions, IncomingMessage } from './client.js'
 import { addContact, knownIdentityKey, listContacts, resolveUser } from './contacts.js'
 import { LocalIdentity } from './local-identity.js'
 import { PreKeys } from './keys/prekeys.js'
-import { ContentKind, encodeContent, newMessageId, type AppContent } from './messaging/content.js'
 import type { MessagingContext } from './messaging/context.js'
 import { EnvelopeIds } from './messaging/envelope-id.js'
 import { MessageLog, type StoredMessage } from './messaging/message-log.js'
 import { processEnvelopes } from './messaging/receiver.js'
 import { AckBatcher } from './messaging/ack-batcher.js'
-import { claimPreKeys, encryptForTargets, targetsOf, type Target } from './messaging/sender.js'
 import { SessionCache } from './messaging/sessions.js'
 import { GroupStore } from './groups/group-store.js'
 import { GroupManager } from './groups/group-manager.js'
@@ -25,6 +23,7 @@ import type { FileMessage, SendFileOptions, SendFileResult } from './files/types
 import { GroupAction } from './messaging/content.js'
 import { checkUserId, type PeerUser } from './messaging/user-directory.js'
 import { PeerDirectory } from './messaging/peer-directory.js'
+import { DirectSender } from './messaging/direct-sender.js'
 import { SealedStore, type StoreOp } from './store/sealed-store.js'
 import { ConnectionManager } from './transport/connection-manager.js'
 import { SendChannel } from './transport/send-channel.js'
@@ -35,9 +34,8 @@ import { DeviceManager, type DeviceInfo } from './devices/device-manager.js'
 import { SenderDevices } from './devices/sender-devices.js'
 import { Receipts } from './receipts/receipts.js'
 import { ProfileManager, type ProfileView, type RemovedContact } from './profiles/profile-manager.js'
-import { withProfileKey } from './profiles/profile-keys.js'
 import { loadPeerProfile } from './profiles/profile-store.js'
-import { fewestReplicas, getStatus, markStored, statusOp, type MessageStatus } from './receipts/message-status.js'
+import { getStatus, type MessageStatus } from './receipts/message-status.js'
 import { BUNDLE_TTL_MS, SIGNED_PREKEY_ROTATE_MS } from './keys/prekeys.js'
 import { devicesPresence, type PresenceView } from './presence/contact-presence.js'
 import { RequestStore } from './requests/request-store.js'
@@ -51,10 +49,9 @@ export const ACK_CHUNK = 512
 export const ACK_DELAY_MS = 250
 /** a peer's profile is fetched this long at most when its key arrives, before the messages are shown */
 export const PROFILE_FETCH_WAIT_MS = 3_000
-/** a broken session with one device is answered with a fresh one at most this often */
-export const RESET_INTERVAL_MS = 60_000
 
 export { USER_CACHE_MS } from './messaging/peer-directory.js'
+export { RESET_INTERVAL_MS } from './messaging/direct-sender.js'
 
 type Listener = (seq: number, message: StoredMessage) => void
 type RequestListener = (r: MessageRequest) => void
@@ -63,9 +60,9 @@ export class RelaymeshClient implements Client {
   private readonly serial = new Serial()
   private readonly ids = new EnvelopeIds()
   private readonly peers: PeerDirectory
+  private readonly direct: DirectSender
   private readonly listeners = new Set<Listener>()
   private readonly requestListeners = new Set<RequestListener>()
-  private readonly resetAt = new Map<string, number>()
   private readonly conns: ConnectionManager
   private readonly ctx: MessagingContext
   private pushQueue: Array<{ env: Envelope, conn: NodeConnection }> = []
@@ -108,6 +105,12 @@ export class RelaymeshClient implements Client {
       rememberPeer: (peer: PeerUser, ops: StoreOp[]) => { this.peers.rememberPeer(peer, ops) },
       persist: async (ops: Parameters<RelaymeshClient['persist']>[0]) => { await this.persist(ops) }
     }
+    this.direct = new DirectSender({
+      ...sending,
+      peers: this.peers,
+      connection: () => this.conns.connection,
+      wroteTo: async (userId) => { await this.requestOps.wroteTo(userId) }
+    })
     this.groupOps = new GroupManager(sending)
     this.profileOps = new ProfileManager(sending)
     this.fileOut = new FileSender(sending)
@@ -268,39 +271,7 @@ export class RelaymeshClient implements Client {
 
   async send (toUserId: string, text: string): Promise<{ id: string, replicas: number }> {
     this.checkOpen()
-    checkUserId(toUserId)
-    if (typeof text !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'text must be a string')
-    if (toUserId === this.userId) throw new RelaymeshError(ErrorCode.Invalid, 'cannot send a message to yourself')
-    await this.requestOps.wroteTo(toUserId) // writing to someone accepts them (client/requests)
-    const messageId = newMessageId()
-    const content: AppContent = await withProfileKey(this.ctx, toUserId, { messageId, sentAt: this.ctx.now(), kind: ContentKind.TEXT, text })
-    const plaintext = encodeContent(content) // Invalid when too long, before any network work
-    const conn = await this.conns.ready()
-    const peer = await this.peers.user(conn, toUserId)
-    const targets = targetsOf(peer)
-    if (!targets.some((t) => t.bundle !== undefined)) throw new RelaymeshError(ErrorCode.NotFound, `user ${toUserId} has published no prekey bundle`)
-    // our own other devices get a copy that names the conversation
-    const own = this.ctx.identity.otherDeviceIds.length > 0 ? targetsOf(await this.peers.user(conn, this.userId), this.deviceId) : []
-    await claimPreKeys(this.ctx, [...targets, ...own])
-    const idHex = hex(messageId)
-    const envelopes = await this.serial.run(async () => {
-      const ops: StoreOp[] = []
-      const out = await encryptForTargets(this.ctx, targets, plaintext, this.ids, ops)
-      if (own.length > 0) out.push(...await encryptForTargets(this.ctx, own, encodeContent({ ...content, destination: toUserId }), this.ids, ops))
-      this.peers.rememberPeer(peer, ops)
-      // delivery state (client/receipts) exists before any receipt can come back
-      ops.push(statusOp(this.ctx.store, { id: idHex, to: toUserId, state: 'sending', replicas: 0, sentAt: content.sentAt }))
-      // sessions are persisted before anything leaves: a crash after the send never reuses a message key
-      await this.persist(ops)
-      return out
-    })
-    const answers = await Promise.all(envelopes.map(async (e) => await this.ctx.outbound.send([e.target], e.id, e.payload)))
-    const now = this.ctx.now()
-    const ops: StoreOp[] = [this.ctx.messages.seenMessageOp(this.userId, idHex, now)]
-    const replicas = fewestReplicas(answers.slice(0, envelopes.filter((e) => e.target.userId === toUserId).length))
-    this.ctx.messages.append({ id: idHex, from: this.userId, peer: toUserId, group: null, text, sentAt: content.sentAt, receivedAt: now, outgoing: true }, ops, false)
-    await this.serial.run(async () => { await this.ctx.store.batch([...ops, ...await markStored(this.ctx.store, idHex, replicas, now)]) })
-    return { id: idHex, replicas }
+    return await this.direct.send(toUserId, text)
   }
 
   async sendFile (toUserId: string, path: string, options: SendFileOptions = {}): Promise<SendFileResult> {
@@ -318,39 +289,6 @@ export class RelaymeshClient implements Client {
       this.ctx.groups.invalidate()
       throw err
     }
-  }
-
-  /** A fresh session to a device whose session with us broke, announced by a SESSION_RESET content. */
-  private async sendReset (userId: string, deviceId: number): Promise<void> {
-    const key = `${userId}/${deviceId}`
-    const now = this.ctx.now()
-    if (now - (this.resetAt.get(key) ?? -Infinity) < RESET_INTERVAL_MS) return
-    const conn = this.conns.connection
-    if (conn === undefined || userId === this.userId) return
-    this.resetAt.set(key, now)
-    try {
-      await this.resetWith(conn, userId, deviceId, now)
-    } catch (err) {
-      // the reset may not have reached the peer: the next unreadable message tries again
-      this.resetAt.delete(key)
-      throw err
-    }
-  }
-
-  private async resetWith (conn: NodeConnection, userId: string, deviceId: number, now: number): Promise<void> {
-    this.peers.forget(userId)
-    const peer = await this.peers.user(conn, userId)
-    // a new session even though we hold some: none of ours reads the peer's messages; ours are kept (archived)
-    const targets: Target[] = targetsOf(peer).filter((t) => t.deviceId === deviceId).map((t) => ({ ...t, fresh: true }))
-    await claimPreKeys(this.ctx, targets)
-    const plaintext = encodeContent({ messageId: newMessageId(), sentAt: now, kind: ContentKind.SESSION_RESET, text: '' })
-    const envelopes = await this.serial.run(async () => {
-      const ops: StoreOp[] = []
-      const out = await encryptForTargets(this.ctx, targets, plaintext, this.ids, ops)
-      await this.persist(ops)
-      return out
-    })
-    await Promise.all(envelopes.map(async (e) => { await this.ctx.outbound.send([e.target], e.id, e.payload) }))
   }
 
   // ------------------------------------------------------------------ receiving
@@ -386,7 +324,7 @@ export class RelaymeshClient implements Client {
       this.groupOps.distribute(g).catch((err: Error) => { this.ctx.log.warn({ group: g, err: err.message }, 'sender key distribution failed; retried before the next group message') })
     }
     for (const r of result.resets) {
-      this.sendReset(r.userId, r.deviceId).catch((err: Error) => { this.ctx.log.warn({ user: r.userId, err: err.message }, 'session reset not sent') })
+      this.direct.sendReset(r.userId, r.deviceId).catch((err: Error) => { this.ctx.log.warn({ user: r.userId, err: err.message }, 'session reset not sent') })
     }
     // answer device links, then tell senders their messages arrived (client/devices, client/receipts)
     await this.deviceOps.afterIngest(conn, result.linked)
