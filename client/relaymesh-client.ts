@@ -4,7 +4,6 @@
 import pino from 'pino'
 import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
 import { safetyNumber } from '../protocol/identity.js'
-import type { Envelope } from '../protocol/pb/envelope.js'
 import type { Client, ClientOptions, IncomingMessage } from './client.js'
 import { addContact, knownIdentityKey, listContacts, resolveUser } from './contacts.js'
 import { LocalIdentity } from './local-identity.js'
@@ -12,24 +11,21 @@ import { PreKeys } from './keys/prekeys.js'
 import type { MessagingContext } from './messaging/context.js'
 import { EnvelopeIds } from './messaging/envelope-id.js'
 import { MessageLog, type StoredMessage } from './messaging/message-log.js'
-import { processEnvelopes } from './messaging/receiver.js'
-import { AckBatcher } from './messaging/ack-batcher.js'
 import { SessionCache } from './messaging/sessions.js'
 import { GroupStore } from './groups/group-store.js'
 import { GroupManager } from './groups/group-manager.js'
 import { FileSender } from './files/file-sender.js'
-import { FileReceiver } from './files/file-receiver.js'
 import type { FileMessage, SendFileOptions, SendFileResult } from './files/types.js'
 import { GroupAction } from './messaging/content.js'
 import { checkUserId, type PeerUser } from './messaging/user-directory.js'
 import { PeerDirectory } from './messaging/peer-directory.js'
+import { InboxPump } from './messaging/inbox-pump.js'
 import { DirectSender } from './messaging/direct-sender.js'
 import { SealedStore, type StoreOp } from './store/sealed-store.js'
 import { ConnectionManager } from './transport/connection-manager.js'
 import { SendChannel } from './transport/send-channel.js'
 import type { NodeConnection } from './transport/node-connection.js'
 import { Serial } from './util/serial.js'
-import { hex } from './util/bytes.js'
 import { DeviceManager, type DeviceInfo } from './devices/device-manager.js'
 import { SenderDevices } from './devices/sender-devices.js'
 import { Receipts } from './receipts/receipts.js'
@@ -41,44 +37,24 @@ import { devicesPresence, type PresenceView } from './presence/contact-presence.
 import { RequestStore } from './requests/request-store.js'
 import { RequestOps, type BlockedUser, type MessageRequest } from './requests/request-ops.js'
 
-/** envelopes asked for per FETCH page */
-export const FETCH_PAGE = 256
-/** ids per ACK request (the node's limit is 1024) */
-export const ACK_CHUNK = 512
-/** persisted envelopes wait this long for others before one ACK names them all (client/messaging/ack-batcher.ts) */
-export const ACK_DELAY_MS = 250
-/** a peer's profile is fetched this long at most when its key arrives, before the messages are shown */
-export const PROFILE_FETCH_WAIT_MS = 3_000
-
+export { ACK_CHUNK, ACK_DELAY_MS, FETCH_PAGE, PROFILE_FETCH_WAIT_MS } from './messaging/inbox-pump.js'
 export { USER_CACHE_MS } from './messaging/peer-directory.js'
 export { RESET_INTERVAL_MS } from './messaging/direct-sender.js'
-
-type Listener = (seq: number, message: StoredMessage) => void
-type RequestListener = (r: MessageRequest) => void
 
 export class RelaymeshClient implements Client {
   private readonly serial = new Serial()
   private readonly ids = new EnvelopeIds()
   private readonly peers: PeerDirectory
   private readonly direct: DirectSender
-  private readonly listeners = new Set<Listener>()
-  private readonly requestListeners = new Set<RequestListener>()
+  private readonly inbox: InboxPump
   private readonly conns: ConnectionManager
   private readonly ctx: MessagingContext
-  private pushQueue: Array<{ env: Envelope, conn: NodeConnection }> = []
-  private pushing: Promise<void> | undefined
   private closed = false
-  private readonly receiving = new Set<Promise<unknown>>()
-  private wake: (() => void) | undefined
-  /** set while a receive() waits: called after every (re-)attach, so what was stored while detached is fetched at once */
-  private reattached: (() => void) | undefined
   private readonly groupOps: GroupManager
   private readonly fileOut: FileSender
-  private readonly fileIn: FileReceiver
   private readonly deviceOps: DeviceManager
   private readonly receiptOps: Receipts
   private readonly profileOps: ProfileManager
-  private readonly acks: AckBatcher
   private readonly requestOps: RequestOps
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
@@ -87,7 +63,7 @@ export class RelaymeshClient implements Client {
     // whom messages may come from: the senders' latest device lists, fetched through the attached node
     ctx.senders = new SenderDevices(async (userId) => await this.peers.deviceListOf(userId), ctx.now, options.deviceListMaxAgeMs)
     this.conns = new ConnectionManager(options.nodes, () => this.ctx.identity.credentials(), {
-      onEnvelope: (env, conn) => { this.enqueuePush(env, conn) },
+      onEnvelope: (env, conn) => { this.inbox.enqueuePush(env, conn) },
       onLowPreKeys: (remaining, conn) => { this.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
       onAttached: async (conn) => { await this.onAttached(conn) },
       onStaleDeviceList: async (conn) => {
@@ -114,14 +90,13 @@ export class RelaymeshClient implements Client {
     this.groupOps = new GroupManager(sending)
     this.profileOps = new ProfileManager(sending)
     this.fileOut = new FileSender(sending)
-    this.fileIn = new FileReceiver(ctx, this.serial)
     this.deviceOps = new DeviceManager({
       ctx,
       serial: this.serial,
       ids: this.ids,
       ready: async () => await this.conns.ready(),
       connection: () => this.conns.connection,
-      drain: async (conn) => { await this.drain(conn) },
+      drain: async (conn) => { await this.inbox.drain(conn) },
       forgetUser: (userId) => { this.peers.forget(userId) },
       ownPresence: async (conn) => {
         const now = this.ctx.now()
@@ -130,17 +105,6 @@ export class RelaymeshClient implements Client {
         const out = new Map<number, boolean>()
         for (const [deviceId, v] of seen.devices) if (v !== 'unknown') out.set(deviceId, v === 'online')
         return out
-      }
-    })
-    this.acks = new AckBatcher({
-      delayMs: options.ackDelayMs ?? ACK_DELAY_MS,
-      maxIds: ACK_CHUNK,
-      log: ctx.log,
-      send: async (ids) => {
-        // acks name the mailbox, not the node: whichever node we are attached to now takes them
-        const conn = this.conns.connection
-        if (conn === undefined) throw new Error('not attached')
-        await conn.ack(this.ctx.identity.credentials(), ids)
       }
     })
     this.receiptOps = new Receipts({
@@ -158,12 +122,26 @@ export class RelaymeshClient implements Client {
       serial: this.serial,
       persist: async (ops) => { await this.persist(ops) },
       released: async (stored, distribute, inbox) => {
-        if (inbox) for (const { seq, message } of stored) for (const l of this.listeners) l(seq, message)
+        if (inbox) this.inbox.notify(stored)
         for (const g of new Set(distribute)) this.groupOps.distribute(g).catch((err: Error) => { ctx.log.warn({ group: g, err: err.message }, 'sender key distribution failed; retried before the next group message') })
         await this.receiptOps.delivered(stored)
       },
       // a requester's profile name, when they shared their profile key with us (fetched as the key arrives)
       nameOf: options.nameOf ?? (async (userId: string) => (await loadPeerProfile(ctx.store, userId))?.name)
+    })
+    this.inbox = new InboxPump({
+      ctx,
+      serial: this.serial,
+      ready: async () => await this.conns.ready(),
+      connection: () => this.conns.connection,
+      closed: () => this.closed,
+      ...(options.ackDelayMs !== undefined ? { ackDelayMs: options.ackDelayMs } : {}),
+      profileOf: async (userId) => await this.profileOps.profileOf(userId),
+      namedRequests: async (events) => await this.requestOps.named(events),
+      distribute: async (groupId) => { await this.groupOps.distribute(groupId) },
+      sendReset: async (userId, deviceId) => { await this.direct.sendReset(userId, deviceId) },
+      afterIngest: async (conn, linked) => { await this.deviceOps.afterIngest(conn, linked) },
+      delivered: async (stored) => { await this.receiptOps.delivered(stored) }
     })
   }
 
@@ -237,7 +215,7 @@ export class RelaymeshClient implements Client {
     })
     // sender key rotations owed from before a restart or a failed send
     this.groupOps.distributeOwed().catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'sender key distribution failed; retried before the next group message') })
-    this.reattached?.()
+    this.inbox.attached()
   }
 
   /** seq and expiry of this device's bundle as the mesh holds it (undefined: none, or the lookup failed) */
@@ -291,144 +269,9 @@ export class RelaymeshClient implements Client {
     }
   }
 
-  // ------------------------------------------------------------------ receiving
-
-  private enqueuePush (env: Envelope, conn: NodeConnection): void {
-    this.pushQueue.push({ env, conn })
-    this.pushing ??= (async () => {
-      // pushes that arrive together are stored in one synced batch
-      while (this.pushQueue.length > 0 && !this.closed) {
-        const batch = this.pushQueue.splice(0, FETCH_PAGE)
-        const c = batch[batch.length - 1]?.conn as NodeConnection
-        await this.ingest(c, batch.map((b) => b.env)).catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'pushed envelopes not processed; they stay in the mailbox') })
-      }
-    })().finally(() => { this.pushing = undefined })
-  }
-
-  /** Decrypt and persist (one synced batch), tell listeners, then acknowledge to the node. */
-  private async ingest (conn: NodeConnection, envelopes: Envelope[]): Promise<void> {
-    if (envelopes.length === 0) return
-    // file chunks are kept (sealed, synced) apart from messages, then acknowledged with them (client/files)
-    const chunks = await this.fileIn.takeChunks(envelopes)
-    const result = await this.serial.run(async () => await processEnvelopes(this.ctx, chunks.rest))
-    result.ack.push(...chunks.ack)
-    result.stored.push(...await this.fileIn.complete())
-    // a new profile key opens that peer's profile: its name is fetched before anyone is told, so a request or a
-    // message can be shown by it (at most PROFILE_FETCH_WAIT_MS; rare: a first message, or after a rotation)
-    await this.fetchProfiles(result.profileKeys ?? [])
-    for (const { seq, message } of result.stored) for (const l of this.listeners) l(seq, message)
-    for (const r of await this.requestOps.named(this.ctx.requests?.takeEvents() ?? [])) for (const l of this.requestListeners) l(r)
-    // persisted already: acknowledged with whatever else arrives within ACK_DELAY_MS
-    this.acks.add(result.ack)
-    for (const g of new Set(result.distribute)) {
-      this.groupOps.distribute(g).catch((err: Error) => { this.ctx.log.warn({ group: g, err: err.message }, 'sender key distribution failed; retried before the next group message') })
-    }
-    for (const r of result.resets) {
-      this.direct.sendReset(r.userId, r.deviceId).catch((err: Error) => { this.ctx.log.warn({ user: r.userId, err: err.message }, 'session reset not sent') })
-    }
-    // answer device links, then tell senders their messages arrived (client/devices, client/receipts)
-    await this.deviceOps.afterIngest(conn, result.linked)
-    await this.receiptOps.delivered(result.stored)
-  }
-
-  /** Open the profiles of `userIds` (their names are kept for display), waiting at most PROFILE_FETCH_WAIT_MS. */
-  private async fetchProfiles (userIds: string[]): Promise<void> {
-    if (userIds.length === 0) return
-    const fetches = Promise.allSettled(userIds.map(async (userId) => await this.profileOps.profileOf(userId).catch((err: Error) => {
-      this.ctx.log.debug({ user: userId, err: err.message }, 'profile not fetched')
-    })))
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([fetches, new Promise<void>((resolve) => { timer = setTimeout(resolve, PROFILE_FETCH_WAIT_MS) })])
-    clearTimeout(timer)
-  }
-
-  /** Fetch pages until the mailbox is empty. */
-  private async drain (conn: NodeConnection): Promise<void> {
-    let after: string | undefined
-    for (;;) {
-      const page = await conn.fetch({ ...(after !== undefined ? { after } : {}), limit: FETCH_PAGE })
-      await this.ingest(conn, page.envelopes)
-      const last = page.envelopes[page.envelopes.length - 1]
-      if (!page.more || last === undefined) return
-      after = hex(last.id)
-    }
-  }
-
   async receive (options: { waitMs?: number, onMessage?: (m: IncomingMessage) => void, onRequest?: (r: MessageRequest) => void } = {}): Promise<IncomingMessage[]> {
     this.checkOpen()
-    const run = this.receiveOnce(options)
-    this.receiving.add(run)
-    try {
-      return await run
-    } finally {
-      this.receiving.delete(run)
-    }
-  }
-
-  private async receiveOnce (options: { waitMs?: number, onMessage?: (m: IncomingMessage) => void, onRequest?: (r: MessageRequest) => void }): Promise<IncomingMessage[]> {
-    const waitMs = Math.max(0, options.waitMs ?? 0)
-    const delivered = new Map<number, StoredMessage>()
-    const buffered = new Map<number, StoredMessage>()
-    let live = false
-    // Marked handed out (out of the inbox) BEFORE the application sees them: a crash in between leaves a
-    // message in the history, never shown twice. The mark is a plain write: it survives the process dying
-    // (it reached the OS); only a power loss can bring a shown message back, which is the safe direction.
-    let queue: Array<[number, StoredMessage]> = []
-    let handing: Promise<void> = Promise.resolve()
-    const handOut = async (): Promise<void> => {
-      const batch = queue
-      queue = []
-      try {
-        await this.ctx.messages.delivered(batch.map(([seq]) => seq))
-      } catch (err) {
-        // still in the inbox: the next receive hands them out
-        for (const [seq] of batch) delivered.delete(seq)
-        this.ctx.log.warn({ err: (err as Error).message }, 'could not mark messages handed out; they stay in the inbox')
-        return
-      }
-      for (const [, m] of batch) options.onMessage?.(toIncoming(m))
-    }
-    const deliver = (seq: number, m: StoredMessage): void => {
-      if (delivered.has(seq)) return
-      delivered.set(seq, m)
-      queue.push([seq, m])
-      if (queue.length === 1) handing = handing.then(handOut)
-    }
-    const listener: Listener = (seq, m) => { if (live) deliver(seq, m); else buffered.set(seq, m) }
-    this.listeners.add(listener)
-    const onRequest = options.onRequest
-    if (onRequest !== undefined) this.requestListeners.add(onRequest)
-    try {
-      const conn = await this.conns.ready()
-      await this.drain(conn)
-      // everything stored and not yet handed out, including what arrived while we drained, in arrival order
-      for (const { seq, message } of await this.ctx.messages.inbox()) buffered.set(seq, message)
-      for (const seq of [...buffered.keys()].sort((a, b) => a - b)) deliver(seq, buffered.get(seq) as StoredMessage)
-      live = true
-      // wait for pushes; after a re-attach (the node went away, or we moved), drain again: nothing is pushed
-      // for what was stored while we were detached
-      const until = Date.now() + waitMs
-      while (waitMs > 0 && !this.closed) {
-        const left = until - Date.now()
-        if (left <= 0) break
-        const why = await new Promise<'done' | 'attached'>((resolve) => {
-          const timer = setTimeout(() => { resolve('done') }, left)
-          this.wake = () => { clearTimeout(timer); resolve('done') }
-          this.reattached = () => { clearTimeout(timer); resolve('attached') }
-        })
-        this.wake = undefined
-        this.reattached = undefined
-        if (why === 'done') break
-        // a failure here (detached again) is answered by the next attach, or by the caller's next receive
-        await this.conns.ready().then(async (c) => { await this.drain(c) }).catch(() => {})
-      }
-    } finally {
-      this.listeners.delete(listener)
-      if (onRequest !== undefined) this.requestListeners.delete(onRequest)
-      // the last hand-outs (close() waits for this)
-      await handing
-    }
-    return [...delivered.entries()].sort((a, b) => a[0] - b[0]).map(([, m]) => toIncoming(m))
+    return (await this.inbox.receive({ ...options, onMessage: (m) => { options.onMessage?.(toIncoming(m)) } })).map(toIncoming)
   }
 
   async history (peerUserId?: string): Promise<IncomingMessage[]> {
@@ -550,7 +393,7 @@ export class RelaymeshClient implements Client {
   /** Fetch the mailbox into the local store (requests land, messages wait in the inbox for receive()). */
   async sync (): Promise<void> {
     this.checkOpen()
-    await this.drain(await this.conns.ready())
+    await this.inbox.drain(await this.conns.ready())
   }
 
   // ------------------------------------------------------------------ groups
@@ -635,15 +478,14 @@ export class RelaymeshClient implements Client {
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
-    this.wake?.()
+    this.inbox.stopWaiting()
     // what is persisted and not yet acknowledged goes now (ids added later are acknowledged after a restart)
-    await this.acks.flush()
+    await this.inbox.flushAcks()
     // and the delivered receipts owed (bounded: each send runs under the connection's request timeouts)
     await this.receiptOps.flush()
     await this.conns.close()
     await this.ctx.outbound.close()
-    await Promise.allSettled([...this.receiving])
-    await this.pushing?.catch(() => {})
+    await this.inbox.settled()
     // let in-flight batches finish before the store closes
     await this.serial.run(async () => {})
     this.receiptOps.stop()
