@@ -32,7 +32,7 @@ import { Receipts } from './receipts/receipts.js'
 import { ProfileManager, type ProfileView, type RemovedContact } from './profiles/profile-manager.js'
 import { loadPeerProfile } from './profiles/profile-store.js'
 import { getStatus, type MessageStatus } from './receipts/message-status.js'
-import { BUNDLE_TTL_MS, SIGNED_PREKEY_ROTATE_MS } from './keys/prekeys.js'
+import { AttachUpkeep } from './keys/attach-upkeep.js'
 import { devicesPresence, type PresenceView } from './presence/contact-presence.js'
 import { RequestStore } from './requests/request-store.js'
 import { RequestOps, type BlockedUser, type MessageRequest } from './requests/request-ops.js'
@@ -47,6 +47,7 @@ export class RelaymeshClient implements Client {
   private readonly peers: PeerDirectory
   private readonly direct: DirectSender
   private readonly inbox: InboxPump
+  private readonly upkeep: AttachUpkeep
   private readonly conns: ConnectionManager
   private readonly ctx: MessagingContext
   private closed = false
@@ -64,8 +65,8 @@ export class RelaymeshClient implements Client {
     ctx.senders = new SenderDevices(async (userId) => await this.peers.deviceListOf(userId), ctx.now, options.deviceListMaxAgeMs)
     this.conns = new ConnectionManager(options.nodes, () => this.ctx.identity.credentials(), {
       onEnvelope: (env, conn) => { this.inbox.enqueuePush(env, conn) },
-      onLowPreKeys: (remaining, conn) => { this.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
-      onAttached: async (conn) => { await this.onAttached(conn) },
+      onLowPreKeys: (remaining, conn) => { this.upkeep.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
+      onAttached: async (conn) => { await this.upkeep.onAttached(conn) },
       onStaleDeviceList: async (conn) => {
         await this.deviceOps.sync(conn)
         if (this.ctx.identity.removed) throw new RelaymeshError(ErrorCode.Unauthorized, 'this device was removed from your device list by another of your devices: it can no longer attach')
@@ -143,6 +144,15 @@ export class RelaymeshClient implements Client {
       afterIngest: async (conn, linked) => { await this.deviceOps.afterIngest(conn, linked) },
       delivered: async (stored) => { await this.receiptOps.delivered(stored) }
     })
+    this.upkeep = new AttachUpkeep({
+      ctx,
+      serial: this.serial,
+      own: async (conn, now) => await this.peers.own(conn, now),
+      syncDevices: async (conn) => { await this.deviceOps.sync(conn) },
+      refreshProfile: async (conn) => { await this.profileOps.refreshIfDue(conn) },
+      distributeOwed: async () => { await this.groupOps.distributeOwed() },
+      attached: () => { this.inbox.attached() }
+    })
   }
 
   static async open (options: ClientOptions): Promise<RelaymeshClient> {
@@ -175,74 +185,6 @@ export class RelaymeshClient implements Client {
     this.checkOpen()
     if (this.conns.connection !== undefined) return
     await this.conns.connect()
-  }
-
-  /**
-   * After every attach: re-sign what is due and publish only what changed or is due (a
-   * republish on every attach would tell every relay and gossip listener when this user
-   * attaches), top up one-time prekeys.
-   */
-  private async onAttached (conn: NodeConnection): Promise<void> {
-    const { store, identity, prekeys } = this.ctx
-    const now = this.ctx.now()
-    // a newer device list from another of our devices (a link or a removal) first: never re-sign an older one
-    await this.deviceOps.sync(conn)
-    // the bundle the mesh holds of this device (asked of the node we attached to, which knows us anyway)
-    const held = await this.ownBundleOnMesh(conn, now)
-    const publish = await this.serial.run(async () => {
-      const ops: StoreOp[] = []
-      const records: Uint8Array[] = []
-      // the attach carried the current list (the node publishes it): only a re-signed one is new
-      if (identity.refreshDeviceList(now)) { ops.push(identity.saveOp(store)); records.push(identity.deviceList) }
-      const rotation = prekeys.rotateIfDue(now)
-      ops.push(...rotation.ops)
-      const stale = held === undefined || held.seq < prekeys.bundleSeq || held.expiresAt - now < BUNDLE_TTL_MS - SIGNED_PREKEY_ROTATE_MS
-      if (rotation.rotated || stale) {
-        const signed = prekeys.signBundle(identity.deviceId, now)
-        ops.push(signed.op)
-        records.push(signed.record)
-      }
-      await store.batch(ops)
-      return records
-    })
-    if (publish.length > 0) await conn.publish(publish)
-    await this.profileOps.refreshIfDue(conn).catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'profile not republished; retried on the next attach') })
-    // the node's count of our one-time prekeys: refill below the low-water mark. A refill that fails
-    // costs the keys it carried, never the attach (senders fall back to the signed last-resort keys)
-    await this.topUp(conn, conn.prekeysRemaining).catch((err: Error) => {
-      if (!RelaymeshError.is(err) || err.code === ErrorCode.InvalidState) throw err
-      this.ctx.log.warn({ err: err.message }, 'one-time prekey refill failed; retried on the next attach')
-    })
-    // sender key rotations owed from before a restart or a failed send
-    this.groupOps.distributeOwed().catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'sender key distribution failed; retried before the next group message') })
-    this.inbox.attached()
-  }
-
-  /** seq and expiry of this device's bundle as the mesh holds it (undefined: none, or the lookup failed) */
-  private async ownBundleOnMesh (conn: NodeConnection, now: number): Promise<{ seq: number, expiresAt: number } | undefined> {
-    try {
-      const own = await this.peers.own(conn, now)
-      const bundle = own.devices.find((d) => d.deviceId === this.deviceId)?.bundle
-      return bundle === undefined ? undefined : { seq: bundle.seq, expiresAt: bundle.expiresAt }
-    } catch {
-      return undefined
-    }
-  }
-
-  /**
-   * Upload one-time prekeys never sent, generating fresh ids when the mesh holds
-   * fewer than ONE_TIME_LOW. The ids are marked sent on disk before the upload
-   * leaves: an upload whose answer is lost is never sent again.
-   */
-  private async topUp (conn: NodeConnection, reportedRemaining?: number): Promise<void> {
-    await this.serial.run(async () => {
-      const plan = this.ctx.prekeys.planUpload(reportedRemaining)
-      await this.ctx.store.batch(plan.ops, { sync: true })
-      if (plan.keys.length === 0) return
-      const remaining = await conn.uploadPreKeys(plan.keys)
-      await this.ctx.store.batch([this.ctx.prekeys.uploaded(remaining)])
-      this.ctx.log.debug({ uploaded: plan.keys.length, remaining }, 'one-time prekeys uploaded')
-    })
   }
 
   // ------------------------------------------------------------------ sending
