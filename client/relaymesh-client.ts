@@ -5,7 +5,7 @@ import pino from 'pino'
 import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
 import { safetyNumber } from '../protocol/identity.js'
 import type { Client, ClientOptions, IncomingMessage } from './client.js'
-import { addContact, knownIdentityKey, listContacts, resolveUser } from './contacts.js'
+import { addContact, listContacts, resolveUser } from './contacts.js'
 import { LocalIdentity } from './local-identity.js'
 import { PreKeys } from './keys/prekeys.js'
 import type { MessagingContext } from './messaging/context.js'
@@ -33,7 +33,9 @@ import { ProfileManager, type ProfileView, type RemovedContact } from './profile
 import { loadPeerProfile } from './profiles/profile-store.js'
 import { getStatus, type MessageStatus } from './receipts/message-status.js'
 import { AttachUpkeep } from './keys/attach-upkeep.js'
-import { devicesPresence, type PresenceView } from './presence/contact-presence.js'
+import type { PresenceView } from './presence/contact-presence.js'
+import { PresenceOps } from './presence/presence-ops.js'
+import { heldProfileKey } from './profiles/profile-keys.js'
 import { RequestStore } from './requests/request-store.js'
 import { RequestOps, type BlockedUser, type MessageRequest } from './requests/request-ops.js'
 
@@ -48,6 +50,7 @@ export class RelaymeshClient implements Client {
   private readonly direct: DirectSender
   private readonly inbox: InboxPump
   private readonly upkeep: AttachUpkeep
+  private readonly presence: PresenceOps
   private readonly conns: ConnectionManager
   private readonly ctx: MessagingContext
   private closed = false
@@ -72,7 +75,7 @@ export class RelaymeshClient implements Client {
         if (this.ctx.identity.removed) throw new RelaymeshError(ErrorCode.Unauthorized, 'this device was removed from your device list by another of your devices: it can no longer attach')
       }
     }, ctx.log)
-    // what group and file sending need from the client: one object for both
+    // what sending needs from the client: one object for groups, profiles, files, receipts and devices
     const sending = {
       ctx,
       serial: this.serial,
@@ -80,8 +83,9 @@ export class RelaymeshClient implements Client {
       ready: async () => await this.conns.ready(),
       user: async (conn: NodeConnection, userId: string) => await this.peers.user(conn, userId),
       rememberPeer: (peer: PeerUser, ops: StoreOp[]) => { this.peers.rememberPeer(peer, ops) },
-      persist: async (ops: Parameters<RelaymeshClient['persist']>[0]) => { await this.persist(ops) }
+      persist: async (ops: StoreOp[]) => { await this.persist(ops) }
     }
+    this.presence = new PresenceOps({ ctx, peers: this.peers, connection: () => this.conns.connection })
     this.direct = new DirectSender({
       ...sending,
       peers: this.peers,
@@ -92,29 +96,14 @@ export class RelaymeshClient implements Client {
     this.profileOps = new ProfileManager(sending)
     this.fileOut = new FileSender(sending)
     this.deviceOps = new DeviceManager({
-      ctx,
-      serial: this.serial,
-      ids: this.ids,
-      ready: async () => await this.conns.ready(),
+      ...sending,
       connection: () => this.conns.connection,
       drain: async (conn) => { await this.inbox.drain(conn) },
       forgetUser: (userId) => { this.peers.forget(userId) },
-      ownPresence: async (conn) => {
-        const now = this.ctx.now()
-        const own = await this.peers.own(conn, now)
-        const seen = await devicesPresence(conn, this.ctx.identity.profileKey, own.devices.map((d) => d.deviceId), now)
-        const out = new Map<number, boolean>()
-        for (const [deviceId, v] of seen.devices) if (v !== 'unknown') out.set(deviceId, v === 'online')
-        return out
-      }
+      ownPresence: async (conn) => await this.presence.ownDevices(conn)
     })
     this.receiptOps = new Receipts({
-      ctx,
-      serial: this.serial,
-      ids: this.ids,
-      ready: async () => await this.conns.ready(),
-      user: async (conn, userId) => await this.peers.user(conn, userId),
-      persist: async (ops) => { await this.persist(ops) },
+      ...sending,
       ...(options.receiptDelayMs !== undefined ? { delayMs: options.receiptDelayMs } : {})
     })
     this.requestOps = new RequestOps({
@@ -166,7 +155,7 @@ export class RelaymeshClient implements Client {
       const requests = await RequestStore.open(store, identity.userId, options.messageRequests ?? false, log)
       // sealed sends leave from a peer of their own, preferably through a node other than the attached one
       let client: RelaymeshClient | undefined
-      const outbound = new SendChannel(options.nodes, () => client?.conns.connection?.address, async (userId) => await client?.profileKeyOf(userId), log)
+      const outbound = new SendChannel(options.nodes, () => client?.conns.connection?.address, async (userId) => client === undefined ? undefined : await heldProfileKey(client.ctx, userId), log)
       client = new RelaymeshClient(options, { store, identity, prekeys, sessions: new SessionCache(store), groups: new GroupStore(store), messages, requests, log, now: options.now ?? Date.now, outbound })
       return client
     } catch (err) {
@@ -261,19 +250,10 @@ export class RelaymeshClient implements Client {
     return await this.profileOps.names()
   }
 
-  /**
-   * Whether a user is online, as far as this client may know: 'unknown' without
-   * their profile key (they have not shared it: not a contact) or when no node answers.
-   * Asked over the send channel: the attached node never learns whose presence we follow.
-   */
+  /** 'unknown' without their profile key (not a contact) or when no node answers (client/presence/presence-ops.ts) */
   async presenceOf (userId: string): Promise<PresenceView> {
     this.checkOpen()
-    checkUserId(userId)
-    const profileKey = await this.profileKeyOf(userId)
-    const conn = this.conns.connection
-    if (conn === undefined || profileKey === undefined) return 'unknown'
-    const user = await this.peers.user(conn, userId)
-    return (await devicesPresence(this.ctx.outbound, profileKey, user.devices.map((d) => d.deviceId), this.ctx.now())).state
+    return await this.presence.of(userId)
   }
 
   async resolveUser (aliasOrUserId: string): Promise<string> {
@@ -284,14 +264,7 @@ export class RelaymeshClient implements Client {
   async safetyNumber (userId: string): Promise<string> {
     this.checkOpen()
     checkUserId(userId)
-    let key = await knownIdentityKey(this.ctx.store, userId)
-    if (key === undefined) {
-      const peer = await this.peers.user(await this.conns.ready(), userId)
-      key = peer.identityKey
-      const ops: StoreOp[] = []
-      this.peers.rememberPeer(peer, ops)
-      await this.ctx.store.batch(ops)
-    }
+    const key = await this.peers.identityKey(userId, async () => await this.conns.ready())
     return safetyNumber(this.ctx.identity.identity.publicKey, this.userId, key, userId)
   }
 
@@ -432,12 +405,6 @@ export class RelaymeshClient implements Client {
     await this.serial.run(async () => {})
     this.receiptOps.stop()
     await this.ctx.store.close()
-  }
-
-  /** The profile key we hold of a user: ours for our own devices; a contact's once it shared it (undefined: send with a stamp). */
-  private async profileKeyOf (userId: string): Promise<Uint8Array | undefined> {
-    if (userId === this.userId) return this.ctx.identity.profileKey
-    return (await loadPeerProfile(this.ctx.store, userId))?.key
   }
 
   private checkOpen (): void {

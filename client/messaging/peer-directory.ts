@@ -5,7 +5,7 @@
 // learns whom we look up.
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { RecordCache } from '../../protocol/records.js'
-import { peerOp } from '../contacts.js'
+import { knownIdentityKey, peerOp } from '../contacts.js'
 import type { StoreOp } from '../store/sealed-store.js'
 import type { NodeConnection } from '../transport/node-connection.js'
 import type { MessagingContext } from './context.js'
@@ -57,6 +57,17 @@ export class PeerDirectory {
   /** Our own user as the node `conn` holds it (asked of the attached node, which knows us anyway). */
   async own (conn: NodeConnection, now: number): Promise<PeerUser> {
     return await lookupUser(conn, this.ctx.identity.userId, now, this.records)
+  }
+
+  /** A user's identity key: the one kept on disk, else looked up through `ready()` and kept. */
+  async identityKey (userId: string, ready: () => Promise<NodeConnection>): Promise<Uint8Array> {
+    const key = await knownIdentityKey(this.ctx.store, userId)
+    if (key !== undefined) return key
+    const peer = await this.user(await ready(), userId)
+    const ops: StoreOp[] = []
+    this.rememberPeer(peer, ops)
+    await this.ctx.store.batch(ops)
+    return peer.identityKey
   }
 
   /** Drop a cached lookup: the next user() asks the mesh. */
