@@ -1,6 +1,9 @@
 // The Client: wires the unlocked store, identity, prekeys, sessions and the
-// message log to a relay node connection. Session state is touched only
-// under one lock (Serial); network round trips stay outside it where they can.
+// message log to a relay node connection, and delegates each entry point to the
+// module that does it (client/messaging: peer-directory, direct-sender,
+// inbox-pump; client/keys/attach-upkeep; client/presence; client/groups, files,
+// devices, receipts, profiles, requests). Session state is touched only under
+// one lock (Serial); network round trips stay outside it where they can.
 import pino from 'pino'
 import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
 import { safetyNumber } from '../protocol/identity.js'
@@ -8,7 +11,7 @@ import type { Client, ClientOptions, IncomingMessage } from './client.js'
 import { addContact, listContacts, resolveUser } from './contacts.js'
 import { LocalIdentity } from './local-identity.js'
 import { PreKeys } from './keys/prekeys.js'
-import type { MessagingContext } from './messaging/context.js'
+import { persist, type MessagingContext } from './messaging/context.js'
 import { EnvelopeIds } from './messaging/envelope-id.js'
 import { MessageLog, type StoredMessage } from './messaging/message-log.js'
 import { SessionCache } from './messaging/sessions.js'
@@ -83,7 +86,7 @@ export class RelaymeshClient implements Client {
       ready: async () => await this.conns.ready(),
       user: async (conn: NodeConnection, userId: string) => await this.peers.user(conn, userId),
       rememberPeer: (peer: PeerUser, ops: StoreOp[]) => { this.peers.rememberPeer(peer, ops) },
-      persist: async (ops: StoreOp[]) => { await this.persist(ops) }
+      persist: async (ops: StoreOp[]) => { await persist(ctx, ops) }
     }
     this.presence = new PresenceOps({ ctx, peers: this.peers, connection: () => this.conns.connection })
     this.direct = new DirectSender({
@@ -110,7 +113,7 @@ export class RelaymeshClient implements Client {
       ctx,
       requests: ctx.requests as RequestStore,
       serial: this.serial,
-      persist: async (ops) => { await this.persist(ops) },
+      persist: async (ops) => { await persist(ctx, ops) },
       released: async (stored, distribute, inbox) => {
         if (inbox) this.inbox.notify(stored)
         for (const g of new Set(distribute)) this.groupOps.distribute(g).catch((err: Error) => { ctx.log.warn({ group: g, err: err.message }, 'sender key distribution failed; retried before the next group message') })
@@ -190,15 +193,7 @@ export class RelaymeshClient implements Client {
     return await this.fileOut.send(toUserId, path, options)
   }
 
-  private async persist (ops: StoreOp[]): Promise<void> {
-    try {
-      await this.ctx.store.batch(ops, { sync: true })
-    } catch (err) {
-      this.ctx.sessions.invalidate()
-      this.ctx.groups.invalidate()
-      throw err
-    }
-  }
+  // ------------------------------------------------------------------ receiving (client/messaging/inbox-pump.ts)
 
   async receive (options: { waitMs?: number, onMessage?: (m: IncomingMessage) => void, onRequest?: (r: MessageRequest) => void } = {}): Promise<IncomingMessage[]> {
     this.checkOpen()
