@@ -1,170 +1,149 @@
 // The Client: wires the unlocked store, identity, prekeys, sessions and the
-// message log to a relay node connection. Session state is touched only
-// under one lock (Serial); network round trips stay outside it where they can.
-import pino, { type Logger } from 'pino'
+// message log to a relay node connection, and delegates each entry point to the
+// module that does it (client/messaging: peer-directory, direct-sender,
+// inbox-pump; client/keys/attach-upkeep; client/presence; client/groups, files,
+// devices, receipts, profiles, requests). Session state is touched only under
+// one lock (Serial); network round trips stay outside it where they can.
+import pino from 'pino'
 import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
 import { safetyNumber } from '../protocol/identity.js'
-import type { Envelope } from '../protocol/pb/envelope.js'
-import { RecordCache } from '../protocol/records.js'
 import type { Client, ClientOptions, IncomingMessage } from './client.js'
-import { addContact, knownIdentityKey, listContacts, peerOp, resolveUser } from './contacts.js'
+import { addContact, listContacts, resolveUser } from './contacts.js'
 import { LocalIdentity } from './local-identity.js'
 import { PreKeys } from './keys/prekeys.js'
-import { ContentKind, encodeContent, newMessageId, type AppContent } from './messaging/content.js'
-import type { MessagingContext } from './messaging/context.js'
+import { persist, type MessagingContext } from './messaging/context.js'
 import { EnvelopeIds } from './messaging/envelope-id.js'
 import { MessageLog, type StoredMessage } from './messaging/message-log.js'
-import { processEnvelopes } from './messaging/receiver.js'
-import { AckBatcher } from './messaging/ack-batcher.js'
-import { claimPreKeys, encryptForTargets, targetsOf, type Target } from './messaging/sender.js'
 import { SessionCache } from './messaging/sessions.js'
 import { GroupStore } from './groups/group-store.js'
 import { GroupManager } from './groups/group-manager.js'
 import { FileSender } from './files/file-sender.js'
-import { FileReceiver } from './files/file-receiver.js'
 import type { FileMessage, SendFileOptions, SendFileResult } from './files/types.js'
 import { GroupAction } from './messaging/content.js'
-import { checkUserId, lookupUser, type PeerUser } from './messaging/user-directory.js'
+import { checkUserId, type PeerUser } from './messaging/user-directory.js'
+import { PeerDirectory } from './messaging/peer-directory.js'
+import { InboxPump } from './messaging/inbox-pump.js'
+import { DirectSender } from './messaging/direct-sender.js'
 import { SealedStore, type StoreOp } from './store/sealed-store.js'
 import { ConnectionManager } from './transport/connection-manager.js'
 import { SendChannel } from './transport/send-channel.js'
 import type { NodeConnection } from './transport/node-connection.js'
 import { Serial } from './util/serial.js'
-import { hex } from './util/bytes.js'
 import { DeviceManager, type DeviceInfo } from './devices/device-manager.js'
 import { SenderDevices } from './devices/sender-devices.js'
 import { Receipts } from './receipts/receipts.js'
 import { ProfileManager, type ProfileView, type RemovedContact } from './profiles/profile-manager.js'
-import { withProfileKey } from './profiles/profile-keys.js'
 import { loadPeerProfile } from './profiles/profile-store.js'
-import { fewestReplicas, getStatus, markStored, statusOp, type MessageStatus } from './receipts/message-status.js'
-import { BUNDLE_TTL_MS, SIGNED_PREKEY_ROTATE_MS } from './keys/prekeys.js'
-import { devicesPresence, type PresenceView } from './presence/contact-presence.js'
+import { getStatus, type MessageStatus } from './receipts/message-status.js'
+import { AttachUpkeep } from './keys/attach-upkeep.js'
+import type { PresenceView } from './presence/contact-presence.js'
+import { PresenceOps } from './presence/presence-ops.js'
+import { heldProfileKey } from './profiles/profile-keys.js'
 import { RequestStore } from './requests/request-store.js'
 import { RequestOps, type BlockedUser, type MessageRequest } from './requests/request-ops.js'
 
-/** a looked-up user is reused this long by send() (device lists change rarely; a stale one only misses a new device) */
-export const USER_CACHE_MS = 30_000
-/** a device list and bundles per device of each recent peer */
-const CLIENT_RECORD_CACHE_ENTRIES = 256
-/** envelopes asked for per FETCH page */
-export const FETCH_PAGE = 256
-/** ids per ACK request (the node's limit is 1024) */
-export const ACK_CHUNK = 512
-/** persisted envelopes wait this long for others before one ACK names them all (client/messaging/ack-batcher.ts) */
-export const ACK_DELAY_MS = 250
-/** a peer's profile is fetched this long at most when its key arrives, before the messages are shown */
-export const PROFILE_FETCH_WAIT_MS = 3_000
-/** a broken session with one device is answered with a fresh one at most this often */
-export const RESET_INTERVAL_MS = 60_000
-
-type Listener = (seq: number, message: StoredMessage) => void
-type RequestListener = (r: MessageRequest) => void
+export { ACK_CHUNK, ACK_DELAY_MS, FETCH_PAGE, PROFILE_FETCH_WAIT_MS } from './messaging/inbox-pump.js'
+export { USER_CACHE_MS } from './messaging/peer-directory.js'
+export { RESET_INTERVAL_MS } from './messaging/direct-sender.js'
 
 export class RelaymeshClient implements Client {
   private readonly serial = new Serial()
   private readonly ids = new EnvelopeIds()
-  private readonly users = new Map<string, { user: PeerUser, at: number }>()
-  /** peers' signed records verified once per exact bytes (a lookup repeats after USER_CACHE_MS) */
-  private readonly records = new RecordCache(CLIENT_RECORD_CACHE_ENTRIES)
-  private readonly knownPeers = new Set<string>()
-  private readonly listeners = new Set<Listener>()
-  private readonly requestListeners = new Set<RequestListener>()
-  private readonly resetAt = new Map<string, number>()
+  private readonly peers: PeerDirectory
+  private readonly direct: DirectSender
+  private readonly inbox: InboxPump
+  private readonly upkeep: AttachUpkeep
+  private readonly presence: PresenceOps
   private readonly conns: ConnectionManager
   private readonly ctx: MessagingContext
-  private pushQueue: Array<{ env: Envelope, conn: NodeConnection }> = []
-  private pushing: Promise<void> | undefined
   private closed = false
-  private readonly receiving = new Set<Promise<unknown>>()
-  private wake: (() => void) | undefined
-  /** set while a receive() waits: called after every (re-)attach, so what was stored while detached is fetched at once */
-  private reattached: (() => void) | undefined
   private readonly groupOps: GroupManager
   private readonly fileOut: FileSender
-  private readonly fileIn: FileReceiver
   private readonly deviceOps: DeviceManager
   private readonly receiptOps: Receipts
   private readonly profileOps: ProfileManager
-  private readonly acks: AckBatcher
   private readonly requestOps: RequestOps
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
     this.ctx = ctx
+    this.peers = new PeerDirectory(ctx, () => this.conns.connection)
     // whom messages may come from: the senders' latest device lists, fetched through the attached node
-    ctx.senders = new SenderDevices(async (userId) => await this.deviceListOf(userId), ctx.now, options.deviceListMaxAgeMs)
+    ctx.senders = new SenderDevices(async (userId) => await this.peers.deviceListOf(userId), ctx.now, options.deviceListMaxAgeMs)
     this.conns = new ConnectionManager(options.nodes, () => this.ctx.identity.credentials(), {
-      onEnvelope: (env, conn) => { this.enqueuePush(env, conn) },
-      onLowPreKeys: (remaining, conn) => { this.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
-      onAttached: async (conn) => { await this.onAttached(conn) },
+      onEnvelope: (env, conn) => { this.inbox.enqueuePush(env, conn) },
+      onLowPreKeys: (remaining, conn) => { this.upkeep.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
+      onAttached: async (conn) => { await this.upkeep.onAttached(conn) },
       onStaleDeviceList: async (conn) => {
         await this.deviceOps.sync(conn)
         if (this.ctx.identity.removed) throw new RelaymeshError(ErrorCode.Unauthorized, 'this device was removed from your device list by another of your devices: it can no longer attach')
       }
     }, ctx.log)
-    // what group and file sending need from the client: one object for both
+    // what sending needs from the client: one object for groups, profiles, files, receipts and devices
     const sending = {
       ctx,
       serial: this.serial,
       ids: this.ids,
       ready: async () => await this.conns.ready(),
-      user: async (conn: NodeConnection, userId: string) => await this.user(conn, userId),
-      rememberPeer: (peer: Parameters<RelaymeshClient['rememberPeer']>[0], ops: Parameters<RelaymeshClient['rememberPeer']>[1]) => { this.rememberPeer(peer, ops) },
-      persist: async (ops: Parameters<RelaymeshClient['persist']>[0]) => { await this.persist(ops) }
+      user: async (conn: NodeConnection, userId: string) => await this.peers.user(conn, userId),
+      rememberPeer: (peer: PeerUser, ops: StoreOp[]) => { this.peers.rememberPeer(peer, ops) },
+      persist: async (ops: StoreOp[]) => { await persist(ctx, ops) }
     }
+    this.presence = new PresenceOps({ ctx, peers: this.peers, connection: () => this.conns.connection })
+    this.direct = new DirectSender({
+      ...sending,
+      peers: this.peers,
+      connection: () => this.conns.connection,
+      wroteTo: async (userId) => { await this.requestOps.wroteTo(userId) }
+    })
     this.groupOps = new GroupManager(sending)
     this.profileOps = new ProfileManager(sending)
     this.fileOut = new FileSender(sending)
-    this.fileIn = new FileReceiver(ctx, this.serial)
     this.deviceOps = new DeviceManager({
-      ctx,
-      serial: this.serial,
-      ids: this.ids,
-      ready: async () => await this.conns.ready(),
+      ...sending,
       connection: () => this.conns.connection,
-      drain: async (conn) => { await this.drain(conn) },
-      forgetUser: (userId) => { this.users.delete(userId) },
-      ownPresence: async (conn) => {
-        const now = this.ctx.now()
-        const own = await lookupUser(conn, this.userId, now, this.records)
-        const seen = await devicesPresence(conn, this.ctx.identity.profileKey, own.devices.map((d) => d.deviceId), now)
-        const out = new Map<number, boolean>()
-        for (const [deviceId, v] of seen.devices) if (v !== 'unknown') out.set(deviceId, v === 'online')
-        return out
-      }
-    })
-    this.acks = new AckBatcher({
-      delayMs: options.ackDelayMs ?? ACK_DELAY_MS,
-      maxIds: ACK_CHUNK,
-      log: ctx.log,
-      send: async (ids) => {
-        // acks name the mailbox, not the node: whichever node we are attached to now takes them
-        const conn = this.conns.connection
-        if (conn === undefined) throw new Error('not attached')
-        await conn.ack(this.ctx.identity.credentials(), ids)
-      }
+      drain: async (conn) => { await this.inbox.drain(conn) },
+      forgetUser: (userId) => { this.peers.forget(userId) },
+      ownPresence: async (conn) => await this.presence.ownDevices(conn)
     })
     this.receiptOps = new Receipts({
-      ctx,
-      serial: this.serial,
-      ids: this.ids,
-      ready: async () => await this.conns.ready(),
-      user: async (conn, userId) => await this.user(conn, userId),
-      persist: async (ops) => { await this.persist(ops) },
+      ...sending,
       ...(options.receiptDelayMs !== undefined ? { delayMs: options.receiptDelayMs } : {})
     })
     this.requestOps = new RequestOps({
       ctx,
       requests: ctx.requests as RequestStore,
       serial: this.serial,
-      persist: async (ops) => { await this.persist(ops) },
+      persist: async (ops) => { await persist(ctx, ops) },
       released: async (stored, distribute, inbox) => {
-        if (inbox) for (const { seq, message } of stored) for (const l of this.listeners) l(seq, message)
+        if (inbox) this.inbox.notify(stored)
         for (const g of new Set(distribute)) this.groupOps.distribute(g).catch((err: Error) => { ctx.log.warn({ group: g, err: err.message }, 'sender key distribution failed; retried before the next group message') })
         await this.receiptOps.delivered(stored)
       },
       // a requester's profile name, when they shared their profile key with us (fetched as the key arrives)
       nameOf: options.nameOf ?? (async (userId: string) => (await loadPeerProfile(ctx.store, userId))?.name)
+    })
+    this.inbox = new InboxPump({
+      ctx,
+      serial: this.serial,
+      ready: async () => await this.conns.ready(),
+      connection: () => this.conns.connection,
+      closed: () => this.closed,
+      ...(options.ackDelayMs !== undefined ? { ackDelayMs: options.ackDelayMs } : {}),
+      profileOf: async (userId) => await this.profileOps.profileOf(userId),
+      namedRequests: async (events) => await this.requestOps.named(events),
+      distribute: async (groupId) => { await this.groupOps.distribute(groupId) },
+      sendReset: async (userId, deviceId) => { await this.direct.sendReset(userId, deviceId) },
+      afterIngest: async (conn, linked) => { await this.deviceOps.afterIngest(conn, linked) },
+      delivered: async (stored) => { await this.receiptOps.delivered(stored) }
+    })
+    this.upkeep = new AttachUpkeep({
+      ctx,
+      serial: this.serial,
+      own: async (conn, now) => await this.peers.own(conn, now),
+      syncDevices: async (conn) => { await this.deviceOps.sync(conn) },
+      refreshProfile: async (conn) => { await this.profileOps.refreshIfDue(conn) },
+      distributeOwed: async () => { await this.groupOps.distributeOwed() },
+      attached: () => { this.inbox.attached() }
     })
   }
 
@@ -179,7 +158,7 @@ export class RelaymeshClient implements Client {
       const requests = await RequestStore.open(store, identity.userId, options.messageRequests ?? false, log)
       // sealed sends leave from a peer of their own, preferably through a node other than the attached one
       let client: RelaymeshClient | undefined
-      const outbound = new SendChannel(options.nodes, () => client?.conns.connection?.address, async (userId) => await client?.profileKeyOf(userId), log)
+      const outbound = new SendChannel(options.nodes, () => client?.conns.connection?.address, async (userId) => client === undefined ? undefined : await heldProfileKey(client.ctx, userId), log)
       client = new RelaymeshClient(options, { store, identity, prekeys, sessions: new SessionCache(store), groups: new GroupStore(store), messages, requests, log, now: options.now ?? Date.now, outbound })
       return client
     } catch (err) {
@@ -200,111 +179,11 @@ export class RelaymeshClient implements Client {
     await this.conns.connect()
   }
 
-  /**
-   * After every attach: re-sign what is due and publish only what changed or is due (a
-   * republish on every attach would tell every relay and gossip listener when this user
-   * attaches), top up one-time prekeys.
-   */
-  private async onAttached (conn: NodeConnection): Promise<void> {
-    const { store, identity, prekeys } = this.ctx
-    const now = this.ctx.now()
-    // a newer device list from another of our devices (a link or a removal) first: never re-sign an older one
-    await this.deviceOps.sync(conn)
-    // the bundle the mesh holds of this device (asked of the node we attached to, which knows us anyway)
-    const held = await this.ownBundleOnMesh(conn, now)
-    const publish = await this.serial.run(async () => {
-      const ops: StoreOp[] = []
-      const records: Uint8Array[] = []
-      // the attach carried the current list (the node publishes it): only a re-signed one is new
-      if (identity.refreshDeviceList(now)) { ops.push(identity.saveOp(store)); records.push(identity.deviceList) }
-      const rotation = prekeys.rotateIfDue(now)
-      ops.push(...rotation.ops)
-      const stale = held === undefined || held.seq < prekeys.bundleSeq || held.expiresAt - now < BUNDLE_TTL_MS - SIGNED_PREKEY_ROTATE_MS
-      if (rotation.rotated || stale) {
-        const signed = prekeys.signBundle(identity.deviceId, now)
-        ops.push(signed.op)
-        records.push(signed.record)
-      }
-      await store.batch(ops)
-      return records
-    })
-    if (publish.length > 0) await conn.publish(publish)
-    await this.profileOps.refreshIfDue(conn).catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'profile not republished; retried on the next attach') })
-    // the node's count of our one-time prekeys: refill below the low-water mark. A refill that fails
-    // costs the keys it carried, never the attach (senders fall back to the signed last-resort keys)
-    await this.topUp(conn, conn.prekeysRemaining).catch((err: Error) => {
-      if (!RelaymeshError.is(err) || err.code === ErrorCode.InvalidState) throw err
-      this.ctx.log.warn({ err: err.message }, 'one-time prekey refill failed; retried on the next attach')
-    })
-    // sender key rotations owed from before a restart or a failed send
-    this.groupOps.distributeOwed().catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'sender key distribution failed; retried before the next group message') })
-    this.reattached?.()
-  }
-
-  /** seq and expiry of this device's bundle as the mesh holds it (undefined: none, or the lookup failed) */
-  private async ownBundleOnMesh (conn: NodeConnection, now: number): Promise<{ seq: number, expiresAt: number } | undefined> {
-    try {
-      const own = await lookupUser(conn, this.userId, now, this.records)
-      const bundle = own.devices.find((d) => d.deviceId === this.deviceId)?.bundle
-      return bundle === undefined ? undefined : { seq: bundle.seq, expiresAt: bundle.expiresAt }
-    } catch {
-      return undefined
-    }
-  }
-
-  /**
-   * Upload one-time prekeys never sent, generating fresh ids when the mesh holds
-   * fewer than ONE_TIME_LOW. The ids are marked sent on disk before the upload
-   * leaves: an upload whose answer is lost is never sent again.
-   */
-  private async topUp (conn: NodeConnection, reportedRemaining?: number): Promise<void> {
-    await this.serial.run(async () => {
-      const plan = this.ctx.prekeys.planUpload(reportedRemaining)
-      await this.ctx.store.batch(plan.ops, { sync: true })
-      if (plan.keys.length === 0) return
-      const remaining = await conn.uploadPreKeys(plan.keys)
-      await this.ctx.store.batch([this.ctx.prekeys.uploaded(remaining)])
-      this.ctx.log.debug({ uploaded: plan.keys.length, remaining }, 'one-time prekeys uploaded')
-    })
-  }
-
   // ------------------------------------------------------------------ sending
 
   async send (toUserId: string, text: string): Promise<{ id: string, replicas: number }> {
     this.checkOpen()
-    checkUserId(toUserId)
-    if (typeof text !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'text must be a string')
-    if (toUserId === this.userId) throw new RelaymeshError(ErrorCode.Invalid, 'cannot send a message to yourself')
-    await this.requestOps.wroteTo(toUserId) // writing to someone accepts them (client/requests)
-    const messageId = newMessageId()
-    const content: AppContent = await withProfileKey(this.ctx, toUserId, { messageId, sentAt: this.ctx.now(), kind: ContentKind.TEXT, text })
-    const plaintext = encodeContent(content) // Invalid when too long, before any network work
-    const conn = await this.conns.ready()
-    const peer = await this.user(conn, toUserId)
-    const targets = targetsOf(peer)
-    if (!targets.some((t) => t.bundle !== undefined)) throw new RelaymeshError(ErrorCode.NotFound, `user ${toUserId} has published no prekey bundle`)
-    // our own other devices get a copy that names the conversation
-    const own = this.ctx.identity.otherDeviceIds.length > 0 ? targetsOf(await this.user(conn, this.userId), this.deviceId) : []
-    await claimPreKeys(this.ctx, [...targets, ...own])
-    const idHex = hex(messageId)
-    const envelopes = await this.serial.run(async () => {
-      const ops: StoreOp[] = []
-      const out = await encryptForTargets(this.ctx, targets, plaintext, this.ids, ops)
-      if (own.length > 0) out.push(...await encryptForTargets(this.ctx, own, encodeContent({ ...content, destination: toUserId }), this.ids, ops))
-      this.rememberPeer(peer, ops)
-      // delivery state (client/receipts) exists before any receipt can come back
-      ops.push(statusOp(this.ctx.store, { id: idHex, to: toUserId, state: 'sending', replicas: 0, sentAt: content.sentAt }))
-      // sessions are persisted before anything leaves: a crash after the send never reuses a message key
-      await this.persist(ops)
-      return out
-    })
-    const answers = await Promise.all(envelopes.map(async (e) => await this.ctx.outbound.send([e.target], e.id, e.payload)))
-    const now = this.ctx.now()
-    const ops: StoreOp[] = [this.ctx.messages.seenMessageOp(this.userId, idHex, now)]
-    const replicas = fewestReplicas(answers.slice(0, envelopes.filter((e) => e.target.userId === toUserId).length))
-    this.ctx.messages.append({ id: idHex, from: this.userId, peer: toUserId, group: null, text, sentAt: content.sentAt, receivedAt: now, outgoing: true }, ops, false)
-    await this.serial.run(async () => { await this.ctx.store.batch([...ops, ...await markStored(this.ctx.store, idHex, replicas, now)]) })
-    return { id: idHex, replicas }
+    return await this.direct.send(toUserId, text)
   }
 
   async sendFile (toUserId: string, path: string, options: SendFileOptions = {}): Promise<SendFileResult> {
@@ -314,221 +193,11 @@ export class RelaymeshClient implements Client {
     return await this.fileOut.send(toUserId, path, options)
   }
 
-  private async user (conn: NodeConnection, userId: string): Promise<PeerUser> {
-    const cached = this.users.get(userId)
-    const now = this.ctx.now()
-    // a listed device without a bundle yet (just linked, gossip on its way) is looked up again rather than skipped for USER_CACHE_MS
-    if (cached !== undefined && now - cached.at < USER_CACHE_MS && cached.user.devices.every((d) => d.bundle !== undefined)) return cached.user
-    // over the send channel: the attached node never learns whom we look up
-    const user = await lookupUser(this.ctx.outbound, userId, now, this.records)
-    this.users.set(userId, { user, at: now })
-    this.ctx.senders?.learn(userId, user.deviceListSeq, user.devices.map((d) => d.deviceId), now)
-    return user
-  }
-
-  /** A sender's latest device list for the receive check; undefined when the mesh holds none. */
-  private async deviceListOf (userId: string): Promise<{ seq: number, deviceIds: number[] } | undefined> {
-    const conn = this.conns.connection
-    if (conn === undefined) throw new RelaymeshError(ErrorCode.Unavailable, 'not attached')
-    try {
-      // always a fresh lookup (the check must see a removal), kept for sending back to this user
-      const now = this.ctx.now()
-      const user = await lookupUser(this.ctx.outbound, userId, now, this.records)
-      this.users.set(userId, { user, at: now })
-      return { seq: user.deviceListSeq, deviceIds: user.devices.map((d) => d.deviceId) }
-    } catch (err) {
-      if (RelaymeshError.is(err, ErrorCode.NotFound)) return undefined
-      throw err
-    }
-  }
-
-  private rememberPeer (peer: { userId: string, identityKey: Uint8Array }, ops: StoreOp[]): void {
-    if (this.knownPeers.has(peer.userId)) return
-    this.knownPeers.add(peer.userId)
-    ops.push(peerOp(this.ctx.store, peer.userId, peer.identityKey))
-  }
-
-  private async persist (ops: StoreOp[]): Promise<void> {
-    try {
-      await this.ctx.store.batch(ops, { sync: true })
-    } catch (err) {
-      this.ctx.sessions.invalidate()
-      this.ctx.groups.invalidate()
-      throw err
-    }
-  }
-
-  /** A fresh session to a device whose session with us broke, announced by a SESSION_RESET content. */
-  private async sendReset (userId: string, deviceId: number): Promise<void> {
-    const key = `${userId}/${deviceId}`
-    const now = this.ctx.now()
-    if (now - (this.resetAt.get(key) ?? -Infinity) < RESET_INTERVAL_MS) return
-    const conn = this.conns.connection
-    if (conn === undefined || userId === this.userId) return
-    this.resetAt.set(key, now)
-    try {
-      await this.resetWith(conn, userId, deviceId, now)
-    } catch (err) {
-      // the reset may not have reached the peer: the next unreadable message tries again
-      this.resetAt.delete(key)
-      throw err
-    }
-  }
-
-  private async resetWith (conn: NodeConnection, userId: string, deviceId: number, now: number): Promise<void> {
-    this.users.delete(userId)
-    const peer = await this.user(conn, userId)
-    // a new session even though we hold some: none of ours reads the peer's messages; ours are kept (archived)
-    const targets: Target[] = targetsOf(peer).filter((t) => t.deviceId === deviceId).map((t) => ({ ...t, fresh: true }))
-    await claimPreKeys(this.ctx, targets)
-    const plaintext = encodeContent({ messageId: newMessageId(), sentAt: now, kind: ContentKind.SESSION_RESET, text: '' })
-    const envelopes = await this.serial.run(async () => {
-      const ops: StoreOp[] = []
-      const out = await encryptForTargets(this.ctx, targets, plaintext, this.ids, ops)
-      await this.persist(ops)
-      return out
-    })
-    await Promise.all(envelopes.map(async (e) => { await this.ctx.outbound.send([e.target], e.id, e.payload) }))
-  }
-
-  // ------------------------------------------------------------------ receiving
-
-  private enqueuePush (env: Envelope, conn: NodeConnection): void {
-    this.pushQueue.push({ env, conn })
-    this.pushing ??= (async () => {
-      // pushes that arrive together are stored in one synced batch
-      while (this.pushQueue.length > 0 && !this.closed) {
-        const batch = this.pushQueue.splice(0, FETCH_PAGE)
-        const c = batch[batch.length - 1]?.conn as NodeConnection
-        await this.ingest(c, batch.map((b) => b.env)).catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'pushed envelopes not processed; they stay in the mailbox') })
-      }
-    })().finally(() => { this.pushing = undefined })
-  }
-
-  /** Decrypt and persist (one synced batch), tell listeners, then acknowledge to the node. */
-  private async ingest (conn: NodeConnection, envelopes: Envelope[]): Promise<void> {
-    if (envelopes.length === 0) return
-    // file chunks are kept (sealed, synced) apart from messages, then acknowledged with them (client/files)
-    const chunks = await this.fileIn.takeChunks(envelopes)
-    const result = await this.serial.run(async () => await processEnvelopes(this.ctx, chunks.rest))
-    result.ack.push(...chunks.ack)
-    result.stored.push(...await this.fileIn.complete())
-    // a new profile key opens that peer's profile: its name is fetched before anyone is told, so a request or a
-    // message can be shown by it (at most PROFILE_FETCH_WAIT_MS; rare: a first message, or after a rotation)
-    await this.fetchProfiles(result.profileKeys ?? [])
-    for (const { seq, message } of result.stored) for (const l of this.listeners) l(seq, message)
-    for (const r of await this.requestOps.named(this.ctx.requests?.takeEvents() ?? [])) for (const l of this.requestListeners) l(r)
-    // persisted already: acknowledged with whatever else arrives within ACK_DELAY_MS
-    this.acks.add(result.ack)
-    for (const g of new Set(result.distribute)) {
-      this.groupOps.distribute(g).catch((err: Error) => { this.ctx.log.warn({ group: g, err: err.message }, 'sender key distribution failed; retried before the next group message') })
-    }
-    for (const r of result.resets) {
-      this.sendReset(r.userId, r.deviceId).catch((err: Error) => { this.ctx.log.warn({ user: r.userId, err: err.message }, 'session reset not sent') })
-    }
-    // answer device links, then tell senders their messages arrived (client/devices, client/receipts)
-    await this.deviceOps.afterIngest(conn, result.linked)
-    await this.receiptOps.delivered(result.stored)
-  }
-
-  /** Open the profiles of `userIds` (their names are kept for display), waiting at most PROFILE_FETCH_WAIT_MS. */
-  private async fetchProfiles (userIds: string[]): Promise<void> {
-    if (userIds.length === 0) return
-    const fetches = Promise.allSettled(userIds.map(async (userId) => await this.profileOps.profileOf(userId).catch((err: Error) => {
-      this.ctx.log.debug({ user: userId, err: err.message }, 'profile not fetched')
-    })))
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([fetches, new Promise<void>((resolve) => { timer = setTimeout(resolve, PROFILE_FETCH_WAIT_MS) })])
-    clearTimeout(timer)
-  }
-
-  /** Fetch pages until the mailbox is empty. */
-  private async drain (conn: NodeConnection): Promise<void> {
-    let after: string | undefined
-    for (;;) {
-      const page = await conn.fetch({ ...(after !== undefined ? { after } : {}), limit: FETCH_PAGE })
-      await this.ingest(conn, page.envelopes)
-      const last = page.envelopes[page.envelopes.length - 1]
-      if (!page.more || last === undefined) return
-      after = hex(last.id)
-    }
-  }
+  // ------------------------------------------------------------------ receiving (client/messaging/inbox-pump.ts)
 
   async receive (options: { waitMs?: number, onMessage?: (m: IncomingMessage) => void, onRequest?: (r: MessageRequest) => void } = {}): Promise<IncomingMessage[]> {
     this.checkOpen()
-    const run = this.receiveOnce(options)
-    this.receiving.add(run)
-    try {
-      return await run
-    } finally {
-      this.receiving.delete(run)
-    }
-  }
-
-  private async receiveOnce (options: { waitMs?: number, onMessage?: (m: IncomingMessage) => void, onRequest?: (r: MessageRequest) => void }): Promise<IncomingMessage[]> {
-    const waitMs = Math.max(0, options.waitMs ?? 0)
-    const delivered = new Map<number, StoredMessage>()
-    const buffered = new Map<number, StoredMessage>()
-    let live = false
-    // Marked handed out (out of the inbox) BEFORE the application sees them: a crash in between leaves a
-    // message in the history, never shown twice. The mark is a plain write: it survives the process dying
-    // (it reached the OS); only a power loss can bring a shown message back, which is the safe direction.
-    let queue: Array<[number, StoredMessage]> = []
-    let handing: Promise<void> = Promise.resolve()
-    const handOut = async (): Promise<void> => {
-      const batch = queue
-      queue = []
-      try {
-        await this.ctx.messages.delivered(batch.map(([seq]) => seq))
-      } catch (err) {
-        // still in the inbox: the next receive hands them out
-        for (const [seq] of batch) delivered.delete(seq)
-        this.ctx.log.warn({ err: (err as Error).message }, 'could not mark messages handed out; they stay in the inbox')
-        return
-      }
-      for (const [, m] of batch) options.onMessage?.(toIncoming(m))
-    }
-    const deliver = (seq: number, m: StoredMessage): void => {
-      if (delivered.has(seq)) return
-      delivered.set(seq, m)
-      queue.push([seq, m])
-      if (queue.length === 1) handing = handing.then(handOut)
-    }
-    const listener: Listener = (seq, m) => { if (live) deliver(seq, m); else buffered.set(seq, m) }
-    this.listeners.add(listener)
-    const onRequest = options.onRequest
-    if (onRequest !== undefined) this.requestListeners.add(onRequest)
-    try {
-      const conn = await this.conns.ready()
-      await this.drain(conn)
-      // everything stored and not yet handed out, including what arrived while we drained, in arrival order
-      for (const { seq, message } of await this.ctx.messages.inbox()) buffered.set(seq, message)
-      for (const seq of [...buffered.keys()].sort((a, b) => a - b)) deliver(seq, buffered.get(seq) as StoredMessage)
-      live = true
-      // wait for pushes; after a re-attach (the node went away, or we moved), drain again: nothing is pushed
-      // for what was stored while we were detached
-      const until = Date.now() + waitMs
-      while (waitMs > 0 && !this.closed) {
-        const left = until - Date.now()
-        if (left <= 0) break
-        const why = await new Promise<'done' | 'attached'>((resolve) => {
-          const timer = setTimeout(() => { resolve('done') }, left)
-          this.wake = () => { clearTimeout(timer); resolve('done') }
-          this.reattached = () => { clearTimeout(timer); resolve('attached') }
-        })
-        this.wake = undefined
-        this.reattached = undefined
-        if (why === 'done') break
-        // a failure here (detached again) is answered by the next attach, or by the caller's next receive
-        await this.conns.ready().then(async (c) => { await this.drain(c) }).catch(() => {})
-      }
-    } finally {
-      this.listeners.delete(listener)
-      if (onRequest !== undefined) this.requestListeners.delete(onRequest)
-      // the last hand-outs (close() waits for this)
-      await handing
-    }
-    return [...delivered.entries()].sort((a, b) => a[0] - b[0]).map(([, m]) => toIncoming(m))
+    return (await this.inbox.receive({ ...options, onMessage: (m) => { options.onMessage?.(toIncoming(m)) } })).map(toIncoming)
   }
 
   async history (peerUserId?: string): Promise<IncomingMessage[]> {
@@ -576,19 +245,10 @@ export class RelaymeshClient implements Client {
     return await this.profileOps.names()
   }
 
-  /**
-   * Whether a user is online, as far as this client may know: 'unknown' without
-   * their profile key (they have not shared it: not a contact) or when no node answers.
-   * Asked over the send channel: the attached node never learns whose presence we follow.
-   */
+  /** 'unknown' without their profile key (not a contact) or when no node answers (client/presence/presence-ops.ts) */
   async presenceOf (userId: string): Promise<PresenceView> {
     this.checkOpen()
-    checkUserId(userId)
-    const profileKey = await this.profileKeyOf(userId)
-    const conn = this.conns.connection
-    if (conn === undefined || profileKey === undefined) return 'unknown'
-    const user = await this.user(conn, userId)
-    return (await devicesPresence(this.ctx.outbound, profileKey, user.devices.map((d) => d.deviceId), this.ctx.now())).state
+    return await this.presence.of(userId)
   }
 
   async resolveUser (aliasOrUserId: string): Promise<string> {
@@ -599,14 +259,7 @@ export class RelaymeshClient implements Client {
   async safetyNumber (userId: string): Promise<string> {
     this.checkOpen()
     checkUserId(userId)
-    let key = await knownIdentityKey(this.ctx.store, userId)
-    if (key === undefined) {
-      const peer = await this.user(await this.conns.ready(), userId)
-      key = peer.identityKey
-      const ops: StoreOp[] = []
-      this.rememberPeer(peer, ops)
-      await this.ctx.store.batch(ops)
-    }
+    const key = await this.peers.identityKey(userId, async () => await this.conns.ready())
     return safetyNumber(this.ctx.identity.identity.publicKey, this.userId, key, userId)
   }
 
@@ -650,7 +303,7 @@ export class RelaymeshClient implements Client {
   /** Fetch the mailbox into the local store (requests land, messages wait in the inbox for receive()). */
   async sync (): Promise<void> {
     this.checkOpen()
-    await this.drain(await this.conns.ready())
+    await this.inbox.drain(await this.conns.ready())
   }
 
   // ------------------------------------------------------------------ groups
@@ -735,25 +388,18 @@ export class RelaymeshClient implements Client {
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
-    this.wake?.()
+    this.inbox.stopWaiting()
     // what is persisted and not yet acknowledged goes now (ids added later are acknowledged after a restart)
-    await this.acks.flush()
+    await this.inbox.flushAcks()
     // and the delivered receipts owed (bounded: each send runs under the connection's request timeouts)
     await this.receiptOps.flush()
     await this.conns.close()
     await this.ctx.outbound.close()
-    await Promise.allSettled([...this.receiving])
-    await this.pushing?.catch(() => {})
+    await this.inbox.settled()
     // let in-flight batches finish before the store closes
     await this.serial.run(async () => {})
     this.receiptOps.stop()
     await this.ctx.store.close()
-  }
-
-  /** The profile key we hold of a user: ours for our own devices; a contact's once it shared it (undefined: send with a stamp). */
-  private async profileKeyOf (userId: string): Promise<Uint8Array | undefined> {
-    if (userId === this.userId) return this.ctx.identity.profileKey
-    return (await loadPeerProfile(this.ctx.store, userId))?.key
   }
 
   private checkOpen (): void {

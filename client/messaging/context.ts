@@ -2,7 +2,7 @@
 import type { Logger } from 'pino'
 import type { LocalIdentity } from '../local-identity.js'
 import type { PreKeys } from '../keys/prekeys.js'
-import type { SealedStore } from '../store/sealed-store.js'
+import type { SealedStore, StoreOp } from '../store/sealed-store.js'
 import type { MessageLog } from './message-log.js'
 import type { SessionCache } from './sessions.js'
 import type { GroupStore } from '../groups/group-store.js'
@@ -26,4 +26,15 @@ export interface MessagingContext {
   outbound: SendChannel
   /** message requests and blocking (client/requests); unset: everyone is accepted */
   requests?: RequestStore
+}
+
+/** One synced batch of session or group state; the caches are dropped when it fails (memory never runs ahead of the disk). */
+export async function persist (ctx: MessagingContext, ops: StoreOp[]): Promise<void> {
+  try {
+    await ctx.store.batch(ops, { sync: true })
+  } catch (err) {
+    ctx.sessions.invalidate()
+    ctx.groups.invalidate()
+    throw err
+  }
 }

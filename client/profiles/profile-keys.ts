@@ -67,3 +67,9 @@ export async function takeProfileKey (ctx: MessagingContext, from: string, conte
   ctx.log.debug({ from }, 'profile key learned')
   return consumed
 }
+
+/** The profile key we hold of a user: ours for our own devices; a contact's once it shared it (undefined: none). */
+export async function heldProfileKey (ctx: MessagingContext, userId: string): Promise<Uint8Array | undefined> {
+  if (userId === ctx.identity.userId) return ctx.identity.profileKey
+  return (await loadPeerProfile(ctx.store, userId))?.key
+}
