@@ -17,6 +17,8 @@ import type { StoredMessage } from './message-log.js'
 import { processEnvelopes } from './receiver.js'
 
 /** envelopes asked for per FETCH page */
+/** while a receive waits, the mailbox is drained this often besides the live pushes (a lost push waits no longer) */
+export const RESYNC_MS = 30_000
 export const FETCH_PAGE = 256
 /** ids per ACK request (the node's limit is 1024) */
 export const ACK_CHUNK = 512
@@ -211,13 +213,14 @@ export class InboxPump {
       for (const seq of [...buffered.keys()].sort((a, b) => a - b)) deliver(seq, buffered.get(seq) as StoredMessage)
       live = true
       // wait for pushes; after a re-attach (the node went away, or we moved), drain again: nothing is pushed
-      // for what was stored while we were detached
+      // for what was stored while we were detached. Pushes are best effort (a replica's DELIVER can be lost,
+      // a full push queue drops): every RESYNC_MS the mailbox is drained as well, so nothing waits for long
       const until = Date.now() + waitMs
       while (waitMs > 0 && !this.d.closed()) {
         const left = until - Date.now()
         if (left <= 0) break
-        const why = await new Promise<'done' | 'attached'>((resolve) => {
-          const timer = setTimeout(() => { resolve('done') }, left)
+        const why = await new Promise<'done' | 'attached' | 'resync'>((resolve) => {
+          const timer = setTimeout(() => { resolve(left > RESYNC_MS ? 'resync' : 'done') }, Math.min(left, RESYNC_MS))
           this.wake = () => { clearTimeout(timer); resolve('done') }
           this.reattached = () => { clearTimeout(timer); resolve('attached') }
         })

@@ -14,6 +14,7 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { mailboxAddress, parseUserId } from '../../protocol/identity.js'
 import type { DeviceList } from '../../protocol/pb/records.js'
 import { accessKeyMatches, minuteOf, stampBitsFor, stampWork } from '../../protocol/send-access.js'
+import { recordKey } from '../../protocol/records.js'
 import type { NodeComponents, RecordService } from '../components.js'
 import { heldList } from './device-list-check.js'
 
@@ -93,10 +94,38 @@ export async function checkSendAccess (req: SealedSendRequest, deps: { stampBits
   return { ok: true, uncovered }
 }
 
-/** The latest device list of `userId` this node holds (verified), or undefined. */
+/** device lists a node keeps decoded for sealed sends, least recently used evicted */
+export const DEVICE_LIST_CACHE_ENTRIES = 4096
+
+/** per record service (one per node): user id -> the verified device list of the seq the store holds now */
+const decoded = new WeakMap<RecordService, Map<string, { seq: number, list: DeviceList }>>()
+
+/**
+ * The latest device list of `userId` this node holds (verified), or undefined.
+ * A list is read from LevelDB and verified once per seq: later sends find it
+ * in memory, checked against the store's in-memory index (no I/O).
+ */
 export function deviceListLookup (components: NodeComponents, records: RecordService): (userId: string) => Promise<DeviceList | undefined> {
+  let cache = decoded.get(records)
+  if (cache === undefined) {
+    cache = new Map()
+    decoded.set(records, cache)
+  }
+  const lists = cache
   return async (userId) => {
+    const seq = records.latestSeq(recordKey(RecordKind.DeviceList, userId))
+    if (seq === undefined) return undefined
+    const hit = lists.get(userId)
+    if (hit !== undefined && hit.seq === seq && hit.list.expiresAt > Date.now()) {
+      lists.delete(userId)
+      lists.set(userId, hit)
+      return hit.list
+    }
     const rec = await heldList(components, records, userId)
-    return rec?.kind === RecordKind.DeviceList ? rec.body : undefined
+    if (rec?.kind !== RecordKind.DeviceList) return undefined
+    lists.delete(userId)
+    lists.set(userId, { seq: rec.seq, list: rec.body })
+    if (lists.size > DEVICE_LIST_CACHE_ENTRIES) lists.delete(lists.keys().next().value as string)
+    return rec.body
   }
 }
