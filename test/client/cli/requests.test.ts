@@ -110,7 +110,7 @@ describe('relaymesh requests, block, unblock (processes, three nodes)', function
     const got = await waitFor(async () => {
       const events = await recv('alice')
       return events.some((e) => e.text === 'bob in the group') ? events : undefined
-    }, { what: 'Bob\'s group message at Alice', timeout: 30_000 })
+    }, { what: 'Bob\'s group message at Alice', timeout: 60_000 })
     assert.deepEqual(got.filter((e) => e.from === id.carol), [], 'nothing from blocked Carol, not even a request')
     assert.deepEqual(await run('alice', ['requests']), [])
 
@@ -126,7 +126,7 @@ describe('relaymesh requests, block, unblock (processes, three nodes)', function
     await waitFor(async () => {
       after.push(...await recv('alice'))
       return after.some((e) => e.text === 'carol again')
-    }, { what: 'Carol\'s group message after unblock', timeout: 30_000 })
+    }, { what: 'Carol\'s group message after unblock', timeout: 60_000 })
     assert.deepEqual(after.filter((e) => e.from === id.carol).map((e) => [e.event, (e as Record<string, unknown>).text ?? e.firstMessage]).sort(), [
       ['message', 'carol again'],
       ['request', 'unblocked?']

@@ -129,6 +129,8 @@ describe('a node that accepted a sealed envelope holds nothing naming its sender
     await s.attach(sender, { onEnvelope: () => {} })
     // A and B hold the recipient's device list (its access key is checked against it)
     await waitFor(() => nodes.slice(0, 2).every((n) => n.records.latestSeq(recordKey(RecordKind.DeviceList, recipient.userId)) !== undefined), { what: 'the recipient\'s device list on A and B' })
+    // and B holds the sender's (public) device list: the scan's self-check below looks for it
+    await waitFor(() => nodes[1]!.records.latestSeq(recordKey(RecordKind.DeviceList, sender.userId)) !== undefined, { what: 'the sender\'s device list on B' })
   })
 
   after(async () => {
