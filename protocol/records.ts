@@ -300,7 +300,8 @@ function hexOf (b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
 }
 
-function compareBytes (a: Uint8Array, b: Uint8Array): number {
+/** Byte-wise order of two byte strings (a shorter prefix first). */
+export function compareBytes (a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.byteLength, b.byteLength)
   for (let i = 0; i < n; i++) {
     const d = (a[i] as number) - (b[i] as number)

@@ -11,13 +11,11 @@ import {
 } from '../../protocol/crypto/sender-keys.js'
 import type { Logger } from 'pino'
 import { ContentKind, GroupAction, MAX_GROUP_MEMBERS, encodeContent, newMessageId } from '../messaging/content.js'
-import type { MessagingContext } from '../messaging/context.js'
-import type { EnvelopeIds } from '../messaging/envelope-id.js'
+import type { MessagingContext, SendingDeps } from '../messaging/context.js'
 import { claimPreKeys, encryptForTargets, targetsOf, type OutEnvelope, type Target } from '../messaging/sender.js'
 import { checkUserId, type PeerUser } from '../messaging/user-directory.js'
 import type { StoreOp } from '../store/sealed-store.js'
 import type { NodeConnection } from '../transport/node-connection.js'
-import type { Serial } from '../util/serial.js'
 import { hex } from '../util/bytes.js'
 import type { GroupState } from './group-store.js'
 import { sealFanout } from './fanout.js'
@@ -28,15 +26,8 @@ export const FANOUT_CHUNK = 512
 /** how often a send or distribution starts over when the group changed under it */
 const MAX_ATTEMPTS = 3
 
-export interface GroupDeps {
-  ctx: MessagingContext
-  serial: Serial
-  ids: EnvelopeIds
-  ready: () => Promise<NodeConnection>
-  user: (conn: NodeConnection, userId: string) => Promise<PeerUser>
+export interface GroupDeps extends SendingDeps {
   rememberPeer: (peer: PeerUser, ops: StoreOp[]) => void
-  /** one synced batch; drops caches on failure */
-  persist: (ops: StoreOp[]) => Promise<void>
 }
 
 export interface GroupInfo { groupId: string, name: string, members: string[] }

@@ -9,6 +9,10 @@ import type { GroupStore } from '../groups/group-store.js'
 import type { SenderDevices } from '../devices/sender-devices.js'
 import type { SendChannel } from '../transport/send-channel.js'
 import type { RequestStore } from '../requests/request-store.js'
+import type { NodeConnection } from '../transport/node-connection.js'
+import type { Serial } from '../util/serial.js'
+import type { EnvelopeIds } from './envelope-id.js'
+import type { PeerUser } from './user-directory.js'
 
 export interface MessagingContext {
   store: SealedStore
@@ -37,4 +41,15 @@ export async function persist (ctx: MessagingContext, ops: StoreOp[]): Promise<v
     ctx.groups.invalidate()
     throw err
   }
+}
+
+/** What the modules that encrypt and send for the client need from it (groups, receipts, profiles). */
+export interface SendingDeps {
+  ctx: MessagingContext
+  serial: Serial
+  ids: EnvelopeIds
+  ready: () => Promise<NodeConnection>
+  user: (conn: NodeConnection, userId: string) => Promise<PeerUser>
+  /** one synced batch; drops caches on failure */
+  persist: (ops: StoreOp[]) => Promise<void>
 }

@@ -12,29 +12,19 @@ import { newestRecordOf, type VerifiedRecord } from '../../protocol/records.js'
 import { listContacts, type Contact } from '../contacts.js'
 import { DAY_MS } from '../device.js'
 import { ContentKind, encodeContent, newMessageId } from '../messaging/content.js'
-import type { MessagingContext } from '../messaging/context.js'
-import type { EnvelopeIds } from '../messaging/envelope-id.js'
+import type { MessagingContext, SendingDeps } from '../messaging/context.js'
 import { claimPreKeys, encryptForTargets, targetsOf } from '../messaging/sender.js'
-import { checkUserId, type PeerUser } from '../messaging/user-directory.js'
+import { checkUserId } from '../messaging/user-directory.js'
 import { PREFIX } from '../store/keys.js'
 import type { StoreOp } from '../store/sealed-store.js'
 import type { NodeConnection } from '../transport/node-connection.js'
-import type { Serial } from '../util/serial.js'
 import { loadOwnProfile, loadPeerProfile, ownProfileOp, peerProfileNames, peerProfileOp, type OwnProfile } from './profile-store.js'
 
 /** a Profile record lives this long; an attached client re-signs it when less than PROFILE_REFRESH_MS is left */
 export const PROFILE_TTL_MS = 30 * DAY_MS
 export const PROFILE_REFRESH_MS = 15 * DAY_MS
 
-export interface ProfileDeps {
-  ctx: MessagingContext
-  serial: Serial
-  ids: EnvelopeIds
-  ready: () => Promise<NodeConnection>
-  user: (conn: NodeConnection, userId: string) => Promise<PeerUser>
-  /** one synced batch; drops caches on failure */
-  persist: (ops: StoreOp[]) => Promise<void>
-}
+export type ProfileDeps = SendingDeps
 
 export interface ProfileView {
   userId: string
@@ -110,7 +100,6 @@ export class ProfileManager {
     checkUserId(userId)
     const key = userId === this.self ? this.ctx.identity.profileKey : (await loadPeerProfile(this.ctx.store, userId))?.key
     if (key === undefined) return undefined
-    const conn = await this.d.ready()
     const record = await this.latestRecord(userId)
     let data: ProfileData | undefined
     if (record !== undefined) {

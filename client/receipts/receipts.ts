@@ -6,12 +6,8 @@
 // message); a read receipt when the application marks messages read. Receipts are never
 // stored as messages and never answered with receipts.
 import type { StoreOp } from '../store/sealed-store.js'
-import type { NodeConnection } from '../transport/node-connection.js'
-import type { Serial } from '../util/serial.js'
-import type { EnvelopeIds } from '../messaging/envelope-id.js'
-import type { MessagingContext } from '../messaging/context.js'
+import type { MessagingContext, SendingDeps } from '../messaging/context.js'
 import type { StoredMessage } from '../messaging/message-log.js'
-import type { PeerUser } from '../messaging/user-directory.js'
 import { ContentKind, encodeContent, MAX_RECEIPT_IDS, newMessageId, ReceiptType, type AppContent } from '../messaging/content.js'
 import { claimPreKeys, encryptForTargets, targetsOf } from '../messaging/sender.js'
 import { applyReceipt, type MessageStatus } from './message-status.js'
@@ -24,13 +20,7 @@ const MESSAGE_ID_HEX = /^[0-9a-f]{32}$/
 /** delivered receipts wait this long for more messages from the same sender, so one receipt names them all */
 export const RECEIPT_DELAY_MS = 1_000
 
-export interface ReceiptDeps {
-  ctx: MessagingContext
-  serial: Serial
-  ids: EnvelopeIds
-  ready: () => Promise<NodeConnection>
-  user: (conn: NodeConnection, userId: string) => Promise<PeerUser>
-  persist: (ops: StoreOp[]) => Promise<void>
+export interface ReceiptDeps extends SendingDeps {
   /** @default RECEIPT_DELAY_MS */
   delayMs?: number
 }

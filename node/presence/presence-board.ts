@@ -5,6 +5,7 @@
 // expires later (a min-heap on expiry, entries checked lazily).
 import { sha256 } from '../../protocol/crypto/primitives.js'
 import type { VerifiedPresenceBlob } from '../../protocol/presence.js'
+import { compareBytes } from '../../protocol/records.js'
 
 export type Offer = 'newer' | 'same' | 'older' | 'full'
 
@@ -15,14 +16,6 @@ interface Entry {
   digest: Uint8Array
 }
 
-function compareBytes (a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.byteLength, b.byteLength)
-  for (let i = 0; i < n; i++) {
-    const d = (a[i] as number) - (b[i] as number)
-    if (d !== 0) return d
-  }
-  return a.byteLength - b.byteLength
-}
 
 /** A binary min-heap of (expiresAt, id). */
 class ExpiryHeap {
