@@ -153,7 +153,8 @@ function verifyAttach (req: AttachRequest, nonce: Uint8Array, nodeId: Uint8Array
 /**
  * The device's presence blobs: both empty (it shares no presence), or two valid
  * blobs of one id (verifyPresenceBlob), the offline one with the higher seq.
- * The node cannot tell whose they are, nor online from offline: only contacts can.
+ * This node knows they are this device's (they came on its attach); a relay that
+ * gets them by gossip cannot tell whose they are: only contacts can.
  */
 function checkPresencePair (online: Uint8Array, offline: Uint8Array): void {
   if (online.byteLength === 0 && offline.byteLength === 0) return
