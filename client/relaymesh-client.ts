@@ -140,7 +140,7 @@ export class RelaymeshClient implements Client {
       ctx,
       serial: this.serial,
       own: async (conn, now) => await this.peers.own(conn, now),
-      syncDevices: async (conn) => { await this.deviceOps.sync(conn) },
+      syncDevices: async (conn, records) => { await this.deviceOps.sync(conn, records) },
       refreshProfile: async (conn) => { await this.profileOps.refreshIfDue(conn) },
       distributeOwed: async () => { await this.groupOps.distributeOwed() },
       attached: () => { this.inbox.attached() }

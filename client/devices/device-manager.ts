@@ -110,10 +110,10 @@ export class DeviceManager {
     }
   }
 
-  /** Adopt the newest device list the mesh holds for us, if another of our devices signed a newer one. */
-  async sync (conn: NodeConnection): Promise<void> {
+  /** Adopt the newest device list the mesh holds for us (`records`: our records, when already fetched), if another of our devices signed a newer one. */
+  async sync (conn: NodeConnection, records?: Uint8Array[]): Promise<void> {
     const { ctx, serial } = this.deps
-    const raw = await conn.getUser(ctx.identity.userId).catch(() => [] as Uint8Array[])
+    const raw = records ?? await conn.getUser(ctx.identity.userId).catch(() => [] as Uint8Array[])
     const newest = newestRecordOf(raw, RecordKind.DeviceList, ctx.identity.userId, ctx.now())
     if (newest === undefined || !equalBytes(newest.identityKey, ctx.identity.identity.publicKey) || newest.seq <= ctx.identity.deviceListSeq) return
     const list = newest.body as DeviceList

@@ -14,10 +14,10 @@ import { BUNDLE_TTL_MS, SIGNED_PREKEY_ROTATE_MS } from './prekeys.js'
 export interface AttachUpkeepDeps {
   ctx: MessagingContext
   serial: Serial
-  /** our own user as the node `conn` holds it */
-  own: (conn: NodeConnection, now: number) => Promise<PeerUser>
-  /** take in a newer device list of ours (client/devices) */
-  syncDevices: (conn: NodeConnection) => Promise<void>
+  /** our own user from its signed records (as `getUser` gives them) */
+  own: (records: { getUser: (userId: string) => Promise<Uint8Array[]> }, now: number) => Promise<PeerUser>
+  /** take in a newer device list of ours (client/devices) from our records, fetched once per attach */
+  syncDevices: (conn: NodeConnection, records: Uint8Array[]) => Promise<void>
   /** republish our profile when due (client/profiles) */
   refreshProfile: (conn: NodeConnection) => Promise<void>
   /** sender key rotations owed from before a restart or a failed send (client/groups) */
@@ -38,10 +38,11 @@ export class AttachUpkeep {
     const { ctx } = this.d
     const { store, identity, prekeys } = ctx
     const now = ctx.now()
-    // a newer device list from another of our devices (a link or a removal) first: never re-sign an older one
-    await this.d.syncDevices(conn)
-    // the bundle the mesh holds of this device (asked of the node we attached to, which knows us anyway)
-    const held = await this.ownBundleOnMesh(conn, now)
+    // our own records, once (asked of the node we attached to, which knows us anyway): a newer device list
+    // from another of our devices (a link or a removal) first, never re-sign an older one; then the bundle it holds
+    const records = await conn.getUser(identity.userId).catch(() => [] as Uint8Array[])
+    await this.d.syncDevices(conn, records)
+    const held = await this.ownBundleOnMesh(records, now)
     const publish = await this.d.serial.run(async () => {
       const ops: StoreOp[] = []
       const records: Uint8Array[] = []
@@ -72,9 +73,9 @@ export class AttachUpkeep {
   }
 
   /** seq and expiry of this device's bundle as the mesh holds it (undefined: none, or the lookup failed) */
-  private async ownBundleOnMesh (conn: NodeConnection, now: number): Promise<{ seq: number, expiresAt: number } | undefined> {
+  private async ownBundleOnMesh (records: Uint8Array[], now: number): Promise<{ seq: number, expiresAt: number } | undefined> {
     try {
-      const own = await this.d.own(conn, now)
+      const own = await this.d.own({ getUser: async () => records }, now)
       const bundle = own.devices.find((d) => d.deviceId === this.d.ctx.identity.deviceId)?.bundle
       return bundle === undefined ? undefined : { seq: bundle.seq, expiresAt: bundle.expiresAt }
     } catch {

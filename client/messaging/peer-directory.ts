@@ -12,6 +12,9 @@ import type { MessagingContext } from './context.js'
 import { lookupUser, type PeerUser } from './user-directory.js'
 
 /** a looked-up user is reused this long by send() (device lists change rarely; a stale one only misses a new device) */
+/** where a user's signed records come from: a node connection, or records already fetched */
+type RecordSource = Parameters<typeof lookupUser>[0]
+
 export const USER_CACHE_MS = 30_000
 /** a device list and bundles per device of each recent peer */
 const CLIENT_RECORD_CACHE_ENTRIES = 256
@@ -55,7 +58,7 @@ export class PeerDirectory {
   }
 
   /** Our own user as the node `conn` holds it (asked of the attached node, which knows us anyway). */
-  async own (conn: NodeConnection, now: number): Promise<PeerUser> {
+  async own (conn: RecordSource, now: number): Promise<PeerUser> {
     return await lookupUser(conn, this.ctx.identity.userId, now, this.records)
   }
 
