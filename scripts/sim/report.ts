@@ -20,8 +20,10 @@ export interface FaultRecord {
   groups?: number[][]
   /** client-crash: sends in flight from the crashed clients when they were killed */
   inFlight?: number
-  /** client-crash, filled by the report: per crashed client, messages it sent after coming back (and of those answered "stored"), and messages sent to it after that it received */
-  afterCrash?: Array<{ client: number, sent: number, stored: number, received: number }>
+  /** client-crash: when the crashed clients were attached again (the messages after it are counted in afterCrash) */
+  backAt?: number
+  /** client-crash, filled by the report: per crashed client, messages it sent after coming back (and of those answered "stored"), and messages sent to it after that (stored, and received) */
+  afterCrash?: Array<{ client: number, sent: number, stored: number, sentTo: number, storedTo: number, received: number, errorsTo: string[] }>
   /** start/restart/heal: ms from the node being up to every node listing every other; partition: until every node lists exactly its own group's nodes */
   directoryMs?: number
   /** filled by the report: ms from the fault until the last affected message resolved */
@@ -172,11 +174,12 @@ export function buildReport (input: {
     f.affected = affected
     f.recoveryMs = unresolved ? null : round(last - f.startedAt)
     if (f.action === 'client-crash') {
-      const back = f.startedAt + f.tookMs
+      const back = f.backAt ?? f.startedAt + f.tookMs
       f.afterCrash = f.clients.map((c) => {
         const sent = ledger.sent.filter((s) => s.from === c && s.sentAt >= back)
         const toIt = ledger.sent.filter((s) => s.recipients.includes(c) && s.sentAt >= back)
-        return { client: c, sent: sent.length, stored: sent.filter((s) => s.storedAt !== undefined).length, received: toIt.filter((s) => s.deliveries.has(c)).length }
+        const storedTo = toIt.filter((s) => s.storedAt !== undefined)
+        return { client: c, sent: sent.length, stored: sent.filter((s) => s.storedAt !== undefined).length, sentTo: toIt.length, storedTo: storedTo.length, received: toIt.filter((s) => s.deliveries.has(c)).length, errorsTo: toIt.flatMap((s) => s.error !== undefined ? [s.error] : []) }
       })
     }
   }

@@ -324,6 +324,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
           await sleep((step.down ?? 2) * 1000)
           await worker.start()
           await Promise.all(online.map(async (c) => { await attach(c) }))
+          record.backAt = clock()
           // each sends one message and is sent one at once, so the report shows both directions working after the crash
           for (const c of online) {
             sendOne(c)

@@ -42,7 +42,7 @@ describe('scripts/sim: a seeded simulation with faults', function () {
     const crash = r.faults.find((f) => f.action === 'client-crash')
     assert.ok(crash !== undefined && crash.clients.length > 0 && (crash.inFlight ?? 0) > 0, 'clients were killed with sends in flight')
     // the crashed clients came back from their stores and went on: each sent and received after its restart
-    for (const a of crash.afterCrash ?? []) assert.ok(a.stored >= 1 && a.received >= 1, `client ${a.client} after its crash: ${JSON.stringify(a)}`)
+    for (const a of crash.afterCrash ?? []) assert.ok(a.stored >= 1 && a.storedTo >= 1 && a.received === a.storedTo, `client ${a.client} after its crash: ${JSON.stringify(a)}`)
     assert.equal(crash.afterCrash?.length, crash.clients.length)
     assert.match(chartSvg(r), /^<svg [^]*<\/svg>$/)
   })
