@@ -7,7 +7,7 @@
 import pino from 'pino'
 import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
 import { safetyNumber } from '../protocol/identity.js'
-import type { Client, ClientOptions, IncomingMessage } from './client.js'
+import type { Client, ClientOptions, IncomingMessage } from './types.js'
 import { addContact, listContacts, resolveUser } from './contacts.js'
 import { LocalIdentity } from './local-identity.js'
 import { PreKeys } from './keys/prekeys.js'
@@ -15,6 +15,8 @@ import { persist, type MessagingContext } from './messaging/context.js'
 import { EnvelopeIds } from './messaging/envelope-id.js'
 import { MessageLog, type StoredMessage } from './messaging/message-log.js'
 import { SessionCache } from './messaging/sessions.js'
+import { ContentHandlers } from './messaging/content-handlers.js'
+import { registerCoreHandlers } from './messaging/core-handlers.js'
 import { GroupStore } from './groups/group-store.js'
 import { GroupManager } from './groups/group-manager.js'
 import { FileSender } from './files/file-sender.js'
@@ -159,7 +161,7 @@ export class RelaymeshClient implements Client {
       // sealed sends leave from a peer of their own, preferably through a node other than the attached one
       let client: RelaymeshClient | undefined
       const outbound = new SendChannel(options.nodes, () => client?.conns.connection?.address, async (userId) => client === undefined ? undefined : await heldProfileKey(client.ctx, userId), log)
-      client = new RelaymeshClient(options, { store, identity, prekeys, sessions: new SessionCache(store), groups: new GroupStore(store), messages, requests, log, now: options.now ?? Date.now, outbound })
+      client = new RelaymeshClient(options, { store, identity, prekeys, sessions: new SessionCache(store), groups: new GroupStore(store), messages, requests, log, now: options.now ?? Date.now, outbound, handlers: registerCoreHandlers(new ContentHandlers()) })
       return client
     } catch (err) {
       await store.close()

@@ -11,24 +11,16 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { decodeDistribution, groupDecrypt, processDistribution, readGroupMessageHeader } from '../../protocol/crypto/sender-keys.js'
 import { userIdFromIdentityKey } from '../../protocol/identity.js'
 import type { Envelope } from '../../protocol/pb/envelope.js'
-import type { StoreOp } from '../store/sealed-store.js'
 import { hex } from '../util/bytes.js'
-import { ContentKind, decodeContent, type AppContent } from '../messaging/content.js'
+import { decodeContent, type AppContent } from '../messaging/content.js'
 import type { MessagingContext } from '../messaging/context.js'
 import type { StoredMessage } from '../messaging/message-log.js'
-import type { ProcessResult } from '../messaging/receiver.js'
+import { seenBefore, type BatchState } from '../messaging/content-handlers.js'
 import { GroupStore } from './group-store.js'
 import { openFanout } from './fanout.js'
 import { DEFER, senderAllowed } from '../devices/sender-devices.js'
 import { applyRemoteUpdate } from './membership.js'
 import { dropBlocked } from '../requests/gate.js'
-
-export interface BatchState {
-  now: number
-  ops: StoreOp[]
-  msgSeen: Set<string>
-  result: ProcessResult
-}
 
 /** A GROUP_UPDATE or SENDER_KEY content that `from`'s device `deviceId` sent us over the 1:1 session. */
 export async function handleGroupContent (ctx: MessagingContext, from: string, deviceId: number, content: AppContent, b: BatchState): Promise<void> {
@@ -137,26 +129,12 @@ async function tryGroupMessage (ctx: MessagingContext, from: string, deviceId: n
     ctx.log.warn({ group: gid, from, err: (err as Error).message }, 'group content does not decode; dropped')
     return {}
   }
-  if (content.kind !== ContentKind.TEXT || content.groupId === undefined || hex(content.groupId) !== gid) {
-    ctx.log.warn({ group: gid, from }, 'group content is not a text for this group; dropped')
+  if (content.groupId === undefined || hex(content.groupId) !== gid || !ctx.handlers.acceptsInGroup(content.kind)) {
+    ctx.log.warn({ group: gid, from, kind: content.kind }, 'group content is not for this group or not allowed in a group; dropped')
     return {}
   }
-  const msgHex = hex(content.messageId)
-  const seenKey = `${from}/${msgHex}`
-  if (b.msgSeen.has(seenKey) || await ctx.messages.seenMessage(from, msgHex)) return {}
-  b.msgSeen.add(seenKey)
-  b.ops.push(ctx.messages.seenMessageOp(from, msgHex, b.now))
+  if (await seenBefore(ctx, from, content.messageId, b)) return {}
   if (await dropBlocked(ctx, from)) return {}
-  const message: StoredMessage = {
-    id: msgHex,
-    from,
-    peer: gid,
-    group: gid,
-    text: content.text,
-    sentAt: content.sentAt,
-    receivedAt: b.now,
-    outgoing: from === ctx.identity.userId
-  }
-  b.result.stored.push({ seq: ctx.messages.append(message, b.ops, true), message })
+  await ctx.handlers.handle({ ctx, from, deviceId, content, plaintext, group: gid, b })
   return {}
 }

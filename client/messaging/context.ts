@@ -13,6 +13,7 @@ import type { NodeConnection } from '../transport/node-connection.js'
 import type { Serial } from '../util/serial.js'
 import type { EnvelopeIds } from './envelope-id.js'
 import type { PeerUser } from './user-directory.js'
+import type { ContentHandlers } from './content-handlers.js'
 
 export interface MessagingContext {
   store: SealedStore
@@ -28,6 +29,8 @@ export interface MessagingContext {
   senders?: SenderDevices
   /** sealed sends and lookups of other users, from a peer that is not the attached device (client/transport/send-channel.ts) */
   outbound: SendChannel
+  /** what the receive path does with each content kind (content-handlers.ts; core kinds: core-handlers.ts) */
+  handlers: ContentHandlers
   /** message requests and blocking (client/requests); unset: everyone is accepted */
   requests?: RequestStore
 }

@@ -20,6 +20,10 @@ export interface StoredMessage {
   outgoing: boolean
   /** a notice from this client (e.g. a session reset), not a message someone wrote */
   system?: boolean
+  /** when its author last edited it (its text is the edited one) */
+  editedAt?: number
+  /** its author deleted it for everyone (its text is gone) */
+  deletedAt?: number
 }
 
 export class MessageLog {
@@ -35,8 +39,26 @@ export class MessageLog {
   append (m: StoredMessage, ops: StoreOp[], inbox: boolean): number {
     const seq = this.nextSeq++
     ops.push(this.store.jsonOp(seqKey(PREFIX.history, seq), m))
+    ops.push(this.store.jsonOp(this.indexKey(m.from, m.id), { seq }))
     if (inbox) ops.push(this.store.putOp(seqKey(PREFIX.inbox, seq), new Uint8Array(0)))
     return seq
+  }
+
+  /** The message `from` sent with this id, and where it sits in history (messages stored before the index existed are not found). */
+  async find (from: string, idHex: string): Promise<{ seq: number, message: StoredMessage } | undefined> {
+    const at = await this.store.getJson<{ seq: number }>(this.indexKey(from, idHex))
+    if (at === undefined) return undefined
+    const message = await this.get(at.seq)
+    return message === undefined ? undefined : { seq: at.seq, message }
+  }
+
+  /** An op that rewrites the message at `seq` in place (an edit or a delete keeps its place in history). */
+  replaceOp (seq: number, m: StoredMessage): StoreOp {
+    return this.store.jsonOp(seqKey(PREFIX.history, seq), m)
+  }
+
+  private indexKey (from: string, idHex: string): string {
+    return PREFIX.messageIndex + this.store.name(`${from}/${idHex}`)
   }
 
   async seenEnvelope (idHex: string): Promise<boolean> {

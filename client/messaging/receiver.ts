@@ -18,34 +18,20 @@ import { userIdFromIdentityKey } from '../../protocol/identity.js'
 import type { Envelope } from '../../protocol/pb/envelope.js'
 import type { StoreOp } from '../store/sealed-store.js'
 import { hex } from '../util/bytes.js'
-import { ContentKind, decodeContent } from './content.js'
+import { decodeContent } from './content.js'
 import type { MessagingContext } from './context.js'
 import type { StoredMessage } from './message-log.js'
 import type { SessionSet } from './sessions.js'
+import { seenBefore, type BatchState, type ProcessResult } from './content-handlers.js'
 import { isFanout } from '../groups/fanout.js'
-import { handleFanout, handleGroupContent } from '../groups/group-receiver.js'
-import { handleProvisioning, type LinkOutcome } from '../devices/link-handler.js'
+import { handleFanout } from '../groups/group-receiver.js'
+import { handleProvisioning } from '../devices/link-handler.js'
 import { isProvisioning } from '../devices/provisioning.js'
-import { handleReceipt } from '../receipts/receipts.js'
 import { DEFER, senderAllowed } from '../devices/sender-devices.js'
-import { acceptManifest } from '../files/file-receiver.js'
 import { profileKeysTaken, takeProfileKey } from '../profiles/profile-keys.js'
-import { acceptOwnCopy, dropBlocked, holdInvite, holdMessage, isBlocked, mayNotify } from '../requests/gate.js'
+import { dropBlocked, isBlocked, mayNotify } from '../requests/gate.js'
 
-export interface ProcessResult {
-  /** newly stored messages for the application, in arrival order */
-  stored: Array<{ seq: number, message: StoredMessage }>
-  /** every envelope id handled (stored now, seen before, or unreadable): acknowledge them */
-  ack: Uint8Array[]
-  /** peer devices whose message no session could read: send them a fresh session (the kept ones stay) */
-  resets: Array<{ userId: string, deviceId: number }>
-  /** groups (id hex) whose membership changed: rotate our sender key and send it to the members */
-  distribute: string[]
-  /** device link requests handled (client/devices): answer the linked ones once persisted */
-  linked?: LinkOutcome[]
-  /** peers whose new profile key arrived (client/profiles): their profile name can be fetched */
-  profileKeys?: string[]
-}
+export type { ProcessResult } from './content-handlers.js'
 
 /** Errors that mean no session we hold with a device reads its messages (answer with a fresh one). */
 const SESSION_BREAKS = new Set<ErrorCode>([ErrorCode.DecryptFailed, ErrorCode.InvalidState, ErrorCode.UnknownPreKey, ErrorCode.TooManySkipped, ErrorCode.Decode])
@@ -64,7 +50,7 @@ export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelo
     envSeen.add(idHex)
     const seenAt = ops.length
     ops.push(ctx.messages.seenEnvelopeOp(idHex, now))
-    if (await processOne(ctx, env, idHex, now, ops, msgSeen, result) === DEFER) {
+    if (await processOne(ctx, env, idHex, { now, ops, msgSeen, result }) === DEFER) {
       // nothing was changed for it: not seen, not acknowledged, so a later fetch brings it again
       ops.splice(seenAt, 1)
       result.ack.pop()
@@ -85,7 +71,8 @@ export async function processEnvelopes (ctx: MessagingContext, envelopes: Envelo
 }
 
 
-async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, now: number, ops: StoreOp[], msgSeen: Set<string>, result: ProcessResult): Promise<void | typeof DEFER> {
+async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, b: BatchState): Promise<void | typeof DEFER> {
+  const { now, ops, result } = b
   if (isProvisioning(env.payload)) {
     // a new device asking to be linked (docs/protocol.md §8c)
     const outcome = await handleProvisioning(ctx, env.payload, idHex, now, ops)
@@ -94,7 +81,7 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
   }
   if (isFanout(env.payload)) {
     // a group message: one payload fanned out to every member device (docs/protocol.md §8a)
-    return await handleFanout(ctx, env, idHex, { now, ops, msgSeen, result })
+    return await handleFanout(ctx, env, idHex, b)
   }
   let sealed: OpenedSealedSender
   try {
@@ -147,51 +134,13 @@ async function processOne (ctx: MessagingContext, env: Envelope, idHex: string, 
     ctx.log.warn({ envelope: idHex, from, err: (err as Error).message }, 'content does not decode; dropped')
     return
   }
-  const msgHex = hex(content.messageId)
-  const seenKey = `${from}/${msgHex}`
-  if (msgSeen.has(seenKey) || await ctx.messages.seenMessage(from, msgHex)) return
-  msgSeen.add(seenKey)
-  ops.push(ctx.messages.seenMessageOp(from, msgHex, now))
+  if (await seenBefore(ctx, from, content.messageId, b)) return
   // after decryption (the session stays in step), before anything is stored (client/requests)
   if (await dropBlocked(ctx, from, content)) return
   // profile keys ride on 1:1 contents; a PROFILE_KEY content is consumed there (client/profiles)
   if (await takeProfileKey(ctx, from, content, ops)) return
-  if (content.kind === ContentKind.SESSION_RESET) {
-    ctx.log.info({ from, device: deviceId }, 'peer started a fresh session')
-    return
-  }
-  if (content.kind === ContentKind.GROUP_UPDATE || content.kind === ContentKind.SENDER_KEY) {
-    // a stranger's invitation waits as a request (client/requests)
-    if (await holdInvite(ctx, from, deviceId, content, plaintext, ops, now)) return
-    await handleGroupContent(ctx, from, deviceId, content, { now, ops, msgSeen, result })
-    return
-  }
-  if (content.kind === ContentKind.RECEIPT) {
-    // never stored as a message, never answered with a receipt (client/receipts)
-    await handleReceipt(ctx, from, content, ops, now)
-    return
-  }
-  if (content.kind === ContentKind.FILE) {
-    // kept until its chunks are here; the file message is stored once it is assembled (client/files)
-    const refused = await acceptManifest(ctx, from, content, ops, now)
-    if (refused !== undefined) result.stored.push(refused)
-    return
-  }
-  const own = from === ctx.identity.userId
-  const message: StoredMessage = {
-    id: msgHex,
-    from,
-    peer: own && content.destination !== undefined ? content.destination : from,
-    group: null,
-    text: content.text,
-    sentAt: content.sentAt,
-    receivedAt: now,
-    outgoing: own
-  }
-  // a stranger's first messages wait as a request; what another of our devices wrote accepts its recipient (client/requests)
-  if (holdMessage(ctx, message, ops, now)) return
-  if (own && content.destination !== undefined) acceptOwnCopy(ctx, content.destination, ops, now)
-  result.stored.push({ seq: ctx.messages.append(message, ops, true), message })
+  // the rest is the handler of its kind (content-handlers.ts; core kinds in core-handlers.ts)
+  await ctx.handlers.handle({ ctx, from, deviceId, content, plaintext, envelope: idHex, b })
 }
 
 /** Decrypt a 1:1 message; the session changes are pushed onto `ops`. */

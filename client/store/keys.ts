@@ -66,7 +66,19 @@ export const PREFIX = {
   /** pending message requests: the summary per stranger by name(userId) (client/requests) */
   request: 'rq!',
   /** what a pending request holds back: name(userId) + '!' + index (8 hex), in arrival order (client/requests) */
-  requestHeld: 'rh!'
+  requestHeld: 'rh!',
+  /** where each message sits in history: its sequence (16 hex) by name(sender userId/message id hex) */
+  messageIndex: 'mi!',
+  /** messages waiting to go out (no node could store them yet), in the order typed: 16 hex of a local sequence (client/outbox) */
+  outbox: 'ob!',
+  /** per conversation (1:1 peer or group id): the last history sequence the user has seen, by name(conversation) */
+  readMark: 'cr!',
+  /** gap detection (client/gaps): the conversation sequence numbers we sent and received, by name(...) */
+  gapState: 'gq!',
+  /** public channel posts kept locally (client/channel), by name(channel) + '!' + sequence */
+  channel: 'ch!',
+  /** when a received or sent file is due to be deleted (client/files), by name(message id hex) */
+  fileExpiry: 'fx!'
 } as const
 
 /** The first key after every key that starts with `prefix`. */

@@ -729,7 +729,9 @@ export enum RequestType {
   CLAIM_PREKEY = 'CLAIM_PREKEY',
   GET_USER = 'GET_USER',
   STATUS = 'STATUS',
-  PRESENCE_GET = 'PRESENCE_GET'
+  PRESENCE_GET = 'PRESENCE_GET',
+  CHANNEL_POST = 'CHANNEL_POST',
+  CHANNEL_READ = 'CHANNEL_READ'
 }
 
 enum __RequestTypeValues {
@@ -742,7 +744,9 @@ enum __RequestTypeValues {
   CLAIM_PREKEY = 6,
   GET_USER = 7,
   STATUS = 8,
-  PRESENCE_GET = 9
+  PRESENCE_GET = 9,
+  CHANNEL_POST = 10,
+  CHANNEL_READ = 11
 }
 
 export namespace RequestType {
@@ -882,6 +886,10 @@ export interface ClientRequest {
   stamp: Uint8Array<ArrayBuffer>
   stampMinute: number
   presenceIds: Uint8Array<ArrayBuffer>[]
+  onlineOnly: boolean
+  channelPost: Uint8Array<ArrayBuffer>
+  channel: string
+  since: number
 }
 
 export namespace ClientRequest {
@@ -996,6 +1004,26 @@ export namespace ClientRequest {
           }
         }
 
+        if ((obj.onlineOnly != null && obj.onlineOnly !== false)) {
+          w.uint32(152)
+          w.bool(obj.onlineOnly)
+        }
+
+        if ((obj.channelPost != null && obj.channelPost.byteLength > 0)) {
+          w.uint32(162)
+          w.bytes(obj.channelPost)
+        }
+
+        if ((obj.channel != null && obj.channel !== '')) {
+          w.uint32(170)
+          w.string(obj.channel)
+        }
+
+        if ((obj.since != null && obj.since !== 0)) {
+          w.uint32(176)
+          w.uint64Number(obj.since)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1018,7 +1046,11 @@ export namespace ClientRequest {
           access: [],
           stamp: uint8ArrayAlloc(0),
           stampMinute: 0,
-          presenceIds: []
+          presenceIds: [],
+          onlineOnly: false,
+          channelPost: uint8ArrayAlloc(0),
+          channel: '',
+          since: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1147,6 +1179,22 @@ export namespace ClientRequest {
               }
 
               obj.presenceIds.push(reader.bytes())
+              break
+            }
+            case 19: {
+              obj.onlineOnly = reader.bool()
+              break
+            }
+            case 20: {
+              obj.channelPost = reader.bytes()
+              break
+            }
+            case 21: {
+              obj.channel = reader.string()
+              break
+            }
+            case 22: {
+              obj.since = reader.uint64Number()
               break
             }
             default: {
@@ -1374,6 +1422,34 @@ export namespace ClientRequest {
 
               break
             }
+            case 19: {
+              yield {
+                field: `${prefix}.onlineOnly`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 20: {
+              yield {
+                field: `${prefix}.channelPost`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 21: {
+              yield {
+                field: `${prefix}.channel`,
+                value: reader.string()
+              }
+              break
+            }
+            case 22: {
+              yield {
+                field: `${prefix}.since`,
+                value: reader.uint64Number()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1488,6 +1564,26 @@ export namespace ClientRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ClientRequestOnlineOnlyFieldEvent {
+    field: '$.onlineOnly'
+    value: boolean
+  }
+
+  export interface ClientRequestChannelPostFieldEvent {
+    field: '$.channelPost'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientRequestChannelFieldEvent {
+    field: '$.channel'
+    value: string
+  }
+
+  export interface ClientRequestSinceFieldEvent {
+    field: '$.since'
+    value: number
+  }
+
   export function encode (obj: Partial<ClientRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClientRequest.codec())
   }
@@ -1496,7 +1592,7 @@ export namespace ClientRequest {
     return decodeMessage(buf, ClientRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientRequest>): Generator<ClientRequestVersionFieldEvent | ClientRequestTypeFieldEvent | ClientRequestRecordsFieldEvent | ClientRequestEnvelopeIdFieldEvent | ClientRequestMailboxesFieldEvent | ClientRequestPayloadFieldEvent | ClientRequestExpiresAtFieldEvent | ClientRequestAfterFieldEvent | ClientRequestLimitFieldEvent | ClientRequestIdsFieldEvent | ClientRequestSignatureFieldEvent | ClientRequestPrekeysFieldEvent | ClientRequestUserIdFieldEvent | ClientRequestRequestIdFieldEvent | ClientRequestAccessUserIdFieldEvent | ClientRequestAccessAccessKeyFieldEvent | ClientRequestStampFieldEvent | ClientRequestStampMinuteFieldEvent | ClientRequestPresenceIdsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientRequest>): Generator<ClientRequestVersionFieldEvent | ClientRequestTypeFieldEvent | ClientRequestRecordsFieldEvent | ClientRequestEnvelopeIdFieldEvent | ClientRequestMailboxesFieldEvent | ClientRequestPayloadFieldEvent | ClientRequestExpiresAtFieldEvent | ClientRequestAfterFieldEvent | ClientRequestLimitFieldEvent | ClientRequestIdsFieldEvent | ClientRequestSignatureFieldEvent | ClientRequestPrekeysFieldEvent | ClientRequestUserIdFieldEvent | ClientRequestRequestIdFieldEvent | ClientRequestAccessUserIdFieldEvent | ClientRequestAccessAccessKeyFieldEvent | ClientRequestStampFieldEvent | ClientRequestStampMinuteFieldEvent | ClientRequestPresenceIdsFieldEvent | ClientRequestOnlineOnlyFieldEvent | ClientRequestChannelPostFieldEvent | ClientRequestChannelFieldEvent | ClientRequestSinceFieldEvent> {
     return streamMessage(buf, ClientRequest.codec(), opts)
   }
 }
@@ -1651,6 +1747,7 @@ export interface ClientResponse {
   requestId: number
   stampBits: number
   presence: Uint8Array<ArrayBuffer>[]
+  channelPosts: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace ClientResponse {
@@ -1741,6 +1838,13 @@ export namespace ClientResponse {
           }
         }
 
+        if (obj.channelPosts != null && obj.channelPosts.length > 0) {
+          for (const value of obj.channelPosts) {
+            w.uint32(122)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1759,7 +1863,8 @@ export namespace ClientResponse {
           statusJson: '',
           requestId: 0,
           stampBits: 0,
-          presence: []
+          presence: [],
+          channelPosts: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1858,6 +1963,18 @@ export namespace ClientResponse {
               obj.presence.push(reader.bytes())
               break
             }
+            case 15: {
+              if (opts.limits?.channelPosts != null && obj.channelPosts.length === opts.limits.channelPosts) {
+                throw new MaxLengthError('Decode error - repeated field "channelPosts" had too many elements')
+              }
+
+              if (obj.channelPosts.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "channelPosts" had too many elements')
+              }
+
+              obj.channelPosts.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1871,7 +1988,8 @@ export namespace ClientResponse {
           sent: 1024,
           envelopes: 1024,
           records: 64,
-          presence: 256
+          presence: 256,
+          channelPosts: 256
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2029,6 +2147,25 @@ export namespace ClientResponse {
 
               break
             }
+            case 15: {
+              if (opts.limits?.channelPosts != null && obj.channelPosts === opts.limits.channelPosts) {
+                throw new MaxLengthError('Streaming decode error - repeated field "channelPosts" had too many elements')
+              }
+
+              if (obj.channelPosts === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "channelPosts" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.channelPosts[]`,
+                index: obj.channelPosts,
+                value: reader.bytes()
+              }
+
+              obj.channelPosts++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2127,6 +2264,12 @@ export namespace ClientResponse {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ClientResponseChannelPostsFieldEvent {
+    field: '$.channelPosts[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ClientResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClientResponse.codec())
   }
@@ -2135,7 +2278,7 @@ export namespace ClientResponse {
     return decodeMessage(buf, ClientResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientResponse>): Generator<ClientResponseVersionFieldEvent | ClientResponseStatusFieldEvent | ClientResponseErrorCodeFieldEvent | ClientResponseErrorMessageFieldEvent | ClientResponseSentMailboxFieldEvent | ClientResponseSentReplicasFieldEvent | ClientResponseSentErrorCodeFieldEvent | ClientResponseEnvelopesFieldEvent | ClientResponseMoreFieldEvent | ClientResponsePrekeyFieldEvent | ClientResponseRemainingFieldEvent | ClientResponseRecordsFieldEvent | ClientResponseStatusJsonFieldEvent | ClientResponseRequestIdFieldEvent | ClientResponseStampBitsFieldEvent | ClientResponsePresenceFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientResponse>): Generator<ClientResponseVersionFieldEvent | ClientResponseStatusFieldEvent | ClientResponseErrorCodeFieldEvent | ClientResponseErrorMessageFieldEvent | ClientResponseSentMailboxFieldEvent | ClientResponseSentReplicasFieldEvent | ClientResponseSentErrorCodeFieldEvent | ClientResponseEnvelopesFieldEvent | ClientResponseMoreFieldEvent | ClientResponsePrekeyFieldEvent | ClientResponseRemainingFieldEvent | ClientResponseRecordsFieldEvent | ClientResponseStatusJsonFieldEvent | ClientResponseRequestIdFieldEvent | ClientResponseStampBitsFieldEvent | ClientResponsePresenceFieldEvent | ClientResponseChannelPostsFieldEvent> {
     return streamMessage(buf, ClientResponse.codec(), opts)
   }
 }

@@ -1,0 +1,135 @@
+// The client library's shared types: the options it opens with, what it hands
+// out, and the Client API the CLI and the web client build on. Type-only: the
+// implementation (relaymesh-client.ts) and the entry points (client.ts) import
+// this, never each other.
+import type pino from 'pino'
+import type { DeviceInfo } from './devices/device-manager.js'
+import type { MessageStatus } from './receipts/message-status.js'
+import type { ProfileView, RemovedContact } from './profiles/profile-manager.js'
+import type { BlockedUser, MessageRequest } from './requests/request-ops.js'
+import type { FileInfo, SendFileOptions, SendFileResult } from './files/types.js'
+export type { BlockedUser, MessageRequest } from './requests/request-ops.js'
+export type { DeviceInfo } from './devices/device-manager.js'
+export type { DeliveryState, MessageStatus } from './receipts/message-status.js'
+export type { ProfileView, RemovedContact } from './profiles/profile-manager.js'
+export type { FileInfo, FileProgress, SendFileOptions, SendFileResult } from './files/types.js'
+
+export interface ClientOptions {
+  home: string
+  passphrase: string
+  /** relay node multiaddrs (with /p2p/<peer id>), tried in order */
+  nodes: string[]
+  log?: pino.Logger
+  /** the clock (ms since epoch); tests inject one to drive prekey rotation */
+  now?: () => number
+  /** persisted envelopes are acknowledged together after this long @default ACK_DELAY_MS (250 ms) */
+  ackDelayMs?: number
+  /** delivered receipts to one sender are gathered this long into one @default RECEIPT_DELAY_MS (1 s) */
+  receiptDelayMs?: number
+  /**
+   * a sender's device list is fetched again when a message arrives and what we
+   * know is older than this; a removed device's messages are refused from then on
+   * @default DEVICE_LIST_MAX_AGE_MS (30 s, client/devices/sender-devices.ts)
+   */
+  deviceListMaxAgeMs?: number
+  /**
+   * message requests (client/requests): a 1:1 message or group invitation from someone who is
+   * neither a contact nor someone we wrote to is held as a request, not handed out by receive().
+   * Blocking applies either way. The CLI turns this on. @default false
+   */
+  messageRequests?: boolean
+  /** a user's profile name if they shared it (shown with requests); default: none */
+  nameOf?: (userId: string) => Promise<string | undefined> | string | undefined
+}
+
+export interface IncomingMessage {
+  /** message id, 32 hex digits (a notice's id starts with "reset-") */
+  id: string
+  /** sender user id */
+  from: string
+  group: string | null
+  text: string
+  /** sender's clock, ms since epoch */
+  sentAt: number
+  /** true for a notice from this client (a session was reset), not a message someone wrote */
+  system?: boolean
+  /** set for a file: its name, size and where it was saved (docs/protocol.md §8b) */
+  file?: FileInfo
+}
+
+export interface Client {
+  readonly userId: string
+  readonly deviceId: number
+  readonly name: string | undefined
+  /** attach to the first reachable node of options.nodes; publish device list and prekey bundle; top up one-time prekeys */
+  connect: () => Promise<void>
+  /** resolves once the mesh answered stored for every recipient device (and our own other devices) */
+  /**
+   * resolves once the mesh stored the message for every device of the recipient; `replicas`: the
+   * fewest relays that persisted one of its envelopes (at least the mesh's write quorum; fewer
+   * than the replica count k when the mesh has fewer relays than k)
+   */
+  send: (toUserId: string, text: string) => Promise<{ id: string, replicas: number }>
+  /** a file (at most 100 MiB) in encrypted chunks, then its manifest; sending it again resumes (docs/protocol.md §8b) */
+  sendFile: (toUserId: string, path: string, options?: SendFileOptions) => Promise<SendFileResult>
+  /** drain the mailbox, then wait up to waitMs for live pushes; new messages in arrival order, each exactly once */
+  /** `onRequest`: a message from a stranger was held as a request (options.messageRequests) */
+  receive: (options?: { waitMs?: number, onMessage?: (m: IncomingMessage) => void, onRequest?: (r: MessageRequest) => void }) => Promise<IncomingMessage[]>
+  /** fetch the mailbox into the local store without handing anything out (requests land; messages wait for receive()) */
+  sync: () => Promise<void>
+  /** pending message requests, oldest first */
+  requests: () => Promise<MessageRequest[]>
+  /** make the requester a contact (`alias`, else user-<short id>) and return what they sent, in order (NotFound: no request) */
+  acceptRequest: (userId: string, alias?: string) => Promise<IncomingMessage[]>
+  /** drop the request and what it held, without blocking (NotFound: no request) */
+  declineRequest: (userId: string) => Promise<void>
+  /** drop everything from `userId` from now on (and their pending request); no receipts to them */
+  block: (userId: string) => Promise<void>
+  /** NotFound when not blocked */
+  unblock: (userId: string) => Promise<void>
+  blocked: () => Promise<BlockedUser[]>
+  /** a user id, an alias, or the unique start of a requester's or blocked user's id */
+  resolveRequester: (user: string) => Promise<string>
+  /** stored messages (sent and received) in arrival order, optionally of one conversation */
+  history: (peerUserId?: string) => Promise<IncomingMessage[]>
+  addContact: (alias: string, userId: string) => Promise<void>
+  /** contacts with their presence: online/offline only for those whose profile key we hold, else null (unknown) */
+  contacts: () => Promise<Array<{ alias: string, userId: string, online: boolean | null }>>
+  /** remove a contact (every alias of its user) and rotate our profile key: the removed user opens nothing we publish later */
+  removeContact: (aliasOrUserId: string) => Promise<RemovedContact>
+  /** a user's presence: 'unknown' unless we hold their profile key (contacts-only presence, docs/protocol.md §8e) */
+  presenceOf: (userId: string) => Promise<'online' | 'offline' | 'unknown'>
+  resolveUser: (aliasOrUserId: string) => Promise<string>
+  /** seal, sign and publish our profile (name 1..64 characters, avatar a PNG/JPEG/GIF/WebP of at most 16 KiB) */
+  setProfile: (profile: { name: string, avatar?: Uint8Array }) => Promise<ProfileView>
+  /** a user's profile, opened with the profile key they sent us (ours for ourselves); undefined when we cannot open one */
+  profileOf: (userId: string) => Promise<ProfileView | undefined>
+  /** profile names last opened, by user id (local, no network) */
+  profileNames: () => Promise<Map<string, string>>
+  safetyNumber: (userId: string) => Promise<string>
+  /** a new group of us and `members` (user ids); each member device learns of it over 1:1 sessions (docs/protocol.md §8a) */
+  createGroup: (name: string, members: string[]) => Promise<{ groupId: string }>
+  /** any member may add; every member then rotates its sender key, so the new member reads from its join on */
+  addMember: (groupId: string, userId: string) => Promise<void>
+  /** any member may remove another; every remaining member rotates its sender key, so the removed one reads nothing later */
+  removeMember: (groupId: string, userId: string) => Promise<void>
+  leaveGroup: (groupId: string) => Promise<void>
+  renameGroup: (groupId: string, name: string) => Promise<void>
+  /** one ciphertext (sender keys), fanned out by the node to every member device; resolves once stored for all */
+  sendGroup: (groupId: string, text: string) => Promise<{ id: string }>
+  /** the groups we are a member of */
+  groups: () => Promise<Array<{ groupId: string, name: string, members: string[] }>>
+  /** a one-time pairing code (valid 10 minutes) for `joinDevice` on a new device (docs/protocol.md §8c) */
+  startLink: () => Promise<{ code: string, linkId: string, expiresAt: number }>
+  /** wait until the new device's request arrived and was answered (Timeout otherwise; a later receive still completes it) */
+  awaitLink: (linkId: string, options?: { timeoutMs?: number, onRejected?: () => void }) => Promise<{ deviceId: number }>
+  /** our devices as our newest device list names them; `removed` when another device removed this one */
+  devices: () => Promise<{ devices: DeviceInfo[], removed: boolean }>
+  /** re-sign the device list without `deviceId` and publish it: nothing new reaches that device */
+  removeDevice: (deviceId: number) => Promise<void>
+  /** delivery state of a 1:1 message we sent from this device: sending / stored (N replicas) / delivered / read */
+  messageStatus: (id: string) => Promise<MessageStatus | undefined>
+  /** the application showed these received messages: send read receipts to their senders */
+  markRead: (messages: Array<{ id: string, from: string, group?: string | null, system?: boolean }>) => Promise<void>
+  close: () => Promise<void>
+}
