@@ -8,6 +8,7 @@ import { RelaymeshClient } from './relaymesh-client.js'
 import type { Client, ClientOptions } from './types.js'
 export type * from './types.js'
 export { joinDevice, type JoinOptions } from './devices/join.js'
+export { verifyTranscript } from '../protocol/transcript.js'
 
 /** Create the home (0700) and its sealed store with a new identity and device 1. */
 export async function initIdentity (home: string, passphrase: string, options: { name?: string } = {}): Promise<{ userId: string, deviceId: number }> {

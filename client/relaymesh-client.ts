@@ -43,6 +43,8 @@ import { PresenceOps } from './presence/presence-ops.js'
 import { heldProfileKey } from './profiles/profile-keys.js'
 import { RequestStore } from './requests/request-store.js'
 import { RequestOps, type BlockedUser, type MessageRequest } from './requests/request-ops.js'
+import { exportTranscript, type ExportedTranscript } from './transcripts/transcript-export.js'
+import { verifyTranscript, type SignedTranscript } from '../protocol/transcript.js'
 
 export { ACK_CHUNK, ACK_DELAY_MS, FETCH_PAGE, PROFILE_FETCH_WAIT_MS } from './messaging/inbox-pump.js'
 export { USER_CACHE_MS } from './messaging/peer-directory.js'
@@ -372,6 +374,15 @@ export class RelaymeshClient implements Client {
   async removeDevice (deviceId: number): Promise<void> {
     this.checkOpen()
     await this.deviceOps.remove(deviceId)
+  }
+
+  async exportTranscript (userId: string): Promise<ExportedTranscript> {
+    this.checkOpen()
+    return await exportTranscript(this.ctx, userId)
+  }
+
+  verifyTranscript (bytes: Uint8Array): SignedTranscript {
+    return verifyTranscript(bytes)
   }
 
   async messageStatus (id: string): Promise<MessageStatus | undefined> {

@@ -8,6 +8,10 @@ import type { MessageStatus } from './receipts/message-status.js'
 import type { ProfileView, RemovedContact } from './profiles/profile-manager.js'
 import type { BlockedUser, MessageRequest } from './requests/request-ops.js'
 import type { FileInfo, SendFileOptions, SendFileResult } from './files/types.js'
+import type { ExportedTranscript } from './transcripts/transcript-export.js'
+import type { SignedTranscript } from '../protocol/transcript.js'
+export type { ExportedTranscript } from './transcripts/transcript-export.js'
+export type { SignedTranscript, TranscriptMessage } from '../protocol/transcript.js'
 export type { BlockedUser, MessageRequest } from './requests/request-ops.js'
 export type { DeviceInfo } from './devices/device-manager.js'
 export type { DeliveryState, MessageStatus } from './receipts/message-status.js'
@@ -127,6 +131,10 @@ export interface Client {
   devices: () => Promise<{ devices: DeviceInfo[], removed: boolean }>
   /** re-sign the device list without `deviceId` and publish it: nothing new reaches that device */
   removeDevice: (deviceId: number) => Promise<void>
+  /** opt-in: the 1:1 conversation with `userId` from local history, signed by our identity key (a non-deniable statement by us alone) */
+  exportTranscript: (userId: string) => Promise<ExportedTranscript>
+  /** check a transcript file: the signature and that its user id is its key's (Decode, UntrustedIdentity, BadSignature) */
+  verifyTranscript: (bytes: Uint8Array) => SignedTranscript
   /** delivery state of a 1:1 message we sent from this device: sending / stored (N replicas) / delivered / read */
   messageStatus: (id: string) => Promise<MessageStatus | undefined>
   /** the application showed these received messages: send read receipts to their senders */

@@ -126,7 +126,9 @@ export const CONTEXT = {
   /** the public verifier of an unidentified access key: SHA-256(accessVerifier || key) */
   accessVerifier: te.encode('relaymesh/access-verifier/v1'),
   /** a presence blob's Ed25519 signature (protocol/presence.ts) */
-  presence: te.encode('relaymesh/presence/v1')
+  presence: te.encode('relaymesh/presence/v1'),
+  /** an exporter's identity-key signature over a conversation transcript (protocol/transcript.ts) */
+  transcript: te.encode('relaymesh/transcript/v1')
 } as const
 
 // --- sealed sending, profiles and contacts-only presence (issue 10) ---
@@ -201,3 +203,14 @@ export const SCRYPT_BOUNDS = {
   /** N·r·p, proportional to the CPU time scrypt takes (2^24 ≈ 64× the default) */
   maxWork: 1 << 24
 } as const
+
+// --- signed transcript export (protocol/transcript.ts) ---
+/** format name and version a signed transcript file carries */
+export const TRANSCRIPT_FORMAT = 'relaymesh-transcript'
+export const TRANSCRIPT_VERSION = 1
+/** largest transcript file verifyTranscript reads */
+export const MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024
+/** most messages one transcript may hold */
+export const MAX_TRANSCRIPT_MESSAGES = 1_000_000
+/** deepest nesting of JSON values inside a transcript (the canonical encoding recurses) */
+export const MAX_TRANSCRIPT_DEPTH = 8

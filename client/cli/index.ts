@@ -21,6 +21,7 @@ import { requestsCommand } from './commands/requests.js'
 import { blockCommand } from './commands/block.js'
 import { unblockCommand } from './commands/unblock.js'
 import { blockedCommand } from './commands/blocked.js'
+import { exportCommand, verifyCommand } from './commands/export.js'
 import { addClientOptions } from './session.js'
 
 const program = new Command()
@@ -46,6 +47,7 @@ program.addCommand(blockCommand())
 program.addCommand(unblockCommand())
 program.addCommand(blockedCommand())
 program.addCommand(safetyNumberCommand())
+program.addCommand(exportCommand()).addCommand(verifyCommand())
 program.addCommand(configCommand())
 program.addCommand(nodeCommand().addCommand(nodeStatusCommand()))
 program.addCommand(meshCommand())
