@@ -4,6 +4,7 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import { joinDevice, openClient } from '../../client.js'
+import { readConfig, setConfigValue } from '../../config.js'
 import { Output } from '../output.js'
 import { getPassphrase } from '../passphrase.js'
 import { addClientOptions, exitSoon, globalOptions, installLastResort, nodesFor, withClient } from '../session.js'
@@ -101,6 +102,11 @@ async function join (cmd: Command, code: string, waitSeconds: number): Promise<v
       onProgress: () => { if (!out.json) out.warn(`request sent; waiting up to ${waitSeconds} s for your other device to answer…`) }
     })
     out.identity(joined)
+    // the new home remembers the node it was linked through (as `config set node` would), unless it has nodes already
+    if (g.nodes !== undefined && (await readConfig(g.home)).node === undefined) {
+      await setConfigValue(g.home, 'node', g.nodes)
+      out.warn(`saved ${g.nodes.join(', ')} as this home's relay node (\`relaymesh config\` changes it)`)
+    }
     // publish this device's prekeys now, so others can write to it at once (every attach does it again)
     const client = await openClient({ home: g.home, passphrase, nodes })
     try {

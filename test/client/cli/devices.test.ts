@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { openClient } from '../../../client/client.js'
+import { readConfig } from '../../../client/config.js'
 import { verifyUserRecords } from '../../../client/messaging/user-directory.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { addressOf, removeDir, startMesh, stopAll, tempDir } from '../../helpers/mesh.js'
@@ -56,14 +57,16 @@ describe('relaymesh devices CLI: link, join, list (processes)', function () {
     assert.equal(await link.exited, 0, link.stderr())
     assert.deepEqual(JSON.parse(link.lines[1] ?? '{}'), { event: 'linked', deviceId: '2' })
 
-    const listed = await ok(['devices', 'list', '--home', alice2, '--node', at(1), '--json'])
+    // `devices join --node` saved the node into the new home's config: later commands there need no --node
+    assert.deepEqual((await readConfig(alice2)).node, [at(1)])
+    const listed = await ok(['devices', 'list', '--home', alice2, '--json'])
     assert.deepEqual(listed.map((d) => [d.deviceId, d.current]), [['1', false], ['2', true]])
 
     // Carol's node knows both of Alice's devices with their bundles
     await waitFor(async () => verifyUserRecords(aliceId, await nodes[2]!.records.userRecords(aliceId), Date.now()).devices.filter((d) => d.bundle !== undefined).length === 2, { what: 'both devices of Alice on node 3' })
     const [sent] = await ok(['send', '--to', aliceId, 'hello', 'Alice', '--home', carol, '--node', at(2), '--json'])
     for (const home of [alice1, alice2]) {
-      const lines = await ok(['recv', '--home', home, '--node', at(home === alice1 ? 0 : 1), '--json'])
+      const lines = await ok(['recv', '--home', home, ...(home === alice1 ? ['--node', at(0)] : []), '--json'])
       assert.deepEqual(lines.map((l) => [l.event, l.id, l.from, l.text]), [['message', sent?.id, c?.userId, 'hello Alice']])
     }
 
