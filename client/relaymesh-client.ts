@@ -20,6 +20,7 @@ import { registerCoreHandlers } from './messaging/core-handlers.js'
 import { GroupStore } from './groups/group-store.js'
 import { GroupManager } from './groups/group-manager.js'
 import { FileSender } from './files/file-sender.js'
+import { FileExpiry } from './files/file-expiry.js'
 import type { FileMessage, SendFileOptions, SendFileResult } from './files/types.js'
 import { GroupAction } from './messaging/content.js'
 import { checkUserId, type PeerUser } from './messaging/user-directory.js'
@@ -63,6 +64,7 @@ export class RelaymeshClient implements Client {
   private closed = false
   private readonly groupOps: GroupManager
   private readonly fileOut: FileSender
+  private readonly fileExpiry: FileExpiry
   private readonly deviceOps: DeviceManager
   private readonly receiptOps: Receipts
   private readonly profileOps: ProfileManager
@@ -76,7 +78,7 @@ export class RelaymeshClient implements Client {
     this.conns = new ConnectionManager(options.nodes, () => this.ctx.identity.credentials(), {
       onEnvelope: (env, conn) => { this.inbox.enqueuePush(env, conn) },
       onLowPreKeys: (remaining, conn) => { this.upkeep.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
-      onAttached: async (conn) => { await this.upkeep.onAttached(conn) },
+      onAttached: async (conn) => { this.fileExpiry.kick(); await this.upkeep.onAttached(conn) },
       onStaleDeviceList: async (conn) => {
         await this.deviceOps.sync(conn)
         if (this.ctx.identity.removed) throw new RelaymeshError(ErrorCode.Unauthorized, 'this device was removed from your device list by another of your devices: it can no longer attach')
@@ -102,6 +104,7 @@ export class RelaymeshClient implements Client {
     this.groupOps = new GroupManager(sending)
     this.profileOps = new ProfileManager(sending)
     this.fileOut = new FileSender(sending)
+    this.fileExpiry = new FileExpiry(ctx, this.serial)
     this.deviceOps = new DeviceManager({
       ...sending,
       connection: () => this.conns.connection,
@@ -138,7 +141,7 @@ export class RelaymeshClient implements Client {
       distribute: async (groupId) => { await this.groupOps.distribute(groupId) },
       sendReset: async (userId, deviceId) => { await this.direct.sendReset(userId, deviceId) },
       afterIngest: async (conn, linked) => { await this.deviceOps.afterIngest(conn, linked) },
-      delivered: async (stored) => { await this.receiptOps.delivered(stored) }
+      delivered: async (stored) => { this.fileExpiry.noticed(stored); await this.receiptOps.delivered(stored) }
     })
     this.upkeep = new AttachUpkeep({
       ctx,
@@ -164,6 +167,8 @@ export class RelaymeshClient implements Client {
       let client: RelaymeshClient | undefined
       const outbound = new SendChannel(options.nodes, () => client?.conns.connection?.address, async (userId) => client === undefined ? undefined : await heldProfileKey(client.ctx, userId), log)
       client = new RelaymeshClient(options, { store, identity, prekeys, sessions: new SessionCache(store), groups: new GroupStore(store), messages, requests, log, now: options.now ?? Date.now, outbound, handlers: registerCoreHandlers(new ContentHandlers()) })
+      // received files past their expiry go now, the next ones on a timer (client/files/file-expiry.ts)
+      client.fileExpiry.start()
       return client
     } catch (err) {
       await store.close()
@@ -402,6 +407,7 @@ export class RelaymeshClient implements Client {
     if (this.closed) return
     this.closed = true
     this.inbox.stopWaiting()
+    this.fileExpiry.stop()
     // what is persisted and not yet acknowledged goes now (ids added later are acknowledged after a restart)
     await this.inbox.flushAcks()
     // and the delivered receipts owed (bounded: each send runs under the connection's request timeouts)
@@ -409,6 +415,7 @@ export class RelaymeshClient implements Client {
     await this.conns.close()
     await this.ctx.outbound.close()
     await this.inbox.settled()
+    await this.fileExpiry.settled()
     // let in-flight batches finish before the store closes
     await this.serial.run(async () => {})
     this.receiptOps.stop()

@@ -27,3 +27,10 @@ export const SEND_WINDOW = 4
 export const DOWNLOADS_FOLDER = 'downloads'
 
 if (CHUNK_BYTES + CHUNK_OVERHEAD > MAX_FILE_CHUNK_BYTES) throw new Error('CHUNK_BYTES does not fit an envelope')
+
+/** the longest expiry a file may carry: the mesh's default envelope retention (nodes refuse a later expires_at) */
+export const MAX_FILE_EXPIRY_MS = 30 * 24 * 60 * 60 * 1000
+/** the shortest expiry a file may carry */
+export const MIN_FILE_EXPIRY_MS = 1000
+/** while running, the client looks for expired files at least this often (and at the soonest expiry) */
+export const FILE_EXPIRY_CHECK_MS = 60 * 60 * 1000

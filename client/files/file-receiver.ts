@@ -28,6 +28,7 @@ import { MAX_PENDING_CHUNKS, MAX_PENDING_FILES, PENDING_CHUNK_TTL_MS } from './c
 import { decodeManifest, type Manifest } from './manifest.js'
 import { downloadsFolder, placeFile, safeFileName } from './safe-name.js'
 import { fileText } from './file-sender.js'
+import { expiryOp } from './file-expiry.js'
 import type { FileMessage } from './types.js'
 import { holdMessage, mayNotify } from '../requests/gate.js'
 
@@ -67,6 +68,9 @@ export async function acceptManifest (ctx: MessagingContext, from: string, conte
   } catch (err) {
     ctx.log.warn({ from, err: (err as Error).message }, 'file manifest rejected')
     return notice(ctx, ops, now, `file-${msgHex}`, from, peer, `a file from ${from} was refused: its manifest is malformed`)
+  }
+  if (manifest.expiresAt > 0 && manifest.expiresAt <= now) {
+    return notice(ctx, ops, now, `file-${msgHex}`, from, peer, `file "${safeFileName(manifest.name)}" from ${from} expired before it arrived; it was not saved`)
   }
   let waiting = 0
   for await (const _ of ctx.store.keys(PREFIX.fileManifest, { limit: MAX_PENDING_FILES })) waiting++
@@ -166,6 +170,9 @@ export class FileReceiver {
     const name = safeFileName(manifest.name)
     const chunkKeys = manifest.chunks.map((c) => PREFIX.fileChunk + store.name(hex(chunkEnvelopeId(c.hash))))
     // runs after every batch while chunks come in: stop at the first one missing
+    if (manifest.expiresAt > 0 && manifest.expiresAt <= now) {
+      return await this.finish(key, p, manifest, chunkKeys, { text: `file "${name}" from ${p.from} expired before all of it arrived; it was not saved` })
+    }
     let complete = true
     for (const k of chunkKeys) if (!await store.has(k)) { complete = false; break }
     if (!complete) {
@@ -226,12 +233,15 @@ export class FileReceiver {
     }
     const own = p.from === this.ctx.identity.userId
     const message: FileMessage = 'path' in outcome
-      ? { id: p.id, from: p.from, peer: p.peer, group: null, text: fileText(outcome.name, manifest.size), sentAt: p.sentAt, receivedAt: now, outgoing: own, file: { name: outcome.name, size: manifest.size, path: outcome.path } }
+      ? { id: p.id, from: p.from, peer: p.peer, group: null, text: fileText(outcome.name, manifest.size), sentAt: p.sentAt, receivedAt: now, outgoing: own, file: { name: outcome.name, size: manifest.size, path: outcome.path, ...(manifest.expiresAt > 0 ? { expiresAt: manifest.expiresAt } : {}) } }
       : { id: `file-${p.id}`, from: p.from, peer: p.peer, group: null, text: outcome.text, sentAt: now, receivedAt: now, outgoing: false, system: true }
     const seq = await this.serial.run(async () => {
       // a stranger's file waits as a request; a notice about a stranger's file is not shown (client/requests)
       const held = 'path' in outcome ? holdMessage(this.ctx, message, ops, now) : !mayNotify(this.ctx, p.from)
       const s = held ? undefined : messages.append(message, ops, true)
+      // a file that expires is deleted then, held or not (client/files/file-expiry.ts)
+      const expiry = 'path' in outcome ? expiryOp(this.ctx, message) : undefined
+      if (expiry !== undefined) ops.push(expiry)
       try {
         await store.batch(ops, { sync: true })
       } catch (err) {

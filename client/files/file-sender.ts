@@ -26,7 +26,7 @@ import type { StoreOp } from '../store/sealed-store.js'
 import type { NodeConnection } from '../transport/node-connection.js'
 import { b64, hex, unb64 } from '../util/bytes.js'
 import { CHUNK_KEY_BYTES, FILE_ID_BYTES, chunkEnvelopeId, chunkHash, encryptChunk } from './chunk-crypto.js'
-import { CHUNK_BYTES, MAX_FILE_BYTES, SEND_WINDOW } from './constants.js'
+import { CHUNK_BYTES, MAX_FILE_BYTES, MAX_FILE_EXPIRY_MS, MIN_FILE_EXPIRY_MS, SEND_WINDOW } from './constants.js'
 import { chunkLengths, encodeManifest, type ChunkRef } from './manifest.js'
 import { safeFileName } from './safe-name.js'
 import type { FileMessage, FileProgress, SendFileOptions, SendFileResult } from './types.js'
@@ -43,6 +43,8 @@ interface TransferRecord {
   keys: string
   messageId: string
   sentAt: number
+  /** when receivers delete their copy and relays the chunks (ms since epoch); absent or 0: never */
+  expiresAt?: number
 }
 
 /** the same collaborators the group manager uses: the session lock, envelope ids, users, persistence */
@@ -55,12 +57,16 @@ export class FileSender {
     const { ctx } = this.d
     checkUserId(to)
     if (to === ctx.identity.userId) throw new RelaymeshError(ErrorCode.Invalid, 'cannot send a file to yourself')
+    const expiresIn = checkExpiry(options.expiresInMs)
     const source = resolve(path)
     const size = await checkSource(source)
     const sha256 = await hashFile(source, size)
     const name = safeFileName(basename(source))
     const transfer = ctx.store.name(`file-send\n${to}\n${name}\n${hex(sha256)}`)
-    const record = await this.openTransfer(transfer, { to, name, size, sha256 })
+    const record = await this.openTransfer(transfer, { to, name, size, sha256, expiresIn })
+    const expiresAt = record.expiresAt ?? 0
+    // chunks go from the relays at the file's expiry (the manifest keeps the mesh's retention: it reports the expiry)
+    const sendOptions = expiresAt > 0 ? { expiresAt } : {}
     const lengths = chunkLengths(size, CHUNK_BYTES)
     const keys = unb64(record.keys)
     const fileId = unb64(record.fileId)
@@ -86,7 +92,7 @@ export class FileSender {
         const plain = await readChunk(fh, i * CHUNK_BYTES, length)
         const payload = encryptChunk(keys.subarray(i * CHUNK_KEY_BYTES, (i + 1) * CHUNK_KEY_BYTES), fileId, i, plain)
         const hash = chunkHash(payload)
-        await ctx.outbound.send(recipients, chunkEnvelopeId(hash), payload)
+        await ctx.outbound.send(recipients, chunkEnvelopeId(hash), payload, sendOptions)
         // not synced: a mark lost in a crash only means the chunk is sent again (the same envelope)
         await ctx.store.batch([ctx.store.putOp(markKey(transfer, i), hash)], { sync: false })
         hashes[i] = hash
@@ -104,7 +110,7 @@ export class FileSender {
 
     // the manifest, in an end-to-end encrypted message (to our own other devices too, naming the recipient)
     const chunks: ChunkRef[] = lengths.map((length, i) => ({ key: keys.subarray(i * CHUNK_KEY_BYTES, (i + 1) * CHUNK_KEY_BYTES), hash: hashes[i] as Uint8Array, length }))
-    const manifest = encodeManifest({ fileId, name, size, mime: '', chunkSize: CHUNK_BYTES, chunks, sha256 })
+    const manifest = encodeManifest({ fileId, name, size, mime: '', chunkSize: CHUNK_BYTES, chunks, sha256, expiresAt })
     const content: AppContent = await withProfileKey(ctx, to, { messageId: unb64(record.messageId), sentAt: record.sentAt, kind: ContentKind.FILE, text: '', fileManifest: manifest })
     await this.sendManifest(conn, to, content, own.length > 0)
 
@@ -112,19 +118,27 @@ export class FileSender {
     const now = ctx.now()
     const ops: StoreOp[] = [ctx.messages.seenMessageOp(ctx.identity.userId, idHex, now), { type: 'del', key: PREFIX.fileSend + transfer }]
     for (let i = 0; i < lengths.length; i++) ops.push({ type: 'del', key: markKey(transfer, i) })
-    const m: FileMessage = { id: idHex, from: ctx.identity.userId, peer: to, group: null, text: fileText(name, size), sentAt: record.sentAt, receivedAt: now, outgoing: true, file: { name, size, path: source } }
+    const m: FileMessage = { id: idHex, from: ctx.identity.userId, peer: to, group: null, text: fileText(name, size), sentAt: record.sentAt, receivedAt: now, outgoing: true, file: { name, size, path: source, ...(expiresAt > 0 ? { expiresAt } : {}) } }
     ctx.messages.append(m, ops, false)
     await this.d.serial.run(async () => { await ctx.store.batch(ops) })
-    return { id: idHex, name, size, chunks: lengths.length, sent: progress.sent, resumed }
+    return { id: idHex, name, size, chunks: lengths.length, sent: progress.sent, resumed, ...(expiresAt > 0 ? { expiresAt } : {}) }
   }
 
   /** The transfer record for this file and recipient: the earlier one (resume) or a new one, persisted before any chunk leaves. */
-  private async openTransfer (transfer: string, f: { to: string, name: string, size: number, sha256: Uint8Array }): Promise<TransferRecord> {
+  private async openTransfer (transfer: string, f: { to: string, name: string, size: number, sha256: Uint8Array, expiresIn: number }): Promise<TransferRecord> {
     const { store } = this.d.ctx
     const key = PREFIX.fileSend + transfer
     const old = await store.getJson<TransferRecord>(key)
     const n = chunkLengths(f.size, CHUNK_BYTES).length
-    if (old !== undefined && old.v === 1 && old.size === f.size && unb64(old.keys).byteLength === n * CHUNK_KEY_BYTES) return old
+    const now = this.d.ctx.now()
+    // an earlier run whose expiry passed: its chunks are gone from the relays, so start over
+    const lapsed = old?.expiresAt !== undefined && old.expiresAt > 0 && old.expiresAt <= now + MIN_FILE_EXPIRY_MS
+    if (old !== undefined && old.v === 1 && old.size === f.size && unb64(old.keys).byteLength === n * CHUNK_KEY_BYTES && !lapsed) return old
+    if (lapsed) {
+      const marks: StoreOp[] = []
+      for await (const k of store.keys(`${PREFIX.fileSendChunk}${transfer}!`)) marks.push({ type: 'del', key: k })
+      await store.batch(marks, { sync: true })
+    }
     const record: TransferRecord = {
       v: 1,
       to: f.to,
@@ -134,7 +148,8 @@ export class FileSender {
       fileId: b64(randomBytes(FILE_ID_BYTES)),
       keys: b64(randomBytes(n * CHUNK_KEY_BYTES)),
       messageId: b64(randomBytes(16)),
-      sentAt: this.d.ctx.now()
+      sentAt: now,
+      ...(f.expiresIn > 0 ? { expiresAt: now + f.expiresIn } : {})
     }
     await store.batch([store.jsonOp(key, record)], { sync: true })
     return record
@@ -172,6 +187,15 @@ export class FileSender {
 
 export function fileText (name: string, size: number): string {
   return `[file] ${name} (${size} bytes)`
+}
+
+/** An expiry option: 0 (never) or MIN_FILE_EXPIRY_MS..MAX_FILE_EXPIRY_MS. */
+function checkExpiry (ms: number | undefined): number {
+  if (ms === undefined || ms === 0) return 0
+  if (!Number.isSafeInteger(ms) || ms < MIN_FILE_EXPIRY_MS || ms > MAX_FILE_EXPIRY_MS) {
+    throw new RelaymeshError(ErrorCode.Invalid, `a file's expiry must be between ${MIN_FILE_EXPIRY_MS / 1000} s and ${MAX_FILE_EXPIRY_MS / 86_400_000} days, or never`)
+  }
+  return ms
 }
 
 function markKey (transfer: string, index: number): string {

@@ -25,6 +25,8 @@ export interface Manifest {
   chunks: ChunkRef[]
   /** SHA-256 of the whole plaintext */
   sha256: Uint8Array
+  /** ms since epoch after which receivers delete their copy (and relays the chunks); 0: never */
+  expiresAt: number
 }
 
 /** How many chunks, and how long each, a file of `size` bytes has with `chunkSize`-byte chunks. */
@@ -34,7 +36,7 @@ export function chunkLengths (size: number, chunkSize: number): number[] {
 }
 
 export function encodeManifest (m: Manifest): Uint8Array {
-  return encode(FileManifest, { version: WIRE_VERSION, fileId: m.fileId, name: m.name, size: m.size, mime: m.mime, chunkSize: m.chunkSize, chunks: m.chunks, sha256: m.sha256 })
+  return encode(FileManifest, { version: WIRE_VERSION, fileId: m.fileId, name: m.name, size: m.size, mime: m.mime, chunkSize: m.chunkSize, chunks: m.chunks, sha256: m.sha256, expiresAt: m.expiresAt })
 }
 
 /** Bounded decode plus the layout checks; ErrorCode.Decode on anything else. */
@@ -46,6 +48,7 @@ export function decodeManifest (bytes: Uint8Array): Manifest {
   if (!Number.isSafeInteger(m.size) || m.size < 0 || m.size > MAX_FILE_BYTES) bad(`size must be 0..${MAX_FILE_BYTES}`)
   // the chunk size is fixed by this version: a manifest cannot ask for larger chunks than an envelope holds
   if (m.chunkSize !== CHUNK_BYTES) bad(`chunk size must be ${CHUNK_BYTES}`)
+  if (!Number.isSafeInteger(m.expiresAt) || m.expiresAt < 0) bad('expires_at must be a time (ms since epoch) or 0 for never')
   if (Buffer.byteLength(m.name, 'utf8') > MAX_FILE_NAME_BYTES) bad('name too long')
   if (Buffer.byteLength(m.mime, 'utf8') > MAX_MIME_BYTES) bad('mime type too long')
   const lengths = chunkLengths(m.size, m.chunkSize)
@@ -54,5 +57,5 @@ export function decodeManifest (bytes: Uint8Array): Manifest {
     if (c.key.byteLength !== CHUNK_KEY_BYTES || c.hash.byteLength !== 32) bad(`chunk ${i}: key and hash must be 32 bytes`)
     if (c.length !== lengths[i]) bad(`chunk ${i}: length ${c.length}, expected ${String(lengths[i])}`)
   })
-  return { fileId: m.fileId, name: m.name, size: m.size, mime: m.mime, chunkSize: m.chunkSize, chunks: m.chunks.map((c) => ({ key: c.key, hash: c.hash, length: c.length })), sha256: m.sha256 }
+  return { fileId: m.fileId, name: m.name, size: m.size, mime: m.mime, chunkSize: m.chunkSize, chunks: m.chunks.map((c) => ({ key: c.key, hash: c.hash, length: c.length })), sha256: m.sha256, expiresAt: m.expiresAt }
 }

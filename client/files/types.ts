@@ -7,6 +7,10 @@ export interface FileInfo {
   size: number
   /** the saved file (received) or the source file (sent) */
   path: string
+  /** when the received copy is (or was) deleted, ms since epoch; unset: never */
+  expiresAt?: number
+  /** the received copy was deleted at its expiry */
+  expired?: boolean
 }
 
 /** a history entry for a file: a StoredMessage with `file` set */
@@ -26,6 +30,12 @@ export interface FileProgress {
 export interface SendFileOptions {
   /** called after every stored chunk (and once before the first) */
   onProgress?: (p: FileProgress) => void
+  /**
+   * receivers delete their copy this long after sending, and relays drop the chunks then
+   * (MIN_FILE_EXPIRY_MS..MAX_FILE_EXPIRY_MS); a resumed transfer keeps its first run's expiry
+   * @default undefined (never)
+   */
+  expiresInMs?: number
 }
 
 export interface SendFileResult {
@@ -38,4 +48,6 @@ export interface SendFileResult {
   sent: number
   /** chunks an earlier run had stored already */
   resumed: number
+  /** when receivers delete their copy, ms since epoch; undefined: never */
+  expiresAt?: number
 }

@@ -147,6 +147,7 @@ export interface FileManifest {
   chunkSize: number
   chunks: FileChunkRef[]
   sha256: Uint8Array<ArrayBuffer>
+  expiresAt: number
 }
 
 export namespace FileManifest {
@@ -201,6 +202,11 @@ export namespace FileManifest {
           w.bytes(obj.sha256)
         }
 
+        if ((obj.expiresAt != null && obj.expiresAt !== 0)) {
+          w.uint32(72)
+          w.uint64Number(obj.expiresAt)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -213,7 +219,8 @@ export namespace FileManifest {
           mime: '',
           chunkSize: 0,
           chunks: [],
-          sha256: uint8ArrayAlloc(0)
+          sha256: uint8ArrayAlloc(0),
+          expiresAt: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -262,6 +269,10 @@ export namespace FileManifest {
             }
             case 8: {
               obj.sha256 = reader.bytes()
+              break
+            }
+            case 9: {
+              obj.expiresAt = reader.uint64Number()
               break
             }
             default: {
@@ -354,6 +365,13 @@ export namespace FileManifest {
               }
               break
             }
+            case 9: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -419,6 +437,11 @@ export namespace FileManifest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface FileManifestExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: number
+  }
+
   export function encode (obj: Partial<FileManifest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FileManifest.codec())
   }
@@ -427,7 +450,7 @@ export namespace FileManifest {
     return decodeMessage(buf, FileManifest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileManifest>): Generator<FileManifestVersionFieldEvent | FileManifestFileIdFieldEvent | FileManifestNameFieldEvent | FileManifestSizeFieldEvent | FileManifestMimeFieldEvent | FileManifestChunkSizeFieldEvent | FileManifestChunksKeyFieldEvent | FileManifestChunksHashFieldEvent | FileManifestChunksLengthFieldEvent | FileManifestSha256FieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileManifest>): Generator<FileManifestVersionFieldEvent | FileManifestFileIdFieldEvent | FileManifestNameFieldEvent | FileManifestSizeFieldEvent | FileManifestMimeFieldEvent | FileManifestChunkSizeFieldEvent | FileManifestChunksKeyFieldEvent | FileManifestChunksHashFieldEvent | FileManifestChunksLengthFieldEvent | FileManifestSha256FieldEvent | FileManifestExpiresAtFieldEvent> {
     return streamMessage(buf, FileManifest.codec(), opts)
   }
 }

@@ -84,11 +84,14 @@ describe('files: chunk crypto, manifest, names (pure)', () => {
       mime: '',
       chunkSize: CHUNK_BYTES,
       chunks: chunkLengths(size, CHUNK_BYTES).map((length) => ({ key: randomBytes(32), hash: randomBytes(32), length })),
-      sha256: randomBytes(32)
+      sha256: randomBytes(32),
+      expiresAt: 0
     }
     assert.deepEqual(chunkLengths(size, CHUNK_BYTES), [CHUNK_BYTES, CHUNK_BYTES, 5])
     const back = decodeManifest(encodeManifest(m))
     assert.equal(back.size, size)
+    assert.equal(back.expiresAt, 0)
+    assert.equal(decodeManifest(encodeManifest({ ...m, expiresAt: 1_780_000_000_000 })).expiresAt, 1_780_000_000_000)
     assert.deepEqual(back.chunks.map((c) => c.length), [CHUNK_BYTES, CHUNK_BYTES, 5])
     const bad: Array<Partial<Manifest>> = [
       { size: MAX_FILE_BYTES + 1 },
@@ -101,6 +104,9 @@ describe('files: chunk crypto, manifest, names (pure)', () => {
       { name: 'x'.repeat(256) }
     ]
     for (const b of bad) assert.throws(() => decodeManifest(encodeManifest({ ...m, ...b })), (err: unknown) => RelaymeshError.is(err, ErrorCode.Decode), JSON.stringify(Object.keys(b)))
+    // an expiry beyond 2^53 (field 9 = 2^64 - 1, appended: the last value wins) is refused, not rounded
+    const huge = Uint8Array.from([...encodeManifest(m), 0x48, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])
+    assert.throws(() => decodeManifest(huge), (err: unknown) => RelaymeshError.is(err, ErrorCode.Decode))
     // the largest file fits in one Content (68 KiB decode bound)
     const big = chunkLengths(MAX_FILE_BYTES, CHUNK_BYTES)
     assert.ok(encodeManifest({ ...m, size: MAX_FILE_BYTES, name: 'n'.repeat(255), chunks: big.map((length) => ({ key: randomBytes(32), hash: randomBytes(32), length })) }).byteLength < 64 * 1024)
