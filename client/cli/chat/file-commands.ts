@@ -1,5 +1,6 @@
 // Chat commands for files: /file USER PATH.
-import { progressPrinter } from '../commands/file.js'
+import { sendWithProgress } from '../commands/file.js'
+import { expandHome } from '../expand-home.js'
 import type { SlashCommand } from './slash-commands.js'
 
 export const fileCommands: SlashCommand[] = [
@@ -10,14 +11,11 @@ export const fileCommands: SlashCommand[] = [
       const m = /^\/file\s+(\S+)\s+(.+)$/s.exec(line)
       if (m === null) { state.out.warn('usage: /file USER PATH'); return }
       const to = await state.resolve(m[1] as string)
-      const path = (m[2] as string).trim()
-      const bar = progressPrinter(path)
-      try {
-        const r = await state.client.sendFile(to.userId, path, { onProgress: bar.update })
-        state.out.stored(r.id, to.userId, `${to.label}: ${r.name}, ${r.size} bytes`)
-      } finally {
-        bar.stop()
-      }
+      // no shell expanded ~ in a chat line
+      const path = expandHome((m[2] as string).trim())
+      // the progress line is cleared before the "stored" line is printed, never after it
+      const r = await sendWithProgress(path, async (onProgress) => await state.client.sendFile(to.userId, path, { onProgress }))
+      state.out.stored(r.id, to.userId, `${to.label}: ${r.name}, ${r.size} bytes`)
     }
   }
 ]

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { addressOf, removeDir, startMesh, stopAll, tempDir } from '../../helpers/mesh.js'
 import { waitFor } from '../../helpers/wait.js'
-import { cli, fails, ok } from './run-cli.js'
+import { cli, fails, interactive, ok } from './run-cli.js'
 
 describe('relaymesh file send / recv (processes, two nodes)', function () {
   this.timeout(60_000)
@@ -54,13 +54,39 @@ describe('relaymesh file send / recv (processes, two nodes)', function () {
     const events = await ok(['recv', '--home', homes.bob as string, '--node', at(1), '--json'])
     assert.equal(events.length, 1)
     const e = events[0] as Record<string, unknown>
-    assert.deepEqual(Object.keys(e), ['event', 'id', 'from', 'name', 'size', 'path'])
+    assert.deepEqual(Object.keys(e), ['event', 'id', 'from', 'name', 'size', 'path', 'sentAt'])
     const path = join(homes.bob as string, 'downloads', 'photo of us.jpg')
-    assert.deepEqual(e, { event: 'file', id: sent.json[0]?.id, from: ids.alice, name: 'photo of us.jpg', size: bytes.byteLength, path })
+    assert.ok(Math.abs((e.sentAt as number) - Date.now()) < 60_000, 'the file event carries its time')
+    assert.deepEqual(e, { event: 'file', id: sent.json[0]?.id, from: ids.alice, name: 'photo of us.jpg', size: bytes.byteLength, path, sentAt: e.sentAt })
     assert.equal(createHash('sha256').update(readFileSync(path)).digest('hex'), createHash('sha256').update(bytes).digest('hex'))
     assert.equal(statSync(path).mode & 0o777, 0o600)
     // once
     assert.deepEqual(await ok(['recv', '--home', homes.bob as string, '--node', at(1), '--json']), [])
+  })
+
+  it('file send --expires 24h: the file event says when the copy goes; a bad duration is one clear error', async () => {
+    const src = join(dir, 'for a day.txt')
+    writeFileSync(src, 'today only\n')
+    const t0 = Date.now()
+    const [stored] = await ok(['file', 'send', '--to', ids.bob as string, src, '--expires', '24h', '--home', homes.alice as string, '--node', at(0), '--json'])
+    const [e] = await ok(['recv', '--home', homes.bob as string, '--node', at(1), '--json'])
+    assert.equal(e?.id, stored?.id)
+    assert.ok(Math.abs((e?.expiresAt as number) - t0 - 24 * 3600_000) < 60_000, `expiresAt ${String(e?.expiresAt)}`)
+    const text = await cli(['file', 'send', '--to', ids.bob as string, src, '--expires', '3w', '--home', homes.alice as string, '--node', at(0)])
+    assert.equal(text.code, 1)
+    assert.match(text.stderr, /--expires.*expected a duration such as 24h, 7d or 90m, or never/)
+  })
+
+  it('chat: /file expands ~ (no shell does it there) and the stored line follows the progress', async () => {
+    writeFileSync(join(dir, 'from chat.txt'), 'sent from chat\n')
+    const chat = interactive(['chat', '--home', homes.alice as string, '--node', at(0), '--json'], { env: { HOME: dir } })
+    chat.type(`/file ${ids.bob as string} ~/from chat.txt`)
+    const stored = await waitFor(() => chat.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((x) => x.event === 'stored'), { what: `stored in chat (stderr: ${chat.stderr()})`, timeout: 30_000 })
+    chat.type('/quit')
+    assert.equal(await chat.exited, 0, chat.stderr())
+    assert.match(chat.stderr(), /from chat\.txt: 100% \(1\/1 chunks/)
+    const [e] = await ok(['recv', '--home', homes.bob as string, '--node', at(1), '--json'])
+    assert.deepEqual([e?.event, e?.id, e?.name], ['file', stored.id, 'from chat.txt'])
   })
 
   it('a missing file is one clear error line', async () => {

@@ -78,8 +78,8 @@ export interface Interactive {
   exited: Promise<number | null>
 }
 
-export function interactive (args: string[]): Interactive {
-  const proc = spawn(process.execPath, [CLI, ...args], { env: cliEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
+export function interactive (args: string[], options: { env?: Record<string, string | undefined> } = {}): Interactive {
+  const proc = spawn(process.execPath, [CLI, ...args], { env: cliEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] })
   const lines: string[] = []
   let stderr = ''
   createInterface({ input: proc.stdout }).on('line', (l) => lines.push(l))
