@@ -26,6 +26,8 @@ import { SealedStore, STORE_FOLDER } from '../store/sealed-store.js'
 import { ConnectionManager } from '../transport/connection-manager.js'
 import type { NodeConnection } from '../transport/node-connection.js'
 import { parsePairingCode, type PairingCode } from './pairing-code.js'
+import { GroupStore } from '../groups/group-store.js'
+import { storeLinkedGroups } from './linked-groups.js'
 import { decodeProvisioning, isProvisioning, openLinkResponse, ProvisioningKind, sealLinkRequest, type LinkResponse } from './provisioning.js'
 
 /** the throwaway identity's device list lives this long (it only has to outlive the wait) */
@@ -84,6 +86,8 @@ export async function joinDevice (options: JoinOptions): Promise<{ userId: strin
   try {
     const local = LocalIdentity.fromLink(identity, deviceKey, response.deviceId, list, response.name, response.profileKey)
     const { ops } = PreKeys.create(store, identity, now())
+    // the groups of the account: this device is a member and owes its sender key to every member device (first attach)
+    ops.push(...storeLinkedGroups(new GroupStore(store), code.userId, code.deviceId, response.groups))
     await store.batch([local.saveOp(store), ...ops], { sync: true })
     for (const c of response.contacts) {
       await addContact(store, c.alias, c.userId).catch((err: Error) => { log.warn({ alias: c.alias, err: err.message }, 'contact from the first device skipped') })

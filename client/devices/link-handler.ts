@@ -15,6 +15,7 @@ import { PREFIX } from '../store/keys.js'
 import { parseJson, type StoreOp } from '../store/sealed-store.js'
 import { b64, hex, unb64 } from '../util/bytes.js'
 import { encodePairingCode, LINK_SECRET_BYTES, MAX_LINK_DEVICE_ID } from './pairing-code.js'
+import { groupsForLink } from './linked-groups.js'
 import { decodeProvisioning, openLinkRequest, ProvisioningKind, sealLinkResponse } from './provisioning.js'
 
 /** a pairing code works once, for this long */
@@ -103,7 +104,7 @@ export async function handleProvisioning (ctx: MessagingContext, payload: Uint8A
     const reply = {
       userId: userIdFromIdentityKey(request.replyIdentityKey),
       mailbox: mailboxAddress(request.replyIdentityKey, 1),
-      payload: sealLinkResponse(request, link.secret, { identitySeed: identity.identity.privateKey, deviceId, deviceList, contacts, name: identity.name ?? '', profileKey: identity.profileKey })
+      payload: sealLinkResponse(request, link.secret, { identitySeed: identity.identity.privateKey, deviceId, deviceList, contacts, name: identity.name ?? '', profileKey: identity.profileKey, groups: await groupsForLink(ctx) })
     }
     ctx.log.info({ device: deviceId }, 'device linked')
     return { status: 'linked', secretId: link.id, deviceId, deviceList, reply }

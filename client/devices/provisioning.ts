@@ -10,8 +10,9 @@
 import { decode, encode } from '../../protocol/codec.js'
 import { ED25519_PUBLIC_KEY_BYTES, INFO, PROFILE_KEY_BYTES, WIRE_VERSION, X25519_KEY_BYTES } from '../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { aesGcmDecrypt, aesGcmEncrypt, concat, hkdfSha256, randomBytes, wipe, x25519, x25519GenerateKeyPair, type X25519KeyPair } from '../../protocol/crypto/primitives.js'
-import { parseUserId } from '../../protocol/identity.js'
+import { aesGcmDecrypt, aesGcmEncrypt, concat, ed25519PublicFromPrivate, hkdfSha256, randomBytes, wipe, x25519, x25519GenerateKeyPair, type X25519KeyPair } from '../../protocol/crypto/primitives.js'
+import { parseUserId, userIdFromIdentityKey } from '../../protocol/identity.js'
+import { checkLinkedGroup, type LinkedGroup } from './linked-groups.js'
 import { ProvisioningEnvelope, ProvisioningKind, ProvisioningRequest, ProvisioningResponse } from '../../protocol/pb/provisioning.js'
 import type { PairingCode } from './pairing-code.js'
 
@@ -44,6 +45,8 @@ export interface LinkResponse {
   name: string
   /** the user's profile key (32 bytes; empty from a first device older than profiles) */
   profileKey: Uint8Array
+  /** the groups the user is in (client/devices/linked-groups.ts); empty from an older first device */
+  groups: LinkedGroup[]
 }
 
 function codeSalt (userId: string, deviceId: number): Uint8Array {
@@ -102,7 +105,8 @@ export function sealLinkResponse (request: LinkRequest, secret: Uint8Array, resp
     deviceList: response.deviceList,
     contacts: response.contacts.map((c) => ({ alias: c.alias, userId: c.userId })),
     name: response.name,
-    profileKey: response.profileKey
+    profileKey: response.profileKey,
+    groups: response.groups
   } as ProvisioningResponse)
   const ciphertext = aesGcmEncrypt(key, nonce, body, envelopeAad(ProvisioningKind.RESPONSE, eph.publicKey))
   wipe(key, shared, eph.privateKey, body)
@@ -124,5 +128,7 @@ export function openLinkResponse (env: ProvisioningEnvelope, ephemeral: X25519Ke
   if (r.identitySeed.byteLength !== IDENTITY_SEED_BYTES) throw new RelaymeshError(ErrorCode.Decode, 'ProvisioningResponse: bad identity key')
   if (!Number.isInteger(r.deviceId) || r.deviceId < 1) throw new RelaymeshError(ErrorCode.Decode, 'ProvisioningResponse: bad device id')
   if (r.profileKey.byteLength !== 0 && r.profileKey.byteLength !== PROFILE_KEY_BYTES) throw new RelaymeshError(ErrorCode.Decode, 'ProvisioningResponse: bad profile key')
-  return { identitySeed: r.identitySeed, deviceId: r.deviceId, deviceList: r.deviceList, contacts: r.contacts.map((c) => ({ alias: c.alias, userId: c.userId })), name: r.name, profileKey: r.profileKey }
+  const userId = userIdFromIdentityKey(ed25519PublicFromPrivate(r.identitySeed))
+  const groups = r.groups.map((g) => checkLinkedGroup({ groupId: g.groupId, name: g.name, members: g.members, epoch: g.epoch, actor: g.actor, senderKey: g.senderKey }, userId))
+  return { identitySeed: r.identitySeed, deviceId: r.deviceId, deviceList: r.deviceList, contacts: r.contacts.map((c) => ({ alias: c.alias, userId: c.userId })), name: r.name, profileKey: r.profileKey, groups }
 }

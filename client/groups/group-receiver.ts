@@ -56,9 +56,11 @@ export async function handleGroupContent (ctx: MessagingContext, from: string, d
       const dist = decodeDistribution(content.senderKey)
       const gid = hex(dist.groupId)
       // the record is per sending device: only that device (authenticated by the 1:1 session) can touch it
-      const record = processDistribution(await ctx.groups.record(gid, from, deviceId), dist)
+      const held = await ctx.groups.record(gid, from, deviceId)
+      const record = processDistribution(held, dist)
       b.ops.push(ctx.groups.putRecord(gid, from, deviceId, record))
       touched.add(gid)
+      if (held === undefined) await keyForNewDevice(ctx, gid, from, deviceId, b)
     } catch (err) {
       ctx.log.warn({ from, device: deviceId, err: (err as Error).message }, 'sender key distribution rejected')
     }
@@ -84,6 +86,29 @@ export async function handleFanout (ctx: MessagingContext, env: Envelope, idHex:
   if (outcome.wait !== undefined) {
     await ctx.groups.addPending(idHex, { groupId: outcome.wait, from, deviceId: opened.senderDeviceId, message: GroupStore.encodeMessage(opened.groupMessage), at: b.now }, b.ops)
   }
+}
+
+/** most lower device ids looked at for a key from another device of the same user */
+const MAX_DEVICE_PROBES = 64
+
+/**
+ * The first sender key from a device of `from` that is newer than one whose
+ * key we hold in this group (device ids only grow): a device linked since our
+ * last distribution, which cannot read us. We owe a rotation, and with it our
+ * new key reaches every member device, that one included. Our own devices got
+ * our key with the link answer (client/devices/linked-groups.ts).
+ */
+async function keyForNewDevice (ctx: MessagingContext, gid: string, from: string, deviceId: number, b: BatchState): Promise<void> {
+  if (from === ctx.identity.userId) return
+  const state = await ctx.groups.get(gid)
+  if (state === undefined || !state.active || !state.members.includes(from) || state.rotate) return
+  let older = false
+  for (let d = deviceId - 1; d >= Math.max(1, deviceId - MAX_DEVICE_PROBES) && !older; d--) older = await ctx.groups.record(gid, from, d) !== undefined
+  if (!older) return
+  ctx.log.info({ group: gid, from, device: deviceId }, 'a new device of a member: our sender key is rotated and sent to every member device')
+  // a change of its own: a distribution in flight (computed without that device) does not clear this rotation
+  b.ops.push(ctx.groups.put({ ...state, rotate: true, changes: state.changes + 1 }))
+  b.result.distribute.push(gid)
 }
 
 async function retryPending (ctx: MessagingContext, gid: string, b: BatchState): Promise<void> {

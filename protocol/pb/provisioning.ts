@@ -503,6 +503,7 @@ export interface ProvisioningResponse {
   contacts: ProvisionedContact[]
   name: string
   profileKey: Uint8Array<ArrayBuffer>
+  groups: ProvisionedGroup[]
 }
 
 export namespace ProvisioningResponse {
@@ -552,6 +553,13 @@ export namespace ProvisioningResponse {
           w.bytes(obj.profileKey)
         }
 
+        if (obj.groups != null && obj.groups.length > 0) {
+          for (const value of obj.groups) {
+            w.uint32(66)
+            ProvisionedGroup.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -563,7 +571,8 @@ export namespace ProvisioningResponse {
           deviceList: uint8ArrayAlloc(0),
           contacts: [],
           name: '',
-          profileKey: uint8ArrayAlloc(0)
+          profileKey: uint8ArrayAlloc(0),
+          groups: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -610,6 +619,20 @@ export namespace ProvisioningResponse {
               obj.profileKey = reader.bytes()
               break
             }
+            case 8: {
+              if (opts.limits?.groups != null && obj.groups.length === opts.limits.groups) {
+                throw new MaxLengthError('Decode error - repeated field "groups" had too many elements')
+              }
+
+              if (obj.groups.length === 1024) {
+                throw new MaxLengthError('Decode error - repeated field "groups" had too many elements')
+              }
+
+              obj.groups.push(ProvisionedGroup.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groups$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -620,7 +643,8 @@ export namespace ProvisioningResponse {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          contacts: 1024
+          contacts: 1024,
+          groups: 1024
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -693,6 +717,28 @@ export namespace ProvisioningResponse {
               }
               break
             }
+            case 8: {
+              if (opts.limits?.groups != null && obj.groups === opts.limits.groups) {
+                throw new MaxLengthError('Streaming decode error - repeated field "groups" had too many elements')
+              }
+
+              if (obj.groups === 1024) {
+                throw new MaxLengthError('Streaming decode error - repeated field "groups" had too many elements')
+              }
+
+              for (const evt of ProvisionedGroup.codec().stream(reader, reader.uint32(), `${prefix}.groups[]`, {
+                limits: opts.limits?.groups$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.groups
+                }
+              }
+
+              obj.groups++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -747,6 +793,42 @@ export namespace ProvisioningResponse {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ProvisioningResponseGroupsGroupIdFieldEvent {
+    field: '$.groups[].groupId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ProvisioningResponseGroupsNameFieldEvent {
+    field: '$.groups[].name'
+    value: string
+    index: number
+  }
+
+  export interface ProvisioningResponseGroupsMembersFieldEvent {
+    field: '$.groups[].members[]'
+    index: number
+    value: string
+  }
+
+  export interface ProvisioningResponseGroupsEpochFieldEvent {
+    field: '$.groups[].epoch'
+    value: number
+    index: number
+  }
+
+  export interface ProvisioningResponseGroupsActorFieldEvent {
+    field: '$.groups[].actor'
+    value: string
+    index: number
+  }
+
+  export interface ProvisioningResponseGroupsSenderKeyFieldEvent {
+    field: '$.groups[].senderKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<ProvisioningResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ProvisioningResponse.codec())
   }
@@ -755,7 +837,238 @@ export namespace ProvisioningResponse {
     return decodeMessage(buf, ProvisioningResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProvisioningResponse>): Generator<ProvisioningResponseVersionFieldEvent | ProvisioningResponseIdentitySeedFieldEvent | ProvisioningResponseDeviceIdFieldEvent | ProvisioningResponseDeviceListFieldEvent | ProvisioningResponseContactsAliasFieldEvent | ProvisioningResponseContactsUserIdFieldEvent | ProvisioningResponseNameFieldEvent | ProvisioningResponseProfileKeyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProvisioningResponse>): Generator<ProvisioningResponseVersionFieldEvent | ProvisioningResponseIdentitySeedFieldEvent | ProvisioningResponseDeviceIdFieldEvent | ProvisioningResponseDeviceListFieldEvent | ProvisioningResponseContactsAliasFieldEvent | ProvisioningResponseContactsUserIdFieldEvent | ProvisioningResponseNameFieldEvent | ProvisioningResponseProfileKeyFieldEvent | ProvisioningResponseGroupsGroupIdFieldEvent | ProvisioningResponseGroupsNameFieldEvent | ProvisioningResponseGroupsMembersFieldEvent | ProvisioningResponseGroupsEpochFieldEvent | ProvisioningResponseGroupsActorFieldEvent | ProvisioningResponseGroupsSenderKeyFieldEvent> {
     return streamMessage(buf, ProvisioningResponse.codec(), opts)
+  }
+}
+
+export interface ProvisionedGroup {
+  groupId: Uint8Array<ArrayBuffer>
+  name: string
+  members: string[]
+  epoch: number
+  actor: string
+  senderKey: Uint8Array<ArrayBuffer>
+}
+
+export namespace ProvisionedGroup {
+  let _codec: Codec<ProvisionedGroup>
+
+  export const codec = (): Codec<ProvisionedGroup> => {
+    if (_codec == null) {
+      _codec = message<ProvisionedGroup>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.groupId)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(18)
+          w.string(obj.name)
+        }
+
+        if (obj.members != null && obj.members.length > 0) {
+          for (const value of obj.members) {
+            w.uint32(26)
+            w.string(value)
+          }
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.epoch)
+        }
+
+        if ((obj.actor != null && obj.actor !== '')) {
+          w.uint32(42)
+          w.string(obj.actor)
+        }
+
+        if ((obj.senderKey != null && obj.senderKey.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.senderKey)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          groupId: uint8ArrayAlloc(0),
+          name: '',
+          members: [],
+          epoch: 0,
+          actor: '',
+          senderKey: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.groupId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.name = reader.string()
+              break
+            }
+            case 3: {
+              if (opts.limits?.members != null && obj.members.length === opts.limits.members) {
+                throw new MaxLengthError('Decode error - repeated field "members" had too many elements')
+              }
+
+              if (obj.members.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "members" had too many elements')
+              }
+
+              obj.members.push(reader.string())
+              break
+            }
+            case 4: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.actor = reader.string()
+              break
+            }
+            case 6: {
+              obj.senderKey = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          members: 256
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.members != null && obj.members === opts.limits.members) {
+                throw new MaxLengthError('Streaming decode error - repeated field "members" had too many elements')
+              }
+
+              if (obj.members === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "members" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.members[]`,
+                index: obj.members,
+                value: reader.string()
+              }
+
+              obj.members++
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.actor`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.senderKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ProvisionedGroupGroupIdFieldEvent {
+    field: '$.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ProvisionedGroupNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface ProvisionedGroupMembersFieldEvent {
+    field: '$.members[]'
+    index: number
+    value: string
+  }
+
+  export interface ProvisionedGroupEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface ProvisionedGroupActorFieldEvent {
+    field: '$.actor'
+    value: string
+  }
+
+  export interface ProvisionedGroupSenderKeyFieldEvent {
+    field: '$.senderKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ProvisionedGroup>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ProvisionedGroup.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProvisionedGroup>): ProvisionedGroup {
+    return decodeMessage(buf, ProvisionedGroup.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProvisionedGroup>): Generator<ProvisionedGroupGroupIdFieldEvent | ProvisionedGroupNameFieldEvent | ProvisionedGroupMembersFieldEvent | ProvisionedGroupEpochFieldEvent | ProvisionedGroupActorFieldEvent | ProvisionedGroupSenderKeyFieldEvent> {
+    return streamMessage(buf, ProvisionedGroup.codec(), opts)
   }
 }
