@@ -6,7 +6,7 @@ import type { SlashCommand } from './slash-commands.js'
 export const fileCommands: SlashCommand[] = [
   {
     names: ['/file'],
-    help: ['  /file USER PATH     send a file (up to 100 MiB), progress on stderr'],
+    help: ['  /file USER PATH     send a file (up to 100 MiB; ~ is your home folder), progress on stderr'],
     run: async (state, _args, line) => {
       const m = /^\/file\s+(\S+)\s+(.+)$/s.exec(line)
       if (m === null) { state.out.warn('usage: /file USER PATH'); return }
