@@ -51,7 +51,7 @@ describe('public channels (three nodes over TCP)', function () {
   let dir: string
   const clients: Client[] = []
   const hosts: Libp2p[] = []
-  let relay: RelayHost
+  let relay: RelayHost | undefined
 
   async function user (name: string, node: RelayNode): Promise<{ client: Client, userId: string }> {
     const { userId } = await initIdentity(join(dir, name), PASS)
@@ -74,6 +74,18 @@ describe('public channels (three nodes over TCP)', function () {
       if (RelaymeshError.is(err)) return err.code
       throw err
     }
+  }
+
+  /** an admitted relay (a stock gossipsub host) subscribed to #all with every node: it publishes straight onto the topic */
+  async function relayOnTopic (): Promise<RelayHost> {
+    if (relay !== undefined) return relay
+    const r = relay = await startTestRelay()
+    await admitTestRelay(r, nodes)
+    r.services.pubsub.subscribe(TOPIC)
+    for (const n of nodes) await r.dial(multiaddr(addressOf(n)))
+    await waitFor(() => r.services.pubsub.getSubscribers(TOPIC).length >= nodes.length &&
+      nodes.every((n) => n.host.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(r.peerId))), { what: 'the relay and the nodes subscribed to #all' })
+    return r
   }
 
   before(async () => {
@@ -129,15 +141,10 @@ describe('public channels (three nodes over TCP)', function () {
     const bad = forged(rawPost(mallory, { text: 'forged' }))
     assert.equal(await post(conn, bad), ErrorCode.BadSignature)
 
-    relay = await startTestRelay()
-    await admitTestRelay(relay, nodes)
-    relay.services.pubsub.subscribe(TOPIC)
-    for (const n of nodes) await relay.dial(multiaddr(addressOf(n)))
-    await waitFor(() => relay.services.pubsub.getSubscribers(TOPIC).length >= nodes.length &&
-      nodes.every((n) => n.host.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(relay.peerId))), { what: 'the relay and the nodes subscribed to #all' })
+    const r = await relayOnTopic()
     const before = await Promise.all(nodes.map(async (n) => await counter(n.metrics.gossipRejected, { topic: TOPIC, reason: 'bad-signature' })))
     const other = forged(rawPost(mallory, { text: 'forged again' }))
-    await relay.services.pubsub.publish(TOPIC, other)
+    await r.services.pubsub.publish(TOPIC, other)
     await waitFor(async () => {
       for (const [i, n] of nodes.entries()) if (await counter(n.metrics.gossipRejected, { topic: TOPIC, reason: 'bad-signature' }) <= (before[i] as number)) return false
       return true
@@ -150,8 +157,9 @@ describe('public channels (three nodes over TCP)', function () {
     const conn = await connect(nodes[1] as RelayNode)
     const big = rawPost(author, { text: 'x'.repeat(MAX_CHANNEL_TEXT_BYTES + 1) })
     assert.equal(await post(conn, big), ErrorCode.TooLarge)
+    const r = await relayOnTopic()
     const before = await Promise.all(nodes.map(async (n) => await counter(n.metrics.gossipRejected, { topic: TOPIC, reason: 'too-large' })))
-    await relay.services.pubsub.publish(TOPIC, rawPost(author, { text: 'y'.repeat(MAX_CHANNEL_TEXT_BYTES + 1) }))
+    await r.services.pubsub.publish(TOPIC, rawPost(author, { text: 'y'.repeat(MAX_CHANNEL_TEXT_BYTES + 1) }))
     await waitFor(async () => {
       for (const [i, n] of nodes.entries()) if (await counter(n.metrics.gossipRejected, { topic: TOPIC, reason: 'too-large' }) <= (before[i] as number)) return false
       return true
@@ -168,15 +176,16 @@ describe('public channels (three nodes over TCP)', function () {
     await waitFor(() => nodes.every((n) => kept(n).filter((k) => k.startsWith(authorOf(flooder))).length === AUTHOR_POST_BURST), { what: 'the flooder\'s 10 posts on every node' })
 
     // the same from an admitted relay, straight onto the topic: every node stops at 10 too
+    const r = await relayOnTopic()
     const gossiper = ed25519GenerateKeyPair()
     const posts = Array.from({ length: AUTHOR_POST_BURST + 4 }, (_, i) => rawPost(gossiper, { text: `gossip flood ${i}` }))
-    for (const p of posts) await relay.services.pubsub.publish(TOPIC, p)
+    for (const p of posts) await r.services.pubsub.publish(TOPIC, p)
     const last = posts[posts.length - 1] as Uint8Array
     const fromGossiper = (n: RelayNode): string[] => kept(n).filter((k) => k.startsWith(authorOf(gossiper)))
     await waitFor(() => nodes.every((n) => fromGossiper(n).length === AUTHOR_POST_BURST), { what: 'the gossiped flood on every node' })
     // then a post of someone else: once it is everywhere, the flood had its chance
     const marker = rawPost(ed25519GenerateKeyPair(), { text: 'after the flood' })
-    await relay.services.pubsub.publish(TOPIC, marker)
+    await r.services.pubsub.publish(TOPIC, marker)
     await waitFor(() => nodes.every((n) => kept(n).includes(keyOf(marker))), { what: 'the marker on every node' })
     for (const n of nodes) {
       assert.equal(fromGossiper(n).length, AUTHOR_POST_BURST)
