@@ -5,13 +5,20 @@ import type { VerifiedChannelPost } from '../../protocol/channel-post.js'
 
 export type Offer = 'kept' | 'duplicate' | 'full'
 
-function before (a: VerifiedChannelPost, b: VerifiedChannelPost): boolean {
+/** What the log keeps of a post: its encoding (a copy, so no larger frame stays alive) and what orders and dedupes it. */
+export interface KeptPost {
+  key: string
+  sentAt: number
+  bytes: Uint8Array
+}
+
+function before (a: KeptPost, b: KeptPost): boolean {
   return a.sentAt < b.sentAt || (a.sentAt === b.sentAt && a.key < b.key)
 }
 
 export class ChannelLog {
   /** oldest first */
-  private posts: VerifiedChannelPost[] = []
+  private posts: KeptPost[] = []
   private readonly keys = new Set<string>()
 
   constructor (readonly maxPosts: number) {}
@@ -21,10 +28,11 @@ export class ChannelLog {
   has (key: string): boolean { return this.keys.has(key) }
 
   /** Keep `post` unless held already, or the log is full of newer posts. */
-  offer (post: VerifiedChannelPost): Offer {
-    if (this.keys.has(post.key)) return 'duplicate'
+  offer (verified: VerifiedChannelPost): Offer {
+    if (this.keys.has(verified.key)) return 'duplicate'
+    const post: KeptPost = { key: verified.key, sentAt: verified.sentAt, bytes: verified.bytes.slice() }
     if (this.posts.length >= this.maxPosts) {
-      const oldest = this.posts[0] as VerifiedChannelPost
+      const oldest = this.posts[0] as KeptPost
       if (!before(oldest, post)) return 'full'
       this.posts.shift()
       this.keys.delete(oldest.key)
@@ -34,7 +42,7 @@ export class ChannelLog {
     let hi = this.posts.length
     while (lo < hi) {
       const mid = (lo + hi) >> 1
-      if (before(post, this.posts[mid] as VerifiedChannelPost)) hi = mid; else lo = mid + 1
+      if (before(post, this.posts[mid] as KeptPost)) hi = mid; else lo = mid + 1
     }
     this.posts.splice(lo, 0, post)
     this.keys.add(post.key)
@@ -42,12 +50,12 @@ export class ChannelLog {
   }
 
   /** Posts sent after `since` (ms), oldest first, at most `limit`. */
-  after (since: number, limit: number): VerifiedChannelPost[] {
+  after (since: number, limit: number): KeptPost[] {
     let lo = 0
     let hi = this.posts.length
     while (lo < hi) {
       const mid = (lo + hi) >> 1
-      if ((this.posts[mid] as VerifiedChannelPost).sentAt <= since) lo = mid + 1; else hi = mid
+      if ((this.posts[mid] as KeptPost).sentAt <= since) lo = mid + 1; else hi = mid
     }
     return this.posts.slice(lo, lo + limit)
   }
@@ -55,8 +63,8 @@ export class ChannelLog {
   /** Drop the posts sent before `cutoff`; returns how many. */
   purge (cutoff: number): number {
     let n = 0
-    while (n < this.posts.length && (this.posts[n] as VerifiedChannelPost).sentAt < cutoff) {
-      this.keys.delete((this.posts[n] as VerifiedChannelPost).key)
+    while (n < this.posts.length && (this.posts[n] as KeptPost).sentAt < cutoff) {
+      this.keys.delete((this.posts[n] as KeptPost).key)
       n++
     }
     if (n > 0) this.posts = this.posts.slice(n)
