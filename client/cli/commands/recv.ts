@@ -58,7 +58,7 @@ export function recvCommand (): Command {
         if (opts.wait > 0) {
           if (!out.json) out.warn(`waiting ${opts.wait} s for new messages…`)
           try {
-            await channel?.start()
+            void channel?.start() // beside the live messages, not before them (stop() waits for a look under way)
             await client.receive({ waitMs: opts.wait * 1000, onMessage, onRequest })
           } finally {
             await channel?.stop()
