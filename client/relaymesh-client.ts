@@ -46,6 +46,7 @@ import { RequestStore } from './requests/request-store.js'
 import { RequestOps, type BlockedUser, type MessageRequest } from './requests/request-ops.js'
 import { exportTranscript, type ExportedTranscript } from './transcripts/transcript-export.js'
 import { verifyTranscript, type SignedTranscript } from '../protocol/transcript.js'
+import { ChannelOps, type ChannelPostView } from './channel/channel-ops.js'
 
 export { ACK_CHUNK, ACK_DELAY_MS, FETCH_PAGE, PROFILE_FETCH_WAIT_MS } from './messaging/inbox-pump.js'
 export { USER_CACHE_MS } from './messaging/peer-directory.js'
@@ -69,6 +70,7 @@ export class RelaymeshClient implements Client {
   private readonly receiptOps: Receipts
   private readonly profileOps: ProfileManager
   private readonly requestOps: RequestOps
+  private readonly channelOps: ChannelOps
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
     this.ctx = ctx
@@ -94,6 +96,7 @@ export class RelaymeshClient implements Client {
       rememberPeer: (peer: PeerUser, ops: StoreOp[]) => { this.peers.rememberPeer(peer, ops) },
       persist: async (ops: StoreOp[]) => { await persist(ctx, ops) }
     }
+    this.channelOps = new ChannelOps(ctx)
     this.presence = new PresenceOps({ ctx, peers: this.peers, connection: () => this.conns.connection })
     this.direct = new DirectSender({
       ...sending,
@@ -252,6 +255,23 @@ export class RelaymeshClient implements Client {
   async profileNames (): Promise<Map<string, string>> {
     this.checkOpen()
     return await this.profileOps.names()
+  }
+
+  // ------------------------------------------------------------------ public channels (client/channel)
+
+  async postToChannel (text: string, options: { channel?: string } = {}): Promise<ChannelPostView> {
+    this.checkOpen()
+    return await this.channelOps.post(text, options)
+  }
+
+  async readChannel (options: { channel?: string, since?: number } = {}): Promise<ChannelPostView[]> {
+    this.checkOpen()
+    return await this.channelOps.read(options)
+  }
+
+  async newChannelPosts (options: { channel?: string } = {}): Promise<ChannelPostView[]> {
+    this.checkOpen()
+    return await this.channelOps.fresh(options)
   }
 
   /** 'unknown' without their profile key (not a contact) or when no node answers (client/presence/presence-ops.ts) */

@@ -12,6 +12,8 @@ import type { ExportedTranscript } from './transcripts/transcript-export.js'
 import type { SignedTranscript } from '../protocol/transcript.js'
 export type { ExportedTranscript } from './transcripts/transcript-export.js'
 export type { SignedTranscript, TranscriptMessage } from '../protocol/transcript.js'
+import type { ChannelPostView } from './channel/channel-ops.js'
+export type { ChannelPostView } from './channel/channel-ops.js'
 export type { BlockedUser, MessageRequest } from './requests/request-ops.js'
 export type { DeviceInfo } from './devices/device-manager.js'
 export type { DeliveryState, MessageStatus } from './receipts/message-status.js'
@@ -110,6 +112,12 @@ export interface Client {
   profileOf: (userId: string) => Promise<ProfileView | undefined>
   /** profile names last opened, by user id (local, no network) */
   profileNames: () => Promise<Map<string, string>>
+  /** sign `text` (1..2048 bytes) with our identity key and post it to a public channel ("all" by default): public by design, anyone on the mesh reads it */
+  postToChannel: (text: string, options?: { channel?: string }) => Promise<ChannelPostView>
+  /** the posts a node keeps of a public channel ("all" by default; up to 24 h) sent after `since` (ms), oldest first, each verified here */
+  readChannel: (options?: { channel?: string, since?: number }) => Promise<ChannelPostView[]>
+  /** the posts of a channel this call has not handed out before (recv, chat: remembered in the local store), oldest first */
+  newChannelPosts: (options?: { channel?: string }) => Promise<ChannelPostView[]>
   safetyNumber: (userId: string) => Promise<string>
   /** a new group of us and `members` (user ids); each member device learns of it over 1:1 sessions (docs/protocol.md §8a) */
   createGroup: (name: string, members: string[]) => Promise<{ groupId: string }>

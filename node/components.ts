@@ -78,6 +78,14 @@ export interface PresenceService extends Startable {
   get: (ids: Uint8Array[]) => Uint8Array[]
 }
 
+/** Public channels (node/channel): signed posts, gossiped per channel, kept in memory for a bounded time. */
+export interface ChannelService extends Startable {
+  /** verify a ChannelPost (encoded), keep it and gossip it; RelaymeshError when refused (bad, too large, rate, too many channels); a post already held is no error */
+  post: (bytes: Uint8Array) => void
+  /** the kept posts (encoded) of a channel sent after `since` (ms), oldest first, at most MAX_CHANNEL_READ_POSTS; the node carries the channel from then on */
+  read: (channel: string, since: number) => Uint8Array[]
+}
+
 export interface StoreResult {
   /** replicas (peer ids) that persisted the envelope with a synced write */
   replicas: string[]

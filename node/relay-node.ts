@@ -21,6 +21,7 @@ import { createMailboxService } from './mailbox/mailbox-service.js'
 import { createPreKeyService } from './prekeys/prekey-service.js'
 import { createClientApi, type ClientApi } from './client-api/client-api.js'
 import { createPresenceService, type PresenceServiceHandle } from './presence/presence-service.js'
+import { createChannelService, type ChannelServiceHandle } from './channel/channel-service.js'
 import type { MailboxService, NodeComponents, PreKeyService, RecordService, Startable } from './components.js'
 
 export interface RelayNodeInit extends Partial<NodeConfig> {
@@ -56,6 +57,8 @@ export interface RelayNode {
   readonly clientApi: ClientApi
   /** contacts-only presence blobs, in memory (node/presence) */
   readonly presence: PresenceServiceHandle
+  /** public channels: signed posts kept in memory (node/channel) */
+  readonly channels: ChannelServiceHandle
   /** "host:port" of /metrics when served */
   readonly metricsAddress: string | undefined
   multiaddrs: () => string[]
@@ -119,8 +122,9 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
   const mailbox = createMailboxService(components, { relays, records })
   const prekeys = createPreKeyService(components, { relays })
   const presence = createPresenceService(components, { relays })
-  const clientApi = createClientApi(components, { records, mailbox, prekeys, presence })
-  const services: Startable[] = [relays, records, mailbox, prekeys, presence, clientApi]
+  const channels = createChannelService(components, { relays })
+  const clientApi = createClientApi(components, { records, mailbox, prekeys, presence, channels })
+  const services: Startable[] = [relays, records, mailbox, prekeys, presence, channels, clientApi]
 
   let metricsServer: Server | undefined
   let metricsAddress: string | undefined
@@ -169,6 +173,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
     prekeys,
     clientApi,
     presence,
+    channels,
     metricsAddress,
     multiaddrs: () => host.getMultiaddrs().map(String),
     traffic: async () => await readTraffic(metrics.registry),

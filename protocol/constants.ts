@@ -128,7 +128,9 @@ export const CONTEXT = {
   /** a presence blob's Ed25519 signature (protocol/presence.ts) */
   presence: te.encode('relaymesh/presence/v1'),
   /** an exporter's identity-key signature over a conversation transcript (protocol/transcript.ts) */
-  transcript: te.encode('relaymesh/transcript/v1')
+  transcript: te.encode('relaymesh/transcript/v1'),
+  /** a public channel post's Ed25519 signature by the author's identity key (protocol/channel-post.ts) */
+  channelPost: te.encode('relaymesh/channel-post/v1')
 } as const
 
 // --- sealed sending, profiles and contacts-only presence (issue 10) ---
@@ -214,3 +216,21 @@ export const MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024
 export const MAX_TRANSCRIPT_MESSAGES = 1_000_000
 /** deepest nesting of JSON values inside a transcript (the canonical encoding recurses) */
 export const MAX_TRANSCRIPT_DEPTH = 8
+
+// --- public channels (protocol/channel-post.ts; issue 11) ---
+/** the channel every node subscribes to and every client reads by default */
+export const DEFAULT_CHANNEL = 'all'
+/** a channel's name: 1..32 of a-z, 0-9 and '-' */
+export const CHANNEL_NAME_PATTERN = /^[a-z0-9-]{1,32}$/
+/** a post's text, in UTF-8 bytes */
+export const MAX_CHANNEL_TEXT_BYTES = 2048
+/** an encoded ChannelPost: the longest text and name, the key, id, time, signature and field tags */
+export const MAX_CHANNEL_POST_BYTES = MAX_CHANNEL_TEXT_BYTES + 256
+/** a post's random id */
+export const CHANNEL_POST_ID_BYTES = 16
+/** a post's sent_at may lie at most this far ahead of the verifier's clock */
+export const CHANNEL_MAX_FUTURE_MS = 5 * 60 * 1000
+/** a post older than this is refused, and nodes keep none longer (24 h) */
+export const CHANNEL_RETENTION_MS = 24 * 60 * 60 * 1000
+/** posts in one CHANNEL_READ answer (the client-api.proto limit of channel_posts) */
+export const MAX_CHANNEL_READ_POSTS = 256

@@ -22,6 +22,7 @@ import { blockCommand } from './commands/block.js'
 import { unblockCommand } from './commands/unblock.js'
 import { blockedCommand } from './commands/blocked.js'
 import { exportCommand, verifyCommand } from './commands/export.js'
+import { channelCommand } from './commands/channel.js'
 import { addClientOptions } from './session.js'
 
 const program = new Command()
@@ -46,6 +47,7 @@ program.addCommand(requestsCommand())
 program.addCommand(blockCommand())
 program.addCommand(unblockCommand())
 program.addCommand(blockedCommand())
+program.addCommand(channelCommand())
 program.addCommand(safetyNumberCommand())
 program.addCommand(exportCommand()).addCommand(verifyCommand())
 program.addCommand(configCommand())

@@ -75,7 +75,7 @@ export const PREFIX = {
   readMark: 'cr!',
   /** gap detection (client/gaps): the conversation sequence numbers we sent and received, by name(...) */
   gapState: 'gq!',
-  /** public channel posts kept locally (client/channel), by name(channel) + '!' + sequence */
+  /** public channels (client/channel): what this client has shown of each channel (newest time, keys shown lately), by name(channel) */
   channel: 'ch!',
   /** when a received or sent file is due to be deleted (client/files), by name(message id hex) */
   fileExpiry: 'fx!'

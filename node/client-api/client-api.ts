@@ -12,7 +12,7 @@ import { CidrSet, ipOf } from '../connection-limits.js'
 import { handleRequest, type RequestDeps } from './requests.js'
 import { errorMessage, frames, readFrame, writeFrame } from './frames.js'
 import { SECOND } from '../config.js'
-import type { MailboxService, NodeComponents, PreKeyService, PresenceService, RecordService, Startable } from '../components.js'
+import type { ChannelService, MailboxService, NodeComponents, PreKeyService, PresenceService, RecordService, Startable } from '../components.js'
 
 export const REQUEST_TIMEOUT_MS = 30 * SECOND
 /** /relaymesh/client/1.1.0 streams one client connection may hold open */
@@ -26,7 +26,7 @@ export interface ClientApi extends Startable {
   readonly strangers: StrangerLimits
 }
 
-export function createClientApi (components: NodeComponents, services: { records: RecordService, mailbox: MailboxService, prekeys: PreKeyService, presence: PresenceService }): ClientApi {
+export function createClientApi (components: NodeComponents, services: { records: RecordService, mailbox: MailboxService, prekeys: PreKeyService, presence: PresenceService, channels: ChannelService }): ClientApi {
   const { host, config, log } = components
   // one bucket per device and one per peer, shared by all their connections
   const devices = new AttachedDevices(new ClientRateLimits(config.limits.clientRatePerSecond, config.limits.clientRateBurst))

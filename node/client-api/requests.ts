@@ -12,7 +12,7 @@ import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
 import { checkStillListed } from './device-list-check.js'
 import { deviceBucketKey, type StrangerLimits } from './rate-limit.js'
 import { checkSendAccess, deviceListLookup } from './send-access-check.js'
-import type { MailboxService, NodeComponents, PreKeyService, PresenceService, RecordService } from '../components.js'
+import type { ChannelService, MailboxService, NodeComponents, PreKeyService, PresenceService, RecordService } from '../components.js'
 
 export interface RequestDeps {
   records: RecordService
@@ -21,6 +21,7 @@ export interface RequestDeps {
   devices: AttachedDevices
   strangers: StrangerLimits
   presence: PresenceService
+  channels: ChannelService
 }
 
 export interface RequestContext {
@@ -194,6 +195,18 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     // one token per 16 ids: a contact list's worth costs about one request
     peerLimited(ctx, Math.ceil(req.presenceIds.length / 16))
     return { presence: ctx.deps.presence.get(req.presenceIds) }
+  },
+
+  // public channels (node/channel): no attach needed, a post is signed by its author's identity key
+  [RequestType.CHANNEL_POST]: async (req, ctx) => {
+    peerLimited(ctx)
+    ctx.deps.channels.post(req.channelPost)
+    return {}
+  },
+
+  [RequestType.CHANNEL_READ]: async (req, ctx) => {
+    peerLimited(ctx)
+    return { channelPosts: ctx.deps.channels.read(req.channel, req.since) }
   },
 
   [RequestType.STATUS]: async (_req, ctx) => {

@@ -10,6 +10,8 @@ import { CidrSet } from '../connection-limits.js'
 import { NODES_TOPIC } from '../relays/constants.js'
 import { RECORDS_TOPIC } from './constants.js'
 import { PRESENCE_TOPIC } from '../presence/constants.js'
+import { channelTopic } from '../channel/constants.js'
+import { DEFAULT_CHANNEL } from '../../protocol/constants.js'
 
 /**
  * One invalid message costs -20 (P4 = -20 × count², topic weight 1): below
@@ -56,7 +58,8 @@ export function gossipScoring (init: GossipScoringInit = {}): Partial<GossipsubO
       topics: {
         [RECORDS_TOPIC]: { ...RELAYMESH_TOPIC_SCORE },
         [NODES_TOPIC]: { ...RELAYMESH_TOPIC_SCORE },
-        [PRESENCE_TOPIC]: { ...RELAYMESH_TOPIC_SCORE }
+        [PRESENCE_TOPIC]: { ...RELAYMESH_TOPIC_SCORE },
+        [channelTopic(DEFAULT_CHANNEL)]: { ...RELAYMESH_TOPIC_SCORE }
       },
       // only explicitly allowed ranges (tests and simulations name loopback: they put every peer on one IP);
       // gossipsub only asks has(ip) of this set, which CidrSet answers for whole ranges

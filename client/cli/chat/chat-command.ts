@@ -15,6 +15,8 @@ import { conversationCommands, sendLine } from './conversation-commands.js'
 import { groupCommands } from './group-commands.js'
 import { requestCommands } from './request-commands.js'
 import { fileCommands } from './file-commands.js'
+import { channelCommands } from './channel-commands.js'
+import { ChannelWatch } from '../commands/channel.js'
 
 /** one receive() call listens this long, then drains again (cheap) and listens anew */
 export const LISTEN_SLICE_MS = 30_000
@@ -28,6 +30,7 @@ const QUIT_HELP = [
 /** Every chat command, in the order /help lists them. */
 export function chatCommands (): SlashCommands {
   return new SlashCommands().add(...conversationCommands, ...fileCommands, ...groupCommands, ...requestCommands)
+    .add(...channelCommands)
 }
 
 export function chatCommand (): Command {
@@ -77,6 +80,9 @@ async function chat (session: Session): Promise<void> {
   // requests are announced as they arrive; /accept and /decline default to the latest requester
   const onRequest = (r: MessageRequest): void => { state.latestRequester = r.userId; out.request(r, true) }
   const listening = listen(client, out, names, () => quitting, onRequest)
+  // the public channel "all": new posts show as they come (polled)
+  const channel = new ChannelWatch(client, out, names)
+  void channel.start()
 
   const handle = async (line: string): Promise<void> => {
     const text = line.trim()
@@ -110,6 +116,7 @@ async function chat (session: Session): Promise<void> {
     rl.on('close', () => { ended = true; void queue.then(() => { quitting = true; done() }) })
     if (terminal) rl.prompt()
   })
+  await channel.stop()
   out.setGuard(undefined)
   // withClient closes the client next, which also ends the listening loop
   void listening

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander'
 import type { IncomingMessage, MessageRequest } from '../../client.js'
 import { addClientOptions, withClient } from '../session.js'
 import { printIncoming } from './file.js'
+import { ChannelWatch } from './channel.js'
 
 /** waits longer than a day are a mistake, not a plan */
 export const MAX_WAIT_SECONDS = 86_400
@@ -20,7 +21,8 @@ export function recvCommand (): Command {
   return addClientOptions(new Command('recv'))
     .description('receive your messages: fetch everything waiting in the mesh, then wait for live messages up to --wait seconds')
     .option('--wait <seconds>', 'keep listening this long after the mailbox is empty', seconds, 0)
-    .action(async (opts: { wait: number }, cmd: Command) => {
+    .option('--no-channel', 'leave out the posts of the public channel "all" (shown by default: those not shown before)')
+    .action(async (opts: { wait: number, channel: boolean }, cmd: Command) => {
       await withClient(cmd, async ({ client, out, names }) => {
         const people = await names() // before attaching: no presence lookups
         let count = 0
@@ -49,10 +51,18 @@ export function recvCommand (): Command {
           out.endProgress()
         }
         await markRead()
+        // the public channel's posts not shown before (then, while waiting, every few seconds)
+        const channel = opts.channel ? new ChannelWatch(client, out, people) : undefined
+        if (channel !== undefined && opts.wait === 0) await channel.poll()
         // 2. live messages
         if (opts.wait > 0) {
           if (!out.json) out.warn(`waiting ${opts.wait} s for new messages…`)
-          await client.receive({ waitMs: opts.wait * 1000, onMessage, onRequest })
+          try {
+            void channel?.start() // beside the live messages, not before them (stop() waits for a look under way)
+            await client.receive({ waitMs: opts.wait * 1000, onMessage, onRequest })
+          } finally {
+            await channel?.stop()
+          }
           await markRead()
         }
         if (!out.json) out.warn(count === 0 ? 'no new messages' : `${count} new message${count === 1 ? '' : 's'}`)
