@@ -49,7 +49,7 @@ export function registerEditHandlers (handlers: ContentHandlers, hooks: EditHook
   return handlers
 }
 
-/** retries scheduled per batch (one per batch) */
+/** retries scheduled per batch (one per batch: keyed by its ops array, shared by all its envelopes) */
 const retryByBatch = new WeakSet<object>()
 
 async function handleChange (r: ReceivedContent, hooks: EditHooks): Promise<void> {
@@ -75,8 +75,8 @@ async function handleChange (r: ReceivedContent, hooks: EditHooks): Promise<void
   for await (const _ of ctx.store.keys(PENDING_EDIT_PREFIX, { limit: MAX_PENDING_EDITS })) pending++
   if (pending >= MAX_PENDING_EDITS) { ctx.log.warn({ from, target: change.target }, 'too many edits wait for their message; dropped'); return }
   b.ops.push(ctx.store.jsonOp(pendingKey(ctx, change), change))
-  if (!retryByBatch.has(b)) {
-    retryByBatch.add(b)
+  if (!retryByBatch.has(b.ops)) {
+    retryByBatch.add(b.ops)
     ;(b.result.after ??= []).push(hooks.retryPending)
   }
 }

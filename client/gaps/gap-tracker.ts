@@ -52,9 +52,10 @@ export interface GapDeps extends SendingDeps {
 export class GapTracker {
   private timer: NodeJS.Timeout | undefined
   private readonly answeredAt = new Map<string, number>()
-  /** states changed in a batch not yet persisted (per batch) */
+  /** states changed in a batch not yet persisted (per batch: its ops array, shared by all its envelopes) */
   private readonly pending = new WeakMap<object, Map<string, StreamState>>()
   private closed = false
+  private readonly scheduled = new WeakSet<object>()
 
   constructor (private readonly d: GapDeps) {}
 
@@ -75,13 +76,13 @@ export class GapTracker {
     return RECEIVED_PREFIX + this.ctx.store.name(`${from}/${deviceId}/${conversation}`)
   }
 
-  private async state (b: object, key: string): Promise<StreamState | undefined> {
-    return this.pending.get(b)?.get(key) ?? await this.ctx.store.getJson<StreamState>(key)
+  private async state (b: ReceivedContent['b'], key: string): Promise<StreamState | undefined> {
+    return this.pending.get(b.ops)?.get(key) ?? await this.ctx.store.getJson<StreamState>(key)
   }
 
   private put (b: ReceivedContent['b'], key: string, s: StreamState): void {
-    let map = this.pending.get(b)
-    if (map === undefined) { map = new Map(); this.pending.set(b, map) }
+    let map = this.pending.get(b.ops)
+    if (map === undefined) { map = new Map(); this.pending.set(b.ops, map) }
     map.set(key, s)
     b.ops.push(this.ctx.store.jsonOp(key, s))
   }
@@ -112,7 +113,10 @@ export class GapTracker {
     const keys = Object.keys(s.missing)
     if (keys.length > MAX_MISSING_TRACKED) for (const k of keys.map(Number).sort((a, b) => a - b).slice(0, keys.length - MAX_MISSING_TRACKED)) delete s.missing[k]
     this.put(r.b, key, s)
-    if (Object.keys(s.missing).length > 0) (r.b.result.after ??= []).push(async () => { this.schedule() })
+    if (Object.keys(s.missing).length > 0 && !this.scheduled.has(r.b.ops)) {
+      this.scheduled.add(r.b.ops)
+      ;(r.b.result.after ??= []).push(async () => { this.schedule() })
+    }
   }
 
   /** Check again once the grace has passed (one timer for all streams). */
