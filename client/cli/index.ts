@@ -21,6 +21,7 @@ import { requestsCommand } from './commands/requests.js'
 import { blockCommand } from './commands/block.js'
 import { unblockCommand } from './commands/unblock.js'
 import { blockedCommand } from './commands/blocked.js'
+import { deleteCommand, editCommand } from './commands/edit.js'
 import { addClientOptions } from './session.js'
 
 const program = new Command()
@@ -45,6 +46,7 @@ program.addCommand(requestsCommand())
 program.addCommand(blockCommand())
 program.addCommand(unblockCommand())
 program.addCommand(blockedCommand())
+program.addCommand(editCommand()).addCommand(deleteCommand())
 program.addCommand(safetyNumberCommand())
 program.addCommand(configCommand())
 program.addCommand(nodeCommand().addCommand(nodeStatusCommand()))

@@ -15,6 +15,7 @@ import { conversationCommands, sendLine } from './conversation-commands.js'
 import { groupCommands } from './group-commands.js'
 import { requestCommands } from './request-commands.js'
 import { fileCommands } from './file-commands.js'
+import { editCommands, startTyping } from './edit-commands.js'
 
 /** one receive() call listens this long, then drains again (cheap) and listens anew */
 export const LISTEN_SLICE_MS = 30_000
@@ -28,6 +29,7 @@ const QUIT_HELP = [
 /** Every chat command, in the order /help lists them. */
 export function chatCommands (): SlashCommands {
   return new SlashCommands().add(...conversationCommands, ...fileCommands, ...groupCommands, ...requestCommands)
+    .add(...editCommands)
 }
 
 export function chatCommand (): Command {
@@ -77,6 +79,7 @@ async function chat (session: Session): Promise<void> {
   // requests are announced as they arrive; /accept and /decline default to the latest requester
   const onRequest = (r: MessageRequest): void => { state.latestRequester = r.userId; out.request(r, true) }
   const listening = listen(client, out, names, () => quitting, onRequest)
+  const stopTyping = startTyping(state, rl, terminal)
 
   const handle = async (line: string): Promise<void> => {
     const text = line.trim()
@@ -111,6 +114,7 @@ async function chat (session: Session): Promise<void> {
     if (terminal) rl.prompt()
   })
   out.setGuard(undefined)
+  stopTyping()
   // withClient closes the client next, which also ends the listening loop
   void listening
 }
