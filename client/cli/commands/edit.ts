@@ -15,7 +15,7 @@ export function editCommand (): Command {
         const text = words.join(' ')
         const sent = await client.editMessage(id, text)
         out.emit({ event: 'edited', id: sent.id, target: id, text }, `edited message ${id} for everyone (edit ${sent.id})`)
-      }, { connect: true })
+      })
     })
 }
 
@@ -27,6 +27,6 @@ export function deleteCommand (): Command {
       await withClient(cmd, async ({ client, out }) => {
         const sent = await client.deleteMessage(id)
         out.emit({ event: 'deleted', id: sent.id, target: id }, `deleted message ${id} for everyone (delete ${sent.id})`)
-      }, { connect: true })
+      })
     })
 }
