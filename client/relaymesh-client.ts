@@ -165,7 +165,11 @@ export class RelaymeshClient implements Client {
     const later = { ...sending, sequences: this.sequences, sendGroup: async (g: string, text: string, fields: object) => await this.groupOps.send(g, text, fields), notify: (stored: Array<{ seq: number, message: StoredMessage }>) => { this.inbox.notify(stored) } }
     this.editOps = new EditOps(later)
     this.typingOps = new TypingOps(sending)
-    this.gaps = new GapTracker(later)
+    this.gaps = new GapTracker({
+      ...later,
+      ...(options.gapGraceMs !== undefined ? { graceMs: options.gapGraceMs } : {}),
+      drain: async () => { const c = this.conns.connection; if (c !== undefined) await this.inbox.drain(c) }
+    })
     registerEditHandlers(ctx.handlers, { retryPending: async () => { await this.editOps.retryPending() } })
     this.typingOps.register(ctx.handlers)
     this.gaps.register(ctx.handlers)
@@ -363,7 +367,8 @@ export class RelaymeshClient implements Client {
     this.checkOpen()
     checkGroupId(groupId)
     const messageId = newMessageId()
-    const seq = await this.sequences.take(groupId, { id: hex(messageId), kind: 'text', sentAt: this.ctx.now() })
+    const changes = (await this.ctx.groups.get(groupId))?.changes
+    const seq = await this.sequences.take(groupId, { id: hex(messageId), kind: 'text', sentAt: this.ctx.now(), ...(changes !== undefined ? { changes } : {}) })
     const { id, sentAt } = await this.groupOps.send(groupId, text, { messageId, seq })
     const now = this.ctx.now()
     const ops: StoreOp[] = [this.ctx.messages.seenMessageOp(this.userId, id, now)]

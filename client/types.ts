@@ -40,6 +40,8 @@ export interface ClientOptions {
    * Blocking applies either way. The CLI turns this on. @default false
    */
   messageRequests?: boolean
+  /** gaps (client/gaps): a missing message is reported this long after the gap was noticed @default GAP_GRACE_MS (10 s) */
+  gapGraceMs?: number
   /** a user's profile name if they shared it (shown with requests); default: none */
   nameOf?: (userId: string) => Promise<string | undefined> | string | undefined
 }

@@ -53,7 +53,8 @@ export class EditOps {
     const eventId = hex(messageId)
     const sentAt = ctx.now()
     const conversation = m.group ?? m.peer
-    const seq = await this.d.sequences.take(conversation, { id: eventId, kind, sentAt, target: id, ...(kind === 'edit' ? { text } : {}) })
+    const changes = m.group !== null ? (await ctx.groups.get(m.group))?.changes : undefined
+    const seq = await this.d.sequences.take(conversation, { id: eventId, kind, sentAt, target: id, ...(kind === 'edit' ? { text } : {}), ...(changes !== undefined ? { changes } : {}) })
     const content: AppContent = { messageId, sentAt, kind: kind === 'edit' ? ContentKind.EDIT : ContentKind.DELETE, text, targetId: new Uint8Array(Buffer.from(id, 'hex')), seq }
     if (m.group !== null) await this.d.sendGroup(m.group, text, content)
     else await sendDirectContent(this.d, m.peer, content, { syncOwn: true })

@@ -1,8 +1,12 @@
 // Bounds of gap detection and resends (docs/spec-drafts/edits-gaps.md §5).
 const SECOND = 1000
 
-/** a sequence number still missing this long after the receiver noticed the gap is reported (reordering inside a drain or among pushes settles sooner) */
-export const GAP_GRACE_MS = 2 * SECOND
+/**
+ * a sequence number still missing this long after the receiver noticed the gap is reported, after one more
+ * drain of the mailbox (a lost push is fetched then): reordering inside a drain, among pushes, and sends still
+ * being stored (STORE_TIMEOUT_MS is 10 s) settle sooner
+ */
+export const GAP_GRACE_MS = 10 * SECOND
 /** missing sequence numbers tracked per sender device and conversation; a larger jump is counted, reported, and not asked for */
 export const MAX_MISSING_TRACKED = 1024
 /** what we sent, per conversation, that a resend request can still be answered from (sequence → message id) */

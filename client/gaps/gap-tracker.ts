@@ -11,7 +11,7 @@
 // ORIGINAL message id (a late original is then a duplicate) or answers that
 // it no longer has them. The first number seen of a stream is its baseline:
 // a loss before it is not detectable.
-import { ContentKind, MAX_RESEND_SEQS, newMessageId, type AppContent } from '../messaging/content.js'
+import { ContentKind, GroupAction, MAX_RESEND_SEQS, newMessageId, type AppContent } from '../messaging/content.js'
 import type { ContentHandlers, ReceivedContent } from '../messaging/content-handlers.js'
 import type { MessagingContext, SendingDeps } from '../messaging/context.js'
 import type { StoredMessage } from '../messaging/message-log.js'
@@ -47,13 +47,15 @@ export interface GapDeps extends SendingDeps {
   notify: (stored: Array<{ seq: number, message: StoredMessage }>) => void
   /** @default GAP_GRACE_MS */
   graceMs?: number
+  /** fetch what the mailbox holds now (a push can be lost); before anything is reported */
+  drain?: () => Promise<void>
 }
 
 export class GapTracker {
   private timer: NodeJS.Timeout | undefined
   private readonly answeredAt = new Map<string, number>()
   /** states changed in a batch not yet persisted (per batch: its ops array, shared by all its envelopes) */
-  private readonly pending = new WeakMap<object, Map<string, StreamState>>()
+  private readonly pending = new WeakMap<object, Map<string, StreamState | undefined>>()
   private closed = false
   private readonly scheduled = new WeakSet<object>()
 
@@ -77,7 +79,9 @@ export class GapTracker {
   }
 
   private async state (b: ReceivedContent['b'], key: string): Promise<StreamState | undefined> {
-    return this.pending.get(b.ops)?.get(key) ?? await this.ctx.store.getJson<StreamState>(key)
+    const map = this.pending.get(b.ops)
+    if (map?.has(key) === true) return map.get(key)
+    return await this.ctx.store.getJson<StreamState>(key)
   }
 
   private put (b: ReceivedContent['b'], key: string, s: StreamState): void {
@@ -89,6 +93,7 @@ export class GapTracker {
 
   /** Under the session lock, before the content's handler: count its sequence number. */
   private async observe (r: ReceivedContent): Promise<void> {
+    if (r.content.kind === ContentKind.GROUP_UPDATE) { await this.onGroupUpdate(r); return }
     const seq = r.content.seq
     if (seq === undefined || r.from === this.ctx.identity.userId) return
     const conversation = r.group ?? r.from
@@ -119,6 +124,23 @@ export class GapTracker {
     }
   }
 
+  /** We were added to a group (again): its members' numbers jump past what we were not sent; start their streams afresh. */
+  private async onGroupUpdate (r: ReceivedContent): Promise<void> {
+    const u = r.content.groupUpdate
+    const self = this.ctx.identity.userId
+    if (u === undefined || !((u.action === GroupAction.ADD && u.target === self) || u.action === GroupAction.CREATE)) return
+    const gid = hex(u.groupId)
+    for await (const [key] of this.ctx.store.range(RECEIVED_PREFIX)) {
+      const s = await this.state(r.b, key)
+      if (s !== undefined && s.group && s.conversation === gid) {
+        r.b.ops.push({ type: 'del', key })
+        let map = this.pending.get(r.b.ops)
+        if (map === undefined) { map = new Map(); this.pending.set(r.b.ops, map) }
+        map.set(key, undefined)
+      }
+    }
+  }
+
   /** Check again once the grace has passed (one timer for all streams). */
   schedule (delayMs = this.grace): void {
     if (this.timer !== undefined || this.closed) return
@@ -132,6 +154,10 @@ export class GapTracker {
   /** Report every sequence number missing for longer than the grace: a notice, and a RESEND to its sender. */
   async check (): Promise<void> {
     const { ctx } = this
+    // a missing number may sit in the mailbox (a lost push): fetch first, then look
+    if (this.d.drain !== undefined && await this.anyDue(ctx.now())) {
+      await this.d.drain().catch((err: Error) => { ctx.log.debug({ err: err.message }, 'drain before the gap check failed') })
+    }
     const now = ctx.now()
     const asks: Array<{ s: StreamState, seqs: number[] }> = []
     let later = false
@@ -168,6 +194,14 @@ export class GapTracker {
       }
     }
     if (later) this.schedule()
+  }
+
+  private async anyDue (now: number): Promise<boolean> {
+    for await (const [key] of this.ctx.store.range(RECEIVED_PREFIX)) {
+      const s = await this.ctx.store.getJson<StreamState>(key)
+      if (s !== undefined && Object.values(s.missing).some((at) => at + this.grace <= now)) return true
+    }
+    return false
   }
 
   private async ask (s: StreamState, seqs: number[], gone = false, to = s.from): Promise<void> {
@@ -215,6 +249,8 @@ export class GapTracker {
     for (const seq of seqs) {
       const rec = await this.d.sequences.sent(conversation, seq)
       let content: AppContent | undefined
+      // a group message is resent only while the membership is the one it was sent to (never to a member added since)
+      if (rec !== undefined && group && (await ctx.groups.get(conversation))?.changes !== rec.changes) { gone.push(seq); continue }
       if (rec?.kind === 'text') {
         const found = await ctx.messages.find(self, rec.id)
         const m = found?.message

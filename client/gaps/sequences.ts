@@ -23,6 +23,8 @@ export interface SentRecord {
   target?: string
   /** edit: the new text */
   text?: string
+  /** group: the group's membership change count when it was sent; resent only while no member came or went since */
+  changes?: number
 }
 
 export class Sequences {

@@ -29,7 +29,7 @@ describe('edits, deletes, typing and gaps over a three-node mesh', function () {
   let carol: Client
 
   async function start (who: string, node: RelayNode): Promise<Client> {
-    const c = await openClient({ home: join(dir, who), passphrase: PASS, nodes: [addressOf(node)], receiptDelayMs: 0 })
+    const c = await openClient({ home: join(dir, who), passphrase: PASS, nodes: [addressOf(node)], receiptDelayMs: 0, gapGraceMs: 1_000 })
     open.add(c)
     await c.connect()
     return c
