@@ -107,6 +107,24 @@ describe('edits, deletes, typing and gaps over a three-node mesh', function () {
     assert.equal((await bob.history()).find((m) => m.id === sent.id)?.text, 'group hello (edited)')
   })
 
+  it('a resend never gives a member added later what was sent before it joined', async () => {
+    const { groupId } = await alice.createGroup('pair', [ids.bob!])
+    await receiveUntil(bob, (g) => g.some((m) => m.group === groupId), 'the group at bob')
+    const early = await alice.sendGroup(groupId, 'before carol joined')
+    await receiveUntil(bob, (g) => g.some((m) => m.id === early.id), 'the early message at bob')
+    await alice.addMember(groupId, ids.carol!)
+    await receiveUntil(carol, (g) => g.some((m) => m.group === groupId), 'the group at carol')
+    const later = await alice.sendGroup(groupId, 'after carol joined')
+    await receiveUntil(carol, (g) => g.some((m) => m.id === later.id), 'the later message at carol')
+    // carol asks alice's device for the group's first message (sequence 1)
+    const deps = (carol as unknown as { editOps: { d: Parameters<typeof sendDirectContent>[0] } }).editOps.d
+    await sendDirectContent(deps, ids.alice!, { messageId: newMessageId(), sentAt: Date.now(), kind: ContentKind.RESEND, text: '', resendSeqs: [1], resendDevice: alice.deviceId, groupId: new Uint8Array(Buffer.from(groupId, 'hex')) })
+    await receiveUntil(alice, () => true, 'alice processes the request', 5_000)
+    await alice.receive({ waitMs: 1_500 })
+    const atCarol = await carol.receive({ waitMs: 2_000 })
+    assert.equal(atCarol.filter((m) => m.id === early.id).length, 0, 'the message from before carol joined was not resent to her')
+  })
+
   it('typing arrives live, never as a message, and is not kept for an offline peer', async () => {
     const seen: Array<{ from: string, state: string }> = []
     const stop = bob.onTyping((e) => { seen.push({ from: e.from, state: e.state }) })
