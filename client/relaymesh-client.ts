@@ -47,6 +47,14 @@ import { RequestOps, type BlockedUser, type MessageRequest } from './requests/re
 import { exportTranscript, type ExportedTranscript } from './transcripts/transcript-export.js'
 import { verifyTranscript, type SignedTranscript } from '../protocol/transcript.js'
 import { ChannelOps, type ChannelPostView } from './channel/channel-ops.js'
+import { Sequences } from './gaps/sequences.js'
+import { GapTracker } from './gaps/gap-tracker.js'
+import { EditOps } from './edits/edit-ops.js'
+import { registerEditHandlers } from './edits/edit-handler.js'
+import { TypingOps, type TypingEvent } from './edits/typing.js'
+import { checkGroupId } from './groups/group-manager.js'
+import { newMessageId } from './messaging/content.js'
+import { hex } from './util/bytes.js'
 
 export { ACK_CHUNK, ACK_DELAY_MS, FETCH_PAGE, PROFILE_FETCH_WAIT_MS } from './messaging/inbox-pump.js'
 export { USER_CACHE_MS } from './messaging/peer-directory.js'
@@ -71,6 +79,10 @@ export class RelaymeshClient implements Client {
   private readonly profileOps: ProfileManager
   private readonly requestOps: RequestOps
   private readonly channelOps: ChannelOps
+  private readonly sequences: Sequences
+  private readonly editOps: EditOps
+  private readonly typingOps: TypingOps
+  private readonly gaps: GapTracker
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
     this.ctx = ctx
@@ -102,7 +114,8 @@ export class RelaymeshClient implements Client {
       ...sending,
       peers: this.peers,
       connection: () => this.conns.connection,
-      wroteTo: async (userId) => { await this.requestOps.wroteTo(userId) }
+      wroteTo: async (userId) => { await this.requestOps.wroteTo(userId) },
+      sequence: async (to, id) => await this.sequences.take(to, { id, kind: 'text', sentAt: ctx.now() })
     })
     this.groupOps = new GroupManager(sending)
     this.profileOps = new ProfileManager(sending)
@@ -155,6 +168,19 @@ export class RelaymeshClient implements Client {
       distributeOwed: async () => { await this.groupOps.distributeOwed() },
       attached: () => { this.inbox.attached() }
     })
+    // edits, deletes, typing and gaps (client/edits, client/gaps; docs/spec-drafts/edits-gaps.md)
+    this.sequences = new Sequences(ctx)
+    const later = { ...sending, sequences: this.sequences, sendGroup: async (g: string, text: string, fields: object) => await this.groupOps.send(g, text, fields), notify: (stored: Array<{ seq: number, message: StoredMessage }>) => { this.inbox.notify(stored) } }
+    this.editOps = new EditOps(later)
+    this.typingOps = new TypingOps(sending)
+    this.gaps = new GapTracker({
+      ...later,
+      ...(options.gapGraceMs !== undefined ? { graceMs: options.gapGraceMs } : {}),
+      drain: async () => { const c = this.conns.connection; if (c !== undefined) await this.inbox.drain(c) }
+    })
+    registerEditHandlers(ctx.handlers, { retryPending: async () => { await this.editOps.retryPending() } })
+    this.typingOps.register(ctx.handlers)
+    this.gaps.register(ctx.handlers)
   }
 
   static async open (options: ClientOptions): Promise<RelaymeshClient> {
@@ -366,12 +392,36 @@ export class RelaymeshClient implements Client {
 
   async sendGroup (groupId: string, text: string): Promise<{ id: string }> {
     this.checkOpen()
-    const { id, sentAt } = await this.groupOps.send(groupId, text)
+    checkGroupId(groupId)
+    const messageId = newMessageId()
+    const changes = (await this.ctx.groups.get(groupId))?.changes
+    const seq = await this.sequences.take(groupId, { id: hex(messageId), kind: 'text', sentAt: this.ctx.now(), ...(changes !== undefined ? { changes } : {}) })
+    const { id, sentAt } = await this.groupOps.send(groupId, text, { messageId, seq })
     const now = this.ctx.now()
     const ops: StoreOp[] = [this.ctx.messages.seenMessageOp(this.userId, id, now)]
     this.ctx.messages.append({ id, from: this.userId, peer: groupId, group: groupId, text, sentAt, receivedAt: now, outgoing: true }, ops, false)
     await this.serial.run(async () => { await this.ctx.store.batch(ops) })
     return { id }
+  }
+
+  async editMessage (id: string, text: string): Promise<{ id: string }> {
+    this.checkOpen()
+    return await this.editOps.edit(id, text)
+  }
+
+  async deleteMessage (id: string): Promise<{ id: string }> {
+    this.checkOpen()
+    return await this.editOps.delete(id)
+  }
+
+  async sendTyping (toUserId: string, state: 'started' | 'stopped'): Promise<number> {
+    this.checkOpen()
+    return await this.typingOps.send(toUserId, state)
+  }
+
+  onTyping (listener: (e: TypingEvent) => void): () => void {
+    this.checkOpen()
+    return this.typingOps.on(listener)
   }
 
   async groups (): Promise<Array<{ groupId: string, name: string, members: string[] }>> {
@@ -428,6 +478,7 @@ export class RelaymeshClient implements Client {
     this.closed = true
     this.inbox.stopWaiting()
     this.fileExpiry.stop()
+    this.gaps.stop()
     // what is persisted and not yet acknowledged goes now (ids added later are acknowledged after a restart)
     await this.inbox.flushAcks()
     // and the delivered receipts owed (bounded: each send runs under the connection's request timeouts)
@@ -452,5 +503,7 @@ function toIncoming (m: StoredMessage): IncomingMessage {
   if (m.system === true) out.system = true
   const file = (m as FileMessage).file
   if (file !== undefined) out.file = { ...file }
+  if (m.change?.kind === 'edit') out.edit = { target: m.change.target, text: m.text }
+  if (m.change?.kind === 'delete') out.deleted = { target: m.change.target }
   return out
 }

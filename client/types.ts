@@ -14,6 +14,8 @@ export type { ExportedTranscript } from './transcripts/transcript-export.js'
 export type { SignedTranscript, TranscriptMessage } from '../protocol/transcript.js'
 import type { ChannelPostView } from './channel/channel-ops.js'
 export type { ChannelPostView } from './channel/channel-ops.js'
+import type { TypingEvent } from './edits/typing.js'
+export type { TypingEvent } from './edits/typing.js'
 export type { BlockedUser, MessageRequest } from './requests/request-ops.js'
 export type { DeviceInfo } from './devices/device-manager.js'
 export type { DeliveryState, MessageStatus } from './receipts/message-status.js'
@@ -44,6 +46,8 @@ export interface ClientOptions {
    * Blocking applies either way. The CLI turns this on. @default false
    */
   messageRequests?: boolean
+  /** gaps (client/gaps): a missing message is reported this long after the gap was noticed @default GAP_GRACE_MS (10 s) */
+  gapGraceMs?: number
   /** a user's profile name if they shared it (shown with requests); default: none */
   nameOf?: (userId: string) => Promise<string | undefined> | string | undefined
 }
@@ -61,6 +65,10 @@ export interface IncomingMessage {
   system?: boolean
   /** set for a file: its name, size and where it was saved (docs/protocol.md §8b) */
   file?: FileInfo
+  /** an edit event (client/edits): the author replaced message `target`'s text with `text` (history shows the result) */
+  edit?: { target: string, text: string }
+  /** a delete event (client/edits): the author deleted message `target` for everyone */
+  deleted?: { target: string }
 }
 
 export interface Client {
@@ -129,6 +137,14 @@ export interface Client {
   renameGroup: (groupId: string, name: string) => Promise<void>
   /** one ciphertext (sender keys), fanned out by the node to every member device; resolves once stored for all */
   sendGroup: (groupId: string, text: string) => Promise<{ id: string }>
+  /** replace the text of our own message `id` (1:1 or group) for everyone; recipients get an `edit` event; resolves with the edit's id (docs/spec-drafts/edits-gaps.md) */
+  editMessage: (id: string, text: string) => Promise<{ id: string }>
+  /** delete our own message `id` for everyone (recipients get a `deleted` event, history keeps an empty "deleted" row) */
+  deleteMessage: (id: string) => Promise<{ id: string }>
+  /** tell a 1:1 peer we started / stopped typing: online-only (never stored; lost when they are not attached); resolves with the devices it went to */
+  sendTyping: (toUserId: string, state: 'started' | 'stopped') => Promise<number>
+  /** typing events as envelopes are processed (while attached); returns the function that stops listening */
+  onTyping: (listener: (e: TypingEvent) => void) => () => void
   /** the groups we are a member of */
   groups: () => Promise<Array<{ groupId: string, name: string, members: string[] }>>
   /** a one-time pairing code (valid 10 minutes) for `joinDevice` on a new device (docs/protocol.md §8c) */

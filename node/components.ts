@@ -140,6 +140,12 @@ export interface MailboxService extends Startable {
    * with the function that withdraws it (docs/protocol.md §10, WATCH)
    */
   watch: (mailbox: Uint8Array, grant: FetchGrant, options?: { signal?: AbortSignal }) => Promise<() => void>
+  /**
+   * an online-only envelope (SEND with online_only: typing indicators): pushed to a device attached here and,
+   * through the mailbox's replicas, to the node its device is attached to; NEVER stored (docs/spec-drafts/edits-gaps.md §4).
+   * Resolves with how many replicas took it (this node counts when it is one).
+   */
+  pushOnline: (envelope: Envelope, options?: { signal?: AbortSignal }) => Promise<{ replicas: number }>
 }
 
 /** One-time prekeys (node/prekeys): this node's share for each device it is a replica of. */

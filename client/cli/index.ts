@@ -23,6 +23,7 @@ import { unblockCommand } from './commands/unblock.js'
 import { blockedCommand } from './commands/blocked.js'
 import { exportCommand, verifyCommand } from './commands/export.js'
 import { channelCommand } from './commands/channel.js'
+import { deleteCommand, editCommand } from './commands/edit.js'
 import { addClientOptions } from './session.js'
 
 const program = new Command()
@@ -48,6 +49,7 @@ program.addCommand(blockCommand())
 program.addCommand(unblockCommand())
 program.addCommand(blockedCommand())
 program.addCommand(channelCommand())
+program.addCommand(editCommand()).addCommand(deleteCommand())
 program.addCommand(safetyNumberCommand())
 program.addCommand(exportCommand()).addCommand(verifyCommand())
 program.addCommand(configCommand())

@@ -97,6 +97,7 @@ export class Output {
   /** A message or a session-reset notice; `names` labels people in text mode (alias, else profile name, else short id). */
   message (m: IncomingMessage, names: DisplayNames = new DisplayNames()): void {
     const who = names.label(m.from)
+    if (m.edit !== undefined || m.deleted !== undefined) { this.change(m, names); return }
     if (m.system === true) {
       this.emit({ event: 'notice', id: m.id, from: m.from, text: m.text, sentAt: m.sentAt }, `* ${m.text}`)
       return
@@ -105,6 +106,25 @@ export class Output {
       { event: 'message', id: m.id, from: m.from, group: m.group, text: m.text, sentAt: m.sentAt },
       `[${clock(m.sentAt)}] ${who}${m.group !== null ? ` in ${m.group}` : ''}: ${m.text}`
     )
+  }
+
+  /** An edit or a delete for everyone (client/edits): {"event":"edited","id","target","text"} / {"event":"deleted","id","target"}. */
+  change (m: IncomingMessage, names: DisplayNames = new DisplayNames()): void {
+    const who = names.label(m.from)
+    const where = m.group !== null ? ` in ${m.group}` : ''
+    if (m.edit !== undefined) {
+      this.emit({ event: 'edited', id: m.id, target: m.edit.target, text: m.edit.text, from: m.from, group: m.group, sentAt: m.sentAt },
+        `[${clock(m.sentAt)}] ${who}${where} edited ${m.edit.target}: ${m.edit.text}`)
+    } else if (m.deleted !== undefined) {
+      this.emit({ event: 'deleted', id: m.id, target: m.deleted.target, from: m.from, group: m.group, sentAt: m.sentAt },
+        `[${clock(m.sentAt)}] ${who}${where} deleted ${m.deleted.target}`)
+    }
+  }
+
+  /** A typing indicator: a JSON event on stdout with --json, else "X is typing…" on stderr. */
+  typing (e: { from: string, state: 'started' | 'stopped' }, names: DisplayNames = new DisplayNames()): void {
+    if (this.json) { this.emit({ event: 'typing', from: e.from, state: e.state }, ''); return }
+    if (e.state === 'started') this.write(this.err, `${names.label(e.from)} is typing…\n`)
   }
 
   /** A pending message request: `event` true for one arriving now (recv, chat), false in a listing. */

@@ -10,7 +10,7 @@ import {
   createSenderKey, distributionMessage, encodeDistribution, groupEncrypt, rotateSenderKey
 } from '../../protocol/crypto/sender-keys.js'
 import type { Logger } from 'pino'
-import { ContentKind, GroupAction, MAX_GROUP_MEMBERS, encodeContent, newMessageId } from '../messaging/content.js'
+import { ContentKind, GroupAction, MAX_GROUP_MEMBERS, encodeContent, newMessageId, type AppContent } from '../messaging/content.js'
 import type { MessagingContext, SendingDeps } from '../messaging/context.js'
 import { claimPreKeys, encryptForTargets, targetsOf, type OutEnvelope, type Target } from '../messaging/sender.js'
 import { checkUserId, type PeerUser } from '../messaging/user-directory.js'
@@ -205,13 +205,16 @@ export class GroupManager {
     }
   }
 
-  /** One group message: encrypted once with our sender key, one payload for every member device. */
-  async send (groupId: string, text: string): Promise<{ id: string, sentAt: number }> {
+  /**
+   * One group message: encrypted once with our sender key, one payload for every member device.
+   * `fields` override the TEXT content's (client/edits: EDIT/DELETE, an original id and seq for a resend).
+   */
+  async send (groupId: string, text: string, fields: Partial<AppContent> = {}): Promise<{ id: string, sentAt: number }> {
     checkGroupId(groupId)
     if (typeof text !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'text must be a string')
-    const messageId = newMessageId()
-    const sentAt = this.ctx.now()
-    const plaintext = encodeContent({ messageId, sentAt, kind: ContentKind.TEXT, text, groupId: checkGroupId(groupId) })
+    const messageId = fields.messageId ?? newMessageId()
+    const sentAt = fields.sentAt ?? this.ctx.now()
+    const plaintext = encodeContent({ kind: ContentKind.TEXT, text, ...fields, messageId, sentAt, groupId: checkGroupId(groupId) })
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const snap = await this.ctx.groups.get(groupId)
       if (snap === undefined || !snap.active) throw new RelaymeshError(ErrorCode.NotFound, `not a member of group ${groupId}`)

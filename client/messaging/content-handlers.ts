@@ -63,6 +63,13 @@ export interface HandlerOptions {
 
 export class ContentHandlers {
   private readonly table = new Map<ContentKind, { handler: ContentHandler, inGroup: boolean }>()
+  private readonly observers: ContentHandler[] = []
+
+  /** `observer` sees every content a handler takes, before the handler (client/gaps counts sequence numbers). */
+  observe (observer: ContentHandler): this {
+    this.observers.push(observer)
+    return this
+  }
 
   /** One handler per kind: registering a kind twice is a programming error. */
   register (kind: ContentKind, handler: ContentHandler, options: HandlerOptions = {}): this {
@@ -83,6 +90,7 @@ export class ContentHandlers {
       r.ctx.log.warn({ from: r.from, kind: r.content.kind, group: r.group }, 'no handler for this content here; dropped')
       return false
     }
+    for (const o of this.observers) await o(r)
     await entry.handler(r)
     return true
   }

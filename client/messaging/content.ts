@@ -4,7 +4,7 @@
 import { decode, encode } from '../../protocol/codec.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { WIRE_VERSION } from '../../protocol/constants.js'
-import { Content, ContentKind, GroupAction, ReceiptType } from '../../protocol/pb/content.js'
+import { Content, ContentKind, GroupAction, ReceiptType, TypingState } from '../../protocol/pb/content.js'
 import { GROUP_ID_BYTES, PROFILE_KEY_BYTES } from '../../protocol/constants.js'
 import { randomBytes } from '../../protocol/crypto/primitives.js'
 
@@ -14,7 +14,10 @@ export const CONTENT_PAD_BLOCK = 160
 export const MAX_TEXT_BYTES = 64 * 1024
 export const MAX_CONTENT_BYTES = MAX_TEXT_BYTES + 4 * 1024
 
-export { ContentKind, GroupAction, ReceiptType }
+export { ContentKind, GroupAction, ReceiptType, TypingState }
+
+/** most sequence numbers one RESEND content names (Content.resend_seqs limit) */
+export const MAX_RESEND_SEQS = 256
 
 /** most message ids one RECEIPT content carries (Content.receipt_ids limit) */
 export const MAX_RECEIPT_IDS = 256
@@ -57,6 +60,17 @@ export interface AppContent {
   receiptIds?: Uint8Array[]
   /** the sender's profile key (32 bytes): on 1:1 TEXT/FILE to a contact, and PROFILE_KEY (client/profiles) */
   profileKey?: Uint8Array
+  /** EDIT / DELETE: the id (16 bytes) of the author's message it changes (client/edits) */
+  targetId?: Uint8Array
+  /** per sender device per conversation: 1, 2, ... (client/gaps); unset or 0: not counted */
+  seq?: number
+  /** TYPING */
+  typing?: TypingState
+  /** RESEND: the missing sequence numbers of device `resendDevice` (client/gaps) */
+  resendSeqs?: number[]
+  resendDevice?: number
+  /** RESEND from the sender: these can no longer be resent */
+  resendGone?: boolean
 }
 
 export function newMessageId (): Uint8Array {
@@ -78,7 +92,13 @@ export function encodeContent (c: AppContent): Uint8Array {
     fileManifest: c.fileManifest ?? new Uint8Array(0),
     receiptType: c.receiptType ?? ReceiptType.RECEIPT_NONE,
     receiptIds: c.receiptIds ?? [],
-    profileKey: c.profileKey ?? new Uint8Array(0)
+    profileKey: c.profileKey ?? new Uint8Array(0),
+    targetId: c.targetId ?? new Uint8Array(0),
+    seq: c.seq ?? 0,
+    typing: c.typing ?? TypingState.TYPING_NONE,
+    resendSeqs: c.resendSeqs ?? [],
+    resendDevice: c.resendDevice ?? 0,
+    resendGone: c.resendGone ?? false
   }
   const bare = encode(Content, body).byteLength
   // field 15 costs 1 tag byte + a 1-2 byte length; aim the total at the next block boundary
@@ -93,7 +113,7 @@ export function decodeContent (bytes: Uint8Array): AppContent {
   const c = decode(Content, bytes, MAX_CONTENT_BYTES, 'Content')
   if (c.messageId.byteLength !== MESSAGE_ID_BYTES) throw new RelaymeshError(ErrorCode.Decode, `Content: message id must be ${MESSAGE_ID_BYTES} bytes`)
   if (!Number.isSafeInteger(c.sentAt) || c.sentAt < 0) throw new RelaymeshError(ErrorCode.Decode, 'Content: bad sent_at')
-  if (c.kind !== ContentKind.TEXT && c.kind !== ContentKind.SESSION_RESET && c.kind !== ContentKind.GROUP_UPDATE && c.kind !== ContentKind.SENDER_KEY && c.kind !== ContentKind.FILE && c.kind !== ContentKind.RECEIPT && c.kind !== ContentKind.PROFILE_KEY) {
+  if (!KNOWN_KINDS.has(c.kind)) {
     throw new RelaymeshError(ErrorCode.Decode, `Content: unknown kind ${String(c.kind)}`)
   }
   if (Buffer.byteLength(c.text, 'utf8') > MAX_TEXT_BYTES) throw new RelaymeshError(ErrorCode.Decode, 'Content: text too long')
@@ -120,7 +140,39 @@ export function decodeContent (bytes: Uint8Array): AppContent {
     out.profileKey = c.profileKey
   }
   if (c.kind === ContentKind.PROFILE_KEY && out.profileKey === undefined) throw new RelaymeshError(ErrorCode.Decode, 'Content: PROFILE_KEY without a key')
+  checkEditsAndGaps(c, out)
   return out
+}
+
+const KNOWN_KINDS = new Set<ContentKind>([ContentKind.TEXT, ContentKind.SESSION_RESET, ContentKind.GROUP_UPDATE, ContentKind.SENDER_KEY, ContentKind.FILE, ContentKind.RECEIPT,
+  ContentKind.PROFILE_KEY, ContentKind.EDIT, ContentKind.DELETE, ContentKind.TYPING, ContentKind.RESEND])
+
+/** EDIT / DELETE / TYPING / RESEND and the sequence number (docs/spec-drafts/edits-gaps.md): checked, copied onto `out`. */
+function checkEditsAndGaps (c: Content, out: AppContent): void {
+  const bad = (what: string): never => { throw new RelaymeshError(ErrorCode.Decode, `Content: ${what}`) }
+  if (!Number.isSafeInteger(c.seq) || c.seq < 0) bad('bad seq')
+  if (c.seq > 0) out.seq = c.seq
+  if (c.targetId.byteLength > 0) {
+    if (c.targetId.byteLength !== MESSAGE_ID_BYTES) bad(`target id must be ${MESSAGE_ID_BYTES} bytes`)
+    out.targetId = c.targetId
+  }
+  if (c.kind === ContentKind.EDIT || c.kind === ContentKind.DELETE) {
+    if (out.targetId === undefined) bad('EDIT/DELETE without a target')
+    if (c.kind === ContentKind.EDIT && c.text.length === 0) bad('EDIT without text (a DELETE removes a message)')
+    if (c.kind === ContentKind.DELETE && c.text.length > 0) bad('DELETE with text')
+  }
+  if (c.kind === ContentKind.TYPING) {
+    if (c.typing !== TypingState.STARTED && c.typing !== TypingState.STOPPED) bad('TYPING of unknown state')
+    out.typing = c.typing
+  }
+  if (c.kind === ContentKind.RESEND) {
+    if (c.resendSeqs.length === 0 || c.resendSeqs.length > MAX_RESEND_SEQS) bad('RESEND seq count')
+    if (c.resendSeqs.some((s) => !Number.isSafeInteger(s) || s < 1)) bad('RESEND bad seq')
+    if (c.resendDevice < 1) bad('RESEND without a device')
+    out.resendSeqs = [...c.resendSeqs]
+    out.resendDevice = c.resendDevice
+    if (c.resendGone) out.resendGone = true
+  }
 }
 
 function checkGroupUpdate (u: GroupUpdateContent): GroupUpdateContent {

@@ -32,6 +32,8 @@ export interface DirectSenderDeps {
   persist: (ops: StoreOp[]) => Promise<void>
   /** we write to `userId`: that accepts them (client/requests) */
   wroteTo: (userId: string) => Promise<void>
+  /** the message's sequence number in the conversation with `toUserId` (client/gaps), persisted before it leaves */
+  sequence?: (toUserId: string, messageIdHex: string) => Promise<number>
 }
 
 export class DirectSender {
@@ -48,8 +50,10 @@ export class DirectSender {
     if (toUserId === self) throw new RelaymeshError(ErrorCode.Invalid, 'cannot send a message to yourself')
     await this.d.wroteTo(toUserId) // writing to someone accepts them (client/requests)
     const messageId = newMessageId()
-    const content: AppContent = await withProfileKey(ctx, toUserId, { messageId, sentAt: ctx.now(), kind: ContentKind.TEXT, text })
-    const plaintext = encodeContent(content) // Invalid when too long, before any network work
+    let content: AppContent = await withProfileKey(ctx, toUserId, { messageId, sentAt: ctx.now(), kind: ContentKind.TEXT, text })
+    let plaintext = encodeContent(content) // Invalid when too long, before any network work
+    const seq = await this.d.sequence?.(toUserId, hex(messageId))
+    if (seq !== undefined) { content = { ...content, seq }; plaintext = encodeContent(content) }
     const conn = await this.d.ready()
     const peer = await peers.user(conn, toUserId)
     const targets = targetsOf(peer)

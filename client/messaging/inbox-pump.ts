@@ -135,6 +135,10 @@ export class InboxPump {
     // answer device links, then tell senders their messages arrived (client/devices, client/receipts)
     await this.d.afterIngest(conn, result.linked)
     await this.d.delivered(result.stored)
+    // what handlers asked for once the batch is persisted (answers to send, retries), outside the session lock
+    for (const after of result.after ?? []) {
+      await after().catch((err: Error) => { ctx.log.warn({ err: err.message }, 'work after a received batch failed') })
+    }
   }
 
   /** Open the profiles of `userIds` (their names are kept for display), waiting at most PROFILE_FETCH_WAIT_MS. */

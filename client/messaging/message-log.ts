@@ -24,6 +24,8 @@ export interface StoredMessage {
   editedAt?: number
   /** its author deleted it for everyone (its text is gone) */
   deletedAt?: number
+  /** an edit or delete event (client/edits), handed out once by receive(); `target`: the message changed */
+  change?: { kind: 'edit' | 'delete', target: string }
 }
 
 export class MessageLog {
@@ -103,6 +105,8 @@ export class MessageLog {
     const out: StoredMessage[] = []
     for await (const [key, raw] of this.store.range(PREFIX.history)) {
       const m = parseJson<StoredMessage>(key, raw)
+      // edit/delete events are handed out once; history shows their result on the message itself
+      if (m.change !== undefined) continue
       if (peer === undefined || m.peer === peer) out.push(m)
     }
     return out

@@ -17,6 +17,8 @@ export interface Recipient {
 
 export interface SealedSendOptions {
   expiresAt?: number
+  /** online-only (typing indicators): the node pushes it to an attached device and never stores it */
+  onlineOnly?: boolean
   signal?: AbortSignal
   now?: () => number
 }
@@ -78,7 +80,7 @@ async function sealedRequest (conn: NodeConnection, to: Recipient[], stamped: { 
 /** Send one payload to `to` over `conn` without naming the sender (`profileKeyOf`: the profile key we hold of a user, if any). */
 export async function sendSealed (conn: NodeConnection, to: Recipient[], envelopeId: Uint8Array, payload: Uint8Array,
   profileKeyOf: ProfileKeyOf, bits: StampBits, options: SealedSendOptions = {}): Promise<ClientResponse> {
-  return await sealedRequest(conn, to, { envelopeId, payload }, { type: RequestType.SEND, envelopeId, payload, expiresAt: options.expiresAt ?? 0 }, profileKeyOf, bits, options)
+  return await sealedRequest(conn, to, { envelopeId, payload }, { type: RequestType.SEND, envelopeId, payload, expiresAt: options.expiresAt ?? 0, ...(options.onlineOnly === true ? { onlineOnly: true } : {}) }, profileKeyOf, bits, options)
 }
 
 /** Claim one of a device's one-time prekeys without naming who starts the session. */

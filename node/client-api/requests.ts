@@ -8,6 +8,7 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { parseUserId } from '../../protocol/identity.js'
 import { ENVELOPE_ID_BYTES, MAILBOX_ADDRESS_BYTES, MAX_PRESENCE_IDS, WIRE_VERSION, X25519_KEY_BYTES } from '../../protocol/constants.js'
 import { CLAIM_STAMP_ID } from '../../protocol/send-access.js'
+import { ONLINE_ONLY_MAX_BYTES, ONLINE_ONLY_TTL_MS } from '../mailbox/constants.js'
 import type { AttachedDevice, AttachedDevices } from './attached-devices.js'
 import { checkStillListed } from './device-list-check.js'
 import { deviceBucketKey, type StrangerLimits } from './rate-limit.js'
@@ -92,6 +93,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     const now = Date.now()
     const expiresAt = req.expiresAt === 0 ? now + envelopeTtlMs : req.expiresAt
     if (expiresAt <= now || expiresAt > now + envelopeTtlMs) throw new RelaymeshError(ErrorCode.Invalid, 'send: expires_at must be in the future and within the node\'s retention')
+    if (req.onlineOnly && req.payload.byteLength > ONLINE_ONLY_MAX_BYTES) throw new RelaymeshError(ErrorCode.TooLarge, `send: an online-only payload is at most ${ONLINE_ONLY_MAX_BYTES} bytes`)
     const mailboxes = req.mailboxes.map((m) => bytesOf(m, MAILBOX_ADDRESS_BYTES, 'mailbox'))
     const verdict = await checkSendAccess({ envelopeId: req.envelopeId, payload: req.payload, mailboxes, access: req.access, stamp: req.stamp, stampMinute: req.stampMinute },
       { stampBits, now, deviceList: deviceListLookup(ctx.components, ctx.deps.records) })
@@ -102,6 +104,8 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     // strangers (stamped) are bounded per source address too: the only thing known of them
     if (verdict.uncovered > 0 && !ctx.deps.strangers.take(ctx.remoteIp)) throw new RelaymeshError(ErrorCode.RateLimited, 'stamped sends from this address exceed the node\'s budget: slow down')
     const reasons: string[] = []
+    // online-only (typing indicators): pushed to the attached device if there is one, never stored, short-lived
+    if (req.onlineOnly) return { sent: await sendOnlineOnly(req, mailboxes, now, ctx) }
     const results = await Promise.all(mailboxes.map(async (mailbox): Promise<Loose<SendResult>> => {
       try {
         const stored = await ctx.deps.mailbox.store({ version: WIRE_VERSION, id: req.envelopeId, mailbox, expiresAt, payload: req.payload }, { signal: ctx.signal })
@@ -223,6 +227,19 @@ const handlers: Partial<Record<RequestType, Handler>> = {
       })
     }
   }
+}
+
+/** An online-only SEND: each mailbox's replicas push it to where its device is attached; `replicas` says how many took it. */
+async function sendOnlineOnly (req: ClientRequest, mailboxes: Uint8Array<ArrayBuffer>[], now: number, ctx: RequestContext): Promise<Array<Loose<SendResult>>> {
+  const expiresAt = Math.min(now + ONLINE_ONLY_TTL_MS, req.expiresAt === 0 ? Infinity : req.expiresAt)
+  return await Promise.all(mailboxes.map(async (mailbox): Promise<Loose<SendResult>> => {
+    try {
+      const pushed = await ctx.deps.mailbox.pushOnline({ version: WIRE_VERSION, id: req.envelopeId, mailbox, expiresAt, payload: req.payload }, { signal: ctx.signal })
+      return { mailbox, replicas: pushed.replicas, errorCode: '' }
+    } catch (err) {
+      return { mailbox, replicas: 0, errorCode: RelaymeshError.is(err) ? err.code : ErrorCode.Unavailable }
+    }
+  }))
 }
 
 export async function handleRequest (bytes: Uint8Array, ctx: RequestContext): Promise<Uint8Array> {

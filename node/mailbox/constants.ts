@@ -86,3 +86,7 @@ export const WATCH_REFRESH_MS = 100 * SECOND
 export const MAX_WATCHERS_PER_MAILBOX = 4
 /** WATCH: watchers one replica keeps in all; beyond it new watches are refused (QuotaExceeded) until some expire */
 export const MAX_WATCHERS = 65_536
+/** largest payload an online-only SEND may carry (typing indicators: a few hundred bytes) */
+export const ONLINE_ONLY_MAX_BYTES = 4 * 1024
+/** an online-only envelope's expiry: it is pushed now or never, so it is never older than this */
+export const ONLINE_ONLY_TTL_MS = 60 * SECOND

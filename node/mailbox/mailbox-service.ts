@@ -13,7 +13,8 @@
 import type { PeerId } from '@libp2p/interface'
 import type { Envelope } from '../../protocol/pb/envelope.js'
 import type { AckProof, FetchGrant, MailboxListener, MailboxService, NodeComponents, RecordService, RelayDirectory, StoreResult } from '../components.js'
-import { EXPIRY_INTERVAL_MS, WATCH_TTL_MS, HANDOVER_INTERVAL_MS } from './constants.js'
+import { EXPIRY_INTERVAL_MS, WATCH_TTL_MS, HANDOVER_INTERVAL_MS, ONLINE_ONLY_MAX_BYTES } from './constants.js'
+import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { ackEnvelopes, type AckDeps } from './ack-path.js'
 import { MailboxDelivery } from './delivery.js'
 import { EnvelopeStore } from './envelope-store.js'
@@ -24,7 +25,7 @@ import { quorumStore, type QuorumStoreDeps } from './quorum-store.js'
 import { ReplicaClient } from './replica-client.js'
 import { serveReplicaProtocols, stopServingReplicaProtocols } from './replica-server.js'
 import { createSuspect } from './replica-suspicion.js'
-import { checkMailbox, type EnvelopeRules } from './validate.js'
+import { checkLocalEnvelope, checkMailbox, type EnvelopeRules } from './validate.js'
 import { WatcherTable } from './watchers.js'
 import { MailboxWatching } from './watching.js'
 
@@ -92,6 +93,20 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     await ackEnvelopes(ackDeps, mailbox, ids, options)
   }
 
+  const pushOnline = async (envelope: Envelope, options: { signal?: AbortSignal } = {}): Promise<{ replicas: number }> => {
+    const checked = checkLocalEnvelope(envelope, rules())
+    if (checked.env.payload.byteLength > ONLINE_ONLY_MAX_BYTES) throw new RelaymeshError(ErrorCode.TooLarge, `online-only payload over ${ONLINE_ONLY_MAX_BYTES} bytes`)
+    const replicas = replicasOf(checked.env.mailbox)
+    // a device attached here gets it now; a replica pushes it to the relays watching the mailbox (never stored)
+    delivery.deliverLocal([checked])
+    const here = replicas.some((p) => p.equals(self))
+    if (here) delivery.notify([checked])
+    const others = replicas.filter((p) => !p.equals(self))
+    const answers = await Promise.allSettled(others.map(async (p) => await client.pushOnline(p, checked.bytes, options.signal)))
+    answers.forEach((a, i) => { if (a.status === 'rejected') log.debug({ replica: others[i]?.toString(), err: (a.reason as Error).message }, 'online-only push not taken by a replica') })
+    return { replicas: answers.filter((a) => a.status === 'fulfilled').length + (here ? 1 : 0) }
+  }
+
   const attach = (mailbox: Uint8Array, listener: MailboxListener): (() => void) => {
     checkMailbox(mailbox)
     return delivery.attach(mailbox, listener)
@@ -142,6 +157,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     ack,
     attach,
     watch,
+    pushOnline,
     handover: async () => await scheduler.runNow(),
     purgeExpired: async () => await purger.purgeNow(),
     storedBytes: () => envelopes.bytesStored(),

@@ -228,6 +228,12 @@ export class ReplicaClient {
     })
   }
 
+  /** An online-only envelope (typing indicators): `peer`, a replica of its mailbox, pushes it to the device's node and never stores it; resolves with how many it pushed. */
+  async pushOnline (peer: PeerId, bytes: Uint8Array, signal?: AbortSignal): Promise<number> {
+    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_PUSH_ONLINE, envelopes: [bytes] }, signal)
+    return res.count
+  }
+
   /** `grant`: the device's, when this node is not a replica of the mailbox (FETCH for the device attached here) */
   async fetch (peer: PeerId, mailbox: Uint8Array, after: Uint8Array | undefined, limit: number, signal?: AbortSignal, grant?: FetchGrantInit): Promise<{ envelopes: Uint8Array[], more: boolean }> {
     const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_FETCH, mailbox, after: after ?? new Uint8Array(0), limit, ...(grant !== undefined ? { grant } : {}) }, signal)

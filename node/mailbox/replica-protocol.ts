@@ -17,7 +17,7 @@ import { equalBytes } from '../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { AckProof, type FetchGrant, ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, StoreOutcome, type StoreResult } from '../../protocol/pb/node-replica.js'
 import type { NodeComponents } from '../components.js'
-import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, FRAME_MARGIN_BYTES, GRANT_MEMORY, MAX_ACK_IDS, MAX_FETCH_LIMIT } from './constants.js'
+import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, FRAME_MARGIN_BYTES, GRANT_MEMORY, MAX_ACK_IDS, MAX_FETCH_LIMIT, ONLINE_ONLY_MAX_BYTES } from './constants.js'
 import { hexOf, type EnvelopeStore } from './envelope-store.js'
 import { storedProof, verifyAckEvidence, verifyFetchGrant } from './ack-proof.js'
 import { decodePeerEnvelope, type CheckedEnvelope } from './validate.js'
@@ -32,7 +32,7 @@ export interface ReplicaHandlerDeps {
   closest: (key: Uint8Array, count: number) => PeerId[]
   /** push envelopes to devices attached here; returns how many were pushed */
   deliverLocal: (envelopes: CheckedEnvelope[]) => number
-  /** envelopes this replica newly stored for a writer (not a handover): pushed to attached devices and watchers */
+  /** envelopes this replica newly stored for a writer (not a handover), or online-only ones: pushed to attached devices and watchers */
   onStored: (envelopes: CheckedEnvelope[]) => void
   /** relays watching mailboxes (WATCH) */
   watchers: WatcherTable
@@ -144,6 +144,20 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
       try { checked.push(decodePeerEnvelope(bytes, r)) } catch { /* a bad one is skipped, the others pushed */ }
     }
     return { count: deps.deliverLocal(checked) }
+  },
+
+  // an online-only envelope (a SEND with online_only): pushed to the devices attached here and to the
+  // relays watching its mailbox, like a newly stored one, but never written anywhere
+  [ReplicaRequestType.REPLICA_PUSH_ONLINE]: async (req, deps) => {
+    if (req.envelopes.length !== 1) throw new RelaymeshError(ErrorCode.Invalid, 'push online: exactly one envelope per request')
+    const checked = decodePeerEnvelope(req.envelopes[0] as Uint8Array, rules(deps))
+    if (checked.env.payload.byteLength > ONLINE_ONLY_MAX_BYTES) throw new RelaymeshError(ErrorCode.TooLarge, `push online: payload over ${ONLINE_ONLY_MAX_BYTES} bytes`)
+    // only a replica has the mailbox's watchers; any other node has nothing to push it to
+    if (!includes(deps.closest(checked.env.mailbox, deps.components.config.replicas), deps.components.host.peerId)) {
+      throw new RelaymeshError(ErrorCode.Unauthorized, 'push online: this node is not a replica of the mailbox')
+    }
+    deps.onStored([checked])
+    return { count: 1 }
   },
 
   [ReplicaRequestType.REPLICA_FETCH]: async (req, deps, asker) => {

@@ -11,7 +11,11 @@ export enum ContentKind {
   SENDER_KEY = 'SENDER_KEY',
   FILE = 'FILE',
   RECEIPT = 'RECEIPT',
-  PROFILE_KEY = 'PROFILE_KEY'
+  PROFILE_KEY = 'PROFILE_KEY',
+  EDIT = 'EDIT',
+  DELETE = 'DELETE',
+  TYPING = 'TYPING',
+  RESEND = 'RESEND'
 }
 
 enum __ContentKindValues {
@@ -22,12 +26,34 @@ enum __ContentKindValues {
   SENDER_KEY = 4,
   FILE = 5,
   RECEIPT = 6,
-  PROFILE_KEY = 7
+  PROFILE_KEY = 7,
+  EDIT = 8,
+  DELETE = 9,
+  TYPING = 10,
+  RESEND = 11
 }
 
 export namespace ContentKind {
   export const codec = (): Codec<ContentKind> => {
     return enumeration<ContentKind>(__ContentKindValues)
+  }
+}
+
+export enum TypingState {
+  TYPING_NONE = 'TYPING_NONE',
+  STARTED = 'STARTED',
+  STOPPED = 'STOPPED'
+}
+
+enum __TypingStateValues {
+  TYPING_NONE = 0,
+  STARTED = 1,
+  STOPPED = 2
+}
+
+export namespace TypingState {
+  export const codec = (): Codec<TypingState> => {
+    return enumeration<TypingState>(__TypingStateValues)
   }
 }
 
@@ -616,6 +642,12 @@ export interface Content {
   receiptIds: Uint8Array<ArrayBuffer>[]
   padding: Uint8Array<ArrayBuffer>
   profileKey: Uint8Array<ArrayBuffer>
+  targetId: Uint8Array<ArrayBuffer>
+  seq: number
+  typing: TypingState
+  resendSeqs: number[]
+  resendDevice: number
+  resendGone: boolean
 }
 
 export namespace Content {
@@ -700,6 +732,38 @@ export namespace Content {
           w.bytes(obj.profileKey)
         }
 
+        if ((obj.targetId != null && obj.targetId.byteLength > 0)) {
+          w.uint32(138)
+          w.bytes(obj.targetId)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(144)
+          w.uint64Number(obj.seq)
+        }
+
+        if (obj.typing != null && __TypingStateValues[obj.typing] !== 0) {
+          w.uint32(152)
+          TypingState.codec().encode(obj.typing, w)
+        }
+
+        if (obj.resendSeqs != null && obj.resendSeqs.length > 0) {
+          for (const value of obj.resendSeqs) {
+            w.uint32(160)
+            w.uint64Number(value)
+          }
+        }
+
+        if ((obj.resendDevice != null && obj.resendDevice !== 0)) {
+          w.uint32(168)
+          w.uint32(obj.resendDevice)
+        }
+
+        if ((obj.resendGone != null && obj.resendGone !== false)) {
+          w.uint32(176)
+          w.bool(obj.resendGone)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -717,7 +781,13 @@ export namespace Content {
           receiptType: ReceiptType.RECEIPT_NONE,
           receiptIds: [],
           padding: uint8ArrayAlloc(0),
-          profileKey: uint8ArrayAlloc(0)
+          profileKey: uint8ArrayAlloc(0),
+          targetId: uint8ArrayAlloc(0),
+          seq: 0,
+          typing: TypingState.TYPING_NONE,
+          resendSeqs: [],
+          resendDevice: 0,
+          resendGone: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -792,6 +862,38 @@ export namespace Content {
               obj.profileKey = reader.bytes()
               break
             }
+            case 17: {
+              obj.targetId = reader.bytes()
+              break
+            }
+            case 18: {
+              obj.seq = reader.uint64Number()
+              break
+            }
+            case 19: {
+              obj.typing = TypingState.codec().decode(reader)
+              break
+            }
+            case 20: {
+              if (opts.limits?.resendSeqs != null && obj.resendSeqs.length === opts.limits.resendSeqs) {
+                throw new MaxLengthError('Decode error - repeated field "resendSeqs" had too many elements')
+              }
+
+              if (obj.resendSeqs.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "resendSeqs" had too many elements')
+              }
+
+              obj.resendSeqs.push(reader.uint64Number())
+              break
+            }
+            case 21: {
+              obj.resendDevice = reader.uint32()
+              break
+            }
+            case 22: {
+              obj.resendGone = reader.bool()
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -802,7 +904,8 @@ export namespace Content {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          receiptIds: 256
+          receiptIds: 256,
+          resendSeqs: 256
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -921,6 +1024,60 @@ export namespace Content {
               }
               break
             }
+            case 17: {
+              yield {
+                field: `${prefix}.targetId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 18: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 19: {
+              yield {
+                field: `${prefix}.typing`,
+                value: TypingState.codec().decode(reader)
+              }
+              break
+            }
+            case 20: {
+              if (opts.limits?.resendSeqs != null && obj.resendSeqs === opts.limits.resendSeqs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "resendSeqs" had too many elements')
+              }
+
+              if (obj.resendSeqs === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "resendSeqs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.resendSeqs[]`,
+                index: obj.resendSeqs,
+                value: reader.uint64Number()
+              }
+
+              obj.resendSeqs++
+
+              break
+            }
+            case 21: {
+              yield {
+                field: `${prefix}.resendDevice`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 22: {
+              yield {
+                field: `${prefix}.resendGone`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1030,6 +1187,37 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentTargetIdFieldEvent {
+    field: '$.targetId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export interface ContentTypingFieldEvent {
+    field: '$.typing'
+    value: TypingState
+  }
+
+  export interface ContentResendSeqsFieldEvent {
+    field: '$.resendSeqs[]'
+    index: number
+    value: number
+  }
+
+  export interface ContentResendDeviceFieldEvent {
+    field: '$.resendDevice'
+    value: number
+  }
+
+  export interface ContentResendGoneFieldEvent {
+    field: '$.resendGone'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Content.codec())
   }
@@ -1038,7 +1226,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentVersionFieldEvent | ContentMessageIdFieldEvent | ContentSentAtFieldEvent | ContentKindFieldEvent | ContentTextFieldEvent | ContentDestinationFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateEpochFieldEvent | ContentGroupUpdateNameFieldEvent | ContentGroupUpdateMembersFieldEvent | ContentGroupUpdateActionFieldEvent | ContentGroupUpdateTargetFieldEvent | ContentSenderKeyFieldEvent | ContentGroupIdFieldEvent | ContentFileManifestFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentPaddingFieldEvent | ContentProfileKeyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentVersionFieldEvent | ContentMessageIdFieldEvent | ContentSentAtFieldEvent | ContentKindFieldEvent | ContentTextFieldEvent | ContentDestinationFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateEpochFieldEvent | ContentGroupUpdateNameFieldEvent | ContentGroupUpdateMembersFieldEvent | ContentGroupUpdateActionFieldEvent | ContentGroupUpdateTargetFieldEvent | ContentSenderKeyFieldEvent | ContentGroupIdFieldEvent | ContentFileManifestFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentPaddingFieldEvent | ContentProfileKeyFieldEvent | ContentTargetIdFieldEvent | ContentSeqFieldEvent | ContentTypingFieldEvent | ContentResendSeqsFieldEvent | ContentResendDeviceFieldEvent | ContentResendGoneFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -28,7 +28,8 @@ export enum ReplicaRequestType {
   REPLICA_DIGEST = 'REPLICA_DIGEST',
   REPLICA_SYNC = 'REPLICA_SYNC',
   REPLICA_PROOFS = 'REPLICA_PROOFS',
-  REPLICA_WATCH = 'REPLICA_WATCH'
+  REPLICA_WATCH = 'REPLICA_WATCH',
+  REPLICA_PUSH_ONLINE = 'REPLICA_PUSH_ONLINE'
 }
 
 enum __ReplicaRequestTypeValues {
@@ -40,7 +41,8 @@ enum __ReplicaRequestTypeValues {
   REPLICA_DIGEST = 5,
   REPLICA_SYNC = 6,
   REPLICA_PROOFS = 7,
-  REPLICA_WATCH = 8
+  REPLICA_WATCH = 8,
+  REPLICA_PUSH_ONLINE = 9
 }
 
 export namespace ReplicaRequestType {

@@ -40,7 +40,7 @@ describe('client messaging over a five-node mesh', function () {
   let bob: Client
 
   async function start (who: string, node: RelayNode): Promise<Client> {
-    const c = await openClient({ home: homes[who] as string, passphrase: PASS, nodes: [addressOf(node)] })
+    const c = await openClient({ home: homes[who] as string, passphrase: PASS, nodes: [addressOf(node)], gapGraceMs: 4_000 })
     open.push(c)
     await c.connect()
     return c
@@ -213,6 +213,19 @@ describe('client messaging over a five-node mesh', function () {
     bob = await start('bob', nodes[2]!)
   }
 
+  /** The messages a broken session cost are reported missing and resent with their original ids (client/gaps), while Alice listens. */
+  async function refilled (texts: string[]): Promise<void> {
+    const answering = alice.receive({ waitMs: 15_000 })
+    const got: IncomingMessage[] = []
+    await waitFor(async () => { got.push(...await bob.receive({ waitMs: 300 })); return texts.every((t) => got.some((m) => m.text === t)) }, { timeout: 25_000, what: `${texts.join(', ')} resent` })
+    assert.ok(got.some((m) => m.system === true && new RegExp(`^\\d+ messages? missing from ${ids.alice!}`).test(m.text)), 'the gap was reported')
+    // a retried 'after the reset' that was lost too comes back as well; nothing else does, and nothing twice
+    const texts2 = got.filter((m) => m.system !== true).map((m) => m.text)
+    assert.ok(texts2.every((t) => texts.includes(t) || t === 'after the reset'), JSON.stringify(texts2))
+    assert.equal(new Set(got.map((m) => m.id)).size, got.length)
+    answering.catch(() => {})
+  }
+
   it('resets a broken session automatically and tells the user', async () => {
     await bobLosesSessions()
 
@@ -230,6 +243,7 @@ describe('client messaging over a five-node mesh', function () {
       return fixed.length > 0
     }, { timeout: 20_000, what: 'a readable message after the reset' })
     assert.deepEqual(fixed.map((m) => m.text), ['after the reset'])
+    await refilled(['lost in the broken session'])
   })
 
   it('keeps a reset session when a message on the old session arrives after it (reset racing a message in flight)', async () => {
@@ -266,6 +280,7 @@ describe('client messaging over a five-node mesh', function () {
       return fixed.length > 0
     }, { timeout: 20_000, what: 'a readable message after the reset' })
     assert.deepEqual(fixed.map((m) => m.text), ['after the reset'])
+    await refilled(['lost in the broken session', 'sent before the reset arrived'])
   })
 
   it('measures end-to-end throughput (Alice -> Bob, 100 messages sequentially and 100 in parallel)', async () => {

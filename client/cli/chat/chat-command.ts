@@ -17,6 +17,7 @@ import { requestCommands } from './request-commands.js'
 import { fileCommands } from './file-commands.js'
 import { channelCommands } from './channel-commands.js'
 import { ChannelWatch } from '../commands/channel.js'
+import { editCommands, startTyping } from './edit-commands.js'
 
 /** one receive() call listens this long, then drains again (cheap) and listens anew */
 export const LISTEN_SLICE_MS = 30_000
@@ -31,6 +32,7 @@ const QUIT_HELP = [
 export function chatCommands (): SlashCommands {
   return new SlashCommands().add(...conversationCommands, ...fileCommands, ...groupCommands, ...requestCommands)
     .add(...channelCommands)
+    .add(...editCommands)
 }
 
 export function chatCommand (): Command {
@@ -83,6 +85,7 @@ async function chat (session: Session): Promise<void> {
   // the public channel "all": new posts show as they come (polled)
   const channel = new ChannelWatch(client, out, names)
   void channel.start()
+  const stopTyping = startTyping(state, rl, terminal)
 
   const handle = async (line: string): Promise<void> => {
     const text = line.trim()
@@ -118,6 +121,7 @@ async function chat (session: Session): Promise<void> {
   })
   await channel.stop()
   out.setGuard(undefined)
+  stopTyping()
   // withClient closes the client next, which also ends the listening loop
   void listening
 }
