@@ -119,7 +119,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
   const mailbox = createMailboxService(components, { relays, records })
   const prekeys = createPreKeyService(components, { relays })
   const presence = createPresenceService(components, { relays })
-  const clientApi = createClientApi(components, { records, mailbox, prekeys, presence })
+  const clientApi = createClientApi(components, { records, mailbox, prekeys, presence, relays })
   const services: Startable[] = [relays, records, mailbox, prekeys, presence, clientApi]
 
   let metricsServer: Server | undefined

@@ -21,7 +21,7 @@ import { requestsCommand } from './commands/requests.js'
 import { blockCommand } from './commands/block.js'
 import { unblockCommand } from './commands/unblock.js'
 import { blockedCommand } from './commands/blocked.js'
-import { addClientOptions } from './session.js'
+import { addClientOptions, addClientOptionsEverywhere } from './session.js'
 
 const program = new Command()
   .name('relaymesh')
@@ -49,6 +49,9 @@ program.addCommand(safetyNumberCommand())
 program.addCommand(configCommand())
 program.addCommand(nodeCommand().addCommand(nodeStatusCommand()))
 program.addCommand(meshCommand())
+
+// --home, --node and --json after every client command and subcommand
+addClientOptionsEverywhere(program, ['node', 'mesh'])
 
 try {
   await program.parseAsync(process.argv)
