@@ -123,7 +123,7 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
   const prekeys = createPreKeyService(components, { relays })
   const presence = createPresenceService(components, { relays })
   const channels = createChannelService(components, { relays })
-  const clientApi = createClientApi(components, { records, mailbox, prekeys, presence, channels })
+  const clientApi = createClientApi(components, { records, mailbox, prekeys, presence, channels, relays })
   const services: Startable[] = [relays, records, mailbox, prekeys, presence, channels, clientApi]
 
   let metricsServer: Server | undefined

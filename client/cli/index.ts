@@ -24,7 +24,7 @@ import { blockedCommand } from './commands/blocked.js'
 import { exportCommand, verifyCommand } from './commands/export.js'
 import { channelCommand } from './commands/channel.js'
 import { deleteCommand, editCommand } from './commands/edit.js'
-import { addClientOptions } from './session.js'
+import { addClientOptions, addClientOptionsEverywhere } from './session.js'
 
 const program = new Command()
   .name('relaymesh')
@@ -55,6 +55,9 @@ program.addCommand(exportCommand()).addCommand(verifyCommand())
 program.addCommand(configCommand())
 program.addCommand(nodeCommand().addCommand(nodeStatusCommand()))
 program.addCommand(meshCommand())
+
+// --home, --node and --json after every client command and subcommand
+addClientOptionsEverywhere(program, ['node', 'mesh'])
 
 try {
   await program.parseAsync(process.argv)

@@ -26,6 +26,16 @@ export async function getPassphrase (options: { confirm?: boolean, env?: NodeJS.
   return first
 }
 
+/** exit status of a process ended by Ctrl-C (128 + SIGINT), as shells report it */
+export const INTERRUPTED_EXIT_CODE = 130
+
+/** Ctrl-C at the prompt: the terminal back to normal, then exit 130 (nothing is open yet: the passphrase comes first). */
+function interrupted (): never {
+  if (process.stdin.isTTY === true) process.stdin.setRawMode(false)
+  process.stderr.write('\n')
+  return process.exit(INTERRUPTED_EXIT_CODE)
+}
+
 /** Read one line from the terminal in raw mode, echoing nothing. */
 async function promptHidden (prompt: string): Promise<string> {
   const stdin = process.stdin
@@ -43,7 +53,12 @@ async function promptHidden (prompt: string): Promise<string> {
             resolve(value)
             return
           }
-          if (ch === '\u0003' || ch === '\u0004') { // Ctrl-C, Ctrl-D
+          if (ch === '\u0003') { // Ctrl-C: raw mode turned it into a byte; leave as a SIGINT would
+            stdin.off('data', onData)
+            interrupted()
+            return
+          }
+          if (ch === '\u0004') { // Ctrl-D
             stdin.off('data', onData)
             reject(new RelaymeshError(ErrorCode.Invalid, 'no passphrase given'))
             return

@@ -3,10 +3,13 @@
 // on, and closing it on every path (also on Ctrl-C), so no command leaves the
 // store locked or prints a stack trace.
 import pino from 'pino'
-import { Command } from 'commander'
+import { Command, Option } from 'commander'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { openClient, type Client } from '../client.js'
-import { readConfig, resolveHome } from '../config.js'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { checkNodeAddress, readConfig, resolveHome } from '../config.js'
+import { STORE_FOLDER } from '../store/sealed-store.js'
 import { Output } from './output.js'
 import { DisplayNames } from '../profiles/display-name.js'
 import { getPassphrase } from './passphrase.js'
@@ -25,12 +28,38 @@ export function collect (value: string, previous: string[] = []): string[] {
   return [...previous, value]
 }
 
-/** --home, --node and --json on a command (also accepted before the subcommand, on the root). */
+const has = (cmd: Command, flag: string): boolean => cmd.options.some((o) => o.long === flag)
+
+/**
+ * --home, --node and --json on a command (also accepted before the subcommand, on the root).
+ * `node: false`: the command never attaches; --node is still accepted (hidden), so the same
+ * options work after every command.
+ */
 export function addClientOptions (cmd: Command, options: { node?: boolean } = {}): Command {
-  cmd.option('--home <dir>', 'client home folder [default: $RELAYMESH_HOME, else ~/.relaymesh]')
-  if (options.node !== false) cmd.option('--node <multiaddr>', 'relay node to attach to, with /p2p/<peer id> (repeatable, tried in order) [default: from `relaymesh config`]', collect)
-  cmd.option('--json', 'one JSON object per line on stdout')
+  if (!has(cmd, '--home')) cmd.option('--home <dir>', 'client home folder [default: $RELAYMESH_HOME, else ~/.relaymesh]')
+  if (!has(cmd, '--node')) {
+    const node = new Option('--node <multiaddr>', 'relay node to attach to, with /p2p/<peer id> (repeatable, tried in order) [default: from `relaymesh config`]').argParser(collect)
+    cmd.addOption(options.node === false ? node.hideHelp() : node)
+  }
+  if (!has(cmd, '--json')) cmd.option('--json', 'one JSON object per line on stdout')
   return cmd
+}
+
+/**
+ * The global options on every client command below `root` and on the groups
+ * between (`relaymesh group --home H list`, `relaymesh contacts list --json`),
+ * whoever added the command; `skip` names top-level commands that are not
+ * client commands (`node`, `mesh`: their options are their own).
+ */
+export function addClientOptionsEverywhere (root: Command, skip: readonly string[]): void {
+  const walk = (cmd: Command): void => {
+    for (const sub of cmd.commands) {
+      if (cmd === root && skip.includes(sub.name())) continue
+      addClientOptions(sub, { node: has(sub, '--node') })
+      walk(sub)
+    }
+  }
+  walk(root)
 }
 
 /** The options of `cmd` and its ancestors; the nearest command that set one wins. */
@@ -71,6 +100,7 @@ export async function withClient<T> (cmd: Command, fn: (s: Session) => Promise<T
   const opts = globalOptions(cmd)
   const out = new Output(opts.json)
   const nodes = await nodesFor(opts)
+  checkBeforePassphrase(opts, 'existing')
   const passphrase = await getPassphrase()
   const client = await open(opts.home, passphrase, nodes)
   let closing: Promise<void> | undefined
@@ -96,6 +126,18 @@ export async function withClient<T> (cmd: Command, fn: (s: Session) => Promise<T
     await close().catch(() => {})
     exitSoon()
   }
+}
+
+/**
+ * The checks that need no passphrase, made before one is asked: the home is
+ * initialised (or, for `init`, not yet), and every --node parses as a node
+ * address. A person then never types a passphrase for a command that fails anyway.
+ */
+export function checkBeforePassphrase (options: GlobalOptions, home: 'existing' | 'new'): void {
+  const initialised = existsSync(join(options.home, STORE_FOLDER, 'CURRENT'))
+  if (home === 'existing' && !initialised) throw new RelaymeshError(ErrorCode.NotFound, `no identity in ${options.home}: run \`relaymesh init\` first`)
+  if (home === 'new' && initialised) throw new RelaymeshError(ErrorCode.Invalid, `${options.home} is already initialised (a local store exists)`)
+  for (const node of options.nodes ?? []) checkNodeAddress(node)
 }
 
 async function open (home: string, passphrase: string, nodes: string[]): Promise<Client> {

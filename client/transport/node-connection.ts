@@ -57,6 +57,9 @@ export class NodeConnection {
     try {
       conn = await host.dial(ma, { signal: signal ?? AbortSignal.timeout(10_000) })
     } catch (err) {
+      // Noise's "Payload identity key A does not match expected remote identity key B": say it as a person can fix it
+      const wrongId = /identity key (\S+) does not match expected remote identity key (\S+)/.exec((err as Error).message)
+      if (wrongId !== null) throw new RelaymeshError(ErrorCode.Unavailable, `the node at ${address} has peer id ${wrongId[1] ?? ''}, not ${wrongId[2] ?? ''}: fix the /p2p/ part of the address`, { cause: err })
       throw new RelaymeshError(ErrorCode.Unavailable, `cannot reach node ${address}: ${(err as Error).message}`, { cause: err })
     }
     return new NodeConnection(host, conn.remotePeer, address)

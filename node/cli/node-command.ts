@@ -9,6 +9,7 @@ import { MAX_ID_DIFFICULTY } from '../relays/constants.js'
 import { MAX_SEND_STAMP_BITS, SEND_STAMP_BITS } from '../../protocol/constants.js'
 import { meshAdmissionOf, nodeIdCommand } from './mesh-command.js'
 import { createRelayNode } from '../relay-node.js'
+import { checkBootstrap, checkListen, explainStartError } from './start-errors.js'
 
 export const DEFAULT_PORT = 4001
 /** how many ports after the default `npm start` tries before giving up */
@@ -109,12 +110,14 @@ interface StartOptions {
 export async function startNode (opts: StartOptions): Promise<void> {
   const json = opts.json === true
   const log = createLogger({ json, level: opts.logLevel })
-  const listen = opts.listen ?? await defaultListen()
+  // cheap checks first: nothing starts with an address libp2p would reject or silently skip
+  const bootstrap = checkBootstrap(opts.bootstrap ?? [])
+  const listen = opts.listen !== undefined ? checkListen(opts.listen) : await defaultListen()
   const mesh = await meshAdmissionOf(opts.meshPublicKey, opts.admission)
   const node = await createRelayNode({
     dataDir: opts.data,
     listen,
-    bootstrap: opts.bootstrap ?? [],
+    bootstrap,
     announce: opts.announce ?? [],
     allowIps: opts.allowIp ?? [],
     ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}),
@@ -133,6 +136,10 @@ export async function startNode (opts: StartOptions): Promise<void> {
     json,
     logLevel: opts.logLevel,
     log
+  }).catch((err: unknown) => {
+    // a half-started libp2p may hold a timer: the one-line error is printed, then leave
+    setTimeout(() => process.exit(), 1000).unref()
+    throw explainStartError(err, opts.data)
   })
   // handlers first: a signal right after the ready line must still stop cleanly
   const stopped = new Promise<void>((resolve) => {

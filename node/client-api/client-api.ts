@@ -26,7 +26,7 @@ export interface ClientApi extends Startable {
   readonly strangers: StrangerLimits
 }
 
-export function createClientApi (components: NodeComponents, services: { records: RecordService, mailbox: MailboxService, prekeys: PreKeyService, presence: PresenceService, channels: ChannelService }): ClientApi {
+export function createClientApi (components: NodeComponents, services: { records: RecordService, mailbox: MailboxService, prekeys: PreKeyService, presence: PresenceService, channels: ChannelService, relays?: RequestDeps['relays'] }): ClientApi {
   const { host, config, log } = components
   // one bucket per device and one per peer, shared by all their connections
   const devices = new AttachedDevices(new ClientRateLimits(config.limits.clientRatePerSecond, config.limits.clientRateBurst))

@@ -1,6 +1,7 @@
 // Client requests (/relaymesh/client/1.0.0, one per stream; 1.1.0, pipelined
 // on long-lived streams), dispatched from a table. Every handler validates its input and answers a typed error when bad.
 import { ClientRequest, ClientResponse, RequestType, Status, type SendResult } from '../../protocol/pb/client-api.js'
+import type { RelayDirectoryService } from '../relays/relay-directory.js'
 import { Envelope } from '../../protocol/pb/envelope.js'
 import { OneTimePreKey } from '../../protocol/pb/records.js'
 import { decode, encode, type Loose } from '../../protocol/codec.js'
@@ -23,6 +24,8 @@ export interface RequestDeps {
   strangers: StrangerLimits
   presence: PresenceService
   channels: ChannelService
+  /** the relay directory, for STATUS (relays admitted and live, node records held); absent: counted as 0 */
+  relays?: Pick<RelayDirectoryService, 'peers' | 'nodeRecords'>
 }
 
 export interface RequestContext {
@@ -220,7 +223,10 @@ const handlers: Partial<Record<RequestType, Handler>> = {
       statusJson: JSON.stringify({
         peerId: host.peerId.toString(),
         multiaddrs: host.getMultiaddrs().map(String),
-        relays: ctx.components.host.getConnections().length,
+        // relays: admitted relays in the live set (self excluded), never mere connections (clients, status callers)
+        relays: ctx.deps.relays?.peers().length ?? 0,
+        nodeRecords: ctx.deps.relays?.nodeRecords().filter((r) => r.id !== host.peerId.toString()).length ?? 0,
+        connections: host.getConnections().length,
         attached: ctx.deps.devices.size,
         replicas: config.replicas,
         writeQuorum: config.writeQuorum

@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander'
 import { initIdentity, openClient } from '../../client.js'
 import { Output } from '../output.js'
 import { getPassphrase } from '../passphrase.js'
-import { addClientOptions, exitSoon, globalOptions, installLastResort, nodesFor } from '../session.js'
+import { addClientOptions, checkBeforePassphrase, exitSoon, globalOptions, installLastResort, nodesFor } from '../session.js'
 
 export const MAX_NAME_LENGTH = 64
 
@@ -28,6 +28,7 @@ export async function init (cmd: Command, opts: { name?: string }): Promise<void
   const g = globalOptions(cmd)
   const out = new Output(g.json)
   const nodes = await nodesFor(g)
+  checkBeforePassphrase(g, 'new')
   const passphrase = await getPassphrase({ confirm: true })
   const created = await initIdentity(g.home, passphrase, opts.name !== undefined ? { name: opts.name } : {})
   out.identity({ ...created, name: opts.name })

@@ -1,18 +1,34 @@
 // `relaymesh node status MULTIADDR`: ask a running node, as a client would,
-// for its peer id, addresses, connections and attached devices.
+// for its peer id, addresses, the relays it has admitted, its connections and
+// attached devices.
 import { Command } from 'commander'
+import { checkNodeAddress } from '../../config.js'
 import { createClientHost } from '../../transport/client-host.js'
 import { NodeConnection } from '../../transport/node-connection.js'
+import { globalOptions } from '../session.js'
+
+/** how each status field is shown as text (fields a newer node adds are shown by their own name) */
+const LABELS: Record<string, string> = {
+  peerId: 'peer id',
+  multiaddrs: 'addresses',
+  relays: 'relays (admitted, live; self excluded)',
+  nodeRecords: 'node records held (admitted; self excluded)',
+  connections: 'open connections (relays, clients, this one)',
+  attached: 'attached devices',
+  replicas: 'replicas per mailbox',
+  writeQuorum: 'write quorum'
+}
 
 export function nodeStatusCommand (): Command {
   return new Command('status')
-    .description('ask a running node for its peer id, addresses, connections and attached devices')
+    .description('ask a running node for its peer id, addresses, admitted relays, connections and attached devices')
     .argument('<multiaddr>', 'the node, with /p2p/<peer id>')
     .option('--json', 'print one JSON object')
-    .action(async (address: string, opts: { json?: boolean }) => { await nodeStatus(address, opts.json === true) })
+    .action(async (address: string, _opts: unknown, cmd: Command) => { await nodeStatus(address, globalOptions(cmd).json) })
 }
 
 async function nodeStatus (address: string, json: boolean): Promise<void> {
+  checkNodeAddress(address)
   const host = await createClientHost()
   try {
     const conn = await NodeConnection.connect(host, address)
@@ -20,7 +36,7 @@ async function nodeStatus (address: string, json: boolean): Promise<void> {
     if (json) {
       process.stdout.write(JSON.stringify(status) + '\n')
     } else {
-      for (const [k, v] of Object.entries(status)) process.stdout.write(`${k}: ${Array.isArray(v) ? v.join(' ') : String(v)}\n`)
+      for (const [k, v] of Object.entries(status)) process.stdout.write(`${LABELS[k] ?? k}: ${Array.isArray(v) ? v.join(' ') : String(v)}\n`)
     }
   } finally {
     await host.stop()
