@@ -243,9 +243,16 @@ export class RelaymeshClient implements Client {
 
   // ------------------------------------------------------------------ contacts
 
-  async addContact (alias: string, userId: string): Promise<void> {
+  async addContact (alias: string, userId: string, options: { check?: boolean } = {}): Promise<void> {
     this.checkOpen()
     if (typeof userId === 'string' && userId.trim().toLowerCase() === this.userId) throw new RelaymeshError(ErrorCode.Invalid, 'that is your own user id: add someone else\'s')
+    if (options.check === true) {
+      checkUserId(userId)
+      await this.peers.user(await this.conns.ready(), userId).catch((err: unknown) => {
+        if (RelaymeshError.is(err, ErrorCode.NotFound)) throw new RelaymeshError(ErrorCode.NotFound, `no user ${userId} on the mesh: check the id for a typo`, { cause: err })
+        throw err
+      })
+    }
     await addContact(this.ctx.store, alias, userId)
     await this.requestOps.contactAdded(userId)
   }

@@ -109,7 +109,8 @@ export interface Client {
   resolveConversation: (nameOrId: string) => Promise<ConversationRef>
   /** give a contact a new alias */
   renameContact: (oldAlias: string, newAlias: string) => Promise<{ alias: string, userId: string }>
-  addContact: (alias: string, userId: string) => Promise<void>
+  /** Invalid for our own id or a malformed one; `check`: also ask the mesh, NotFound when it has no such user (a typo that is still well-formed) */
+  addContact: (alias: string, userId: string, options?: { check?: boolean }) => Promise<void>
   /** contacts with their presence: online/offline only for those whose profile key we hold, else null (unknown) */
   contacts: () => Promise<Array<{ alias: string, userId: string, online: boolean | null }>>
   /** remove a contact (every alias of its user) and rotate our profile key: the removed user opens nothing we publish later */

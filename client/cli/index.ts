@@ -22,6 +22,8 @@ import { blockCommand } from './commands/block.js'
 import { unblockCommand } from './commands/unblock.js'
 import { blockedCommand } from './commands/blocked.js'
 import { addClientOptions } from './session.js'
+import { historyCommand } from './commands/history.js'
+import { conversationsCommand } from './commands/conversations.js'
 
 const program = new Command()
   .name('relaymesh')
@@ -45,6 +47,8 @@ program.addCommand(requestsCommand())
 program.addCommand(blockCommand())
 program.addCommand(unblockCommand())
 program.addCommand(blockedCommand())
+program.addCommand(historyCommand())
+program.addCommand(conversationsCommand())
 program.addCommand(safetyNumberCommand())
 program.addCommand(configCommand())
 program.addCommand(nodeCommand().addCommand(nodeStatusCommand()))

@@ -15,6 +15,7 @@ import { conversationCommands, sendLine } from './conversation-commands.js'
 import { groupCommands } from './group-commands.js'
 import { requestCommands } from './request-commands.js'
 import { fileCommands } from './file-commands.js'
+import { historyCommands } from './history-commands.js'
 
 /** one receive() call listens this long, then drains again (cheap) and listens anew */
 export const LISTEN_SLICE_MS = 30_000
@@ -28,12 +29,13 @@ const QUIT_HELP = [
 /** Every chat command, in the order /help lists them. */
 export function chatCommands (): SlashCommands {
   return new SlashCommands().add(...conversationCommands, ...fileCommands, ...groupCommands, ...requestCommands)
+    .add(...historyCommands)
 }
 
 export function chatCommand (): Command {
   const help = chatCommands().help()
   return addClientOptions(new Command('chat'))
-    .description('interactive chat: incoming messages appear live; /list, /open USER, /tell USER TEXT, /file USER PATH, /group …, /requests, /accept, /decline, /block, /quit')
+    .description('interactive chat: incoming messages appear live; /list, /open USER|GROUP, /history, /search, /tell USER TEXT, /file USER PATH, /group …, /requests, /accept, /decline, /block, /quit')
     .addHelpText('after', '\n' + [...help, ...QUIT_HELP].join('\n'))
     .action(async (_opts: unknown, cmd: Command) => {
       await withClient(cmd, async (session) => { await chat(session) }, { connect: true })
@@ -115,9 +117,14 @@ async function chat (session: Session): Promise<void> {
   void listening
 }
 
+/** What chat printed live is seen: its conversation's unread count drops (local marks, client/history). */
+function markShown (client: Client, out: Output, m: IncomingMessage): void {
+  client.markShown([m]).catch((err: Error) => { out.warn(`unread mark not saved: ${err.message}`) })
+}
+
 /** Print incoming messages as they arrive, until quitting; a lost node is retried, not fatal. */
 async function listen (client: Client, out: Output, names: DisplayNames, quitting: () => boolean, onRequest: (r: MessageRequest) => void): Promise<void> {
-  const onMessage = (m: IncomingMessage): void => { printIncoming(out, m, names) }
+  const onMessage = (m: IncomingMessage): void => { printIncoming(out, m, names); markShown(client, out, m) }
   while (!quitting()) {
     try {
       await client.receive({ waitMs: LISTEN_SLICE_MS, onMessage, onRequest })

@@ -28,6 +28,12 @@ export function recvCommand (): Command {
           if (m.system !== true) count++
           printIncoming(out, m, people) // a message, or a received file's event
           shown.push(m)
+          seen.push(m)
+        }
+        // what was printed is seen: unread counts drop (local marks, client/history)
+        const seen: IncomingMessage[] = []
+        const markSeen = async (): Promise<void> => {
+          await client.markShown(seen.splice(0)).catch((err: Error) => { out.warn(`unread marks not saved: ${err.message}`) })
         }
         // a stranger's message is held as a request: an event line, not the message (client/requests)
         const onRequest = (r: MessageRequest): void => { out.request(r, true) }
@@ -49,11 +55,13 @@ export function recvCommand (): Command {
           out.endProgress()
         }
         await markRead()
+        await markSeen()
         // 2. live messages
         if (opts.wait > 0) {
           if (!out.json) out.warn(`waiting ${opts.wait} s for new messages…`)
           await client.receive({ waitMs: opts.wait * 1000, onMessage, onRequest })
           await markRead()
+          await markSeen()
         }
         if (!out.json) out.warn(count === 0 ? 'no new messages' : `${count} new message${count === 1 ? '' : 's'}`)
       })
