@@ -33,6 +33,10 @@ export class DisplayNames {
     return this.groupNames.get(groupId) ?? groupId
   }
 
+  knowsGroup (groupId: string): boolean {
+    return this.groupNames.has(groupId)
+  }
+
   /** a group created, joined or renamed meanwhile (chat) */
   setGroup (groupId: string, name: string): void {
     this.groupNames.set(groupId, name)

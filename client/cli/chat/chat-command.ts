@@ -9,6 +9,7 @@ import type { Client, IncomingMessage, MessageRequest } from '../../types.js'
 import type { Output } from '../output.js'
 import { addClientOptions, withClient, type Session } from '../session.js'
 import { printIncoming } from '../commands/file.js'
+import { NamedPrinter } from '../named-printer.js'
 import type { DisplayNames } from '../../profiles/display-name.js'
 import { SlashCommands, type ChatState, type Conversation } from './slash-commands.js'
 import { conversationCommands, sendLine } from './conversation-commands.js'
@@ -124,7 +125,8 @@ function markShown (client: Client, out: Output, m: IncomingMessage): void {
 
 /** Print incoming messages as they arrive, until quitting; a lost node is retried, not fatal. */
 async function listen (client: Client, out: Output, names: DisplayNames, quitting: () => boolean, onRequest: (r: MessageRequest) => void): Promise<void> {
-  const onMessage = (m: IncomingMessage): void => { printIncoming(out, m, names); markShown(client, out, m) }
+  const printer = new NamedPrinter(client, out, names, (m) => { printIncoming(out, m, names) })
+  const onMessage = (m: IncomingMessage): void => { printer.push(m); markShown(client, out, m) }
   while (!quitting()) {
     try {
       await client.receive({ waitMs: LISTEN_SLICE_MS, onMessage, onRequest })

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander'
 import type { IncomingMessage, MessageRequest } from '../../client.js'
 import { addClientOptions, withClient } from '../session.js'
 import { printIncoming } from './file.js'
+import { NamedPrinter } from '../named-printer.js'
 
 /** waits longer than a day are a mistake, not a plan */
 export const MAX_WAIT_SECONDS = 86_400
@@ -26,7 +27,7 @@ export function recvCommand (): Command {
         let count = 0
         const onMessage = (m: IncomingMessage): void => {
           if (m.system !== true) count++
-          printIncoming(out, m, people) // a message, or a received file's event
+          printer.push(m) // a message, or a received file's event
           shown.push(m)
           seen.push(m)
         }
@@ -35,6 +36,8 @@ export function recvCommand (): Command {
         const markSeen = async (): Promise<void> => {
           await client.markShown(seen.splice(0)).catch((err: Error) => { out.warn(`unread marks not saved: ${err.message}`) })
         }
+        // in order, groups named even when created in this same drain
+        const printer = new NamedPrinter(client, out, people, (m) => { printIncoming(out, m, people) })
         // a stranger's message is held as a request: an event line, not the message (client/requests)
         const onRequest = (r: MessageRequest): void => { out.request(r, true) }
         // what was printed has been read: read receipts to the senders (client/receipts), best effort
@@ -53,13 +56,14 @@ export function recvCommand (): Command {
         } finally {
           clearInterval(ticker)
           out.endProgress()
+          await printer.flush() // everything handed out is printed, also when receiving failed
         }
         await markRead()
         await markSeen()
         // 2. live messages
         if (opts.wait > 0) {
           if (!out.json) out.warn(`waiting ${opts.wait} s for new messages…`)
-          await client.receive({ waitMs: opts.wait * 1000, onMessage, onRequest })
+          await client.receive({ waitMs: opts.wait * 1000, onMessage, onRequest }).finally(async () => { await printer.flush() })
           await markRead()
           await markSeen()
         }
