@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { addressOf, removeDir, startMesh, stopAll, tempDir } from '../../helpers/mesh.js'
 import { waitFor } from '../../helpers/wait.js'
-import { cli, fails, ok } from './run-cli.js'
+import { cli, fails, interactive, ok } from './run-cli.js'
 
 describe('relaymesh history, conversations and names (processes, two nodes)', function () {
   this.timeout(90_000)
@@ -49,6 +49,22 @@ describe('relaymesh history, conversations and names (processes, two nodes)', fu
     list = await unread('bob')
     assert.equal(list[0]?.unread, 0, 'what recv printed is read')
     await ok(as('bob', ['send', '--to', 'alice', 'reply from bob']))
+
+    // chat: /open shows the last messages (and marks them seen), /history N, /search, /list (conversations), /contacts
+    const chat = interactive(['chat', '--home', homes.bob as string, '--json'])
+    for (const line of ['/open alice', '/history 1', '/search second', '/list', '/contacts']) chat.type(line)
+    chat.proc.stdin?.end()
+    assert.equal(await chat.exited, 0, chat.stderr())
+    const lines = chat.lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+    assert.deepEqual(lines.map((l) => l.event ?? l.text ?? l.name ?? l.alias), [
+      'open', 'first from alice', 'Second From Alice', 'reply from bob', // /open: the last 20
+      'reply from bob', // /history 1
+      'Second From Alice', // /search second
+      'alice', // /list
+      'alice' // /contacts
+    ])
+    assert.equal(lines[6]?.unread, 0)
+    assert.equal(lines[7]?.userId, ids.alice)
 
     // every command is a new process: history comes back from the sealed store
     const all = await ok(as('bob', ['history', 'alice']))
