@@ -49,7 +49,7 @@ export async function listConversations (s: ConversationSources): Promise<Conver
   const out: Array<ConversationInfo & { seq: number }> = []
   for (const [id, t] of tallies) {
     const group = groups.get(id)
-    const isGroup = group !== undefined || t.last?.group != null
+    const isGroup = group !== undefined || (t.last !== null && t.last.group !== null)
     const mark = await s.marks.get(id)
     out.push({
       id,

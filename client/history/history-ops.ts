@@ -10,9 +10,8 @@ import { queryHistory } from './history-query.js'
 import { ReadMarks } from './read-marks.js'
 import { listConversations } from './conversations.js'
 import { resolveConversationIn, resolveGroupIn } from './resolve.js'
+import { GROUP_ID_RE } from './constants.js'
 import type { ConversationInfo, ConversationRef, HistoryMessage, HistoryOptions } from './types.js'
-
-const GROUP_ID_RE = /^[0-9a-f]{32}$/
 
 export class HistoryOps {
   private readonly marks: ReadMarks
@@ -25,7 +24,7 @@ export class HistoryOps {
 
   /** a user id or group id (not a name: names are resolved by resolveConversation) */
   private checkConversation (conversation: string): void {
-    if (typeof conversation === 'string' && GROUP_ID_RE.test(conversation)) return
+    if (typeof conversation === 'string' && GROUP_ID_RE.test(conversation) && conversation === conversation.toLowerCase()) return
     checkUserId(conversation)
   }
 

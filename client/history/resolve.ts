@@ -7,8 +7,7 @@ import { USER_ID_PREFIX } from '../../protocol/identity.js'
 import type { GroupState } from '../groups/group-store.js'
 import { checkUserId } from '../messaging/user-directory.js'
 import type { ConversationRef } from './types.js'
-
-const GROUP_ID_RE = /^[0-9a-f]{32}$/i
+import { GROUP_ID_RE } from './constants.js'
 
 function ambiguous (what: string, ids: string[]): RelaymeshError {
   return new RelaymeshError(ErrorCode.Invalid, `"${what}" is ambiguous: it names ${ids.join(', ')}; use the id`)

@@ -33,7 +33,7 @@ export function contactsCommand (): Command {
         for (const c of list) out.contact(c)
       })
     })
-  addClientOptions(contacts.command('rename'), { node: false })
+  addClientOptions(contacts.command('rename'))
     .description('give a contact a new alias (the user id stays)')
     .argument('<old>', 'the current alias')
     .argument('<new>', 'the new alias (no spaces)')

@@ -79,7 +79,7 @@ export function groupCommand (): Command {
       })
     }))
 
-  group.addCommand(addClientOptions(new Command('info'), { node: false })
+  group.addCommand(addClientOptions(new Command('info'))
     .description('a group\'s id, name and members')
     .argument('<group>', 'the group: its id or its name')
     .action(async (group: string, _opts: unknown, cmd: Command) => {

@@ -17,7 +17,7 @@ function searchArg (value: string): string {
 }
 
 export function historyCommand (): Command {
-  return addClientOptions(new Command('history'), { node: false })
+  return addClientOptions(new Command('history')) // --node accepted like everywhere, unused: history is local
     .description('past messages both ways, oldest first, with time, sender, edits and the delivery state of yours (local store only, no network)')
     .argument('[conversation]', 'a user id, contact alias or profile name, or a group id or group name (default: every conversation)')
     .option('--limit <n>', 'only the last N messages', limitArg)
