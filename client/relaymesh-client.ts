@@ -7,7 +7,7 @@
 import pino from 'pino'
 import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
 import { safetyNumber } from '../protocol/identity.js'
-import type { Client, ClientOptions, IncomingMessage } from './types.js'
+import type { Client, ClientOptions, IncomingMessage, OutboxEntry, SendOptions, SendResult, StatusListener } from './types.js'
 import { addContact, listContacts, resolveUser } from './contacts.js'
 import { LocalIdentity } from './local-identity.js'
 import { PreKeys } from './keys/prekeys.js'
@@ -38,6 +38,12 @@ import { ProfileManager, type ProfileView, type RemovedContact } from './profile
 import { loadPeerProfile } from './profiles/profile-store.js'
 import { getStatus, type MessageStatus } from './receipts/message-status.js'
 import { AttachUpkeep } from './keys/attach-upkeep.js'
+import { Outbox } from './outbox/outbox.js'
+import { deliverGroup } from './outbox/deliver-group.js'
+import { statusEventsOf } from './receipts/status-events.js'
+import { checkGroupId } from './groups/group-manager.js'
+import { ContentKind, encodeContent, newMessageId } from './messaging/content.js'
+import { hex } from './util/bytes.js'
 import type { PresenceView } from './presence/contact-presence.js'
 import { PresenceOps } from './presence/presence-ops.js'
 import { heldProfileKey } from './profiles/profile-keys.js'
@@ -65,6 +71,7 @@ export class RelaymeshClient implements Client {
   private readonly receiptOps: Receipts
   private readonly profileOps: ProfileManager
   private readonly requestOps: RequestOps
+  private readonly outboxOps: Outbox
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
     this.ctx = ctx
@@ -74,7 +81,8 @@ export class RelaymeshClient implements Client {
     this.conns = new ConnectionManager(options.nodes, () => this.ctx.identity.credentials(), {
       onEnvelope: (env, conn) => { this.inbox.enqueuePush(env, conn) },
       onLowPreKeys: (remaining, conn) => { this.upkeep.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
-      onAttached: async (conn) => { await this.upkeep.onAttached(conn) },
+      // then what waits in the outbox goes (client/outbox)
+      onAttached: async (conn) => { await this.upkeep.onAttached(conn); this.outboxOps.kick() },
       onStaleDeviceList: async (conn) => {
         await this.deviceOps.sync(conn)
         if (this.ctx.identity.removed) throw new RelaymeshError(ErrorCode.Unauthorized, 'this device was removed from your device list by another of your devices: it can no longer attach')
@@ -138,6 +146,14 @@ export class RelaymeshClient implements Client {
       afterIngest: async (conn, linked) => { await this.deviceOps.afterIngest(conn, linked) },
       delivered: async (stored) => { await this.receiptOps.delivered(stored) }
     })
+    this.outboxOps = new Outbox({
+      ctx,
+      serial: this.serial,
+      events: statusEventsOf(ctx),
+      deliverDirect: async (e, done, sending) => await this.direct.deliver({ id: e.id, to: e.to as string, text: e.text, sentAt: e.sentAt }, done, sending),
+      deliverGroup: async (e, done, sending) => await deliverGroup(ctx, this.serial, this.groupOps, e, done, sending),
+      attached: () => this.conns.connection !== undefined
+    })
     this.upkeep = new AttachUpkeep({
       ctx,
       serial: this.serial,
@@ -183,9 +199,12 @@ export class RelaymeshClient implements Client {
 
   // ------------------------------------------------------------------ sending
 
-  async send (toUserId: string, text: string): Promise<{ id: string, replicas: number }> {
+  /** through the outbox (client/outbox): on disk before anything else happens */
+  async send (toUserId: string, text: string, options: SendOptions = {}): Promise<SendResult> {
     this.checkOpen()
-    return await this.direct.send(toUserId, text)
+    checkTimeout(options.timeoutMs)
+    await this.direct.check(toUserId, text)
+    return await this.outboxOps.send({ to: toUserId }, hex(newMessageId()), text, this.ctx.now(), options.timeoutMs)
   }
 
   async sendFile (toUserId: string, path: string, options: SendFileOptions = {}): Promise<SendFileResult> {
@@ -337,14 +356,18 @@ export class RelaymeshClient implements Client {
     await this.groupOps.change(groupId, { action: GroupAction.RENAME, name })
   }
 
-  async sendGroup (groupId: string, text: string): Promise<{ id: string }> {
+  /** through the outbox, as send (client/outbox/deliver-group.ts) */
+  async sendGroup (groupId: string, text: string, options: SendOptions = {}): Promise<SendResult> {
     this.checkOpen()
-    const { id, sentAt } = await this.groupOps.send(groupId, text)
-    const now = this.ctx.now()
-    const ops: StoreOp[] = [this.ctx.messages.seenMessageOp(this.userId, id, now)]
-    this.ctx.messages.append({ id, from: this.userId, peer: groupId, group: groupId, text, sentAt, receivedAt: now, outgoing: true }, ops, false)
-    await this.serial.run(async () => { await this.ctx.store.batch(ops) })
-    return { id }
+    checkTimeout(options.timeoutMs)
+    const gid = checkGroupId(groupId)
+    if (typeof text !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'text must be a string')
+    const g = await this.ctx.groups.get(groupId)
+    if (g === undefined || !g.active) throw new RelaymeshError(ErrorCode.NotFound, `not a member of group ${groupId}`)
+    const messageId = newMessageId()
+    const sentAt = this.ctx.now()
+    encodeContent({ messageId, sentAt, kind: ContentKind.TEXT, text, groupId: gid }) // Invalid when too long
+    return await this.outboxOps.send({ group: groupId }, hex(messageId), text, sentAt, options.timeoutMs)
   }
 
   async groups (): Promise<Array<{ groupId: string, name: string, members: string[] }>> {
@@ -380,6 +403,17 @@ export class RelaymeshClient implements Client {
     return await getStatus(this.ctx.store, id)
   }
 
+  onStatus (listener: StatusListener): () => void {
+    this.checkOpen()
+    if (typeof listener !== 'function') throw new RelaymeshError(ErrorCode.Invalid, 'onStatus takes a function')
+    return statusEventsOf(this.ctx).on(listener)
+  }
+
+  async outbox (): Promise<OutboxEntry[]> {
+    this.checkOpen()
+    return await this.outboxOps.list()
+  }
+
   async markRead (messages: Array<{ id: string, from: string, group?: string | null, system?: boolean }>): Promise<void> {
     this.checkOpen()
     await this.receiptOps.read(messages)
@@ -391,6 +425,8 @@ export class RelaymeshClient implements Client {
     if (this.closed) return
     this.closed = true
     this.inbox.stopWaiting()
+    // a message being sent now may finish (bounded); the rest waits in the outbox for the next attach
+    await this.outboxOps.close()
     // what is persisted and not yet acknowledged goes now (ids added later are acknowledged after a restart)
     await this.inbox.flushAcks()
     // and the delivered receipts owed (bounded: each send runs under the connection's request timeouts)
@@ -407,6 +443,10 @@ export class RelaymeshClient implements Client {
   private checkOpen (): void {
     if (this.closed) throw new RelaymeshError(ErrorCode.InvalidState, 'the client is closed')
   }
+}
+
+function checkTimeout (timeoutMs: unknown): void {
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0)) throw new RelaymeshError(ErrorCode.Invalid, 'timeoutMs must be a number of milliseconds, 0 or more')
 }
 
 function toIncoming (m: StoredMessage): IncomingMessage {

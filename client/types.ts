@@ -4,10 +4,14 @@
 // this, never each other.
 import type pino from 'pino'
 import type { DeviceInfo } from './devices/device-manager.js'
-import type { MessageStatus } from './receipts/message-status.js'
+import type { DeliveryState, MessageStatus } from './receipts/message-status.js'
 import type { ProfileView, RemovedContact } from './profiles/profile-manager.js'
 import type { BlockedUser, MessageRequest } from './requests/request-ops.js'
 import type { FileInfo, SendFileOptions, SendFileResult } from './files/types.js'
+import type { OutboxEntry } from './outbox/outbox-store.js'
+import type { StatusListener } from './receipts/status-events.js'
+export type { OutboxEntry } from './outbox/outbox-store.js'
+export type { StatusListener } from './receipts/status-events.js'
 export type { BlockedUser, MessageRequest } from './requests/request-ops.js'
 export type { DeviceInfo } from './devices/device-manager.js'
 export type { DeliveryState, MessageStatus } from './receipts/message-status.js'
@@ -57,6 +61,24 @@ export interface IncomingMessage {
   file?: FileInfo
 }
 
+export interface SendOptions {
+  /**
+   * wait this long at most for "stored"; then the message is reported queued and stays in the
+   * outbox (sent in the background while the client is open, else on the next attach). Unset:
+   * one attempt, and an error (the message does not stay in the outbox) when it fails.
+   */
+  timeoutMs?: number
+}
+
+export interface SendResult {
+  /** message id, 32 hex digits */
+  id: string
+  /** 'stored' (or further), or 'queued' / 'sending' when timeoutMs passed first */
+  state: DeliveryState
+  /** the fewest relays that persisted one of its envelopes (0 while queued) */
+  replicas: number
+}
+
 export interface Client {
   readonly userId: string
   readonly deviceId: number
@@ -69,7 +91,7 @@ export interface Client {
    * fewest relays that persisted one of its envelopes (at least the mesh's write quorum; fewer
    * than the replica count k when the mesh has fewer relays than k)
    */
-  send: (toUserId: string, text: string) => Promise<{ id: string, replicas: number }>
+  send: (toUserId: string, text: string, options?: SendOptions) => Promise<SendResult>
   /** a file (at most 100 MiB) in encrypted chunks, then its manifest; sending it again resumes (docs/protocol.md §8b) */
   sendFile: (toUserId: string, path: string, options?: SendFileOptions) => Promise<SendFileResult>
   /** drain the mailbox, then wait up to waitMs for live pushes; new messages in arrival order, each exactly once */
@@ -115,8 +137,8 @@ export interface Client {
   removeMember: (groupId: string, userId: string) => Promise<void>
   leaveGroup: (groupId: string) => Promise<void>
   renameGroup: (groupId: string, name: string) => Promise<void>
-  /** one ciphertext (sender keys), fanned out by the node to every member device; resolves once stored for all */
-  sendGroup: (groupId: string, text: string) => Promise<{ id: string }>
+  /** one ciphertext (sender keys), fanned out by the node to every member device; resolves once stored for all (options: as send) */
+  sendGroup: (groupId: string, text: string, options?: SendOptions) => Promise<SendResult>
   /** the groups we are a member of */
   groups: () => Promise<Array<{ groupId: string, name: string, members: string[] }>>
   /** a one-time pairing code (valid 10 minutes) for `joinDevice` on a new device (docs/protocol.md §8c) */
@@ -129,6 +151,13 @@ export interface Client {
   removeDevice: (deviceId: number) => Promise<void>
   /** delivery state of a 1:1 message we sent from this device: sending / stored (N replicas) / delivered / read */
   messageStatus: (id: string) => Promise<MessageStatus | undefined>
+  /**
+   * every change of a sent message's status from now on (queued, sending, stored, a delivered or
+   * read receipt, failed), told once persisted: for ticks that update live. Returns the unsubscribe.
+   */
+  onStatus: (listener: StatusListener) => () => void
+  /** messages waiting in the outbox (no node could store them yet), oldest first; they go out on the next attach */
+  outbox: () => Promise<OutboxEntry[]>
   /** the application showed these received messages: send read receipts to their senders */
   markRead: (messages: Array<{ id: string, from: string, group?: string | null, system?: boolean }>) => Promise<void>
   close: () => Promise<void>

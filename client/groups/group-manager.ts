@@ -17,6 +17,7 @@ import { checkUserId, type PeerUser } from '../messaging/user-directory.js'
 import type { StoreOp } from '../store/sealed-store.js'
 import type { NodeConnection } from '../transport/node-connection.js'
 import { hex } from '../util/bytes.js'
+import { fewestReplicas } from '../receipts/message-status.js'
 import type { GroupState } from './group-store.js'
 import { sealFanout } from './fanout.js'
 import { checkGroupName, localChange } from './membership.js'
@@ -205,12 +206,17 @@ export class GroupManager {
     }
   }
 
-  /** One group message: encrypted once with our sender key, one payload for every member device. */
-  async send (groupId: string, text: string): Promise<{ id: string, sentAt: number }> {
+  /**
+   * One group message: encrypted once with our sender key, one payload for every member device.
+   * `m` names the message when the outbox sends it (client/outbox); `recipients`: the other members
+   * it went to; `replicas`: the fewest relays that stored it for one of them; `sending` is told once
+   * it is encrypted and about to leave.
+   */
+  async send (groupId: string, text: string, m: { messageId?: Uint8Array, sentAt?: number, sending?: (recipients: string[]) => Promise<void> } = {}): Promise<{ id: string, sentAt: number, replicas: number, recipients: string[] }> {
     checkGroupId(groupId)
     if (typeof text !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'text must be a string')
-    const messageId = newMessageId()
-    const sentAt = this.ctx.now()
+    const messageId = m.messageId ?? newMessageId()
+    const sentAt = m.sentAt ?? this.ctx.now()
     const plaintext = encodeContent({ messageId, sentAt, kind: ContentKind.TEXT, text, groupId: checkGroupId(groupId) })
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const snap = await this.ctx.groups.get(groupId)
@@ -244,13 +250,16 @@ export class GroupManager {
         return { payload }
       })
       if (sealed === undefined) continue
+      const others = snap.members.filter((u) => u !== this.self)
+      await m.sending?.(others)
+      const answers = []
       if (sealed.payload !== undefined) {
         const id = this.d.ids.next()
         for (let i = 0; i < targets.length; i += FANOUT_CHUNK) {
-          await this.d.ctx.outbound.send(targets.slice(i, i + FANOUT_CHUNK), id, sealed.payload)
+          answers.push(await this.d.ctx.outbound.send(targets.slice(i, i + FANOUT_CHUNK), id, sealed.payload))
         }
       }
-      return { id: hex(messageId), sentAt }
+      return { id: hex(messageId), sentAt, replicas: fewestReplicas(answers), recipients: others }
     }
     throw new RelaymeshError(ErrorCode.InvalidState, `group ${groupId} kept changing while sending; try again`)
   }
