@@ -21,6 +21,8 @@ import { requestsCommand } from './commands/requests.js'
 import { blockCommand } from './commands/block.js'
 import { unblockCommand } from './commands/unblock.js'
 import { blockedCommand } from './commands/blocked.js'
+import { statusCommand } from './commands/status.js'
+import { outboxCommand } from './commands/outbox.js'
 import { addClientOptions } from './session.js'
 
 const program = new Command()
@@ -45,6 +47,8 @@ program.addCommand(requestsCommand())
 program.addCommand(blockCommand())
 program.addCommand(unblockCommand())
 program.addCommand(blockedCommand())
+program.addCommand(statusCommand())
+program.addCommand(outboxCommand())
 program.addCommand(safetyNumberCommand())
 program.addCommand(configCommand())
 program.addCommand(nodeCommand().addCommand(nodeStatusCommand()))

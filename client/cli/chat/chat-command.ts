@@ -15,6 +15,7 @@ import { conversationCommands, sendLine } from './conversation-commands.js'
 import { groupCommands } from './group-commands.js'
 import { requestCommands } from './request-commands.js'
 import { fileCommands } from './file-commands.js'
+import { readMarker } from './ticks.js'
 
 /** one receive() call listens this long, then drains again (cheap) and listens anew */
 export const LISTEN_SLICE_MS = 30_000
@@ -117,7 +118,9 @@ async function chat (session: Session): Promise<void> {
 
 /** Print incoming messages as they arrive, until quitting; a lost node is retried, not fatal. */
 async function listen (client: Client, out: Output, names: DisplayNames, quitting: () => boolean, onRequest: (r: MessageRequest) => void): Promise<void> {
-  const onMessage = (m: IncomingMessage): void => { printIncoming(out, m, names) }
+  // what the chat shows is read: receipts to the senders (chat/ticks.ts)
+  const read = readMarker(client, out)
+  const onMessage = (m: IncomingMessage): void => { printIncoming(out, m, names); read(m) }
   while (!quitting()) {
     try {
       await client.receive({ waitMs: LISTEN_SLICE_MS, onMessage, onRequest })
