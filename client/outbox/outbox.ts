@@ -110,7 +110,7 @@ export class Outbox {
     return { id, state: o.kind === 'stored' ? (o.status?.state ?? 'stored') : 'queued', replicas: o.kind === 'stored' ? o.replicas : 0 }
   }
 
-  /** Send what waits now (after an attach, or a send): oldest first, one at a time. */
+  /** Send what waits now (after an attach, or a send): oldest first, one at a time, each conversation in order. */
   kick (): void {
     if (this.closed || this.closing) return
     clearTimeout(this.retryTimer)
@@ -125,16 +125,22 @@ export class Outbox {
   }
 
   private async flush (): Promise<void> {
+    // a conversation whose message could not go now keeps its order: its later messages wait too
+    const blocked = new Set<string>()
+    let retry = false
     for (const e of await this.disk.list()) {
       if (this.closed) return
+      const conversation = e.entry.group ?? e.entry.to ?? ''
+      if (blocked.has(conversation)) continue
       const o = await this.attempt(e)
-      if (o.kind === 'retry') {
-        // no node takes it now: the later ones wait too (their order is kept); retried on a timer and on the next attach
-        this.scheduleRetry()
-        return
-      }
+      if (o.kind !== 'retry') continue
+      blocked.add(conversation)
+      retry = true
+      // no node at all: nothing else goes either (retried on a timer and on the next attach)
+      if (!this.d.attached()) break
     }
-    this.retryMs = RETRY_MIN_MS
+    if (retry) this.scheduleRetry()
+    else this.retryMs = RETRY_MIN_MS
   }
 
   private scheduleRetry (): void {

@@ -37,8 +37,10 @@ export function sendCommand (): Command {
           out.stored(sent.id, to, label, sent.replicas)
           return
         }
-        const waiting = (await client.outbox()).find((e) => e.id === sent.id)
-        if (waiting?.lastError !== undefined) out.warn(`not stored yet: ${waiting.lastError}`)
+        // why: this message's last attempt, else that of the earlier message it waits behind
+        const waiting = await client.outbox()
+        const reason = waiting.find((e) => e.id === sent.id)?.lastError ?? waiting.filter((e) => e.lastError !== undefined).pop()?.lastError
+        if (reason !== undefined) out.warn(`not stored yet: ${reason}`)
         out.emit({ event: 'queued', id: sent.id, to }, queuedLine(sent.id, label ?? to))
         process.exitCode = EXIT_QUEUED
       })
