@@ -85,11 +85,12 @@ export interface Client {
   readonly name: string | undefined
   /** attach to the first reachable node of options.nodes; publish device list and prekey bundle; top up one-time prekeys */
   connect: () => Promise<void>
-  /** resolves once the mesh answered stored for every recipient device (and our own other devices) */
   /**
-   * resolves once the mesh stored the message for every device of the recipient; `replicas`: the
-   * fewest relays that persisted one of its envelopes (at least the mesh's write quorum; fewer
-   * than the replica count k when the mesh has fewer relays than k)
+   * written to the outbox (on disk) first; resolves once the mesh stored the message for every device
+   * of the recipient (and our own other devices), or, with `timeoutMs`, when that time passed first
+   * (state 'queued': it stays in the outbox, docs/spec-drafts/delivery.md); `replicas`: the fewest
+   * relays that persisted one of its envelopes (at least the mesh's write quorum; fewer than the
+   * replica count k when the mesh has fewer relays than k)
    */
   send: (toUserId: string, text: string, options?: SendOptions) => Promise<SendResult>
   /** a file (at most 100 MiB) in encrypted chunks, then its manifest; sending it again resumes (docs/protocol.md §8b) */
@@ -149,7 +150,7 @@ export interface Client {
   devices: () => Promise<{ devices: DeviceInfo[], removed: boolean }>
   /** re-sign the device list without `deviceId` and publish it: nothing new reaches that device */
   removeDevice: (deviceId: number) => Promise<void>
-  /** delivery state of a 1:1 message we sent from this device: sending / stored (N replicas) / delivered / read */
+  /** delivery state of a message (1:1 or group) we sent from this device: queued / sending / stored (N replicas) / delivered / read / failed, with deliveredTo and readBy per recipient user */
   messageStatus: (id: string) => Promise<MessageStatus | undefined>
   /**
    * every change of a sent message's status from now on (queued, sending, stored, a delivered or
@@ -158,7 +159,7 @@ export interface Client {
   onStatus: (listener: StatusListener) => () => void
   /** messages waiting in the outbox (no node could store them yet), oldest first; they go out on the next attach */
   outbox: () => Promise<OutboxEntry[]>
-  /** the application showed these received messages: send read receipts to their senders */
+  /** the application showed these received messages (1:1 or group): send read receipts to their senders */
   markRead: (messages: Array<{ id: string, from: string, group?: string | null, system?: boolean }>) => Promise<void>
   close: () => Promise<void>
 }

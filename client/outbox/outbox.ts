@@ -116,12 +116,17 @@ export class Outbox {
     clearTimeout(this.retryTimer)
     this.retryTimer = undefined
     if (this.flushing !== undefined) { this.again = true; return }
-    this.flushing = this.flush()
+    this.flushing = this.flushAll()
       .catch((err: Error) => { this.d.ctx.log.warn({ err: err.message }, 'outbox flush failed') })
-      .finally(() => {
-        this.flushing = undefined
-        if (this.again) { this.again = false; if (!this.closing) this.kick() }
-      })
+      .finally(() => { this.flushing = undefined })
+  }
+
+  /** Flush until nothing new was asked for meanwhile (a send during a flush is taken by the same run, also while closing). */
+  private async flushAll (): Promise<void> {
+    do {
+      this.again = false
+      await this.flush()
+    } while (this.again && !this.closed)
   }
 
   private async flush (): Promise<void> {
