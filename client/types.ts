@@ -77,6 +77,8 @@ export interface SendResult {
   state: DeliveryState
   /** the fewest relays that persisted one of its envelopes (0 while queued) */
   replicas: number
+  /** the message's own clock (what recipients see), ms since epoch */
+  sentAt: number
 }
 
 export interface Client {

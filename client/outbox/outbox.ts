@@ -34,6 +34,8 @@ export interface SendOutcome {
   /** 'stored' (or further, when a receipt came first), else 'queued' / 'sending': it stays in the outbox */
   state: MessageStatus['state']
   replicas: number
+  /** the message's own clock, ms since epoch */
+  sentAt: number
 }
 
 type Outcome =
@@ -87,7 +89,7 @@ export class Outbox {
     this.d.events.emit([status])
     if (timeoutMs === undefined) {
       const o = await this.attempt({ key, entry })
-      if (o.kind === 'stored') return { id, state: o.status?.state ?? 'stored', replicas: o.replicas }
+      if (o.kind === 'stored') return { id, state: o.status?.state ?? 'stored', replicas: o.replicas, sentAt }
       // the caller is told it failed: it does not go out later as well
       if (o.kind === 'retry') await this.fail({ key, entry }, o.error).catch(() => {})
       throw o.error
@@ -104,10 +106,10 @@ export class Outbox {
     if (o === undefined) {
       this.waiters.delete(id)
       const now = await getStatus(ctx.store, id).catch(() => undefined)
-      return { id, state: now?.state ?? 'queued', replicas: now?.storedOn ?? 0 }
+      return { id, state: now?.state ?? 'queued', replicas: now?.storedOn ?? 0, sentAt }
     }
     if (o.kind === 'failed') throw o.error
-    return { id, state: o.kind === 'stored' ? (o.status?.state ?? 'stored') : 'queued', replicas: o.kind === 'stored' ? o.replicas : 0 }
+    return { id, state: o.kind === 'stored' ? (o.status?.state ?? 'stored') : 'queued', replicas: o.kind === 'stored' ? o.replicas : 0, sentAt }
   }
 
   /** Send what waits now (after an attach, or a send): oldest first, one at a time, each conversation in order. */

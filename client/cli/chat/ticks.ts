@@ -48,8 +48,7 @@ export class Ticks {
     client.onStatus((s) => { this.update(s) })
   }
 
-  echo (id: string, conv: Conversation, text: string, state: MessageStatus['state']): void {
-    const sentAt = Date.now()
+  echo (id: string, conv: Conversation, text: string, state: MessageStatus['state'], sentAt: number): void {
     const where = conv.group === true ? `group ${conv.label}` : conv.label
     const tick = tickOf({ state, recipients: [], deliveredTo: [], readBy: [] })
     this.mine.set(id, { where, text, sentAt, tick })
@@ -91,7 +90,7 @@ export async function sendAndEcho (state: ChatState, conv: Conversation, text: s
   const sent = conv.group === true
     ? await client.sendGroup(conv.userId, text, { timeoutMs: 0 })
     : await client.send(conv.userId, text, { timeoutMs: 0 })
-  ticks.echo(sent.id, conv, text, sent.state)
+  ticks.echo(sent.id, conv, text, sent.state, sent.sentAt)
 }
 
 /** Read receipts for what the chat shows, gathered for READ_GATHER_MS; failures are a warning, never fatal. */
