@@ -29,6 +29,18 @@ export function contactOp (store: SealedStore, alias: string, userId: string): S
   return store.jsonOp(PREFIX.contact + store.name(alias), { alias, userId })
 }
 
+/** Give a contact a new alias (its user id stays); NotFound when `oldAlias` is no contact, Invalid when `newAlias` is taken. */
+export async function renameContact (store: SealedStore, oldAlias: string, newAlias: string): Promise<Contact> {
+  checkAlias(newAlias)
+  const userId = await contactOf(store, oldAlias)
+  if (userId === undefined) throw new RelaymeshError(ErrorCode.NotFound, `unknown contact "${oldAlias}": \`relaymesh contacts list\` shows yours`)
+  if (newAlias === oldAlias) return { alias: newAlias, userId }
+  const taken = await contactOf(store, newAlias)
+  if (taken !== undefined) throw new RelaymeshError(ErrorCode.Invalid, `"${newAlias}" is already the alias of ${taken}`)
+  await store.batch([{ type: 'del', key: PREFIX.contact + store.name(oldAlias) }, contactOp(store, newAlias, userId)])
+  return { alias: newAlias, userId }
+}
+
 /** the user id an alias names, if it is a contact's */
 export async function contactOf (store: SealedStore, alias: string): Promise<string | undefined> {
   const key = PREFIX.contact + store.name(alias)

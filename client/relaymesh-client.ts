@@ -8,7 +8,9 @@ import pino from 'pino'
 import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
 import { safetyNumber } from '../protocol/identity.js'
 import type { Client, ClientOptions, IncomingMessage } from './types.js'
-import { addContact, listContacts, resolveUser } from './contacts.js'
+import { addContact, listContacts, renameContact, resolveUser } from './contacts.js'
+import { HistoryOps } from './history/history-ops.js'
+import type { ConversationInfo, ConversationRef, HistoryMessage, HistoryOptions } from './history/types.js'
 import { LocalIdentity } from './local-identity.js'
 import { PreKeys } from './keys/prekeys.js'
 import { persist, type MessagingContext } from './messaging/context.js'
@@ -83,6 +85,7 @@ export class RelaymeshClient implements Client {
   private readonly editOps: EditOps
   private readonly typingOps: TypingOps
   private readonly gaps: GapTracker
+  private readonly historyOps: HistoryOps
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
     this.ctx = ctx
@@ -109,6 +112,7 @@ export class RelaymeshClient implements Client {
       persist: async (ops: StoreOp[]) => { await persist(ctx, ops) }
     }
     this.channelOps = new ChannelOps(ctx)
+    this.historyOps = new HistoryOps(ctx)
     this.presence = new PresenceOps({ ctx, peers: this.peers, connection: () => this.conns.connection })
     this.direct = new DirectSender({
       ...sending,
@@ -238,16 +242,53 @@ export class RelaymeshClient implements Client {
     return (await this.inbox.receive({ ...options, onMessage: (m) => { options.onMessage?.(toIncoming(m)) } })).map(toIncoming)
   }
 
-  async history (peerUserId?: string): Promise<IncomingMessage[]> {
+  async history (conversation?: string, options: HistoryOptions = {}): Promise<HistoryMessage[]> {
     this.checkOpen()
-    if (peerUserId !== undefined) checkUserId(peerUserId)
-    return (await this.ctx.messages.history(peerUserId)).map(toIncoming)
+    return await this.historyOps.history(conversation, options)
+  }
+
+  async conversations (): Promise<ConversationInfo[]> {
+    this.checkOpen()
+    return await this.historyOps.conversations()
+  }
+
+  async markSeen (conversation?: string): Promise<void> {
+    this.checkOpen()
+    await this.historyOps.markSeen(conversation)
+  }
+
+  async markShown (messages: Array<{ id: string, from: string }>): Promise<void> {
+    this.checkOpen()
+    await this.historyOps.markShown(messages)
+  }
+
+  async resolveGroup (nameOrId: string): Promise<string> {
+    this.checkOpen()
+    return await this.historyOps.resolveGroup(nameOrId)
+  }
+
+  async resolveConversation (nameOrId: string): Promise<ConversationRef> {
+    this.checkOpen()
+    return await this.historyOps.resolveConversation(nameOrId)
+  }
+
+  async renameContact (oldAlias: string, newAlias: string): Promise<{ alias: string, userId: string }> {
+    this.checkOpen()
+    return await renameContact(this.ctx.store, oldAlias, newAlias)
   }
 
   // ------------------------------------------------------------------ contacts
 
-  async addContact (alias: string, userId: string): Promise<void> {
+  async addContact (alias: string, userId: string, options: { check?: boolean } = {}): Promise<void> {
     this.checkOpen()
+    if (typeof userId === 'string' && userId.trim().toLowerCase() === this.userId) throw new RelaymeshError(ErrorCode.Invalid, 'that is your own user id: add someone else\'s')
+    if (options.check === true) {
+      checkUserId(userId)
+      await this.peers.user(await this.conns.ready(), userId).catch((err: unknown) => {
+        if (RelaymeshError.is(err, ErrorCode.NotFound)) throw new RelaymeshError(ErrorCode.NotFound, `no user ${userId} on the mesh: check the id for a typo`, { cause: err })
+        throw err
+      })
+    }
     await addContact(this.ctx.store, alias, userId)
     await this.requestOps.contactAdded(userId)
   }

@@ -16,6 +16,8 @@ import type { ChannelPostView } from './channel/channel-ops.js'
 export type { ChannelPostView } from './channel/channel-ops.js'
 import type { TypingEvent } from './edits/typing.js'
 export type { TypingEvent } from './edits/typing.js'
+import type { ConversationInfo, ConversationRef, HistoryMessage, HistoryOptions } from './history/types.js'
+export type { ConversationInfo, ConversationRef, HistoryMessage, HistoryOptions, LastMessage } from './history/types.js'
 export type { BlockedUser, MessageRequest } from './requests/request-ops.js'
 export type { DeviceInfo } from './devices/device-manager.js'
 export type { DeliveryState, MessageStatus } from './receipts/message-status.js'
@@ -104,9 +106,25 @@ export interface Client {
   blocked: () => Promise<BlockedUser[]>
   /** a user id, an alias, or the unique start of a requester's or blocked user's id */
   resolveRequester: (user: string) => Promise<string>
-  /** stored messages (sent and received) in arrival order, optionally of one conversation */
-  history: (peerUserId?: string) => Promise<IncomingMessage[]>
-  addContact: (alias: string, userId: string) => Promise<void>
+  /**
+   * stored messages (sent and received) in arrival order, optionally of one conversation (a user id or
+   * group id); `limit`: only the last N; `search`: case-insensitive substring of the text (local store only)
+   */
+  history: (conversation?: string, options?: HistoryOptions) => Promise<HistoryMessage[]>
+  /** one entry per 1:1 peer or group, newest activity first, with display name, unread count and last message (local) */
+  conversations: () => Promise<ConversationInfo[]>
+  /** everything stored so far in `conversation` (a user id or group id; all when omitted) was seen: unread drops to 0 (local, no receipts) */
+  markSeen: (conversation?: string) => Promise<void>
+  /** the application showed these messages: each one's conversation is seen up to it (local, no receipts; see markRead) */
+  markShown: (messages: Array<{ id: string, from: string }>) => Promise<void>
+  /** a group id, or the one group with that name (case-insensitive); Invalid when ambiguous (lists the ids), NotFound when none */
+  resolveGroup: (nameOrId: string) => Promise<string>
+  /** a user id, alias, group id, group name or profile name → the conversation it names */
+  resolveConversation: (nameOrId: string) => Promise<ConversationRef>
+  /** give a contact a new alias */
+  renameContact: (oldAlias: string, newAlias: string) => Promise<{ alias: string, userId: string }>
+  /** Invalid for our own id or a malformed one; `check`: also ask the mesh, NotFound when it has no such user (a typo that is still well-formed) */
+  addContact: (alias: string, userId: string, options?: { check?: boolean }) => Promise<void>
   /** contacts with their presence: online/offline only for those whose profile key we hold, else null (unknown) */
   contacts: () => Promise<Array<{ alias: string, userId: string, online: boolean | null }>>
   /** remove a contact (every alias of its user) and rotate our profile key: the removed user opens nothing we publish later */

@@ -8,7 +8,7 @@ import {
   CHANNEL_MAX_FUTURE_MS, CHANNEL_NAME_PATTERN, CHANNEL_POST_ID_BYTES, CHANNEL_RETENTION_MS, CONTEXT, ED25519_PUBLIC_KEY_BYTES,
   ED25519_SIGNATURE_BYTES, MAX_CHANNEL_POST_BYTES, MAX_CHANNEL_TEXT_BYTES, WIRE_VERSION
 } from './constants.js'
-import { decode, encode } from './codec.js'
+import { decode, encode, u32be, u64be } from './codec.js'
 import { concat, ed25519Sign, ed25519Verify, equalBytes, randomBytes, type Ed25519KeyPair } from './crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from './errors.js'
 import { userIdFromIdentityKey } from './identity.js'
@@ -68,22 +68,12 @@ export function checkChannelText (text: string): Uint8Array {
   return bytes
 }
 
-function u32 (n: number): Uint8Array {
-  const b = new Uint8Array(4)
-  new DataView(b.buffer).setUint32(0, n)
-  return b
-}
 
-function u64 (n: number): Uint8Array {
-  const b = new Uint8Array(8)
-  new DataView(b.buffer).setBigUint64(0, BigInt(n))
-  return b
-}
 
 /** The bytes the author's identity key signs. */
 export function channelPostSignedMessage (p: { version: number, channel: string, author: Uint8Array, sentAt: number, id: Uint8Array, text: string }): Uint8Array {
   const channel = te.encode(p.channel)
-  return concat(CONTEXT.channelPost, u32(p.version), Uint8Array.of(channel.byteLength), channel, p.author, u64(p.sentAt), p.id, te.encode(p.text))
+  return concat(CONTEXT.channelPost, u32be(p.version), Uint8Array.of(channel.byteLength), channel, p.author, u64be(p.sentAt), p.id, te.encode(p.text))
 }
 
 /** Throws unless sentAt is a time within [now - CHANNEL_RETENTION_MS, now + CHANNEL_MAX_FUTURE_MS]. */

@@ -56,3 +56,19 @@ export function expectLength (bytes: Uint8Array | undefined, length: number, wha
   }
   return bytes
 }
+
+/** `n` as 4 big-endian bytes (fixed-width fields of signed byte layouts). */
+export function u32be (n: number): Uint8Array {
+  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) throw new RelaymeshError(ErrorCode.InvalidArgument, `${n} is not a u32`)
+  const b = new Uint8Array(4)
+  new DataView(b.buffer).setUint32(0, n)
+  return b
+}
+
+/** `n` (a safe integer >= 0) as 8 big-endian bytes. */
+export function u64be (n: number): Uint8Array {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RelaymeshError(ErrorCode.InvalidArgument, `${n} is not a u64 below 2^53`)
+  const b = new Uint8Array(8)
+  new DataView(b.buffer).setBigUint64(0, BigInt(n))
+  return b
+}

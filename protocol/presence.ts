@@ -18,7 +18,7 @@ import {
   CONTEXT, ED25519_PUBLIC_KEY_BYTES, ED25519_SIGNATURE_BYTES, INFO, MAX_PRESENCE_BLOB_BYTES, MAX_PRESENCE_LIFETIME_MS, PRESENCE_STATE_BYTES,
   PROFILE_KEY_BYTES, WIRE_VERSION
 } from './constants.js'
-import { decode, encode } from './codec.js'
+import { decode, encode, u32be, u64be } from './codec.js'
 import { ErrorCode, RelaymeshError } from './errors.js'
 import { PresenceBlob, PresenceState } from './pb/records.js'
 
@@ -41,23 +41,12 @@ export function dayOf (nowMs: number): number {
   return Math.floor(nowMs / DAY_MS)
 }
 
-function u32 (n: number, what: string): Uint8Array {
-  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) throw new RelaymeshError(ErrorCode.InvalidArgument, `${what}: ${n} is not a u32`)
-  const b = new Uint8Array(4)
-  new DataView(b.buffer).setUint32(0, n)
-  return b
-}
 
-function u64 (n: number): Uint8Array {
-  const b = new Uint8Array(8)
-  new DataView(b.buffer).setBigUint64(0, BigInt(n))
-  return b
-}
 
 /** One device's presence signing key for one day. */
 export function presenceKeyPair (key: Uint8Array, deviceId: number, day: number): Ed25519KeyPair {
   if (key.byteLength !== 32) throw new RelaymeshError(ErrorCode.InvalidArgument, 'presence key: expected 32 bytes')
-  const seed = hkdfSha256(key, EMPTY, concat(INFO.presenceSeed, u32(deviceId, 'device id'), u32(day, 'day')), 32)
+  const seed = hkdfSha256(key, EMPTY, concat(INFO.presenceSeed, u32be(deviceId), u32be(day)), 32)
   return { privateKey: seed, publicKey: ed25519PublicFromPrivate(seed) }
 }
 
@@ -72,7 +61,7 @@ export function presenceId (key: Uint8Array, deviceId: number, day: number): Uin
 }
 
 function signedMessage (seq: number, expiresAt: number, ciphertext: Uint8Array): Uint8Array {
-  return concat(CONTEXT.presence, u64(seq), u64(expiresAt), ciphertext)
+  return concat(CONTEXT.presence, u64be(seq), u64be(expiresAt), ciphertext)
 }
 
 export interface PresenceStatement {

@@ -25,6 +25,8 @@ import { exportCommand, verifyCommand } from './commands/export.js'
 import { channelCommand } from './commands/channel.js'
 import { deleteCommand, editCommand } from './commands/edit.js'
 import { addClientOptions, addClientOptionsEverywhere } from './session.js'
+import { historyCommand } from './commands/history.js'
+import { conversationsCommand } from './commands/conversations.js'
 
 const program = new Command()
   .name('relaymesh')
@@ -50,6 +52,8 @@ program.addCommand(unblockCommand())
 program.addCommand(blockedCommand())
 program.addCommand(channelCommand())
 program.addCommand(editCommand()).addCommand(deleteCommand())
+program.addCommand(historyCommand())
+program.addCommand(conversationsCommand())
 program.addCommand(safetyNumberCommand())
 program.addCommand(exportCommand()).addCommand(verifyCommand())
 program.addCommand(configCommand())

@@ -99,12 +99,12 @@ export class Output {
     const who = names.label(m.from)
     if (m.edit !== undefined || m.deleted !== undefined) { this.change(m, names); return }
     if (m.system === true) {
-      this.emit({ event: 'notice', id: m.id, from: m.from, text: m.text, sentAt: m.sentAt }, `* ${m.text}`)
+      this.emit({ event: 'notice', id: m.id, from: m.from, text: m.text, sentAt: m.sentAt }, `* ${m.group !== null ? `${names.group(m.group)}: ` : ''}${names.render(m.text)}`)
       return
     }
     this.emit(
       { event: 'message', id: m.id, from: m.from, group: m.group, text: m.text, sentAt: m.sentAt },
-      `[${clock(m.sentAt)}] ${who}${m.group !== null ? ` in ${m.group}` : ''}: ${m.text}`
+      `[${clock(m.sentAt)}] ${who}${m.group !== null ? ` in ${names.group(m.group)}` : ''}: ${m.text}`
     )
   }
 
@@ -179,7 +179,7 @@ export function groupDigits (digits: string): string[] {
   return rows
 }
 
-function clock (ms: number): string {
+export function clock (ms: number): string {
   const d = new Date(ms)
   if (Number.isNaN(d.getTime())) return '--:--'
   const pad = (n: number): string => String(n).padStart(2, '0')

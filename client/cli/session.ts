@@ -118,7 +118,7 @@ export async function withClient<T> (cmd: Command, fn: (s: Session) => Promise<T
       out,
       options: opts,
       nodes,
-      names: async () => new DisplayNames(new Map((await client.contacts()).map((c) => [c.userId, c.alias])), await client.profileNames())
+      names: async () => new DisplayNames(new Map((await client.contacts()).map((c) => [c.userId, c.alias])), await client.profileNames(), new Map((await client.groups()).map((g) => [g.groupId, g.name])))
     })
   } finally {
     process.off('SIGINT', onSignal)

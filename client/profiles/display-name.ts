@@ -2,6 +2,9 @@
 // profile says (only if they shared their profile key with you), else a short
 // form of their user id. One function, used wherever the CLI names a person.
 
+/** a user id inside a text: "rm1" and 32 base32 characters, not inside a longer word */
+const USER_ID_IN_TEXT = /\brm1[a-z2-7]{32}\b/g
+
 /** characters of a user id kept in its short form */
 export const SHORT_ID_CHARS = 12
 
@@ -21,8 +24,28 @@ export function displayName (userId: string, known: { alias?: string | undefined
 export class DisplayNames {
   constructor (
     private readonly aliases: Map<string, string> = new Map(),
-    private readonly profileNames: ReadonlyMap<string, string> = new Map()
+    private readonly profileNames: ReadonlyMap<string, string> = new Map(),
+    private readonly groupNames: Map<string, string> = new Map()
   ) {}
+
+  /** how a group is shown: its name, else its id */
+  group (groupId: string): string {
+    return this.groupNames.get(groupId) ?? groupId
+  }
+
+  knowsGroup (groupId: string): boolean {
+    return this.groupNames.has(groupId)
+  }
+
+  /** a group created, joined or renamed meanwhile (chat) */
+  setGroup (groupId: string, name: string): void {
+    this.groupNames.set(groupId, name)
+  }
+
+  /** `text` with every user id in it shown as its label (notices such as "rm1… added rm1…") */
+  render (text: string): string {
+    return text.replace(USER_ID_IN_TEXT, (id) => this.label(id))
+  }
 
   /** how `userId` is shown */
   label (userId: string): string {

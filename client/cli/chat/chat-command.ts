@@ -9,6 +9,7 @@ import type { Client, IncomingMessage, MessageRequest } from '../../types.js'
 import type { Output } from '../output.js'
 import { addClientOptions, withClient, type Session } from '../session.js'
 import { printIncoming } from '../commands/file.js'
+import { NamedPrinter } from '../named-printer.js'
 import type { DisplayNames } from '../../profiles/display-name.js'
 import { SlashCommands, type ChatState, type Conversation } from './slash-commands.js'
 import { conversationCommands, sendLine } from './conversation-commands.js'
@@ -18,6 +19,7 @@ import { fileCommands } from './file-commands.js'
 import { channelCommands } from './channel-commands.js'
 import { ChannelWatch } from '../commands/channel.js'
 import { editCommands, startTyping } from './edit-commands.js'
+import { historyCommands } from './history-commands.js'
 
 /** one receive() call listens this long, then drains again (cheap) and listens anew */
 export const LISTEN_SLICE_MS = 30_000
@@ -33,12 +35,13 @@ export function chatCommands (): SlashCommands {
   return new SlashCommands().add(...conversationCommands, ...fileCommands, ...groupCommands, ...requestCommands)
     .add(...channelCommands)
     .add(...editCommands)
+    .add(...historyCommands)
 }
 
 export function chatCommand (): Command {
   const help = chatCommands().help()
   return addClientOptions(new Command('chat'))
-    .description('interactive chat: incoming messages appear live; /list, /open USER, /tell USER TEXT, /file USER PATH, /group …, /requests, /accept, /decline, /block, /quit')
+    .description('interactive chat: incoming messages appear live; /list, /open USER|GROUP, /history, /search, /tell USER TEXT, /file USER PATH, /group …, /requests, /accept, /decline, /block, /quit')
     .addHelpText('after', '\n' + [...help, ...QUIT_HELP].join('\n'))
     .action(async (_opts: unknown, cmd: Command) => {
       await withClient(cmd, async (session) => { await chat(session) }, { connect: true })
@@ -126,9 +129,15 @@ async function chat (session: Session): Promise<void> {
   void listening
 }
 
+/** What chat printed live is seen: its conversation's unread count drops (local marks, client/history). */
+function markShown (client: Client, out: Output, m: IncomingMessage): void {
+  client.markShown([m]).catch((err: Error) => { out.warn(`unread mark not saved: ${err.message}`) })
+}
+
 /** Print incoming messages as they arrive, until quitting; a lost node is retried, not fatal. */
 async function listen (client: Client, out: Output, names: DisplayNames, quitting: () => boolean, onRequest: (r: MessageRequest) => void): Promise<void> {
-  const onMessage = (m: IncomingMessage): void => { printIncoming(out, m, names) }
+  const printer = new NamedPrinter(client, out, names, (m) => { printIncoming(out, m, names) })
+  const onMessage = (m: IncomingMessage): void => { printer.push(m); markShown(client, out, m) }
   while (!quitting()) {
     try {
       await client.receive({ waitMs: LISTEN_SLICE_MS, onMessage, onRequest })

@@ -1,6 +1,7 @@
-// Chat commands about people and the open conversation: /list, /open, /tell,
+// Chat commands about people and the open conversation: /contacts, /open, /tell,
 // and what a plain line does (send it to the open conversation).
 import type { ChatState, SlashCommand } from './slash-commands.js'
+import { showRecent } from './history-commands.js'
 
 /** A plain line: to the open conversation. */
 export async function sendLine (state: ChatState, line: string): Promise<void> {
@@ -12,8 +13,8 @@ export async function sendLine (state: ChatState, line: string): Promise<void> {
 
 export const conversationCommands: SlashCommand[] = [
   {
-    names: ['/list'],
-    help: ['  /list               your contacts, online or offline'],
+    names: ['/contacts'],
+    help: ['  /contacts           your contacts, online or offline'],
     run: async ({ client, out, names }) => {
       const list = await client.contacts()
       for (const c of list) names.setAlias(c.userId, c.alias)
@@ -23,12 +24,23 @@ export const conversationCommands: SlashCommand[] = [
   },
   {
     names: ['/open'],
-    help: ['  /open USER          talk to USER (a user id or contact alias): plain lines go to them'],
-    run: async (state, args) => {
-      if (args.length !== 1) { state.out.warn('usage: /open USER'); return }
-      const open = await state.resolve(args[0] as string)
-      state.setOpen(open)
-      state.out.emit({ event: 'open', userId: open.userId }, `talking to ${open.label}${open.label !== open.userId ? ` (${open.userId})` : ''}`)
+    help: ['  /open USER|GROUP    talk to USER (a user id, alias or profile name) or a group (id or name): shows the last messages; plain lines go there'],
+    run: async (state, args, line) => {
+      const m = /^\/open\s+(.+)$/s.exec(line)
+      if (m === null) { state.out.warn('usage: /open USER|GROUP'); return }
+      const ref = await state.client.resolveConversation((m[1] as string).trim())
+      if (ref.kind === 'group') {
+        const g = (await state.client.groups()).find((x) => x.groupId === ref.id)
+        if (g === undefined) { state.out.warn(`not a member of group ${ref.id}: /group list shows yours`); return }
+        state.names.setGroup(g.groupId, g.name)
+        state.setOpen({ userId: g.groupId, label: g.name, group: true })
+        state.out.emit({ event: 'open', group: g.groupId }, `talking to group ${g.name}`)
+      } else {
+        const open = { userId: ref.id, label: state.label(ref.id) }
+        state.setOpen(open)
+        state.out.emit({ event: 'open', userId: open.userId }, `talking to ${open.label}${open.label !== open.userId ? ` (${open.userId})` : ''}`)
+      }
+      await showRecent(state, ref.id)
     }
   },
   {

@@ -1,6 +1,8 @@
-// `relaymesh group …`: create, add, remove, send, leave, rename, list. Groups
+// `relaymesh group …`: create, add, remove, send, leave, rename, info, list
+// (a group named by its id or its unique name). Groups
 // use sender keys rotated on every membership change (docs/protocol.md, groups).
 import { Command, InvalidArgumentError } from 'commander'
+import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 import { addClientOptions, withClient } from '../session.js'
 
 function memberList (value: string): string[] {
@@ -28,14 +30,15 @@ export function groupCommand (): Command {
     .description(verb === 'add'
       ? 'add a member; every member rotates its sender key, so the new one reads from now on'
       : 'remove a member; every remaining member rotates its sender key, so the removed one reads nothing later')
-    .argument('<groupId>', 'the group')
+    .argument('<group>', 'the group: its id or its name')
     .argument('<user>', 'a user id or contact alias')
-    .action(async (groupId: string, user: string, _opts: unknown, cmd: Command) => {
+    .action(async (group: string, user: string, _opts: unknown, cmd: Command) => {
       await withClient(cmd, async ({ client, out }) => {
+        const groupId = await client.resolveGroup(group)
         const userId = await client.resolveUser(user)
         if (verb === 'add') await client.addMember(groupId, userId)
         else await client.removeMember(groupId, userId)
-        out.emit({ event: verb === 'add' ? 'added' : 'removed', groupId, userId }, `${verb === 'add' ? 'added' : 'removed'} ${user} ${verb === 'add' ? 'to' : 'from'} ${groupId}`)
+        out.emit({ event: verb === 'add' ? 'added' : 'removed', groupId, userId }, `${verb === 'add' ? 'added' : 'removed'} ${user} ${verb === 'add' ? 'to' : 'from'} ${group}`)
       })
     })
   group.addCommand(member('add'))
@@ -43,33 +46,49 @@ export function groupCommand (): Command {
 
   group.addCommand(addClientOptions(new Command('send'))
     .description('send a message to every member; exits 0 once the mesh stored it for every member device')
-    .argument('<groupId>', 'the group')
+    .argument('<group>', 'the group: its id or its name')
     .argument('<text...>', 'the message')
-    .action(async (groupId: string, words: string[], _opts: unknown, cmd: Command) => {
+    .action(async (group: string, words: string[], _opts: unknown, cmd: Command) => {
       await withClient(cmd, async ({ client, out }) => {
+        const groupId = await client.resolveGroup(group)
         const { id } = await client.sendGroup(groupId, words.join(' '))
-        out.emit({ event: 'stored', id, group: groupId }, `stored ${id} for group ${groupId}`)
+        out.emit({ event: 'stored', id, group: groupId }, `stored ${id} for group ${group}`)
       })
     }))
 
   group.addCommand(addClientOptions(new Command('leave'))
     .description('leave a group; the others rotate their sender keys')
-    .argument('<groupId>', 'the group')
-    .action(async (groupId: string, _opts: unknown, cmd: Command) => {
+    .argument('<group>', 'the group: its id or its name')
+    .action(async (group: string, _opts: unknown, cmd: Command) => {
       await withClient(cmd, async ({ client, out }) => {
+        const groupId = await client.resolveGroup(group)
         await client.leaveGroup(groupId)
-        out.emit({ event: 'left', groupId }, `left ${groupId}`)
+        out.emit({ event: 'left', groupId }, `left ${group}`)
       })
     }))
 
   group.addCommand(addClientOptions(new Command('rename'))
     .description('rename a group')
-    .argument('<groupId>', 'the group')
+    .argument('<group>', 'the group: its id or its name')
     .argument('<name>', 'the new name')
-    .action(async (groupId: string, name: string, _opts: unknown, cmd: Command) => {
+    .action(async (group: string, name: string, _opts: unknown, cmd: Command) => {
       await withClient(cmd, async ({ client, out }) => {
+        const groupId = await client.resolveGroup(group)
         await client.renameGroup(groupId, name)
-        out.emit({ event: 'renamed', groupId, name }, `renamed ${groupId} to "${name}"`)
+        out.emit({ event: 'renamed', groupId, name }, `renamed ${group} to "${name}"`)
+      })
+    }))
+
+  group.addCommand(addClientOptions(new Command('info'))
+    .description('a group\'s id, name and members')
+    .argument('<group>', 'the group: its id or its name')
+    .action(async (group: string, _opts: unknown, cmd: Command) => {
+      await withClient(cmd, async ({ client, out, names }) => {
+        const groupId = await client.resolveGroup(group)
+        const g = (await client.groups()).find((x) => x.groupId === groupId)
+        if (g === undefined) throw new RelaymeshError(ErrorCode.NotFound, `you are not a member of group ${groupId}`)
+        const people = await names()
+        out.emit({ groupId: g.groupId, name: g.name, members: g.members }, [`name:     ${g.name}`, `group id: ${g.groupId}`, `members:  ${g.members.map((m) => `${people.label(m)} (${m})`).join(', ')}`])
       })
     }))
 

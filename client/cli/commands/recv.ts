@@ -5,6 +5,7 @@ import type { IncomingMessage, MessageRequest } from '../../client.js'
 import { addClientOptions, withClient } from '../session.js'
 import { printIncoming } from './file.js'
 import { ChannelWatch } from './channel.js'
+import { NamedPrinter } from '../named-printer.js'
 
 /** waits longer than a day are a mistake, not a plan */
 export const MAX_WAIT_SECONDS = 86_400
@@ -28,9 +29,17 @@ export function recvCommand (): Command {
         let count = 0
         const onMessage = (m: IncomingMessage): void => {
           if (m.system !== true) count++
-          printIncoming(out, m, people) // a message, or a received file's event
+          printer.push(m) // a message, or a received file's event
           shown.push(m)
+          seen.push(m)
         }
+        // what was printed is seen: unread counts drop (local marks, client/history)
+        const seen: IncomingMessage[] = []
+        const markSeen = async (): Promise<void> => {
+          await client.markShown(seen.splice(0)).catch((err: Error) => { out.warn(`unread marks not saved: ${err.message}`) })
+        }
+        // in order, groups named even when created in this same drain
+        const printer = new NamedPrinter(client, out, people, (m) => { printIncoming(out, m, people) })
         // a stranger's message is held as a request: an event line, not the message (client/requests)
         const onRequest = (r: MessageRequest): void => { out.request(r, true) }
         // what was printed has been read: read receipts to the senders (client/receipts), best effort
@@ -49,8 +58,10 @@ export function recvCommand (): Command {
         } finally {
           clearInterval(ticker)
           out.endProgress()
+          await printer.flush() // everything handed out is printed, also when receiving failed
         }
         await markRead()
+        await markSeen()
         // the public channel's posts not shown before (then, while waiting, every few seconds)
         const channel = opts.channel ? new ChannelWatch(client, out, people) : undefined
         if (channel !== undefined && opts.wait === 0) await channel.poll()
@@ -61,9 +72,11 @@ export function recvCommand (): Command {
             void channel?.start() // beside the live messages, not before them (stop() waits for a look under way)
             await client.receive({ waitMs: opts.wait * 1000, onMessage, onRequest })
           } finally {
+            await printer.flush()
             await channel?.stop()
           }
           await markRead()
+          await markSeen()
         }
         if (!out.json) out.warn(count === 0 ? 'no new messages' : `${count} new message${count === 1 ? '' : 's'}`)
       })

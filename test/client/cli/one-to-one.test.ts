@@ -146,8 +146,8 @@ describe('relaymesh chat CLI: 1:1 over a five-node mesh (processes)', function (
   it('chat: live messages, presence, /open and plain lines, /tell, /file, /group usage', async () => {
     const chat = interactive(['chat', '--home', bob, '--node', at(2), '--json'])
     running.push(chat)
-    chat.type('/list') // answered once attached
-    await waitFor(() => chat.lines.some((l) => l.includes('"alias":"alice"')), { what: 'chat /list' })
+    chat.type('/contacts') // answered once attached (/list shows conversations)
+    await waitFor(() => chat.lines.some((l) => l.includes('"alias":"alice"')), { what: 'chat /contacts' })
 
     // Bob is attached (node status counts him; presence is for contacts holding his profile key), and her message shows up live
     await waitFor(async () => Number((await ok(['node', 'status', at(2), '--json']))[0]?.attached) >= 1, { what: 'bob attached to node 3', interval: 200 })
