@@ -7,7 +7,7 @@
 import pino from 'pino'
 import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
 import { safetyNumber } from '../protocol/identity.js'
-import type { Client, ClientOptions, IncomingMessage } from './types.js'
+import type { Client, ClientOptions, IncomingMessage, OutboxEntry, SendOptions, SendResult, StatusListener } from './types.js'
 import { addContact, listContacts, renameContact, resolveUser } from './contacts.js'
 import { HistoryOps } from './history/history-ops.js'
 import type { ConversationInfo, ConversationRef, HistoryMessage, HistoryOptions } from './history/types.js'
@@ -41,6 +41,12 @@ import { ProfileManager, type ProfileView, type RemovedContact } from './profile
 import { loadPeerProfile } from './profiles/profile-store.js'
 import { getStatus, type MessageStatus } from './receipts/message-status.js'
 import { AttachUpkeep } from './keys/attach-upkeep.js'
+import { Outbox } from './outbox/outbox.js'
+import { deliverGroup } from './outbox/deliver-group.js'
+import { statusEventsOf } from './receipts/status-events.js'
+import { checkGroupId } from './groups/group-manager.js'
+import { ContentKind, encodeContent, newMessageId } from './messaging/content.js'
+import { hex } from './util/bytes.js'
 import type { PresenceView } from './presence/contact-presence.js'
 import { PresenceOps } from './presence/presence-ops.js'
 import { heldProfileKey } from './profiles/profile-keys.js'
@@ -54,9 +60,6 @@ import { GapTracker } from './gaps/gap-tracker.js'
 import { EditOps } from './edits/edit-ops.js'
 import { registerEditHandlers } from './edits/edit-handler.js'
 import { TypingOps, type TypingEvent } from './edits/typing.js'
-import { checkGroupId } from './groups/group-manager.js'
-import { newMessageId } from './messaging/content.js'
-import { hex } from './util/bytes.js'
 
 export { ACK_CHUNK, ACK_DELAY_MS, FETCH_PAGE, PROFILE_FETCH_WAIT_MS } from './messaging/inbox-pump.js'
 export { USER_CACHE_MS } from './messaging/peer-directory.js'
@@ -86,6 +89,7 @@ export class RelaymeshClient implements Client {
   private readonly typingOps: TypingOps
   private readonly gaps: GapTracker
   private readonly historyOps: HistoryOps
+  private readonly outboxOps: Outbox
 
   private constructor (options: ClientOptions, ctx: MessagingContext) {
     this.ctx = ctx
@@ -95,7 +99,8 @@ export class RelaymeshClient implements Client {
     this.conns = new ConnectionManager(options.nodes, () => this.ctx.identity.credentials(), {
       onEnvelope: (env, conn) => { this.inbox.enqueuePush(env, conn) },
       onLowPreKeys: (remaining, conn) => { this.upkeep.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
-      onAttached: async (conn) => { this.fileExpiry.kick(); await this.upkeep.onAttached(conn) },
+      // then what waits in the outbox goes (client/outbox)
+      onAttached: async (conn) => { this.fileExpiry.kick(); await this.upkeep.onAttached(conn); this.outboxOps.kick() },
       onStaleDeviceList: async (conn) => {
         await this.deviceOps.sync(conn)
         if (this.ctx.identity.removed) throw new RelaymeshError(ErrorCode.Unauthorized, 'this device was removed from your device list by another of your devices: it can no longer attach')
@@ -118,8 +123,7 @@ export class RelaymeshClient implements Client {
       ...sending,
       peers: this.peers,
       connection: () => this.conns.connection,
-      wroteTo: async (userId) => { await this.requestOps.wroteTo(userId) },
-      sequence: async (to, id) => await this.sequences.take(to, { id, kind: 'text', sentAt: ctx.now() })
+      wroteTo: async (userId) => { await this.requestOps.wroteTo(userId) }
     })
     this.groupOps = new GroupManager(sending)
     this.profileOps = new ProfileManager(sending)
@@ -162,6 +166,14 @@ export class RelaymeshClient implements Client {
       sendReset: async (userId, deviceId) => { await this.direct.sendReset(userId, deviceId) },
       afterIngest: async (conn, linked) => { await this.deviceOps.afterIngest(conn, linked) },
       delivered: async (stored) => { this.fileExpiry.noticed(stored); await this.receiptOps.delivered(stored) }
+    })
+    this.outboxOps = new Outbox({
+      ctx,
+      serial: this.serial,
+      events: statusEventsOf(ctx),
+      deliverDirect: async (e, done, sending) => await this.direct.deliver({ id: e.id, to: e.to as string, text: e.text, sentAt: e.sentAt, ...(e.seq !== undefined ? { seq: e.seq } : {}) }, done, sending),
+      deliverGroup: async (e, done, sending) => await deliverGroup(ctx, this.serial, this.groupOps, e, done, sending),
+      attached: () => this.conns.connection !== undefined
     })
     this.upkeep = new AttachUpkeep({
       ctx,
@@ -223,9 +235,16 @@ export class RelaymeshClient implements Client {
 
   // ------------------------------------------------------------------ sending
 
-  async send (toUserId: string, text: string): Promise<{ id: string, replicas: number }> {
+  /** through the outbox (client/outbox): on disk before anything else happens */
+  async send (toUserId: string, text: string, options: SendOptions = {}): Promise<SendResult> {
     this.checkOpen()
-    return await this.direct.send(toUserId, text)
+    checkTimeout(options.timeoutMs)
+    await this.direct.check(toUserId, text)
+    const id = hex(newMessageId())
+    const sentAt = this.ctx.now()
+    // its number in the conversation's sequence (client/gaps), taken once: every attempt of the outbox carries it
+    const seq = await this.sequences.take(toUserId, { id, kind: 'text', sentAt })
+    return await this.outboxOps.send({ to: toUserId }, id, text, sentAt, options.timeoutMs, seq)
   }
 
   async sendFile (toUserId: string, path: string, options: SendFileOptions = {}): Promise<SendFileResult> {
@@ -431,18 +450,20 @@ export class RelaymeshClient implements Client {
     await this.groupOps.change(groupId, { action: GroupAction.RENAME, name })
   }
 
-  async sendGroup (groupId: string, text: string): Promise<{ id: string }> {
+  /** through the outbox, as send (client/outbox/deliver-group.ts) */
+  async sendGroup (groupId: string, text: string, options: SendOptions = {}): Promise<SendResult> {
     this.checkOpen()
-    checkGroupId(groupId)
+    checkTimeout(options.timeoutMs)
+    const gid = checkGroupId(groupId)
+    if (typeof text !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'text must be a string')
+    const g = await this.ctx.groups.get(groupId)
+    if (g === undefined || !g.active) throw new RelaymeshError(ErrorCode.NotFound, `not a member of group ${groupId}`)
     const messageId = newMessageId()
-    const changes = (await this.ctx.groups.get(groupId))?.changes
-    const seq = await this.sequences.take(groupId, { id: hex(messageId), kind: 'text', sentAt: this.ctx.now(), ...(changes !== undefined ? { changes } : {}) })
-    const { id, sentAt } = await this.groupOps.send(groupId, text, { messageId, seq })
-    const now = this.ctx.now()
-    const ops: StoreOp[] = [this.ctx.messages.seenMessageOp(this.userId, id, now)]
-    this.ctx.messages.append({ id, from: this.userId, peer: groupId, group: groupId, text, sentAt, receivedAt: now, outgoing: true }, ops, false)
-    await this.serial.run(async () => { await this.ctx.store.batch(ops) })
-    return { id }
+    const sentAt = this.ctx.now()
+    encodeContent({ messageId, sentAt, kind: ContentKind.TEXT, text, groupId: gid }) // Invalid when too long
+    // its number in the group's sequence (client/gaps), taken once: every attempt of the outbox carries it
+    const seq = await this.sequences.take(groupId, { id: hex(messageId), kind: 'text', sentAt, ...(g.changes !== undefined ? { changes: g.changes } : {}) })
+    return await this.outboxOps.send({ group: groupId }, hex(messageId), text, sentAt, options.timeoutMs, seq)
   }
 
   async editMessage (id: string, text: string): Promise<{ id: string }> {
@@ -507,6 +528,17 @@ export class RelaymeshClient implements Client {
     return await getStatus(this.ctx.store, id)
   }
 
+  onStatus (listener: StatusListener): () => void {
+    this.checkOpen()
+    if (typeof listener !== 'function') throw new RelaymeshError(ErrorCode.Invalid, 'onStatus takes a function')
+    return statusEventsOf(this.ctx).on(listener)
+  }
+
+  async outbox (): Promise<OutboxEntry[]> {
+    this.checkOpen()
+    return await this.outboxOps.list()
+  }
+
   async markRead (messages: Array<{ id: string, from: string, group?: string | null, system?: boolean }>): Promise<void> {
     this.checkOpen()
     await this.receiptOps.read(messages)
@@ -520,6 +552,8 @@ export class RelaymeshClient implements Client {
     this.inbox.stopWaiting()
     this.fileExpiry.stop()
     this.gaps.stop()
+    // a message being sent now may finish (bounded); the rest waits in the outbox for the next attach
+    await this.outboxOps.close()
     // what is persisted and not yet acknowledged goes now (ids added later are acknowledged after a restart)
     await this.inbox.flushAcks()
     // and the delivered receipts owed (bounded: each send runs under the connection's request timeouts)
@@ -537,6 +571,10 @@ export class RelaymeshClient implements Client {
   private checkOpen (): void {
     if (this.closed) throw new RelaymeshError(ErrorCode.InvalidState, 'the client is closed')
   }
+}
+
+function checkTimeout (timeoutMs: unknown): void {
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0)) throw new RelaymeshError(ErrorCode.Invalid, 'timeoutMs must be a number of milliseconds, 0 or more')
 }
 
 function toIncoming (m: StoredMessage): IncomingMessage {

@@ -4,7 +4,7 @@
 // this, never each other.
 import type pino from 'pino'
 import type { DeviceInfo } from './devices/device-manager.js'
-import type { MessageStatus } from './receipts/message-status.js'
+import type { DeliveryState, MessageStatus } from './receipts/message-status.js'
 import type { ProfileView, RemovedContact } from './profiles/profile-manager.js'
 import type { BlockedUser, MessageRequest } from './requests/request-ops.js'
 import type { FileInfo, SendFileOptions, SendFileResult } from './files/types.js'
@@ -18,6 +18,10 @@ import type { TypingEvent } from './edits/typing.js'
 export type { TypingEvent } from './edits/typing.js'
 import type { ConversationInfo, ConversationRef, HistoryMessage, HistoryOptions } from './history/types.js'
 export type { ConversationInfo, ConversationRef, HistoryMessage, HistoryOptions, LastMessage } from './history/types.js'
+import type { OutboxEntry } from './outbox/outbox-store.js'
+import type { StatusListener } from './receipts/status-events.js'
+export type { OutboxEntry } from './outbox/outbox-store.js'
+export type { StatusListener } from './receipts/status-events.js'
 export type { BlockedUser, MessageRequest } from './requests/request-ops.js'
 export type { DeviceInfo } from './devices/device-manager.js'
 export type { DeliveryState, MessageStatus } from './receipts/message-status.js'
@@ -73,19 +77,40 @@ export interface IncomingMessage {
   deleted?: { target: string }
 }
 
+export interface SendOptions {
+  /**
+   * wait this long at most for "stored"; then the message is reported queued and stays in the
+   * outbox (sent in the background while the client is open, else on the next attach). Unset:
+   * one attempt, and an error (the message does not stay in the outbox) when it fails.
+   */
+  timeoutMs?: number
+}
+
+export interface SendResult {
+  /** message id, 32 hex digits */
+  id: string
+  /** 'stored' (or further), or 'queued' / 'sending' when timeoutMs passed first */
+  state: DeliveryState
+  /** the fewest relays that persisted one of its envelopes (0 while queued) */
+  replicas: number
+  /** the message's own clock (what recipients see), ms since epoch */
+  sentAt: number
+}
+
 export interface Client {
   readonly userId: string
   readonly deviceId: number
   readonly name: string | undefined
   /** attach to the first reachable node of options.nodes; publish device list and prekey bundle; top up one-time prekeys */
   connect: () => Promise<void>
-  /** resolves once the mesh answered stored for every recipient device (and our own other devices) */
   /**
-   * resolves once the mesh stored the message for every device of the recipient; `replicas`: the
-   * fewest relays that persisted one of its envelopes (at least the mesh's write quorum; fewer
-   * than the replica count k when the mesh has fewer relays than k)
+   * written to the outbox (on disk) first; resolves once the mesh stored the message for every device
+   * of the recipient (and our own other devices), or, with `timeoutMs`, when that time passed first
+   * (state 'queued': it stays in the outbox, docs/spec-drafts/delivery.md); `replicas`: the fewest
+   * relays that persisted one of its envelopes (at least the mesh's write quorum; fewer than the
+   * replica count k when the mesh has fewer relays than k)
    */
-  send: (toUserId: string, text: string) => Promise<{ id: string, replicas: number }>
+  send: (toUserId: string, text: string, options?: SendOptions) => Promise<SendResult>
   /** a file (at most 100 MiB) in encrypted chunks, then its manifest; sending it again resumes (docs/protocol.md §8b) */
   sendFile: (toUserId: string, path: string, options?: SendFileOptions) => Promise<SendFileResult>
   /** drain the mailbox, then wait up to waitMs for live pushes; new messages in arrival order, each exactly once */
@@ -153,8 +178,8 @@ export interface Client {
   removeMember: (groupId: string, userId: string) => Promise<void>
   leaveGroup: (groupId: string) => Promise<void>
   renameGroup: (groupId: string, name: string) => Promise<void>
-  /** one ciphertext (sender keys), fanned out by the node to every member device; resolves once stored for all */
-  sendGroup: (groupId: string, text: string) => Promise<{ id: string }>
+  /** one ciphertext (sender keys), fanned out by the node to every member device; resolves once stored for all (options: as send) */
+  sendGroup: (groupId: string, text: string, options?: SendOptions) => Promise<SendResult>
   /** replace the text of our own message `id` (1:1 or group) for everyone; recipients get an `edit` event; resolves with the edit's id (docs/spec-drafts/edits-gaps.md) */
   editMessage: (id: string, text: string) => Promise<{ id: string }>
   /** delete our own message `id` for everyone (recipients get a `deleted` event, history keeps an empty "deleted" row) */
@@ -177,9 +202,16 @@ export interface Client {
   exportTranscript: (userId: string) => Promise<ExportedTranscript>
   /** check a transcript file: the signature and that its user id is its key's (Decode, UntrustedIdentity, BadSignature) */
   verifyTranscript: (bytes: Uint8Array) => SignedTranscript
-  /** delivery state of a 1:1 message we sent from this device: sending / stored (N replicas) / delivered / read */
+  /** delivery state of a message (1:1 or group) we sent from this device: queued / sending / stored (N replicas) / delivered / read / failed, with deliveredTo and readBy per recipient user */
   messageStatus: (id: string) => Promise<MessageStatus | undefined>
-  /** the application showed these received messages: send read receipts to their senders */
+  /**
+   * every change of a sent message's status from now on (queued, sending, stored, a delivered or
+   * read receipt, failed), told once persisted: for ticks that update live. Returns the unsubscribe.
+   */
+  onStatus: (listener: StatusListener) => () => void
+  /** messages waiting in the outbox (no node could store them yet), oldest first; they go out on the next attach */
+  outbox: () => Promise<OutboxEntry[]>
+  /** the application showed these received messages (1:1 or group): send read receipts to their senders */
   markRead: (messages: Array<{ id: string, from: string, group?: string | null, system?: boolean }>) => Promise<void>
   close: () => Promise<void>
 }

@@ -27,6 +27,8 @@ import { deleteCommand, editCommand } from './commands/edit.js'
 import { addClientOptions, addClientOptionsEverywhere } from './session.js'
 import { historyCommand } from './commands/history.js'
 import { conversationsCommand } from './commands/conversations.js'
+import { statusCommand } from './commands/status.js'
+import { outboxCommand } from './commands/outbox.js'
 
 const program = new Command()
   .name('relaymesh')
@@ -54,6 +56,8 @@ program.addCommand(channelCommand())
 program.addCommand(editCommand()).addCommand(deleteCommand())
 program.addCommand(historyCommand())
 program.addCommand(conversationsCommand())
+program.addCommand(statusCommand())
+program.addCommand(outboxCommand())
 program.addCommand(safetyNumberCommand())
 program.addCommand(exportCommand()).addCommand(verifyCommand())
 program.addCommand(configCommand())

@@ -17,6 +17,7 @@ import { checkUserId, type PeerUser } from '../messaging/user-directory.js'
 import type { StoreOp } from '../store/sealed-store.js'
 import type { NodeConnection } from '../transport/node-connection.js'
 import { hex } from '../util/bytes.js'
+import { fewestReplicas } from '../receipts/message-status.js'
 import type { GroupState } from './group-store.js'
 import { sealFanout } from './fanout.js'
 import { checkGroupName, localChange } from './membership.js'
@@ -207,11 +208,15 @@ export class GroupManager {
 
   /**
    * One group message: encrypted once with our sender key, one payload for every member device.
-   * `fields` override the TEXT content's (client/edits: EDIT/DELETE, an original id and seq for a resend).
+   * `m` names the message when the outbox sends it (client/outbox) and may set other content
+   * fields (client/edits: EDIT/DELETE, an original id and seq for a resend; client/gaps: seq);
+   * `recipients`: the other members it went to; `replicas`: the fewest relays that stored it for
+   * one of them; `sending` is told once it is encrypted and about to leave.
    */
-  async send (groupId: string, text: string, fields: Partial<AppContent> = {}): Promise<{ id: string, sentAt: number }> {
+  async send (groupId: string, text: string, m: Partial<AppContent> & { sending?: (recipients: string[]) => Promise<void> } = {}): Promise<{ id: string, sentAt: number, replicas: number, recipients: string[] }> {
     checkGroupId(groupId)
     if (typeof text !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'text must be a string')
+    const { sending, ...fields } = m
     const messageId = fields.messageId ?? newMessageId()
     const sentAt = fields.sentAt ?? this.ctx.now()
     const plaintext = encodeContent({ kind: ContentKind.TEXT, text, ...fields, messageId, sentAt, groupId: checkGroupId(groupId) })
@@ -247,13 +252,16 @@ export class GroupManager {
         return { payload }
       })
       if (sealed === undefined) continue
+      const others = snap.members.filter((u) => u !== this.self)
+      await sending?.(others)
+      const answers = []
       if (sealed.payload !== undefined) {
         const id = this.d.ids.next()
         for (let i = 0; i < targets.length; i += FANOUT_CHUNK) {
-          await this.d.ctx.outbound.send(targets.slice(i, i + FANOUT_CHUNK), id, sealed.payload)
+          answers.push(await this.d.ctx.outbound.send(targets.slice(i, i + FANOUT_CHUNK), id, sealed.payload))
         }
       }
-      return { id: hex(messageId), sentAt }
+      return { id: hex(messageId), sentAt, replicas: fewestReplicas(answers), recipients: others }
     }
     throw new RelaymeshError(ErrorCode.InvalidState, `group ${groupId} kept changing while sending; try again`)
   }

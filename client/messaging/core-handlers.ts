@@ -22,7 +22,7 @@ export function registerCoreHandlers (handlers: ContentHandlers): ContentHandler
   handlers.register(ContentKind.GROUP_UPDATE, group)
   handlers.register(ContentKind.SENDER_KEY, group)
   // never stored as a message, never answered with a receipt (client/receipts)
-  handlers.register(ContentKind.RECEIPT, async (r) => { await handleReceipt(r.ctx, r.from, r.content, r.b.ops, r.b.now) })
+  handlers.register(ContentKind.RECEIPT, async (r) => { await handleReceipt(r.ctx, r.from, r.content, r.b) })
   handlers.register(ContentKind.FILE, async (r) => {
     // kept until its chunks are here; the file message is stored once it is assembled (client/files)
     const refused = await acceptManifest(r.ctx, r.from, r.content, r.b.ops, r.b.now)

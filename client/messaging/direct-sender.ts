@@ -5,10 +5,9 @@
 // before anything leaves.
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { withProfileKey } from '../profiles/profile-keys.js'
-import { fewestReplicas, markStored, statusOp } from '../receipts/message-status.js'
+import { fewestReplicas, getStatus, markStored, pendingAs, queuedStatus, statusOp, type MessageStatus } from '../receipts/message-status.js'
 import type { StoreOp } from '../store/sealed-store.js'
 import type { NodeConnection } from '../transport/node-connection.js'
-import { hex } from '../util/bytes.js'
 import type { Serial } from '../util/serial.js'
 import { ContentKind, encodeContent, newMessageId, type AppContent } from './content.js'
 import type { MessagingContext } from './context.js'
@@ -32,8 +31,6 @@ export interface DirectSenderDeps {
   persist: (ops: StoreOp[]) => Promise<void>
   /** we write to `userId`: that accepts them (client/requests) */
   wroteTo: (userId: string) => Promise<void>
-  /** the message's sequence number in the conversation with `toUserId` (client/gaps), persisted before it leaves */
-  sequence?: (toUserId: string, messageIdHex: string) => Promise<number>
 }
 
 export class DirectSender {
@@ -41,19 +38,33 @@ export class DirectSender {
 
   constructor (private readonly d: DirectSenderDeps) {}
 
-  /** Resolves once the mesh stored the message for every device of `toUserId`; `replicas`: the fewest that persisted one. */
-  async send (toUserId: string, text: string): Promise<{ id: string, replicas: number }> {
-    const { ctx, serial, ids, peers } = this.d
-    const self = ctx.identity.userId
+  /**
+   * Check a 1:1 text before it is queued: a user id not ours, a string that fits in one message
+   * (Invalid otherwise, before anything is stored); writing to someone accepts them (client/requests).
+   */
+  async check (toUserId: string, text: string): Promise<void> {
+    const { ctx } = this.d
     checkUserId(toUserId)
     if (typeof text !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'text must be a string')
-    if (toUserId === self) throw new RelaymeshError(ErrorCode.Invalid, 'cannot send a message to yourself')
-    await this.d.wroteTo(toUserId) // writing to someone accepts them (client/requests)
-    const messageId = newMessageId()
-    let content: AppContent = await withProfileKey(ctx, toUserId, { messageId, sentAt: ctx.now(), kind: ContentKind.TEXT, text })
-    let plaintext = encodeContent(content) // Invalid when too long, before any network work
-    const seq = await this.d.sequence?.(toUserId, hex(messageId))
-    if (seq !== undefined) { content = { ...content, seq }; plaintext = encodeContent(content) }
+    if (toUserId === ctx.identity.userId) throw new RelaymeshError(ErrorCode.Invalid, 'cannot send a message to yourself')
+    encodeContent(await withProfileKey(ctx, toUserId, { messageId: newMessageId(), sentAt: ctx.now(), kind: ContentKind.TEXT, text })) // Invalid when too long
+    await this.d.wroteTo(toUserId)
+  }
+
+  /**
+   * Send a checked 1:1 text (client/outbox holds it until this resolves): encrypt for every device
+   * of `m.to` (and a copy for our other devices), and once the mesh stored it for all, append it to
+   * the history and mark it stored, with `done` (the outbox entry's removal) in the same batch.
+   * `sending` is told once the envelopes are encrypted and about to leave. `m.seq`: its sequence
+   * number in the conversation (client/gaps), taken when it was queued, the same on every attempt.
+   */
+  async deliver (m: { id: string, to: string, text: string, sentAt: number, seq?: number }, done: StoreOp[], sending: (s: MessageStatus) => void): Promise<{ replicas: number, status?: MessageStatus }> {
+    const { ctx, serial, ids, peers } = this.d
+    const self = ctx.identity.userId
+    const toUserId = m.to
+    const messageId = new Uint8Array(Buffer.from(m.id, 'hex'))
+    const content: AppContent = await withProfileKey(ctx, toUserId, { messageId, sentAt: m.sentAt, kind: ContentKind.TEXT, text: m.text, ...(m.seq !== undefined ? { seq: m.seq } : {}) })
+    const plaintext = encodeContent(content)
     const conn = await this.d.ready()
     const peer = await peers.user(conn, toUserId)
     const targets = targetsOf(peer)
@@ -61,25 +72,32 @@ export class DirectSender {
     // our own other devices get a copy that names the conversation
     const own = ctx.identity.otherDeviceIds.length > 0 ? targetsOf(await peers.user(conn, self), ctx.identity.deviceId) : []
     await claimPreKeys(ctx, [...targets, ...own])
-    const idHex = hex(messageId)
-    const envelopes = await serial.run(async () => {
+    const idHex = m.id
+    const { envelopes, status } = await serial.run(async () => {
       const ops: StoreOp[] = []
       const out = await encryptForTargets(ctx, targets, plaintext, ids, ops)
       if (own.length > 0) out.push(...await encryptForTargets(ctx, own, encodeContent({ ...content, destination: toUserId }), ids, ops))
       peers.rememberPeer(peer, ops)
       // delivery state (client/receipts) exists before any receipt can come back
-      ops.push(statusOp(ctx.store, { id: idHex, to: toUserId, state: 'sending', replicas: 0, sentAt: content.sentAt }))
+      const before = await getStatus(ctx.store, idHex) ?? queuedStatus(idHex, { to: toUserId }, m.sentAt)
+      const status = pendingAs(before, 'sending', { error: undefined })
+      if (status !== undefined) { delete status.error; ops.push(statusOp(ctx.store, status)) }
       // sessions are persisted before anything leaves: a crash after the send never reuses a message key
       await this.d.persist(ops)
-      return out
+      return { envelopes: out, status }
     })
+    if (status !== undefined) sending(status)
     const answers = await Promise.all(envelopes.map(async (e) => await ctx.outbound.send([e.target], e.id, e.payload)))
     const now = ctx.now()
-    const ops: StoreOp[] = [ctx.messages.seenMessageOp(self, idHex, now)]
+    const ops: StoreOp[] = [ctx.messages.seenMessageOp(self, idHex, now), ...done]
     const replicas = fewestReplicas(answers.slice(0, envelopes.filter((e) => e.target.userId === toUserId).length))
-    ctx.messages.append({ id: idHex, from: self, peer: toUserId, group: null, text, sentAt: content.sentAt, receivedAt: now, outgoing: true }, ops, false)
-    await serial.run(async () => { await ctx.store.batch([...ops, ...await markStored(ctx.store, idHex, replicas, now)]) })
-    return { id: idHex, replicas }
+    return await serial.run(async () => {
+      // sent again after a crash (the outbox resends): already in the history once
+      if (!await ctx.messages.seenMessage(self, idHex)) ctx.messages.append({ id: idHex, from: self, peer: toUserId, group: null, text: m.text, sentAt: m.sentAt, receivedAt: now, outgoing: true }, ops, false)
+      const stored = await markStored(ctx.store, idHex, replicas, now)
+      await ctx.store.batch([...ops, ...stored.ops])
+      return { replicas, ...(stored.status !== undefined ? { status: stored.status } : {}) }
+    })
   }
 
   /** A fresh session to a device whose session with us broke, announced by a SESSION_RESET content. */

@@ -126,6 +126,8 @@ export class InboxPump {
     for (const r of await this.d.namedRequests(ctx.requests?.takeEvents() ?? [])) for (const l of this.requestListeners) l(r)
     // persisted already: acknowledged with whatever else arrives within ACK_DELAY_MS
     this.acks.add(result.ack)
+    // what handlers asked for once the batch is persisted (status events, answers), outside the session lock
+    for (const run of result.after ?? []) await run().catch((err: Error) => { ctx.log.warn({ err: err.message }, 'after-batch work failed') })
     for (const g of new Set(result.distribute)) {
       this.d.distribute(g).catch((err: Error) => { ctx.log.warn({ group: g, err: err.message }, 'sender key distribution failed; retried before the next group message') })
     }

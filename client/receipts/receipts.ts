@@ -1,6 +1,7 @@
-// Delivered and read receipts (docs/protocol.md §8c, "Receipts"):
-// ordinary end-to-end encrypted 1:1 contents (kind RECEIPT) sent to every
-// device of the message's sender. A delivered receipt goes out within
+// Delivered and read receipts (docs/protocol.md §8c, "Receipts";
+// group receipts: docs/spec-drafts/delivery.md): ordinary end-to-end
+// encrypted 1:1 contents (kind RECEIPT) sent to every device of the message's
+// sender, for 1:1 and group messages alike. A delivered receipt goes out within
 // RECEIPT_DELAY_MS of the messages being persisted, naming every message from
 // that sender persisted meanwhile (a receipt costs the mesh as much as a
 // message); a read receipt when the application marks messages read. Receipts are never
@@ -11,6 +12,8 @@ import type { StoredMessage } from '../messaging/message-log.js'
 import { ContentKind, encodeContent, MAX_RECEIPT_IDS, newMessageId, ReceiptType, type AppContent } from '../messaging/content.js'
 import { claimPreKeys, encryptForTargets, targetsOf } from '../messaging/sender.js'
 import { applyReceipt, type MessageStatus } from './message-status.js'
+import { statusEventsOf } from './status-events.js'
+import type { BatchState } from '../messaging/content-handlers.js'
 import { mayNotify } from '../requests/gate.js'
 
 export { ReceiptType }
@@ -27,9 +30,9 @@ export interface ReceiptDeps extends SendingDeps {
 
 type Message = { id: string, from: string, group?: string | null, system?: boolean, outgoing?: boolean }
 
-/** Receipts are owed for 1:1 messages someone else wrote (not notices, not our own synced copies, not group messages). */
+/** Receipts are owed for 1:1 and group messages someone else wrote (not notices, not our own synced copies). */
 function receiptable (m: { id: string, from: string, group?: string | null, system?: boolean, outgoing?: boolean }, self: string): boolean {
-  return m.from !== self && m.outgoing !== true && m.system !== true && (m.group ?? null) === null && MESSAGE_ID_HEX.test(m.id)
+  return m.from !== self && m.outgoing !== true && m.system !== true && MESSAGE_ID_HEX.test(m.id)
 }
 
 export class Receipts {
@@ -132,14 +135,20 @@ export class Receipts {
 /** this batch's status updates, per ops array (one envelope batch), so receipts within a batch compose */
 const pendingByBatch = new WeakMap<StoreOp[], Map<string, MessageStatus>>()
 
-/** Under the session lock, inside an envelope batch: apply a RECEIPT content from `from`. */
-export async function handleReceipt (ctx: MessagingContext, from: string, content: AppContent, ops: StoreOp[], now: number): Promise<void> {
+/**
+ * Under the session lock, inside an envelope batch: apply a RECEIPT content from `from`; the
+ * status listeners (Client.onStatus) are told once the batch is persisted.
+ */
+export async function handleReceipt (ctx: MessagingContext, from: string, content: AppContent, b: BatchState): Promise<void> {
   if (content.receiptType === undefined || content.receiptIds === undefined) return
+  const ops = b.ops
   let pending = pendingByBatch.get(ops)
   if (pending === undefined) {
     pending = new Map()
     pendingByBatch.set(ops, pending)
   }
-  const applied = await applyReceipt(ctx.store, from, content.receiptType, content.receiptIds, now, ops, pending)
+  const changed = await applyReceipt(ctx.store, from, content.receiptType, content.receiptIds, b.now, ops, pending)
+  if (changed.length > 0) (b.result.after ??= []).push(async () => { statusEventsOf(ctx).emit(changed) })
+  const applied = changed.length
   if (applied < content.receiptIds.length) ctx.log.debug({ from, ignored: content.receiptIds.length - applied }, 'receipt entries ignored (not our message to that user, or no news)')
 }

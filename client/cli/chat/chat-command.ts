@@ -20,6 +20,7 @@ import { channelCommands } from './channel-commands.js'
 import { ChannelWatch } from '../commands/channel.js'
 import { editCommands, startTyping } from './edit-commands.js'
 import { historyCommands } from './history-commands.js'
+import { readMarker } from './ticks.js'
 
 /** one receive() call listens this long, then drains again (cheap) and listens anew */
 export const LISTEN_SLICE_MS = 30_000
@@ -137,7 +138,9 @@ function markShown (client: Client, out: Output, m: IncomingMessage): void {
 /** Print incoming messages as they arrive, until quitting; a lost node is retried, not fatal. */
 async function listen (client: Client, out: Output, names: DisplayNames, quitting: () => boolean, onRequest: (r: MessageRequest) => void): Promise<void> {
   const printer = new NamedPrinter(client, out, names, (m) => { printIncoming(out, m, names) })
-  const onMessage = (m: IncomingMessage): void => { printer.push(m); markShown(client, out, m) }
+  // what the chat shows is seen (unread counts drop) and read: receipts to the senders (chat/ticks.ts)
+  const read = readMarker(client, out)
+  const onMessage = (m: IncomingMessage): void => { printer.push(m); markShown(client, out, m); read(m) }
   while (!quitting()) {
     try {
       await client.receive({ waitMs: LISTEN_SLICE_MS, onMessage, onRequest })

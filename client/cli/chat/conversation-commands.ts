@@ -2,13 +2,14 @@
 // and what a plain line does (send it to the open conversation).
 import type { ChatState, SlashCommand } from './slash-commands.js'
 import { showRecent } from './history-commands.js'
+import { sendAndEcho } from './ticks.js'
 
 /** A plain line: to the open conversation. */
 export async function sendLine (state: ChatState, line: string): Promise<void> {
-  const { client, out, open } = state
+  const { out, open } = state
   if (open === undefined) { out.warn('no open conversation: /open USER first, or /tell USER TEXT'); return }
-  const sent = open.group === true ? await client.sendGroup(open.userId, line) : await client.send(open.userId, line)
-  out.stored(sent.id, open.userId, open.label)
+  // echoed with its time and a tick that follows its state; a node that is down keeps it in the outbox (chat/ticks.ts)
+  await sendAndEcho(state, open, line)
 }
 
 export const conversationCommands: SlashCommand[] = [
@@ -50,8 +51,7 @@ export const conversationCommands: SlashCommand[] = [
       const m = /^\/tell\s+(\S+)\s+(.+)$/s.exec(line)
       if (m === null) { state.out.warn('usage: /tell USER TEXT'); return }
       const to = await state.resolve(m[1] as string)
-      const sent = await state.client.send(to.userId, m[2] as string)
-      state.out.stored(sent.id, to.userId, to.label, sent.replicas)
+      await sendAndEcho(state, to, m[2] as string)
     }
   }
 ]

@@ -1,7 +1,8 @@
 // The chat CLI's failures, as a person meets them: wrong passphrase, unknown
 // user, unreachable node, corrupted local store, no `init`, no passphrase.
 // Each is one clear line on stderr and a non-zero exit, never a stack trace,
-// and loses nothing: the messages sent meanwhile all arrive afterwards.
+// and loses nothing: the messages sent meanwhile all arrive afterwards (one sent
+// while no node answers waits in the outbox, exit 75, and goes with the next send).
 import { strict as assert } from 'node:assert'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -82,7 +83,13 @@ describe('relaymesh chat CLI: errors are clear and lose nothing (processes)', fu
   it('unreachable node (a closed port), no node configured, a bad node address', async () => {
     const dead = `/ip4/127.0.0.1/tcp/${await closedPort()}/p2p/${nodes[0]?.peerId.toString() ?? ''}`
     await fails(['recv', '--home', bob, '--node', dead, '--json'], /no relay node answered; tried .*ECONNREFUSED.*\(ERR_UNAVAILABLE\)/)
-    await fails(['send', '--to', bobId, 'lost?', '--home', alice, '--node', dead], /no relay node answered/)
+    // nothing typed is lost: it waits in the outbox (exit 75) and goes out with Alice's next attach (below)
+    const queued = await cli(['send', '--to', bobId, 'kept in the outbox', '--home', alice, '--node', dead, '--timeout', '1', '--json'])
+    assert.equal(queued.code, 75, queued.stderr)
+    assert.match(queued.stderr, /^relaymesh: not stored yet: no relay node answered; tried .*ECONNREFUSED.*\n$/)
+    assert.deepEqual(queued.json.map((e) => e.event), ['queued'])
+    noStackTrace(queued.stderr)
+    sent.push(queued.json[0]?.id as string)
     await fails(['recv', '--home', carol], /no relay node configured: pass --node MULTIADDR or run `relaymesh config set node MULTIADDR`/)
     await fails(['config', 'set', 'node', '/ip4/127.0.0.1/tcp/1', '--home', carol], /no \/p2p\/<peer id> part/)
     await fails(['config', 'set', 'node', 'not-a-multiaddr', '--home', carol], /not a multiaddr/)
@@ -124,7 +131,7 @@ describe('relaymesh chat CLI: errors are clear and lose nothing (processes)', fu
     const got = await ok(['recv', '--home', bob, '--node', at(2), '--json'])
     assert.deepEqual(got.map((m) => m.id), sent)
     assert.deepEqual(got.map((m) => m.text), [
-      'before anything went wrong', 'after a wrong passphrase', 'after an unknown user', 'after an unreachable node', 'after a corrupted store'
+      'before anything went wrong', 'after a wrong passphrase', 'after an unknown user', 'kept in the outbox', 'after an unreachable node', 'after a corrupted store'
     ])
     assert.deepEqual(await ok(['recv', '--home', bob, '--node', at(2), '--json']), [])
   })

@@ -167,7 +167,11 @@ describe('relaymesh chat CLI: 1:1 over a five-node mesh (processes)', function (
     assert.match(chat.stderr(), /usage: \/group list/)
     const events = chat.lines.map((l) => JSON.parse(l) as Record<string, unknown>)
     assert.deepEqual(events.filter((e) => e.event === 'open'), [{ event: 'open', userId: aliceId }])
-    assert.equal(events.filter((e) => e.event === 'stored').length, 3)
+    // the file is stored before /file returns; the lines are echoed as sent, and their ticks follow (chat/ticks.ts)
+    assert.equal(events.filter((e) => e.event === 'stored').length, 1)
+    const sent = events.filter((e) => e.event === 'sent')
+    assert.deepEqual(sent.map((e) => [e.to, e.text]), [[aliceId, 'yes, here'], [aliceId, 'and via /tell']])
+    for (const e of sent) assert.ok(events.some((x) => x.event === 'status' && x.id === e.id && x.state === 'stored'), `${String(e.text)} stored before chat ended`)
 
     const atAlice = await ok(['recv', '--home', alice, '--json'])
     assert.deepEqual(atAlice.filter((x) => x.event === 'message').map((x) => x.text), ['yes, here', 'and via /tell'])

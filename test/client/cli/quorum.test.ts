@@ -1,14 +1,14 @@
 // `relaymesh send` on a two-node mesh (k = 3, quorum 2), as real processes:
 // it says on how many relays the message is stored, and when one node has
-// stopped it fails with the reason ("1 relay reachable, 2 needed"), one line,
-// no stack trace, nothing on stdout, while what was stored before is read
+// stopped it waits in the outbox (exit 75, "queued") with the reason ("1 relay
+// reachable, 2 needed") on stderr, no stack trace, while what was stored before is read
 // from the remaining node (the README's two-node walkthrough).
 import { strict as assert } from 'node:assert'
 import { join } from 'node:path'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { addressOf, removeDir, startMesh, stopAll, tempDir } from '../../helpers/mesh.js'
 import { waitFor } from '../../helpers/wait.js'
-import { cli, fails, ok } from './run-cli.js'
+import { cli, noStackTrace, ok } from './run-cli.js'
 
 describe('relaymesh send: honest quorum (processes, two nodes)', function () {
   this.timeout(90_000)
@@ -44,10 +44,16 @@ describe('relaymesh send: honest quorum (processes, two nodes)', function () {
     assert.match(text.stdout, /^stored on 2 relays for rm1\S+ \(message [0-9a-f]+\)\n$/)
   })
 
-  it('with one of the two nodes stopped, fails with "1 relay reachable, 2 needed"', async () => {
+  it('with one of the two nodes stopped, it waits in the outbox (exit 75) saying "1 relay reachable, 2 needed"', async () => {
     await nodes[1]!.stop()
-    await fails(['send', '--to', bobId, 'only one node left', '--home', alice, '--node', addressOf(nodes[0]!)], /1 relay reachable, 2 needed.*\(ERR_UNAVAILABLE\)/)
-    await fails(['send', '--to', bobId, 'still one node', '--home', alice, '--node', addressOf(nodes[0]!), '--json'], /1 relay reachable, 2 needed.*\(ERR_UNAVAILABLE\)/)
+    const text = await cli(['send', '--to', bobId, 'only one node left', '--home', alice, '--node', addressOf(nodes[0]!), '--timeout', '2'])
+    assert.equal(text.code, 75, text.stderr)
+    assert.match(text.stderr, /^relaymesh: not stored yet: .*1 relay reachable, 2 needed.*\n$/)
+    assert.match(text.stdout, /^queued for rm1\S+: .*\(message [0-9a-f]{32}\)\n$/)
+    const json = await cli(['send', '--to', bobId, 'still one node', '--home', alice, '--node', addressOf(nodes[0]!), '--json', '--timeout', '2'])
+    assert.equal(json.code, 75, json.stderr)
+    assert.deepEqual(json.json.map((e) => [e.event, e.to]), [['queued', bobId]])
+    noStackTrace(text.stderr + json.stderr)
     // what was stored before is on the remaining node too: Bob reads it there (his home names node 1)
     const got = await ok(['recv', '--home', bob, '--node', addressOf(nodes[0]!), '--json'])
     assert.deepEqual(got.filter((e) => e.event === 'message').map((e) => e.text), ['stored twice', 'in words'])
