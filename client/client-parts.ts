@@ -159,7 +159,7 @@ export function wireClient (options: ClientOptions, ctx: MessagingContext, close
     distributeOwed: async () => { await p.groupOps.distributeOwed() },
     attached: () => { p.inbox.attached() }
   })
-  // edits, deletes, typing and gaps (client/edits, client/gaps; docs/spec-drafts/edits-gaps.md)
+  // edits, deletes, typing and gaps (client/edits, client/gaps; docs/protocol.md §8g-8h)
   p.sequences = new Sequences(ctx)
   const later = { ...sending, sequences: p.sequences, sendGroup: async (g: string, text: string, fields: object) => await p.groupOps.send(g, text, fields), notify: (stored: Array<{ seq: number, message: StoredMessage }>) => { p.inbox.notify(stored) } }
   p.editOps = new EditOps(later)

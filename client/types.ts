@@ -106,7 +106,7 @@ export interface Client {
   /**
    * written to the outbox (on disk) first; resolves once the mesh stored the message for every device
    * of the recipient (and our own other devices), or, with `timeoutMs`, when that time passed first
-   * (state 'queued': it stays in the outbox, docs/spec-drafts/delivery.md); `replicas`: the fewest
+   * (state 'queued': it stays in the outbox, docs/protocol.md §8c); `replicas`: the fewest
    * relays that persisted one of its envelopes (at least the mesh's write quorum; fewer than the
    * replica count k when the mesh has fewer relays than k)
    */
@@ -180,7 +180,7 @@ export interface Client {
   renameGroup: (groupId: string, name: string) => Promise<void>
   /** one ciphertext (sender keys), fanned out by the node to every member device; resolves once stored for all (options: as send) */
   sendGroup: (groupId: string, text: string, options?: SendOptions) => Promise<SendResult>
-  /** replace the text of our own message `id` (1:1 or group) for everyone; recipients get an `edit` event; resolves with the edit's id (docs/spec-drafts/edits-gaps.md) */
+  /** replace the text of our own message `id` (1:1 or group) for everyone; recipients get an `edit` event; resolves with the edit's id (docs/protocol.md §8g-8h) */
   editMessage: (id: string, text: string) => Promise<{ id: string }>
   /** delete our own message `id` for everyone (recipients get a `deleted` event, history keeps an empty "deleted" row) */
   deleteMessage: (id: string) => Promise<{ id: string }>

@@ -142,7 +142,7 @@ export interface MailboxService extends Startable {
   watch: (mailbox: Uint8Array, grant: FetchGrant, options?: { signal?: AbortSignal }) => Promise<() => void>
   /**
    * an online-only envelope (SEND with online_only: typing indicators): pushed to a device attached here and,
-   * through the mailbox's replicas, to the node its device is attached to; NEVER stored (docs/spec-drafts/edits-gaps.md §4).
+   * through the mailbox's replicas, to the node its device is attached to; NEVER stored (docs/protocol.md §10, online-only pushes).
    * Resolves with how many replicas took it (this node counts when it is one).
    */
   pushOnline: (envelope: Envelope, options?: { signal?: AbortSignal }) => Promise<{ replicas: number }>

@@ -1,4 +1,4 @@
-// Public channel posts (docs/spec-drafts/channel.md): a ChannelPost is signed
+// Public channel posts (docs/protocol.md §8i): a ChannelPost is signed
 // by its author's identity key (Ed25519, as device lists are: protocol/records.ts)
 // over a fixed layout that does not depend on protobuf encoding:
 //   CONTEXT.channelPost || u32be(version) || u8(len(channel)) || channel

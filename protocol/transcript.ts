@@ -1,4 +1,4 @@
-// Signed transcript export (opt-in; docs/spec-drafts/files-devices-export.md).
+// Signed transcript export (opt-in; docs/protocol.md §8j).
 // A transcript is one JSON object: format, version, exporter (user id),
 // identityKey (base64 of the exporter's Ed25519 identity public key), peer,
 // exportedAt, messages[], and signature (base64). The signature is the

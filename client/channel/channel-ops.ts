@@ -1,4 +1,4 @@
-// Public channels as a client uses them (docs/spec-drafts/channel.md): a post
+// Public channels as a client uses them (docs/protocol.md §8i): a post
 // is signed by our identity key and handed to a node (CHANNEL_POST); reading
 // asks a node for a channel's kept posts (CHANNEL_READ). Both go over the send
 // channel (ctx.outbound), so the node we are attached to does not learn which

@@ -1,5 +1,5 @@
 // How history, search results and the conversation list print (CLI and chat).
-// JSON: one object per line (shapes in docs/spec-drafts/history.md); text:
+// JSON: one object per line (shapes in docs/protocol.md §8k); text:
 // one line per message with its time, sender name, conversation, markers for
 // edits and deletes, and the delivery state of our own 1:1 messages.
 import type { ConversationInfo, HistoryMessage } from '../types.js'

@@ -1,4 +1,4 @@
-// The groups a linked device starts with (docs/spec-drafts/files-devices-export.md):
+// The groups a linked device starts with (docs/protocol.md §8c):
 // the first device puts every active group it is in into the link answer
 // (state and its own sender key distribution); the new device stores them as
 // a member, with a sender key rotation owed, so on its first attach it sends

@@ -1,4 +1,4 @@
-// The receiving side of edits and deletes for everyone (docs/spec-drafts/edits-gaps.md §2):
+// The receiving side of edits and deletes for everyone (docs/protocol.md §8g):
 // EDIT and DELETE contents, in 1:1 and group messages, registered into the
 // content handler table. Only the original author changes a message: the
 // target is looked up by (sender, message id), so a content can only ever

@@ -1,4 +1,4 @@
-// The sending side of edits and deletes for everyone (docs/spec-drafts/edits-gaps.md §2),
+// The sending side of edits and deletes for everyone (docs/protocol.md §8g),
 // and the retry of edits that arrived before their message. Only our own
 // messages: 1:1 ones go to the peer's devices and, as sent messages are
 // synced, to our own other devices; group ones go through the group path

@@ -1,4 +1,4 @@
-// Typing indicators (docs/spec-drafts/edits-gaps.md §3): a TYPING content
+// Typing indicators (docs/protocol.md §8g): a TYPING content
 // (started / stopped) to every device of a 1:1 peer we already hold a session
 // with, sent online-only: the node pushes it to an attached device and never
 // stores it, so an offline peer never sees it. Not stored here either, never

@@ -1,4 +1,4 @@
-// Files that expire (docs/spec-drafts/files-devices-export.md): a received
+// Files that expire (docs/protocol.md §8b): a received
 // file whose manifest names an expiry gets a record (PREFIX.fileExpiry, in
 // the same batch as its history entry). The sweep deletes each file due (the
 // saved copy in downloads; a file missing already is fine), marks its

@@ -1,4 +1,4 @@
-// Bounds of gap detection and resends (docs/spec-drafts/edits-gaps.md §5).
+// Bounds of gap detection and resends (docs/protocol.md §8h).
 const SECOND = 1000
 
 /**

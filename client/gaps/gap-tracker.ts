@@ -1,5 +1,5 @@
 // The receiving side of gap detection, and the answers to resend requests
-// (docs/spec-drafts/edits-gaps.md §5). relaymesh's own design: the Double
+// (docs/protocol.md §8h). relaymesh's own design: the Double
 // Ratchet only copes with reordering (skipped message keys); it says nothing
 // when a message never arrives. Every counted content carries its sender
 // device's sequence number for the conversation; per (sender, device,

@@ -1,4 +1,4 @@
-// The sending side of gap detection (docs/spec-drafts/edits-gaps.md §5): each
+// The sending side of gap detection (docs/protocol.md §8h): each
 // message this device writes into a conversation (a 1:1 peer or a group) gets
 // the next sequence number of that conversation, carried inside the
 // encryption (Content.seq). The counter and what each number was (message id,

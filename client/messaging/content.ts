@@ -147,7 +147,7 @@ export function decodeContent (bytes: Uint8Array): AppContent {
 const KNOWN_KINDS = new Set<ContentKind>([ContentKind.TEXT, ContentKind.SESSION_RESET, ContentKind.GROUP_UPDATE, ContentKind.SENDER_KEY, ContentKind.FILE, ContentKind.RECEIPT,
   ContentKind.PROFILE_KEY, ContentKind.EDIT, ContentKind.DELETE, ContentKind.TYPING, ContentKind.RESEND])
 
-/** EDIT / DELETE / TYPING / RESEND and the sequence number (docs/spec-drafts/edits-gaps.md): checked, copied onto `out`. */
+/** EDIT / DELETE / TYPING / RESEND and the sequence number (docs/protocol.md §8g-8h): checked, copied onto `out`. */
 function checkEditsAndGaps (c: Content, out: AppContent): void {
   const bad = (what: string): never => { throw new RelaymeshError(ErrorCode.Decode, `Content: ${what}`) }
   if (!Number.isSafeInteger(c.seq) || c.seq < 0) bad('bad seq')

@@ -1,4 +1,4 @@
-// The outbox (docs/spec-drafts/delivery.md): every message is written to disk
+// The outbox (docs/protocol.md §8c): every message is written to disk
 // (synced, with its status "queued") before send() reports anything, and
 // leaves the outbox only in the batch that records it stored, or when it can
 // never go (failed). Waiting messages go out oldest first, one at a time, on

@@ -1,5 +1,5 @@
 // The delivery state of each message we sent, 1:1 or to a group
-// (docs/spec-drafts/delivery.md): queued (in the outbox, no attempt under way)
+// (docs/protocol.md §8c): queued (in the outbox, no attempt under way)
 // / sending (an attempt under way) → stored (the mesh answered stored on N
 // replicas for every recipient device) → delivered (every recipient user had a
 // device persist it) → read (every recipient user showed it). `failed` ends a

@@ -1,5 +1,5 @@
 // Delivered and read receipts (docs/protocol.md §8c, "Receipts";
-// group receipts: docs/spec-drafts/delivery.md): ordinary end-to-end
+// group receipts: docs/protocol.md §8c): ordinary end-to-end
 // encrypted 1:1 contents (kind RECEIPT) sent to every device of the message's
 // sender, for 1:1 and group messages alike. A delivered receipt goes out within
 // RECEIPT_DELAY_MS of the messages being persisted, naming every message from

@@ -1,4 +1,4 @@
-// Public channels on the node (docs/spec-drafts/channel.md): one gossip topic
+// Public channels on the node (docs/protocol.md §8i): one gossip topic
 // per channel, a bounded in-memory log per channel (channel-log.ts), posts
 // from clients (CHANNEL_POST) and from admitted relays (gossip), read by
 // CHANNEL_READ. Every post is verified (protocol/channel-post.ts) before its

@@ -1,4 +1,4 @@
-// Constants of the public channels a node carries (docs/spec-drafts/channel.md).
+// Constants of the public channels a node carries (docs/protocol.md §8i).
 import { CHANNEL_RETENTION_MS } from '../../protocol/constants.js'
 import { SECOND } from '../config.js'
 

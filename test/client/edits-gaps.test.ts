@@ -1,5 +1,5 @@
 // Edits, deletes, typing indicators and gaps over a three-node in-process mesh
-// (real nodes over TCP, real LevelDB; docs/spec-drafts/edits-gaps.md):
+// (real nodes over TCP, real LevelDB; docs/protocol.md §8g-8h):
 // an edit and a delete reach the recipient and history shows them; a group
 // member cannot edit another member's message; a typing indicator arrives
 // live and is never stored; a message that never arrived is reported

@@ -2,7 +2,7 @@
 // indicators: on a terminal, the first keystroke of a line to an open 1:1
 // conversation sends "typing" (at most once per TYPING_INTERVAL_MS per
 // conversation, online-only); the other side's typing shows on stderr, or
-// as {"event":"typing",...} with --json (docs/spec-drafts/edits-gaps.md).
+// as {"event":"typing",...} with --json (docs/protocol.md §8g-8h).
 import type { Interface } from 'node:readline'
 import { TYPING_INTERVAL_MS } from '../../edits/constants.js'
 import type { ChatState, SlashCommand } from './slash-commands.js'

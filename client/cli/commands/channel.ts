@@ -1,6 +1,6 @@
 // `relaymesh channel post|read`: public channels. A post is signed by your
 // identity key and readable by anyone on the mesh: a channel is public by
-// design (docs/spec-drafts/channel.md). Also the one printer of channel posts
+// design (docs/protocol.md §8i). Also the one printer of channel posts
 // (recv and chat use it) and the watcher that shows new ones while they run.
 import { Command, InvalidArgumentError } from 'commander'
 import { DEFAULT_CHANNEL } from '../../../protocol/constants.js'

@@ -1,7 +1,7 @@
 // `relaymesh edit MESSAGE_ID TEXT` and `relaymesh delete MESSAGE_ID`: change
 // one of your own messages (1:1 or group) for everyone who got it; their
 // history then shows the new text, or an empty "deleted" row
-// (docs/spec-drafts/edits-gaps.md).
+// (docs/protocol.md §8g-8h).
 import { Command } from 'commander'
 import { addClientOptions, withClient } from '../session.js'
 

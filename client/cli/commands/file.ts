@@ -4,7 +4,7 @@
 // and user resumes: only the chunks the mesh does not hold yet are sent.
 // Progress goes to stderr (a bar on a terminal, a line per 10% otherwise), so
 // stdout keeps only the result.
-import { Command, InvalidArgumentError } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import cliProgress from 'cli-progress'
 import type { FileProgress, IncomingMessage } from '../../client.js'
 import type { Output } from '../output.js'
@@ -19,7 +19,7 @@ export function fileCommand (): Command {
     .description('send a file end to end encrypted; exits 0 once the mesh has stored it for every device of the recipient; run it again to resume an interrupted transfer')
     .requiredOption('--to <user>', 'recipient: a user id (rm1…) or a contact alias')
     .argument('<path>', 'the file to send')
-    .option('--expires <when>', 'the recipient\'s copy (and the chunks the relays hold) go this long after sending: 24h, 7d, 90m, … (at most 30d) or never', parseExpiry, 0)
+    .addOption(new Option('--expires <when>', 'the recipient\'s copy (and the chunks the relays hold) go this long after sending: 24h, 7d, 90m, … (at most 30d) or never').argParser(parseExpiry).default(0, 'never'))
     .action(async (path: string, opts: { to: string, expires: number }, cmd: Command) => {
       await withClient(cmd, async ({ client, out }) => {
         const to = await client.resolveUser(opts.to)

@@ -1,4 +1,4 @@
-// Online-only SEND (typing indicators, docs/spec-drafts/edits-gaps.md §4):
+// Online-only SEND (typing indicators, docs/protocol.md §10, online-only pushes):
 // the node pushes the envelope to a device attached to a replica of its
 // mailbox and NEVER stores it. Four real relay nodes over TCP (k = 3, so the
 // entry node can be one that is not a replica); after the sends every node is
