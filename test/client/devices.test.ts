@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { initIdentity, joinDevice, openClient, type Client, type IncomingMessage } from '../../client/client.js'
+import { initIdentity, joinDevice, openClient, type Client } from '../../client/client.js'
 import { encodePairingCode, parsePairingCode } from '../../client/devices/pairing-code.js'
 import { verifyUserRecords } from '../../client/messaging/user-directory.js'
 import { randomBytes } from '../../protocol/crypto/primitives.js'
@@ -13,6 +13,7 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import type { RelayNode } from '../../node/relay-node.js'
 import { addressOf, removeDir, startMesh, stopAll, tempDir } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
+import { receiveN } from '../helpers/receive.js'
 
 const PASS = 'pass phrase'
 
@@ -24,12 +25,6 @@ async function rejectsWith (p: Promise<unknown>, code: ErrorCode, message?: RegE
   })
 }
 
-async function receiveN (c: Client, n: number, timeout = 15_000): Promise<IncomingMessage[]> {
-  const got: IncomingMessage[] = []
-  const deadline = Date.now() + timeout
-  while (got.length < n && Date.now() < deadline) got.push(...await c.receive({ waitMs: 200 }))
-  return got
-}
 
 /** until `node` holds a device list of `userId` whose devices with a bundle are exactly `ids` */
 async function devicesOn (node: RelayNode, userId: string, ids: number[]): Promise<void> {

@@ -6,20 +6,15 @@
 // refused as a contact.
 import { strict as assert } from 'node:assert'
 import { join } from 'node:path'
-import { initIdentity, openClient, type Client, type IncomingMessage } from '../../client/client.js'
+import { initIdentity, openClient, type Client } from '../../client/client.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import type { RelayNode } from '../../node/relay-node.js'
 import { addressOf, removeDir, startMesh, stopAll, tempDir } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
+import { receiveN } from '../helpers/receive.js'
 
 const PASS = 'pass phrase'
 
-async function receiveN (c: Client, n: number, timeout = 15_000): Promise<IncomingMessage[]> {
-  const got: IncomingMessage[] = []
-  const deadline = Date.now() + timeout
-  while (got.length < n && Date.now() < deadline) got.push(...await c.receive({ waitMs: 200 }))
-  return got
-}
 
 describe('history, conversations, unread marks and names (library, two nodes)', function () {
   this.timeout(60_000)

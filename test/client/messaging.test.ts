@@ -14,6 +14,7 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import type { RelayNode } from '../../node/relay-node.js'
 import { addressOf, removeDir, startMesh, stopAll, tempDir } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
+import { receiveN } from '../helpers/receive.js'
 
 const PASS = 'pass phrase'
 
@@ -22,12 +23,6 @@ async function rejectsWith (p: Promise<unknown>, code: ErrorCode): Promise<void>
 }
 
 /** receive() until `n` messages arrived (or the deadline); returns all of them. */
-async function receiveN (c: Client, n: number, timeout = 15_000): Promise<IncomingMessage[]> {
-  const got: IncomingMessage[] = []
-  const deadline = Date.now() + timeout
-  while (got.length < n && Date.now() < deadline) got.push(...await c.receive({ waitMs: 200 }))
-  return got
-}
 
 describe('client messaging over a five-node mesh', function () {
   this.timeout(60_000)

@@ -4,20 +4,15 @@
 // the message did not go to changes nothing.
 import { strict as assert } from 'node:assert'
 import { join } from 'node:path'
-import { initIdentity, openClient, type Client, type IncomingMessage, type MessageStatus } from '../../client/client.js'
+import { initIdentity, openClient, type Client, type MessageStatus } from '../../client/client.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import type { RelayNode } from '../../node/relay-node.js'
 import { addressOf, removeDir, startMesh, stopAll, tempDir } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
+import { receiveN } from '../helpers/receive.js'
 
 const PASS = 'pass phrase'
 
-async function receiveN (c: Client, n: number, timeout = 15_000): Promise<IncomingMessage[]> {
-  const got: IncomingMessage[] = []
-  const deadline = Date.now() + timeout
-  while (got.length < n && Date.now() < deadline) got.push(...await c.receive({ waitMs: 200 }))
-  return got
-}
 
 describe('delivery and read receipts over a three-node mesh', function () {
   this.timeout(60_000)
