@@ -97,9 +97,9 @@ describe('edits, deletes, typing and gaps over a three-node mesh', function () {
     await receiveUntil(carol, (g) => g.some((m) => m.id === sent.id), 'the group message at carol')
     // carol forges an EDIT of alice's message, over a real 1:1 session to bob, and as a group message
     const forged = { messageId: newMessageId(), sentAt: Date.now(), kind: ContentKind.EDIT, text: 'forged', targetId: new Uint8Array(Buffer.from(sent.id, 'hex')) }
-    const deps = (carol as unknown as { editOps: { d: Parameters<typeof sendDirectContent>[0] } }).editOps.d
+    const deps = (carol as unknown as { p: { editOps: { d: Parameters<typeof sendDirectContent>[0] } } }).p.editOps.d
     await sendDirectContent(deps, ids.bob!, forged)
-    await (carol as unknown as { groupOps: { send: (g: string, t: string, f: object) => Promise<unknown> } }).groupOps.send(groupId, 'forged', { ...forged, messageId: newMessageId() })
+    await (carol as unknown as { p: { groupOps: { send: (g: string, t: string, f: object) => Promise<unknown> } } }).p.groupOps.send(groupId, 'forged', { ...forged, messageId: newMessageId() })
     // alice's own edit afterwards is applied: the forged ones were processed before it and changed nothing
     await alice.editMessage(sent.id, 'group hello (edited)')
     const got = await receiveUntil(bob, (g) => g.some((m) => m.edit !== undefined && m.from === ids.alice), 'alice\'s edit at bob')
@@ -117,7 +117,7 @@ describe('edits, deletes, typing and gaps over a three-node mesh', function () {
     const later = await alice.sendGroup(groupId, 'after carol joined')
     await receiveUntil(carol, (g) => g.some((m) => m.id === later.id), 'the later message at carol')
     // carol asks alice's device for the group's first message (sequence 1)
-    const deps = (carol as unknown as { editOps: { d: Parameters<typeof sendDirectContent>[0] } }).editOps.d
+    const deps = (carol as unknown as { p: { editOps: { d: Parameters<typeof sendDirectContent>[0] } } }).p.editOps.d
     await sendDirectContent(deps, ids.alice!, { messageId: newMessageId(), sentAt: Date.now(), kind: ContentKind.RESEND, text: '', resendSeqs: [1], resendDevice: alice.deviceId, groupId: new Uint8Array(Buffer.from(groupId, 'hex')) })
     await receiveUntil(alice, () => true, 'alice processes the request', 5_000)
     await alice.receive({ waitMs: 1_500 })

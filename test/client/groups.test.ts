@@ -28,7 +28,7 @@ interface Sent { mailboxes: Uint8Array[], payload: Uint8Array }
 
 function connectionOf (c: Client): NodeConnection {
   // test-only introspection: the client's current node connection
-  const conn = (c as unknown as { conns: { connection: NodeConnection | undefined } }).conns.connection
+  const conn = (c as unknown as { p: { conns: { connection: NodeConnection | undefined } } }).p.conns.connection
   assert.ok(conn !== undefined, 'client is attached')
   return conn
 }

@@ -51,7 +51,7 @@ describe('the client sends sealed, through a node other than the one it is attac
     await waitFor(async () => (await b.records.userRecords(ids.bob as string)).length >= 2, { what: 'Bob\'s records on node 2' })
     await alice.addContact('bob', ids.bob as string)
     await bob.addContact('alice', ids.alice as string)
-    const attachPeer = (alice as unknown as { conns: { connection: { host: { peerId: { toString: () => string } } } } }).conns.connection.host.peerId.toString()
+    const attachPeer = (alice as unknown as { p: { conns: { connection: { host: { peerId: { toString: () => string } } } } } }).p.conns.connection.host.peerId.toString()
     const before = { send: await requests(a, 'SEND'), claim: await requests(a, 'CLAIM_PREKEY'), presence: await requests(a, 'PRESENCE_GET') }
     const sentBefore = await requests(b, 'SEND')
 

@@ -118,7 +118,11 @@ describe('relaymesh CLI fixes found by a new user (processes)', function () {
     works(alice, ['id', ...a, '--json', ...n], isUser) // --node on a command that never attaches: accepted
     works(alice, ['contacts', ...a, '--json', 'list'], hasBob)
     works(alice, ['group', 'list', ...a, '--json'])
-    attaches(alice, ['send', '--to', 'bob', 'hi', ...n, ...a])
+    // a send no node can store waits in the outbox: exit 75, and the reason names the node it tried
+    add(alice, ['send', '--to', 'bob', 'hi', '--timeout', '2', ...n, ...a], (r) => {
+      assert.equal(r.code, 75, r.stderr)
+      assert.match(r.stderr, new RegExp(`no relay node answered[^\\n]*${dead.replace(/\//g, '\\/')}`), r.stderr)
+    })
     works(alice, ['blocked', ...a, '--json', ...n])
     works(bob, ['--json', 'id', ...b], isUser)
     works(bob, ['group', ...b, 'list'])

@@ -58,7 +58,7 @@ describe('relaymesh status, outbox, send --timeout and chat ticks (processes, on
     const a = interactive(['chat', '--home', alice, '--node', listen, '--json'])
     const b = interactive(['chat', '--home', bob, '--node', listen, '--json'])
     running.push(a, b)
-    b.type('/list')
+    b.type('/contacts')
     a.type(`/open ${bobId}`)
     await waitFor(() => a.lines.some((l) => l.includes('"event":"open"')) && b.lines.some((l) => l.includes('"alias":"alice"')), { what: 'both chats attached' })
     a.type('hello ticks')

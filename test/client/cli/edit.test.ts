@@ -80,7 +80,8 @@ describe('relaymesh edit / delete / chat /edit (processes)', function () {
     running.push(recv)
     chat.type('/open bob')
     chat.type('lunch?')
-    const sent = await waitFor(() => chat.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((x) => x.event === 'stored'), { what: 'stored in chat' })
+    // chat echoes the line ("sent"), then its tick: once stored it is in the history /edit looks at
+    const sent = await waitFor(() => chat.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((x) => x.event === 'status' && ['stored', 'delivered', 'read'].includes(String(x.state))), { what: 'stored in chat' })
     chat.type('/edit lunch at noon?')
     const ed = await waitFor(() => chat.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((x) => x.event === 'edited'), { what: 'edited in chat' })
     assert.equal(ed.target, sent.id)
