@@ -38,21 +38,21 @@ describe('channel posts (protocol/channel-post.ts)', () => {
   })
 
   it('refuses text over 2048 bytes (TooLarge) and bytes over the post limit, before decoding', () => {
-    assert.equal(codeOf(() => verifyChannelPost(rawPost(alice, { text: 'x'.repeat(MAX_CHANNEL_TEXT_BYTES + 1) }), now)), ErrorCode.TooLarge)
-    assert.equal(codeOf(() => verifyChannelPost(rawPost(alice, { text: 'é'.repeat(MAX_CHANNEL_TEXT_BYTES / 2 + 1) }), now)), ErrorCode.TooLarge)
+    assert.equal(codeOf(() => verifyChannelPost(rawPost(alice, { sentAt: now, text: 'x'.repeat(MAX_CHANNEL_TEXT_BYTES + 1) }), now)), ErrorCode.TooLarge)
+    assert.equal(codeOf(() => verifyChannelPost(rawPost(alice, { sentAt: now, text: 'é'.repeat(MAX_CHANNEL_TEXT_BYTES / 2 + 1) }), now)), ErrorCode.TooLarge)
     assert.equal(codeOf(() => verifyChannelPost(new Uint8Array(MAX_CHANNEL_POST_BYTES + 1), now)), ErrorCode.TooLarge)
-    assert.equal(codeOf(() => verifyChannelPost(rawPost(alice, { text: 'x'.repeat(MAX_CHANNEL_TEXT_BYTES) }), now)), undefined)
+    assert.equal(codeOf(() => verifyChannelPost(rawPost(alice, { sentAt: now, text: 'x'.repeat(MAX_CHANNEL_TEXT_BYTES) }), now)), undefined)
     assert.equal(codeOf(() => signChannelPost(alice, { channel: 'all', text: 'x'.repeat(MAX_CHANNEL_TEXT_BYTES + 1), sentAt: now })), ErrorCode.TooLarge)
   })
 
   it('refuses bad channel names, empty text and control characters (Invalid)', () => {
     for (const channel of ['', 'All', 'a b', 'x'.repeat(33), 'é', '../x']) {
-      assert.equal(codeOf(() => verifyChannelPost(rawPost(alice, { channel }), now)), ErrorCode.Invalid, JSON.stringify(channel))
+      assert.equal(codeOf(() => verifyChannelPost(rawPost(alice, { sentAt: now, channel }), now)), ErrorCode.Invalid, JSON.stringify(channel))
     }
     for (const text of ['', 'bell\u0007', 'esc \u001b[2J', 'del\u007f', 'c1 \u009b', 'bidi \u202e']) {
-      assert.equal(codeOf(() => verifyChannelPost(rawPost(alice, { text }), now)), ErrorCode.Invalid, JSON.stringify(text))
+      assert.equal(codeOf(() => verifyChannelPost(rawPost(alice, { sentAt: now, text }), now)), ErrorCode.Invalid, JSON.stringify(text))
     }
-    assert.equal(codeOf(() => verifyChannelPost(rawPost(alice, { channel: 'x'.repeat(32), text: 'tab\tand\nnewline' }), now)), undefined)
+    assert.equal(codeOf(() => verifyChannelPost(rawPost(alice, { sentAt: now, channel: 'x'.repeat(32), text: 'tab\tand\nnewline' }), now)), undefined)
   })
 
   it('refuses posts from the future (Invalid) and older than the retention (Expired); the byte checks do not look at the clock', () => {

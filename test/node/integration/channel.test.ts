@@ -138,12 +138,12 @@ describe('public channels (three nodes over TCP)', function () {
   it('a forged post is refused by the node it is handed to, and by every node it is gossiped to', async () => {
     const mallory = ed25519GenerateKeyPair()
     const conn = await connect(nodes[0] as RelayNode)
-    const bad = forged(rawPost(mallory, { text: 'forged' }))
+    const bad = forged(rawPost(mallory, { sentAt: Date.now(), text: 'forged' }))
     assert.equal(await post(conn, bad), ErrorCode.BadSignature)
 
     const r = await relayOnTopic()
     const before = await Promise.all(nodes.map(async (n) => await counter(n.metrics.gossipRejected, { topic: TOPIC, reason: 'bad-signature' })))
-    const other = forged(rawPost(mallory, { text: 'forged again' }))
+    const other = forged(rawPost(mallory, { sentAt: Date.now(), text: 'forged again' }))
     await r.services.pubsub.publish(TOPIC, other)
     await waitFor(async () => {
       for (const [i, n] of nodes.entries()) if (await counter(n.metrics.gossipRejected, { topic: TOPIC, reason: 'bad-signature' }) <= (before[i] as number)) return false
@@ -155,11 +155,11 @@ describe('public channels (three nodes over TCP)', function () {
   it('an oversize post is refused, handed over or gossiped', async () => {
     const author = ed25519GenerateKeyPair()
     const conn = await connect(nodes[1] as RelayNode)
-    const big = rawPost(author, { text: 'x'.repeat(MAX_CHANNEL_TEXT_BYTES + 1) })
+    const big = rawPost(author, { sentAt: Date.now(), text: 'x'.repeat(MAX_CHANNEL_TEXT_BYTES + 1) })
     assert.equal(await post(conn, big), ErrorCode.TooLarge)
     const r = await relayOnTopic()
     const before = await Promise.all(nodes.map(async (n) => await counter(n.metrics.gossipRejected, { topic: TOPIC, reason: 'too-large' })))
-    await r.services.pubsub.publish(TOPIC, rawPost(author, { text: 'y'.repeat(MAX_CHANNEL_TEXT_BYTES + 1) }))
+    await r.services.pubsub.publish(TOPIC, rawPost(author, { sentAt: Date.now(), text: 'y'.repeat(MAX_CHANNEL_TEXT_BYTES + 1) }))
     await waitFor(async () => {
       for (const [i, n] of nodes.entries()) if (await counter(n.metrics.gossipRejected, { topic: TOPIC, reason: 'too-large' }) <= (before[i] as number)) return false
       return true
@@ -171,20 +171,20 @@ describe('public channels (three nodes over TCP)', function () {
     const flooder = ed25519GenerateKeyPair()
     const conn = await connect(nodes[2] as RelayNode)
     const codes: Array<ErrorCode | undefined> = []
-    for (let i = 0; i < AUTHOR_POST_BURST + 4; i++) codes.push(await post(conn, rawPost(flooder, { text: `flood ${i}` })))
+    for (let i = 0; i < AUTHOR_POST_BURST + 4; i++) codes.push(await post(conn, rawPost(flooder, { sentAt: Date.now(), text: `flood ${i}` })))
     assert.deepEqual(codes, [...Array(AUTHOR_POST_BURST).fill(undefined), ...Array(4).fill(ErrorCode.RateLimited)])
     await waitFor(() => nodes.every((n) => kept(n).filter((k) => k.startsWith(authorOf(flooder))).length === AUTHOR_POST_BURST), { what: 'the flooder\'s 10 posts on every node' })
 
     // the same from an admitted relay, straight onto the topic: every node stops at 10 too
     const r = await relayOnTopic()
     const gossiper = ed25519GenerateKeyPair()
-    const posts = Array.from({ length: AUTHOR_POST_BURST + 4 }, (_, i) => rawPost(gossiper, { text: `gossip flood ${i}` }))
+    const posts = Array.from({ length: AUTHOR_POST_BURST + 4 }, (_, i) => rawPost(gossiper, { sentAt: Date.now(), text: `gossip flood ${i}` }))
     for (const p of posts) await r.services.pubsub.publish(TOPIC, p)
     const last = posts[posts.length - 1] as Uint8Array
     const fromGossiper = (n: RelayNode): string[] => kept(n).filter((k) => k.startsWith(authorOf(gossiper)))
     await waitFor(() => nodes.every((n) => fromGossiper(n).length === AUTHOR_POST_BURST), { what: 'the gossiped flood on every node' })
     // then a post of someone else: once it is everywhere, the flood had its chance
-    const marker = rawPost(ed25519GenerateKeyPair(), { text: 'after the flood' })
+    const marker = rawPost(ed25519GenerateKeyPair(), { sentAt: Date.now(), text: 'after the flood' })
     await r.services.pubsub.publish(TOPIC, marker)
     await waitFor(() => nodes.every((n) => kept(n).includes(keyOf(marker))), { what: 'the marker on every node' })
     for (const n of nodes) {
