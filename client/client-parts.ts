@@ -39,6 +39,9 @@ import { EditOps } from './edits/edit-ops.js'
 import { registerEditHandlers } from './edits/edit-handler.js'
 import { TypingOps } from './edits/typing.js'
 
+/** how long close() lets a sender key distribution under way finish */
+export const CLOSE_DISTRIBUTION_WAIT_MS = 5_000
+
 export interface ClientParts {
   serial: Serial
   ids: EnvelopeIds
@@ -188,6 +191,8 @@ export async function closeParts (p: ClientParts, ctx: MessagingContext): Promis
   await p.inbox.flushAcks()
   // and the delivered receipts owed (bounded: each send runs under the connection's request timeouts)
   await p.receiptOps.flush()
+  // a sender key distribution under way reaches the members (bounded); else it is retried on the next attach
+  await p.groupOps.settled(CLOSE_DISTRIBUTION_WAIT_MS)
   await p.conns.close()
   await ctx.outbound.close()
   await p.inbox.settled()

@@ -199,6 +199,19 @@ export class GroupManager {
     }
   }
 
+  /**
+   * Sender key distributions under way finish, for at most `ms` (each is bounded by its requests'
+   * timeouts): closing the client must not cut one off after the new key was persisted and
+   * before the members got it (a command such as `requests accept` starts one as it ends).
+   */
+  async settled (ms: number): Promise<void> {
+    const running = [...this.distributing.values()].map(async (r) => { await r.catch(() => {}) })
+    if (running.length === 0) return
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([Promise.all(running), new Promise<void>((resolve) => { timer = setTimeout(resolve, ms) })])
+    clearTimeout(timer)
+  }
+
   /** Every group whose rotation is still owed (after a restart or a failed send). */
   async distributeOwed (): Promise<void> {
     for (const g of await this.ctx.groups.list()) {
