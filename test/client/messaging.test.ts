@@ -213,16 +213,17 @@ describe('client messaging over a five-node mesh', function () {
    * (client/gaps). `early`: what Bob received while waiting for the first readable message (a
    * resend may come in with it).
    */
-  async function refilled (texts: string[], early: IncomingMessage[]): Promise<void> {
+  async function refilled (texts: string[], early: IncomingMessage[], options: { resent?: boolean } = {}): Promise<void> {
     const got: IncomingMessage[] = [...early]
+    const notice = (): boolean => got.some((m) => m.system === true && new RegExp(`^\\d+ messages? missing from ${ids.alice!}`).test(m.text))
     // Alice's client drains too (as its periodic resync would): it answers Bob's resend request
     // whether the request reaches it by live push or waits in its mailbox
     await waitFor(async () => {
       await alice.receive({ waitMs: 100 })
       got.push(...await bob.receive({ waitMs: 300 }))
-      return texts.every((t) => got.some((m) => m.text === t))
-    }, { timeout: 25_000, what: `${texts.join(', ')} resent` })
-    assert.ok(got.some((m) => m.system === true && new RegExp(`^\\d+ messages? missing from ${ids.alice!}`).test(m.text)), 'the gap was reported')
+      return options.resent === false ? notice() : texts.every((t) => got.some((m) => m.text === t))
+    }, { timeout: 25_000, what: options.resent === false ? 'the gap reported' : `${texts.join(', ')} resent` })
+    assert.ok(notice(), 'the gap was reported')
     // a retried 'after the reset' that was lost too comes back as well; nothing else does, and nothing twice
     const texts2 = got.filter((m) => m.system !== true).map((m) => m.text)
     assert.ok(texts2.every((t) => texts.includes(t) || t === 'after the reset'), JSON.stringify(texts2))
@@ -283,7 +284,10 @@ describe('client messaging over a five-node mesh', function () {
       early.push(...await receiveN(bob, 1, 2000))
       return early.some((m) => m.system !== true && m.text === 'after the reset')
     }, { timeout: 20_000, what: 'a readable message after the reset' })
-    await refilled(['lost in the broken session', 'sent before the reset arrived'], early)
+    // a resend request is asked once: when Alice answers it before she has taken Bob's reset, her
+    // resend goes out on the session Bob lost and is not asked again (a known limit, docs/protocol.md
+    // §8h); what this race promises is the report, and that nothing arrives twice or unasked
+    await refilled(['lost in the broken session', 'sent before the reset arrived'], early, { resent: false })
   })
 
   it('measures end-to-end throughput (Alice -> Bob, 100 messages sequentially and 100 in parallel)', async () => {
