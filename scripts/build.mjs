@@ -4,6 +4,7 @@
 // writes 0644). `--if-stale` (npm start) does nothing when dist/ is newer
 // than every source, so a start with nothing changed does not compile at all.
 // `npm run build` deletes dist/ first: a clean build for CI and tests.
+// The web client is bundled after tsc by scripts/web/build-app.mjs (esbuild).
 import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
@@ -35,6 +36,9 @@ if (args.includes('--if-stale') && existsSync(stamp) && statSync(stamp).mtimeMs 
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--incremental', '--tsBuildInfoFile', stamp], { stdio: 'inherit' })
 chmodSync(join(dist, 'client', 'cli', 'index.js'), 0o755)
+// the web client's bundle (scripts/web/build-app.mjs), once it exists
+const webBuild = join(root, 'scripts', 'web', 'build-app.mjs')
+if (existsSync(webBuild)) execFileSync(process.execPath, [webBuild], { stdio: 'inherit' })
 // tsc leaves its state file alone when nothing changed: mark this build's time
 const now = new Date()
 utimesSync(stamp, now, now)
