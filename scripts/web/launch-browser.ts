@@ -1,4 +1,4 @@
-// A real headless Chromium for browser tests, driven by playwright-core.
+// A real headless Chromium for browser tests and benchmarks, driven by playwright-core.
 // Chromium comes from Debian's `chromium` package (.ci/run installs it when
 // missing; README: `apt-get install -y chromium`). RELAYMESH_CHROMIUM names
 // another binary. Flags: the machine has no outside network, so everything
