@@ -29,6 +29,7 @@ import { historyCommand } from './commands/history.js'
 import { conversationsCommand } from './commands/conversations.js'
 import { statusCommand } from './commands/status.js'
 import { outboxCommand } from './commands/outbox.js'
+import { webCommand } from './commands/web.js'
 
 const program = new Command()
   .name('relaymesh')
@@ -61,6 +62,7 @@ program.addCommand(outboxCommand())
 program.addCommand(safetyNumberCommand())
 program.addCommand(exportCommand()).addCommand(verifyCommand())
 program.addCommand(configCommand())
+program.addCommand(webCommand())
 program.addCommand(nodeCommand().addCommand(nodeStatusCommand()))
 program.addCommand(meshCommand())
 
