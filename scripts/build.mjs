@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'dist')
 const stamp = join(dist, '.tsbuildinfo')
-/** what tsc reads: the folders of tsconfig.json's "include", and the two config files */
+/** what tsc reads: the folders of tsconfig.json's "include", and the two config files (and the web client's .html/.css) */
 const SOURCES = ['protocol', 'node', 'client', 'scripts', 'test']
 const CONFIGS = ['tsconfig.json', 'package.json']
 
@@ -23,7 +23,7 @@ function newestSource () {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name)
       if (e.isDirectory()) walk(p)
-      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs)
+      else if (/\.(ts|html|css)$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs)
     }
   }
   for (const d of SOURCES) if (existsSync(join(root, d))) walk(join(root, d))
