@@ -103,6 +103,8 @@ describe('web client in Chromium (real nodes, CLI processes)', function () {
     await page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: 'carol' }).waitFor()
     // the browser showed it: a read receipt reaches the CLI's status
     await waitFor(async () => {
+      // receipts reach the CLI's store when it receives
+      await carol(['recv', '--wait', '1', '--no-channel'])
       const [s] = await carol(['status', String(stored?.id)])
       return s?.state === 'read'
     }, { what: 'the CLI message to be read in the browser', timeout: 30_000 })

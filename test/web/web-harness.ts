@@ -59,7 +59,7 @@ export async function createIdentity (page: Page, url: string, passphrase: strin
 /** the user id the "You" view shows */
 export async function myUserId (page: Page): Promise<string> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'You' }).click({ timeout: 60_000 })
-  const id = (await page.getByLabel('Your user id').textContent()) ?? ''
+  const id = (await page.getByLabel('Your user id', { exact: true }).textContent()) ?? ''
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Chats' }).click()
   return id.trim()
 }
