@@ -5,6 +5,7 @@
 // fresh browser context (empty cache and IndexedDB), served by the same
 // static server `relaymesh web` uses. Prints a table, or JSON with --json.
 // Usage: npm run bench:web -- [--runs N] [--json]
+import '../../node/runtime/polyfills.js'
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { startStaticServer } from '../../client/cli/web/static-server.js'

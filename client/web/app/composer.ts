@@ -34,7 +34,7 @@ export class Composer {
       if (picked !== undefined) this.actions.sendFile(picked)
       file.value = ''
     })
-    const attach = h('label', { for: 'file-input', class: 'attach', title: 'Attach a file' }, h('span', { 'aria-hidden': 'true' }, '📎'), h('span', { class: 'visually-hidden' }, 'Attach a file'))
+    const attach = h('label', { for: 'file-input', class: 'attach', title: 'Attach a file' }, h('span', { 'aria-hidden': 'true' }, 'File'), h('span', { class: 'visually-hidden' }, 'Attach a file'))
     this.element = h('form', { class: 'composer', 'aria-label': 'Write a message' },
       this.editNote,
       h('div', { class: 'composer-row' }, file, attach, this.input, h('button', { type: 'submit', class: 'primary' }, 'Send')))

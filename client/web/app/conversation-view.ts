@@ -23,6 +23,8 @@ export interface ConversationViewDeps {
   names: Names
   notify: (text: string, kind?: 'info' | 'error') => void
   back: () => void
+  /** messages were marked shown: unread counts changed */
+  shown: () => void
 }
 
 export class ConversationView {
@@ -123,7 +125,7 @@ export class ConversationView {
     if (f === undefined) return h('p', {})
     const url = m.outgoing ? undefined : await downloadUrl(f)
     if (url !== undefined) this.urls.push(url)
-    return h('p', { class: 'text file' }, '📄 ',
+    return h('p', { class: 'text file' }, h('span', { class: 'file-tag' }, 'File'), ' ',
       url !== undefined ? h('a', { href: url, download: f.name }, `Download ${f.name}`) : h('span', {}, f.name),
       ` (${sizeText(f.size)})${f.expired === true ? ', expired' : ''}`)
   }
@@ -195,7 +197,7 @@ export class ConversationView {
     const batch = this.pendingRead.map((m) => ({ id: m.id, from: m.from, group: m.group, system: m.system }))
     this.pendingRead = []
     const { client } = this.deps
-    client.markShown(batch).catch(() => {})
+    client.markShown(batch).then(() => { this.deps.shown() }, () => {})
     client.markRead(batch).catch((err: Error) => { this.deps.notify(`read receipts not sent: ${err.message}`, 'error') })
   }
 }

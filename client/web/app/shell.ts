@@ -146,7 +146,8 @@ export class Shell {
       client: this.client,
       names: this.names,
       notify: (text, kind) => { this.notify(text, kind) },
-      back: () => { this.closeConversation() }
+      back: () => { this.closeConversation() },
+      shown: () => { if (this.view === 'chats') void this.list.refresh().catch(() => {}) }
     }, target)
     void this.show('chats').then(() => { this.conversation?.focus() })
   }
