@@ -11,7 +11,9 @@
 // - caps HTTP headers at WS_MAX_HEADER_BYTES and every WebSocket message at
 //   WS_MAX_MESSAGE_BYTES (a larger frame closes the connection, code 1009, as
 //   soon as its header arrives). Noise never sends a message above 65,535
-//   bytes, so honest peers never come near it.
+//   bytes, so honest peers never come near it;
+// - catches the `ws` socket's 'error' event (a bad frame), which the library
+//   leaves unhandled: one bad frame would otherwise crash the node.
 import { Server, type Socket } from 'node:net'
 import { webSockets } from '@libp2p/websockets'
 import type { CreateListenerOptions, Listener, Transport } from '@libp2p/interface'
@@ -34,15 +36,17 @@ export interface WsLimits {
   upgradeTimeoutMs: number
 }
 
+interface WsSocket { on: (event: 'error', cb: (err: Error) => void) => void }
+
 /** What this module needs of @libp2p/websockets' listener; checked at start so an upgrade that changes it fails loudly. */
 interface ListenerInternals {
   server: Server
-  wsServer: { options: { maxPayload: number }, on: (event: 'connection', cb: (ws: unknown, req: IncomingMessage) => void) => void }
+  wsServer: { options: { maxPayload: number }, handleUpgrade: (req: IncomingMessage, socket: Socket, head: Buffer, cb: (ws: WsSocket, req: IncomingMessage) => void) => void }
 }
 
 function internals (listener: Listener): ListenerInternals {
   const l = listener as unknown as Partial<ListenerInternals>
-  if (!(l.server instanceof Server) || typeof l.wsServer?.options?.maxPayload !== 'number') {
+  if (!(l.server instanceof Server) || typeof l.wsServer?.options?.maxPayload !== 'number' || typeof l.wsServer.handleUpgrade !== 'function') {
     throw new Error('@libp2p/websockets listener internals changed: cannot bound it (node/ws-transport.ts)')
   }
   return l as ListenerInternals
@@ -52,7 +56,17 @@ function bound (listener: Listener, limits: WsLimits): void {
   const { server, wsServer } = internals(listener)
   wsServer.options.maxPayload = WS_MAX_MESSAGE_BYTES
   const upgraded = new WeakMap<Socket, () => void>()
-  wsServer.on('connection', (_ws, req) => { upgraded.get(req.socket)?.() })
+  const handleUpgrade = wsServer.handleUpgrade.bind(wsServer)
+  wsServer.handleUpgrade = (req, socket, head, cb) => {
+    handleUpgrade(req, socket, head, (ws, request) => {
+      upgraded.get(socket)?.()
+      // `ws` reports a bad frame (too large, bad opcode, bad mask) as an 'error' event and then
+      // closes the socket itself; @libp2p/websockets listens for no 'error', so without this
+      // one bad frame would throw out of the event loop and take the whole node down
+      ws.on('error', () => {})
+      cb(ws, request)
+    })
+  }
   // run the library's own socket handler only for sockets within the limits
   const handlers = server.listeners('connection') as Array<(socket: Socket) => void>
   server.removeAllListeners('connection')
