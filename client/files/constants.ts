@@ -21,6 +21,8 @@ export const MAX_PENDING_CHUNKS = 1024
 export const PENDING_CHUNK_TTL_MS = 30 * 24 * 60 * 60 * 1000
 /** manifests waiting for chunks the receiver keeps; more are refused with a notice */
 export const MAX_PENDING_FILES = 64
+/** bytes read at a time while hashing a file before sending it */
+export const HASH_READ_BYTES = 256 * 1024
 /** chunk SENDs in flight at once while sending a file */
 export const SEND_WINDOW = 4
 /** received files go here, under the client home (0700; files 0600) */
