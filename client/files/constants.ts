@@ -36,3 +36,13 @@ export const MAX_FILE_EXPIRY_MS = 30 * 24 * 60 * 60 * 1000
 export const MIN_FILE_EXPIRY_MS = 1000
 /** while running, the client looks for expired files at least this often (and at the soonest expiry) */
 export const FILE_EXPIRY_CHECK_MS = 60 * 60 * 1000
+
+/** a received file's Blob type when the sender's is not in SAFE_BLOB_TYPES (client/files/received-file.ts) */
+export const OPAQUE_BLOB_TYPE = 'application/octet-stream'
+/** MIME types a received file's Blob keeps: ones a browser displays without running the sender's code (no HTML, SVG, XML, JavaScript) */
+export const SAFE_BLOB_TYPES: ReadonlySet<string> = new Set([
+  'text/plain', 'application/pdf',
+  'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif',
+  'audio/mpeg', 'audio/ogg', 'audio/wav', 'audio/webm', 'audio/mp4',
+  'video/mp4', 'video/webm', 'video/ogg'
+])

@@ -222,7 +222,7 @@ export class FileReceiver {
     }
     const own = p.from === this.ctx.identity.userId
     const message: FileMessage = 'path' in outcome
-      ? { id: p.id, from: p.from, peer: p.peer, group: null, text: fileText(outcome.name, manifest.size), sentAt: p.sentAt, receivedAt: now, outgoing: own, file: { name: outcome.name, size: manifest.size, path: outcome.path, ...(manifest.expiresAt > 0 ? { expiresAt: manifest.expiresAt } : {}) } }
+      ? { id: p.id, from: p.from, peer: p.peer, group: null, text: fileText(outcome.name, manifest.size), sentAt: p.sentAt, receivedAt: now, outgoing: own, file: { name: outcome.name, size: manifest.size, path: outcome.path, ...(manifest.mime !== '' ? { mime: manifest.mime } : {}), ...(manifest.expiresAt > 0 ? { expiresAt: manifest.expiresAt } : {}) } }
       : { id: `file-${p.id}`, from: p.from, peer: p.peer, group: null, text: outcome.text, sentAt: now, receivedAt: now, outgoing: false, system: true }
     const seq = await this.serial.run(async () => {
       // a stranger's file waits as a request; a notice about a stranger's file is not shown (client/requests)

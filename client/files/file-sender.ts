@@ -52,7 +52,7 @@ export class FileSender {
   constructor (private readonly d: FileDeps) {}
 
   /** Send a file from a path or a Blob/File (`name` names a bare Blob). */
-  async send (to: string, input: FileInput, options: SendFileOptions & { name?: string } = {}): Promise<SendFileResult> {
+  async send (to: string, input: FileInput, options: SendFileOptions = {}): Promise<SendFileResult> {
     checkUserId(to)
     if (to === this.d.ctx.identity.userId) throw new RelaymeshError(ErrorCode.Invalid, 'cannot send a file to yourself')
     const expiresIn = checkExpiry(options.expiresInMs)
@@ -122,7 +122,7 @@ export class FileSender {
     const now = ctx.now()
     const ops: StoreOp[] = [ctx.messages.seenMessageOp(ctx.identity.userId, idHex, now), { type: 'del', key: PREFIX.fileSend + transfer }]
     for (let i = 0; i < lengths.length; i++) ops.push({ type: 'del', key: markKey(transfer, i) })
-    const m: FileMessage = { id: idHex, from: ctx.identity.userId, peer: to, group: null, text: fileText(name, size), sentAt: record.sentAt, receivedAt: now, outgoing: true, file: { name, size, path: source.path, ...(expiresAt > 0 ? { expiresAt } : {}) } }
+    const m: FileMessage = { id: idHex, from: ctx.identity.userId, peer: to, group: null, text: fileText(name, size), sentAt: record.sentAt, receivedAt: now, outgoing: true, file: { name, size, path: source.path, ...(source.mime !== '' ? { mime: source.mime } : {}), ...(expiresAt > 0 ? { expiresAt } : {}) } }
     ctx.messages.append(m, ops, false)
     await this.d.serial.run(async () => { await ctx.store.batch(ops) })
     return { id: idHex, name, size, chunks: lengths.length, sent: progress.sent, resumed, ...(expiresAt > 0 ? { expiresAt } : {}) }
