@@ -79,13 +79,15 @@ describe('the client library in a real browser (Chromium)', function () {
 
     const created = await page.evaluate(async () => {
       const rm = (globalThis as any).relaymesh
+      const existedBefore = await rm.identityExists('alice')
       const id = await rm.initIdentity('alice', 'correct horse', { name: 'Alice' })
+      const existsAfter = await rm.identityExists('alice')
       const bob = await rm.initIdentity('bob', 'battery staple')
       const dbs = (await indexedDB.databases()).map((d) => d.name)
       const client = await rm.openClient({ home: 'alice', passphrase: 'correct horse', nodes: [] })
       await client.addContact('bob', bob.userId)
       const contacts = await client.contacts()
-      const out = { id, bob, dbs, userId: client.userId, name: client.name, contacts }
+      const out = { id, bob, dbs, existedBefore, existsAfter, userId: client.userId, name: client.name, contacts }
       await client.close()
       let again = ''
       try { await rm.initIdentity('alice', 'other') } catch (err: any) { again = err.code }
@@ -98,6 +100,7 @@ describe('the client library in a real browser (Chromium)', function () {
     assert.ok(created.dbs.includes('relaymesh-alice') && created.dbs.includes('relaymesh-bob'), `IndexedDB databases: ${created.dbs.join(', ')}`)
     assert.deepEqual(created.contacts.map((c: { alias: string, userId: string }) => [c.alias, c.userId]), [['bob', created.bob.userId]])
     assert.equal(created.again, 'ERR_INVALID')
+    assert.deepEqual([created.existedBefore, created.existsAfter], [false, true])
 
     // a reload: nothing in memory survives, the IndexedDB database does
     await page.reload()
