@@ -6,15 +6,15 @@
 // Selectors are roles and labels only: the test is also an accessibility check.
 import { strict as assert } from 'node:assert'
 import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import type { RelayNode } from '../../node/relay-node.js'
 import { launchBrowser, type TestBrowser } from '../../scripts/web/launch-browser.js'
-import { addressOf, removeDir, startMesh, stopAll, tempDir } from '../helpers/mesh.js'
+import { addressOf, removeDir, startMesh, stopAll, tempDir, wsAddressOf } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
 import { ok } from '../client/cli/run-cli.js'
-import { addContact, createIdentity, myUserId, startWeb, watchPage, wsAddressOf, type WebServer } from './web-harness.js'
+import { addContact, createIdentity, myUserId, startWeb, watchPage, type WebServer } from './web-harness.js'
 
 const BROWSER_PASS = 'browser passphrase for the web test'
 const FILE_BYTES = 5 * 1024 * 1024
@@ -110,6 +110,31 @@ describe('web client in Chromium (real nodes, CLI processes)', function () {
     }, { what: 'the CLI message to be read in the browser', timeout: 30_000 })
   })
 
+  it('edits and deletes of a browser message reach the CLI', async () => {
+    await page.getByRole('textbox', { name: 'Message' }).fill('a typo hre')
+    await page.getByRole('button', { name: 'Send' }).click()
+    const mine = messages().getByRole('listitem').filter({ hasText: 'a typo hre' })
+    await mine.getByText(/✓/).waitFor({ timeout: 30_000 })
+    await mine.getByRole('button', { name: 'Edit message' }).click()
+    await page.getByRole('textbox', { name: 'Message' }).fill('a typo here, fixed')
+    await page.keyboard.press('Enter')
+    const edited = messages().getByRole('listitem').filter({ hasText: 'a typo here, fixed' })
+    await edited.getByText(/edited/).waitFor()
+    page.once('dialog', (d) => { void d.accept() })
+    await edited.getByRole('button', { name: 'Delete message' }).click()
+    await messages().getByRole('listitem').filter({ hasText: 'This message was deleted' }).waitFor()
+    const seen: Array<Record<string, unknown>> = []
+    await waitFor(async () => {
+      seen.push(...await carol(['recv', '--wait', '1', '--no-channel']))
+      return seen.some((e) => e.event === 'deleted') ? true : undefined
+    }, { what: 'the CLI to get the edit and the delete', timeout: 40_000 })
+    // the original (recv shows a message with the text it has by then), its edit and its delete
+    const edit = seen.find((e) => e.event === 'edited' && e.text === 'a typo here, fixed')
+    assert.ok(edit !== undefined, JSON.stringify(seen))
+    assert.ok(seen.some((e) => e.event === 'message' && e.id === edit.target && e.from === bobId), JSON.stringify(seen))
+    assert.ok(seen.some((e) => e.event === 'deleted' && e.target === edit.target), JSON.stringify(seen))
+  })
+
   it('browser → CLI: a 5 MiB file with a progress bar; the CLI saves the same bytes', async () => {
     const bytes = randomBytes(FILE_BYTES)
     await page.getByLabel('Attach a file').setInputFiles({ name: 'five.bin', mimeType: 'application/octet-stream', buffer: bytes })
@@ -121,6 +146,19 @@ describe('web client in Chromium (real nodes, CLI processes)', function () {
     }, { what: 'the CLI to receive the file', timeout: 60_000 })
     assert.equal(file.size, FILE_BYTES)
     assert.equal(createHash('sha256').update(readFileSync(String(file.path))).digest('hex'), createHash('sha256').update(bytes).digest('hex'))
+  })
+
+  it('CLI → browser: a 5 MiB file arrives with a download link that gives the same bytes', async () => {
+    const bytes = randomBytes(FILE_BYTES)
+    const src = join(dir, 'from-carol.bin')
+    writeFileSync(src, bytes)
+    const [stored] = await carol(['file', 'send', '--to', 'bob', src])
+    assert.equal(stored?.event, 'stored')
+    const link = messages().getByRole('link', { name: 'Download from-carol.bin' })
+    await link.waitFor({ timeout: 60_000 })
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), link.click()])
+    const saved = await download.path()
+    assert.equal(createHash('sha256').update(readFileSync(saved)).digest('hex'), createHash('sha256').update(bytes).digest('hex'))
   })
 
   it('a reload keeps the identity and the history (IndexedDB): unlock with the passphrase', async () => {
@@ -156,6 +194,29 @@ describe('web client in Chromium (real nodes, CLI processes)', function () {
       await page.getByText(/Device [0-9]+ linked/).waitFor({ timeout: 30_000 })
     } finally {
       await second.close()
+    }
+  })
+
+  it('with no node reachable, a banner says so and the message waits in the outbox', async () => {
+    // a /ws address nobody listens on
+    const dead = wsAddressOf(nodes[0] as RelayNode).replace(/\/tcp\/[0-9]+\//, '/tcp/9/')
+    const offline = await startWeb([dead])
+    const ctx = await chromium!.browser.newContext({ viewport: { width: 390, height: 844 } })
+    try {
+      const p = await ctx.newPage()
+      await createIdentity(p, offline.url, 'offline passphrase')
+      await p.getByRole('alert').filter({ hasText: 'No relay node is reachable' }).waitFor({ timeout: 30_000 })
+      await addContact(p, 'carol', carolId)
+      await p.getByRole('button', { name: 'Chat with carol' }).click()
+      await p.getByRole('textbox', { name: 'Message' }).fill('waiting for a node')
+      await p.getByRole('button', { name: 'Send' }).click()
+      const queued = p.getByRole('log', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'waiting for a node' })
+      await queued.waitFor({ timeout: 10_000 }).catch(async (err: Error) => { throw new Error(`${err.message}: ${(await p.getByRole('alert').allTextContents()).join(' | ')}`) })
+      await queued.getByText('… queued').waitFor({ timeout: 10_000 }).catch(async (err: Error) => { throw new Error(`${err.message}: ${await queued.textContent() ?? ''} ${await p.getByRole('alert').allTextContents()}`) })
+      await p.getByRole('alert').filter({ hasText: '1 message waits in the outbox' }).waitFor({ timeout: 10_000 })
+    } finally {
+      await ctx.close()
+      await offline.stop()
     }
   })
 })

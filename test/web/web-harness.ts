@@ -4,16 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import type { Page } from 'playwright-core'
-import type { RelayNode } from '../../node/relay-node.js'
 import { CLI } from '../helpers/mesh.js'
 import { cliEnv } from '../client/cli/run-cli.js'
-
-/** a node's loopback libp2p WebSockets address (with /p2p), the one a browser dials */
-export function wsAddressOf (node: RelayNode): string {
-  const a = node.multiaddrs().find((m) => m.includes('/127.0.0.1/tcp/') && m.includes('/ws/'))
-  if (a === undefined) throw new Error(`node has no loopback /ws address: ${node.multiaddrs().join(' ')}`)
-  return a
-}
 
 export interface WebServer { url: string, proc: ChildProcess, stderr: () => string, stop: () => Promise<void> }
 

@@ -34,7 +34,8 @@ export class ConnectionBanner {
     const waiting = await this.client.outbox().then((o) => o.length).catch(() => 0)
     if (this.state !== 'offline') return
     const why = this.nodes === 0 ? ' (this page was given no relay node: start `relaymesh web` with --node)' : ''
-    this.element.textContent = `No relay node is reachable${why}. ${waiting === 0 ? 'Messages you send' : `${waiting} message${waiting === 1 ? '' : 's'}`} wait in the outbox and go out as soon as a node answers. Trying again…`
+    const waits = waiting === 0 ? 'Messages you send wait in the outbox and go' : waiting === 1 ? '1 message waits in the outbox: it goes' : `${waiting} messages wait in the outbox: they go`
+    this.element.textContent = `No relay node is reachable${why}. ${waits} out as soon as a node answers. Trying again…`
     if (this.reason !== undefined) this.element.title = this.reason
     this.element.hidden = false
   }

@@ -7,7 +7,7 @@ import type { Client, FileProgress, HistoryMessage, MessageStatus } from '../../
 import type { ConversationTarget } from '../panels/panel-context.js'
 import { Composer } from './composer.js'
 import { h, hhmm, messageOf, replace } from './dom.js'
-import { downloadUrl, sendPickedFile, sizeText } from './file-io.js'
+import { DownloadLinks, sendPickedFile, sizeText } from './file-io.js'
 import type { Names } from './names.js'
 import { tickText } from './ticks.js'
 
@@ -39,11 +39,12 @@ export class ConversationView {
   private readTimer: ReturnType<typeof setTimeout> | undefined
   private typingTimer: ReturnType<typeof setTimeout> | undefined
   private readonly stops: Array<() => void> = []
-  private readonly urls: string[] = []
+  private readonly downloads: DownloadLinks
   private rendering: Promise<void> = Promise.resolve()
 
   constructor (private readonly deps: ConversationViewDeps, private readonly target: ConversationTarget) {
     const { client } = deps
+    this.downloads = new DownloadLinks(client, (err) => { deps.notify(messageOf(err), 'error') })
     this.id = target.kind === 'user' ? target.userId : target.groupId
     const name = target.kind === 'user' ? deps.names.label(target.userId) : deps.names.label(target.groupId)
     this.log = h('ol', { class: 'messages', role: 'log', 'aria-label': 'Messages', 'aria-live': 'polite', tabindex: 0 })
@@ -84,12 +85,18 @@ export class ConversationView {
     this.composer.dispose()
     clearTimeout(this.typingTimer)
     if (this.readTimer !== undefined) { clearTimeout(this.readTimer); this.flushRead() }
-    for (const url of this.urls) URL.revokeObjectURL(url)
+    this.downloads.revoke()
   }
 
   private async render (): Promise<void> {
     const { client } = this.deps
     const messages = await client.history(this.id, { limit: HISTORY_LIMIT })
+    // what waits in the outbox is not in history yet: shown after it, queued
+    const known = new Set(messages.map((m) => m.id))
+    for (const e of await client.outbox().catch(() => [])) {
+      if ((e.to ?? e.group) !== this.id || known.has(e.id)) continue
+      messages.push({ id: e.id, from: client.userId, conversation: this.id, group: e.group ?? null, text: e.text, sentAt: e.sentAt, receivedAt: e.sentAt, outgoing: true, state: 'queued' })
+    }
     const atBottom = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 40
     const items = await Promise.all(messages.map(async (m) => await this.item(m)))
     replace(this.log, ...items)
@@ -102,7 +109,7 @@ export class ConversationView {
     const deleted = m.deletedAt !== undefined
     const body = deleted
       ? h('p', { class: 'text deleted' }, 'This message was deleted')
-      : m.file !== undefined ? await this.fileBody(m) : h('p', { class: 'text' }, m.text)
+      : m.file !== undefined ? this.fileBody(m) : h('p', { class: 'text' }, m.text)
     const meta = h('p', { class: 'meta' },
       h('time', { datetime: new Date(m.sentAt).toISOString() }, hhmm(m.sentAt)),
       m.editedAt !== undefined && !deleted ? ' · edited' : '')
@@ -120,13 +127,12 @@ export class ConversationView {
       body, meta, actions)
   }
 
-  private async fileBody (m: HistoryMessage): Promise<HTMLElement> {
+  private fileBody (m: HistoryMessage): HTMLElement {
     const f = m.file
     if (f === undefined) return h('p', {})
-    const url = m.outgoing ? undefined : await downloadUrl(f)
-    if (url !== undefined) this.urls.push(url)
+    const canDownload = !m.outgoing && f.expired !== true
     return h('p', { class: 'text file' }, h('span', { class: 'file-tag' }, 'File'), ' ',
-      url !== undefined ? h('a', { href: url, download: f.name }, `Download ${f.name}`) : h('span', {}, f.name),
+      canDownload ? this.downloads.link(m, f.name) : h('span', {}, f.name),
       ` (${sizeText(f.size)})${f.expired === true ? ', expired' : ''}`)
   }
 

@@ -1,20 +1,46 @@
-// Files between the page and the client library: what sendFile gets for a
-// picked File, and a download link for a received one. The only place that
-// knows how the browser build of client/files hands files in and out.
-import type { Client, FileInfo, FileProgress, SendFileResult } from '../../client.js'
+// Files between the page and the client library: a picked File goes to
+// sendFile as a Blob (read slice by slice), and a received file becomes a
+// download link whose Blob (client.receivedFile, from the sealed store in
+// IndexedDB) is built only when the person asks for it, then kept for the view.
+import type { Client, FileProgress, SendFileResult } from '../../client.js'
+import { h } from './dom.js'
 
 /** Send a File the person picked; `onProgress` after every stored chunk. */
 export async function sendPickedFile (client: Client, to: string, file: File, onProgress: (p: FileProgress) => void): Promise<SendFileResult> {
-  // the browser build takes a Blob where Node takes a path (client/files, browser twin)
-  return await client.sendFile(to, file as unknown as string, { onProgress })
+  return await client.sendFile(to, file, { onProgress })
 }
 
-/** An object URL for a received file, or undefined when this build cannot hand it out (expired, not here). */
-export async function downloadUrl (info: FileInfo): Promise<string | undefined> {
-  if (info.expired === true) return undefined
-  const withBlob = info as FileInfo & { blob?: Blob }
-  if (withBlob.blob instanceof Blob) return URL.createObjectURL(withBlob.blob)
-  return undefined
+/** Object URLs of received files, by message id, for one view; revoke() when the view goes. */
+export class DownloadLinks {
+  private readonly urls = new Map<string, string>()
+
+  constructor (private readonly client: Client, private readonly onError: (err: unknown) => void) {}
+
+  /** a link "Download NAME": the first activation builds the Blob, later ones use it */
+  link (message: { id: string, from: string }, name: string): HTMLAnchorElement {
+    const ready = this.urls.get(message.id)
+    const a = h('a', { href: ready ?? '#', download: name, class: 'download' }, `Download ${name}`)
+    if (ready !== undefined) return a
+    a.addEventListener('click', (e) => {
+      const url = this.urls.get(message.id)
+      if (url !== undefined && a.getAttribute('href') === url) return
+      e.preventDefault()
+      a.setAttribute('aria-busy', 'true')
+      this.client.receivedFile(message).then((blob) => {
+        const made = this.urls.get(message.id) ?? URL.createObjectURL(blob)
+        this.urls.set(message.id, made)
+        a.href = made
+        a.removeAttribute('aria-busy')
+        a.click()
+      }, (err) => { a.removeAttribute('aria-busy'); this.onError(err) })
+    })
+    return a
+  }
+
+  revoke (): void {
+    for (const url of this.urls.values()) URL.revokeObjectURL(url)
+    this.urls.clear()
+  }
 }
 
 export function sizeText (bytes: number): string {
