@@ -89,7 +89,7 @@ describe('web client in Chromium (real nodes, CLI processes)', function () {
     const mine = messages().getByRole('listitem').filter({ hasText: 'hello from the browser' })
     await mine.getByText(/✓ stored|✓✓/).waitFor({ timeout: 30_000 })
     const got = await waitFor(async () => {
-      const events = await carol(['recv', '--wait', '2', '--no-channel'])
+      const events = await carol(['recv', '--wait', '1', '--no-channel'])
       return events.find((e) => e.event === 'message' && e.text === 'hello from the browser')
     }, { what: 'the CLI to receive the browser message', timeout: 40_000 })
     assert.equal(got.from, bobId)
@@ -141,7 +141,7 @@ describe('web client in Chromium (real nodes, CLI processes)', function () {
     await page.getByRole('progressbar', { name: 'Sending five.bin' }).waitFor()
     await page.getByText('Sent five.bin').waitFor({ timeout: 90_000 })
     const file = await waitFor(async () => {
-      const events = await carol(['recv', '--wait', '2', '--no-channel'])
+      const events = await carol(['recv', '--wait', '1', '--no-channel'])
       return events.find((e) => e.event === 'file' && e.name === 'five.bin')
     }, { what: 'the CLI to receive the file', timeout: 60_000 })
     assert.equal(file.size, FILE_BYTES)
