@@ -6,8 +6,8 @@ import { request } from 'node:http'
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { contentSecurityPolicy, requestPath, startStaticServer, type StaticServer } from '../../client/cli/web/static-server.js'
-import { nodesFromFlags } from '../../client/cli/web/web-nodes.js'
-import { webSocketOrigin } from '../../client/cli/web/ws-address.js'
+import { webNodes } from '../../client/cli/web/web-nodes.js'
+import { pickWebSocketAddress, webSocketOrigin } from '../../client/cli/web/ws-address.js'
 import { parseListen } from '../../client/cli/commands/web.js'
 import { removeDir, tempDir } from '../helpers/mesh.js'
 
@@ -106,16 +106,21 @@ describe('relaymesh web: static server', function () {
     assert.equal(requestPath('a.js'), undefined)
   })
 
-  it('names only WebSocket origins in connect-src; a TCP --node gets a one-line note', () => {
+  it('names only WebSocket origins in connect-src; a TCP --node gets a one-line note', async () => {
     assert.equal(webSocketOrigin(WS_NODE), 'ws://127.0.0.1:4002')
     assert.equal(webSocketOrigin(`/ip6/::1/tcp/9/ws/p2p/${PEER}`), 'ws://[::1]:9')
     assert.equal(webSocketOrigin(`/dns4/relay.example/tcp/443/wss/p2p/${PEER}`), 'wss://relay.example:443')
     assert.equal(webSocketOrigin(`/ip4/127.0.0.1/tcp/4001/p2p/${PEER}`), undefined)
     assert.equal(contentSecurityPolicy([`/ip4/127.0.0.1/tcp/4001/p2p/${PEER}`]).includes('4001'), false)
-    const picked = nodesFromFlags([`/ip4/127.0.0.1/tcp/4001/p2p/${PEER}`, WS_NODE])
-    assert.deepEqual(picked.nodes, [WS_NODE])
-    assert.equal(picked.notes.length, 1)
-    assert.match(picked.notes[0] ?? '', /TCP address: a browser needs the node's \/ws address/)
+    const tcp = `/ip4/127.0.0.1/tcp/4001/p2p/${PEER}`
+    const silent = await webNodes([tcp, WS_NODE], async () => new Map())
+    assert.deepEqual(silent.nodes, [WS_NODE])
+    assert.equal(silent.notes.length, 1)
+    assert.match(silent.notes[0] ?? '', /TCP address: a browser needs the node's \/ws address; the node did not answer/)
+    const answered = await webNodes([tcp], async () => new Map([[tcp, WS_NODE]]))
+    assert.deepEqual(answered.nodes, [WS_NODE])
+    assert.match(answered.notes[0] ?? '', /using .*\/ws\/p2p\/.* which the node reports/)
+    assert.equal(pickWebSocketAddress(['/ip4/10.0.0.5/tcp/4002/ws', '/ip4/127.0.0.1/tcp/4002/ws'], PEER, tcp), `/ip4/127.0.0.1/tcp/4002/ws/p2p/${PEER}`)
   })
 
   it('parses --listen HOST:PORT (port 0 allowed)', () => {

@@ -68,6 +68,19 @@ describe('web client in Chromium (real nodes, CLI processes)', function () {
     assert.deepEqual(await (await fetch(new URL('/config.json', web!.url))).json(), { nodes: [ws] })
   })
 
+  it('relaymesh web --node TCP: one line says a browser needs /ws, and the /ws address the node reports is served', async () => {
+    const tcp = addressOf(nodes[0] as RelayNode)
+    const other = await startWeb([tcp])
+    try {
+      assert.deepEqual(await (await fetch(new URL('/config.json', other.url))).json(), { nodes: [wsAddressOf(nodes[0] as RelayNode)] })
+      const lines = other.stderr().trim().split('\n')
+      assert.equal(lines.length, 1, other.stderr())
+      assert.match(lines[0] ?? '', /is a TCP address: a browser needs the node's \/ws address; using \/ip4\/127\.0\.0\.1\/tcp\/[0-9]+\/ws\/p2p\//)
+    } finally {
+      await other.stop()
+    }
+  })
+
   it('a browser user creates an identity (passphrase), sees the id and its QR code, and adds the CLI user', async () => {
     bobId = await createIdentity(page, web!.url, BROWSER_PASS, 'Bob')
     assert.match(bobId, /^rm1/)

@@ -1,8 +1,9 @@
 // The relay nodes `relaymesh web` hands the page (/config.json): a browser
 // dials libp2p WebSockets only, so every node must be given by its /ws
-// address. A --node that is TCP gets one line saying so; a configured node
-// (from `relaymesh config`) that is TCP is asked for its addresses (`node
-// status`) and its /ws address is used when it reports one.
+// address. A /ws address is used as it is. A TCP one (from --node or from
+// `relaymesh config`) gets one line saying that a browser needs the /ws
+// address, and the node is asked (`node status`) for the /ws address it
+// listens on, which is used when it reports one.
 import { createClientHost } from '../../transport/client-host.js'
 import { NodeConnection } from '../../transport/node-connection.js'
 import { checkNodeAddress } from '../../config.js'
@@ -15,40 +16,38 @@ export interface WebNodes {
   notes: string[]
 }
 
-/** --node values are used as given; TCP ones are left out with a note. */
-export function nodesFromFlags (flags: string[]): WebNodes {
+/** `ask`: how a TCP node is asked for its /ws address (tests pass a stub-free real one or none) */
+export async function webNodes (addresses: string[], ask: (tcp: string[]) => Promise<Map<string, string>> = askWebSocketAddresses): Promise<WebNodes> {
+  const checked = addresses.map(checkNodeAddress)
+  const tcp = checked.filter((a) => !isWebSocketAddress(a))
+  const found = tcp.length > 0 ? await ask(tcp) : new Map<string, string>()
   const nodes: string[] = []
   const notes: string[] = []
-  for (const flag of flags) {
-    const address = checkNodeAddress(flag)
-    if (isWebSocketAddress(address)) nodes.push(address)
-    else notes.push(`${address} is a TCP address: a browser needs the node's /ws address (\`relaymesh node status ${address}\` lists it)`)
+  for (const address of checked) {
+    if (isWebSocketAddress(address)) { nodes.push(address); continue }
+    const ws = found.get(address)
+    if (ws !== undefined) nodes.push(ws)
+    notes.push(`${address} is a TCP address: a browser needs the node's /ws address; ${ws !== undefined ? `using ${ws}, which the node reports` : 'the node did not answer with one (`relaymesh node status` lists its addresses)'}`)
   }
-  return { nodes: nodes.slice(0, MAX_WEB_NODES), notes }
+  return { nodes: [...new Set(nodes)].slice(0, MAX_WEB_NODES), notes }
 }
 
-/** Configured nodes: /ws ones as they are; TCP ones replaced by the /ws address their status reports. */
-export async function nodesFromConfig (configured: string[]): Promise<WebNodes> {
-  const nodes: string[] = []
-  const notes: string[] = []
-  const tcp = configured.filter((a) => !isWebSocketAddress(a))
-  nodes.push(...configured.filter(isWebSocketAddress))
-  if (tcp.length > 0) {
-    const host = await createClientHost()
-    try {
-      for (const address of tcp) {
-        const ws = await askWebSocketAddress(host, address).catch(() => undefined)
-        if (ws !== undefined) nodes.push(ws)
-        else notes.push(`${address} is a TCP address and the node did not report a /ws one: a browser needs the node's /ws address (--node MULTIADDR/ws/…)`)
-      }
-    } finally {
-      await host.stop()
-    }
+/** Ask each node (over TCP, as a client) for the /ws address it listens on. */
+export async function askWebSocketAddresses (tcp: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>()
+  const host = await createClientHost()
+  try {
+    await Promise.all(tcp.map(async (address) => {
+      const ws = await askOne(host, address).catch(() => undefined)
+      if (ws !== undefined) found.set(address, ws)
+    }))
+  } finally {
+    await host.stop()
   }
-  return { nodes: nodes.slice(0, MAX_WEB_NODES), notes }
+  return found
 }
 
-async function askWebSocketAddress (host: Awaited<ReturnType<typeof createClientHost>>, address: string): Promise<string | undefined> {
+async function askOne (host: Awaited<ReturnType<typeof createClientHost>>, address: string): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error('timeout')) }, NODE_STATUS_TIMEOUT_MS) })
   try {
@@ -58,7 +57,7 @@ async function askWebSocketAddress (host: Awaited<ReturnType<typeof createClient
     })(), timeout])
     const reported = Array.isArray(status.multiaddrs) ? status.multiaddrs.filter((a): a is string => typeof a === 'string') : []
     const peerId = address.split('/p2p/')[1] ?? String(status.peerId)
-    return pickWebSocketAddress(reported, peerId)
+    return pickWebSocketAddress(reported, peerId, address)
   } finally {
     clearTimeout(timer)
   }

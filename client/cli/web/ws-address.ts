@@ -29,11 +29,11 @@ export function webSocketOrigin (address: string): string | undefined {
   return `${secure ? 'wss' : 'ws'}://${name}:${tcp.value}`
 }
 
-/** A node's /ws address among the addresses it reports (with its /p2p/<peer id> added when missing). */
-export function pickWebSocketAddress (addresses: string[], peerId: string): string | undefined {
+/** A node's /ws address among the addresses it reports, on the host `dialled` names when it has one there (with /p2p/<peer id> added when missing). */
+export function pickWebSocketAddress (addresses: string[], peerId: string, dialled?: string): string | undefined {
   const ws = addresses.filter(isWebSocketAddress)
-  // loopback last only when something else exists: the browser usually runs beside the server
-  const found = ws[0]
+  const host = dialled?.split('/').slice(0, 3).join('/')
+  const found = (host !== undefined ? ws.find((a) => a.startsWith(host + '/')) : undefined) ?? ws[0]
   if (found === undefined) return undefined
   return found.includes('/p2p/') ? found : `${found}/p2p/${peerId}`
 }
