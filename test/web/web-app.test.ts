@@ -13,7 +13,7 @@ import type { RelayNode } from '../../node/relay-node.js'
 import { launchBrowser, type TestBrowser } from '../../scripts/web/launch-browser.js'
 import { addressOf, removeDir, startMesh, stopAll, tempDir, wsAddressOf } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
-import { ok } from '../client/cli/run-cli.js'
+import { interactive, ok } from '../client/cli/run-cli.js'
 import { addContact, createIdentity, myUserId, startWeb, watchPage, type WebServer } from './web-harness.js'
 
 const BROWSER_PASS = 'browser passphrase for the web test'
@@ -146,6 +146,22 @@ describe('web client in Chromium (real nodes, CLI processes)', function () {
     assert.ok(edit !== undefined, JSON.stringify(seen))
     assert.ok(seen.some((e) => e.event === 'message' && e.id === edit.target && e.from === bobId), JSON.stringify(seen))
     assert.ok(seen.some((e) => e.event === 'deleted' && e.target === edit.target), JSON.stringify(seen))
+  })
+
+  it('typing in the browser shows in the CLI chat (online only)', async () => {
+    const chat = interactive(['chat', '--home', carolHome, '--node', nodeB(), '--json'])
+    try {
+      const box = page.getByRole('textbox', { name: 'Message' })
+      await waitFor(async () => {
+        await box.press('a') // "started" goes out at most every 3 s while keys come
+        return chat.lines.some((l) => l.includes('"event":"typing"') && l.includes(bobId) && l.includes('"started"'))
+      }, { what: `the chat to show the browser user typing (chat said: ${chat.lines.join(' ')} ${chat.stderr()})`, timeout: 30_000, interval: 700 })
+      await box.fill('')
+    } finally {
+      chat.type('/quit')
+      await Promise.race([chat.exited, new Promise((resolve) => setTimeout(resolve, 5_000))])
+      chat.proc.kill('SIGKILL')
+    }
   })
 
   it('browser → CLI: a 5 MiB file with a progress bar; the CLI saves the same bytes', async () => {
