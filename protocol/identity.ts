@@ -124,7 +124,7 @@ export function mailboxAddress (identityKey: Uint8Array, deviceId: number): Uint
 // than the DH itself), and the same few identity keys come back again and
 // again (every sealed-sender message names its sender). Public forms are
 // cached by value in a small LRU; returning the same array for the same key
-// also lets primitives.ts reuse its node:crypto KeyObject for it. Private
+// also lets the Node crypto backend reuse its KeyObject for it. Private
 // forms are cached per seed array (callers keep their identity's arrays).
 const X25519_PUBLIC_CACHE_SIZE = 1024
 const x25519PublicCache = new Map<string, Uint8Array>()

@@ -6,7 +6,7 @@
 // ciphertext, tag or AAD must fail with DecryptFailed.
 import { strict as assert } from 'node:assert'
 import fc from 'fast-check'
-import { aesGcmDecrypt, aesGcmEncrypt } from '../../../protocol/crypto/primitives.js'
+import { BACKENDS } from '../../helpers/crypto-backends.js'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'))
@@ -36,7 +36,8 @@ const CASES = [
   }
 ]
 
-describe('AES-256-GCM (McGrew & Viega test cases 13-16)', () => {
+for (const { name, p: { aesGcmDecrypt, aesGcmEncrypt } } of BACKENDS) {
+describe(`AES-256-GCM (McGrew & Viega test cases 13-16) [${name}]`, () => {
   for (const c of CASES) {
     describe(c.id, () => {
       const key = hex(c.key)
@@ -121,3 +122,4 @@ describe('AES-256-GCM (McGrew & Viega test cases 13-16)', () => {
     })
   })
 })
+}

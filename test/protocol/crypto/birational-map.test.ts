@@ -5,7 +5,8 @@
 import { strict as assert } from 'node:assert'
 import fc from 'fast-check'
 import { ed25519 as nobleEd25519 } from '@noble/curves/ed25519.js'
-import { ed25519GenerateKeyPair, ed25519PrivateToX25519, ed25519PublicToX25519, x25519PublicFromPrivate } from '../../../protocol/crypto/primitives.js'
+import { BACKENDS } from '../../helpers/crypto-backends.js'
+import { ed25519PublicToX25519 } from '../../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'))
@@ -34,7 +35,8 @@ function agree (pub: Uint8Array): void {
   assert.equal(toHex(ed25519PublicToX25519(pub)), theirs, toHex(pub))
 }
 
-describe('protocol/crypto birational map (Ed25519 -> X25519 public)', () => {
+for (const { name, p: { ed25519GenerateKeyPair, ed25519PrivateToX25519, x25519PublicFromPrivate } } of BACKENDS) {
+describe(`protocol/crypto birational map (Ed25519 -> X25519 public) [${name}]`, () => {
   it('RFC 8032 §7.1 public keys: same u as noble, and X25519(converted private) = converted public', () => {
     const vectors = [
       ['9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'],
@@ -82,3 +84,4 @@ describe('protocol/crypto birational map (Ed25519 -> X25519 public)', () => {
     }
   })
 })
+}

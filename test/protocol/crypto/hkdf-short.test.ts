@@ -4,9 +4,10 @@
 import { strict as assert } from 'node:assert'
 import { hkdfSync } from 'node:crypto'
 import fc from 'fast-check'
-import { hkdfSha256 } from '../../../protocol/crypto/primitives.js'
+import { BACKENDS } from '../../helpers/crypto-backends.js'
 
-describe('protocol/crypto hkdfSha256 short outputs', () => {
+for (const { name, p: { hkdfSha256 } } of BACKENDS) {
+describe(`protocol/crypto hkdfSha256 short outputs [${name}]`, () => {
   it('equals hkdfSync for every length 1..100 and random inputs, including an empty salt and info', () => {
     fc.assert(fc.property(
       fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ maxLength: 40 }), fc.integer({ min: 1, max: 100 }),
@@ -23,3 +24,4 @@ describe('protocol/crypto hkdfSha256 short outputs', () => {
     }
   })
 })
+}

@@ -3,7 +3,7 @@
 // hashes and scrypt.
 import { strict as assert } from 'node:assert'
 import fc from 'fast-check'
-import * as p from '../../../protocol/crypto/primitives.js'
+import { BACKENDS } from '../../helpers/crypto-backends.js'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'))
@@ -13,7 +13,8 @@ const invalid = (err: unknown): boolean => RelaymeshError.is(err, ErrorCode.Inva
 const bytes = (n: number): Uint8Array => new Uint8Array(n)
 const notBytes = 'not bytes' as unknown as Uint8Array
 
-describe('primitives', () => {
+for (const { name, p } of BACKENDS) {
+describe(`primitives [${name}]`, () => {
   describe('argument checking: wrong lengths and types are InvalidArgument', () => {
     const x = p.x25519GenerateKeyPair()
     const ed = p.ed25519GenerateKeyPair()
@@ -136,3 +137,4 @@ describe('primitives', () => {
     })
   })
 })
+}

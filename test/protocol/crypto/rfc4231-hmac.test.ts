@@ -2,7 +2,7 @@
 // (https://www.rfc-editor.org/rfc/rfc4231#section-4). Case 5 is specified
 // truncated to 128 bits, so only that prefix is compared.
 import { strict as assert } from 'node:assert'
-import { hmacSha256 } from '../../../protocol/crypto/primitives.js'
+import { BACKENDS } from '../../helpers/crypto-backends.js'
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'))
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s)
@@ -54,7 +54,8 @@ const CASES = [
   }
 ]
 
-describe('RFC 4231 HMAC-SHA256', () => {
+for (const { name, p: { hmacSha256 } } of BACKENDS) {
+describe(`RFC 4231 HMAC-SHA256 [${name}]`, () => {
   for (const c of CASES) {
     it(c.id, () => {
       const want = hex(c.mac)
@@ -75,3 +76,4 @@ describe('RFC 4231 HMAC-SHA256', () => {
     assert.notEqual(toHex(hmacSha256(c.key, data)), mac)
   })
 })
+}

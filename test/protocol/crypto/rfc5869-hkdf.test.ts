@@ -2,7 +2,7 @@
 // (https://www.rfc-editor.org/rfc/rfc5869#appendix-A). The PRK is checked too,
 // as HMAC-SHA256(salt, IKM) (§2.2), with an empty salt meaning 32 zero bytes.
 import { strict as assert } from 'node:assert'
-import { hkdfSha256, hmacSha256 } from '../../../protocol/crypto/primitives.js'
+import { BACKENDS } from '../../helpers/crypto-backends.js'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'))
@@ -44,7 +44,8 @@ const CASES = [
   }
 ]
 
-describe('RFC 5869 HKDF-SHA256', () => {
+for (const { name, p: { hkdfSha256, hmacSha256 } } of BACKENDS) {
+describe(`RFC 5869 HKDF-SHA256 [${name}]`, () => {
   for (const c of CASES) {
     it(`${c.id}: OKM`, () => {
       const okm = hkdfSha256(hex(c.ikm), hex(c.salt), hex(c.info), c.length)
@@ -73,3 +74,4 @@ describe('RFC 5869 HKDF-SHA256', () => {
     assert.equal(hkdfSha256(ikm, ikm, ikm, 255 * 32).byteLength, 255 * 32)
   })
 })
+}

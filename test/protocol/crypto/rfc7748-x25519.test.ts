@@ -2,9 +2,7 @@
 // low-order inputs relaymesh must refuse (§6.1 all-zero check).
 import { strict as assert } from 'node:assert'
 import fc from 'fast-check'
-import {
-  ed25519GenerateKeyPair, ed25519PrivateToX25519, ed25519PublicToX25519, x25519, x25519GenerateKeyPair, x25519PublicFromPrivate
-} from '../../../protocol/crypto/primitives.js'
+import { BACKENDS } from '../../helpers/crypto-backends.js'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'))
@@ -13,7 +11,8 @@ const invalid = (err: unknown): boolean => RelaymeshError.is(err, ErrorCode.Inva
 
 const BASE = hex('0900000000000000000000000000000000000000000000000000000000000000')
 
-describe('RFC 7748 X25519', () => {
+for (const { name, p: { ed25519GenerateKeyPair, ed25519PrivateToX25519, ed25519PublicToX25519, x25519, x25519GenerateKeyPair, x25519PublicFromPrivate } } of BACKENDS) {
+describe(`RFC 7748 X25519 [${name}]`, () => {
   describe('§5.2 scalar multiplication', () => {
     const vectors = [
       {
@@ -137,3 +136,4 @@ describe('RFC 7748 X25519', () => {
     })
   })
 })
+}

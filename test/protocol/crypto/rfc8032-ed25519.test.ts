@@ -4,10 +4,7 @@
 import { strict as assert } from 'node:assert'
 import fc from 'fast-check'
 import { ed25519 as nobleEd25519 } from '@noble/curves/ed25519.js'
-import {
-  ed25519GenerateKeyPair, ed25519PrivateToX25519, ed25519PublicFromPrivate, ed25519PublicToX25519, ed25519Sign, ed25519Verify,
-  sha512, x25519PublicFromPrivate
-} from '../../../protocol/crypto/primitives.js'
+import { BACKENDS } from '../../helpers/crypto-backends.js'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'))
@@ -105,7 +102,8 @@ function addLtoS (sig: Uint8Array): Uint8Array {
   return out
 }
 
-describe('RFC 8032 Ed25519', () => {
+for (const { name, p: { ed25519GenerateKeyPair, ed25519PrivateToX25519, ed25519PublicFromPrivate, ed25519PublicToX25519, ed25519Sign, ed25519Verify, sha512, x25519PublicFromPrivate } } of BACKENDS) {
+describe(`RFC 8032 Ed25519 [${name}]`, () => {
   it('the SHA(abc) message is SHA-512("abc")', () => {
     assert.equal(toHex(sha512(new TextEncoder().encode('abc'))), toHex(hex(VECTORS[4]!.message)))
   })
@@ -228,4 +226,5 @@ function concatByte (a: Uint8Array, b: number): Uint8Array {
   out.set(a)
   out[a.byteLength] = b
   return out
+}
 }
