@@ -192,12 +192,18 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
       return r.some((p) => p.text === 'hello channel from the browser') ? r : undefined
     }, { what: 'the browser\'s post read by the CLI on the other node', timeout: 30_000 })
     assert.ok(read.some((p) => p.from === webId && p.channel === 'all' && p.text === 'hello channel from the browser'), JSON.stringify(read))
-    await as('bob', ['channel', 'post', 'hello from the CLI'])
+    // a hostile post is text, never markup
+    const hostile = 'hello from the CLI <img src=x onerror="window.pwned=1"><b>bold?</b>'
+    await as('bob', ['channel', 'post', hostile])
     await waitFor(async () => {
       await page.getByRole('button', { name: 'Refresh' }).click()
       return await posts.getByText('hello from the CLI').count() > 0
     }, { what: 'the CLI post in the browser', timeout: 30_000, interval: 500 })
-    assert.match(await posts.getByRole('listitem').filter({ hasText: 'hello from the CLI' }).innerText(), /bob/)
+    const item = posts.getByRole('listitem').filter({ hasText: 'hello from the CLI' })
+    assert.match(await item.innerText(), /^bob\b/)
+    assert.ok((await item.innerText()).includes(hostile))
+    assert.equal(await item.locator('img, b').count(), 0)
+    assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined)
     await noSideways()
   })
 
