@@ -76,6 +76,8 @@ export interface PanelFrame {
   showError: (err: unknown) => void
   /** run `action`, showing its error (and returning undefined) when it fails; clears an earlier error on success */
   guard: <T>(action: () => Promise<T>) => Promise<T | undefined>
+  /** for background reloads: like guard, but success leaves an earlier error (of a person's action) shown */
+  quiet: <T>(action: () => Promise<T>) => Promise<T | undefined>
 }
 
 /** A panel's frame: `<section aria-labelledby>` with a heading, an optional intro and an alert line. */
@@ -101,7 +103,15 @@ export function panelFrame (root: HTMLElement, id: string, title: string, intro?
       return undefined
     }
   }
-  return { section, alert, showError, guard }
+  const quiet = async <T>(action: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await action()
+    } catch (err) {
+      showError(err)
+      return undefined
+    }
+  }
+  return { section, alert, showError, guard, quiet }
 }
 
 /** A button that is disabled (aria-busy on its form) while `action` runs, so a double click sends once. */

@@ -53,7 +53,7 @@ export const mountGroups: MountPanel = (root, ctx) => {
 
   /** reload from the library; redraw only when something changed (or `force`) */
   async function refresh (force = false): Promise<void> {
-    const next = await frame.guard(load)
+    const next = await frame.quiet(load)
     if (next === undefined || closed) return
     const key = JSON.stringify([next.groups, next.contacts, [...next.names], [...expanded], [...confirmLeave]])
     if (!force && key === shownKey) return

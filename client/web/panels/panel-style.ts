@@ -27,6 +27,8 @@ export const PANEL_CSS = `
 .rm-text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0.25rem 0; }
 .rm-avatar { width: 64px; height: 64px; object-fit: cover; border-radius: 50%; }
 .rm-digits { font-family: monospace; font-size: 1.1rem; line-height: 1.6; margin: 0; white-space: pre; }
+.rm-panel figure { margin: 0; }
+.rm-panel [hidden] { display: none !important; }
 .rm-sides { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 0.75rem; }
 .rm-verdict { font-weight: bold; margin: 0; }
 `

@@ -12,7 +12,7 @@ import { busy, h, labelled, panelFrame } from './dom.js'
 
 export const mountProfile: MountPanel = (root, ctx) => {
   const frame = panelFrame(root, 'profile', 'Profile',
-    'Your name and picture are encrypted; only contacts you message can open them. Relays never see them.')
+    'Your name and picture are encrypted; only contacts you message can open them; relays hold only ciphertext.')
   const urls = new Set<string>()
   let own: ProfileView | undefined
   let closed = false
@@ -101,7 +101,7 @@ export const mountProfile: MountPanel = (root, ctx) => {
   lookForm.addEventListener('submit', (e) => { e.preventDefault(); look() })
 
   async function loadContacts (): Promise<void> {
-    const contacts = await frame.guard(async () => await ctx.client.contacts())
+    const contacts = await frame.quiet(async () => await ctx.client.contacts())
     if (contacts === undefined || closed) return
     const seen = new Set<string>()
     const unique = contacts.filter((c) => !seen.has(c.userId) && seen.add(c.userId) !== undefined)
@@ -116,7 +116,7 @@ export const mountProfile: MountPanel = (root, ctx) => {
   }
 
   void (async () => {
-    const p = await frame.guard(async () => await ctx.client.profileOf(ctx.userId))
+    const p = await frame.quiet(async () => await ctx.client.profileOf(ctx.userId))
     if (!closed) showOwn(p)
     await loadContacts()
   })()

@@ -69,7 +69,7 @@ export const mountSafety: MountPanel = (root, ctx) => {
   pick.addEventListener('submit', (e) => { e.preventDefault(); show() })
 
   async function loadContacts (): Promise<void> {
-    const contacts = await frame.guard(async () => await ctx.client.contacts())
+    const contacts = await frame.quiet(async () => await ctx.client.contacts())
     if (contacts === undefined || closed) return
     const seen = new Set<string>()
     const unique = contacts.filter((c) => !seen.has(c.userId) && seen.add(c.userId) !== undefined)
