@@ -6,7 +6,9 @@
 // the median round. Each round is measured twice: by wall time (what a user
 // waits) and by this process's CPU time (user + system, all threads), which
 // other processes on a shared machine disturb much less.
-import { performance } from 'node:perf_hooks'
+// performance is the global one: this harness also runs in the browser
+// (scripts/bench-crypto-browser.ts), where there is no process CPU time and a
+// round's CPU rate is its wall rate.
 
 /**
  * A prepared batch: runs operations until `deadline` (a performance.now()
@@ -63,13 +65,15 @@ interface Round { ops: number, wallRate: number, cpuRate: number }
 
 async function timeBatch (scenario: Scenario, n: number, seconds: number): Promise<Round> {
   const batch = await scenario.prepare(n)
-  const c0 = process.cpuUsage()
+  const cpuUsage = globalThis.process?.cpuUsage
+  const c0 = cpuUsage?.()
   const t0 = performance.now()
   const ops = await batch(t0 + seconds * 1000)
   const wall = (performance.now() - t0) / 1000
-  const c = process.cpuUsage(c0)
-  const cpu = (c.user + c.system) / 1e6
   if (ops <= 0) throw new Error('benchmark batch ran no operation')
+  if (cpuUsage === undefined) return { ops, wallRate: ops / wall, cpuRate: ops / wall }
+  const c = cpuUsage(c0)
+  const cpu = (c.user + c.system) / 1e6
   return { ops, wallRate: ops / wall, cpuRate: ops / Math.max(cpu, 1e-6) }
 }
 

@@ -4,9 +4,6 @@
 // another binary. Flags: the machine has no outside network, so everything
 // Chromium would fetch on its own is turned off.
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 
 export const CHROMIUM_PATH = process.env.RELAYMESH_CHROMIUM ?? '/usr/bin/chromium'
@@ -23,13 +20,7 @@ export async function launchBrowser (): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`no Chromium at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\` (.ci/run does) or set RELAYMESH_CHROMIUM`)
   }
-  const profile = await mkdtemp(join(tmpdir(), 'relaymesh-chromium-'))
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...FLAGS, `--user-data-dir=${profile}`] })
-  return {
-    browser,
-    close: async () => {
-      await browser.close().catch(() => {})
-      await rm(profile, { recursive: true, force: true })
-    }
-  }
+  // a fresh empty profile: playwright makes one per launch and deletes it on close
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS })
+  return { browser, close: async () => { await browser.close().catch(() => {}) } }
 }
