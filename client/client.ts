@@ -4,6 +4,7 @@ import { ErrorCode, RelaymeshError } from '../protocol/errors.js'
 import { LocalIdentity } from './local-identity.js'
 import { PreKeys } from './keys/prekeys.js'
 import { SealedStore } from './store/sealed-store.js'
+import { storeExists } from './platform/home-fs.js'
 import { RelaymeshClient } from './relaymesh-client.js'
 import type { Client, ClientOptions } from './types.js'
 export type * from './types.js'
@@ -23,6 +24,11 @@ export async function initIdentity (home: string, passphrase: string, options: {
   } finally {
     await store.close()
   }
+}
+
+/** Whether `home` holds an identity (Node: a store folder; browser: the IndexedDB database relaymesh-<home>). Reads nothing sealed. */
+export async function identityExists (home: string): Promise<boolean> {
+  return await storeExists(home)
 }
 
 /** Unlock the store (WrongPassphrase, InvalidState if corrupted, NotFound if none). Does not connect. */

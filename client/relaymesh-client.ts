@@ -36,6 +36,7 @@ import { exportTranscript, type ExportedTranscript } from './transcripts/transcr
 import { verifyTranscript, type SignedTranscript } from '../protocol/transcript.js'
 import { type ChannelPostView } from './channel/channel-ops.js'
 import { type TypingEvent } from './edits/typing.js'
+import { receivedFile } from './files/received-file.js'
 
 export { ACK_CHUNK, ACK_DELAY_MS, FETCH_PAGE, PROFILE_FETCH_WAIT_MS } from './messaging/inbox-pump.js'
 export { USER_CACHE_MS } from './messaging/peer-directory.js'
@@ -91,11 +92,16 @@ export class RelaymeshClient implements Client {
     return await this.p.queue.direct(toUserId, text, options)
   }
 
-  async sendFile (toUserId: string, path: string, options: SendFileOptions = {}): Promise<SendFileResult> {
+  async sendFile (toUserId: string, file: string | Blob, options: SendFileOptions = {}): Promise<SendFileResult> {
     this.checkOpen()
     checkUserId(toUserId)
     await this.p.requestOps.wroteTo(toUserId)
-    return await this.p.fileOut.send(toUserId, path, options)
+    return await this.p.fileOut.send(toUserId, file, options)
+  }
+
+  async receivedFile (message: { from: string, id: string }): Promise<Blob> {
+    this.checkOpen()
+    return await receivedFile(this.ctx, message)
   }
 
   // ------------------------------------------------------------------ receiving (client/messaging/inbox-pump.ts)

@@ -112,7 +112,15 @@ export interface Client {
    */
   send: (toUserId: string, text: string, options?: SendOptions) => Promise<SendResult>
   /** a file (at most 100 MiB) in encrypted chunks, then its manifest; sending it again resumes (docs/protocol.md §8b) */
-  sendFile: (toUserId: string, path: string, options?: SendFileOptions) => Promise<SendFileResult>
+  /** `file`: a path (Node) or a Blob/File (either platform; a bare Blob is named by options.name), read a chunk at a time */
+  sendFile: (toUserId: string, file: string | Blob, options?: SendFileOptions) => Promise<SendFileResult>
+  /**
+   * the file of a history or incoming message (its `from` and `id`) as a Blob, read a chunk at a time
+   * (Node: the saved file; browser: the sealed store). Its type is the sender's MIME type only when a
+   * browser shows that type without running code (images, audio, video, text/plain, PDF), else
+   * application/octet-stream. NotFound: no such file message, or it expired.
+   */
+  receivedFile: (message: { from: string, id: string }) => Promise<Blob>
   /** drain the mailbox, then wait up to waitMs for live pushes; new messages in arrival order, each exactly once */
   /** `onRequest`: a message from a stranger was held as a request (options.messageRequests) */
   receive: (options?: { waitMs?: number, onMessage?: (m: IncomingMessage) => void, onRequest?: (r: MessageRequest) => void }) => Promise<IncomingMessage[]>

@@ -28,7 +28,8 @@ export interface NodeLimits {
   /**
    * longest a frame may take to arrive: a request on a one-request stream from
    * when the stream opens, a frame on a long-lived stream (attach, pipelined)
-   * from its first byte, ms @default 10 s
+   * from its first byte; also how long a socket on a WebSocket listener may
+   * take to complete its HTTP upgrade, ms @default 10 s
    */
   frameReadTimeoutMs: number
   /** longest a long-lived stream (attach, pipelined) may stay silent with nothing pending, ms @default 15 min */
@@ -48,7 +49,10 @@ export interface NodeLimits {
 export interface NodeConfig {
   /** data directory: node key and LevelDB @default ./.relaymesh/node */
   dataDir: string
-  /** listen multiaddrs @default ['/ip4/0.0.0.0/tcp/4001'] */
+  /**
+   * listen multiaddrs: TCP for nodes and the CLI, /ws for browsers (any of them
+   * may be given; naming any replaces both defaults) @default ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws']
+   */
   listen: string[]
   /** bootstrap multiaddrs (with /p2p/<peer id>) */
   bootstrap: string[]
@@ -163,7 +167,7 @@ export function defaultConfig (overrides: Partial<NodeConfig> = {}): NodeConfig 
   const replicas = overrides.replicas ?? 3
   return {
     dataDir: join(process.cwd(), '.relaymesh', 'node'),
-    listen: ['/ip4/0.0.0.0/tcp/4001'],
+    listen: ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws'],
     bootstrap: [],
     announce: [],
     replicas,

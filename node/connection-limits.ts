@@ -61,6 +61,11 @@ export function ipOf (ma: Multiaddr): string | undefined {
   return first.value
 }
 
+/** true for a /ws or /tls/ws (or /wss) multiaddr */
+export function isWebSocket (ma: Multiaddr): boolean {
+  return ma.getComponents().some((c) => c.name === 'ws' || c.name === 'wss')
+}
+
 /**
  * Counts open inbound connections per remote IP from the moment the socket
  * is accepted (before the Noise handshake) until it closes, and refuses one
@@ -73,21 +78,35 @@ export class IpConnectionLimiter {
 
   /** connection gater denyInboundConnection: true refuses the connection */
   denyInbound (maConn: MultiaddrConnection): boolean {
+    // a WebSocket connection was counted when its socket was accepted (node/ws-transport.ts),
+    // before its HTTP upgrade, and is released when that socket closes: not twice
+    if (isWebSocket(maConn.remoteAddr)) return false
     const ip = ipOf(maConn.remoteAddr)
-    if (ip === undefined || this.allow.has(ip)) return false
+    if (ip === undefined) return false
+    const release = this.acquire(ip)
+    if (release === undefined) return true
+    maConn.addEventListener('close', release, { once: true })
+    if (maConn.status === 'closed') release()
+    return false
+  }
+
+  /**
+   * Count one more open connection from `ip`: a release function (idempotent)
+   * to call when it closes, or undefined when `ip` holds maxPerIp already.
+   * Allowed addresses are not counted (a no-op release).
+   */
+  acquire (ip: string): (() => void) | undefined {
+    if (this.allow.has(ip)) return () => {}
     const n = this.open.get(ip) ?? 0
-    if (n >= this.maxPerIp) return true
+    if (n >= this.maxPerIp) return undefined
     this.open.set(ip, n + 1)
     let counted = true
-    const release = (): void => {
+    return (): void => {
       if (!counted) return
       counted = false
       const left = (this.open.get(ip) ?? 1) - 1
       if (left <= 0) this.open.delete(ip); else this.open.set(ip, left)
     }
-    maConn.addEventListener('close', release, { once: true })
-    if (maConn.status === 'closed') release()
-    return false
   }
 
   /** open inbound connections counted for `ip` (status, tests) */

@@ -1,4 +1,4 @@
-// The libp2p host of a relay node: TCP, Noise, yamux, identify, ping, kad-dht
+// The libp2p host of a relay node: TCP and WebSockets (node/ws-transport.ts), Noise, yamux, identify, ping, kad-dht
 // (server mode, our own protocol prefix) and gossipsub (signed, scored).
 import { noise } from '@chainsafe/libp2p-noise'
 import { bootstrap } from '@libp2p/bootstrap'
@@ -13,6 +13,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { sha256 } from '../protocol/crypto/primitives.js'
 import { CidrSet, cidrMultiaddr, IpConnectionLimiter } from './connection-limits.js'
+import { boundedWebSockets } from './ws-transport.js'
 import type { Metrics, PrivateKey, PeerDiscovery, ComponentLogger } from '@libp2p/interface'
 
 export const DHT_PROTOCOL = '/relaymesh/kad/1.0.0'
@@ -24,6 +25,8 @@ export const MAX_PENDING_INBOUND = 32
 export const MAX_PARALLEL_DIALS = 50
 /** open inbound connections per remote IP when the caller names none (NodeLimits.maxConnectionsPerIp) */
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 16
+/** HostInit.wsUpgradeTimeoutMs when the caller names none (the node passes limits.frameReadTimeoutMs) */
+export const WS_UPGRADE_TIMEOUT_MS = 10_000
 
 export interface RelayHostServices {
   identify: Identify
@@ -53,6 +56,8 @@ export interface HostInit {
   /** open inbound connections per remote IP outside allowIps @default DEFAULT_MAX_CONNECTIONS_PER_IP */
   maxConnectionsPerIp?: number
   maxStreamsPerPeer: number
+  /** a WebSocket listener's socket not upgraded (HTTP phase) within this is closed, ms @default WS_UPGRADE_TIMEOUT_MS */
+  wsUpgradeTimeoutMs?: number
   /** gossipsub peer-score params tuned by node/gossip; merged here */
   gossip?: Partial<Parameters<typeof gossipsub>[0]>
   /**
@@ -81,11 +86,19 @@ export async function createHost (init: HostInit): Promise<RelayHost> {
   // libp2p's allow list takes multiaddrs (/ip4/<ip>/ipcidr/<bits>), not CIDR strings
   const allowIps = init.allowIps ?? []
   const allow = allowIps.map(cidrMultiaddr)
-  const perIp = new IpConnectionLimiter(init.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP, new CidrSet(allowIps))
+  const allowSet = new CidrSet(allowIps)
+  const perIp = new IpConnectionLimiter(init.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP, allowSet)
+  // WebSockets share the per-IP count and the pending-upgrade bound with TCP
+  const ws = boundedWebSockets({
+    perIp,
+    allowed: (ip) => allowSet.has(ip),
+    maxPending: MAX_PENDING_INBOUND,
+    upgradeTimeoutMs: init.wsUpgradeTimeoutMs ?? WS_UPGRADE_TIMEOUT_MS
+  })
   const host = await createLibp2p<RelayHostServices>({
     privateKey: init.privateKey,
     addresses: { listen: init.listen, ...(init.announce !== undefined && init.announce.length > 0 ? { announce: init.announce } : {}) },
-    transports: memoryListen ? [memory(), tcp()] : [tcp()],
+    transports: memoryListen ? [memory(), tcp(), ws] : [tcp(), ws],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,

@@ -92,6 +92,8 @@ export async function createRelayNode (init: RelayNodeInit = {}): Promise<RelayN
       maxStreamsPerPeer: config.limits.maxStreamsPerPeer,
       allowIps: config.allowIps,
       maxConnectionsPerIp: config.limits.maxConnectionsPerIp,
+      // the HTTP upgrade of a WebSocket is a request like any other: the frame read bound
+      wsUpgradeTimeoutMs: config.limits.frameReadTimeoutMs,
       gossip: gossipScoring({ ipColocationWhitelist: config.allowIps }),
       ...(denyPeers !== undefined ? { denyPeers } : {}),
       ...(config.metrics !== undefined || countTraffic === true

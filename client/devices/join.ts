@@ -6,8 +6,6 @@
 // the answer checks out is the home created (the identity, this device's
 // own key and fresh prekeys, contacts); a wrong code, a timeout or any
 // failure leaves no home behind and changes nothing anywhere.
-import { existsSync } from 'node:fs'
-import { join as joinPath } from 'node:path'
 import pino, { type Logger } from 'pino'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { RecordKind } from '../../protocol/constants.js'
@@ -22,7 +20,8 @@ import { PreKeys } from '../keys/prekeys.js'
 import { LocalIdentity } from '../local-identity.js'
 import { sendSealed, StampBits } from '../transport/sealed-send.js'
 import { EnvelopeIds } from '../messaging/envelope-id.js'
-import { SealedStore, STORE_FOLDER } from '../store/sealed-store.js'
+import { SealedStore } from '../store/sealed-store.js'
+import { storeExists } from '../platform/home-fs.js'
 import { ConnectionManager } from '../transport/connection-manager.js'
 import type { NodeConnection } from '../transport/node-connection.js'
 import { parsePairingCode, type PairingCode } from './pairing-code.js'
@@ -53,7 +52,7 @@ export interface JoinOptions {
 export async function joinDevice (options: JoinOptions): Promise<{ userId: string, deviceId: number }> {
   if (typeof options.passphrase !== 'string' || options.passphrase.length === 0) throw new RelaymeshError(ErrorCode.Invalid, 'a passphrase is required')
   const code = parsePairingCode(options.code)
-  if (existsSync(joinPath(options.home, STORE_FOLDER, 'CURRENT'))) throw new RelaymeshError(ErrorCode.Invalid, `${options.home} is already initialised (a local store exists): join with a new --home`)
+  if (await storeExists(options.home)) throw new RelaymeshError(ErrorCode.Invalid, `${options.home} is already initialised (a local store exists): join with a new --home`)
   const now = options.now ?? Date.now
   const log = options.log ?? pino({ level: 'silent' })
   const deviceKey = ed25519GenerateKeyPair()

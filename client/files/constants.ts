@@ -21,6 +21,8 @@ export const MAX_PENDING_CHUNKS = 1024
 export const PENDING_CHUNK_TTL_MS = 30 * 24 * 60 * 60 * 1000
 /** manifests waiting for chunks the receiver keeps; more are refused with a notice */
 export const MAX_PENDING_FILES = 64
+/** bytes read at a time while hashing a file before sending it */
+export const HASH_READ_BYTES = 256 * 1024
 /** chunk SENDs in flight at once while sending a file */
 export const SEND_WINDOW = 4
 /** received files go here, under the client home (0700; files 0600) */
@@ -34,3 +36,13 @@ export const MAX_FILE_EXPIRY_MS = 30 * 24 * 60 * 60 * 1000
 export const MIN_FILE_EXPIRY_MS = 1000
 /** while running, the client looks for expired files at least this often (and at the soonest expiry) */
 export const FILE_EXPIRY_CHECK_MS = 60 * 60 * 1000
+
+/** a received file's Blob type when the sender's is not in SAFE_BLOB_TYPES (client/files/received-file.ts) */
+export const OPAQUE_BLOB_TYPE = 'application/octet-stream'
+/** MIME types a received file's Blob keeps: ones a browser displays without running the sender's code (no HTML, SVG, XML, JavaScript) */
+export const SAFE_BLOB_TYPES: ReadonlySet<string> = new Set([
+  'text/plain', 'application/pdf',
+  'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif',
+  'audio/mpeg', 'audio/ogg', 'audio/wav', 'audio/webm', 'audio/mp4',
+  'video/mp4', 'video/webm', 'video/ogg'
+])

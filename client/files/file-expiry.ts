@@ -2,17 +2,19 @@
 // file whose manifest names an expiry gets a record (PREFIX.fileExpiry, in
 // the same batch as its history entry). The sweep deletes each file due (the
 // saved copy in downloads; a file missing already is fine), marks its
-// history entry expired, and drops the record, in one synced batch. It runs
+// history entry expired, and drops the record, in one synced batch.
+// (Deleting is client/platform/file-io.ts: a file on Node, records in a browser.) It runs
 // when the client opens, on every attach, and from a timer while the client
 // runs (at the soonest expiry, at least every FILE_EXPIRY_CHECK_MS).
-import { unlink } from 'node:fs/promises'
 import type { MessagingContext } from '../messaging/context.js'
 import type { StoredMessage } from '../messaging/message-log.js'
 import { PREFIX } from '../store/keys.js'
 import { parseJson, type StoreOp } from '../store/sealed-store.js'
 import type { Serial } from '../util/serial.js'
+import { removeReceivedFile } from '../platform/file-io.js'
 import { FILE_EXPIRY_CHECK_MS } from './constants.js'
 import type { FileMessage } from './types.js'
+import { unrefTimer } from '../util/timers.js'
 
 /** what an expiry record holds (sealed JSON) */
 interface ExpiryRecord {
@@ -96,7 +98,7 @@ export class FileExpiry {
     }
     if (due.length > 0) {
       for (const [, r] of due) {
-        await unlink(r.path).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'ENOENT') throw err })
+        await removeReceivedFile(ctx.store, r.path)
       }
       await this.serial.run(async () => {
         const ops: StoreOp[] = []
@@ -122,6 +124,6 @@ export class FileExpiry {
     const delay = Math.max(0, Math.min(at - this.ctx.now(), FILE_EXPIRY_CHECK_MS))
     this.timerAt = at
     this.timer = setTimeout(() => { this.timerAt = Infinity; this.kick() }, delay)
-    this.timer.unref()
+    unrefTimer(this.timer)
   }
 }

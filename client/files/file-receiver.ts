@@ -5,16 +5,14 @@
 // (decrypted on the 1:1 path) stores its manifest as pending, in the same
 // batch as the session update. Once every chunk a manifest names is here, the
 // file is assembled: each chunk's hash is checked against the manifest, it is
-// decrypted, streamed into a temp file (0600) in <home>/downloads (0700), the
-// whole file's SHA-256 is checked, the file gets a safe name that replaces
-// nothing, and then one batch drops the pending records and stores the file
+// decrypted, streamed into the platform's sink (client/platform/file-io.ts:
+// on Node a temp file (0600) in <home>/downloads (0700); in a browser sealed
+// records in the store), the whole file's SHA-256 is checked, the file is
+// kept (on Node under a safe name that replaces nothing), and then one batch drops the pending records and stores the file
 // message for receive(). A damaged chunk or file is reported (a notice) and
 // never written under its name.
-import { createHash } from 'node:crypto'
-import { open, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { equalBytes, randomBytes } from '../../protocol/crypto/primitives.js'
+import { equalBytes } from '../../protocol/crypto/primitives.js'
 import type { Envelope } from '../../protocol/pb/envelope.js'
 import type { AppContent } from '../messaging/content.js'
 import type { MessagingContext } from '../messaging/context.js'
@@ -26,7 +24,8 @@ import { b64, hex, unb64 } from '../util/bytes.js'
 import { chunkEnvelopeId, decryptChunk, isFileChunk } from './chunk-crypto.js'
 import { MAX_PENDING_CHUNKS, MAX_PENDING_FILES, PENDING_CHUNK_TTL_MS } from './constants.js'
 import { decodeManifest, type Manifest } from './manifest.js'
-import { downloadsFolder, placeFile, safeFileName } from './safe-name.js'
+import { safeFileName } from './safe-name.js'
+import { newSha256, openSink } from '../platform/file-io.js'
 import { fileText } from './file-sender.js'
 import { expiryOp } from './file-expiry.js'
 import type { FileMessage } from './types.js'
@@ -192,34 +191,24 @@ export class FileReceiver {
     return await this.finish(key, p, manifest, chunkKeys, { path, name })
   }
 
-  /** Decrypt the chunks in order into a temp file, check the whole file's hash, then give it its name. */
+  /** Decrypt the chunks in order into the platform's sink (a temp file on Node), check the whole file's hash, then keep it under its name. */
   private async assemble (manifest: Manifest, name: string, chunkKeys: string[]): Promise<string> {
-    const dir = await downloadsFolder(this.ctx.store.home)
-    const temp = join(dir, `.${hex(randomBytes(8))}.part`)
-    const fh = await open(temp, 'wx', 0o600)
-    const h = createHash('sha256')
-    let ok = false
+    const sink = await openSink(this.ctx.store, name)
+    const h = newSha256()
     try {
       for (const [i, ref] of manifest.chunks.entries()) {
         const value = await this.ctx.store.get(chunkKeys[i] as string)
         if (value === undefined) throw new RelaymeshError(ErrorCode.DecryptFailed, `chunk ${i} vanished`)
         const plain = decryptChunk(ref, manifest.fileId, i, value.subarray(CHUNK_HEADER))
         h.update(plain)
-        await fh.write(plain)
+        await sink.write(plain)
       }
-      if (!equalBytes(new Uint8Array(h.digest()), manifest.sha256)) throw new RelaymeshError(ErrorCode.DecryptFailed, 'the whole file\'s SHA-256 does not match the manifest')
-      await fh.sync()
-      ok = true
-    } finally {
-      await fh.close()
-      if (!ok) await unlink(temp).catch(() => {})
-    }
-    try {
-      return await placeFile(temp, dir, name)
+      if (!equalBytes(h.digest(), manifest.sha256)) throw new RelaymeshError(ErrorCode.DecryptFailed, 'the whole file\'s SHA-256 does not match the manifest')
     } catch (err) {
-      await unlink(temp).catch(() => {})
+      await sink.abort().catch(() => {})
       throw err
     }
+    return await sink.commit()
   }
 
   /** One synced batch: drop the pending file and its chunks (their ids stay seen), store the file message or the notice. */
@@ -233,7 +222,7 @@ export class FileReceiver {
     }
     const own = p.from === this.ctx.identity.userId
     const message: FileMessage = 'path' in outcome
-      ? { id: p.id, from: p.from, peer: p.peer, group: null, text: fileText(outcome.name, manifest.size), sentAt: p.sentAt, receivedAt: now, outgoing: own, file: { name: outcome.name, size: manifest.size, path: outcome.path, ...(manifest.expiresAt > 0 ? { expiresAt: manifest.expiresAt } : {}) } }
+      ? { id: p.id, from: p.from, peer: p.peer, group: null, text: fileText(outcome.name, manifest.size), sentAt: p.sentAt, receivedAt: now, outgoing: own, file: { name: outcome.name, size: manifest.size, path: outcome.path, ...(manifest.mime !== '' ? { mime: manifest.mime } : {}), ...(manifest.expiresAt > 0 ? { expiresAt: manifest.expiresAt } : {}) } }
       : { id: `file-${p.id}`, from: p.from, peer: p.peer, group: null, text: outcome.text, sentAt: now, receivedAt: now, outgoing: false, system: true }
     const seq = await this.serial.run(async () => {
       // a stranger's file waits as a request; a notice about a stranger's file is not shown (client/requests)

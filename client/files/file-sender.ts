@@ -10,10 +10,6 @@
 // deterministic, so a chunk whose "stored" answer was lost is re-sent as the
 // very same envelope (the node answers duplicate). The record is deleted
 // once the manifest was stored.
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { open, stat, type FileHandle } from 'node:fs/promises'
-import { basename, resolve } from 'node:path'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { randomBytes } from '../../protocol/crypto/primitives.js'
 import { ContentKind, encodeContent, type AppContent } from '../messaging/content.js'
@@ -26,9 +22,11 @@ import type { StoreOp } from '../store/sealed-store.js'
 import type { NodeConnection } from '../transport/node-connection.js'
 import { b64, hex, unb64 } from '../util/bytes.js'
 import { CHUNK_KEY_BYTES, FILE_ID_BYTES, chunkEnvelopeId, chunkHash, encryptChunk } from './chunk-crypto.js'
-import { CHUNK_BYTES, MAX_FILE_BYTES, MAX_FILE_EXPIRY_MS, MIN_FILE_EXPIRY_MS, SEND_WINDOW } from './constants.js'
+import { CHUNK_BYTES, HASH_READ_BYTES, MAX_FILE_BYTES, MAX_FILE_EXPIRY_MS, MIN_FILE_EXPIRY_MS, SEND_WINDOW } from './constants.js'
 import { chunkLengths, encodeManifest, type ChunkRef } from './manifest.js'
 import { safeFileName } from './safe-name.js'
+import { openFileSource, type FileInput, type FileSource } from './file-source.js'
+import { newSha256 } from '../platform/file-io.js'
 import type { FileMessage, FileProgress, SendFileOptions, SendFileResult } from './types.js'
 
 /** what a transfer record holds (sealed, versioned JSON) */
@@ -53,15 +51,24 @@ export type FileDeps = GroupDeps
 export class FileSender {
   constructor (private readonly d: FileDeps) {}
 
-  async send (to: string, path: string, options: SendFileOptions = {}): Promise<SendFileResult> {
-    const { ctx } = this.d
+  /** Send a file from a path or a Blob/File (`name` names a bare Blob). */
+  async send (to: string, input: FileInput, options: SendFileOptions = {}): Promise<SendFileResult> {
     checkUserId(to)
-    if (to === ctx.identity.userId) throw new RelaymeshError(ErrorCode.Invalid, 'cannot send a file to yourself')
+    if (to === this.d.ctx.identity.userId) throw new RelaymeshError(ErrorCode.Invalid, 'cannot send a file to yourself')
     const expiresIn = checkExpiry(options.expiresInMs)
-    const source = resolve(path)
-    const size = await checkSource(source)
+    const source = await openFileSource(input, options.name)
+    try {
+      return await this.sendFrom(to, source, expiresIn, options)
+    } finally {
+      await source.close()
+    }
+  }
+
+  private async sendFrom (to: string, source: FileSource, expiresIn: number, options: SendFileOptions): Promise<SendFileResult> {
+    const { ctx } = this.d
+    const size = checkSize(source)
     const sha256 = await hashFile(source, size)
-    const name = safeFileName(basename(source))
+    const name = safeFileName(source.name)
     const transfer = ctx.store.name(`file-send\n${to}\n${name}\n${hex(sha256)}`)
     const record = await this.openTransfer(transfer, { to, name, size, sha256, expiresIn })
     const expiresAt = record.expiresAt ?? 0
@@ -85,11 +92,10 @@ export class FileSender {
     hashes.forEach((h, i) => { if (h !== undefined) progress.bytesStored += lengths[i] as number })
     options.onProgress?.({ ...progress })
     const missing = lengths.map((_, i) => i).filter((i) => hashes[i] === undefined)
-    const fh = await open(source, 'r')
     try {
       await runWindow(missing, SEND_WINDOW, async (i) => {
         const length = lengths[i] as number
-        const plain = await readChunk(fh, i * CHUNK_BYTES, length)
+        const plain = await readChunk(source, i * CHUNK_BYTES, length)
         const payload = encryptChunk(keys.subarray(i * CHUNK_KEY_BYTES, (i + 1) * CHUNK_KEY_BYTES), fileId, i, plain)
         const hash = chunkHash(payload)
         await ctx.outbound.send(recipients, chunkEnvelopeId(hash), payload, sendOptions)
@@ -104,13 +110,11 @@ export class FileSender {
     } catch (err) {
       const code = RelaymeshError.is(err) ? err.code : ErrorCode.Unavailable
       throw new RelaymeshError(code, `file transfer interrupted: ${progress.chunksStored} of ${lengths.length} chunks stored in the mesh; send the same file again to resume (${(err as Error).message})`, { cause: err })
-    } finally {
-      await fh.close()
     }
 
     // the manifest, in an end-to-end encrypted message (to our own other devices too, naming the recipient)
     const chunks: ChunkRef[] = lengths.map((length, i) => ({ key: keys.subarray(i * CHUNK_KEY_BYTES, (i + 1) * CHUNK_KEY_BYTES), hash: hashes[i] as Uint8Array, length }))
-    const manifest = encodeManifest({ fileId, name, size, mime: '', chunkSize: CHUNK_BYTES, chunks, sha256, expiresAt })
+    const manifest = encodeManifest({ fileId, name, size, mime: source.mime, chunkSize: CHUNK_BYTES, chunks, sha256, expiresAt })
     const content: AppContent = await withProfileKey(ctx, to, { messageId: unb64(record.messageId), sentAt: record.sentAt, kind: ContentKind.FILE, text: '', fileManifest: manifest })
     await this.sendManifest(conn, to, content, own.length > 0)
 
@@ -118,7 +122,7 @@ export class FileSender {
     const now = ctx.now()
     const ops: StoreOp[] = [ctx.messages.seenMessageOp(ctx.identity.userId, idHex, now), { type: 'del', key: PREFIX.fileSend + transfer }]
     for (let i = 0; i < lengths.length; i++) ops.push({ type: 'del', key: markKey(transfer, i) })
-    const m: FileMessage = { id: idHex, from: ctx.identity.userId, peer: to, group: null, text: fileText(name, size), sentAt: record.sentAt, receivedAt: now, outgoing: true, file: { name, size, path: source, ...(expiresAt > 0 ? { expiresAt } : {}) } }
+    const m: FileMessage = { id: idHex, from: ctx.identity.userId, peer: to, group: null, text: fileText(name, size), sentAt: record.sentAt, receivedAt: now, outgoing: true, file: { name, size, path: source.path, ...(source.mime !== '' ? { mime: source.mime } : {}), ...(expiresAt > 0 ? { expiresAt } : {}) } }
     ctx.messages.append(m, ops, false)
     await this.d.serial.run(async () => { await ctx.store.batch(ops) })
     return { id: idHex, name, size, chunks: lengths.length, sent: progress.sent, resumed, ...(expiresAt > 0 ? { expiresAt } : {}) }
@@ -202,40 +206,29 @@ function markKey (transfer: string, index: number): string {
   return `${PREFIX.fileSendChunk}${transfer}!${index.toString(16).padStart(8, '0')}`
 }
 
-/** The file's size, checked before anything is read: a regular file of at most MAX_FILE_BYTES. */
-async function checkSource (path: string): Promise<number> {
-  let s
-  try {
-    s = await stat(path)
-  } catch (err) {
-    throw new RelaymeshError(ErrorCode.NotFound, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err })
-  }
-  if (!s.isFile()) throw new RelaymeshError(ErrorCode.Invalid, `${path} is not a regular file`)
-  if (s.size > MAX_FILE_BYTES) throw new RelaymeshError(ErrorCode.TooLarge, `${path} has ${s.size} bytes; files may have at most ${MAX_FILE_BYTES} bytes (100 MiB)`)
-  return s.size
+/** The source's size, checked before anything is read: at most MAX_FILE_BYTES. */
+function checkSize (source: FileSource): number {
+  if (source.size > MAX_FILE_BYTES) throw new RelaymeshError(ErrorCode.TooLarge, `${source.path} has ${source.size} bytes; files may have at most ${MAX_FILE_BYTES} bytes (100 MiB)`)
+  return source.size
 }
 
-/** SHA-256 of the whole file, streamed (64 KiB at a time); Invalid when it is not `size` bytes long (changed meanwhile). */
-async function hashFile (path: string, size: number): Promise<Uint8Array> {
-  const h = createHash('sha256')
-  let n = 0
-  for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 })) {
-    n += (chunk as Buffer).byteLength
-    if (n > size) break
-    h.update(chunk as Buffer)
+/** SHA-256 of the whole source, read HASH_READ_BYTES at a time; Invalid when it is not `size` bytes long (changed meanwhile). */
+async function hashFile (source: FileSource, size: number): Promise<Uint8Array> {
+  const h = newSha256()
+  for (let offset = 0; offset < size; offset += HASH_READ_BYTES) {
+    const want = Math.min(HASH_READ_BYTES, size - offset)
+    const chunk = await source.read(offset, want)
+    if (chunk.byteLength !== want) throw new RelaymeshError(ErrorCode.Invalid, 'the file changed while it was being read')
+    h.update(chunk)
   }
-  if (n !== size) throw new RelaymeshError(ErrorCode.Invalid, 'the file changed while it was being read')
-  return new Uint8Array(h.digest())
+  // one byte past the end: a file that grew meanwhile is refused too
+  if ((await source.read(size, 1)).byteLength !== 0) throw new RelaymeshError(ErrorCode.Invalid, 'the file changed while it was being read')
+  return h.digest()
 }
 
-async function readChunk (fh: FileHandle, offset: number, length: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(length)
-  let got = 0
-  while (got < length) {
-    const { bytesRead } = await fh.read(buf, got, length - got, offset + got)
-    if (bytesRead === 0) throw new RelaymeshError(ErrorCode.Invalid, 'the file changed while it was being sent (it is shorter now)')
-    got += bytesRead
-  }
+async function readChunk (source: FileSource, offset: number, length: number): Promise<Uint8Array> {
+  const buf = await source.read(offset, length)
+  if (buf.byteLength !== length) throw new RelaymeshError(ErrorCode.Invalid, 'the file changed while it was being sent (it is shorter now)')
   return buf
 }
 

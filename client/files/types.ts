@@ -5,8 +5,14 @@ import type { StoredMessage } from '../messaging/message-log.js'
 export interface FileInfo {
   name: string
   size: number
-  /** the saved file (received) or the source file (sent) */
+  /**
+   * the saved file (received) or the source file (sent). In a browser a received file is kept in
+   * the sealed store and this is an opaque reference (client/platform/file-io.browser.ts); a sent
+   * Blob's path is its name. Client.receivedFile gives the bytes on either platform.
+   */
   path: string
+  /** the sender's MIME type, if it named one (from the network: see Client.receivedFile for how it is used) */
+  mime?: string
   /** when the received copy is (or was) deleted, ms since epoch; unset: never */
   expiresAt?: number
   /** the received copy was deleted at its expiry */
@@ -36,6 +42,8 @@ export interface SendFileOptions {
    * @default undefined (never)
    */
   expiresInMs?: number
+  /** the name a bare Blob is sent under (a File or a path has its own) @default "file" */
+  name?: string
 }
 
 export interface SendFileResult {

@@ -21,6 +21,7 @@ import { hex } from '../util/bytes.js'
 import { sendDirectContent } from '../edits/direct-content.js'
 import { GAP_GRACE_MS, MAX_MISSING_TRACKED, REPORTED_KEEP_MS, RESEND_ANSWER_INTERVAL_MS } from './constants.js'
 import type { Sequences } from './sequences.js'
+import { unrefTimer } from '../util/timers.js'
 
 export const RECEIVED_PREFIX = PREFIX.gapState + 'r!'
 
@@ -148,7 +149,7 @@ export class GapTracker {
       this.timer = undefined
       this.check().catch((err: Error) => { this.ctx.log.warn({ err: err.message }, 'gap check failed') })
     }, delayMs)
-    this.timer.unref()
+    unrefTimer(this.timer)
   }
 
   /** Report every sequence number missing for longer than the grace: a notice, and a RESEND to its sender. */

@@ -13,6 +13,7 @@ import type { StoreOp } from '../store/sealed-store.js'
 import type { Serial } from '../util/serial.js'
 import { CLOSE_WAIT_MS, MAX_OUTBOX_ENTRIES, RETRY_MAX_MS, RETRY_MIN_MS } from './constants.js'
 import { OutboxStore, type OutboxEntry, type StoredEntry } from './outbox-store.js'
+import { unrefTimer } from '../util/timers.js'
 
 export type { OutboxEntry } from './outbox-store.js'
 
@@ -155,7 +156,7 @@ export class Outbox {
     const delay = this.retryMs
     this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2)
     this.retryTimer = setTimeout(() => { this.retryTimer = undefined; this.kick() }, delay)
-    this.retryTimer.unref()
+    unrefTimer(this.retryTimer)
   }
 
   /** One attempt at one entry (shared with an attempt already under way); never throws. */

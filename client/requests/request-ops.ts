@@ -4,7 +4,6 @@
 // Accepting replays what was held, in arrival order, under the session lock
 // and in one synced batch: texts and files go to the history, a held group
 // invitation is applied as if it had just arrived (joining the group).
-import { unlink } from 'node:fs/promises'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { USER_ID_PREFIX } from '../../protocol/identity.js'
 import { checkAlias, contactOf, contactOp, listContacts, MAX_ALIAS_LENGTH, resolveUser } from '../contacts.js'
@@ -16,6 +15,7 @@ import type { ProcessResult } from '../messaging/content-handlers.js'
 import { checkUserId } from '../messaging/user-directory.js'
 import { PREFIX, seqKey } from '../store/keys.js'
 import { parseJson, type StoreOp } from '../store/sealed-store.js'
+import { removeReceivedFile } from '../platform/file-io.js'
 import { unb64 } from '../util/bytes.js'
 import type { Serial } from '../util/serial.js'
 import { SHORT_ID_CHARS } from './constants.js'
@@ -198,7 +198,7 @@ export class RequestOps {
       }
       await this.d.persist(ops)
     })
-    for (const f of files) await unlink(f).catch(() => {})
+    for (const f of files) await removeReceivedFile(this.ctx.store, f).catch(() => {})
   }
 
   /**

@@ -78,7 +78,9 @@ export const PREFIX = {
   /** public channels (client/channel): what this client has shown of each channel (newest time, keys shown lately), by name(channel) */
   channel: 'ch!',
   /** when a received or sent file is due to be deleted (client/files), by name(message id hex) */
-  fileExpiry: 'fx!'
+  fileExpiry: 'fx!',
+  /** browsers only: a received file's plaintext (client/platform/file-io.browser.ts): random ref (32 hex) = head, ref + '!' + index (8 hex) = chunk */
+  fileData: 'fd!'
 } as const
 
 /** The first key after every key that starts with `prefix`. */

@@ -1,14 +1,13 @@
-// The client's local state: one LevelDB folder under the home, every value
+// The client's local state: one LevelDB database per home (`level`: a folder
+// under the home on Node, an IndexedDB database in the browser; where and
+// how is client/platform/home-fs.ts and its twin), every value
 // sealed with protocol/crypto/local-state.ts under a key derived once per
 // unlock (scrypt runs once, then one AES-256-GCM per value). Each sealed
 // plaintext starts with the LevelDB key it is stored under, so a value moved
 // to another key does not open there. The KDF parameters are stored
 // unsealed; a sealed check value tells a wrong passphrase apart before
 // anything else is read.
-import { ClassicLevel } from 'classic-level'
-import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { Level } from 'level'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { concat, equalBytes, hmacSha256, randomBytes, wipe } from '../../protocol/crypto/primitives.js'
 import {
@@ -17,12 +16,12 @@ import {
 } from '../../protocol/crypto/local-state.js'
 import { SCRYPT_PARAMS } from '../../protocol/constants.js'
 import { PREFIX, rangeEnd } from './keys.js'
-import { DIR_MODE, restrictTree } from './permissions.js'
+import { lockHome, prepareHome, restrictHome, STORE_DB_PREFIX, storeExists, storeLocation } from '../platform/home-fs.js'
 
 const te = new TextEncoder()
 const td = new TextDecoder()
 const CHECK_PLAINTEXT = te.encode('relaymesh client store v1')
-export const STORE_FOLDER = 'store'
+export { STORE_FOLDER } from '../platform/home-fs.js'
 
 export type StoreOp =
   | { type: 'put', key: string, value: Uint8Array }
@@ -36,36 +35,48 @@ export interface StoreOptions {
 export class SealedStore {
   private constructor (
     readonly home: string,
-    private readonly db: ClassicLevel<string, Uint8Array>,
+    private readonly db: Level<string, Uint8Array>,
     private readonly key: LocalStateKey,
-    private readonly nameKey: Uint8Array
+    private readonly nameKey: Uint8Array,
+    private readonly unlock: () => void
   ) {}
 
   /** Create the store (and the home, 0700). ErrorCode.Invalid if one exists. */
   static async create (home: string, passphrase: string, options: StoreOptions = {}): Promise<SealedStore> {
-    const path = join(home, STORE_FOLDER)
-    if (existsSync(join(path, 'CURRENT'))) throw new RelaymeshError(ErrorCode.Invalid, `${home} is already initialised (a local store exists)`)
-    await mkdir(home, { recursive: true, mode: DIR_MODE })
-    await mkdir(path, { recursive: true, mode: DIR_MODE })
-    const db = await openDb(path)
+    if (await storeExists(home)) throw new RelaymeshError(ErrorCode.Invalid, `${home} is already initialised (a local store exists)`)
+    const unlock = await lockHome(home)
+    let db: Level<string, Uint8Array>
+    try {
+      await prepareHome(home)
+      db = await openDb(storeLocation(home))
+    } catch (err) {
+      unlock()
+      throw err
+    }
     const kdf = newLocalStateKdf(options.scrypt ?? SCRYPT_PARAMS)
     const key = deriveLocalStateKey(passphrase, kdf)
     const nameKey = randomBytes(32)
-    const store = new SealedStore(home, db, key, nameKey)
+    const store = new SealedStore(home, db, key, nameKey, unlock)
     await db.batch([
       { type: 'put', key: PREFIX.kdf, value: te.encode(JSON.stringify({ v: 1, N: kdf.N, r: kdf.r, p: kdf.p, salt: Buffer.from(kdf.salt).toString('base64') })) },
       { type: 'put', key: PREFIX.check, value: store.seal(PREFIX.check, CHECK_PLAINTEXT) },
       { type: 'put', key: PREFIX.nameKey, value: store.seal(PREFIX.nameKey, nameKey) }
     ], { sync: true })
-    await restrictTree(home)
+    await restrictHome(home)
     return store
   }
 
   /** Unlock: ErrorCode.NotFound without a store, WrongPassphrase, InvalidState if corrupted or in use. */
   static async open (home: string, passphrase: string): Promise<SealedStore> {
-    const path = join(home, STORE_FOLDER)
-    if (!existsSync(join(path, 'CURRENT'))) throw new RelaymeshError(ErrorCode.NotFound, `no identity in ${home}: run \`relaymesh init\` first`)
-    const db = await openDb(path)
+    if (!await storeExists(home)) throw new RelaymeshError(ErrorCode.NotFound, `no identity in ${home}: run \`relaymesh init\` first`)
+    const unlock = await lockHome(home)
+    let db: Level<string, Uint8Array>
+    try {
+      db = await openDb(storeLocation(home))
+    } catch (err) {
+      unlock()
+      throw err
+    }
     try {
       const kdf = parseKdf(await db.get(PREFIX.kdf))
       const check = await db.get(PREFIX.check)
@@ -76,7 +87,7 @@ export class SealedStore {
       } catch (err) {
         throw corrupted('the key derivation header is out of bounds', err)
       }
-      const probe = new SealedStore(home, db, key, new Uint8Array(0))
+      const probe = new SealedStore(home, db, key, new Uint8Array(0), () => {})
       let plain: Uint8Array
       try {
         plain = probe.unseal(PREFIX.check, check, ErrorCode.WrongPassphrase)
@@ -88,10 +99,11 @@ export class SealedStore {
       const nameKeySealed = await db.get(PREFIX.nameKey)
       if (nameKeySealed === undefined) throw corrupted('the name key is missing')
       const nameKey = probe.unseal(PREFIX.nameKey, nameKeySealed)
-      await restrictTree(home)
-      return new SealedStore(home, db, key, nameKey)
+      await restrictHome(home)
+      return new SealedStore(home, db, key, nameKey, unlock)
     } catch (err) {
       await db.close().catch(() => {})
+      unlock()
       throw err
     }
   }
@@ -162,7 +174,8 @@ export class SealedStore {
   async close (): Promise<void> {
     if (this.db.status === 'open') {
       await this.db.close()
-      await restrictTree(this.home).catch(() => {})
+      await restrictHome(this.home).catch(() => {})
+      this.unlock()
     }
     wipeLocalStateKey(this.key)
     wipe(this.nameKey)
@@ -193,16 +206,20 @@ function parseKdf (bytes: Uint8Array | undefined): LocalStateKdf {
 
 // One device's state is small (sessions, prekeys, the message log) and read
 // mostly right after it was written: a fraction of classic-level's 8 MiB
-// block cache and 4 MiB memtable per database is plenty.
+// block cache and 4 MiB memtable per database is plenty. Keys utf8 and values
+// raw bytes, as ever: level 10 on Node is classic-level 3, so a home written
+// before the move to `level` opens unchanged. browser-level ignores the cache
+// options and names the IndexedDB database prefix + location.
 const CLIENT_DB_CACHE_BYTES = 1024 * 1024
 const CLIENT_DB_WRITE_BUFFER_BYTES = 1024 * 1024
 
-async function openDb (path: string): Promise<ClassicLevel<string, Uint8Array>> {
-  const db = new ClassicLevel<string, Uint8Array>(path, {
+async function openDb (path: string): Promise<Level<string, Uint8Array>> {
+  const db = new Level<string, Uint8Array>(path, {
     keyEncoding: 'utf8',
     valueEncoding: 'view',
     cacheSize: CLIENT_DB_CACHE_BYTES,
-    writeBufferSize: CLIENT_DB_WRITE_BUFFER_BYTES
+    writeBufferSize: CLIENT_DB_WRITE_BUFFER_BYTES,
+    prefix: STORE_DB_PREFIX
   })
   try {
     await db.open()

@@ -10,6 +10,8 @@ import type { Envelope } from '../../protocol/pb/envelope.js'
 import type { DeviceCredentials } from '../device.js'
 import { createClientHost } from './client-host.js'
 import { NodeConnection } from './node-connection.js'
+import { unrefTimer } from '../util/timers.js'
+import { dialableNodes, undialableReason } from './dialable.js'
 
 export const DIAL_TIMEOUT_MS = 5_000
 export const BACKOFF_MIN_MS = 250
@@ -43,13 +45,17 @@ export class ConnectionManager {
   private reconnecting: Promise<void> | undefined
   private waiters: Array<() => void> = []
   private backoffTimer: NodeJS.Timeout | undefined
+  /** the configured nodes this platform can dial (a browser: /ws and /wss only) */
+  private readonly nodes: string[]
 
   constructor (
-    private readonly nodes: string[],
+    private readonly configured: string[],
     private readonly credentials: () => DeviceCredentials,
     private readonly events: ConnectionEvents,
     private readonly log: Logger
-  ) {}
+  ) {
+    this.nodes = dialableNodes(configured)
+  }
 
   get connection (): NodeConnection | undefined {
     return this.current?.attached === true ? this.current : undefined
@@ -57,7 +63,8 @@ export class ConnectionManager {
 
   /** Attach to the first node (from `start`) that answers; Unavailable naming every node tried otherwise. */
   async connect (start = 0): Promise<NodeConnection> {
-    if (this.nodes.length === 0) throw new RelaymeshError(ErrorCode.Unavailable, 'no relay node configured: pass --node MULTIADDR or run `relaymesh config set node MULTIADDR`')
+    if (this.configured.length === 0) throw new RelaymeshError(ErrorCode.Unavailable, 'no relay node configured: pass --node MULTIADDR or run `relaymesh config set node MULTIADDR`')
+    if (this.nodes.length === 0) throw new RelaymeshError(ErrorCode.Unavailable, `no relay node this client can dial: ${undialableReason(this.configured)}`)
     this.closing = false
     this.host ??= await createClientHost()
     const failures: string[] = []
@@ -123,7 +130,7 @@ export class ConnectionManager {
   private async reconnectLoop (): Promise<void> {
     for (let attempt = 0; !this.closing; attempt++) {
       const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt) * (0.5 + Math.random() / 2)
-      await new Promise<void>((resolve) => { this.backoffTimer = setTimeout(resolve, delay); this.backoffTimer.unref() })
+      await new Promise<void>((resolve) => { this.backoffTimer = setTimeout(resolve, delay); unrefTimer(this.backoffTimer) })
       if (this.closing) return
       try {
         // the same node first: its mailbox view and our presence are there

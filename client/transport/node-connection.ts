@@ -24,6 +24,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_ENVELOPE_BYTES, WIRE_VERSION } from '../../protocol/constants.js'
 import { signPresenceBlobs, PRESENCE_TTL_MS, type DeviceCredentials } from '../device.js'
+import { unrefTimer } from '../util/timers.js'
 
 export const REQUEST_TIMEOUT_MS = 30_000
 export const MAX_FRAME_BYTES = 1024 * 1024
@@ -161,7 +162,7 @@ export class NodeConnection {
         const update = encode(AttachUpdate, { version: WIRE_VERSION, presenceOnline: p.online, presenceOffline: p.offline })
         try { stream.send(new Uint8ArrayList(varint(update.byteLength), update)) } catch {}
       }, PRESENCE_TTL_MS / 3)
-      this.refreshTimer.unref()
+      unrefTimer(this.refreshTimer)
       void this.readPushes(stream, reader, handlers)
     } catch (err) {
       reader.close()

@@ -12,6 +12,7 @@ import { createClientHost } from './client-host.js'
 import { DIAL_TIMEOUT_MS } from './connection-manager.js'
 import { NodeConnection } from './node-connection.js'
 import { claimSealed, sendSealed, StampBits, type ProfileKeyOf, type Recipient, type SealedSendOptions } from './sealed-send.js'
+import { dialableNodes } from './dialable.js'
 
 export class SendChannel {
   private host: Libp2p | undefined
@@ -19,14 +20,18 @@ export class SendChannel {
   private connecting: Promise<NodeConnection> | undefined
   private readonly bits = new StampBits()
   private closed = false
+  /** the configured nodes this platform can dial (a browser: /ws and /wss only) */
+  private readonly nodes: string[]
 
   constructor (
-    private readonly nodes: string[],
+    configured: string[],
     /** the address of the node this device is attached to now (undefined: none) */
     private readonly attachedTo: () => string | undefined,
     private readonly profileKeyOf: ProfileKeyOf,
     private readonly log: Logger
-  ) {}
+  ) {
+    this.nodes = dialableNodes(configured)
+  }
 
   /** A sealed send; on a lost connection, once more over a fresh one (the envelope id makes a repeat harmless). */
   async send (to: Recipient[], envelopeId: Uint8Array, payload: Uint8Array, options: SealedSendOptions = {}): Promise<ClientResponse> {

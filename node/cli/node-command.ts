@@ -60,12 +60,15 @@ async function portIsFree (port: number): Promise<boolean> {
   })
 }
 
-/** TCP 4001, or the next free port, when the operator gave no --listen. */
+/**
+ * When the operator gave no --listen: TCP 4001 and WebSockets (browsers) on
+ * the next port, 4002, or the next free pair of ports.
+ */
 async function defaultListen (): Promise<string[]> {
   for (let port = DEFAULT_PORT; port < DEFAULT_PORT + PORT_TRIES; port++) {
-    if (await portIsFree(port)) return [`/ip4/0.0.0.0/tcp/${port}`]
+    if (await portIsFree(port) && await portIsFree(port + 1)) return [`/ip4/0.0.0.0/tcp/${port}`, `/ip4/0.0.0.0/tcp/${port + 1}/ws`]
   }
-  throw new Error(`no free TCP port in ${DEFAULT_PORT}-${DEFAULT_PORT + PORT_TRIES - 1}; pass --listen`)
+  throw new Error(`no free pair of TCP ports in ${DEFAULT_PORT}-${DEFAULT_PORT + PORT_TRIES}; pass --listen`)
 }
 
 function bits (value: string): number {
@@ -167,16 +170,25 @@ export async function startNode (opts: StartOptions): Promise<void> {
     process.stdout.write(`relaymesh node ${node.peerId.toString()} is running (data in ${opts.data})\n`)
     process.stdout.write('listening on:\n' + multiaddrs.map((a) => `  ${a}\n`).join(''))
     if (node.metricsAddress !== undefined) process.stdout.write(`metrics: http://${node.metricsAddress}/metrics\n`)
-    const join = multiaddrs.find((a) => !a.includes('/127.0.0.1/')) ?? multiaddrs[0]
+    const tcpAddrs = multiaddrs.filter((a) => !isWs(a))
+    const join = tcpAddrs.find((a) => !a.includes('/127.0.0.1/')) ?? tcpAddrs[0] ?? multiaddrs[0]
     if (join !== undefined) {
       process.stdout.write(`\nto join this mesh from another node:\n  npx relaymesh node start --bootstrap ${join}\n`)
       process.stdout.write(`to chat through it:\n  npx relaymesh config set node ${join}\n`)
     }
+    const ws = multiaddrs.filter(isWs)
+    const browser = ws.find((a) => !a.includes('/127.0.0.1/')) ?? ws[0]
+    if (browser !== undefined) process.stdout.write(`to chat from a browser through it:\n  npx relaymesh web --node ${browser}\n`)
     process.stdout.write('press Ctrl-C to stop\n')
   }
   await stopped
   // everything is closed; do not let a stray libp2p timer keep the process up
   setTimeout(() => process.exit(), 1000).unref()
+}
+
+/** a WebSocket address (browsers dial these) */
+function isWs (address: string): boolean {
+  return /\/(ws|wss|tls\/ws)(\/|$)/.test(address)
 }
 
 /** `node start`; `node status` is a client action, added by client/cli (node/ never imports client/). */
@@ -185,7 +197,7 @@ export function nodeCommand (): Command {
   node.command('start')
     .description('start a relay node: join the mesh, store and forward end-to-end encrypted envelopes')
     .option('--data <dir>', 'data directory (node key and LevelDB)', join(process.cwd(), '.relaymesh', 'node'))
-    .option('--listen <multiaddr>', 'address to listen on (repeatable) [default: /ip4/0.0.0.0/tcp/4001 or the next free port]', collect)
+    .option('--listen <multiaddr>', 'address to listen on, TCP (/ip4/…/tcp/N) or WebSocket for browsers (/ip4/…/tcp/N/ws); repeatable, and any --listen replaces both defaults [default: /ip4/0.0.0.0/tcp/4001 and /ip4/0.0.0.0/tcp/4002/ws, or the next free pair of ports]', collect)
     .option('--bootstrap <multiaddr>', 'a node of the mesh to join, with /p2p/<peer id> (repeatable)', collect)
     .option('--announce <multiaddr>', 'address to advertise instead of the listen addresses, e.g. behind a port forward (repeatable or comma-separated)', collectAnnounce)
     .option('--replicas <k>', 'replicas per mailbox', positiveInt)

@@ -15,12 +15,14 @@ function parse (option: string, value: string, example: string): ReturnType<type
   }
 }
 
-/** --listen: each value a multiaddr with a TCP port. */
+/** --listen: each value an IP and a TCP port, plain (nodes, the CLI) or with /ws (browsers). */
 export function checkListen (values: string[]): string[] {
   for (const v of values) {
-    const ma = parse('--listen', v, EXAMPLE)
-    if (!ma.getComponents().some((c) => c.name === 'tcp')) {
-      throw new RelaymeshError(ErrorCode.Invalid, `--listen expects a TCP multiaddr like ${EXAMPLE}, got ${v}`)
+    const names = parse('--listen', v, EXAMPLE).getComponents().map((c) => c.name)
+    const ip = names[0] === 'ip4' || names[0] === 'ip6'
+    const rest = names.slice(1).join('/')
+    if (!ip || (rest !== 'tcp' && rest !== 'tcp/ws')) {
+      throw new RelaymeshError(ErrorCode.Invalid, `--listen expects a TCP multiaddr like ${EXAMPLE} or a WebSocket one like ${EXAMPLE}/ws, got ${v}`)
     }
   }
   return values

@@ -43,6 +43,8 @@ type Handler = (req: ClientRequest, ctx: RequestContext) => Promise<Loose<Partia
 const FETCH_FRAME_MARGIN = 64 * 1024
 export const DEFAULT_FETCH_LIMIT = 256
 export const MAX_FETCH_LIMIT = 1024
+/** other relays whose addresses a STATUS answer lists (relayAddresses) */
+export const STATUS_RELAY_ADDRESSES = 32
 
 /**
  * The device attached over this request's connection, still in its user's
@@ -226,6 +228,8 @@ const handlers: Partial<Record<RequestType, Handler>> = {
         // relays: admitted relays in the live set (self excluded), never mere connections (clients, status callers)
         relays: ctx.deps.relays?.peers().length ?? 0,
         nodeRecords: ctx.deps.relays?.nodeRecords().filter((r) => r.id !== host.peerId.toString()).length ?? 0,
+        // where else a client may attach or send from: the signed addresses of other relays (a browser picks their /ws ones)
+        relayAddresses: relayAddresses(ctx),
         connections: host.getConnections().length,
         attached: ctx.deps.devices.size,
         replicas: config.replicas,
@@ -233,6 +237,13 @@ const handlers: Partial<Record<RequestType, Handler>> = {
       })
     }
   }
+}
+
+/** Addresses (with /p2p) of up to STATUS_RELAY_ADDRESSES other admitted relays, from their signed node records. */
+function relayAddresses (ctx: RequestContext): string[] {
+  const self = ctx.components.host.peerId.toString()
+  const records = (ctx.deps.relays?.nodeRecords() ?? []).filter((r) => r.id !== self).slice(0, STATUS_RELAY_ADDRESSES)
+  return records.flatMap((r) => r.multiaddrs.map((a) => `${a.toString()}/p2p/${r.id}`))
 }
 
 /** An online-only SEND: each mailbox's replicas push it to where its device is attached; `replicas` says how many took it. */

@@ -67,6 +67,19 @@ describe('client local store', function () {
     assert.deepEqual(await looseModes(home), [], 'still owner-only after LevelDB wrote more files')
   })
 
+  it('opens a store written by classic-level itself, as before the move to `level` (same folder, encodings, records)', async () => {
+    // every record copied by classic-level (utf8 keys, raw values: the encodings the store had) into a new home
+    const copy = join(home, '..', 'classic-copy')
+    const entries = await raw(home, async (db) => await db.iterator().all())
+    const db = new ClassicLevel<string, Uint8Array>(join(copy, STORE_FOLDER), { keyEncoding: 'utf8', valueEncoding: 'view' })
+    await db.open()
+    await db.batch(entries.map(([key, value]) => ({ type: 'put' as const, key, value })), { sync: true })
+    await db.close()
+    const c = await openClient({ home: copy, passphrase: PASS, nodes: [] })
+    assert.deepEqual([c.userId, c.deviceId, c.name], [userId, 1, 'alice'])
+    await c.close()
+  })
+
   it('says WrongPassphrase for a wrong passphrase and leaves the store intact', async () => {
     const before = await raw(home, async (db) => await db.iterator().all())
     await rejectsWith(openClient({ home, passphrase: 'wrong', nodes: [] }), ErrorCode.WrongPassphrase)

@@ -37,18 +37,38 @@ export const TEST_NODE_OPTIONS = { idDifficulty: 0, stableAfterMs: 0, stampBits:
 /** the same for `relaymesh node start` processes */
 export const TEST_NODE_ARGS = ['--id-difficulty', '0', '--stable-after', '0', '--stamp-bits', String(TEST_STAMP_BITS)] as const
 
+/** every test node listens on TCP and on WebSockets (browsers), both on a free loopback port */
+export const TEST_LISTEN = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
+
 export async function startNode (init: RelayNodeInit = {}): Promise<RelayNode> {
   // a temp dir only when none is given (else it would be left behind, empty)
-  const node = await createRelayNode({ listen: ['/ip4/127.0.0.1/tcp/0'], allowIps: LOOPBACK_ALLOW, ...TEST_NODE_OPTIONS, ...init, dataDir: init.dataDir ?? tempDir() })
+  const node = await createRelayNode({ listen: TEST_LISTEN, allowIps: LOOPBACK_ALLOW, ...TEST_NODE_OPTIONS, ...init, dataDir: init.dataDir ?? tempDir() })
   const own = node.relays.nodeRecords().find((r) => r.peerId.equals(node.peerId))
   if (own !== undefined) registerNonce(node.peerId.toString(), own.idNonce)
   return node
 }
 
-/** The address of a node that others can dial (loopback, with /p2p). */
+/** true for a loopback TCP multiaddr without /ws */
+function isLoopbackTcp (m: string): boolean {
+  return m.includes('/127.0.0.1/tcp/') && !m.includes('/ws')
+}
+
+/** true for a loopback WebSocket multiaddr */
+function isLoopbackWs (m: string): boolean {
+  return m.includes('/127.0.0.1/tcp/') && m.includes('/ws/')
+}
+
+/** The TCP address of a node that others can dial (loopback, with /p2p). */
 export function addressOf (node: RelayNode): string {
-  const a = node.multiaddrs().find((m) => m.includes('/127.0.0.1/tcp/'))
+  const a = node.multiaddrs().find(isLoopbackTcp)
   if (a === undefined) throw new Error('node has no loopback TCP address')
+  return a
+}
+
+/** The WebSocket address of a node, as a browser dials it (loopback, /ws, with /p2p). */
+export function wsAddressOf (node: RelayNode): string {
+  const a = node.multiaddrs().find(isLoopbackWs)
+  if (a === undefined) throw new Error('node has no loopback WebSocket address')
   return a
 }
 
@@ -75,6 +95,8 @@ export interface NodeProcess {
   proc: ChildProcess
   peerId: string
   address: string
+  /** its loopback /ws address (browsers), with /p2p; undefined when --announce named none */
+  wsAddress: string | undefined
   dataDir: string
   /** the parsed ready line */
   ready: { peerId: string, multiaddrs: string[], metrics?: string }
@@ -86,7 +108,7 @@ export interface NodeProcess {
 /** `relaymesh node start --json` as a separate process; resolves on its ready line. */
 export async function spawnNode (options: { dataDir?: string, bootstrap?: string[], replicas?: number, extra?: string[], allowLoopback?: boolean } = {}): Promise<NodeProcess> {
   const dataDir = options.dataDir ?? tempDir()
-  const args = [CLI, 'node', 'start', '--json', '--log-level', 'warn', '--data', dataDir, '--listen', '/ip4/127.0.0.1/tcp/0', ...TEST_NODE_ARGS]
+  const args = [CLI, 'node', 'start', '--json', '--log-level', 'warn', '--data', dataDir, ...TEST_LISTEN.flatMap((l) => ['--listen', l]), ...TEST_NODE_ARGS]
   if (options.allowLoopback !== false) for (const c of LOOPBACK_ALLOW) args.push('--allow-ip', c)
   for (const b of options.bootstrap ?? []) args.push('--bootstrap', b)
   if (options.replicas !== undefined) args.push('--replicas', String(options.replicas))
@@ -106,9 +128,10 @@ export async function spawnNode (options: { dataDir?: string, bootstrap?: string
     void exited.then((code) => { clearTimeout(timer); reject(new Error(`node exited (${String(code)}) before ready: ${stderr}`)) })
   })
   rl.on('line', (line) => lines.push(line))
-  const address = ready.multiaddrs.find((m) => m.includes('/127.0.0.1/tcp/'))
-  if (address === undefined) throw new Error('no loopback address in ready line')
-  return { proc, peerId: ready.peerId, address, dataDir, ready, lines, exited }
+  const address = ready.multiaddrs.find(isLoopbackTcp)
+  const wsAddress = ready.multiaddrs.find(isLoopbackWs)
+  if (address === undefined) throw new Error(`no loopback TCP address in ready line: ${ready.multiaddrs.join(' ')}`)
+  return { proc, peerId: ready.peerId, address, wsAddress, dataDir, ready, lines, exited }
 }
 
 export async function killAll (procs: Array<NodeProcess | undefined>, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

@@ -13,6 +13,7 @@ const LABELS: Record<string, string> = {
   multiaddrs: 'addresses',
   relays: 'relays (admitted, live; self excluded)',
   nodeRecords: 'node records held (admitted; self excluded)',
+  relayAddresses: 'other relays (signed addresses; /ws ones for browsers)',
   connections: 'open connections (relays, clients, this one)',
   attached: 'attached devices',
   replicas: 'replicas per mailbox',
