@@ -12,11 +12,12 @@ import { strict as assert } from 'node:assert'
 import { readFile, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { Page } from 'playwright-core'
 import type { RelayNode } from '../../node/relay-node.js'
 import { initIdentity } from '../../client/client.js'
 import { randomBytes } from '../../protocol/crypto/primitives.js'
-import { addressOf, removeDir, startNode, stopAll, tempDir, waitForFullDirectory } from '../helpers/mesh.js'
+import { addressOf, removeDir, startNode, stopAll, tempDir, waitForFullDirectory, wsAddressOf } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
 import { launchBrowser, type TestBrowser } from '../../scripts/web/launch-browser.js'
 import { ok, PASS } from '../client/cli/run-cli.js'
@@ -25,13 +26,6 @@ import type {} from './fixtures/panel-harness.js'
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..')
 const UI_TIMEOUT_MS = 15_000
-
-/** the /ws multiaddr of a node (the address a browser dials) */
-function wsAddressOf (node: RelayNode): string {
-  const a = node.multiaddrs().find((m) => m.includes('/127.0.0.1/tcp/') && /\/wss?(\/|$)/.test(m))
-  if (a === undefined) throw new Error(`node has no loopback WebSocket address: ${node.multiaddrs().join(' ')}`)
-  return a
-}
 
 /** serve the harness page and its bundle on 127.0.0.1 (a secure context: WebCrypto and IndexedDB work) */
 async function serve (dir: string): Promise<{ server: Server, url: string }> {
@@ -73,18 +67,17 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
 
   before(async () => {
     dir = tempDir('relaymesh-web-panels-')
-    const listen = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
     const [built, first] = await Promise.all([
       (async () => {
-        const { bundleForBrowser } = await import(join(ROOT, 'scripts', 'web', 'bundle.mjs')) as { bundleForBrowser: (o: Record<string, unknown>) => Promise<unknown> }
+        const { bundleForBrowser } = await import(pathToFileURL(join(ROOT, 'scripts', 'web', 'bundle.mjs')).href) as { bundleForBrowser: (o: Record<string, unknown>) => Promise<unknown> }
         await bundleForBrowser({ entry: join(ROOT, 'test', 'web', 'fixtures', 'panel-harness.ts'), outfile: join(dir, 'harness.js'), minify: false })
         await writeFile(join(dir, 'index.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>panels</title></head><body><script type="module" src="/harness.js"></script></body></html>')
         return true
       })(),
-      startNode({ listen })
+      startNode()
     ])
     assert.ok(built)
-    nodes = [first, await startNode({ listen, bootstrap: [addressOf(first)] })]
+    nodes = [first, await startNode({ bootstrap: [addressOf(first)] })]
     await waitForFullDirectory(nodes)
     for (const u of ['bob', 'carol']) id[u] = (await initIdentity(home(u), PASS)).userId
     server = (await serve(dir)).server
