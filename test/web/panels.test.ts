@@ -26,6 +26,9 @@ import type {} from './fixtures/panel-harness.js'
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..')
 const UI_TIMEOUT_MS = 15_000
+/** a PNG by its signature, 3000 bytes */
+const AVATAR = Buffer.from(randomBytes(3000))
+AVATAR.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
 /** serve the harness page and its bundle on 127.0.0.1 (a secure context: WebCrypto and IndexedDB work) */
 async function serve (dir: string): Promise<{ server: Server, url: string }> {
@@ -80,6 +83,9 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
     nodes = [first, await startNode({ bootstrap: [addressOf(first)] })]
     await waitForFullDirectory(nodes)
     for (const u of ['bob', 'carol']) id[u] = (await initIdentity(home(u), PASS)).userId
+    // bob sets a profile with an avatar (and so is on the mesh) while the browser starts
+    await writeFile(join(dir, 'bob.png'), AVATAR)
+    const bobReady = as('bob', ['profile', 'set', '--name', 'Bob Builder', '--avatar', join(dir, 'bob.png')])
     server = (await serve(dir)).server
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`
     web = await launchBrowser()
@@ -91,10 +97,10 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
     const error = await page.evaluate(() => window.harness.error)
     assert.equal(error, undefined, `the harness did not start: ${String(error)}`)
     webId = await page.evaluate(() => window.harness.userId as string)
-    // bob knows the browser user as a contact (its group invitation is no request) and is on the mesh;
+    // bob knows the browser user as a contact (its group invitation is no request);
     // the browser user has bob as a contact (the contacts view is the shell's, not a panel)
+    await bobReady
     await as('bob', ['contacts', 'add', 'web', webId])
-    await as('bob', ['recv'])
     await page.evaluate(async (bob) => { await window.harness.client?.addContact('bob', bob) }, id.bob as string)
   })
 
@@ -207,16 +213,14 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
     // too large: refused before it is read
     await page.getByLabel('Avatar', { exact: true }).setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: Buffer.alloc(20_000, 1) })
     await page.getByRole('button', { name: 'Save profile' }).click()
-    await alert.filter({ hasText: /at most 16384/ }).waitFor({ timeout: UI_TIMEOUT_MS })
+    await alert.filter({ hasText: /^Error: avatar big\.png is 20000 bytes; at most 16384/ }).waitFor({ timeout: UI_TIMEOUT_MS })
     // not an image: the library's own error
     await page.getByLabel('Avatar', { exact: true }).setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just some text, not an image') })
     await page.getByRole('button', { name: 'Save profile' }).click()
     await alert.filter({ hasText: /avatar/i }).filter({ hasNotText: /at most 16384/ }).waitFor({ timeout: UI_TIMEOUT_MS })
     assert.doesNotMatch(await alert.innerText(), /\n|\bat .+:\d+:\d+/)
     // a PNG (by its signature) of 3000 bytes
-    const png = Buffer.from(randomBytes(3000))
-    png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-    await page.getByLabel('Avatar', { exact: true }).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png })
+    await page.getByLabel('Avatar', { exact: true }).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: AVATAR })
     await page.getByRole('button', { name: 'Save profile' }).click()
     await page.getByRole('img', { name: 'Your avatar' }).waitFor({ timeout: UI_TIMEOUT_MS })
     assert.equal(await alert.innerText(), '')
@@ -226,9 +230,7 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
     await as('bob', ['recv'])
     const [shown] = await as('bob', ['profile', 'show', webId])
     assert.deepEqual({ name: shown?.name, avatarBytes: shown?.avatarBytes, avatarType: shown?.avatarType }, { name: 'Wendy Web', avatarBytes: 3000, avatarType: 'image/png' })
-    // bob's profile with an avatar, shared by his message: shown in the browser from a Blob URL
-    await writeFile(join(dir, 'bob.png'), png)
-    await as('bob', ['profile', 'set', '--name', 'Bob Builder', '--avatar', join(dir, 'bob.png')])
+    // bob's profile (set at the start) with an avatar, shared by his message: shown in the browser from a Blob URL
     await as('bob', ['send', '--to', webId, 'and here is mine'])
     await page.waitForFunction((bob) => window.harness.messages.some((m) => m.from === bob && m.text === 'and here is mine'), id.bob, { timeout: UI_TIMEOUT_MS })
     await page.getByLabel('Contact', { exact: true }).selectOption({ label: 'bob' })
