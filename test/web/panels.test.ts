@@ -111,7 +111,7 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
     removeDir(dir)
   })
 
-  it('groups: a group created in the browser with a CLI contact, renamed there; the CLI member reads its message', async () => {
+  it('groups: a group created in the browser with a CLI contact, renamed there; the CLI member reads its message; remove, add back, leave', async () => {
     await panel('Groups')
     await page.getByLabel('Group name', { exact: true }).fill('Tea')
     await page.getByRole('group', { name: 'Members (your contacts)' }).getByRole('checkbox', { name: 'bob' }).check()
@@ -139,6 +139,19 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
     assert.ok(got.some((e) => e.event === 'message' && e.group === groupId && e.from === webId && e.text === 'hello from the browser group'), JSON.stringify(got))
     const [info] = await as('bob', ['group', 'list'])
     assert.deepEqual({ groupId: info?.groupId, name: info?.name, members: (info?.members as string[]).sort() }, { groupId, name: 'Tea room', members: [webId, id.bob].sort() })
+    // remove bob, add him back, then leave (asked twice)
+    const members = page.getByRole('list', { name: 'Members of Tea room' })
+    await members.getByRole('button', { name: 'Remove bob from Tea room' }).click()
+    await page.getByText('Only you.').waitFor({ timeout: UI_TIMEOUT_MS })
+    await page.getByLabel('Add a member to Tea room', { exact: true }).selectOption({ label: 'bob' })
+    await page.getByRole('button', { name: 'Add member to Tea room' }).click()
+    await members.getByRole('button', { name: 'Remove bob from Tea room' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    assert.deepEqual((await page.evaluate(async () => await window.harness.client?.groups()))?.map((g) => g.members.sort()), [[webId, id.bob].sort()])
+    await page.getByRole('button', { name: 'Leave Tea room' }).click()
+    await page.getByRole('button', { name: 'Yes, leave Tea room' }).click()
+    await page.getByText('You are in no group yet.').waitFor({ timeout: UI_TIMEOUT_MS })
+    assert.deepEqual(await page.evaluate(async () => await window.harness.client?.groups()), [])
+    await noSideways()
   })
 
   it('requests: a CLI stranger\'s message shows as a request; accept makes them a contact; block and unblock', async () => {
