@@ -30,8 +30,19 @@ const UI_TIMEOUT_MS = 15_000
 const AVATAR = Buffer.from(randomBytes(3000))
 AVATAR.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
+/**
+ * The web app's Content-Security-Policy (what `relaymesh web` sends: own
+ * scripts and styles only, images also from blob:, sockets to the node): the
+ * panels must work under it (no inline style, avatars from Blob URLs).
+ */
+function appPolicy (wsAddress: string): string {
+  const m = /^\/ip4\/([\d.]+)\/tcp\/(\d+)\/ws/.exec(wsAddress)
+  if (m === null) throw new Error(`not a /ws address: ${wsAddress}`)
+  return `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' ws://${m[1] as string}:${m[2] as string}; base-uri 'none'; form-action 'none'; object-src 'none'`
+}
+
 /** serve the harness page and its bundle on 127.0.0.1 (a secure context: WebCrypto and IndexedDB work) */
-async function serve (dir: string): Promise<{ server: Server, url: string }> {
+async function serve (dir: string, csp: string): Promise<{ server: Server, url: string }> {
   const files: Record<string, [string, string]> = {
     '/': ['index.html', 'text/html; charset=utf-8'],
     '/harness.js': ['harness.js', 'text/javascript; charset=utf-8'],
@@ -40,7 +51,7 @@ async function serve (dir: string): Promise<{ server: Server, url: string }> {
   const server = createServer((req, res) => {
     const f = files[new URL(req.url ?? '/', 'http://x').pathname]
     if (f === undefined) { res.writeHead(404).end(); return }
-    readFile(join(dir, f[0])).then((body) => { res.writeHead(200, { 'content-type': f[1] }).end(body) }, () => { res.writeHead(500).end() })
+    readFile(join(dir, f[0])).then((body) => { res.writeHead(200, { 'content-type': f[1], 'content-security-policy': csp }).end(body) }, () => { res.writeHead(500).end() })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as { port: number }).port
@@ -63,9 +74,13 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
   const panel = async (label: string): Promise<void> => {
     await page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: label, exact: true }).click()
   }
+  /** no sideways scroll at phone width; the panels' sheet applies; nothing broke the page's CSP */
   const noSideways = async (): Promise<void> => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth)
     assert.ok(width <= 390, `the page scrolls sideways at 390 px: ${width} px wide`)
+    const display = await page.evaluate(() => { const p = document.querySelector('[data-panel]'); return p === null ? null : getComputedStyle(p).display })
+    assert.equal(display, 'flex', 'the panels\' stylesheet is adopted')
+    assert.deepEqual(await page.evaluate(() => window.harness.violations), [])
   }
 
   before(async () => {
@@ -86,7 +101,7 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
     // bob sets a profile with an avatar (and so is on the mesh) while the browser starts
     await writeFile(join(dir, 'bob.png'), AVATAR)
     const bobReady = as('bob', ['profile', 'set', '--name', 'Bob Builder', '--avatar', join(dir, 'bob.png')])
-    server = (await serve(dir)).server
+    server = (await serve(dir, appPolicy(wsAddressOf(nodes[0] as RelayNode)))).server
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`
     web = await launchBrowser()
     const context = await web.browser.newContext({ viewport: { width: 390, height: 844 } })
