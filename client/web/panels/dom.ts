@@ -114,23 +114,24 @@ export function panelFrame (root: HTMLElement, id: string, title: string, intro?
   return { section, alert, showError, guard, quiet }
 }
 
-/** A button that is disabled (aria-busy on its form) while `action` runs, so a double click sends once. */
+/**
+ * A button's click handler that runs `action` once at a time: while it runs the
+ * button is aria-disabled and aria-busy (not `disabled`, so keyboard focus
+ * stays on it) and further clicks are ignored, so a double click acts once.
+ */
 export function busy (button: HTMLButtonElement, action: () => Promise<void>): () => void {
+  let running = false
   return () => {
-    if (button.disabled) return
-    button.disabled = true
+    if (running || button.disabled) return
+    running = true
+    button.setAttribute('aria-disabled', 'true')
     button.setAttribute('aria-busy', 'true')
     void action().finally(() => {
-      button.disabled = false
+      running = false
+      button.removeAttribute('aria-disabled')
       button.removeAttribute('aria-busy')
     })
   }
-}
-
-/** `el.addEventListener`, returning the function that removes it */
-export function listen<K extends keyof HTMLElementEventMap> (el: HTMLElement, type: K, fn: (e: HTMLElementEventMap[K]) => void): () => void {
-  el.addEventListener(type, fn)
-  return () => { el.removeEventListener(type, fn) }
 }
 
 let adopted = false

@@ -14,7 +14,8 @@ export const PANEL_CSS = `
 .rm-panel input[type=text], .rm-panel input:not([type]), .rm-panel textarea, .rm-panel select {
   box-sizing: border-box; width: 100%; min-height: 2.75rem; font: inherit; padding: 0.4rem; }
 .rm-panel button { min-height: 2.75rem; min-width: 2.75rem; font: inherit; padding: 0.3rem 0.8rem; cursor: pointer; }
-.rm-panel button:disabled { cursor: progress; opacity: 0.7; }
+.rm-panel button:disabled { cursor: not-allowed; opacity: 0.6; }
+.rm-panel button[aria-busy=true] { cursor: progress; opacity: 0.7; }
 .rm-panel :focus-visible { outline: 3px solid; outline-offset: 2px; }
 .rm-row { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
 .rm-list { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 0.5rem; }
