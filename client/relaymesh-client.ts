@@ -37,6 +37,7 @@ import { verifyTranscript, type SignedTranscript } from '../protocol/transcript.
 import { type ChannelPostView } from './channel/channel-ops.js'
 import { type TypingEvent } from './edits/typing.js'
 import { receivedFile } from './files/received-file.js'
+import { removeUnfinishedFiles } from './platform/file-io.js'
 
 export { ACK_CHUNK, ACK_DELAY_MS, FETCH_PAGE, PROFILE_FETCH_WAIT_MS } from './messaging/inbox-pump.js'
 export { USER_CACHE_MS } from './messaging/peer-directory.js'
@@ -54,6 +55,8 @@ export class RelaymeshClient implements Client {
     if (typeof options.passphrase !== 'string') throw new RelaymeshError(ErrorCode.Invalid, 'a passphrase is required')
     const store = await SealedStore.open(options.home, options.passphrase)
     try {
+      // a received file whose writing a crash cut short (client/platform/file-io.ts): nothing assembles yet
+      await removeUnfinishedFiles(store)
       const identity = await LocalIdentity.load(store)
       const prekeys = await PreKeys.load(store, identity.identity)
       const messages = await MessageLog.open(store)

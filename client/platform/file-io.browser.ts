@@ -44,11 +44,35 @@ export async function openSink (store: SealedStore, _name: string): Promise<File
     },
     commit: async () => {
       // the head record: the file is whole (a file of 0 bytes has no chunk records)
-      await store.batch([store.jsonOp(PREFIX.fileData + ref, { v: 1, chunks: index })], { sync: true })
+      try {
+        await store.batch([store.jsonOp(PREFIX.fileData + ref, { v: 1, chunks: index })], { sync: true })
+      } catch (err) {
+        await abort().catch(() => {})
+        throw err
+      }
       return RECEIVED_SCHEME + ref
     },
     abort
   }
+}
+
+/**
+ * Delete what an assembly cut short (the tab closed mid-file) left: chunk
+ * records of a reference without a head record. Called when the store opens,
+ * before anything can assemble (the home is held by this tab alone). Returns
+ * how many files' records were deleted.
+ */
+export async function removeUnfinishedFiles (store: SealedStore): Promise<number> {
+  const heads = new Set<string>()
+  const unfinished = new Set<string>()
+  // keys only (nothing unsealed); a head `fd!<ref>` sorts before its chunks `fd!<ref>!…`
+  for await (const key of store.keys(PREFIX.fileData)) {
+    const ref = key.slice(PREFIX.fileData.length, PREFIX.fileData.length + 32)
+    if (key.length === PREFIX.fileData.length + 32) heads.add(ref)
+    else if (!heads.has(ref)) unfinished.add(ref)
+  }
+  for (const ref of unfinished) await deleteChunks(store, ref)
+  return unfinished.size
 }
 
 /** Delete a received file's chunk records; one gone already is fine. */

@@ -5,7 +5,7 @@
 // replacing nothing. The file's `path` in history is that file.
 import { createHash } from 'node:crypto'
 import { openAsBlob } from 'node:fs'
-import { chmod, link, mkdir, open, stat, unlink } from 'node:fs/promises'
+import { chmod, link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { randomBytes } from '../../protocol/crypto/primitives.js'
@@ -17,6 +17,8 @@ export type { FileSink, FileSource, Sha256Stream } from './file-types.js'
 
 /** most " (n)" suffixes tried before giving up */
 const MAX_SUFFIX = 10_000
+/** a received file being written: `.<16 hex>.part` */
+const TEMP_NAME = /^\.[0-9a-f]{16}\.part$/
 
 /** An incremental SHA-256 (node:crypto here, @noble/hashes in the browser). */
 export function newSha256 (): Sha256Stream {
@@ -86,6 +88,29 @@ export async function openSink (store: SealedStore, name: string): Promise<FileS
       await unlink(temp).catch(() => {})
     }
   }
+}
+
+/**
+ * Delete what an assembly cut short (the process stopped mid-file) left: temp
+ * files `.<16 hex>.part` in <home>/downloads. Called when the store opens,
+ * before anything can assemble (the home is held by this process alone).
+ * Returns how many were deleted.
+ */
+export async function removeUnfinishedFiles (store: SealedStore): Promise<number> {
+  const dir = join(store.home, DOWNLOADS_FOLDER)
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch {
+    return 0
+  }
+  let n = 0
+  for (const name of names) {
+    if (!TEMP_NAME.test(name)) continue
+    await unlink(join(dir, name)).catch(() => {})
+    n++
+  }
+  return n
 }
 
 /** Delete a received file (its expiry came, or its request was dropped); one missing already is fine. */

@@ -7,10 +7,10 @@
 // in the app's origin).
 import { strict as assert } from 'node:assert'
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { initIdentity, openClient, type Client, type IncomingMessage } from '../../client/client.js'
-import { CHUNK_BYTES, OPAQUE_BLOB_TYPE } from '../../client/files/constants.js'
+import { CHUNK_BYTES, DOWNLOADS_FOLDER, OPAQUE_BLOB_TYPE } from '../../client/files/constants.js'
 import { blobType } from '../../client/files/received-file.js'
 import { randomBytes } from '../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
@@ -96,5 +96,21 @@ describe('files from and to Blobs over a two-node mesh', function () {
   it('only inert MIME types survive into a Blob type', () => {
     for (const t of ['text/html', 'image/svg+xml', 'application/xhtml+xml', 'text/javascript', 'application/xml', '', 'IMAGE/PNG; x=<script>']) assert.equal(blobType(t), OPAQUE_BLOB_TYPE, t)
     for (const t of ['image/png', 'IMAGE/JPEG', 'text/plain', 'video/mp4']) assert.equal(blobType(t), t.toLowerCase(), t)
+  })
+
+  it('a received file cut short by a crash (its temp file) is deleted when the client opens; other files stay', async () => {
+    const home = join(dir, 'carol')
+    await initIdentity(home, PASS)
+    const downloads = join(home, DOWNLOADS_FOLDER)
+    mkdirSync(downloads, { recursive: true, mode: 0o700 })
+    const temp = join(downloads, '.0123456789abcdef.part')
+    writeFileSync(temp, 'half a file')
+    writeFileSync(join(downloads, 'keep.txt'), 'a whole file')
+    writeFileSync(join(downloads, '.hidden.part'), 'not ours')
+    const c = await openClient({ home, passphrase: PASS, nodes: [] })
+    await c.close()
+    assert.equal(existsSync(temp), false)
+    assert.equal(readFileSync(join(downloads, 'keep.txt'), 'utf8'), 'a whole file')
+    assert.equal(existsSync(join(downloads, '.hidden.part')), true)
   })
 })

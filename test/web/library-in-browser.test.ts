@@ -7,7 +7,10 @@
 // first holds the home; a client given only TCP nodes says it can dial none.
 // Files: a File is read through the Blob source into the browser's sink (the
 // sealed store), comes back as a Blob after a reload, is nowhere in IndexedDB
-// in clear, and is gone once removed.
+// in clear, and is gone once removed. Over a real two-node mesh, two browser
+// clients (two browser contexts, each its own IndexedDB) attach to the
+// nodes' /ws addresses and send a File from one to the other; the receiver
+// gets it back as a Blob, also after a reload.
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -16,6 +19,9 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Page } from 'playwright-core'
 import { launchBrowser, type TestBrowser } from '../../scripts/web/launch-browser.js'
+import type { RelayNode } from '../../node/relay-node.js'
+import { startMesh, stopAll, wsAddressOf } from '../helpers/mesh.js'
+import { waitFor } from '../helpers/wait.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 
@@ -153,7 +159,7 @@ describe('the client library in a real browser (Chromium)', function () {
     await context.close()
   })
 
-  it('a File goes through the Blob source into the sealed-store sink, survives a reload as a Blob, is never in IndexedDB in clear, and is gone once removed', async function () {
+  it('a File goes through the Blob source into the sealed-store sink, survives a reload as a Blob, is never in IndexedDB in clear, and is gone once removed; an unfinished one is cleaned up on open', async function () {
     const context = await browser.browser.newContext()
     const page = await context.newPage()
     await load(page, url)
@@ -167,7 +173,8 @@ describe('the client library in a real browser (Chromium)', function () {
       const marker = new TextEncoder().encode('RELAYMESH-PLAINTEXT-MARKER-0123456789')
       for (let o = 1000; o + marker.length < size; o += files.CHUNK_BYTES) bytes.set(marker, o)
       const file = new File([bytes], 'photo.png', { type: 'image/png' })
-      const store = await files.SealedStore.create('dave', 'pass', { scrypt: { N: 1024, r: 8, p: 1 } })
+      await (globalThis as any).relaymesh.initIdentity('dave', 'pass')
+      const store = await files.SealedStore.open('dave', 'pass')
       const source = await files.openFileSource(file)
       const sink = await files.openSink(store, source.name)
       const h = files.newSha256()
@@ -181,6 +188,10 @@ describe('the client library in a real browser (Chromium)', function () {
       const dropped = await files.openSink(store, 'x')
       await dropped.write(bytes.subarray(0, 1000))
       await dropped.abort()
+      // a sink cut short (the tab closes mid-file): its records stay until the next open
+      const cut = await files.openSink(store, 'y')
+      await cut.write(bytes.subarray(0, 1000))
+      await cut.write(bytes.subarray(1000, 2000))
       let fdKeys = 0
       for await (const _ of store.keys('fd!')) fdKeys++
       await store.close()
@@ -189,14 +200,19 @@ describe('the client library in a real browser (Chromium)', function () {
     assert.equal(first.name, 'photo.png')
     assert.equal(first.mime, 'image/png')
     assert.match(first.path, /^relaymesh-store:[0-9a-f]{32}$/)
-    assert.equal(first.fdKeys, 1 + 3, 'one head and three chunks; the dropped sink left nothing')
+    assert.equal(first.fdKeys, 1 + 3 + 2, 'one head and three chunks; the dropped sink left nothing; the cut one left two chunks')
 
     await page.reload()
     await page.waitForFunction(() => 'relaymesh' in globalThis)
     const after = await page.evaluate(async ({ path, marker }) => {
       const { files } = (globalThis as any).relaymesh
       const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
+      // opening the client deletes what the cut sink left (records of a file without a head)
+      const client = await (globalThis as any).relaymesh.openClient({ home: 'dave', passphrase: 'pass', nodes: [] })
+      await client.close()
       const store = await files.SealedStore.open('dave', 'pass')
+      let fdKeys = 0
+      for await (const _ of store.keys('fd!')) fdKeys++
       const blob: Blob = await files.receivedFileBlob(store, path, 'image/png')
       const h = files.newSha256()
       h.update(new Uint8Array(await blob.arrayBuffer()))
@@ -234,13 +250,98 @@ describe('the client library in a real browser (Chromium)', function () {
       let gone = ''
       try { await files.receivedFileBlob(store, path) } catch (err: any) { gone = err.code }
       await store.close()
-      return { type: blob.type, size: blob.size, sha: hex(h.digest()), inClear, kdfSeen, rawBytes, gone }
+      return { type: blob.type, size: blob.size, sha: hex(h.digest()), inClear, kdfSeen, rawBytes, gone, fdKeys }
     }, { path: first.path, marker: first.marker })
+    assert.equal(after.fdKeys, 1 + 3, 'the cut file\'s records are gone, the whole one stays')
     assert.deepEqual([after.type, after.size, after.sha], ['image/png', first.size, first.sha])
     assert.ok(after.rawBytes > first.size, `IndexedDB holds the file (${after.rawBytes} bytes)`)
     assert.equal(after.kdfSeen, true, 'the scan finds the unsealed KDF header')
     assert.equal(after.inClear, false, 'the plaintext marker is in a raw IndexedDB value')
     assert.equal(after.gone, 'ERR_NOT_FOUND')
     await context.close()
+  })
+})
+
+describe('two browser clients over a two-node mesh (WebSockets)', function () {
+  this.timeout(180_000)
+  let dir: string
+  let browser: TestBrowser
+  let server: Server
+  let url: string
+  let nodes: RelayNode[] = []
+
+  before(async function () {
+    dir = await mkdtemp(join(tmpdir(), 'relaymesh-web-mesh-'))
+    ;({ server, url } = await serve(await bundleEntry(dir)))
+    browser = await launchBrowser()
+    nodes = await startMesh(2)
+  })
+
+  after(async function () {
+    await browser?.close()
+    server?.close()
+    await stopAll(nodes)
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('a File from Alice (node 1) reaches Bob (node 2) intact, as a Blob, and is still there after his reload', async function () {
+    const [alicePage, bobPage] = [await (await browser.browser.newContext()).newPage(), await (await browser.browser.newContext()).newPage()]
+    const errors: string[] = []
+    for (const p of [alicePage, bobPage]) p.on('pageerror', (err) => { errors.push(err.message) })
+    await load(alicePage, url)
+    await load(bobPage, url)
+    const start = async (page: Page, home: string, node: string): Promise<string> => await page.evaluate(async ({ home, node }) => {
+      const rm = (globalThis as any).relaymesh
+      await rm.initIdentity(home, 'pass')
+      const client = await rm.openClient({ home, passphrase: 'pass', nodes: [node] })
+      await client.connect()
+      ;(globalThis as any).client = client
+      return client.userId as string
+    }, { home, node })
+    const alice = await start(alicePage, 'alice', wsAddressOf(nodes[0] as RelayNode))
+    const bob = await start(bobPage, 'bob', wsAddressOf(nodes[1] as RelayNode))
+    for (const n of nodes) {
+      await waitFor(async () => (await n.records.userRecords(alice)).length >= 2 && (await n.records.userRecords(bob)).length >= 2, { what: 'both browser users on every node' })
+    }
+
+    const sent = await alicePage.evaluate(async ({ bob }) => {
+      const hex = (b: ArrayBuffer): string => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('')
+      const bytes = new Uint8Array(1536 * 1024 + 7)
+      for (let o = 0; o < bytes.length; o += 65536) crypto.getRandomValues(bytes.subarray(o, Math.min(bytes.length, o + 65536)))
+      const progress: number[] = []
+      const r = await (globalThis as any).client.sendFile(bob, new File([bytes], 'holiday.jpg', { type: 'image/jpeg' }), { onProgress: (p: { chunksStored: number }) => { progress.push(p.chunksStored) } })
+      return { id: r.id as string, chunks: r.chunks as number, size: bytes.length, sha: hex(await crypto.subtle.digest('SHA-256', bytes)), progress }
+    }, { bob })
+    assert.equal(sent.chunks, 9)
+    assert.deepEqual(sent.progress, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+
+    const got = await bobPage.evaluate(async ({ id, alice }) => {
+      const hex = (b: ArrayBuffer): string => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('')
+      const client = (globalThis as any).client
+      const deadline = Date.now() + 60_000
+      let m: any
+      while (m === undefined && Date.now() < deadline) m = (await client.receive({ waitMs: 500 })).find((x: any) => x.id === id)
+      if (m === undefined) return { arrived: false }
+      const blob: Blob = await client.receivedFile(m)
+      const out = { arrived: true, from: m.from === alice, name: m.file.name, size: blob.size, type: blob.type, sha: hex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())) }
+      await client.close()
+      return out
+    }, { id: sent.id, alice })
+    assert.deepEqual(got, { arrived: true, from: true, name: 'holiday.jpg', size: sent.size, type: 'image/jpeg', sha: sent.sha })
+
+    await bobPage.reload()
+    await bobPage.waitForFunction(() => 'relaymesh' in globalThis)
+    const again = await bobPage.evaluate(async ({ id, alice }) => {
+      const hex = (b: ArrayBuffer): string => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('')
+      const client = await (globalThis as any).relaymesh.openClient({ home: 'bob', passphrase: 'pass', nodes: [] })
+      const h = (await client.history(alice)).find((x: any) => x.id === id)
+      const blob: Blob = await client.receivedFile(h)
+      const out = { text: h.text, sha: hex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())) }
+      await client.close()
+      return out
+    }, { id: sent.id, alice })
+    assert.deepEqual(again, { text: `[file] holiday.jpg (${sent.size} bytes)`, sha: sent.sha })
+    await alicePage.evaluate(async () => { await (globalThis as any).client.close() })
+    assert.deepEqual(errors, [])
   })
 })
