@@ -97,7 +97,7 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
     assert.ok(built)
     nodes = [first, await startNode({ bootstrap: [addressOf(first)] })]
     await waitForFullDirectory(nodes)
-    for (const u of ['bob', 'carol']) id[u] = (await initIdentity(home(u), PASS)).userId
+    for (const u of ['bob', 'carol', 'dave']) id[u] = (await initIdentity(home(u), PASS)).userId
     // bob sets a profile with an avatar (and so is on the mesh) while the browser starts
     await writeFile(join(dir, 'bob.png'), AVATAR)
     const bobReady = as('bob', ['profile', 'set', '--name', 'Bob Builder', '--avatar', join(dir, 'bob.png')])
@@ -169,7 +169,7 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
     await noSideways()
   })
 
-  it('requests: a CLI stranger\'s message shows as a request; accept makes them a contact; block and unblock', async () => {
+  it('requests: a CLI stranger\'s message shows as a request; accept makes them a contact; decline; block and unblock', async () => {
     await panel('Requests')
     await as('carol', ['send', '--to', webId, 'hi, this is carol'])
     const short = (id.carol as string).slice(0, 12)
@@ -189,12 +189,20 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
     assert.ok(notices.some((n) => n.kind === 'info' && n.text.startsWith(`Accepted ${short}: 1 message moved`)), JSON.stringify(notices))
     const history = await page.evaluate(async (c) => await window.harness.client?.history(c), id.carol as string)
     assert.ok(history?.some((m) => m.text === 'hi, this is carol'), JSON.stringify(history))
+    // a second stranger: decline drops the request and blocks nobody
+    await as('dave', ['send', '--to', webId, 'buy my stuff'])
+    const daveShort = (id.dave as string).slice(0, 12)
+    await requests.getByRole('listitem', { name: `Request from ${daveShort}` }).waitFor({ timeout: UI_TIMEOUT_MS })
+    await page.getByRole('button', { name: `Decline ${daveShort}` }).click()
+    await page.getByText('No message requests.').waitFor({ timeout: UI_TIMEOUT_MS })
+    assert.deepEqual(await page.evaluate(async () => await window.harness.client?.blocked()), [])
     // block by id, then unblock from the blocked list
-    await page.getByLabel('User to block', { exact: true }).fill(id.carol as string)
+    await page.getByLabel('User to block', { exact: true }).fill(id.dave as string)
     await page.getByRole('button', { name: 'Block', exact: true }).click()
     const blocked = page.getByRole('list', { name: 'Blocked users' })
-    await blocked.getByRole('listitem', { name: `Blocked ${short}` }).waitFor({ timeout: UI_TIMEOUT_MS })
-    await blocked.getByRole('button', { name: `Unblock ${short}` }).click()
+    await blocked.getByRole('listitem', { name: `Blocked ${daveShort}` }).waitFor({ timeout: UI_TIMEOUT_MS })
+    assert.deepEqual((await page.evaluate(async () => await window.harness.client?.blocked()))?.map((b) => b.userId), [id.dave])
+    await blocked.getByRole('button', { name: `Unblock ${daveShort}` }).click()
     await page.getByText('Nobody is blocked.').waitFor({ timeout: UI_TIMEOUT_MS })
     // a library error is one line in the panel's alert, no stack
     await page.getByLabel('User to block', { exact: true }).fill('nobody-at-all')
