@@ -74,13 +74,23 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
   const panel = async (label: string): Promise<void> => {
     await page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: label, exact: true }).click()
   }
-  /** no sideways scroll at phone width; the panels' sheet applies; nothing broke the page's CSP */
+  /** no sideways scroll at phone width; the panels' sheet applies; nothing broke the page's CSP; all is labelled */
   const noSideways = async (): Promise<void> => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth)
     assert.ok(width <= 390, `the page scrolls sideways at 390 px: ${width} px wide`)
     const display = await page.evaluate(() => { const p = document.querySelector('[data-panel]'); return p === null ? null : getComputedStyle(p).display })
     assert.equal(display, 'flex', 'the panels\' stylesheet is adopted')
     assert.deepEqual(await page.evaluate(() => window.harness.violations), [])
+    // every control of the panel has a name, every list a label
+    const unnamed = await page.evaluate(() => {
+      const panel = document.querySelector('[data-panel]')
+      if (panel === null) return ['no panel']
+      const named = (el: Element): boolean => (el.getAttribute('aria-label') ?? '').trim() !== '' ||
+        ('labels' in el && ((el as HTMLInputElement).labels?.length ?? 0) > 0) || (el.tagName === 'BUTTON' && (el.textContent ?? '').trim() !== '')
+      return [...panel.querySelectorAll('button, input, select, textarea, ul, ol')].filter((el) =>
+        /^(UL|OL)$/.test(el.tagName) ? el.getAttribute('role') !== 'list' || !named(el) : !named(el)).map((el) => el.outerHTML.slice(0, 80))
+    })
+    assert.deepEqual(unnamed, [], 'unlabelled controls or lists')
   }
 
   before(async () => {
@@ -146,6 +156,7 @@ describe('web panels in Chromium: groups, requests, channel, profile, safety num
     await page.getByLabel('New name for Tea').press('Tab')
     await page.keyboard.press('Space')
     await groups.getByRole('listitem', { name: 'Tea room' }).waitFor({ timeout: UI_TIMEOUT_MS })
+    await noSideways()
     await page.evaluate(async (g) => { await window.harness.client?.sendGroup(g, 'hello from the browser group') }, groupId)
     const got = await waitFor(async () => {
       const events = await as('bob', ['recv', '--wait', '1'])
