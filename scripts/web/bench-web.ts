@@ -75,4 +75,5 @@ async function main (): Promise<void> {
   for (const [k, v] of rows) process.stdout.write(`| ${k.padEnd(w)} | ${v} |\n`)
 }
 
-await main()
+if (process.argv.includes('--help') || process.argv.includes('-h')) process.stdout.write('usage: npm run bench:web -- [--runs N] [--json]\n  bundle size (dist/web/build-info.json) and first-load time to an interactive identity screen in headless Chromium, median of N fresh loads (default 15)\n')
+else await main()

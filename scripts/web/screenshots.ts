@@ -122,4 +122,5 @@ async function main (): Promise<void> {
   }
 }
 
-await main()
+if (process.argv.includes('--help') || process.argv.includes('-h')) process.stdout.write('usage: npm run web:screenshots\n  starts two loopback relay nodes, serves dist/web, and writes docs/screenshots/*.png (1280x800 and 390x844) from headless Chromium\n')
+else await main()
