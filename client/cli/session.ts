@@ -9,6 +9,7 @@ import { openClient, type Client } from '../client.js'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { checkNodeAddress, readConfig, resolveHome } from '../config.js'
+import { localAddresses, readLocalNode } from '../../node/cli/local-node-file.js'
 import { STORE_FOLDER } from '../store/sealed-store.js'
 import { Output } from './output.js'
 import { DisplayNames } from '../profiles/display-name.js'
@@ -38,7 +39,7 @@ const has = (cmd: Command, flag: string): boolean => cmd.options.some((o) => o.l
 export function addClientOptions (cmd: Command, options: { node?: boolean } = {}): Command {
   if (!has(cmd, '--home')) cmd.option('--home <dir>', 'client home folder [default: $RELAYMESH_HOME, else ~/.relaymesh]')
   if (!has(cmd, '--node')) {
-    const node = new Option('--node <multiaddr>', 'relay node to attach to, with /p2p/<peer id> (repeatable, tried in order) [default: from `relaymesh config`]').argParser(collect)
+    const node = new Option('--node <multiaddr>', 'relay node to attach to, with /p2p/<peer id> (repeatable, tried in order) [default: from `relaymesh config`, else the node running from ./.relaymesh/node]').argParser(collect)
     cmd.addOption(options.node === false ? node.hideHelp() : node)
   }
   if (!has(cmd, '--json')) cmd.option('--json', 'one JSON object per line on stdout')
@@ -76,10 +77,17 @@ export function globalOptions (cmd: Command): GlobalOptions {
   return { home: resolveHome(home), nodes, json }
 }
 
-/** --node when given, else the home's config, else none (connect() then says how to configure one). */
-export async function nodesFor (options: GlobalOptions): Promise<string[]> {
+/**
+ * --node when given, else the home's config, else the node running from
+ * ./.relaymesh/node on this machine (node/cli/local-node-file.ts), else none
+ * (connect() then says how to configure one).
+ */
+export async function nodesFor (options: GlobalOptions, kind: 'tcp' | 'ws' = 'tcp'): Promise<string[]> {
   if (options.nodes !== undefined) return options.nodes
-  return (await readConfig(options.home)).node ?? []
+  const configured = (await readConfig(options.home)).node ?? []
+  if (configured.length > 0) return configured
+  const local = await readLocalNode()
+  return local === undefined ? [] : localAddresses(local, kind)
 }
 
 export interface Session {

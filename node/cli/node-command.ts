@@ -10,6 +10,7 @@ import { MAX_SEND_STAMP_BITS, SEND_STAMP_BITS } from '../../protocol/constants.j
 import { meshAdmissionOf, nodeIdCommand } from './mesh-command.js'
 import { createRelayNode } from '../relay-node.js'
 import { checkBootstrap, checkListen, explainStartError } from './start-errors.js'
+import { removeLocalNodeFile, writeLocalNodeFile } from './local-node-file.js'
 
 export const DEFAULT_PORT = 4001
 /** how many ports after the default `npm start` tries before giving up */
@@ -151,7 +152,7 @@ export async function startNode (opts: StartOptions): Promise<void> {
       if (stopping) return
       stopping = true
       log.info({ signal }, 'stopping: finishing pending writes')
-      node.stop().then(() => {
+      removeLocalNodeFile(opts.data).then(async () => { await node.stop() }).then(() => {
         if (json) process.stdout.write(JSON.stringify({ event: 'stopped' }) + '\n')
         resolve()
       }, (err: Error) => {
@@ -164,6 +165,7 @@ export async function startNode (opts: StartOptions): Promise<void> {
     process.on('SIGTERM', onSignal)
   })
   const multiaddrs = node.multiaddrs()
+  await writeLocalNodeFile(opts.data, { peerId: node.peerId.toString(), multiaddrs })
   if (json) {
     process.stdout.write(JSON.stringify({ event: 'ready', peerId: node.peerId.toString(), multiaddrs, ...(node.metricsAddress !== undefined ? { metrics: `http://${node.metricsAddress}/metrics` } : {}) }) + '\n')
   } else {

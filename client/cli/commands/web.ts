@@ -5,8 +5,7 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { ErrorCode, RelaymeshError } from '../../../protocol/errors.js'
-import { readConfig } from '../../config.js'
-import { collect, globalOptions } from '../session.js'
+import { collect, globalOptions, nodesFor } from '../session.js'
 import { DEFAULT_WEB_LISTEN } from '../web/constants.js'
 import { startStaticServer } from '../web/static-server.js'
 import { webNodes } from '../web/web-nodes.js'
@@ -25,7 +24,7 @@ export function webCommand (): Command {
   return new Command('web')
     .description('serve the web client (a browser chats through a relay node\'s /ws address) and print its URL')
     .addOption(new Option('--listen <host:port>', 'where to serve the page (port 0: any free port)').argParser(parseListen).default(parseListen(DEFAULT_WEB_LISTEN), DEFAULT_WEB_LISTEN))
-    .option('--node <multiaddr>', 'a relay node\'s /ws address for the page (repeatable, tried in order) [default: the configured nodes, their /ws addresses]', collect)
+    .option('--node <multiaddr>', 'a relay node\'s /ws address for the page (repeatable, tried in order) [default: the /ws addresses of the configured nodes, else the node running from ./.relaymesh/node]', collect)
     .option('--json', 'print {"event":"listening","url":…} as one JSON line')
     .addHelpText('after', '\nThe page gets only static files from this server; it talks to relay nodes over libp2p WebSockets (end to end encrypted) and keeps its identity in the browser (IndexedDB, sealed under your passphrase).')
     .action(async (opts: { listen: { host: string, port: number } }, cmd: Command) => { await web(cmd, opts.listen) })
@@ -36,9 +35,9 @@ async function web (cmd: Command, listen: { host: string, port: number }): Promi
   if (!existsSync(join(WEB_ROOT, 'index.html')) || !existsSync(join(WEB_ROOT, 'app.js'))) {
     throw new RelaymeshError(ErrorCode.NotFound, `the web client is not built (no ${WEB_ROOT}/app.js): run \`npm run build\` in the relaymesh folder`)
   }
-  const picked = await webNodes(options.nodes ?? (await readConfig(options.home)).node ?? [])
+  const picked = await webNodes(await nodesFor(options, 'ws'))
   for (const note of picked.notes) process.stderr.write(`relaymesh: ${note}\n`)
-  if (picked.nodes.length === 0) process.stderr.write('relaymesh: no relay node for the page: give one with --node /ip4/…/tcp/…/ws/p2p/… (`relaymesh node start` prints it)\n')
+  if (picked.nodes.length === 0) process.stderr.write('relaymesh: no relay node for the page: start one (`npm start`, or `relaymesh node start` in this folder) or give one with --node /ip4/…/tcp/…/ws/p2p/… (`relaymesh node start` prints it)\n')
   const server = await startStaticServer({ root: WEB_ROOT, host: listen.host, port: listen.port, config: { nodes: picked.nodes } })
   if (options.json) process.stdout.write(JSON.stringify({ event: 'listening', url: server.url, nodes: picked.nodes }) + '\n')
   else process.stdout.write(`relaymesh web: open ${server.url} (relay nodes: ${picked.nodes.length > 0 ? picked.nodes.join(', ') : 'none'}; Ctrl-C stops)\n`)
