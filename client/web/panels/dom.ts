@@ -174,3 +174,24 @@ export async function namesOf (nameOf: (userId: string) => Promise<string>, self
   const names = await Promise.all(unique.map(async (id) => id === self ? 'you' : await nameOf(id).catch(() => shortId(id))))
   return new Map(unique.map((id, i) => [id, names[i] as string]))
 }
+
+/**
+ * Fills a <select> with your contacts (one option per user, named by alias) and
+ * enables `button` when there is one; refills only when the list changed, and
+ * keeps the chosen contact (else `preferred`) selected.
+ */
+export function contactPicker (select: HTMLSelectElement, button: HTMLButtonElement): (contacts: Array<{ userId: string, alias: string }>, preferred?: string) => void {
+  let key = ''
+  return (contacts, preferred) => {
+    const seen = new Set<string>()
+    const unique = contacts.filter((c) => !seen.has(c.userId) && seen.add(c.userId) !== undefined)
+    const next = JSON.stringify(unique.map((c) => [c.userId, c.alias]))
+    if (next === key) return
+    key = next
+    const chosen = select.value !== '' ? select.value : preferred
+    select.replaceChildren(...(unique.length === 0
+      ? [h('option', { value: '' }, 'No contacts yet')]
+      : unique.map((c) => h('option', { value: c.userId, selected: c.userId === chosen }, c.alias))))
+    button.disabled = unique.length === 0
+  }
+}

@@ -8,7 +8,7 @@
 import { MAX_AVATAR_BYTES, MAX_PROFILE_NAME_LENGTH } from '../../../protocol/constants.js'
 import type { ProfileView } from '../../types.js'
 import type { MountPanel } from './panel-context.js'
-import { busy, h, labelled, panelFrame } from './dom.js'
+import { busy, contactPicker, h, labelled, panelFrame } from './dom.js'
 
 export const mountProfile: MountPanel = (root, ctx) => {
   const frame = panelFrame(root, 'profile', 'Profile',
@@ -16,7 +16,6 @@ export const mountProfile: MountPanel = (root, ctx) => {
   const urls = new Set<string>()
   let own: ProfileView | undefined
   let closed = false
-  let contactsKey = ''
 
   // ---- your profile
   const ownView = h('div', { class: 'rm-row', 'aria-live': 'polite' })
@@ -100,19 +99,11 @@ export const mountProfile: MountPanel = (root, ctx) => {
   })
   lookForm.addEventListener('submit', (e) => { e.preventDefault(); look() })
 
+  const fillContacts = contactPicker(contactSelect, showButton)
   async function loadContacts (): Promise<void> {
     const contacts = await frame.quiet(async () => await ctx.client.contacts())
     if (contacts === undefined || closed) return
-    const seen = new Set<string>()
-    const unique = contacts.filter((c) => !seen.has(c.userId) && seen.add(c.userId) !== undefined)
-    const key = JSON.stringify(unique.map((c) => [c.userId, c.alias]))
-    if (key === contactsKey) return
-    contactsKey = key
-    const chosen = contactSelect.value
-    contactSelect.replaceChildren(...(unique.length === 0
-      ? [h('option', { value: '' }, 'No contacts yet')]
-      : unique.map((c) => h('option', { value: c.userId, selected: c.userId === chosen }, c.alias))))
-    showButton.disabled = unique.length === 0
+    fillContacts(contacts)
   }
 
   void (async () => {

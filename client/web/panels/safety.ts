@@ -6,7 +6,7 @@
 // mean no one sits in between. The library keeps no "verified" mark, so the
 // panel offers none: it says so.
 import type { MountPanel } from './panel-context.js'
-import { busy, h, labelled, panelFrame } from './dom.js'
+import { busy, contactPicker, h, labelled, panelFrame } from './dom.js'
 
 export const SAFETY_DIGITS = 60
 
@@ -27,7 +27,6 @@ export const mountSafety: MountPanel = (root, ctx) => {
   const frame = panelFrame(root, 'safety', 'Safety numbers',
     'Compare the number below with the one your contact\'s device shows, in person or on a call. Equal numbers mean no one sits in between.')
   let closed = false
-  let contactsKey = ''
   let shown: { userId: string, name: string, digits: string } | undefined
 
   const contactSelect = h('select', {})
@@ -68,19 +67,11 @@ export const mountSafety: MountPanel = (root, ctx) => {
   })
   pick.addEventListener('submit', (e) => { e.preventDefault(); show() })
 
+  const fillContacts = contactPicker(contactSelect, showButton)
   async function loadContacts (): Promise<void> {
     const contacts = await frame.quiet(async () => await ctx.client.contacts())
     if (contacts === undefined || closed) return
-    const seen = new Set<string>()
-    const unique = contacts.filter((c) => !seen.has(c.userId) && seen.add(c.userId) !== undefined)
-    const key = JSON.stringify(unique.map((c) => [c.userId, c.alias]))
-    if (key === contactsKey) return
-    contactsKey = key
-    const chosen = contactSelect.value !== '' ? contactSelect.value : shown?.userId
-    contactSelect.replaceChildren(...(unique.length === 0
-      ? [h('option', { value: '' }, 'No contacts yet')]
-      : unique.map((c) => h('option', { value: c.userId, selected: c.userId === chosen }, c.alias))))
-    showButton.disabled = unique.length === 0
+    fillContacts(contacts, shown?.userId)
   }
 
   void loadContacts()
