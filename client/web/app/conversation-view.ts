@@ -117,7 +117,8 @@ export class ConversationView {
       const status = m.state !== undefined ? await client.messageStatus(m.id).catch(() => undefined) : undefined
       if (m.state !== undefined) meta.append(' ', h('span', { class: 'tick', 'data-tick': m.id, 'data-state': status?.state ?? m.state }, tickText(status?.state ?? m.state, status)))
     }
-    const actions = m.outgoing && !deleted && m.system !== true && m.file === undefined
+    // a message still in the outbox has reached nobody: nothing to edit or delete for everyone yet
+    const actions = m.outgoing && !deleted && m.system !== true && m.file === undefined && m.state !== 'queued'
       ? h('div', { class: 'actions' },
         h('button', { type: 'button', 'aria-label': 'Edit message', onclick: () => { this.composer.startEdit(m.id, m.text) } }, 'Edit'),
         h('button', { type: 'button', 'aria-label': 'Delete message', onclick: () => { void this.remove(m.id) } }, 'Delete'))
