@@ -1,5 +1,5 @@
 // `npm run web:screenshots`: screenshots of the web client's main views in
-// headless Chromium, written to docs/screenshots/*.png (1280x800, and one at
+// headless Chromium, written to docs/screenshots/*.png (1280x800, and two at
 // 390x844). Everything is real: two relay nodes on loopback, the page served
 // by the static server of `relaymesh web`, and two people (Alice, Carol) on
 // the client library in Node writing to the browser user (Bob).
