@@ -130,7 +130,10 @@ export async function spawnNode (options: { dataDir?: string, bootstrap?: string
   rl.on('line', (line) => lines.push(line))
   const address = ready.multiaddrs.find(isLoopbackTcp)
   const wsAddress = ready.multiaddrs.find(isLoopbackWs)
-  if (address === undefined) throw new Error(`no loopback TCP address in ready line: ${ready.multiaddrs.join(' ')}`)
+  if (address === undefined) {
+    proc.kill('SIGKILL') // never leave a node running that no test will stop
+    throw new Error(`no loopback TCP address in ready line: ${ready.multiaddrs.join(' ')}`)
+  }
   return { proc, peerId: ready.peerId, address, wsAddress, dataDir, ready, lines, exited }
 }
 

@@ -42,8 +42,10 @@ describe('relaymesh status, outbox, send --timeout and chat ticks (processes, on
     alice = join(dir, 'alice')
     bob = join(dir, 'bob')
     // Alice is Bob's contact (her messages are not held as requests); she names him by his id
-    const aliceId = (await ok(['init', '--home', alice, '--node', listen, '--json']))[0]?.userId as string
-    bobId = (await ok(['init', '--home', bob, '--node', listen, '--json']))[0]?.userId as string
+    // separate homes: side by side
+    const [aliceInit, bobInit] = await Promise.all([alice, bob].map(async (home) => await ok(['init', '--home', home, '--node', listen, '--json'])))
+    const aliceId = aliceInit?.[0]?.userId as string
+    bobId = bobInit?.[0]?.userId as string
     await ok(['contacts', 'add', 'alice', aliceId, '--home', bob])
     await waitFor(async () => (await node.records.userRecords(bobId)).length >= 2, { what: 'bob on the node' })
   })

@@ -35,14 +35,18 @@ describe('relaymesh devices CLI: link, join, list (processes)', function () {
     const alice1 = join(dir, 'alice1')
     const alice2 = join(dir, 'alice2')
     const carol = join(dir, 'carol')
-    const [a] = await ok(['init', '--home', alice1, '--node', at(0), '--json'])
-    const [c] = await ok(['init', '--home', carol, '--node', at(2), '--json'])
+    // separate homes: these processes run side by side
+    const [[a], [c]] = await Promise.all([
+      ok(['init', '--home', alice1, '--node', at(0), '--json']),
+      ok(['init', '--home', carol, '--node', at(2), '--json'])
+    ])
     const aliceId = a?.userId as string
-    // Carol is Alice's contact (else her message is a request); contacts come along to a linked device
-    await ok(['contacts', 'add', 'carol', c?.userId as string, '--home', alice1])
-
-    // a mistyped code fails at once, and creates no home
-    await fails(['devices', 'join', 'rml1notacode', '--home', alice2, '--node', at(1), '--json'], /not a pairing code/)
+    await Promise.all([
+      // Carol is Alice's contact (else her message is a request); contacts come along to a linked device
+      ok(['contacts', 'add', 'carol', c?.userId as string, '--home', alice1]),
+      // a mistyped code fails at once, and creates no home
+      fails(['devices', 'join', 'rml1notacode', '--home', alice2, '--node', at(1), '--json'], /not a pairing code/)
+    ])
     assert.equal(existsSync(alice2), false)
 
     const link = interactive(['devices', 'link', '--home', alice1, '--node', at(0), '--json', '--wait', '40'])
@@ -65,10 +69,10 @@ describe('relaymesh devices CLI: link, join, list (processes)', function () {
     // Carol's node knows both of Alice's devices with their bundles
     await waitFor(async () => verifyUserRecords(aliceId, await nodes[2]!.records.userRecords(aliceId), Date.now()).devices.filter((d) => d.bundle !== undefined).length === 2, { what: 'both devices of Alice on node 3' })
     const [sent] = await ok(['send', '--to', aliceId, 'hello', 'Alice', '--home', carol, '--node', at(2), '--json'])
-    for (const home of [alice1, alice2]) {
+    await Promise.all([alice1, alice2].map(async (home) => {
       const lines = await ok(['recv', '--home', home, ...(home === alice1 ? ['--node', at(0)] : []), '--json'])
       assert.deepEqual(lines.map((l) => [l.event, l.id, l.from, l.text]), [['message', sent?.id, c?.userId, 'hello Alice']])
-    }
+    }))
 
     // recv marked it read: Carol's client sees the read receipt
     const client = await openClient({ home: carol, passphrase: PASS, nodes: [at(2)] })

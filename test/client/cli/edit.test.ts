@@ -27,13 +27,15 @@ describe('relaymesh edit / delete / chat /edit (processes)', function () {
     dir = tempDir('relaymesh-cli-edit-')
     alice = join(dir, 'alice')
     bob = join(dir, 'bob')
-    await ok(['config', 'set', 'node', at(0), '--home', alice])
-    await ok(['config', 'set', 'node', at(1), '--home', bob])
-    aliceId = (await ok(['init', '--home', alice, '--json']))[0]?.userId as string
-    bobId = (await ok(['init', '--home', bob, '--json']))[0]?.userId as string
+    // separate homes: side by side
+    const [a, b] = await Promise.all([[alice, at(0)], [bob, at(1)]].map(async ([home, node]) => {
+      await ok(['config', 'set', 'node', node as string, '--home', home as string])
+      return (await ok(['init', '--home', home as string, '--json']))[0]?.userId as string
+    }))
+    aliceId = a as string
+    bobId = b as string
     for (const n of nodes) for (const u of [aliceId, bobId]) await waitFor(async () => (await n.records.userRecords(u)).length >= 2, { what: `${u} known` })
-    await ok(['contacts', 'add', 'alice', aliceId, '--home', bob])
-    await ok(['contacts', 'add', 'bob', bobId, '--home', alice])
+    await Promise.all([ok(['contacts', 'add', 'alice', aliceId, '--home', bob]), ok(['contacts', 'add', 'bob', bobId, '--home', alice])])
   })
 
   after(async () => {

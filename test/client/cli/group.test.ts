@@ -18,18 +18,19 @@ describe('relaymesh group CLI (processes, three nodes)', function () {
   before(async () => {
     nodes = await startMesh(3)
     dir = tempDir('relaymesh-cli-group-')
-    for (const [i, who] of ['alice', 'bob', 'carol'].entries()) {
+    // separate homes: the inits run side by side
+    await Promise.all(['alice', 'bob', 'carol'].map(async (who, i) => {
       homes[who] = join(dir, who)
       const [r] = await ok(['init', '--home', homes[who] as string, '--node', addressOf(nodes[i] as RelayNode), '--json'])
       ids[who] = r?.userId as string
-    }
+    }))
     // every node knows every user before the group is made
     await waitFor(async () => {
       for (const n of nodes) for (const id of Object.values(ids)) if ((await n.records.userRecords(id)).length < 2) return false
       return true
     }, { what: 'user records on every node' })
     // Alice is Bob's and Carol's contact: her invitation is not held as a request (client/requests)
-    for (const who of ['bob', 'carol']) await ok(['contacts', 'add', 'alice', ids.alice as string, '--home', homes[who] as string])
+    await Promise.all(['bob', 'carol'].map(async (who) => await ok(['contacts', 'add', 'alice', ids.alice as string, '--home', homes[who] as string])))
   })
 
   after(async () => {

@@ -19,12 +19,13 @@ describe('relaymesh history, conversations and names (processes, two nodes)', fu
   before(async () => {
     nodes = await startMesh(2)
     dir = tempDir('relaymesh-cli-history-')
-    for (const who of ['alice', 'bob']) {
+    // separate homes: side by side
+    await Promise.all(['alice', 'bob'].map(async (who) => {
       homes[who] = join(dir, who)
       await ok(['config', 'set', 'node', addressOf(nodes[0] as RelayNode), '--home', homes[who] as string])
       const [r] = await ok(['init', '--home', homes[who] as string, '--json'])
       ids[who] = r?.userId as string
-    }
+    }))
     await waitFor(async () => {
       for (const n of nodes) for (const id of Object.values(ids)) if ((await n.records.userRecords(id)).length < 2) return false
       return true

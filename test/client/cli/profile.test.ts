@@ -39,11 +39,12 @@ describe('relaymesh profile CLI: set, show, contacts remove (processes)', functi
   before(async () => {
     nodes = await startMesh(3)
     dir = tempDir('relaymesh-cli-profile-')
-    for (const [who, i] of [['alice', 0], ['bob', 1], ['carol', 2], ['dave', 1]] as const) {
+    // separate homes: the inits run side by side
+    await Promise.all(([['alice', 0], ['bob', 1], ['carol', 2], ['dave', 1]] as const).map(async ([who, i]) => {
       home[who] = join(dir, who)
       const [r] = await ok(['init', '--home', home[who] as string, '--node', at(i), '--json'])
       id[who] = r?.userId as string
-    }
+    }))
     // everyone's device list and bundle everywhere
     await waitFor(async () => (await Promise.all(nodes.flatMap((n) => Object.values(id).map(async (u) => (await n.records.userRecords(u)).length >= 2)))).every(Boolean),
       { what: 'every user on every node' })
@@ -98,7 +99,7 @@ describe('relaymesh profile CLI: set, show, contacts remove (processes)', functi
     assert.match(first.stdout, new RegExp(`message request from ${NAME} \\(${(id.alice as string).slice(0, 12)}\\) \\(1 message\\): "hello Bob"`))
     const [request] = await ok(local('bob', ['requests', '--json']))
     assert.deepEqual([request?.userId, request?.name, request?.firstMessage], [id.alice, NAME, 'hello Bob'])
-    for (const who of ['carol', 'dave']) await ok(as(who, who === 'carol' ? 2 : 1, ['recv', '--json']))
+    await Promise.all(['carol', 'dave'].map(async (who) => await ok(as(who, who === 'carol' ? 2 : 1, ['recv', '--json']))))
 
     const avatarOut = join(dir, 'seen-by-bob.png')
     const [shown] = await ok(as('bob', 1, ['profile', 'show', id.alice as string, '--save-avatar', avatarOut, '--json']))

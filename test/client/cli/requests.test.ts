@@ -31,11 +31,12 @@ describe('relaymesh requests, block, unblock (processes, three nodes)', function
   before(async () => {
     nodes = await startMesh(3)
     dir = tempDir('relaymesh-cli-requests-')
-    for (const u of USERS) {
+    // separate homes: the inits run side by side
+    await Promise.all(USERS.map(async (u) => {
       home[u] = join(dir, u)
       const [r] = await ok(['init', '--home', home[u], '--node', nodeOf(u), '--json'])
       id[u] = r?.userId as string
-    }
+    }))
     await waitFor(async () => {
       for (const n of nodes) for (const u of USERS) if ((await n.records.userRecords(id[u])).length < 2) return false
       return true

@@ -62,20 +62,17 @@ describe('permissioned mesh (relaymesh mesh keygen / admit, node start --mesh-pu
     }
     const mesh = (cert: string): string[] => ['--mesh-public-key', publicKey, '--admission', cert]
 
-    const a = await certified('a')
-    const b = await certified('b')
+    // three certificates (two CLI processes each), made side by side
+    const [a, b, d] = await Promise.all([certified('a'), certified('b'), certified('d')]) as [Awaited<ReturnType<typeof certified>>, Awaited<ReturnType<typeof certified>>, Awaited<ReturnType<typeof certified>>]
     const pa = await spawnNode({ dataDir: a.dataDir, extra: mesh(a.cert) })
     procs.push(pa)
     assert.equal(pa.peerId, a.peerId)
-    const pb = await spawnNode({ dataDir: b.dataDir, bootstrap: [pa.address], extra: mesh(b.cert) })
-    procs.push(pb)
-    // an open-mesh node (no certificate) that dials into the mesh
-    const pc = await spawnNode({ bootstrap: [pa.address] })
-    procs.push(pc)
+    // a second member and an open-mesh node (no certificate) that dials into the mesh, started side by side
+    const [pb, pc] = await Promise.all([spawnNode({ dataDir: b.dataDir, bootstrap: [pa.address], extra: mesh(b.cert) }), spawnNode({ bootstrap: [pa.address] })])
+    procs.push(pb, pc)
     dirs.push(pc.dataDir)
 
     // an in-process member of the mesh watches whom it admits (certificate made by the CLI as well)
-    const d = await certified('d')
     const { readFile } = await import('node:fs/promises')
     observer = await startNode({
       dataDir: d.dataDir,
@@ -96,34 +93,42 @@ describe('permissioned mesh (relaymesh mesh keygen / admit, node start --mesh-pu
   it('refuses to start with a certificate of another mesh key, or half the options; clear one-line errors', async () => {
     const work = tempDir()
     dirs.push(work)
-    const { publicKey } = await json<{ publicKey: string }>('mesh', 'keygen', '--out', join(work, 'one.key'))
-    await json('mesh', 'keygen', '--out', join(work, 'other.key'))
     const dataDir = tempDir()
     dirs.push(dataDir)
-    const { peerId } = await json<{ peerId: string }>('node', 'id', '--data', dataDir)
+    // independent processes run side by side
+    const [{ publicKey }, , { peerId }] = await Promise.all([
+      json<{ publicKey: string }>('mesh', 'keygen', '--out', join(work, 'one.key')),
+      json('mesh', 'keygen', '--out', join(work, 'other.key')),
+      json<{ peerId: string }>('node', 'id', '--data', dataDir)
+    ])
     const cert = join(work, 'x.cert')
     await json('mesh', 'admit', peerId, '--mesh-key', join(work, 'other.key'), '--out', cert)
 
     const start = (...extra: string[]): Promise<{ code: number, stdout: string, stderr: string }> =>
       cli('node', 'start', '--data', dataDir, '--listen', '/ip4/127.0.0.1/tcp/0', '--log-level', 'warn', '--id-difficulty', '0', ...extra)
-    const wrongKey = await start('--mesh-public-key', publicKey, '--admission', cert)
-    assert.equal(wrongKey.code, 1)
-    assert.match(wrongKey.stderr, /^relaymesh: .*signed by another mesh key.*\(ERR_UNAUTHORIZED\)\n$/)
-    const half = await start('--mesh-public-key', publicKey)
-    assert.equal(half.code, 1)
-    assert.match(half.stderr, /^relaymesh: a permissioned node needs both --mesh-public-key and --admission\n$/)
-    const badKey = await start('--mesh-public-key', 'nope', '--admission', cert)
-    assert.equal(badKey.code, 1)
-    assert.match(badKey.stderr, /^relaymesh: a mesh public key is 32 bytes/)
+    // every refusal below happens before the node opens its data directory: the processes run side by side
+    const helps = [['mesh', 'keygen'], ['mesh', 'admit'], ['node', 'id'], ['node', 'start']]
+    const [wrongKey, half, badKey, exists, badPeer, ...helped] = await Promise.all([
+      start('--mesh-public-key', publicKey, '--admission', cert),
+      start('--mesh-public-key', publicKey),
+      start('--mesh-public-key', 'nope', '--admission', cert),
+      cli('mesh', 'keygen', '--out', join(work, 'one.key')),
+      cli('mesh', 'admit', 'not-a-peer', '--mesh-key', join(work, 'one.key')),
+      ...helps.map(async (cmd) => await cli(...cmd, '--help'))
+    ])
+    assert.equal(wrongKey?.code, 1)
+    assert.match(wrongKey?.stderr ?? '', /^relaymesh: .*signed by another mesh key.*\(ERR_UNAUTHORIZED\)\n$/)
+    assert.equal(half?.code, 1)
+    assert.match(half?.stderr ?? '', /^relaymesh: a permissioned node needs both --mesh-public-key and --admission\n$/)
+    assert.equal(badKey?.code, 1)
+    assert.match(badKey?.stderr ?? '', /^relaymesh: a mesh public key is 32 bytes/)
 
-    const exists = await cli('mesh', 'keygen', '--out', join(work, 'one.key'))
-    assert.equal(exists.code, 1)
-    assert.match(exists.stderr, /exists; pass --force/)
-    const badPeer = await cli('mesh', 'admit', 'not-a-peer', '--mesh-key', join(work, 'one.key'))
-    assert.equal(badPeer.code, 1)
-    assert.match(badPeer.stderr, /^relaymesh: "not-a-peer" is not a peer id/)
-    for (const cmd of [['mesh', 'keygen'], ['mesh', 'admit'], ['node', 'id'], ['node', 'start']]) {
-      const help = await cli(...cmd, '--help')
+    assert.equal(exists?.code, 1)
+    assert.match(exists?.stderr ?? '', /exists; pass --force/)
+    assert.equal(badPeer?.code, 1)
+    assert.match(badPeer?.stderr ?? '', /^relaymesh: "not-a-peer" is not a peer id/)
+    assert.equal(helped.length, helps.length)
+    for (const help of helped) {
       assert.equal(help.code, 0)
       assert.match(help.stdout, /^Usage: relaymesh /)
     }

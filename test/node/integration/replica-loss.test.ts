@@ -34,7 +34,8 @@ describe('replica loss (five node processes, SIGKILL)', function () {
   it('delivers every stored envelope with k-1 replicas killed, and after they restart', async () => {
     const first = await spawnNode()
     procs.push(first)
-    for (let i = 0; i < 4; i++) procs.push(await spawnNode({ bootstrap: [first.address] }))
+    // the four others start side by side (separate processes and data directories)
+    procs.push(...await Promise.all(Array.from({ length: 4 }, async () => await spawnNode({ bootstrap: [first.address] }))))
     const peerIds = procs.map((p) => p.peerId)
 
     const alice = createDeviceCredentials()
@@ -69,10 +70,10 @@ describe('replica loss (five node processes, SIGKILL)', function () {
     assert.deepEqual(await fetchAll('all envelopes from the surviving replica'), want)
 
     // restart the killed nodes from their data directories: nothing was lost there either
-    for (const v of victims) {
-      const restarted = await spawnNode({ dataDir: v.dataDir, bootstrap: [entry.address] })
-      assert.equal(restarted.peerId, v.peerId)
-      procs.push(restarted)
+    const restarted = await Promise.all(victims.map(async (v) => await spawnNode({ dataDir: v.dataDir, bootstrap: [entry.address] })))
+    for (const [i, r] of restarted.entries()) {
+      assert.equal(r.peerId, victims[i]?.peerId)
+      procs.push(r)
     }
     // with the third replica now killed too, the restarted ones still hold every unacknowledged envelope
     const third = procs.find((p) => p.peerId === replicas[2] && p.proc.exitCode === null && p.proc.signalCode === null)
