@@ -14,9 +14,9 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { sha256 } from '../protocol/crypto/primitives.js'
 import { CidrSet, cidrMultiaddr, IpConnectionLimiter } from './connection-limits.js'
 import { boundedWebSockets } from './ws-transport.js'
+import { DHT_PROTOCOL } from './relays/constants.js'
 import type { Metrics, PrivateKey, PeerDiscovery, ComponentLogger } from '@libp2p/interface'
 
-export const DHT_PROTOCOL = '/relaymesh/kad/1.0.0'
 /** new inbound connections per second from one IP (libp2p inboundConnectionThreshold) */
 export const INBOUND_CONNECTIONS_PER_IP_PER_SECOND = 10
 /** inbound connections still in their Noise/yamux upgrade, from all IPs (libp2p maxIncomingPendingConnections) */

@@ -8,7 +8,6 @@ import { parseCidr } from '../connection-limits.js'
 import { MAX_ID_DIFFICULTY } from '../relays/constants.js'
 import { MAX_SEND_STAMP_BITS, SEND_STAMP_BITS } from '../../protocol/constants.js'
 import { meshAdmissionOf, nodeIdCommand } from './mesh-command.js'
-import { createRelayNode } from '../relay-node.js'
 import { checkBootstrap, checkListen, explainStartError } from './start-errors.js'
 import { removeLocalNodeFile, writeLocalNodeFile } from './local-node-file.js'
 
@@ -118,6 +117,8 @@ export async function startNode (opts: StartOptions): Promise<void> {
   const bootstrap = checkBootstrap(opts.bootstrap ?? [])
   const listen = opts.listen !== undefined ? checkListen(opts.listen) : await defaultListen()
   const mesh = await meshAdmissionOf(opts.meshPublicKey, opts.admission)
+  // loaded here, not at import: every other CLI command skips the node's stack (kad-dht, gossipsub, LevelDB)
+  const { createRelayNode } = await import('../relay-node.js')
   const node = await createRelayNode({
     dataDir: opts.data,
     listen,

@@ -1,8 +1,9 @@
 // Constants of the relay directory (docs/protocol.md §9, "Node records").
 import { MINUTE, SECOND } from '../config.js'
-import { DHT_PROTOCOL } from '../host.js'
 import { REPLICA_PROTOCOL } from '../mailbox/constants.js'
 
+/** the relays' kad-dht protocol id (node/host.ts) */
+export const DHT_PROTOCOL = '/relaymesh/kad/1.0.0'
 /** gossip topic carrying one SignedNodeRecord per message */
 export const NODES_TOPIC = '/relaymesh/1/nodes'
 /** a peer's node records, on request (pulled when a relay connects) */
