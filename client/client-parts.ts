@@ -78,13 +78,7 @@ export function wireClient (options: ClientOptions, ctx: MessagingContext, close
     onEnvelope: (env, conn) => { p.inbox.enqueuePush(env, conn) },
     onLowPreKeys: (remaining, conn) => { p.upkeep.topUp(conn, remaining).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'prekey top-up failed') }) },
     // then what waits in the outbox goes (client/outbox)
-    onAttached: async (conn) => {
-      p.fileExpiry.kick()
-      // other relays to send through (a client configured with one node still sends through another)
-      ctx.outbound.learn(await conn.status().then((s) => s.relayAddresses, (err: Error) => { ctx.log.debug({ err: err.message }, 'no relay addresses from the attached node') }))
-      await p.upkeep.onAttached(conn)
-      p.outboxOps.kick()
-    },
+    onAttached: async (conn) => { p.fileExpiry.kick(); await p.upkeep.onAttached(conn); p.outboxOps.kick() },
     onStaleDeviceList: async (conn) => {
       await p.deviceOps.sync(conn)
       if (ctx.identity.removed) throw new RelaymeshError(ErrorCode.Unauthorized, 'this device was removed from your device list by another of your devices: it can no longer attach')

@@ -14,20 +14,14 @@ import { NodeConnection } from './node-connection.js'
 import { claimSealed, sendSealed, StampBits, type ProfileKeyOf, type Recipient, type SealedSendOptions } from './sealed-send.js'
 import { dialableNodes } from './dialable.js'
 
-/** relays learnt from STATUS answers, at most */
-export const MAX_LEARNT_NODES = 32
-/** a node address longer than this is not one */
-const MAX_NODE_ADDRESS_BYTES = 512
-
 export class SendChannel {
   private host: Libp2p | undefined
   private conn: NodeConnection | undefined
   private connecting: Promise<NodeConnection> | undefined
   private readonly bits = new StampBits()
   private closed = false
-  /** the configured nodes this platform can dial (a browser: /ws and /wss only), then the relays learnt from them */
+  /** the configured nodes this platform can dial (a browser: /ws and /wss only) */
   private readonly nodes: string[]
-  private learnt = 0
 
   constructor (
     configured: string[],
@@ -37,26 +31,6 @@ export class SendChannel {
     private readonly log: Logger
   ) {
     this.nodes = dialableNodes(configured)
-  }
-
-  /**
-   * Other relays' addresses from the attached node's STATUS (`relayAddresses`:
-   * signed node records, docs/protocol.md §11): the ones this platform can dial
-   * become further nodes to send through, so a client configured with one node
-   * still sends through another. Bounded; anything malformed is skipped. Noise
-   * checks each node's /p2p/ id when it is dialled, so a node that lists false
-   * addresses only makes dials fail.
-   */
-  learn (addresses: unknown): void {
-    if (!Array.isArray(addresses)) return
-    const wellFormed = addresses.slice(0, MAX_LEARNT_NODES * 4).filter((a): a is string =>
-      typeof a === 'string' && a.length <= MAX_NODE_ADDRESS_BYTES && a.startsWith('/') && a.includes('/p2p/'))
-    for (const address of dialableNodes(wellFormed)) {
-      if (this.learnt >= MAX_LEARNT_NODES) return
-      if (this.nodes.includes(address)) continue
-      this.nodes.push(address)
-      this.learnt++
-    }
   }
 
   /** A sealed send; on a lost connection, once more over a fresh one (the envelope id makes a repeat harmless). */
