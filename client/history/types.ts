@@ -2,30 +2,16 @@
 // Plain data, so the CLI and the web client show the same thing.
 import type { DeliveryState } from '../receipts/message-status.js'
 import type { FileInfo } from '../files/types.js'
+import type { StoredMessage } from '../messaging/message-log.js'
 
-/** One stored message, as history shows it. */
-export interface HistoryMessage {
-  /** message id, 32 hex digits (a notice's id starts with "reset-", "group-", "file-") */
-  id: string
-  /** sender user id (ours for messages we sent) */
-  from: string
+/**
+ * One stored message, as history shows it: the log's message (its text is
+ * empty once deleted) with its conversation named, without the log's
+ * bookkeeping (`peer`; `change`, which marks event rows history skips).
+ */
+export interface HistoryMessage extends Omit<StoredMessage, 'peer' | 'change'> {
   /** the conversation: the other user's id for 1:1, the group id for a group */
   conversation: string
-  group: string | null
-  /** the text (empty once deleted) */
-  text: string
-  /** sender's clock, ms since epoch */
-  sentAt: number
-  /** our clock when it was stored here, ms since epoch */
-  receivedAt: number
-  /** we sent it (from this or another of our devices) */
-  outgoing: boolean
-  /** a notice from this client, not a message someone wrote */
-  system?: boolean
-  /** when its author last edited it */
-  editedAt?: number
-  /** when its author deleted it for everyone */
-  deletedAt?: number
   /** delivery state of an outgoing 1:1 message sent from this device, when known */
   state?: DeliveryState
   /** set for a file */
