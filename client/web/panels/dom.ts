@@ -1,25 +1,13 @@
-// Small DOM helpers shared by the web panels (client/web/panels): element
-// creation, unique ids for label/control pairs, one-line error text, the
-// panel frame (a labelled section with its own alert line) and the panels'
-// stylesheet (a constructed sheet: no inline <style>, nothing external).
+// Small DOM helpers shared by the web panels (client/web/panels), beside the
+// app's element helper `h` (client/web/app/dom.ts, re-exported): unique ids
+// for label/control pairs, one-line error text, the panel frame (a labelled
+// section with its own alert line) and the panels' stylesheet (a constructed
+// sheet: no inline <style>, nothing external).
+import { h } from '../app/dom.js'
 import { PANEL_CSS } from './panel-style.js'
+export { h }
 
-type Attrs = Record<string, string | number | boolean | undefined>
 type Child = Node | string | null | undefined | false
-
-/** `h('button', { type: 'button' }, 'Send')`: an element with attributes (false/undefined omitted) and children */
-export function h<K extends keyof HTMLElementTagNameMap> (tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag)
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false) continue
-    el.setAttribute(k, v === true ? '' : String(v))
-  }
-  for (const c of children) {
-    if (c === null || c === undefined || c === false) continue
-    el.append(typeof c === 'string' ? document.createTextNode(c) : c)
-  }
-  return el
-}
 
 let counter = 0
 /** a page-unique id for pairing a <label for> with its control */
