@@ -44,7 +44,6 @@ export async function bundleForBrowser ({ entry, outfile, minify = true, metafil
     legalComments: 'linked',
     inject: [join(root, 'scripts', 'web', 'inject-buffer.js')],
     // abstract-level (the store, through `level`) needs Node's EventEmitter
-    alias: { events: join(root, 'scripts', 'web', 'events-shim.js') },
     define: { global: 'globalThis', 'process.env.NODE_ENV': '"production"' },
     plugins: [browserTwins],
     logLevel: 'warning'
