@@ -61,10 +61,11 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
   const { relays, records } = init
   const now = init.now ?? Date.now
   const self = host.peerId
-  const envelopes = new EnvelopeStore({ store: components.store, limits: config.limits, envelopeTtlMs: config.envelopeTtlMs, metrics, log, now })
   const client = new ReplicaClient({ host, limits: config.limits, shutdown, log })
   const watchers = new WatcherTable(WATCH_TTL_MS)
   const delivery = new MailboxDelivery({ self, client, watchers, metrics, log, now })
+  // an acknowledged envelope needs no backup push
+  const envelopes = new EnvelopeStore({ store: components.store, limits: config.limits, envelopeTtlMs: config.envelopeTtlMs, metrics, log, now, onAcked: delivery.acked })
   const handoverDeps = { components, relays, envelopes, client, now }
   const scheduler = new HandoverScheduler(handoverDeps, init.handoverIntervalMs ?? HANDOVER_INTERVAL_MS)
   const purger = new ExpiryPurger(envelopes, log, now, init.expiryIntervalMs ?? EXPIRY_INTERVAL_MS)
@@ -141,6 +142,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     unsubscribeRelays = undefined
     clearInterval(watcherPurge)
     watching.close()
+    delivery.close()
     await stopServingReplicaProtocols(host)
     await scheduler.stop()
     await purger.stop()

@@ -243,9 +243,13 @@ export class ReplicaClient {
     return { envelopes: res.envelopes, more: res.more }
   }
 
-  /** Ask replica `peer` to push `mailbox`'s new envelopes here (the device's grant made for this node); resolves with the watch's lifetime (ms). */
-  async watch (peer: PeerId, mailbox: Uint8Array, grant: FetchGrantInit, signal?: AbortSignal): Promise<number> {
-    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_WATCH, mailbox, grant }, signal)
+  /**
+   * Ask replica `peer` to push `mailbox`'s new envelopes here (the device's grant made for this node);
+   * `pushDelayMs` > 0: a backup watch, pushed that long after a store if still unacknowledged.
+   * Resolves with the watch's lifetime (ms).
+   */
+  async watch (peer: PeerId, mailbox: Uint8Array, grant: FetchGrantInit, signal?: AbortSignal, pushDelayMs = 0): Promise<number> {
+    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_WATCH, mailbox, grant, ...(pushDelayMs > 0 ? { pushDelayMs } : {}) }, signal)
     return res.watchTtlMs
   }
 

@@ -17,7 +17,7 @@ import { equalBytes } from '../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { AckProof, type FetchGrant, ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, StoreOutcome, type StoreResult } from '../../protocol/pb/node-replica.js'
 import type { NodeComponents } from '../components.js'
-import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, FRAME_MARGIN_BYTES, GRANT_MEMORY, MAX_ACK_IDS, MAX_FETCH_LIMIT, ONLINE_ONLY_MAX_BYTES } from './constants.js'
+import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, FRAME_MARGIN_BYTES, GRANT_MEMORY, MAX_ACK_IDS, MAX_FETCH_LIMIT, MAX_PUSH_DELAY_MS, ONLINE_ONLY_MAX_BYTES } from './constants.js'
 import { hexOf, type EnvelopeStore } from './envelope-store.js'
 import { storedProof, verifyAckEvidence, verifyFetchGrant } from './ack-proof.js'
 import { decodePeerEnvelope, type CheckedEnvelope } from './validate.js'
@@ -184,9 +184,10 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
       return {}
     }
     if (!await responsibleFor(req.mailbox, deps)) throw new RelaymeshError(ErrorCode.Unauthorized, 'watch: this node is not a replica of the mailbox')
+    if (req.pushDelayMs > MAX_PUSH_DELAY_MS) throw new RelaymeshError(ErrorCode.Invalid, `watch: push delay over ${MAX_PUSH_DELAY_MS} ms`)
     // replicas included: pushes go only where the device itself attached
     checkGrant(req.mailbox, req.grant, deps, asker, 'watch: the asking relay')
-    deps.watchers.watch(mailbox, asker.peer, deps.now())
+    deps.watchers.watch(mailbox, asker.peer, deps.now(), req.pushDelayMs)
     return { watchTtlMs: deps.watchers.ttlMs }
   },
 
