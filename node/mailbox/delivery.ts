@@ -125,7 +125,15 @@ export class MailboxDelivery {
    * Envelopes this node newly stored as a replica: push them to devices attached here and
    * to the relays watching their mailboxes (best effort, each envelope once per relay).
    */
-  readonly notify = (list: CheckedEnvelope[]): void => {
+  readonly notify = (list: CheckedEnvelope[]): void => { this.push(list, true) }
+
+  /**
+   * Online-only envelopes (never stored, never acknowledged): pushed to devices attached here and to
+   * the primary watchers only; a backup would push every one of them late.
+   */
+  readonly notifyOnline = (list: CheckedEnvelope[]): void => { this.push(list, false) }
+
+  private push (list: CheckedEnvelope[], backups: boolean): void {
     const { self, client, watchers, now } = this.deps
     this.deliverLocal(list)
     const t = now()
@@ -133,7 +141,7 @@ export class MailboxDelivery {
       const m = hexOf(checked.env.mailbox)
       const id = hexOf(checked.env.id)
       for (const { peer: target, delayMs } of watchers.entries(m, t)) {
-        if (target.equals(self)) continue
+        if (target.equals(self) || (delayMs > 0 && !backups)) continue
         if (!this.delivered.add(`${target.toString()}!${m}!${id}`)) continue
         // a backup watch: pushed later unless acknowledged meanwhile; when too many wait, at once
         if (delayMs > 0 && this.delayedCount < MAX_DELAYED_PUSHES) this.delay(`${m}!${id}`, { target, bytes: checked.bytes, dueAt: t + delayMs })

@@ -32,8 +32,10 @@ export interface ReplicaHandlerDeps {
   closest: (key: Uint8Array, count: number) => PeerId[]
   /** push envelopes to devices attached here; returns how many were pushed */
   deliverLocal: (envelopes: CheckedEnvelope[]) => number
-  /** envelopes this replica newly stored for a writer (not a handover), or online-only ones: pushed to attached devices and watchers */
+  /** envelopes this replica newly stored for a writer (not a handover): pushed to attached devices and watchers */
   onStored: (envelopes: CheckedEnvelope[]) => void
+  /** online-only envelopes: pushed to attached devices and primary watchers (never to backups) */
+  onOnline: (envelopes: CheckedEnvelope[]) => void
   /** relays watching mailboxes (WATCH) */
   watchers: WatcherTable
   now: () => number
@@ -156,7 +158,7 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
     if (!includes(deps.closest(checked.env.mailbox, deps.components.config.replicas), deps.components.host.peerId)) {
       throw new RelaymeshError(ErrorCode.Unauthorized, 'push online: this node is not a replica of the mailbox')
     }
-    deps.onStored([checked])
+    deps.onOnline([checked])
     return { count: 1 }
   },
 

@@ -25,8 +25,8 @@ import { waitFor } from '../../helpers/wait.js'
 import { ackProof, admitTestRelay, envelope, hex, mailboxOf, newDevice, publishDevice, rand, startTestRelay, waitForEachOther, type TestDevice } from './helpers.js'
 
 const MAX = 4 * 1024 * 1024
-/** the backups' delay in these tests (the replica takes what the watcher asks, up to MAX_PUSH_DELAY_MS) */
-const DELAY_MS = 1500
+/** the backups' delay in these tests (the replica takes what the watcher asks, up to MAX_PUSH_DELAY_MS): long enough for the ack on a loaded machine */
+const DELAY_MS = 5000
 
 describe('backup watches: one replica pushes at once, the others only what is still unacknowledged', function () {
   this.timeout(90_000)
@@ -103,12 +103,14 @@ describe('backup watches: one replica pushes at once, the others only what is st
     const entry = nodes.find((n) => !replicas.includes(n)) as RelayNode
     const env = envelope(device.mailbox)
     const id = hex(env.id)
+    const storedAt = Date.now()
     await entry.mailbox.store(env)
     await waitFor(() => (delivered.get(id) ?? 0) >= 1, { what: 'the primary replica\'s push' })
     // the device got it and acknowledges it (through its entry node, to every replica)
     await entry.mailbox.ack(device.mailbox, [env.id], { proof: ackProof(device, [env.id]) })
+    assert.ok(Date.now() - storedAt < DELAY_MS, 'acknowledged before the backups\' delay (else this test proves nothing)')
     // the backups' time comes and goes
-    await new Promise((resolve) => setTimeout(resolve, DELAY_MS + 1000))
+    await new Promise((resolve) => setTimeout(resolve, storedAt + DELAY_MS + 1500 - Date.now()))
     assert.equal(delivered.get(id), 1, 'one push for an envelope acknowledged before the backups\' delay')
     assert.ok(replicas.every((r) => mailboxOf(r).watcherCount() >= 1))
   })
