@@ -85,8 +85,9 @@ export const CLOCK_SKEW_MS = 5 * 60 * SECOND
 export const BACKUP_PUSH_DELAY_MS = 3 * SECOND
 /** the longest push delay a replica accepts in a WATCH */
 export const MAX_PUSH_DELAY_MS = 30 * SECOND
-/** delayed backup pushes a replica keeps waiting; beyond it a backup pushes at once (as a primary) */
+/** delayed backup pushes a replica keeps waiting, and their bytes; beyond either a backup pushes at once (as a primary) */
 export const MAX_DELAYED_PUSHES = 8192
+export const MAX_DELAYED_PUSH_BYTES = 16 * 1024 * 1024
 /** how often a replica sends the backup pushes that came due */
 export const DELAYED_PUSH_TICK_MS = 250
 

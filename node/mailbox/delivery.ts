@@ -10,7 +10,7 @@ import type { PeerId } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import type { MailboxListener } from '../components.js'
 import type { NodeMetrics } from '../metrics.js'
-import { DELAYED_PUSH_TICK_MS, MAX_DELAYED_PUSHES, PUSHED_MEMORY } from './constants.js'
+import { DELAYED_PUSH_TICK_MS, MAX_DELAYED_PUSH_BYTES, MAX_DELAYED_PUSHES, PUSHED_MEMORY } from './constants.js'
 import { hexOf } from './envelope-store.js'
 import type { ReplicaClient } from './replica-client.js'
 import type { CheckedEnvelope } from './validate.js'
@@ -58,6 +58,7 @@ export class MailboxDelivery {
   /** backup pushes by `${mailbox}!${id}` (insertion order is due order per delay) */
   private readonly delayed = new Map<string, DelayedPush[]>()
   private delayedCount = 0
+  private delayedBytes = 0
   private timer: NodeJS.Timeout | undefined
 
   constructor (private readonly deps: DeliveryDeps) {}
@@ -70,8 +71,13 @@ export class MailboxDelivery {
       const list = this.delayed.get(key)
       if (list === undefined) continue
       this.delayed.delete(key)
-      this.delayedCount -= list.length
+      this.forget(list)
     }
+  }
+
+  private forget (list: DelayedPush[]): void {
+    this.delayedCount -= list.length
+    for (const p of list) this.delayedBytes -= p.bytes.byteLength
   }
 
   /** backup pushes waiting (tests, status) */
@@ -83,6 +89,7 @@ export class MailboxDelivery {
     this.timer = undefined
     this.delayed.clear()
     this.delayedCount = 0
+    this.delayedBytes = 0
   }
 
   /** Register a device attached here (the mailbox is checked by the caller); returns the function that detaches it. */
@@ -143,17 +150,21 @@ export class MailboxDelivery {
       for (const { peer: target, delayMs } of watchers.entries(m, t)) {
         if (target.equals(self) || (delayMs > 0 && !backups)) continue
         if (!this.delivered.add(`${target.toString()}!${m}!${id}`)) continue
-        // a backup watch: pushed later unless acknowledged meanwhile; when too many wait, at once
-        if (delayMs > 0 && this.delayedCount < MAX_DELAYED_PUSHES) this.delay(`${m}!${id}`, { target, bytes: checked.bytes, dueAt: t + delayMs })
+        // a backup watch: pushed later unless acknowledged meanwhile; when too many (or too many bytes) wait, at once
+        const room = this.delayedCount < MAX_DELAYED_PUSHES && this.delayedBytes + checked.bytes.byteLength <= MAX_DELAYED_PUSH_BYTES
+        if (delayMs > 0 && room) this.delay(`${m}!${id}`, { target, bytes: checked.bytes, dueAt: t + delayMs })
         else client.deliver(target, checked.bytes)
       }
     }
   }
 
   private delay (key: string, push: DelayedPush): void {
+    // a copy: the envelope may be a view into a whole request frame, which must not stay alive with it
+    const p = { ...push, bytes: push.bytes.slice() }
     const list = this.delayed.get(key)
-    if (list === undefined) this.delayed.set(key, [push]); else list.push(push)
+    if (list === undefined) this.delayed.set(key, [p]); else list.push(p)
     this.delayedCount++
+    this.delayedBytes += p.bytes.byteLength
     if (this.timer === undefined) {
       this.timer = setInterval(this.sendDue, DELAYED_PUSH_TICK_MS)
       this.timer.unref()
@@ -167,7 +178,7 @@ export class MailboxDelivery {
       const due = list.filter((p) => p.dueAt <= t)
       if (due.length === 0) continue
       if (due.length === list.length) this.delayed.delete(key); else this.delayed.set(key, list.filter((p) => p.dueAt > t))
-      this.delayedCount -= due.length
+      this.forget(due)
       for (const p of due) this.deps.client.deliver(p.target, p.bytes)
     }
     if (this.delayedCount === 0) {
