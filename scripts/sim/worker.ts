@@ -97,8 +97,9 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
     let announce: string[] = []
     if (a.link !== undefined) {
       const port = Number(/\/tcp\/(\d+)/.exec(a.listen[0] ?? '')?.[1])
-      if (!links.has(a.index)) links.set(a.index, await SlowLink.open({ targetPort: port, listenPort: a.link.port }))
-      announce = [`/ip4/127.0.0.1/tcp/${a.link.port}`]
+      const host = a.link.host ?? '127.0.0.1'
+      if (!links.has(a.index)) links.set(a.index, await SlowLink.open({ targetPort: port, listenPort: a.link.port, listenHost: host, ...a.link.settings }))
+      announce = [`/ip4/${host}/tcp/${a.link.port}`]
     }
     const node = await createRelayNode({
       dataDir: a.dataDir,

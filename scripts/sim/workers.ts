@@ -13,6 +13,8 @@ const CALL_TIMEOUT_MS = 120_000
 
 export class SimWorker {
   private rpc: ChildRpc | undefined
+  /** a command the worker's Node.js runs under, e.g. ['ip', 'netns', 'exec', NS] (the testbed's namespaces) @default none */
+  launch: string[] | undefined
 
   constructor (readonly name: string, private readonly onEvent: (w: SimWorker, e: WorkerEvent) => void) {}
 
@@ -28,9 +30,10 @@ export class SimWorker {
     const execArgv = ['--expose-gc', ...(profile !== undefined && profile !== '' ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${this.name}-${Date.now()}.cpuprofile`] : [])]
     let ready: () => void = () => {}
     const isReady = new Promise<void>((resolve) => { ready = resolve })
+    const [wrapper, ...wrapperArgs] = this.launch ?? []
     const rpc = new ChildRpc(WORKER, {
       name: `worker ${this.name}`,
-      execArgv,
+      ...(wrapper !== undefined ? { execPath: wrapper, execArgv: [...wrapperArgs, process.execPath, ...execArgv] } : { execArgv }),
       serialization: 'advanced',
       onMessage: (m) => {
         const e = m as WorkerEvent
