@@ -1,7 +1,7 @@
 // One direction of one SlowLink connection (scripts/sim/slow-link.ts):
 // src -> queue -> dst. Each chunk is queued with the release time the link
-// gives it (never before the chunk ahead of it), released when that time has
-// come, paced to the link's rate, and the source is paused while the queue
+// gives it and released when that time has come and every chunk ahead of it
+// is out, paced to the link's rate, and the source is paused while the queue
 // holds more than maxPending bytes.
 import type { Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
@@ -31,8 +31,6 @@ export class Lane {
   private tokens = 0
   private refilledAt = performance.now()
   private closed = false
-  /** release time of the last chunk queued: the next is never released before it */
-  private lastRelease = 0
 
   constructor (private readonly link: LaneLink, private readonly src: Socket, private readonly dst: Socket, private readonly maxPending: number) {
     src.on('data', (chunk: Buffer) => { this.take(chunk) })
@@ -44,9 +42,8 @@ export class Lane {
 
   private take (chunk: Buffer): void {
     if (this.closed) return
-    const releaseAt = Math.max(this.lastRelease, performance.now() + this.link.holdFor(chunk.byteLength))
-    this.lastRelease = releaseAt
-    this.queue.push({ chunk, releaseAt })
+    // a FIFO released from its head only: a chunk held less than the one ahead of it waits for it (order kept)
+    this.queue.push({ chunk, releaseAt: performance.now() + this.link.holdFor(chunk.byteLength) })
     this.pending += chunk.byteLength
     if (this.pending > this.maxPending) this.src.pause()
     this.pump()
