@@ -12,7 +12,7 @@ import { closeAll, runTestbed, TestbedUnavailable, type TestbedOptions } from '.
 
 const USAGE = `usage: npm run testbed -- --nodes N --delay MS --jitter MS --loss PCT [--rate BYTES/S]
        [--clients C] [--msgs M] [--duration S] [--groups G] [--faults SCENARIO|PATH] [--seed S]
-       [--no-loopback] [--deadline S] [--json] [--help]
+       [--no-loopback] [--user-space] [--deadline S] [--json] [--help]
 Runs as root (network namespaces); needs iproute2 (apt-get install -y iproute2).
   --nodes N        relay nodes, each in its own network namespace (default 6, at most ${MAX_NODES})
   --delay MS       one-way delay of every path, each direction (default 50)
@@ -23,6 +23,7 @@ Runs as root (network namespaces); needs iproute2 (apt-get install -y iproute2).
   --msgs M         messages sent over the workload (default 60)
   --duration S     workload seconds (default 15)
   --no-loopback    skip the same workload over loopback
+  --user-space     shape in the user-space forwarders only (loss as held chunks), even where the kernel could
   --deadline S     hard limit for the whole run; everything is torn down when it passes
   --json           one JSON object on stdout
 exit: 0 nothing lost or duplicated and every node converged; 1 otherwise; 2 cannot run (one line why)`
@@ -52,7 +53,7 @@ async function main (): Promise<void> {
       options: {
         nodes: { type: 'string' }, delay: { type: 'string' }, jitter: { type: 'string' }, loss: { type: 'string' }, rate: { type: 'string' },
         clients: { type: 'string' }, msgs: { type: 'string' }, duration: { type: 'string' }, groups: { type: 'string' }, faults: { type: 'string' },
-        seed: { type: 'string' }, 'no-loopback': { type: 'boolean' }, deadline: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }
+        seed: { type: 'string' }, 'no-loopback': { type: 'boolean' }, 'user-space': { type: 'boolean' }, deadline: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }
       }
     }).values
   } catch (err) {
@@ -71,6 +72,7 @@ async function main (): Promise<void> {
     groups: num('groups', values.groups, 1, 0),
     seed: num('seed', values.seed, 1, 0),
     loopback: values['no-loopback'] !== true,
+    userSpace: values['user-space'] === true,
     progress: (line) => { process.stderr.write(`[testbed] ${line}\n`) },
     ...(values.faults !== undefined ? { scenario: loadScenario(values.faults) } : {})
   }

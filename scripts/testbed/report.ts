@@ -41,6 +41,7 @@ export function formatTable (r: TestbedResult): string {
     `${''.padEnd(w)}${'testbed'.padEnd(col)}${r.loopback !== null ? 'loopback' : ''}`,
     ...rows.map(([label, f]) => `${label.padEnd(w)}${f(r.testbed).padEnd(col)}${r.loopback !== null ? f(r.loopback) : ''}`),
     '',
+    ...(r.kernelLoss !== null ? [`kernel loss on the bridge ports: ${r.kernelLoss.dropped} of ${r.kernelLoss.packets} packets dropped (${r.kernelLoss.packets > 0 ? (100 * r.kernelLoss.dropped / r.kernelLoss.packets).toFixed(2) : '0'} %)`] : []),
     `TCP in the testbed's namespaces: ${r.tcp.outSegs} segments sent, ${r.tcp.retransSegs} retransmitted (${r.tcp.outSegs > 0 ? (100 * r.tcp.retransSegs / r.tcp.outSegs).toFixed(2) : '0'} %)`,
     `teardown: ${r.namespaces.created} namespaces removed, ${r.namespaces.leftAfterTeardown.length} left${r.namespaces.leftAfterTeardown.length > 0 ? ` (${r.namespaces.leftAfterTeardown.join(', ')})` : ''}${r.namespaces.sweptStale.length > 0 ? `; swept ${r.namespaces.sweptStale.length} stale` : ''}`
   ]

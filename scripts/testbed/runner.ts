@@ -12,7 +12,7 @@ import { runSimulation, type SimOptions } from '../sim/run.js'
 import type { SimReport } from '../sim/report.js'
 import type { Scenario } from '../sim/scenario.js'
 import { cannotBuild, create, destroy, execIn, list, nodeAddress, plan, stale, type Topology } from './netns.js'
-import { apply, choose, forwarderShare, probe, tcpCounters, type Kernel, type Mechanisms, type Shape } from './shaping.js'
+import { apply, choose, forwarderShare, lossQdisc, probe, qdiscCounters, tcpCounters, type Kernel, type Mechanisms, type Shape } from './shaping.js'
 
 export interface TestbedOptions extends Shape {
   nodes: number
@@ -25,6 +25,8 @@ export interface TestbedOptions extends Shape {
   seed: number
   /** also run the same workload over loopback @default true */
   loopback: boolean
+  /** shape in the forwarders only (delay, jitter, the loss model, rate), whatever the kernel offers @default false */
+  userSpace?: boolean
   scenario?: Scenario
   progress?: (line: string) => void
 }
@@ -51,8 +53,10 @@ export interface TestbedResult {
   /** what the forwarders did (the kernel did the rest) */
   forwarder: ReturnType<typeof forwarderShare>
   namespaces: { run: string, bridge: string, created: number, addresses: string[], sweptStale: string[], leftAfterTeardown: string[] }
-  /** TCP segments sent and retransmitted in the testbed's namespaces (real loss shows here) */
+  /** TCP segments sent and retransmitted in the testbed's namespaces (also over each namespace's loopback, and spurious ones on a loaded machine) */
   tcp: { outSegs: number, retransSegs: number }
+  /** packets that crossed the bridge ports' dropping qdisc and how many it dropped (null: no loss in the kernel) */
+  kernelLoss: { packets: number, dropped: number } | null
   testbed: RunSummary
   loopback: RunSummary | null
 }
@@ -94,6 +98,7 @@ export async function runTestbed (o: TestbedOptions): Promise<TestbedResult> {
   const entry = { names: [`${t.run}-probe`, ...t.all], dir: mkdtempSync(join(tmpdir(), 'relaymesh-testbed-')) }
   open.add(entry)
   let tcp = { outSegs: 0, retransSegs: 0 }
+  let kernelLoss: TestbedResult['kernelLoss'] = null
   let testbed: SimReport
   let kernel: Kernel
   let mechanisms: Mechanisms
@@ -121,7 +126,7 @@ export async function runTestbed (o: TestbedOptions): Promise<TestbedResult> {
     } catch (err) {
       throw new TestbedUnavailable(`cannot create a network namespace: ${(err as Error).message.split('\n')[0] ?? ''}`)
     }
-    mechanisms = choose(kernel, o)
+    mechanisms = choose(o.userSpace === true ? { netem: false, gact: false, bpf: false, tbf: false } : kernel, o)
     forwarder = forwarderShare(mechanisms, o)
     create(t)
     apply(t, mechanisms, o)
@@ -135,6 +140,8 @@ export async function runTestbed (o: TestbedOptions): Promise<TestbedResult> {
     const network: SimNetwork = { launch: byName, nodeHost: nodeAddress, link: forwarder }
     testbed = await runSimulation(simOptions(join(entry.dir, 'testbed'), network))
     tcp = tcpCounters(t.all)
+    const dropper = lossQdisc(mechanisms)
+    if (dropper !== undefined) kernelLoss = qdiscCounters(t.bridgeNs, dropper)
   } finally {
     closeAll()
   }
@@ -159,6 +166,7 @@ export async function runTestbed (o: TestbedOptions): Promise<TestbedResult> {
     forwarder,
     namespaces: { run: t.run, bridge: t.bridgeNs, created: t.all.length, addresses: t.nodes.map((h) => `${h.address}:${NETWORK_LINK_PORT}`), sweptStale, leftAfterTeardown },
     tcp,
+    kernelLoss,
     testbed: summarize(testbed),
     loopback: loopback === null ? null : summarize(loopback)
   }

@@ -113,3 +113,21 @@ export function tcpCounters (namespaces: string[]): { outSegs: number, retransSe
   }
   return { outSegs, retransSegs }
 }
+
+/** Packets through the bridge ports' qdiscs of one kind (clsact: the random drop; netem; tbf) and how many they dropped. */
+export function qdiscCounters (bridgeNs: string, kind: string): { packets: number, dropped: number } {
+  let packets = 0
+  let dropped = 0
+  try {
+    const out = run('tc', ['-s', '-n', bridgeNs, 'qdisc', 'show'])
+    // "qdisc clsact ffff: dev p0 parent ffff:fff1 \n Sent 86514 bytes 2007 pkt (dropped 210, overlimits 0 requeues 0)"
+    const re = new RegExp(`qdisc ${kind} [^\\n]*\\n\\s*Sent \\d+ bytes (\\d+) pkt \\(dropped (\\d+)`, 'g')
+    for (const m of out.matchAll(re)) { packets += Number(m[1]); dropped += Number(m[2]) }
+  } catch {}
+  return { packets, dropped }
+}
+
+/** The qdisc kind that drops packets for a loss mechanism (undefined: none in the kernel). */
+export function lossQdisc (m: Mechanisms): string | undefined {
+  return m.loss === 'netem' ? 'netem' : m.loss === 'gact' || m.loss === 'bpf' ? 'clsact' : undefined
+}
