@@ -34,7 +34,7 @@ export function formatTable (r: TestbedResult): string {
   const col = 16
   const lines = [
     `relaymesh testbed: ${c.nodes} nodes, each in its own network namespace (${r.namespaces.run}-n0..n${c.nodes - 1}, ${r.namespaces.addresses[0] ?? ''}...), clients in ${r.namespaces.run}-c, bridge in ${r.namespaces.bridge}`,
-    `workload: ${c.clients} clients, ${c.groups} group(s), ${c.msgs} messages over ${c.duration} s, seed ${c.seed}, scenario ${c.scenario ?? 'none'}`,
+    `workload: ${c.clients} clients (each writing to ${Math.min(3, c.clients - 1)} contacts, once each before the workload), ${c.groups} group(s), ${c.msgs} messages over ${c.duration} s, seed ${c.seed}, scenario ${c.scenario ?? 'none'}`,
     `links (each direction of each path): delay ${c.delayMs} ms +/- ${c.jitterMs} ms by ${BY[r.mechanisms.delay] ?? r.mechanisms.delay}; loss ${c.lossPct} % by ${BY[r.mechanisms.loss] ?? r.mechanisms.loss}; rate ${c.rate > 0 ? `${c.rate} B/s` : 'unlimited'} by ${BY[r.mechanisms.rate] ?? r.mechanisms.rate}`,
     `kernel: netem ${r.kernel.netem ? 'yes' : 'no'}, gact ${r.kernel.gact ? 'yes' : 'no'}, cls_bpf ${r.kernel.bpf ? 'yes' : 'no'}, tbf ${r.kernel.tbf ? 'yes' : 'no'}`,
     '',

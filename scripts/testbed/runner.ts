@@ -113,6 +113,10 @@ export async function runTestbed (o: TestbedOptions): Promise<TestbedResult> {
     transport: 'tcp',
     seed: o.seed,
     files: 0,
+    // steady state, as a WAN's users see it: every client first writes once to each of its contacts (sessions exist,
+    // bundles fetched; checked, not timed), then writes 1:1 to those contacts only
+    warmup: true,
+    contacts: Math.min(3, o.clients - 1),
     // one process per node: in the testbed each is a host of its own (and the loopback run compares like with like)
     workers: o.nodes,
     dir,
