@@ -78,7 +78,8 @@ async function main (): Promise<void> {
   }
   if (o.rate > 0 && o.rate < 1000) throw new UsageError(`--rate must be 0 (unlimited) or at least 1000 bytes/s (got ${o.rate})`)
   // a hard deadline for everything: setup, both runs, teardown
-  const deadlineS = num('deadline', values.deadline, 180 + (o.loopback ? 2 : 1) * (o.nodes * 8 + o.duration * 2 + o.clients * 2), 10)
+  // (generous: on a loaded 2-core machine a 12-node run with loopback takes some 6 minutes)
+  const deadlineS = num('deadline', values.deadline, 300 + (o.loopback ? 2 : 1) * (o.nodes * 15 + o.duration * 3 + o.clients * 4), 10)
   setTimeout(() => { bail(2, `deadline of ${deadlineS} s passed: torn down`) }, deadlineS * 1000).unref()
   const result = await runTestbed(o)
   if (values.json === true) console.log(JSON.stringify(result)); else console.log(formatTable(result))

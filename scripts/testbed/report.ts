@@ -45,6 +45,7 @@ export function formatTable (r: TestbedResult): string {
     `TCP in the testbed's namespaces: ${r.tcp.outSegs} segments sent, ${r.tcp.retransSegs} retransmitted (${r.tcp.outSegs > 0 ? (100 * r.tcp.retransSegs / r.tcp.outSegs).toFixed(2) : '0'} %)`,
     `teardown: ${r.namespaces.created} namespaces removed, ${r.namespaces.leftAfterTeardown.length} left${r.namespaces.leftAfterTeardown.length > 0 ? ` (${r.namespaces.leftAfterTeardown.join(', ')})` : ''}${r.namespaces.sweptStale.length > 0 ? `; swept ${r.namespaces.sweptStale.length} stale` : ''}`
   ]
+  if (r.loopbackError !== null) lines.push('', `LOOPBACK RUN FAILED: ${r.loopbackError}`)
   const notes = [...r.testbed.notes.map((n) => `testbed: ${n}`), ...(r.loopback?.notes ?? []).map((n) => `loopback: ${n}`)]
   if (notes.length > 0) lines.push('', ...notes.map((n) => `note: ${n}`))
   return lines.join('\n')
@@ -53,5 +54,5 @@ export function formatTable (r: TestbedResult): string {
 /** Whether the run kept every guarantee: nothing lost, nothing duplicated, converged, nothing left behind. */
 export function passed (r: TestbedResult): boolean {
   const ok = (s: RunSummary | null): boolean => s === null || (s.messages.lost === 0 && s.messages.duplicates === 0 && s.converged)
-  return ok(r.testbed) && ok(r.loopback) && r.namespaces.leftAfterTeardown.length === 0
+  return ok(r.testbed) && ok(r.loopback) && r.loopbackError === null && r.namespaces.leftAfterTeardown.length === 0
 }

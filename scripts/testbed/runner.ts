@@ -59,6 +59,8 @@ export interface TestbedResult {
   kernelLoss: { packets: number, dropped: number } | null
   testbed: RunSummary
   loopback: RunSummary | null
+  /** the loopback run failed (the testbed's figures stand): why */
+  loopbackError: string | null
 }
 
 /** namespaces and data folders open now (closeAll removes them) */
@@ -151,6 +153,7 @@ export async function runTestbed (o: TestbedOptions): Promise<TestbedResult> {
   }
   const leftAfterTeardown = list().filter((n) => n.startsWith(`${t.run}-`))
   let loopback: SimReport | null = null
+  let loopbackError: string | null = null
   if (o.loopback) {
     const dir = mkdtempSync(join(tmpdir(), 'relaymesh-testbed-loopback-'))
     const lo = { names: [], dir }
@@ -158,6 +161,9 @@ export async function runTestbed (o: TestbedOptions): Promise<TestbedResult> {
     try {
       log('loopback: the same workload over 127.0.0.1')
       loopback = await runSimulation(simOptions(join(dir, 'loopback')))
+    } catch (err) {
+      loopbackError = (err as Error).message
+      log(`loopback: failed: ${loopbackError}`)
     } finally {
       closeAll()
     }
@@ -172,6 +178,7 @@ export async function runTestbed (o: TestbedOptions): Promise<TestbedResult> {
     tcp,
     kernelLoss,
     testbed: summarize(testbed),
-    loopback: loopback === null ? null : summarize(loopback)
+    loopback: loopback === null ? null : summarize(loopback),
+    loopbackError
   }
 }
