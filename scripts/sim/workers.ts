@@ -31,6 +31,8 @@ export class SimWorker {
     let ready: () => void = () => {}
     const isReady = new Promise<void>((resolve) => { ready = resolve })
     const [wrapper, ...wrapperArgs] = this.launch ?? []
+    // launched through a wrapper (the testbed: one worker per node, all starting at once): more time
+    const startTimeout = wrapper !== undefined ? 4 * START_TIMEOUT_MS : START_TIMEOUT_MS
     const rpc = new ChildRpc(WORKER, {
       name: `worker ${this.name}`,
       ...(wrapper !== undefined ? { execPath: wrapper, execArgv: [...wrapperArgs, process.execPath, ...execArgv] } : { execArgv }),
@@ -46,7 +48,7 @@ export class SimWorker {
       await Promise.race([
         isReady,
         rpc.exited.then(({ code, signal }) => { throw new ChildGone(`worker ${this.name} exited before it was ready (${signal ?? `code ${code ?? '?'}`})`) }),
-        new Promise((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`worker ${this.name} did not start within ${START_TIMEOUT_MS} ms`)) }, START_TIMEOUT_MS) })
+        new Promise((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`worker ${this.name} did not start within ${startTimeout} ms`)) }, startTimeout) })
       ])
     } finally {
       clearTimeout(timer)
