@@ -12,6 +12,7 @@ import { Population, type SendOutcome, type SimClient } from './clients.js'
 import { Ledger, type Sent } from './ledger.js'
 import { Random } from './random.js'
 import { buildReport, type FaultRecord, type SimReport } from './report.js'
+import type { SimNetwork } from './network.js'
 import type { Scenario, Step } from './scenario.js'
 import { wallNow, type WorkerStats } from './worker-protocol.js'
 import { ChildGone, SimWorker } from './workers.js'
@@ -53,6 +54,8 @@ export interface SimOptions {
   keepData?: boolean
   /** live progress lines (stderr in the CLI) */
   progress?: (line: string) => void
+  /** the WAN testbed (scripts/testbed/): namespaces for the workers and a link in front of every node; needs workers = nodes @default loopback */
+  network?: SimNetwork
 }
 
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
@@ -101,11 +104,12 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
     return clientWorkers[regular++ % clientWorkers.length] as SimWorker
   }
   const allWorkers = [...new Set([...nodeWorkers, ...clientWorkers, ...crashWorkers.values()])]
+  for (const w of allWorkers) w.launch = options.network?.launch(w.name)
 
   // links only when a step slows them: every byte into a node then passes through a forwarder in its worker
-  const links = steps.some((s) => s.action === 'slow-link')
+  const links = steps.some((s) => s.action === 'slow-link') || options.network !== undefined
   if (links && memoryTransport) throw new Error('slow-link needs the tcp transport (the links are TCP forwarders)')
-  const cluster = new Cluster({ replicas: options.replicas, transport: options.transport, dir, workers: nodeWorkers, links, countTraffic: options.countTraffic ?? true })
+  const cluster = new Cluster({ replicas: options.replicas, transport: options.transport, dir, workers: nodeWorkers, links, countTraffic: options.countTraffic ?? true, ...(options.network !== undefined ? { network: options.network } : {}) })
   const people = new Population(dir, ledger, clock, place, toClock)
   const faults: FaultRecord[] = []
   const setup: Record<string, number> = {}
