@@ -71,6 +71,9 @@ export const OVERLAY_IDLE_CLOSE_MS = 30 * SECOND
 export const EXCHANGE_TIMEOUT_MS = 10 * SECOND
 /** the same peer is asked again at most this often */
 export const EXCHANGE_PEER_INTERVAL_MS = 60 * SECOND
+/** a failed exchange is tried again this long × attempt later, this many times, while the peer stays connected */
+export const EXCHANGE_RETRY_MS = 2 * SECOND
+export const EXCHANGE_RETRIES = 3
 /** exchanges in flight at once (outbound), and served at once (inbound) */
 export const EXCHANGE_CONCURRENCY = 2
 export const EXCHANGE_MAX_INBOUND = 8

@@ -25,6 +25,8 @@ export interface OverlayDeps {
   isRelay: (id: string) => boolean
   /** dial `peer` (liveness.ts: a failed dial drops it from the live set) */
   connect: (peer: PeerId) => void
+  /** called on a tick that finds no open connection to any relay: dial the bootstrap list again */
+  lonely: () => void
   intervalMs: number
   idleCloseMs: number
 }
@@ -116,11 +118,13 @@ export class Overlay {
     }
     const now = Date.now()
     const seen = new Set<string>()
+    let relays = 0
     for (const conn of host.getConnections()) {
       seen.add(conn.id)
       if (conn.status !== 'open') continue
       const id = conn.remotePeer.toString()
       if (!this.d.isRelay(id)) continue
+      relays++
       const last = this.lastWork.get(conn.id)
       if (last === undefined || conn.streams.some((s) => isWorkStream(s.protocol))) {
         this.lastWork.set(conn.id, now) // a connection first seen gets a whole idle period
@@ -130,6 +134,9 @@ export class Overlay {
       this.close(conn, id)
     }
     for (const id of this.lastWork.keys()) if (!seen.has(id)) this.lastWork.delete(id)
+    // a relay cut off from every other (its first dials failed, or every neighbour went away)
+    // would otherwise never learn anything again
+    if (relays === 0 && this.targets.size === 0) this.d.lonely()
   }
 
   private close (conn: Connection, id: string): void {

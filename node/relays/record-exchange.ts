@@ -14,7 +14,7 @@ import type { NodeMetrics } from '../metrics.js'
 import type { AdmissionPolicy } from './admission.js'
 import {
   EXCHANGE_CONCURRENCY, EXCHANGE_MAX_INBOUND, EXCHANGE_PEER_INTERVAL_MS, EXCHANGE_QUEUE_MAX, EXCHANGE_TIMEOUT_MS,
-  EXPIRED_GRACE_MS, NODES_PROTOCOL, NODES_TOPIC
+  EXCHANGE_RETRIES, EXCHANGE_RETRY_MS, EXPIRED_GRACE_MS, NODES_PROTOCOL, NODES_TOPIC
 } from './constants.js'
 import type { NodeRecordBook } from './node-record-book.js'
 import { pullNodeRecords, serveNodeRecords } from './node-exchange.js'
@@ -66,6 +66,8 @@ export class RecordExchange {
   private publishTimer: NodeJS.Timeout | undefined
   private inbound = 0
   private readonly lastExchange = new Map<string, number>()
+  /** peers whose exchange failed: attempts so far */
+  private readonly retries = new Map<string, number>()
   private readonly queue: PeerId[] = []
   private exchanging = 0
 
@@ -178,12 +180,33 @@ export class RecordExchange {
     this.pump()
   }
 
+  /**
+   * A failed exchange (the peer busy, a timeout) is tried again, EXCHANGE_RETRY_MS × attempt later, up to
+   * EXCHANGE_RETRIES times while the peer stays connected: a joining node whose first exchanges fail
+   * would otherwise learn the directory only from record refreshes (NODE_RECORD_REFRESH_MS).
+   */
+  private retryLater (peerId: PeerId): void {
+    const id = peerId.toString()
+    const attempt = (this.retries.get(id) ?? 0) + 1
+    if (!this.running || attempt > EXCHANGE_RETRIES || this.retries.size >= EXCHANGE_QUEUE_MAX) { this.retries.delete(id); return }
+    this.retries.set(id, attempt)
+    const timer = setTimeout(() => {
+      if (!this.running || this.d.host.getConnections(peerId).length === 0) { this.retries.delete(id); return }
+      this.lastExchange.delete(id)
+      this.enqueue(peerId)
+    }, EXCHANGE_RETRY_MS * attempt)
+    timer.unref()
+  }
+
   private pump (): void {
     while (this.running && this.exchanging < EXCHANGE_CONCURRENCY && this.queue.length > 0) {
       const peerId = this.queue.shift() as PeerId
       this.exchanging++
       this.d.track(this.exchange(peerId)
-        .catch((err: Error) => { this.d.log.debug({ peer: peerId.toString(), err: err.message }, 'node record exchange failed') })
+        .then(() => { this.retries.delete(peerId.toString()) }, (err: Error) => {
+          this.d.log.debug({ peer: peerId.toString(), err: err.message }, 'node record exchange failed')
+          this.retryLater(peerId)
+        })
         .finally(() => { this.exchanging--; this.pump() }))
     }
   }

@@ -9,12 +9,13 @@
 // list and the kad-dht routing table only make this node ask for its record.
 // docs/protocol.md §9, docs/protocol.md.
 import type { IdentifyResult, PeerId, PeerUpdate } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
 import type { NodeComponents, RelayDirectory } from '../components.js'
 import { createAdmissionPolicy } from './admission.js'
 import { checkOwnAdmission as checkOwnCertificate } from './admission-certificate.js'
 import {
   CHANGE_DEBOUNCE_MS, EXCHANGE_TIMEOUT_MS, EXPIRY_SWEEP_MS, LIVENESS_INTERVAL_MS, LIVENESS_MIN_AGE_MS, NODE_RECORD_REFRESH_MS,
-  NODE_RECORD_TTL_MS, NODES_PROTOCOL, OVERLAY_IDLE_CLOSE_MS, OVERLAY_INTERVAL_MS, OVERLAY_NEIGHBOURS, OVERLAY_PER_BUCKET,
+  NODE_RECORD_TTL_MS, NODES_PROTOCOL, OVERLAY_IDLE_CLOSE_MS, REDIAL_TIMEOUT_MS, OVERLAY_INTERVAL_MS, OVERLAY_NEIGHBOURS, OVERLAY_PER_BUCKET,
   RELAY_PROTOCOLS, STABILITY_BOOTSTRAP_MS
 } from './constants.js'
 import { LiveSet, type LiveCandidate } from './live-set.js'
@@ -104,6 +105,14 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
     live.update({ peerId: self, id: selfId, nodeId: ownNodeId, since: ownSince }, candidates, now)
   }
 
+  /** no relay connection and no target: dial the configured bootstrap nodes again (each at most once per overlay tick) */
+  function redialBootstrap (): void {
+    for (const addr of config.bootstrap) {
+      track(host.dial(multiaddr(addr), { signal: AbortSignal.any([AbortSignal.timeout(REDIAL_TIMEOUT_MS), stopController.signal]) })
+        .catch((err: Error) => { log.debug({ addr, err: err.message }, 'bootstrap re-dial failed') }))
+    }
+  }
+
   const overlay = new Overlay({
     host,
     log,
@@ -112,6 +121,7 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
     selfNodeId: () => ownNodeId,
     isRelay: (id) => id !== selfId && book.get(id) !== undefined,
     connect: (peer) => { liveness.ensure(peer) },
+    lonely: () => { redialBootstrap() },
     intervalMs: init.overlayIntervalMs ?? OVERLAY_INTERVAL_MS,
     idleCloseMs: init.idleCloseMs ?? OVERLAY_IDLE_CLOSE_MS
   })
