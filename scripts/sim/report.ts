@@ -2,7 +2,7 @@
 // object, and an SVG chart of delivery latency over time with faults marked.
 import type { Ledger } from './ledger.js'
 import type { Population } from './clients.js'
-import type { SimOptions } from './run.js'
+import type { SimOptions } from './options.js'
 import type { WorkerStats } from './worker-protocol.js'
 
 export interface FaultRecord {

@@ -1,0 +1,102 @@
+// Setting a simulation up: the worker processes (and which client lives in
+// which), the mesh, the clients and their groups.
+import { availableParallelism } from 'node:os'
+import type { SimClient } from './clients.js'
+import type { SimContext } from './context.js'
+import type { SimOptions } from './options.js'
+import type { Random } from './random.js'
+import type { WorkerEvent } from './worker-protocol.js'
+import { SimWorker } from './workers.js'
+import { until } from './wait.js'
+
+export interface SimWorkers {
+  nodes: SimWorker[]
+  /** with the memory transport, the node worker itself */
+  clients: SimWorker[]
+  /** client-crash step index -> the process its clients live in (what its SIGKILL takes down) */
+  crash: Map<number, SimWorker>
+  all: SimWorker[]
+  /** the worker that hosts client `index` */
+  place: (index: number) => SimWorker
+}
+
+/**
+ * Nodes in W processes; clients in their own processes (so node memory is the
+ * nodes' own); every client a client-crash step will crash lives in that
+ * step's own process.
+ */
+export function planWorkers (options: SimOptions, rng: Random, onEvent: (e: WorkerEvent) => void): SimWorkers {
+  const steps = options.scenario?.steps ?? []
+  const memoryTransport = options.transport === 'memory'
+  const cores = availableParallelism()
+  const handler = (_w: SimWorker, e: WorkerEvent): void => { onEvent(e) }
+  const nodes = Array.from({ length: memoryTransport ? 1 : Math.max(1, options.workers ?? cores) }, (_, i) => new SimWorker(`nodes-${i}`, handler))
+  const clients = memoryTransport ? nodes : Array.from({ length: Math.max(1, options.clientWorkers ?? cores) }, (_, i) => new SimWorker(`clients-${i}`, handler))
+  const crashSteps = steps.flatMap((s, i) => s.action === 'client-crash' ? [{ step: i, clients: s.clients }] : [])
+  const crash = new Map(crashSteps.map((c) => [c.step, new SimWorker(`crash-${c.step}`, handler)]))
+  const crashPlan = new Map<number, number>() // client index -> step
+  const pool = rng.shuffle(Array.from({ length: options.clients }, (_, i) => i))
+  for (const c of crashSteps) for (const idx of pool.splice(0, c.clients)) crashPlan.set(idx, c.step)
+  let regular = 0
+  const place = (index: number): SimWorker => {
+    const step = crashPlan.get(index)
+    if (step !== undefined) return crash.get(step) as SimWorker
+    return clients[regular++ % clients.length] as SimWorker
+  }
+  return { nodes, clients, crash, all: [...new Set([...nodes, ...clients, ...crash.values()])], place }
+}
+
+/** Start the nodes and wait until every one lists every other as a live relay. */
+export async function setupMesh (ctx: SimContext, setup: Record<string, number>): Promise<void> {
+  const { options, cluster, clock, log } = ctx
+  const t = clock()
+  await cluster.add(options.nodes)
+  if (!await until(async () => await cluster.converged(), 60_000)) throw new Error(`the ${options.nodes} nodes did not all learn of each other within 60 s`)
+  setup.meshMs = clock() - t
+  log(`mesh: ${options.nodes} nodes (${options.transport}) up and converged in ${(setup.meshMs / 1000).toFixed(1)} s`)
+}
+
+/** Create the identities, attach every client, and wait until every node knows every user's records. */
+export async function setupClients (ctx: SimContext, setup: Record<string, number>): Promise<void> {
+  const { options, people, cluster, clock, log } = ctx
+  let t = clock()
+  await people.create(options.clients)
+  setup.identitiesMs = clock() - t
+  t = clock()
+  for (let i = 0; i < people.clients.length; i += 5) {
+    await Promise.all(people.clients.slice(i, i + 5).map(async (c) => { await ctx.attach(c) }))
+  }
+  setup.attachMs = clock() - t
+  // every node must know every user's device list and bundle before anyone writes to them
+  t = clock()
+  const known = await until(async () => await cluster.usersKnown(people.clients.map((c) => c.userId)), 60_000, 250)
+  if (!known) throw new Error('the users\' records did not reach every node within 60 s')
+  setup.gossipMs = clock() - t
+  log(`clients: ${options.clients} identities in ${(setup.identitiesMs / 1000).toFixed(1)} s, attached in ${(setup.attachMs / 1000).toFixed(1)} s, known to every node after ${(setup.gossipMs / 1000).toFixed(1)} s more`)
+}
+
+/** options.groups groups of 3-6 random members, created and known to every member. */
+export async function setupGroups (ctx: SimContext, setup: Record<string, number>): Promise<void> {
+  const { options, people, rng, clock, log, groups } = ctx
+  if (options.groups <= 0) return
+  const t = clock()
+  for (let g = 0; g < options.groups; g++) {
+    const size = Math.min(people.clients.length, 3 + rng.int(4))
+    const members = rng.sample(people.clients, size)
+    const creator = members[0] as SimClient
+    const { groupId } = await creator.worker.call('createGroup', { index: creator.index, name: `sim group ${g}`, members: members.slice(1).map((m) => m.userId) })
+    groups.push({ groupId, members: members.map((m) => m.index) })
+  }
+  const ready = await until(async () => {
+    for (const g of groups) {
+      for (const i of g.members) {
+        const c = people.clients[i] as SimClient
+        if (!(await c.worker.call('groupsOf', { index: c.index })).includes(g.groupId)) return false
+      }
+    }
+    return true
+  }, 60_000, 250)
+  if (!ready) throw new Error('group members did not all learn of their groups within 60 s')
+  setup.groupsMs = clock() - t
+  log(`groups: ${options.groups} created and known to every member in ${(setup.groupsMs / 1000).toFixed(1)} s`)
+}
