@@ -35,6 +35,16 @@ export interface SimOptions {
   slowMs?: number
   /** how long the final drain may take @default 60 s */
   drainTimeoutMs?: number
+  /** seconds the mesh is measured idle (CPU, bytes, connections) right after it converged and again with every client attached, before the workload; 0: not measured @default 5 */
+  idleSeconds?: number
+  /** how long the mesh may take to converge @default max(60 s, 1.5 s per node) */
+  convergeTimeoutMs?: number
+  /** clients attached at once during setup @default 20 */
+  attachBatch?: number
+  /** clients' sealed stores with the client's own passphrase KDF (scrypt N=2^15) instead of the test cost (N=2^10) @default false */
+  realKdf?: boolean
+  /** a wall-clock time (Date.now() ms) by which the run must be over: setup and recovery waits stop there and the run fails (sim --find-max) */
+  deadline?: number
   /** where homes and node data go; removed at the end unless keepData */
   dir?: string
   keepData?: boolean

@@ -14,9 +14,10 @@ import { Ledger } from './ledger.js'
 import type { SimOptions } from './options.js'
 import { Random } from './random.js'
 import { buildReport, type SimReport } from './report.js'
+import { measureIdle, windowCost, type WindowCost } from './measure.js'
 import { planWorkers, setupClients, setupGroups, setupMesh } from './setup.js'
 import { Timeline } from './timeline.js'
-import { sleep, until } from './wait.js'
+import { checkDeadline, sleep, until, within } from './wait.js'
 import { wallNow, type WorkerStats } from './worker-protocol.js'
 import { Workload } from './workload.js'
 
@@ -56,6 +57,8 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
   let nodeStatsStart: WorkerStats[] = []
   let nodeStatsEnd: WorkerStats[] = []
   let clientRss = 0
+  const idleSeconds = options.idleSeconds ?? 5
+  const cost: { idleMesh?: WindowCost, idleAttached?: WindowCost, load?: WindowCost } = {}
 
   try {
     const t = clock()
@@ -65,12 +68,24 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
     // what each node worker holds before it hosts anything (Node.js and the loaded modules)
     const baseline = await cluster.stats(true)
     await setupMesh(ctx, setup)
+    // idle, twice: the bare mesh right after it converged (no client yet), then with every client attached and
+    // none sending (their receive calls wait at the nodes); what else runs in the windows: README, "Simulation"
+    if (idleSeconds > 0) {
+      cost.idleMesh = await measureIdle(cluster, idleSeconds)
+      log(`idle mesh (${cost.idleMesh.seconds} s, no clients): ${cost.idleMesh.cpuPerNodePct} % of a core per node, ${cost.idleMesh.bytesInPerNodePerSecond.median} B/s in per node (median), relay connections per node ${cost.idleMesh.relayConnections.min}/${cost.idleMesh.relayConnections.median}/${cost.idleMesh.relayConnections.max}`)
+    }
     await setupClients(ctx, setup)
     await setupGroups(ctx, setup)
     const workload = new Workload(ctx)
     if (options.warmup === true) await workload.warmup(setup)
+    if (idleSeconds > 0) {
+      await until(() => workload.sends.size === 0, within(30_000, options.deadline))
+      cost.idleAttached = await measureIdle(cluster, idleSeconds)
+      log(`idle with ${options.clients} clients attached (${cost.idleAttached.seconds} s, none sending): ${cost.idleAttached.cpuPerNodePct} % of a core per node, ${cost.idleAttached.bytesInPerNodePerSecond.median} B/s in per node (median)`)
+    }
 
     // ---------------------------------------------------------------- workload + faults
+    checkDeadline(options.deadline, 'setup')
     nodeStatsStart = await cluster.stats()
     const workloadStart = clock()
     const endAt = workloadStart + options.duration * 1000
@@ -91,6 +106,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
       await running
       workloadEnd = clock()
       nodeStatsEnd = await cluster.stats(true)
+      cost.load = windowCost(nodeStatsStart, nodeStatsEnd, workloadEnd - workloadStart)
       const clientOnly = [...new Set([...workers.clients, ...workers.crash.values()])].filter((w) => w.running && !workers.nodes.includes(w))
       clientRss = (await Promise.all(clientOnly.map(async (w) => (await w.call('stats', {})).rss))).reduce((a, b) => a + b, 0)
       await faulting
@@ -106,17 +122,17 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
       await cluster.heal()
     }
     for (const n of cluster.down) await cluster.start(n, clock())
-    if (!await until(async () => await cluster.converged(), 60_000)) notes.push('the mesh did not converge within 60 s after restarting every node')
+    if (!await until(async () => await cluster.converged(), within(60_000, options.deadline))) notes.push('the mesh did not converge within 60 s after restarting every node')
     await Promise.all(people.offline.map(async (c) => { await ctx.attach(c) }))
-    await until(() => workload.sends.size === 0, 30_000)
+    await until(() => workload.sends.size === 0, within(30_000, options.deadline))
     if (workload.sends.size > 0) notes.push(`${workload.sends.size} sends still unanswered 30 s after the workload ended`)
-    await until(() => ledger.pendingStored().length === 0, options.drainTimeoutMs ?? 60_000, 200)
+    await until(() => ledger.pendingStored().length === 0, within(options.drainTimeoutMs ?? 60_000, options.deadline), 200)
     // late duplicates would show up here
     await sleep(1500)
     const drainedMs = clock() - recoveryStart
     log(`recovery: done in ${(drainedMs / 1000).toFixed(1)} s; ${ledger.pendingStored().length} stored deliveries missing`)
 
-    return buildReport({ options, ledger, people, faults: timeline.faults, setup, notes, nodeStatsStart, nodeStatsEnd, nodeBaselineRss: baseline.reduce((a, w) => a + w.rss, 0), nodeBaselineHeap: baseline.reduce((a, w) => a + (w.heapLive ?? w.heapUsed), 0), clientRss, workers: { nodes: workers.nodes.length, clients: memoryTransport ? 0 : workers.clients.length, crash: workers.crash.size }, workloadStart, workloadEnd, recoveryMs: drainedMs, throttled: workload.throttled, dir, groups: ctx.groups.length })
+    return buildReport({ options, ledger, people, faults: timeline.faults, setup, notes, nodeStatsStart, nodeStatsEnd, nodeBaselineRss: baseline.reduce((a, w) => a + w.rss, 0), nodeBaselineHeap: baseline.reduce((a, w) => a + (w.heapLive ?? w.heapUsed), 0), clientRss, workers: { nodes: workers.nodes.length, clients: memoryTransport ? 0 : workers.clients.length, crash: workers.crash.size }, workloadStart, workloadEnd, recoveryMs: drainedMs, throttled: workload.throttled, dir, groups: ctx.groups.length, cost, convergeMs: setup.meshMs ?? 0 })
   } finally {
     await people.closeAll().catch(() => {})
     await cluster.stopAll().catch(() => {})

@@ -7,7 +7,7 @@ import type { SimOptions } from './options.js'
 import type { Random } from './random.js'
 import type { WorkerEvent } from './worker-protocol.js'
 import { SimWorker } from './workers.js'
-import { until } from './wait.js'
+import { checkDeadline, until, within } from './wait.js'
 
 export interface SimWorkers {
   nodes: SimWorker[]
@@ -46,31 +46,90 @@ export function planWorkers (options: SimOptions, rng: Random, onEvent: (e: Work
   return { nodes, clients, crash, all: [...new Set([...nodes, ...clients, ...crash.values()])], place }
 }
 
-/** Start the nodes and wait until every one lists every other as a live relay. */
+/** How long the mesh may take to converge: at least 60 s, 1.5 s per node beyond 40. */
+export const convergeTimeout = (options: SimOptions): number => options.convergeTimeoutMs ?? Math.max(60_000, 1_500 * options.nodes)
+
+/** Setup waits that grow with the population: at least 60 s, plus 60 ms per client and 300 ms per node. */
+const scaledTimeout = (options: SimOptions): number => 60_000 + 60 * options.clients + 300 * options.nodes
+
+/** progress lines at most this often during long setup steps */
+const PROGRESS_MS = 5_000
+
+/** Start the nodes and wait until every one lists every other as a live relay (timeout scaled with N, progress every 5 s). */
 export async function setupMesh (ctx: SimContext, setup: Record<string, number>): Promise<void> {
   const { options, cluster, clock, log } = ctx
   const t = clock()
-  await cluster.add(options.nodes)
-  if (!await until(async () => await cluster.converged(), 60_000)) throw new Error(`the ${options.nodes} nodes did not all learn of each other within 60 s`)
+  let said = clock()
+  await cluster.add(options.nodes, (started) => {
+    if (clock() - said < PROGRESS_MS && started < options.nodes) return
+    said = clock()
+    log(`mesh: ${started}/${options.nodes} nodes started (${((clock() - t) / 1000).toFixed(0)} s)`)
+  })
+  checkDeadline(options.deadline, 'mesh setup')
+  const timeout = within(convergeTimeout(options), options.deadline)
+  let last = { complete: 0, total: options.nodes, minPeers: 0 }
+  const ok = await until(async () => {
+    last = await cluster.convergence()
+    if (clock() - said >= PROGRESS_MS) {
+      said = clock()
+      log(`mesh: ${last.complete}/${last.total} nodes list every other as live (the fewest lists ${last.minPeers} of ${last.total - 1}), ${((clock() - t) / 1000).toFixed(0)} s`)
+    }
+    return last.complete === last.total
+  }, timeout, options.nodes > 50 ? 500 : 100)
+  if (!ok) {
+    checkDeadline(options.deadline, 'mesh convergence')
+    throw new Error(`the ${options.nodes} nodes did not all learn of each other within ${(timeout / 1000).toFixed(0)} s (${last.complete}/${last.total} nodes complete, the fewest lists ${last.minPeers} of ${last.total - 1})`)
+  }
   setup.meshMs = clock() - t
   log(`mesh: ${options.nodes} nodes (${options.transport}) up and converged in ${(setup.meshMs / 1000).toFixed(1)} s`)
 }
 
-/** Create the identities, attach every client, and wait until every node knows every user's records. */
+/** Run `each` over `items`, at most `limit` at once, calling `progress` at most every 5 s. */
+async function bounded<T> (items: T[], limit: number, each: (item: T) => Promise<void>, progress: (done: number) => void, deadline: number | undefined, what: string): Promise<void> {
+  let next = 0
+  let done = 0
+  let said = Date.now()
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      checkDeadline(deadline, what)
+      const item = items[next++] as T
+      await each(item)
+      done++
+      if (Date.now() - said >= PROGRESS_MS) { said = Date.now(); progress(done) }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane))
+}
+
+/**
+ * Create the identities (in the workers that will host them, a few at a time
+ * per worker), attach every client (attachBatch at once), and wait until
+ * every node knows every user's records. Progress every 5 s.
+ */
 export async function setupClients (ctx: SimContext, setup: Record<string, number>): Promise<void> {
   const { options, people, cluster, clock, log } = ctx
   let t = clock()
-  await people.create(options.clients)
+  await people.create(options.clients, { fastKdf: options.realKdf !== true, perWorker: 4, progress: (done) => { log(`clients: ${done}/${options.clients} identities (${((clock() - t) / 1000).toFixed(0)} s)`) } })
   setup.identitiesMs = clock() - t
   t = clock()
-  for (let i = 0; i < people.clients.length; i += 5) {
-    await Promise.all(people.clients.slice(i, i + 5).map(async (c) => { await ctx.attach(c) }))
-  }
+  await bounded(people.clients, options.attachBatch ?? 20, async (c) => { await ctx.attach(c) },
+    (done) => { log(`clients: ${done}/${options.clients} attached (${((clock() - t) / 1000).toFixed(0)} s)`) }, options.deadline, 'client attach')
   setup.attachMs = clock() - t
   // every node must know every user's device list and bundle before anyone writes to them
   t = clock()
-  const known = await until(async () => await cluster.usersKnown(people.clients.map((c) => c.userId)), 60_000, 250)
-  if (!known) throw new Error('the users\' records did not reach every node within 60 s')
+  const userIds = people.clients.map((c) => c.userId)
+  let said = clock()
+  let knowing = 0
+  const timeout = within(scaledTimeout(options), options.deadline)
+  const known = await until(async () => {
+    knowing = await cluster.usersKnown(userIds)
+    if (clock() - said >= PROGRESS_MS) { said = clock(); log(`clients: ${knowing}/${cluster.up.length} nodes know every user's records (${((clock() - t) / 1000).toFixed(0)} s)`) }
+    return knowing >= cluster.up.length
+  }, timeout, options.clients > 300 ? 1000 : 250)
+  if (!known) {
+    checkDeadline(options.deadline, 'record gossip')
+    throw new Error(`the users' records did not reach every node within ${(timeout / 1000).toFixed(0)} s (${knowing}/${cluster.up.length} nodes know them all)`)
+  }
   setup.gossipMs = clock() - t
   log(`clients: ${options.clients} identities in ${(setup.identitiesMs / 1000).toFixed(1)} s, attached in ${(setup.attachMs / 1000).toFixed(1)} s, known to every node after ${(setup.gossipMs / 1000).toFixed(1)} s more`)
 }

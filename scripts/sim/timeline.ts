@@ -8,6 +8,7 @@ import type { FaultRecord } from './report.js'
 import type { Step } from './scenario.js'
 import type { Workload } from './workload.js'
 import type { SimWorker } from './workers.js'
+import { convergeTimeout } from './setup.js'
 import { sleep, until } from './wait.js'
 
 export class Timeline {
@@ -146,7 +147,7 @@ export class Timeline {
   private async convergeTime (): Promise<number | undefined> {
     const { cluster, clock } = this.ctx
     const t0 = clock()
-    return await until(async () => await cluster.converged(), 60_000) ? clock() - t0 : undefined
+    return await until(async () => await cluster.converged(), convergeTimeout(this.ctx.options)) ? clock() - t0 : undefined
   }
 
   private async selectNodes (step: Extract<Step, { action: 'kill' | 'stop' | 'start' | 'restart' | 'slow-link' }>): Promise<SimNode[]> {

@@ -12,3 +12,16 @@ export async function until (check: () => boolean | Promise<boolean>, timeoutMs:
     await sleep(interval)
   }
 }
+
+/** The run passed its wall-clock deadline (SimOptions.deadline). */
+export class DeadlineError extends Error {}
+
+/** `ms`, cut to what is left before `deadline` (Date.now() ms; none: no cut). */
+export function within (ms: number, deadline: number | undefined): number {
+  return deadline === undefined ? ms : Math.max(0, Math.min(ms, deadline - Date.now()))
+}
+
+/** Throw DeadlineError if `deadline` has passed. */
+export function checkDeadline (deadline: number | undefined, what: string): void {
+  if (deadline !== undefined && Date.now() >= deadline) throw new DeadlineError(`time bound reached during ${what}`)
+}

@@ -10,6 +10,7 @@ export { ChildGone }
 const WORKER = join(import.meta.dirname, 'worker.js')
 const START_TIMEOUT_MS = 30_000
 const CALL_TIMEOUT_MS = 120_000
+const HEAP_LIMIT_MIB = 8192
 
 export class SimWorker {
   private rpc: ChildRpc | undefined
@@ -25,7 +26,8 @@ export class SimWorker {
     // RELAYMESH_SIM_PROFILE=DIR: every worker writes a V8 CPU profile there when it exits (README, "Simulation")
     const profile = process.env.RELAYMESH_SIM_PROFILE
     // --expose-gc: the report tells live heap (after a collection) from garbage not yet collected
-    const execArgv = ['--expose-gc', ...(profile !== undefined && profile !== '' ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${this.name}-${Date.now()}.cpuprofile`] : [])]
+    // a V8 heap limit above the default (about 4 GiB here): a worker hosting 150+ nodes or 500+ clients needs more
+    const execArgv = ['--expose-gc', `--max-old-space-size=${HEAP_LIMIT_MIB}`, ...(profile !== undefined && profile !== '' ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${this.name}-${Date.now()}.cpuprofile`] : [])]
     let ready: () => void = () => {}
     const isReady = new Promise<void>((resolve) => { ready = resolve })
     const rpc = new ChildRpc(WORKER, {
