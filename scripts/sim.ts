@@ -93,7 +93,7 @@ async function main (): Promise<void> {
     ...(values['client-workers'] !== undefined ? { clientWorkers: int('client-workers', values['client-workers'], 1, 1) } : {}),
     keepData: values['keep-data'] === true,
     idleSeconds: int('idle', values.idle, 5, 0),
-    attachBatch: int('attach-batch', values['attach-batch'], 20, 1),
+    attachBatch: int('attach-batch', values['attach-batch'], 10, 1),
     ...(values['converge-timeout'] !== undefined ? { convergeTimeoutMs: int('converge-timeout', values['converge-timeout'], 60, 1) * 1000 } : {}),
     realKdf: values['real-kdf'] === true,
     progress: (line) => { process.stderr.write(`[sim] ${line}\n`) }

@@ -56,6 +56,8 @@ export class Cluster {
     this.nextPort = options.basePort ?? DEFAULT_BASE_PORT
   }
 
+  /** the processes that host the nodes */
+  get workers (): SimWorker[] { return this.options.workers }
   get up (): SimNode[] { return this.nodes.filter((n) => n.up) }
   get down (): SimNode[] { return this.nodes.filter((n) => !n.up) }
   get partitioned (): boolean { return this.groupOf !== undefined }

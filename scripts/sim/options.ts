@@ -39,7 +39,7 @@ export interface SimOptions {
   idleSeconds?: number
   /** how long the mesh may take to converge @default max(60 s, 1.5 s per node) */
   convergeTimeoutMs?: number
-  /** clients attached at once during setup @default 20 */
+  /** clients attached at once during setup @default 10 */
   attachBatch?: number
   /** clients' sealed stores with the client's own passphrase KDF (scrypt N=2^15) instead of the test cost (N=2^10) @default false */
   realKdf?: boolean

@@ -2,6 +2,7 @@
 // object, and an SVG chart of delivery latency over time with faults marked.
 import type { Ledger } from './ledger.js'
 import type { WindowCost } from './measure.js'
+import type { ClientSetupCost } from './setup.js'
 import type { Population } from './clients.js'
 import type { SimOptions } from './options.js'
 import type { WorkerStats } from './worker-protocol.js'
@@ -77,7 +78,7 @@ export interface SimReport {
    * Each: the node workers' CPU per node (% of one core), libp2p bytes per node per second, and connections
    * per node to relays and to clients (min / median / max). Absent where not measured (idleSeconds 0).
    */
-  scale: { convergeMs: number, idleMesh?: WindowCost, idleAttached?: WindowCost, load?: WindowCost }
+  scale: { convergeMs: number, idleMesh?: WindowCost, idleAttached?: WindowCost, load?: WindowCost, clientSetup?: ClientSetupCost }
   faults: FaultRecord[]
   recoveryMs: number
   receiveErrors: string[]
@@ -118,8 +119,7 @@ export function buildReport (input: {
   throttled: number
   dir: string
   groups: number
-  cost: { idleMesh?: WindowCost, idleAttached?: WindowCost, load?: WindowCost }
-  convergeMs: number
+  cost: SimReport['scale']
 }): SimReport {
   const { options, ledger, people, faults } = input
   const slowMs = options.slowMs ?? 2000
@@ -253,7 +253,7 @@ export function buildReport (input: {
       eventLoopUtilization: input.nodeStatsEnd.map((w) => Math.round(w.eventLoopUtilization * 100) / 100),
       note: `the ${input.workers.nodes} node worker processes' RSS at the end of the workload / nodes (includes each process's Node.js baseline; clients live in other processes)`
     },
-    scale: { convergeMs: Math.round(input.convergeMs), ...input.cost },
+    scale: { ...input.cost, convergeMs: Math.round(input.cost.convergeMs) },
     faults,
     recoveryMs: round(input.recoveryMs),
     receiveErrors: people.receiveErrors.slice(0, 20),
@@ -317,7 +317,8 @@ function costLines (scale: SimReport['scale']): string[] {
   return [
     ...line('idle mesh (no clients yet)', scale.idleMesh),
     ...line('idle, clients attached, none sending', scale.idleAttached),
-    ...line('under the workload', scale.load)
+    ...line('under the workload', scale.load),
+    ...(scale.clientSetup !== undefined ? [`client setup, CPU per client: ${scale.clientSetup.createCpuMsPerClient} ms to create (client workers); to open and attach ${scale.clientSetup.attachCpuMsPerClient.clientWorkers} ms in the client workers + ${scale.clientSetup.attachCpuMsPerClient.nodeWorkers} ms in the node workers; client workers' RSS +${scale.clientSetup.clientWorkersRssMiBPerClient} MiB per client`] : [])
   ]
 }
 

@@ -14,7 +14,7 @@ import { Ledger } from './ledger.js'
 import type { SimOptions } from './options.js'
 import { Random } from './random.js'
 import { buildReport, type SimReport } from './report.js'
-import { measureIdle, windowCost, type WindowCost } from './measure.js'
+import { measureIdle, windowCost } from './measure.js'
 import { planWorkers, setupClients, setupGroups, setupMesh } from './setup.js'
 import { Timeline } from './timeline.js'
 import { checkDeadline, sleep, until, within } from './wait.js'
@@ -58,10 +58,11 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
   let nodeStatsEnd: WorkerStats[] = []
   let clientRss = 0
   const idleSeconds = options.idleSeconds ?? 5
-  const cost: { idleMesh?: WindowCost, idleAttached?: WindowCost, load?: WindowCost } = {}
+  const cost: SimReport['scale'] = { convergeMs: 0 }
 
   try {
     const t = clock()
+    for (const w of workers.all) w.onExit = (line) => { log(line); notes.push(line) }
     await Promise.all(workers.all.map(async (w) => { await w.start() }))
     setup.workersMs = clock() - t
     log(`workers: ${workers.nodes.length} for nodes, ${memoryTransport ? 'the same one' : workers.clients.length} for clients${workers.crash.size > 0 ? `, ${workers.crash.size} for clients that will crash` : ''} (pids ${workers.all.map((w) => w.pid).join(', ')})`)
@@ -74,7 +75,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
       cost.idleMesh = await measureIdle(cluster, idleSeconds)
       log(`idle mesh (${cost.idleMesh.seconds} s, no clients): ${cost.idleMesh.cpuPerNodePct} % of a core per node, ${cost.idleMesh.bytesInPerNodePerSecond.median} B/s in per node (median), relay connections per node ${cost.idleMesh.relayConnections.min}/${cost.idleMesh.relayConnections.median}/${cost.idleMesh.relayConnections.max}`)
     }
-    await setupClients(ctx, setup)
+    cost.clientSetup = await setupClients(ctx, setup, [...new Set([...workers.clients, ...workers.crash.values()])])
     await setupGroups(ctx, setup)
     const workload = new Workload(ctx)
     if (options.warmup === true) await workload.warmup(setup)
@@ -132,7 +133,7 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
     const drainedMs = clock() - recoveryStart
     log(`recovery: done in ${(drainedMs / 1000).toFixed(1)} s; ${ledger.pendingStored().length} stored deliveries missing`)
 
-    return buildReport({ options, ledger, people, faults: timeline.faults, setup, notes, nodeStatsStart, nodeStatsEnd, nodeBaselineRss: baseline.reduce((a, w) => a + w.rss, 0), nodeBaselineHeap: baseline.reduce((a, w) => a + (w.heapLive ?? w.heapUsed), 0), clientRss, workers: { nodes: workers.nodes.length, clients: memoryTransport ? 0 : workers.clients.length, crash: workers.crash.size }, workloadStart, workloadEnd, recoveryMs: drainedMs, throttled: workload.throttled, dir, groups: ctx.groups.length, cost, convergeMs: setup.meshMs ?? 0 })
+    return buildReport({ options, ledger, people, faults: timeline.faults, setup, notes, nodeStatsStart, nodeStatsEnd, nodeBaselineRss: baseline.reduce((a, w) => a + w.rss, 0), nodeBaselineHeap: baseline.reduce((a, w) => a + (w.heapLive ?? w.heapUsed), 0), clientRss, workers: { nodes: workers.nodes.length, clients: memoryTransport ? 0 : workers.clients.length, crash: workers.crash.size }, workloadStart, workloadEnd, recoveryMs: drainedMs, throttled: workload.throttled, dir, groups: ctx.groups.length, cost: { ...cost, convergeMs: setup.meshMs ?? 0 } })
   } finally {
     await people.closeAll().catch(() => {})
     await cluster.stopAll().catch(() => {})

@@ -7,7 +7,7 @@ import type { SimOptions } from './options.js'
 import type { Random } from './random.js'
 import type { WorkerEvent } from './worker-protocol.js'
 import { SimWorker } from './workers.js'
-import { checkDeadline, until, within } from './wait.js'
+import { checkDeadline, sleep, until, within } from './wait.js'
 
 export interface SimWorkers {
   nodes: SimWorker[]
@@ -52,6 +52,9 @@ export const convergeTimeout = (options: SimOptions): number => options.converge
 /** Setup waits that grow with the population: at least 60 s, plus 60 ms per client and 300 ms per node. */
 const scaledTimeout = (options: SimOptions): number => 60_000 + 60 * options.clients + 300 * options.nodes
 
+/** a client's attach during setup is tried this often before the run fails */
+const ATTACH_ATTEMPTS = 3
+
 /** progress lines at most this often during long setup steps */
 const PROGRESS_MS = 5_000
 
@@ -88,12 +91,19 @@ export async function setupMesh (ctx: SimContext, setup: Record<string, number>)
 async function bounded<T> (items: T[], limit: number, each: (item: T) => Promise<void>, progress: (done: number) => void, deadline: number | undefined, what: string): Promise<void> {
   let next = 0
   let done = 0
+  let failed = false
   let said = Date.now()
   const lane = async (): Promise<void> => {
-    while (next < items.length) {
+    // after one failure the other lanes take nothing new (the run is about to end)
+    while (next < items.length && !failed) {
       checkDeadline(deadline, what)
       const item = items[next++] as T
-      await each(item)
+      try {
+        await each(item)
+      } catch (err) {
+        failed = true
+        throw err
+      }
       done++
       if (Date.now() - said >= PROGRESS_MS) { said = Date.now(); progress(done) }
     }
@@ -106,15 +116,36 @@ async function bounded<T> (items: T[], limit: number, each: (item: T) => Promise
  * per worker), attach every client (attachBatch at once), and wait until
  * every node knows every user's records. Progress every 5 s.
  */
-export async function setupClients (ctx: SimContext, setup: Record<string, number>): Promise<void> {
+export async function setupClients (ctx: SimContext, setup: Record<string, number>, clientWorkers: SimWorker[]): Promise<ClientSetupCost> {
   const { options, people, cluster, clock, log } = ctx
+  const nodeWorkers = (): SimWorker[] => cluster.workers
+  const r0 = await readCpu(clientWorkers, nodeWorkers())
   let t = clock()
   await people.create(options.clients, { fastKdf: options.realKdf !== true, perWorker: 4, progress: (done) => { log(`clients: ${done}/${options.clients} identities (${((clock() - t) / 1000).toFixed(0)} s)`) } })
   setup.identitiesMs = clock() - t
+  const r1 = await readCpu(clientWorkers, nodeWorkers())
   t = clock()
-  await bounded(people.clients, options.attachBatch ?? 20, async (c) => { await ctx.attach(c) },
+  let retried = 0
+  const attachOne = async (c: SimClient): Promise<void> => {
+    // a client gives up on a node after its own dial and attach timeouts; on a machine this loaded that can
+    // happen to every node it tries: try again a few times, then fail the run (the client library is unchanged)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await ctx.attach(c)
+        return
+      } catch (err) {
+        if (attempt >= ATTACH_ATTEMPTS) throw err
+        retried++
+        log(`clients: client ${c.index} did not attach (attempt ${attempt} of ${ATTACH_ATTEMPTS}): ${(err as Error).message.slice(0, 160)}`)
+        await sleep(2_000 * attempt)
+      }
+    }
+  }
+  await bounded(people.clients, options.attachBatch ?? 10, attachOne,
     (done) => { log(`clients: ${done}/${options.clients} attached (${((clock() - t) / 1000).toFixed(0)} s)`) }, options.deadline, 'client attach')
   setup.attachMs = clock() - t
+  if (retried > 0) ctx.notes.push(`${retried} client attaches during setup failed and were tried again (ATTACH_ATTEMPTS ${ATTACH_ATTEMPTS})`)
+  const r2 = await readCpu(clientWorkers, nodeWorkers())
   // every node must know every user's device list and bundle before anyone writes to them
   t = clock()
   const userIds = people.clients.map((c) => c.userId)
@@ -132,6 +163,29 @@ export async function setupClients (ctx: SimContext, setup: Record<string, numbe
   }
   setup.gossipMs = clock() - t
   log(`clients: ${options.clients} identities in ${(setup.identitiesMs / 1000).toFixed(1)} s, attached in ${(setup.attachMs / 1000).toFixed(1)} s, known to every node after ${(setup.gossipMs / 1000).toFixed(1)} s more`)
+  const n = Math.max(1, options.clients)
+  const ms = (micros: number): number => Math.round(micros / 1000 / n * 100) / 100
+  const cost: ClientSetupCost = {
+    createCpuMsPerClient: ms(r1.clients - r0.clients),
+    attachCpuMsPerClient: { clientWorkers: ms(r2.clients - r1.clients), nodeWorkers: ms(r2.nodes - r1.nodes) },
+    clientWorkersRssMiBPerClient: Math.round((r2.clientRss - r0.clientRss) / 2 ** 20 / n * 100) / 100
+  }
+  log(`clients: CPU per client ${cost.createCpuMsPerClient} ms to create; ${cost.attachCpuMsPerClient.clientWorkers} ms (client side) + ${cost.attachCpuMsPerClient.nodeWorkers} ms (node side) to open and attach; client workers' RSS ${cost.clientWorkersRssMiBPerClient} MiB per client`)
+  return cost
+}
+
+/** What a client costs to set up: CPU ms per client in the client workers (create; open + attach) and in the node workers (attach), and the client workers' RSS growth per client over both. */
+export interface ClientSetupCost {
+  createCpuMsPerClient: number
+  attachCpuMsPerClient: { clientWorkers: number, nodeWorkers: number }
+  clientWorkersRssMiBPerClient: number
+}
+
+async function readCpu (clientWorkers: SimWorker[], nodeWorkers: SimWorker[]): Promise<{ clients: number, nodes: number, clientRss: number }> {
+  const read = async (list: SimWorker[]): Promise<Array<{ cpuMicros: number, rss: number }>> => await Promise.all(list.filter((w) => w.running).map(async (w) => await w.call('stats', {})))
+  const own = clientWorkers.filter((w) => !nodeWorkers.includes(w))
+  const [c, n] = await Promise.all([read(own), read(nodeWorkers)])
+  return { clients: c.reduce((a, w) => a + w.cpuMicros, 0), nodes: n.reduce((a, w) => a + w.cpuMicros, 0), clientRss: c.reduce((a, w) => a + w.rss, 0) }
 }
 
 /** options.groups groups of 3-6 random members, created and known to every member. */

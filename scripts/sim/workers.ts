@@ -14,6 +14,9 @@ const HEAP_LIMIT_MIB = 8192
 
 export class SimWorker {
   private rpc: ChildRpc | undefined
+  private stopping = false
+  /** told when the process ends without stop() or kill() */
+  onExit: ((line: string) => void) | undefined
 
   constructor (readonly name: string, private readonly onEvent: (w: SimWorker, e: WorkerEvent) => void) {}
 
@@ -40,6 +43,9 @@ export class SimWorker {
       }
     })
     this.rpc = rpc
+    this.stopping = false
+    // a worker that ends while nobody stopped or killed it (a crash, or a signal from outside) is worth a line
+    void rpc.exited.then(({ code, signal }) => { if (!this.stopping) this.onExit?.(`worker ${this.name} (pid ${rpc.pid ?? '?'}) exited unexpectedly (${signal ?? `code ${code ?? '?'}`})`) })
     let timer: NodeJS.Timeout | undefined
     try {
       await Promise.race([
@@ -59,6 +65,7 @@ export class SimWorker {
 
   /** SIGKILL: everything it hosted stops at once, mid-write if it was writing. */
   async kill (): Promise<void> {
+    this.stopping = true
     await this.rpc?.kill()
   }
 
@@ -66,6 +73,7 @@ export class SimWorker {
   async stop (deadlineMs = 20_000): Promise<void> {
     const rpc = this.rpc
     if (rpc === undefined || !rpc.running) return
+    this.stopping = true
     const deadline = setTimeout(() => { void rpc.kill() }, deadlineMs)
     await rpc.call({ op: 'shutdown', args: {} }, deadlineMs).catch(() => {})
     // the worker exits when its IPC channel closes
