@@ -318,7 +318,7 @@ function costLines (scale: SimReport['scale']): string[] {
     ...line('idle mesh (no clients yet)', scale.idleMesh),
     ...line('idle, clients attached, none sending', scale.idleAttached),
     ...line('under the workload', scale.load),
-    ...(scale.clientSetup !== undefined ? [`client setup, CPU per client: ${scale.clientSetup.createCpuMsPerClient} ms to create (client workers); to open and attach ${scale.clientSetup.attachCpuMsPerClient.clientWorkers} ms in the client workers + ${scale.clientSetup.attachCpuMsPerClient.nodeWorkers} ms in the node workers; client workers' RSS +${scale.clientSetup.clientWorkersRssMiBPerClient} MiB per client`] : [])
+    ...(scale.clientSetup !== undefined ? [`client setup, CPU per client: ${scale.clientSetup.createCpuMsPerClient} ms to create (client workers); to open and attach ${scale.clientSetup.attachCpuMsPerClient.clientWorkers} ms in the client workers + ${scale.clientSetup.attachCpuMsPerClient.nodeWorkers} ms in the node workers (${scale.clientSetup.attachCpuMsPerClient.nodeWorkersAboveIdle ?? '-'} ms above the idle mesh's own); client workers' RSS +${scale.clientSetup.clientWorkersRssMiBPerClient} MiB per client`] : [])
   ]
 }
 

@@ -76,6 +76,11 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
       log(`idle mesh (${cost.idleMesh.seconds} s, no clients): ${cost.idleMesh.cpuPerNodePct} % of a core per node, ${cost.idleMesh.bytesInPerNodePerSecond.median} B/s in per node (median), relay connections per node ${cost.idleMesh.relayConnections.min}/${cost.idleMesh.relayConnections.median}/${cost.idleMesh.relayConnections.max}`)
     }
     cost.clientSetup = await setupClients(ctx, setup, [...new Set([...workers.clients, ...workers.crash.values()])])
+    if (cost.idleMesh !== undefined) {
+      // the node workers' CPU during the attaches minus what the idle mesh alone would have used in that time
+      const idleMs = cost.idleMesh.cpuPerNodePct / 100 * options.nodes * (setup.attachMs ?? 0)
+      cost.clientSetup.attachCpuMsPerClient.nodeWorkersAboveIdle = Math.round(Math.max(0, cost.clientSetup.attachCpuMsPerClient.nodeWorkers - idleMs / Math.max(1, options.clients)) * 100) / 100
+    }
     await setupGroups(ctx, setup)
     const workload = new Workload(ctx)
     if (options.warmup === true) await workload.warmup(setup)

@@ -177,7 +177,8 @@ export async function setupClients (ctx: SimContext, setup: Record<string, numbe
 /** What a client costs to set up: CPU ms per client in the client workers (create; open + attach) and in the node workers (attach), and the client workers' RSS growth per client over both. */
 export interface ClientSetupCost {
   createCpuMsPerClient: number
-  attachCpuMsPerClient: { clientWorkers: number, nodeWorkers: number }
+  /** nodeWorkersAboveIdle: nodeWorkers minus the idle mesh's own CPU over the attach phase (set by run.ts when idleMesh was measured) */
+  attachCpuMsPerClient: { clientWorkers: number, nodeWorkers: number, nodeWorkersAboveIdle?: number }
   clientWorkersRssMiBPerClient: number
 }
 
