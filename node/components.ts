@@ -46,6 +46,12 @@ export interface RelayDirectory extends Startable {
    * suffice. Every node-to-node handler checks this before it reads a request.
    */
   isAdmitted: (peer: PeerId) => boolean
+  /**
+   * an overlay neighbour (node/relays/overlay.ts): a relay this node keeps a connection to, or
+   * that keeps one to this node. Background work (record sync) goes to neighbours only, so that
+   * a connection opened for one request is not kept busy and closes when idle.
+   */
+  isNeighbour: (peer: PeerId) => boolean
   /** true when this node knows no other relay at all: none live and no unexpired node record (a mesh of one) */
   alone: () => boolean
   /** fires (debounced) whenever the live relay set changes */

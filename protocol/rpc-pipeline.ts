@@ -150,6 +150,7 @@ export class PipelinedChannel<R extends { requestId: number }> {
   private failure: RelaymeshError | undefined
   private lastUsed = Date.now()
   private readonly idleCloseMs: number
+  private idleTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor (readonly stream: FrameStream, maxFrameBytes: number, private readonly decode: (frame: Uint8Array) => R, private readonly what: string,
     private readonly options: PipelinedChannelOptions<R> = {}) {
@@ -157,6 +158,20 @@ export class PipelinedChannel<R extends { requestId: number }> {
     this.writer = new FrameWriter(stream, (err) => { this.fail(err) })
     this.reader = new FrameReader(stream, { maxFrameBytes, frameTimeoutMs: options.frameTimeoutMs ?? CHANNEL_FRAME_TIMEOUT_MS })
     void this.read()
+    this.armIdle()
+  }
+
+  /** an idle channel closes itself once idleCloseMs have passed with nothing pending (so that an idle connection holds no stream) */
+  private armIdle (): void {
+    if (this.idleTimer !== undefined || this.failure !== undefined) return
+    const due = this.lastUsed + this.idleCloseMs - Date.now()
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined
+      if (this.failure !== undefined) return
+      if (this.pending.size === 0 && Date.now() - this.lastUsed >= this.idleCloseMs) this.closeIdle()
+      else this.armIdle()
+    }, Math.max(due, 0) + 1)
+    if (typeof this.idleTimer === 'object' && 'unref' in this.idleTimer) this.idleTimer.unref()
   }
 
   /** requests awaiting their response */
@@ -201,6 +216,7 @@ export class PipelinedChannel<R extends { requestId: number }> {
   }
 
   private closeIdle (): void {
+    if (this.failure !== undefined) return
     const err = new RelaymeshError(ErrorCode.Unavailable, `${this.what}: closed after ${this.idleCloseMs} ms idle`)
     this.failure = err
     this.reader.close(err)
@@ -229,6 +245,8 @@ export class PipelinedChannel<R extends { requestId: number }> {
 
   private fail (err: Error): void {
     if (this.failure !== undefined) return
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer)
+    this.idleTimer = undefined
     this.failure = RelaymeshError.is(err) && err.code !== ErrorCode.Timeout
       ? err
       : new RelaymeshError(ErrorCode.Unavailable, `${this.what}: ${err.message}`, { cause: err })

@@ -230,20 +230,20 @@ export function createRecordService (components: NodeComponents, init: RecordSer
   // sync only with admitted relays (RelayDirectory.isAdmitted): a peer listing SYNC_PROTOCOL is not one by saying so
   const onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
     const { peerId, protocols, connection } = evt.detail
-    if (!peerId.equals(host.peerId) && protocols.includes(SYNC_PROTOCOL) && connection.status === 'open' && relays.isAdmitted(peerId)) enqueueSync(peerId)
+    if (!peerId.equals(host.peerId) && protocols.includes(SYNC_PROTOCOL) && connection.status === 'open' && relays.isAdmitted(peerId) && relays.isNeighbour(peerId)) enqueueSync(peerId)
   }
 
   /** relays admitted after their connection was identified: sync with the connected ones not synced with yet */
   const onRelaysChanged = (): void => {
     for (const p of relays.peers()) {
-      if (!lastSync.has(p.toString()) && relays.isAdmitted(p) && host.getConnections(p).length > 0) enqueueSync(p)
+      if (!lastSync.has(p.toString()) && relays.isAdmitted(p) && relays.isNeighbour(p) && host.getConnections(p).length > 0) enqueueSync(p)
     }
   }
   let unsubscribeRelays: (() => void) | undefined
 
-  /** anti-entropy: one random connected relay */
+  /** anti-entropy: one random connected overlay neighbour */
   function syncRandomPeer (): void {
-    const candidates = relays.peers().filter((p) => host.getConnections(p).length > 0)
+    const candidates = relays.peers().filter((p) => relays.isNeighbour(p) && host.getConnections(p).length > 0)
     const peer = candidates[Math.floor(Math.random() * candidates.length)]
     if (peer !== undefined) enqueueSync(peer, { force: true })
   }

@@ -58,6 +58,15 @@ export const LIVENESS_MIN_AGE_MS = 60 * SECOND
 /** ... and at most this many per round, oldest sign of life first, through the re-dial queue */
 export const LIVENESS_PROBES_PER_ROUND = 4
 
+/** overlay (overlay.ts): the closest relays by XOR distance a node always keeps a connection to */
+export const OVERLAY_NEIGHBOURS = 4
+/** ... and the closest of each distance bucket (common prefix length), this many per bucket */
+export const OVERLAY_PER_BUCKET = 1
+/** ... checked this often (jittered ±20 %): missing targets dialled, idle connections closed */
+export const OVERLAY_INTERVAL_MS = 5 * SECOND
+/** ... a relay connection neither side keeps is closed after no relaymesh stream was open on it for this long */
+export const OVERLAY_IDLE_CLOSE_MS = 30 * SECOND
+
 /** a whole node-record exchange (/relaymesh/nodes/1.0.0) */
 export const EXCHANGE_TIMEOUT_MS = 10 * SECOND
 /** the same peer is asked again at most this often */

@@ -1,9 +1,13 @@
 // Liveness: which admitted relays are down. A relay whose dial or probe failed
 // is "failed" (out of the live set) until a connection, a successful probe or
-// a newer record shows it is back. Sources of checks: a disconnect (re-dial),
-// reportUnreachable (a service's request failed: probe now), a periodic round
-// over unconnected relays with no recent sign of life, and, when a dropped
-// relay comes back, every other dropped one at once.
+// a newer record shows it is back. Liveness comes from the relays this node
+// works with, never from probing every relay: sources of checks are a
+// disconnect of an overlay neighbour (re-dial; overlay.ts), a dial of a missing
+// overlay target, reportUnreachable (a service's request failed: probe now), a
+// periodic round over unconnected overlay targets with no recent sign of life,
+// and, when a dropped relay comes back, every other dropped one at once.
+// Every other relay stays live while its record is refreshed (gossip) and
+// leaves the set when the record expires.
 // Liveness never admits anyone: it only removes admitted relays from the live set.
 import type { PeerId } from '@libp2p/interface'
 import type { Logger } from 'pino'
@@ -21,6 +25,10 @@ export interface LivenessDeps {
   /** whether `id` is in the live set now, and its members */
   isLive: (id: string) => boolean
   livePeers: () => PeerId[]
+  /** a connection to `id` is kept (an overlay neighbour either way): its disconnect is checked by a re-dial */
+  wanted: (id: string) => boolean
+  /** `id` is one of this node's overlay targets (the periodic round checks only those) */
+  isTarget: (id: string) => boolean
   /** the failed set changed: recompute the live set */
   changed: () => void
   track: (p: Promise<unknown>) => void
@@ -49,6 +57,8 @@ export class Liveness {
   private readonly lastProbeOk = new Map<string, number>()
   private readonly lastRedial = new Map<string, number>()
   private readonly redialQueue: PeerId[] = []
+  /** ids queued or being dialled by ensure() */
+  private readonly ensuring = new Set<string>()
   private redials = 0
   private lastRetryDropped = -Infinity
   private running = false
@@ -76,7 +86,8 @@ export class Liveness {
   disconnected (peerId: PeerId): void {
     const id = peerId.toString()
     this.connected.delete(id)
-    if (!this.running || this.d.book.get(id) === undefined) return
+    // a connection closed as idle, or by a peer that does not keep it, is no sign of anything
+    if (!this.running || this.d.book.get(id) === undefined || !this.d.wanted(id)) return
     const now = Date.now()
     if ((this.lastRedial.get(id) ?? -Infinity) > now - 10 * REDIAL_TIMEOUT_MS) return
     this.lastRedial.set(id, now)
@@ -87,11 +98,21 @@ export class Liveness {
     this.pump()
   }
 
+  /** Dial a live relay this node should be connected to (an overlay target), once at a time; a failure drops it. */
+  ensure (peerId: PeerId): void {
+    const id = peerId.toString()
+    if (!this.running || this.ensuring.has(id) || this.failed.has(id) || this.redialQueue.length >= EXCHANGE_QUEUE_MAX) return
+    if (this.d.host.getConnections(peerId).length > 0) return
+    this.ensuring.add(id)
+    this.redialQueue.push(peerId)
+    this.pump()
+  }
+
   private pump (): void {
     while (this.running && this.redials < REDIAL_CONCURRENCY && this.redialQueue.length > 0) {
       const peerId = this.redialQueue.shift() as PeerId
       this.redials++
-      this.d.track(this.redial(peerId).finally(() => { this.redials--; this.pump() }))
+      this.d.track(this.redial(peerId).finally(() => { this.redials--; this.ensuring.delete(peerId.toString()); this.pump() }))
     }
   }
 
@@ -171,9 +192,9 @@ export class Liveness {
   }
 
   /**
-   * Periodic check: live peers this node has no connection to, and no sign of
-   * life from for livenessMinAgeMs, are dialled, a few per round (oldest
-   * evidence first); one dropped peer that still holds a record is tried again.
+   * Periodic check: overlay targets this node has no connection to, and no
+   * sign of life from for livenessMinAgeMs, are dialled, a few per round
+   * (oldest evidence first); one dropped peer that still holds a record is tried again.
    */
   private round (): void {
     if (!this.running) return
@@ -182,7 +203,7 @@ export class Liveness {
     const candidates: Array<{ peerId: PeerId, seen: number }> = []
     for (const peerId of this.d.livePeers()) {
       const id = peerId.toString()
-      if (this.connected.has(id) || this.failed.has(id)) continue
+      if (this.connected.has(id) || this.failed.has(id) || !this.d.isTarget(id)) continue
       const seen = this.lastAlive.get(id) ?? 0
       if (seen > now - livenessMinAgeMs) continue
       if (host.getConnections(peerId).length > 0) continue
@@ -233,5 +254,6 @@ export class Liveness {
     if (this.timer !== undefined) clearTimeout(this.timer)
     this.timer = undefined
     this.redialQueue.length = 0
+    this.ensuring.clear()
   }
 }

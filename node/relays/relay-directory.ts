@@ -3,6 +3,7 @@
 // - admission.ts: which node records are accepted (puzzle work, mesh certificate);
 // - record-exchange.ts: records in and out (gossip, /relaymesh/nodes/1.0.0, own record);
 // - liveness.ts: which admitted relays are down;
+// - overlay.ts: which relays it keeps connections to (O(log N)), the rest closed when idle;
 // - live-set.ts + stability.ts: the live set and placement (stable relays first).
 // Only a valid, admitted node record makes a peer a relay: identify's protocol
 // list and the kad-dht routing table only make this node ask for its record.
@@ -13,11 +14,13 @@ import { createAdmissionPolicy } from './admission.js'
 import { checkOwnAdmission as checkOwnCertificate } from './admission-certificate.js'
 import {
   CHANGE_DEBOUNCE_MS, EXCHANGE_TIMEOUT_MS, EXPIRY_SWEEP_MS, LIVENESS_INTERVAL_MS, LIVENESS_MIN_AGE_MS, NODE_RECORD_REFRESH_MS,
-  NODE_RECORD_TTL_MS, NODES_PROTOCOL, RELAY_PROTOCOLS, STABILITY_BOOTSTRAP_MS
+  NODE_RECORD_TTL_MS, NODES_PROTOCOL, OVERLAY_IDLE_CLOSE_MS, OVERLAY_INTERVAL_MS, OVERLAY_NEIGHBOURS, OVERLAY_PER_BUCKET,
+  RELAY_PROTOCOLS, STABILITY_BOOTSTRAP_MS
 } from './constants.js'
 import { LiveSet, type LiveCandidate } from './live-set.js'
 import { Liveness } from './liveness.js'
 import { NodeRecordBook } from './node-record-book.js'
+import { Overlay } from './overlay.js'
 import { nodeIdOf, solveNodeId, verifyNodeId } from './node-id.js'
 import type { VerifiedNodeRecord } from './node-record.js'
 import { RecordExchange } from './record-exchange.js'
@@ -38,6 +41,14 @@ export interface RelayDirectoryInit {
   idNonce?: Uint8Array
   /** on a first start, relays met within this window count as stable at once @default STABILITY_BOOTSTRAP_MS (2 min) */
   stabilityBootstrapMs?: number
+  /** overlay: closest relays kept connected @default OVERLAY_NEIGHBOURS (4) */
+  overlayNeighbours?: number
+  /** overlay: relays kept connected per distance bucket @default OVERLAY_PER_BUCKET (1) */
+  overlayPerBucket?: number
+  /** overlay: how often targets are dialled and idle connections closed (jittered ±20 %) @default OVERLAY_INTERVAL_MS (5 s) */
+  overlayIntervalMs?: number
+  /** overlay: a relay connection neither side keeps closes after this long without a relaymesh stream @default OVERLAY_IDLE_CLOSE_MS (30 s) */
+  idleCloseMs?: number
 }
 
 /** What the relay directory exposes beyond RelayDirectory (status, tests). */
@@ -46,6 +57,8 @@ export interface RelayDirectoryService extends RelayDirectory {
   nodeRecords: () => VerifiedNodeRecord[]
   /** this node's placement position (its puzzle node id) */
   nodeId: () => Uint8Array
+  /** this node's overlay targets, its neighbours (targets and the relays that target it), and how many idle relay connections it closed (status, sim) */
+  overlay: () => { targets: string[], neighbours: string[], closedIdle: number }
 }
 
 interface RoutingTableLike {
@@ -91,12 +104,27 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
     live.update({ peerId: self, id: selfId, nodeId: ownNodeId, since: ownSince }, candidates, now)
   }
 
+  const overlay = new Overlay({
+    host,
+    log,
+    shape: { neighbours: init.overlayNeighbours ?? OVERLAY_NEIGHBOURS, perBucket: init.overlayPerBucket ?? OVERLAY_PER_BUCKET },
+    members: () => live.entries(),
+    selfNodeId: () => ownNodeId,
+    isRelay: (id) => id !== selfId && book.get(id) !== undefined,
+    connect: (peer) => { liveness.ensure(peer) },
+    intervalMs: init.overlayIntervalMs ?? OVERLAY_INTERVAL_MS,
+    idleCloseMs: init.idleCloseMs ?? OVERLAY_IDLE_CLOSE_MS
+  })
+  live.onChange(() => { overlay.changed() })
+
   const liveness = new Liveness({
     host,
     log,
     book,
     isLive: (id) => live.has(id),
     livePeers: () => live.peers(),
+    wanted: (id) => overlay.wanted(id),
+    isTarget: (id) => overlay.isTarget(id),
     changed: recompute,
     track,
     livenessIntervalMs: init.livenessIntervalMs ?? LIVENESS_INTERVAL_MS,
@@ -118,8 +146,10 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
   const onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
     const { peerId, protocols, connection } = evt.detail
     if (peerId.equals(self) || connection.status !== 'open' || !protocols.some((p) => RELAY_PROTOCOLS.includes(p))) return
-    // a hint, never admission: ask for its record; an admitted relay's connection is a sign of life
-    if (protocols.includes(NODES_PROTOCOL)) exchange?.enqueue(peerId)
+    // a hint, never admission: ask an unknown relay for its record, and an overlay neighbour for
+    // what it knows (a connection opened for one request need not bring the whole directory)
+    const id = peerId.toString()
+    if (protocols.includes(NODES_PROTOCOL) && (book.admitted(id, Date.now()) === undefined || overlay.wanted(id))) exchange?.enqueue(peerId)
     liveness.connectedRelay(peerId)
     if (book.admitted(peerId.toString(), Date.now()) !== undefined) recompute()
   }
@@ -216,6 +246,7 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
       }, EXPIRY_SWEEP_MS)
       sweepTimer.unref()
       liveness.start(signal)
+      overlay.start()
       log.info({ relays: live.size, records: book.all(Date.now()).length, difficulty: config.idDifficulty, permissioned: policy.permissioned }, 'relay directory started')
     },
 
@@ -227,6 +258,7 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
       refreshTimer = sweepTimer = undefined
       live.stop()
       liveness.stop()
+      overlay.stop()
       host.removeEventListener('peer:identify', onIdentify)
       host.removeEventListener('peer:disconnect', onDisconnect)
       host.removeEventListener('self:peer:update', onSelfUpdate)
@@ -265,6 +297,14 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
 
     nodeId () {
       return ownNodeId
+    },
+
+    overlay () {
+      return { targets: overlay.targetIds(), neighbours: live.entries().map((m) => m.id).filter((id) => overlay.wanted(id)), closedIdle: overlay.closedIdle }
+    },
+
+    isNeighbour (peer) {
+      return overlay.wanted(peer.toString())
     },
 
     alone () {
