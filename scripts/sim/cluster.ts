@@ -197,21 +197,22 @@ export class Cluster {
     return c.complete === c.total
   }
 
-  /** How far the relay directories are: running nodes whose live set is exactly right, of how many, and the fewest live relays one lists. */
-  async convergence (): Promise<{ complete: number, total: number, minPeers: number }> {
+  /** How far the relay directories are: running nodes whose live set is exactly right, of how many, and the fewest / median number of live relays one lists. */
+  async convergence (): Promise<{ complete: number, total: number, minPeers: number, medianPeers: number }> {
     const views = (await Promise.all(this.options.workers.filter((w) => w.running).map(async (w) => await w.call('nodeViews', {})))).flat()
     const peersOf = new Map(views.map((v) => [v.index, new Set(v.peers)]))
     const up = this.up
     let complete = 0
-    let minPeers = Infinity
+    const sizes: number[] = []
     for (const n of up) {
       const peers = peersOf.get(n.index)
-      if (peers === undefined) { minPeers = 0; continue }
-      minPeers = Math.min(minPeers, peers.size)
+      sizes.push(peers?.size ?? 0)
+      if (peers === undefined) continue
       // while partitioned: every running node of its own group, and none of the others
       if (up.every((m) => m === n || peers.has(m.peerId) === this.reaches(n.index, m.index))) complete++
     }
-    return { complete, total: up.length, minPeers: up.length === 0 ? 0 : minPeers }
+    sizes.sort((a, b) => a - b)
+    return { complete, total: up.length, minPeers: sizes[0] ?? 0, medianPeers: sizes[Math.floor((sizes.length - 1) / 2)] ?? 0 }
   }
 
   private reaches (a: number, b: number): boolean {

@@ -37,7 +37,7 @@ export interface SimOptions {
   drainTimeoutMs?: number
   /** seconds the mesh is measured idle (CPU, bytes, connections) right after it converged and again with every client attached, before the workload; 0: not measured @default 5 */
   idleSeconds?: number
-  /** how long the mesh may take to converge @default max(60 s, 1.5 s per node) */
+  /** how long the mesh may take to converge @default max(120 s, 2 s per node), from the last node started */
   convergeTimeoutMs?: number
   /** clients attached at once during setup @default 10 */
   attachBatch?: number
