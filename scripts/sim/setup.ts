@@ -53,7 +53,7 @@ export const convergeTimeout = (options: SimOptions): number => options.converge
 const scaledTimeout = (options: SimOptions): number => 60_000 + 60 * options.clients + 300 * options.nodes
 
 /** a client's attach during setup is tried this often before the run fails */
-const ATTACH_ATTEMPTS = 3
+const ATTACH_ATTEMPTS = 5
 
 /** progress lines at most this often during long setup steps */
 const PROGRESS_MS = 5_000
@@ -136,8 +136,8 @@ export async function setupClients (ctx: SimContext, setup: Record<string, numbe
       } catch (err) {
         if (attempt >= ATTACH_ATTEMPTS) throw err
         retried++
-        log(`clients: client ${c.index} did not attach (attempt ${attempt} of ${ATTACH_ATTEMPTS}): ${(err as Error).message.slice(0, 160)}`)
-        await sleep(2_000 * attempt)
+        log(`clients: client ${c.index} did not attach (attempt ${attempt} of ${ATTACH_ATTEMPTS}): ${(err as Error).message.slice(0, 600)}`)
+        await sleep(3_000 * attempt)
       }
     }
   }
