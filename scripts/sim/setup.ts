@@ -5,6 +5,7 @@ import type { SimClient } from './clients.js'
 import type { SimContext } from './context.js'
 import type { SimOptions } from './options.js'
 import type { Random } from './random.js'
+import { measureIdle } from './measure.js'
 import type { WorkerEvent } from './worker-protocol.js'
 import { SimWorker } from './workers.js'
 import { checkDeadline, sleep, until, within } from './wait.js'
@@ -81,6 +82,9 @@ export async function setupMesh (ctx: SimContext, setup: Record<string, number>)
   }, timeout, options.nodes > 50 ? 500 : 100)
   if (!ok) {
     checkDeadline(options.deadline, 'mesh convergence')
+    // what the unconverged mesh costs, for the record (the run ends here)
+    const idle = await measureIdle(cluster, Math.max(1, options.idleSeconds ?? 5))
+    log(`mesh (not converged) for ${idle.seconds} s: ${idle.cpuPerNodePct} % of a core per node; per node B/s in ${idle.bytesInPerNodePerSecond.min}/${idle.bytesInPerNodePerSecond.median}/${idle.bytesInPerNodePerSecond.max}; relay peers per node ${idle.relayConnections.min}/${idle.relayConnections.median}/${idle.relayConnections.max}; connections ${idle.connections.min}/${idle.connections.median}/${idle.connections.max} (min/median/max)`)
     throw new Error(`the ${options.nodes} nodes did not all learn of each other within ${(timeout / 1000).toFixed(0)} s after the last one started (${last.complete}/${last.total} nodes complete; live relays listed: fewest ${last.minPeers}, median ${last.medianPeers} of ${last.total - 1})`)
   }
   setup.meshMs = clock() - t
