@@ -36,7 +36,7 @@ export interface ClientOptions {
   log?: pino.Logger
   /** the clock (ms since epoch); tests inject one to drive prekey rotation */
   now?: () => number
-  /** persisted envelopes are acknowledged together after this long @default ACK_DELAY_MS (250 ms) */
+  /** persisted envelopes are acknowledged together after this long @default ACK_DELAY_MS (1 s) */
   ackDelayMs?: number
   /** delivered receipts to one sender are gathered this long into one @default RECEIPT_DELAY_MS (1 s) */
   receiptDelayMs?: number

@@ -22,8 +22,14 @@ export const RESYNC_MS = 30_000
 export const FETCH_PAGE = 256
 /** ids per ACK request (the node's limit is 1024) */
 export const ACK_CHUNK = 512
-/** persisted envelopes wait this long for others before one ACK names them all (client/messaging/ack-batcher.ts) */
-export const ACK_DELAY_MS = 250
+/**
+ * persisted envelopes wait this long for others before one ACK names them all (client/messaging/ack-batcher.ts).
+ * An ACK costs the node a signature check and a request to each of the k replicas, each of which checks the
+ * signature again and writes tombstones, whatever the number of ids: at a few messages a second, 1 s names
+ * ~4x more ids per ACK than 250 ms did. Safe to wait: the envelopes are persisted here already, and the
+ * delivered receipts for them wait as long (RECEIPT_DELAY_MS).
+ */
+export const ACK_DELAY_MS = 1_000
 /** a peer's profile is fetched this long at most when its key arrives, before the messages are shown */
 export const PROFILE_FETCH_WAIT_MS = 3_000
 

@@ -25,7 +25,7 @@ export interface RequestDeps {
   presence: PresenceService
   channels: ChannelService
   /** the relay directory, for STATUS (relays admitted and live, node records held); absent: counted as 0 */
-  relays?: Pick<RelayDirectoryService, 'peers' | 'nodeRecords'>
+  relays?: Pick<RelayDirectoryService, 'peers' | 'nodeRecords' | 'isAdmitted' | 'overlay'>
 }
 
 export interface RequestContext {
@@ -231,6 +231,9 @@ const handlers: Partial<Record<RequestType, Handler>> = {
         // where else a client may attach or send from: the signed addresses of other relays (a browser picks their /ws ones)
         relayAddresses: relayAddresses(ctx),
         connections: host.getConnections().length,
+        // bounded connectivity (node/relays/overlay.ts): relay connections open now, and the overlay neighbours among them
+        relayConnections: new Set(host.getConnections().filter((c) => ctx.deps.relays?.isAdmitted(c.remotePeer) === true).map((c) => c.remotePeer.toString())).size,
+        overlayNeighbours: ctx.deps.relays?.overlay().neighbours.length ?? 0,
         attached: ctx.deps.devices.size,
         replicas: config.replicas,
         writeQuorum: config.writeQuorum

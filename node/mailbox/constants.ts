@@ -75,6 +75,22 @@ export const EXPIRY_BATCH = 512
 /** an envelope from another relay may expire this much later than now + envelopeTtlMs (clock skew between nodes) */
 export const CLOCK_SKEW_MS = 5 * 60 * SECOND
 
+/**
+ * WATCH push_delay_ms: a watching relay asks the closest replica of the mailbox to push at once
+ * (delay 0) and the other replicas to push only what is still unacknowledged this long after they
+ * stored it (backups: a lost or missed first push still arrives, and in the common case one push
+ * per envelope crosses the mesh instead of k). Longer than the client's ACK_DELAY_MS (1 s) plus an
+ * ACK's way to the replicas, so an envelope delivered at once is acknowledged before its backups fire.
+ */
+export const BACKUP_PUSH_DELAY_MS = 3 * SECOND
+/** the longest push delay a replica accepts in a WATCH */
+export const MAX_PUSH_DELAY_MS = 30 * SECOND
+/** delayed backup pushes a replica keeps waiting, and their bytes; beyond either a backup pushes at once (as a primary) */
+export const MAX_DELAYED_PUSHES = 8192
+export const MAX_DELAYED_PUSH_BYTES = 16 * 1024 * 1024
+/** how often a replica sends the backup pushes that came due */
+export const DELAYED_PUSH_TICK_MS = 250
+
 /** (mailbox, id) pairs remembered so that a node pushes an envelope at most once */
 export const PUSHED_MEMORY = 65_536
 

@@ -36,6 +36,8 @@ export interface EnvelopeStoreInit {
   metrics: NodeMetrics
   log: Logger
   now: () => number
+  /** told of every acknowledgement as it is queued (delayed backup pushes of those ids are dropped) */
+  onAcked?: (mailbox: string, ids: string[]) => void
 }
 
 export interface Listed {
@@ -109,6 +111,8 @@ export class EnvelopeStore {
    * now + envelopeTtlMs + CLOCK_SKEW_MS.
    */
   async ack (mailbox: string, ids: string[], proof: StoredProof, expires?: number[]): Promise<number> {
+    // the proof was checked by the caller: the device has these envelopes
+    this.init.onAcked?.(mailbox, ids)
     return await new Promise((resolve, reject) => {
       this.enqueue({ kind: 'ack', m: mailbox, ids, proof, ...(expires !== undefined ? { expires } : {}), resolve, reject })
     })

@@ -61,10 +61,11 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
   const { relays, records } = init
   const now = init.now ?? Date.now
   const self = host.peerId
-  const envelopes = new EnvelopeStore({ store: components.store, limits: config.limits, envelopeTtlMs: config.envelopeTtlMs, metrics, log, now })
   const client = new ReplicaClient({ host, limits: config.limits, shutdown, log })
   const watchers = new WatcherTable(WATCH_TTL_MS)
   const delivery = new MailboxDelivery({ self, client, watchers, metrics, log, now })
+  // an acknowledged envelope needs no backup push
+  const envelopes = new EnvelopeStore({ store: components.store, limits: config.limits, envelopeTtlMs: config.envelopeTtlMs, metrics, log, now, onAcked: delivery.acked })
   const handoverDeps = { components, relays, envelopes, client, now }
   const scheduler = new HandoverScheduler(handoverDeps, init.handoverIntervalMs ?? HANDOVER_INTERVAL_MS)
   const purger = new ExpiryPurger(envelopes, log, now, init.expiryIntervalMs ?? EXPIRY_INTERVAL_MS)
@@ -100,7 +101,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     // a device attached here gets it now; a replica pushes it to the relays watching the mailbox (never stored)
     delivery.deliverLocal([checked])
     const here = replicas.some((p) => p.equals(self))
-    if (here) delivery.notify([checked])
+    if (here) delivery.notifyOnline([checked])
     const others = replicas.filter((p) => !p.equals(self))
     const answers = await Promise.allSettled(others.map(async (p) => await client.pushOnline(p, checked.bytes, options.signal)))
     answers.forEach((a, i) => { if (a.status === 'rejected') log.debug({ replica: others[i]?.toString(), err: (a.reason as Error).message }, 'online-only push not taken by a replica') })
@@ -122,7 +123,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
   const start = async (): Promise<void> => {
     if (started) return
     await envelopes.open()
-    await serveReplicaProtocols({ components, envelopes, isRelay, closest: (key, count) => relays.closest(key, count), deliverLocal: delivery.deliverLocal, onStored: delivery.notify, watchers, now })
+    await serveReplicaProtocols({ components, envelopes, isRelay, closest: (key, count) => relays.closest(key, count), deliverLocal: delivery.deliverLocal, onStored: delivery.notify, onOnline: delivery.notifyOnline, watchers, now })
     relaySetChangedAt = now()
     // the replicas of a watched mailbox may be others now: renew the watches
     unsubscribeRelays = relays.onChange(() => { relaySetChangedAt = now(); watching.renewAll() })
@@ -141,6 +142,7 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
     unsubscribeRelays = undefined
     clearInterval(watcherPurge)
     watching.close()
+    delivery.close()
     await stopServingReplicaProtocols(host)
     await scheduler.stop()
     await purger.stop()

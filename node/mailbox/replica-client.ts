@@ -15,6 +15,7 @@ import type { NodeLimits } from '../config.js'
 import { FRAME_MARGIN_BYTES, MAX_BATCH_ENVELOPES, MAX_INFLIGHT_PER_PEER, PIPELINE_UNSUPPORTED_RETRY_MS, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, REPLICA_REQUEST_TIMEOUT_MS, STORE_REQUESTS_IN_FLIGHT } from './constants.js'
 import type { AckEvidence, FetchGrantInit } from './ack-proof.js'
 import type { PutResult } from './envelope-store.js'
+import { lazyWindowUpdates } from '../../protocol/yamux-window.js'
 import { PipelinedChannel } from './pipeline.js'
 import { asTyped, PeerLimiter, request } from './rpc.js'
 import { SharedDeadline } from './deadline.js'
@@ -180,6 +181,8 @@ export class ReplicaClient {
       const stream = conn !== undefined
         ? await conn.newStream(REPLICA_PROTOCOL_PIPELINED, { signal })
         : await host.dialProtocol(peer, REPLICA_PROTOCOL_PIPELINED, { signal })
+      // a long-lived stream of small frames: window updates once per half window, not per frame
+      lazyWindowUpdates(stream)
       return new PipelinedChannel(stream, limits.maxFrameBytes,
         (frame) => decode(ReplicaResponse, frame, limits.maxFrameBytes, 'ReplicaResponse'), `replica ${peer.toString()}`)
     } catch (err) {
@@ -240,9 +243,13 @@ export class ReplicaClient {
     return { envelopes: res.envelopes, more: res.more }
   }
 
-  /** Ask replica `peer` to push `mailbox`'s new envelopes here (the device's grant made for this node); resolves with the watch's lifetime (ms). */
-  async watch (peer: PeerId, mailbox: Uint8Array, grant: FetchGrantInit, signal?: AbortSignal): Promise<number> {
-    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_WATCH, mailbox, grant }, signal)
+  /**
+   * Ask replica `peer` to push `mailbox`'s new envelopes here (the device's grant made for this node);
+   * `pushDelayMs` > 0: a backup watch, pushed that long after a store if still unacknowledged.
+   * Resolves with the watch's lifetime (ms).
+   */
+  async watch (peer: PeerId, mailbox: Uint8Array, grant: FetchGrantInit, signal?: AbortSignal, pushDelayMs = 0): Promise<number> {
+    const res = await this.call(peer, { type: ReplicaRequestType.REPLICA_WATCH, mailbox, grant, ...(pushDelayMs > 0 ? { pushDelayMs } : {}) }, signal)
     return res.watchTtlMs
   }
 

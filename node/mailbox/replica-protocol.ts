@@ -17,7 +17,7 @@ import { equalBytes } from '../../protocol/crypto/primitives.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { AckProof, type FetchGrant, ReplicaRequest, ReplicaRequestType, ReplicaResponse, ReplicaStatus, StoreOutcome, type StoreResult } from '../../protocol/pb/node-replica.js'
 import type { NodeComponents } from '../components.js'
-import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, FRAME_MARGIN_BYTES, GRANT_MEMORY, MAX_ACK_IDS, MAX_FETCH_LIMIT, ONLINE_ONLY_MAX_BYTES } from './constants.js'
+import { ACK_SPREAD, DEFAULT_FETCH_LIMIT, FRAME_MARGIN_BYTES, GRANT_MEMORY, MAX_ACK_IDS, MAX_FETCH_LIMIT, MAX_PUSH_DELAY_MS, ONLINE_ONLY_MAX_BYTES } from './constants.js'
 import { hexOf, type EnvelopeStore } from './envelope-store.js'
 import { storedProof, verifyAckEvidence, verifyFetchGrant } from './ack-proof.js'
 import { decodePeerEnvelope, type CheckedEnvelope } from './validate.js'
@@ -32,8 +32,10 @@ export interface ReplicaHandlerDeps {
   closest: (key: Uint8Array, count: number) => PeerId[]
   /** push envelopes to devices attached here; returns how many were pushed */
   deliverLocal: (envelopes: CheckedEnvelope[]) => number
-  /** envelopes this replica newly stored for a writer (not a handover), or online-only ones: pushed to attached devices and watchers */
+  /** envelopes this replica newly stored for a writer (not a handover): pushed to attached devices and watchers */
   onStored: (envelopes: CheckedEnvelope[]) => void
+  /** online-only envelopes: pushed to attached devices and primary watchers (never to backups) */
+  onOnline: (envelopes: CheckedEnvelope[]) => void
   /** relays watching mailboxes (WATCH) */
   watchers: WatcherTable
   now: () => number
@@ -156,7 +158,7 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
     if (!includes(deps.closest(checked.env.mailbox, deps.components.config.replicas), deps.components.host.peerId)) {
       throw new RelaymeshError(ErrorCode.Unauthorized, 'push online: this node is not a replica of the mailbox')
     }
-    deps.onStored([checked])
+    deps.onOnline([checked])
     return { count: 1 }
   },
 
@@ -184,9 +186,10 @@ const handlers: Partial<Record<ReplicaRequestType, Handler>> = {
       return {}
     }
     if (!await responsibleFor(req.mailbox, deps)) throw new RelaymeshError(ErrorCode.Unauthorized, 'watch: this node is not a replica of the mailbox')
+    if (req.pushDelayMs > MAX_PUSH_DELAY_MS) throw new RelaymeshError(ErrorCode.Invalid, `watch: push delay over ${MAX_PUSH_DELAY_MS} ms`)
     // replicas included: pushes go only where the device itself attached
     checkGrant(req.mailbox, req.grant, deps, asker, 'watch: the asking relay')
-    deps.watchers.watch(mailbox, asker.peer, deps.now())
+    deps.watchers.watch(mailbox, asker.peer, deps.now(), req.pushDelayMs)
     return { watchTtlMs: deps.watchers.ttlMs }
   },
 

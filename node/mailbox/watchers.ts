@@ -8,9 +8,11 @@ import type { PeerId } from '@libp2p/interface'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { MAX_WATCHERS, MAX_WATCHERS_PER_MAILBOX } from './constants.js'
 
-interface Watcher {
+export interface Watcher {
   peer: PeerId
   expiresAt: number
+  /** push new envelopes this long after storing them, if still unacknowledged (a backup watch); 0: at once */
+  delayMs: number
 }
 
 export class WatcherTable {
@@ -21,12 +23,15 @@ export class WatcherTable {
 
   get size (): number { return this.total }
 
-  /** Add or renew `peer` as a watcher of `mailbox` (hex) until now + ttlMs. QuotaExceeded when the table is full of live watchers. */
-  watch (mailbox: string, peer: PeerId, now: number): void {
+  /**
+   * Add or renew `peer` as a watcher of `mailbox` (hex) until now + ttlMs, pushed to `delayMs` after a
+   * store (0: at once). QuotaExceeded when the table is full of live watchers.
+   */
+  watch (mailbox: string, peer: PeerId, now: number, delayMs = 0): void {
     let set = this.byMailbox.get(mailbox)
     const key = peer.toString()
     const held = set?.get(key)
-    if (held !== undefined) { held.expiresAt = now + this.ttlMs; return }
+    if (held !== undefined) { held.expiresAt = now + this.ttlMs; held.delayMs = delayMs; return }
     if (this.total >= this.maxTotal) this.purge(now)
     if (set === undefined) {
       if (this.total >= this.maxTotal) throw new RelaymeshError(ErrorCode.QuotaExceeded, 'watch: this replica keeps as many watchers as it may')
@@ -43,7 +48,7 @@ export class WatcherTable {
       if (set.size === 0) this.byMailbox.delete(mailbox)
       throw new RelaymeshError(ErrorCode.QuotaExceeded, 'watch: this replica keeps as many watchers as it may')
     }
-    set.set(key, { peer, expiresAt: now + this.ttlMs })
+    set.set(key, { peer, expiresAt: now + this.ttlMs, delayMs })
     this.total++
   }
 
@@ -56,11 +61,16 @@ export class WatcherTable {
 
   /** the live watchers of `mailbox` (hex) */
   watchers (mailbox: string, now: number): PeerId[] {
+    return this.entries(mailbox, now).map((w) => w.peer)
+  }
+
+  /** the live watchers of `mailbox` (hex), with their push delays */
+  entries (mailbox: string, now: number): Watcher[] {
     const set = this.byMailbox.get(mailbox)
     if (set === undefined) return []
     this.dropExpired(set, now)
     if (set.size === 0) { this.byMailbox.delete(mailbox); return [] }
-    return [...set.values()].map((w) => w.peer)
+    return [...set.values()]
   }
 
   /** Drop every expired watcher; returns how many. */

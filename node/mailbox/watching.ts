@@ -8,7 +8,7 @@
 import type { PeerId } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import type { FetchGrant } from '../components.js'
-import { WATCH_REFRESH_MS } from './constants.js'
+import { BACKUP_PUSH_DELAY_MS, WATCH_REFRESH_MS } from './constants.js'
 import { hexOf } from './envelope-store.js'
 import type { ReplicaClient } from './replica-client.js'
 
@@ -83,13 +83,22 @@ export class MailboxWatching {
     const replicas = this.deps.replicasOf(w.mailbox)
     // a replica itself stores every envelope of the mailbox and pushes it to the device here
     const targets = replicas.some((p) => p.equals(self)) ? [] : replicas
-    const results = await Promise.allSettled(targets.map(async (p) => { await client.watch(p, w.mailbox, w.grant, signal); return p }))
+    // the closest replica pushes at once, the others only what is unacknowledged BACKUP_PUSH_DELAY_MS later
+    const delayOf = (i: number): number => i === 0 ? 0 : BACKUP_PUSH_DELAY_MS
+    const results = await Promise.allSettled(targets.map(async (p, i) => { await client.watch(p, w.mailbox, w.grant, signal, delayOf(i)); return p }))
     if (this.watches.get(m) !== w) return
     const watched: PeerId[] = []
     results.forEach((r, i) => {
       if (r.status === 'fulfilled') watched.push(r.value)
       else log.debug({ replica: targets[i]?.toString(), err: (r.reason as Error).message }, 'watch refused or failed (pushes from that replica are missed; the device fetches)')
     })
+    // the primary refused or could not be reached: the first backup that took the watch pushes at once instead
+    const promoted = results[0]?.status === 'rejected' ? watched[0] : undefined
+    if (promoted !== undefined) {
+      await client.watch(promoted, w.mailbox, w.grant, signal, 0).catch((err: Error) => {
+        log.debug({ replica: promoted.toString(), err: err.message }, 'watch promotion failed (that replica keeps pushing as a backup)')
+      })
+    }
     // replicas no longer in the set: withdraw there
     for (const p of w.watched) if (!watched.some((q) => q.equals(p))) void client.unwatch(p, w.mailbox).catch(() => {})
     w.watched = watched

@@ -635,6 +635,7 @@ export interface ReplicaRequest {
   requestId: number
   grant?: FetchGrant
   unwatch: boolean
+  pushDelayMs: number
 }
 
 export namespace ReplicaRequest {
@@ -735,6 +736,11 @@ export namespace ReplicaRequest {
           w.bool(obj.unwatch)
         }
 
+        if ((obj.pushDelayMs != null && obj.pushDelayMs !== 0)) {
+          w.uint32(136)
+          w.uint32(obj.pushDelayMs)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -754,7 +760,8 @@ export namespace ReplicaRequest {
           deviceList: uint8ArrayAlloc(0),
           deviceId: 0,
           requestId: 0,
-          unwatch: false
+          unwatch: false,
+          pushDelayMs: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -861,6 +868,10 @@ export namespace ReplicaRequest {
             }
             case 16: {
               obj.unwatch = reader.bool()
+              break
+            }
+            case 17: {
+              obj.pushDelayMs = reader.uint32()
               break
             }
             default: {
@@ -1048,6 +1059,13 @@ export namespace ReplicaRequest {
               }
               break
             }
+            case 17: {
+              yield {
+                field: `${prefix}.pushDelayMs`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1188,6 +1206,11 @@ export namespace ReplicaRequest {
     value: boolean
   }
 
+  export interface ReplicaRequestPushDelayMsFieldEvent {
+    field: '$.pushDelayMs'
+    value: number
+  }
+
   export function encode (obj: Partial<ReplicaRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReplicaRequest.codec())
   }
@@ -1196,7 +1219,7 @@ export namespace ReplicaRequest {
     return decodeMessage(buf, ReplicaRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaRequest>): Generator<ReplicaRequestVersionFieldEvent | ReplicaRequestTypeFieldEvent | ReplicaRequestEnvelopesFieldEvent | ReplicaRequestHandoverFieldEvent | ReplicaRequestMailboxFieldEvent | ReplicaRequestIdsFieldEvent | ReplicaRequestAfterFieldEvent | ReplicaRequestLimitFieldEvent | ReplicaRequestDigestsMailboxFieldEvent | ReplicaRequestDigestsDigestFieldEvent | ReplicaRequestDigestsCountFieldEvent | ReplicaRequestDigestsAckedDigestFieldEvent | ReplicaRequestDigestsAckedCountFieldEvent | ReplicaRequestExpiresFieldEvent | ReplicaRequestSignatureFieldEvent | ReplicaRequestDeviceListFieldEvent | ReplicaRequestDeviceIdFieldEvent | ReplicaRequestRequestIdFieldEvent | ReplicaRequestGrantNonceFieldEvent | ReplicaRequestGrantSignatureFieldEvent | ReplicaRequestGrantClientPeerIdFieldEvent | ReplicaRequestGrantDeviceListFieldEvent | ReplicaRequestGrantDeviceIdFieldEvent | ReplicaRequestUnwatchFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplicaRequest>): Generator<ReplicaRequestVersionFieldEvent | ReplicaRequestTypeFieldEvent | ReplicaRequestEnvelopesFieldEvent | ReplicaRequestHandoverFieldEvent | ReplicaRequestMailboxFieldEvent | ReplicaRequestIdsFieldEvent | ReplicaRequestAfterFieldEvent | ReplicaRequestLimitFieldEvent | ReplicaRequestDigestsMailboxFieldEvent | ReplicaRequestDigestsDigestFieldEvent | ReplicaRequestDigestsCountFieldEvent | ReplicaRequestDigestsAckedDigestFieldEvent | ReplicaRequestDigestsAckedCountFieldEvent | ReplicaRequestExpiresFieldEvent | ReplicaRequestSignatureFieldEvent | ReplicaRequestDeviceListFieldEvent | ReplicaRequestDeviceIdFieldEvent | ReplicaRequestRequestIdFieldEvent | ReplicaRequestGrantNonceFieldEvent | ReplicaRequestGrantSignatureFieldEvent | ReplicaRequestGrantClientPeerIdFieldEvent | ReplicaRequestGrantDeviceListFieldEvent | ReplicaRequestGrantDeviceIdFieldEvent | ReplicaRequestUnwatchFieldEvent | ReplicaRequestPushDelayMsFieldEvent> {
     return streamMessage(buf, ReplicaRequest.codec(), opts)
   }
 }

@@ -15,6 +15,8 @@ const LABELS: Record<string, string> = {
   nodeRecords: 'node records held (admitted; self excluded)',
   relayAddresses: 'other relays (signed addresses; /ws ones for browsers)',
   connections: 'open connections (relays, clients, this one)',
+  relayConnections: 'relays connected now (overlay neighbours and relays worked with)',
+  overlayNeighbours: 'overlay neighbours (relays it keeps a connection to)',
   attached: 'attached devices',
   replicas: 'replicas per mailbox',
   writeQuorum: 'write quorum'

@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import type { PeerId } from '@libp2p/interface'
 import { initIdentity, openClient, type Client } from '../../../client/client.js'
+import { createClientHost } from '../../../client/transport/client-host.js'
+import { NodeConnection } from '../../../client/transport/node-connection.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { commonPrefixBits, overlayTargets, targetedBy, type OverlayShape } from '../../../node/relays/overlay-targets.js'
 import { compareDistance } from '../../../node/relays/xor.js'
@@ -115,6 +117,17 @@ describe(`bounded connectivity (${N} relays over TCP)`, function () {
     const counts = nodes.map((n) => relayConnections(n).size).sort((a, b) => a - b)
     const median = counts[counts.length >> 1] as number
     assert.ok(median <= (N - 1) / 2, `median relay connections ${median} of ${N - 1} (${counts.join(',')})`)
+    // STATUS tells an operator the same
+    const host = await createClientHost()
+    try {
+      const status = await (await NodeConnection.connect(host, addressOf(nodes[0] as RelayNode))).status() as { relayConnections: number, overlayNeighbours: number, relays: number }
+      assert.equal(status.relays, N - 1)
+      assert.equal(status.overlayNeighbours, (nodes[0] as RelayNode).relays.overlay().neighbours.length)
+      // (a kad-dht query may open one more for a moment)
+      assert.ok(status.relayConnections >= (nodes[0] as RelayNode).relays.overlay().targets.length && status.relayConnections < N - 1, `${status.relayConnections} relay connections`)
+    } finally {
+      await host.stop()
+    }
     const key = randomBytes(32)
     const placements = new Set(nodes.map((n) => n.relays.closest(key, 3).map(String).join(',')))
     assert.equal(placements.size, 1, 'every relay computes the same replicas')
