@@ -16,6 +16,8 @@ export interface ChildRpcInit {
   name: string
   args?: string[]
   execArgv?: string[]
+  /** the program that runs Node.js with execArgv (a wrapper such as `ip netns exec NS node`) @default process.execPath */
+  execPath?: string
   /** 'advanced' (structured clone) carries Uint8Arrays and Maps; 'json' is the default */
   serialization?: 'json' | 'advanced'
   onMessage?: (message: unknown) => void
@@ -34,7 +36,7 @@ export class ChildRpc {
 
   constructor (module: string, private readonly init: ChildRpcInit) {
     // stdout stays the parent's (CLIs print JSON there); the child's warnings go to stderr
-    this.child = fork(module, init.args ?? [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: init.serialization ?? 'json', execArgv: init.execArgv ?? [] })
+    this.child = fork(module, init.args ?? [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: init.serialization ?? 'json', execArgv: init.execArgv ?? [], ...(init.execPath !== undefined ? { execPath: init.execPath } : {}) })
     if (this.child.pid === undefined) throw new Error(`${init.name}: fork failed`)
     this.pid = this.child.pid
     this.exited = new Promise((resolve) => { this.child.once('exit', (code, signal) => { resolve({ code, signal }) }) })

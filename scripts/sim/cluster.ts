@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { NETWORK_LINK_PORT, NETWORK_NODE_PORT, type SimNetwork } from './network.js'
 import type { SimWorker } from './workers.js'
 import type { NodeCounters, NodeStartArgs, WorkerStats } from './worker-protocol.js'
 
@@ -40,6 +41,8 @@ export interface ClusterOptions {
   links?: boolean
   /** bytes in and out per node (the report's perNode bytes) */
   countTraffic: boolean
+  /** the testbed: node I in worker I (a namespace of its own), reached through its link on its own address */
+  network?: SimNetwork
 }
 
 /** Ports below the Linux ephemeral range (32768+), so outgoing connections never take a stopped node's port. */
@@ -93,6 +96,14 @@ export class Cluster {
       const started = await start(listen)
       return { index, dataDir, address: pickAddress(started.addresses, 'memory'), listen, peerId: started.peerId, up: true, worker }
     }
+    const network = this.options.network
+    if (network !== undefined) {
+      // its own namespace, its own ports: fixed ones
+      if (this.options.workers.length <= index) throw new Error(`node ${index}: a network needs one worker per node (${this.options.workers.length} workers)`)
+      const listen = `/ip4/127.0.0.1/tcp/${NETWORK_NODE_PORT}`
+      const started = await start(listen, NETWORK_LINK_PORT)
+      return { index, dataDir, address: pickAddress(started.addresses, 'tcp', network.nodeHost(index)), listen, linkPort: NETWORK_LINK_PORT, peerId: started.peerId, up: true, worker }
+    }
     // a fixed port: the next free one (another process may hold some; libp2p's error does not say EADDRINUSE, so probe)
     for (let tries = 0; ; tries++) {
       const port = await this.freePort()
@@ -126,7 +137,9 @@ export class Cluster {
   }
 
   private startArgs (index: number, dataDir: string, listen: string, bootstrap: string[], linkPort: number | undefined): NodeStartArgs {
-    return { index, dataDir, listen: [listen], bootstrap, replicas: this.options.replicas, countTraffic: this.options.countTraffic, ...(linkPort !== undefined ? { link: { port: linkPort } } : {}) }
+    const network = this.options.network
+    const link = linkPort === undefined ? undefined : network === undefined ? { port: linkPort } : { port: linkPort, host: network.nodeHost(index), settings: network.link }
+    return { index, dataDir, listen: [listen], bootstrap, replicas: this.options.replicas, countTraffic: this.options.countTraffic, ...(link !== undefined ? { link } : {}) }
   }
 
   private async freePort (): Promise<number> {
@@ -243,8 +256,8 @@ export class Cluster {
   }
 }
 
-function pickAddress (addresses: string[], transport: Transport): string {
-  const a = addresses.find((m) => transport === 'memory' ? m.startsWith('/memory/') : m.includes('/127.0.0.1/tcp/'))
+function pickAddress (addresses: string[], transport: Transport, host = '127.0.0.1'): string {
+  const a = addresses.find((m) => transport === 'memory' ? m.startsWith('/memory/') : m.includes(`/${host}/tcp/`))
   if (a === undefined) throw new Error(`node has no ${transport} address: ${addresses.join(', ')}`)
   return a
 }

@@ -1,6 +1,7 @@
 // What one simulation is asked to do (scripts/sim/run.ts), as the CLI
 // (scripts/sim.ts), the tests and bench:mesh pass it.
 import type { Transport } from './cluster.js'
+import type { SimNetwork } from './network.js'
 import type { Scenario } from './scenario.js'
 
 export interface SimOptions {
@@ -50,4 +51,6 @@ export interface SimOptions {
   keepData?: boolean
   /** live progress lines (stderr in the CLI) */
   progress?: (line: string) => void
+  /** the WAN testbed (scripts/testbed/): namespaces for the workers and a link in front of every node; needs workers = nodes @default loopback */
+  network?: SimNetwork
 }

@@ -39,9 +39,10 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
 
   const workers = planWorkers(options, rng, (e) => { people.onEvent(e) })
   // links only when a step slows them: every byte into a node then passes through a forwarder in its worker
-  const links = steps.some((s) => s.action === 'slow-link')
+  for (const w of workers.all) w.launch = options.network?.launch(w.name)
+  const links = steps.some((s) => s.action === 'slow-link') || options.network !== undefined
   if (links && memoryTransport) throw new Error('slow-link needs the tcp transport (the links are TCP forwarders)')
-  const cluster = new Cluster({ replicas: options.replicas, transport: options.transport, dir, workers: workers.nodes, links, countTraffic: options.countTraffic ?? true })
+  const cluster = new Cluster({ replicas: options.replicas, transport: options.transport, dir, workers: workers.nodes, links, countTraffic: options.countTraffic ?? true, ...(options.network !== undefined ? { network: options.network } : {}) })
   const people = new Population(dir, ledger, clock, workers.place, toClock)
   const nodeList = (primary: SimNode): string[] => [primary.address, ...rng.shuffle(cluster.nodes.filter((n) => n !== primary)).map((n) => n.address)]
   const ctx: SimContext = {

@@ -1,121 +1,63 @@
-// SlowLink: a TCP forwarder on 127.0.0.1 for the simulator's "slow links"
-// fault. Every accepted connection is forwarded to 127.0.0.1:targetPort; each
-// direction holds every chunk for delayMs after it arrived (order preserved)
-// and optionally paces it to bytesPerSecond (token bucket). Settings change at
-// run time; chunks already queued keep the release time they got on arrival.
+// SlowLink: a user-space TCP forwarder, the simulator's "slow links" fault and
+// the WAN testbed's link emulator (scripts/testbed/) where the kernel has no
+// netem. Every accepted connection is forwarded to targetHost:targetPort; each
+// direction holds every chunk for delayMs after it arrived, plus or minus up to
+// jitterMs (uniform, per chunk), and optionally paces it to bytesPerSecond
+// (token bucket). Order within a direction is always kept: a chunk is never
+// released before the one ahead of it. Loss: a byte stream cannot lose bytes,
+// so a chunk that would have lost one of its packets (lossPct per 1448-byte
+// packet) is held one retransmission timeout longer, max(200 ms, 2 x RTT) with
+// RTT = 2 x delayMs, as a TCP sender's retransmission would hold it, and so
+// is everything behind it (head-of-line blocking). Settings change at run
+// time; chunks already queued keep the release time they got on arrival.
 // Buffering is bounded: a direction holding more than maxPendingBytes pauses
 // its source socket until it has drained to half of that.
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
-import { performance } from 'node:perf_hooks'
+import { Lane } from './slow-link-lane.js'
 
 export interface SlowLinkSettings {
   /** each chunk is released this long after it arrived @default 0 */
   delayMs?: number
+  /** each chunk's delay varies uniformly within delayMs +/- jitterMs (never below 0; order kept) @default 0 */
+  jitterMs?: number
+  /** per cent of packets lost: a chunk with a lost packet is held one RTO longer (see the header) @default 0 */
+  lossPct?: number
   /** pace each direction of each connection to this rate; undefined or 0: unpaced @default undefined */
   bytesPerSecond?: number
 }
 
 export interface SlowLinkInit extends SlowLinkSettings {
-  /** the port connections are forwarded to, on 127.0.0.1 */
+  /** the port connections are forwarded to */
   targetPort: number
-  /** the port to listen on, on 127.0.0.1; 0: any free port @default 0 */
+  /** @default '127.0.0.1' */
+  targetHost?: string
+  /** the port to listen on; 0: any free port @default 0 */
   listenPort?: number
+  /** @default '127.0.0.1' */
+  listenHost?: string
   /** bytes one direction may hold before its source is paused @default 8 MiB */
   maxPendingBytes?: number
+  /** uniform in [0, 1) for jitter and loss (tests pass a seeded one) @default Math.random */
+  random?: () => number
 }
 
 const DEFAULT_MAX_PENDING = 8 * 1024 * 1024
-/** the token bucket holds at most this share of a second's worth of bytes */
-const BURST_SECONDS = 0.05
-
-interface Held {
-  chunk: Buffer
-  releaseAt: number
-}
-
-/** One direction of one connection: src -> queue -> dst. */
-class Lane {
-  private readonly queue: Held[] = []
-  private pending = 0
-  private timer: NodeJS.Timeout | undefined
-  private waitingForDrain = false
-  private srcEnded = false
-  private tokens = 0
-  private refilledAt = performance.now()
-  private closed = false
-
-  constructor (private readonly link: SlowLink, private readonly src: Socket, private readonly dst: Socket, private readonly maxPending: number) {
-    src.on('data', (chunk: Buffer) => { this.take(chunk) })
-    src.on('end', () => { this.srcEnded = true; this.pump() })
-    dst.on('drain', () => { this.waitingForDrain = false; this.pump() })
-  }
-
-  get pendingBytes (): number { return this.pending }
-
-  private take (chunk: Buffer): void {
-    if (this.closed) return
-    this.queue.push({ chunk, releaseAt: performance.now() + this.link.delayMs })
-    this.pending += chunk.byteLength
-    if (this.pending > this.maxPending) this.src.pause()
-    this.pump()
-  }
-
-  /** Settings changed: re-evaluate the head of the queue now (a lower rate or delay may release sooner). */
-  poke (): void {
-    if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined }
-    this.pump()
-  }
-
-  stop (): void {
-    this.closed = true
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.timer = undefined
-    this.queue.length = 0
-  }
-
-  private pump (): void {
-    if (this.closed || this.timer !== undefined || this.waitingForDrain) return
-    while (this.queue.length > 0) {
-      const head = this.queue[0] as Held
-      const now = performance.now()
-      if (head.releaseAt > now) { this.wait(head.releaseAt - now); return }
-      let piece = head.chunk
-      const rate = this.link.bytesPerSecond
-      if (rate !== undefined && rate > 0) {
-        const burst = Math.max(1, rate * BURST_SECONDS)
-        this.tokens = Math.min(burst, this.tokens + (now - this.refilledAt) * rate / 1000)
-        this.refilledAt = now
-        if (this.tokens < 1) { this.wait((1 - this.tokens) * 1000 / rate); return }
-        const n = Math.min(piece.byteLength, Math.floor(this.tokens))
-        this.tokens -= n
-        if (n < piece.byteLength) {
-          head.chunk = piece.subarray(n)
-          piece = piece.subarray(0, n)
-        } else {
-          this.queue.shift()
-        }
-      } else {
-        this.queue.shift()
-      }
-      this.pending -= piece.byteLength
-      if (this.pending <= this.maxPending / 2 && this.src.isPaused()) this.src.resume()
-      if (this.dst.destroyed) return
-      if (!this.dst.write(piece)) { this.waitingForDrain = true; return }
-    }
-    if (this.srcEnded && !this.dst.destroyed) this.dst.end()
-  }
-
-  private wait (ms: number): void {
-    // timers may fire a little early: pump() checks the clock again and waits for the rest
-    this.timer = setTimeout(() => { this.timer = undefined; this.pump() }, Math.max(1, Math.ceil(ms)))
-  }
-}
+/** the packet size loss is counted in (an Ethernet MSS) */
+const MSS = 1448
+/** Linux's minimum retransmission timeout */
+const MIN_RTO_MS = 200
 
 export class SlowLink {
   delayMs: number
+  jitterMs: number
+  lossPct: number
   bytesPerSecond: number | undefined
   /** connections accepted since open */
   accepted = 0
+  /** chunks held one RTO longer for a lost packet, and chunks forwarded, since open */
+  lostChunks = 0
+  chunks = 0
+  private readonly random: () => number
   private readonly sockets = new Set<Socket>()
   /** forwarded connections not yet closed, as [inbound, outbound] */
   private readonly pairs = new Set<Socket[]>()
@@ -123,19 +65,22 @@ export class SlowLink {
   private closing: Promise<void> | undefined
 
   private constructor (private readonly server: Server, private readonly init: SlowLinkInit) {
-    this.delayMs = checkDelay(init.delayMs ?? 0)
+    this.delayMs = checkMs('delayMs', init.delayMs ?? 0)
+    this.jitterMs = checkMs('jitterMs', init.jitterMs ?? 0)
+    this.lossPct = checkLoss(init.lossPct ?? 0)
     this.bytesPerSecond = checkRate(init.bytesPerSecond)
+    this.random = init.random ?? Math.random
     server.on('connection', (socket) => { this.forward(socket) })
   }
 
-  /** Listen on 127.0.0.1:listenPort and forward to 127.0.0.1:targetPort. */
+  /** Listen on listenHost:listenPort and forward to targetHost:targetPort. */
   static async open (init: SlowLinkInit): Promise<SlowLink> {
     if (!Number.isInteger(init.targetPort) || init.targetPort < 1 || init.targetPort > 65535) throw new RangeError(`targetPort: expected 1-65535, got ${init.targetPort}`)
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true })
     const link = new SlowLink(server, init)
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(init.listenPort ?? 0, '127.0.0.1', () => { server.off('error', reject); resolve() })
+      server.listen(init.listenPort ?? 0, init.listenHost ?? '127.0.0.1', () => { server.off('error', reject); resolve() })
     })
     return link
   }
@@ -153,9 +98,26 @@ export class SlowLink {
     return n
   }
 
-  /** Change delay and/or rate; chunks that arrive from now on use the new delay, the rate applies at once. */
+  /** the retransmission timeout a lost packet costs: max(200 ms, 2 x RTT), RTT = 2 x delayMs */
+  get rtoMs (): number { return Math.max(MIN_RTO_MS, 4 * this.delayMs) }
+
+  /** How long a chunk of `bytes` that arrives now is held: delay, jitter, and one RTO if one of its packets is lost. */
+  holdFor (bytes: number): number {
+    this.chunks++
+    let ms = this.delayMs
+    if (this.jitterMs > 0) ms += (2 * this.random() - 1) * this.jitterMs
+    if (this.lossPct > 0) {
+      const packets = Math.max(1, Math.ceil(bytes / MSS))
+      if (this.random() < 1 - (1 - this.lossPct / 100) ** packets) { this.lostChunks++; ms += this.rtoMs }
+    }
+    return Math.max(0, ms)
+  }
+
+  /** Change delay, jitter, loss and/or rate; chunks that arrive from now on use the new delay, jitter and loss, the rate applies at once. */
   set (settings: SlowLinkSettings): void {
-    if (settings.delayMs !== undefined) this.delayMs = checkDelay(settings.delayMs)
+    if (settings.delayMs !== undefined) this.delayMs = checkMs('delayMs', settings.delayMs)
+    if (settings.jitterMs !== undefined) this.jitterMs = checkMs('jitterMs', settings.jitterMs)
+    if (settings.lossPct !== undefined) this.lossPct = checkLoss(settings.lossPct)
     if ('bytesPerSecond' in settings) this.bytesPerSecond = checkRate(settings.bytesPerSecond)
     for (const l of this.lanes) l.poke()
   }
@@ -178,7 +140,7 @@ export class SlowLink {
   private forward (inbound: Socket): void {
     if (this.closing !== undefined) { inbound.destroy(); return }
     this.accepted++
-    const outbound = createConnection({ host: '127.0.0.1', port: this.init.targetPort, allowHalfOpen: true })
+    const outbound = createConnection({ host: this.init.targetHost ?? '127.0.0.1', port: this.init.targetPort, allowHalfOpen: true })
     const max = this.init.maxPendingBytes ?? DEFAULT_MAX_PENDING
     const lanes = [new Lane(this, inbound, outbound, max), new Lane(this, outbound, inbound, max)]
     for (const l of lanes) this.lanes.add(l)
@@ -201,9 +163,14 @@ export class SlowLink {
   }
 }
 
-function checkDelay (ms: number): number {
-  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`delayMs: expected a number >= 0, got ${ms}`)
+function checkMs (name: string, ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${name}: expected a number >= 0, got ${ms}`)
   return ms
+}
+
+function checkLoss (pct: number): number {
+  if (!Number.isFinite(pct) || pct < 0 || pct >= 100) throw new RangeError(`lossPct: expected a number from 0 to below 100, got ${pct}`)
+  return pct
 }
 
 function checkRate (bps: number | undefined): number | undefined {

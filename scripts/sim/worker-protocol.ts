@@ -5,6 +5,7 @@
 // milliseconds (performance.timeOrigin + performance.now(): one machine, one
 // clock), stamped where the event happened, so IPC delays never enter a
 // latency figure.
+import type { SlowLinkSettings } from './slow-link.js'
 
 export interface NodeStartArgs {
   index: number
@@ -15,7 +16,13 @@ export interface NodeStartArgs {
   /** count libp2p bytes in and out (RelayNode.traffic()): a wrapper on every stream's send and receive */
   countTraffic: boolean
   /** put a SlowLink (scripts/sim/slow-link.ts) on this port in front of the node's TCP port and announce it: every connection into the node goes through it */
-  link?: { port: number }
+  link?: {
+    port: number
+    /** the address it listens on and the node announces @default '127.0.0.1' */
+    host?: string
+    /** what it starts with (the testbed's link emulation) @default no delay */
+    settings?: SlowLinkSettings
+  }
 }
 export interface NodeView { index: number, peers: string[] }
 export interface NodeCounters {

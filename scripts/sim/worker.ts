@@ -20,7 +20,7 @@ import { REPLICA_PROTOCOL } from '../../node/mailbox/constants.js'
 import { mailboxAddress } from '../../protocol/identity.js'
 import { openRecord } from '../../protocol/records.js'
 import { answer } from '../lib/child-rpc.js'
-import { SlowLink } from './slow-link.js'
+import { SlowLink, type SlowLinkSettings } from './slow-link.js'
 import { FILE_PREFIX, fileBytes, fileName, wallNow, type NodeCounters, type Ops, type WorkerStats, type OpName, type Request, type SendFailure, type SendResult, type WorkerEvent } from './worker-protocol.js'
 
 // dozens of libp2p hosts in one process share AbortSignals past the default of 10 listeners
@@ -35,6 +35,8 @@ const peerIdOf = new Map<number, string>()
 const clients = new Map<number, HostedClient>()
 /** node index -> the link in front of it (kept across restarts of the node: its address stays) */
 const links = new Map<number, SlowLink>()
+/** node index -> what its link started with (the testbed's shaping): slow-link steps add to it, 0 restores it */
+const linkBase = new Map<number, SlowLinkSettings>()
 /** while partitioned: peer id -> group */
 let groupOf: Map<string, number> | undefined
 let elu = performance.eventLoopUtilization()
@@ -135,8 +137,12 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
     let announce: string[] = []
     if (a.link !== undefined) {
       const port = Number(/\/tcp\/(\d+)/.exec(a.listen[0] ?? '')?.[1])
-      if (!links.has(a.index)) links.set(a.index, await SlowLink.open({ targetPort: port, listenPort: a.link.port }))
-      announce = [`/ip4/127.0.0.1/tcp/${a.link.port}`]
+      const host = a.link.host ?? '127.0.0.1'
+      if (!links.has(a.index)) {
+        links.set(a.index, await SlowLink.open({ targetPort: port, listenPort: a.link.port, listenHost: host, ...a.link.settings }))
+        linkBase.set(a.index, a.link.settings ?? {})
+      }
+      announce = [`/ip4/${host}/tcp/${a.link.port}`]
     }
     const node = await createRelayNode({
       dataDir: a.dataDir,
@@ -190,7 +196,8 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
   async setLink ({ index, delayMs, bytesPerSecond }) {
     const link = links.get(index)
     if (link === undefined) throw new Error(`node ${index} has no link (the scenario has no slow-link step?)`)
-    link.set({ delayMs, bytesPerSecond })
+    const base = linkBase.get(index) ?? {}
+    link.set({ delayMs: (base.delayMs ?? 0) + delayMs, bytesPerSecond: bytesPerSecond > 0 ? bytesPerSecond : base.bytesPerSecond })
     return null
   },
   async nodeViews () {

@@ -17,6 +17,8 @@ export class SimWorker {
   private stopping = false
   /** told when the process ends without stop() or kill() */
   onExit: ((line: string) => void) | undefined
+  /** a command the worker's Node.js runs under, e.g. ['ip', 'netns', 'exec', NS] (the testbed's namespaces) @default none */
+  launch: string[] | undefined
 
   constructor (readonly name: string, private readonly onEvent: (w: SimWorker, e: WorkerEvent) => void) {}
 
@@ -33,9 +35,12 @@ export class SimWorker {
     const execArgv = ['--expose-gc', `--max-old-space-size=${HEAP_LIMIT_MIB}`, ...(profile !== undefined && profile !== '' ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${this.name}-${Date.now()}.cpuprofile`] : [])]
     let ready: () => void = () => {}
     const isReady = new Promise<void>((resolve) => { ready = resolve })
+    const [wrapper, ...wrapperArgs] = this.launch ?? []
+    // launched through a wrapper (the testbed: one worker per node, all starting at once): more time
+    const startTimeout = wrapper !== undefined ? 4 * START_TIMEOUT_MS : START_TIMEOUT_MS
     const rpc = new ChildRpc(WORKER, {
       name: `worker ${this.name}`,
-      execArgv,
+      ...(wrapper !== undefined ? { execPath: wrapper, execArgv: [...wrapperArgs, process.execPath, ...execArgv] } : { execArgv }),
       serialization: 'advanced',
       onMessage: (m) => {
         const e = m as WorkerEvent
@@ -51,7 +56,7 @@ export class SimWorker {
       await Promise.race([
         isReady,
         rpc.exited.then(({ code, signal }) => { throw new ChildGone(`worker ${this.name} exited before it was ready (${signal ?? `code ${code ?? '?'}`})`) }),
-        new Promise((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`worker ${this.name} did not start within ${START_TIMEOUT_MS} ms`)) }, START_TIMEOUT_MS) })
+        new Promise((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`worker ${this.name} did not start within ${startTimeout} ms`)) }, startTimeout) })
       ])
     } finally {
       clearTimeout(timer)

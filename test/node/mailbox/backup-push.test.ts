@@ -1,4 +1,4 @@
-// Backup watches (WATCH push_delay_ms, docs/spec-drafts/msgcost.md): a
+// Backup watches (WATCH push_delay_ms, docs/protocol.md §10 "Backup watches"): a
 // watching relay asks one replica to push a mailbox's new envelopes at once
 // and the others only what the device has not acknowledged a while later.
 // In the common case one DELIVER per envelope reaches the watcher instead
