@@ -39,17 +39,28 @@ export class Population {
   constructor (private readonly dir: string, private readonly ledger: Ledger, private readonly clock: () => number,
     private readonly place: (index: number) => SimWorker, private readonly toClock: (wallMs: number) => number) {}
 
-  /** Identities are created in the workers that will host them, in parallel across workers (scrypt is the cost). */
-  async create (count: number): Promise<void> {
+  /**
+   * Identities are created in the workers that will host them, in parallel across workers and
+   * `perWorker` at a time in each (the store's KDF and the prekeys are the cost); fastKdf: the store's
+   * passphrase KDF at test cost.
+   */
+  async create (count: number, options: { fastKdf?: boolean, perWorker?: number, progress?: (done: number) => void } = {}): Promise<void> {
     const made: SimClient[] = []
     for (let i = 0; i < count; i++) {
       made.push({ index: i, home: join(this.dir, `client-${i}`), userId: '', worker: this.place(i), epoch: 0, online: false, node: -1, inFlight: 0 })
     }
     const byWorker = new Map<SimWorker, SimClient[]>()
     for (const c of made) byWorker.set(c.worker, [...(byWorker.get(c.worker) ?? []), c])
-    await Promise.all([...byWorker.values()].map(async (list) => {
-      for (const c of list) c.userId = (await c.worker.call('clientCreate', { index: c.index, home: c.home, name: `sim-${c.index}` })).userId
-    }))
+    let done = 0
+    let said = Date.now()
+    const lane = async (list: SimClient[]): Promise<void> => {
+      for (let c = list.shift(); c !== undefined; c = list.shift()) {
+        c.userId = (await c.worker.call('clientCreate', { index: c.index, home: c.home, name: `sim-${c.index}`, fastKdf: options.fastKdf === true })).userId
+        done++
+        if (Date.now() - said >= 5_000) { said = Date.now(); options.progress?.(done) }
+      }
+    }
+    await Promise.all([...byWorker.values()].flatMap((list) => Array.from({ length: Math.max(1, options.perWorker ?? 1) }, async () => { await lane(list) })))
     this.clients.push(...made)
   }
 

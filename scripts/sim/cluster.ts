@@ -59,6 +59,8 @@ export class Cluster {
     this.nextPort = options.basePort ?? DEFAULT_BASE_PORT
   }
 
+  /** the processes that host the nodes */
+  get workers (): SimWorker[] { return this.options.workers }
   get up (): SimNode[] { return this.nodes.filter((n) => n.up) }
   get down (): SimNode[] { return this.nodes.filter((n) => !n.up) }
   get partitioned (): boolean { return this.groupOf !== undefined }
@@ -67,7 +69,7 @@ export class Cluster {
    * Start `count` new nodes, each bootstrapped from up to 3 running ones: the
    * first three one after the other, then 8 at a time (all from the first three).
    */
-  async add (count: number): Promise<SimNode[]> {
+  async add (count: number, progress?: (started: number) => void): Promise<SimNode[]> {
     const indices = Array.from({ length: count }, (_, i) => this.nodes.length + i)
     const added: SimNode[] = []
     for (let i = 0; i < indices.length;) {
@@ -78,6 +80,7 @@ export class Cluster {
         added.push(sim)
       }
       i += batch.length
+      progress?.(added.length)
     }
     return added
   }
@@ -203,25 +206,36 @@ export class Cluster {
 
   /** True once every running node lists every other running node it can reach (all of them unless partitioned), and no other, as a live relay. */
   async converged (): Promise<boolean> {
-    const views = (await Promise.all(this.options.workers.map(async (w) => await w.call('nodeViews', {})))).flat()
+    const c = await this.convergence()
+    return c.complete === c.total
+  }
+
+  /** How far the relay directories are: running nodes whose live set is exactly right, of how many, and the fewest / median number of live relays one lists. */
+  async convergence (): Promise<{ complete: number, total: number, minPeers: number, medianPeers: number }> {
+    const views = (await Promise.all(this.options.workers.filter((w) => w.running).map(async (w) => await w.call('nodeViews', {})))).flat()
     const peersOf = new Map(views.map((v) => [v.index, new Set(v.peers)]))
     const up = this.up
-    return up.every((n) => {
+    let complete = 0
+    const sizes: number[] = []
+    for (const n of up) {
       const peers = peersOf.get(n.index)
-      if (peers === undefined) return false
+      sizes.push(peers?.size ?? 0)
+      if (peers === undefined) continue
       // while partitioned: every running node of its own group, and none of the others
-      return up.every((m) => m === n || peers.has(m.peerId) === this.reaches(n.index, m.index))
-    })
+      if (up.every((m) => m === n || peers.has(m.peerId) === this.reaches(n.index, m.index))) complete++
+    }
+    sizes.sort((a, b) => a - b)
+    return { complete, total: up.length, minPeers: sizes[0] ?? 0, medianPeers: sizes[Math.floor((sizes.length - 1) / 2)] ?? 0 }
   }
 
   private reaches (a: number, b: number): boolean {
     return this.groupOf === undefined || this.groupOf.get(a) === this.groupOf.get(b)
   }
 
-  /** Whether every running node holds a device list and a bundle for every user. */
-  async usersKnown (userIds: string[]): Promise<boolean> {
-    const answers = await Promise.all(this.options.workers.map(async (w) => await w.call('usersKnown', { userIds })))
-    return answers.every(Boolean)
+  /** How many running nodes hold a device list and a bundle for every one of these users. */
+  async usersKnown (userIds: string[]): Promise<number> {
+    const answers = await Promise.all(this.options.workers.filter((w) => w.running).map(async (w) => await w.call('usersKnown', { userIds })))
+    return answers.reduce((a, b) => a + b, 0)
   }
 
   /** The k nodes closest to a user's mailbox, as a running node sees them. */

@@ -1,8 +1,10 @@
 // The simulation report: figures from the ledger, as text and as one JSON
 // object, and an SVG chart of delivery latency over time with faults marked.
 import type { Ledger } from './ledger.js'
+import type { WindowCost } from './measure.js'
+import type { ClientSetupCost } from './setup.js'
 import type { Population } from './clients.js'
-import type { SimOptions } from './run.js'
+import type { SimOptions } from './options.js'
 import type { WorkerStats } from './worker-protocol.js'
 
 export interface FaultRecord {
@@ -69,6 +71,14 @@ export interface SimReport {
   /** per node, over the workload: envelopes stored as a replica and pushed to clients, libp2p bytes in and out (each per second) */
   perNode: { storedPerSecond: Stats, pushedPerSecond: Stats, bytesInPerSecond: Stats, bytesOutPerSecond: Stats }
   memory: { rssMiB: number, heapUsedMiB: number, heapLivePerNodeMiB: number | null, rssAfterGcPerNodeMiB: number | null, rssPerNodeMiB: number, baselineRssMiB: number, rssAboveBaselinePerNodeMiB: number, clientWorkersRssMiB: number, eventLoopUtilization: number[], note: string }
+  /**
+   * What a node costs at this size. convergeMs: from the first node starting until every node lists every
+   * other as a live relay. idleMesh: a window right after that, before any client exists; idleAttached: a
+   * window with every client attached and none sending (after groups and warm-up); load: the workload.
+   * Each: the node workers' CPU per node (% of one core), libp2p bytes per node per second, and connections
+   * per node to relays and to clients (min / median / max). Absent where not measured (idleSeconds 0).
+   */
+  scale: { convergeMs: number, idleMesh?: WindowCost, idleAttached?: WindowCost, load?: WindowCost, clientSetup?: ClientSetupCost }
   faults: FaultRecord[]
   recoveryMs: number
   receiveErrors: string[]
@@ -109,6 +119,7 @@ export function buildReport (input: {
   throttled: number
   dir: string
   groups: number
+  cost: SimReport['scale']
 }): SimReport {
   const { options, ledger, people, faults } = input
   const slowMs = options.slowMs ?? 2000
@@ -242,6 +253,7 @@ export function buildReport (input: {
       eventLoopUtilization: input.nodeStatsEnd.map((w) => Math.round(w.eventLoopUtilization * 100) / 100),
       note: `the ${input.workers.nodes} node worker processes' RSS at the end of the workload / nodes (includes each process's Node.js baseline; clients live in other processes)`
     },
+    scale: { ...input.cost, convergeMs: Math.round(input.cost.convergeMs) },
     faults,
     recoveryMs: round(input.recoveryMs),
     receiveErrors: people.receiveErrors.slice(0, 20),
@@ -279,7 +291,9 @@ export function formatText (r: SimReport): string {
     `throughput: ${r.throughput.sentPerSecond} sent/s, ${r.throughput.deliveriesPerSecond} deliveries/s (${r.throughput.deliveriesPerNodePerSecond} per node)`,
     `per node per second (p50 / max): stored ${fmt(r.perNode.storedPerSecond.p50)} / ${fmt(r.perNode.storedPerSecond.max)}, pushed ${fmt(r.perNode.pushedPerSecond.p50)} / ${fmt(r.perNode.pushedPerSecond.max)}, KiB in ${kib(r.perNode.bytesInPerSecond.p50)} / ${kib(r.perNode.bytesInPerSecond.max)}, KiB out ${kib(r.perNode.bytesOutPerSecond.p50)} / ${kib(r.perNode.bytesOutPerSecond.max)}`,
     `memory: node workers RSS ${r.memory.rssMiB} MiB (${r.memory.baselineRssMiB} MiB before any node started), heap ${r.memory.heapUsedMiB} MiB; ${r.memory.rssPerNodeMiB} MiB per node, ${r.memory.rssAboveBaselinePerNodeMiB} MiB per node above the baseline, ${fmt(r.memory.rssAfterGcPerNodeMiB)} after a full GC, live heap ${fmt(r.memory.heapLivePerNodeMiB)} MiB per node (${r.memory.note}); client workers ${r.memory.clientWorkersRssMiB} MiB; node workers' event-loop use ${r.memory.eventLoopUtilization.join(', ')}`,
-    `final recovery (all nodes back, all clients online, drained): ${(r.recoveryMs / 1000).toFixed(1)} s`
+    `final recovery (all nodes back, all clients online, drained): ${(r.recoveryMs / 1000).toFixed(1)} s`,
+    `mesh converged (every node lists every other as live) ${(r.scale.convergeMs / 1000).toFixed(1)} s after the first node started`,
+    ...costLines(r.scale)
   ]
   if (r.faults.length > 0) {
     lines.push('', 'faults (recovery: until the last message sent in its window that failed, was late (> slow threshold) or is missing, resolved):')
@@ -292,6 +306,20 @@ export function formatText (r: SimReport): string {
   if (r.duplicateDetail.length > 0) lines.push('', `duplicated: ${r.duplicateDetail.map((d) => `#${d.seq} (${d.kind}) ${d.from} -> ${d.to} sent ${d.sentAt} ms, delivered at ${d.deliveredAt.join(', ')} ms`).join('; ')}`)
   if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `note: ${n}`))
   return lines.join('\n')
+}
+
+const mmm = (s: { min: number, median: number, max: number }): string => `${s.min}/${s.median}/${s.max}`
+
+function costLines (scale: SimReport['scale']): string[] {
+  const line = (label: string, c: WindowCost | undefined): string[] => c === undefined
+    ? []
+    : [`${label.padEnd(34)} ${c.seconds} s: CPU ${c.cpuPerNodePct} % of a core per node; per node B/s in ${mmm(c.bytesInPerNodePerSecond)}, out ${mmm(c.bytesOutPerNodePerSecond)}; peers per node connected: relays ${mmm(c.relayConnections)}, clients ${mmm(c.clientConnections)}; connections ${mmm(c.connections)} (min/median/max)`]
+  return [
+    ...line('idle mesh (no clients yet)', scale.idleMesh),
+    ...line('idle, clients attached, none sending', scale.idleAttached),
+    ...line('under the workload', scale.load),
+    ...(scale.clientSetup !== undefined ? [`client setup, CPU per client: ${scale.clientSetup.createCpuMsPerClient} ms to create (client workers); to open and attach ${scale.clientSetup.attachCpuMsPerClient.clientWorkers} ms in the client workers + ${scale.clientSetup.attachCpuMsPerClient.nodeWorkers} ms in the node workers (${scale.clientSetup.attachCpuMsPerClient.nodeWorkersAboveIdle ?? '-'} ms above the idle mesh's own); client workers' RSS +${scale.clientSetup.clientWorkersRssMiBPerClient} MiB per client`] : [])
+  ]
 }
 
 /** Latency of live deliveries over time (log scale), fault steps as labelled vertical lines. */

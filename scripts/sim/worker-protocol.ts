@@ -33,6 +33,11 @@ export interface NodeCounters {
   /** libp2p bytes in and out of this node (all connections) */
   bytesIn: number
   bytesOut: number
+  /** peers with an open libp2p connection: relays (an admitted relay of the node's directory, or a peer that announced a node-to-node protocol) and everything else (clients) */
+  relayConnections: number
+  clientConnections: number
+  /** open libp2p connections in all (two peers may hold more than one) */
+  connections: number
 }
 export interface WorkerStats {
   pid: number
@@ -42,6 +47,9 @@ export interface WorkerStats {
   heapLive?: number
   rssAfterGc?: number
   eventLoopUtilization: number
+  /** the process's CPU time so far, user + system, µs (process.cpuUsage), read at `at` (wall-clock ms) */
+  cpuMicros: number
+  at: number
   nodes: NodeCounters[]
 }
 
@@ -60,11 +68,12 @@ export interface Ops {
   /** the node's SlowLink: delay (ms, each direction) and rate (bytes/s, 0 = unpaced) */
   setLink: [{ index: number, delayMs: number, bytesPerSecond: number }, null]
   nodeViews: [Record<string, never>, NodeView[]]
-  /** whether every node here holds a device list and a bundle for every one of these users */
-  usersKnown: [{ userIds: string[] }, boolean]
+  /** how many nodes here hold a device list and a bundle for every one of these users */
+  usersKnown: [{ userIds: string[] }, number]
   /** the k relays closest to the user's device-1 mailbox, as seen by node `index` */
   replicasOf: [{ index: number, userId: string, k: number }, string[]]
-  clientCreate: [{ index: number, home: string, name: string }, { userId: string }]
+  /** fastKdf: the sealed store's passphrase KDF at test cost (scrypt N=2^10) instead of the client's default */
+  clientCreate: [{ index: number, home: string, name: string, fastKdf?: boolean }, { userId: string }]
   clientOnline: [ClientOnlineArgs, null]
   clientOffline: [{ index: number }, null]
   send: [{ index: number, to: string, text: string }, SendResult | SendFailure]

@@ -10,9 +10,13 @@ export { ChildGone }
 const WORKER = join(import.meta.dirname, 'worker.js')
 const START_TIMEOUT_MS = 30_000
 const CALL_TIMEOUT_MS = 120_000
+const HEAP_LIMIT_MIB = 8192
 
 export class SimWorker {
   private rpc: ChildRpc | undefined
+  private stopping = false
+  /** told when the process ends without stop() or kill() */
+  onExit: ((line: string) => void) | undefined
   /** a command the worker's Node.js runs under, e.g. ['ip', 'netns', 'exec', NS] (the testbed's namespaces) @default none */
   launch: string[] | undefined
 
@@ -27,7 +31,8 @@ export class SimWorker {
     // RELAYMESH_SIM_PROFILE=DIR: every worker writes a V8 CPU profile there when it exits (README, "Simulation")
     const profile = process.env.RELAYMESH_SIM_PROFILE
     // --expose-gc: the report tells live heap (after a collection) from garbage not yet collected
-    const execArgv = ['--expose-gc', ...(profile !== undefined && profile !== '' ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${this.name}-${Date.now()}.cpuprofile`] : [])]
+    // a V8 heap limit above the default (about 4 GiB here): a worker hosting 150+ nodes or 500+ clients needs more
+    const execArgv = ['--expose-gc', `--max-old-space-size=${HEAP_LIMIT_MIB}`, ...(profile !== undefined && profile !== '' ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${this.name}-${Date.now()}.cpuprofile`] : [])]
     let ready: () => void = () => {}
     const isReady = new Promise<void>((resolve) => { ready = resolve })
     const [wrapper, ...wrapperArgs] = this.launch ?? []
@@ -43,6 +48,9 @@ export class SimWorker {
       }
     })
     this.rpc = rpc
+    this.stopping = false
+    // a worker that ends while nobody stopped or killed it (a crash, or a signal from outside) is worth a line
+    void rpc.exited.then(({ code, signal }) => { if (!this.stopping) this.onExit?.(`worker ${this.name} (pid ${rpc.pid ?? '?'}) exited unexpectedly (${signal ?? `code ${code ?? '?'}`})`) })
     let timer: NodeJS.Timeout | undefined
     try {
       await Promise.race([
@@ -62,6 +70,7 @@ export class SimWorker {
 
   /** SIGKILL: everything it hosted stops at once, mid-write if it was writing. */
   async kill (): Promise<void> {
+    this.stopping = true
     await this.rpc?.kill()
   }
 
@@ -69,6 +78,7 @@ export class SimWorker {
   async stop (deadlineMs = 20_000): Promise<void> {
     const rpc = this.rpc
     if (rpc === undefined || !rpc.running) return
+    this.stopping = true
     const deadline = setTimeout(() => { void rpc.kill() }, deadlineMs)
     await rpc.call({ op: 'shutdown', args: {} }, deadlineMs).catch(() => {})
     // the worker exits when its IPC channel closes

@@ -36,8 +36,16 @@ describe('scripts/sim: a seeded simulation with faults', function () {
 
   it('churn: nodes killed, stopped, restarted, clients moving between nodes and clients crashing mid-send lose nothing and duplicate nothing', async () => {
     const scenario = loadScenario('churn')
-    const r = await runSimulation({ ...base, scenario })
+    const r = await runSimulation({ ...base, scenario, idleSeconds: 2 })
     assertGuarantees(r, scenario.steps.length)
+    // the cost windows: measured, and connections told apart (8 nodes: at most 7 relay peers each; the attached clients are not relays)
+    assert.ok(r.scale.convergeMs > 0 && r.scale.convergeMs === r.setupMs.meshMs)
+    for (const w of [r.scale.idleMesh, r.scale.idleAttached, r.scale.load]) {
+      assert.ok(w !== undefined && w.seconds > 0 && w.cpuPerNodePct > 0 && w.bytesInPerNodePerSecond.max > 0, JSON.stringify(w))
+      assert.ok(w.relayConnections.min >= 1 && w.relayConnections.max <= base.nodes - 1, `relay peers per node ${JSON.stringify(w.relayConnections)}`)
+    }
+    assert.equal(r.scale.idleMesh?.clientConnections.max, 0, 'no client exists in the first idle window')
+    assert.ok((r.scale.idleAttached?.clientConnections.max ?? 0) >= 1, 'attached clients count as client peers')
     assert.ok(r.faults.some((f) => f.action === 'kill') && r.faults.some((f) => f.action === 'client-online' && f.clients.length > 0))
     const crash = r.faults.find((f) => f.action === 'client-crash')
     assert.ok(crash !== undefined && crash.clients.length > 0 && (crash.inFlight ?? 0) > 0, 'clients were killed with sends in flight')
@@ -49,11 +57,12 @@ describe('scripts/sim: a seeded simulation with faults', function () {
 
   it('replica-loss: k-1 replicas of the busiest mailbox killed at once; its owner drains everything after they restart', async () => {
     const scenario = loadScenario('replica-loss')
-    const r = await runSimulation({ ...base, seed: 11, scenario })
+    const r = await runSimulation({ ...base, seed: 11, scenario, idleSeconds: 0 })
     assertGuarantees(r, scenario.steps.length)
     const kill = r.faults.find((f) => f.action === 'kill')
     assert.equal(kill?.nodes.length, base.replicas - 1, 'k-1 replicas were killed')
     assert.ok(r.drainMs.count >= 1 && r.drainMs.messages >= 1, 'the owner came back to waiting messages')
+    assert.equal(r.scale.idleMesh, undefined, 'idleSeconds 0: no idle window')
   })
 })
 
