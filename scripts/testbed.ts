@@ -1,7 +1,7 @@
 // `npm run testbed`: the simulator's workload over a WAN testbed, every node
 // in a Linux network namespace of its own behind a shaped link (delay,
 // jitter, loss, rate), next to the same workload over loopback.
-// Usage: --help; design and figures: docs/spec-drafts/testbed.md.
+// Usage: --help; design and figures: README.md "WAN testbed".
 import '../node/runtime/polyfills.js'
 import { EventEmitter } from 'node:events'
 import { parseArgs } from 'node:util'
