@@ -1,5 +1,5 @@
 // Polling with a deadline: tests wait for a condition, never for a fixed time.
-export async function waitFor<T> (check: () => T | undefined | false | Promise<T | undefined | false>, options: { timeout?: number, interval?: number, what?: string } = {}): Promise<T> {
+export async function waitFor<T> (check: () => T | undefined | false | Promise<T | undefined | false>, options: { timeout?: number, interval?: number, what?: string | (() => string) } = {}): Promise<T> {
   const deadline = Date.now() + (options.timeout ?? 15_000)
   let last: unknown
   for (;;) {
@@ -10,7 +10,7 @@ export async function waitFor<T> (check: () => T | undefined | false | Promise<T
       last = err
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${options.what ?? 'condition'}${last instanceof Error ? ` (last error: ${last.message})` : ''}`)
+      throw new Error(`timed out waiting for ${(typeof options.what === 'function' ? options.what() : options.what) ?? 'condition'}${last instanceof Error ? ` (last error: ${last.message})` : ''}`)
     }
     await new Promise((resolve) => setTimeout(resolve, options.interval ?? 50))
   }

@@ -8,12 +8,15 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import type { PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { initIdentity, openClient, type Client } from '../../../client/client.js'
 import { createClientHost } from '../../../client/transport/client-host.js'
 import { NodeConnection } from '../../../client/transport/node-connection.js'
 import type { RelayNode } from '../../../node/relay-node.js'
 import { commonPrefixBits, overlayTargets, targetedBy, type OverlayShape } from '../../../node/relays/overlay-targets.js'
 import { compareDistance } from '../../../node/relays/xor.js'
+import { mailboxAddress } from '../../../protocol/identity.js'
+import { openRecord } from '../../../protocol/records.js'
 import { CHANNEL_IDLE_CLOSE_MS } from '../../../protocol/rpc-pipeline.js'
 import { receiveN } from '../../helpers/receive.js'
 import { addressOf, removeDir, startNode, tempDir } from '../../helpers/mesh.js'
@@ -137,26 +140,41 @@ describe(`bounded connectivity (${N} relays over TCP)`, function () {
     const a = nodes[0] as RelayNode
     const b = nodes.find((n) => !a.relays.isNeighbour(n.peerId)) as RelayNode
     assert.ok(b !== undefined, 'some relay is no neighbour of relay 0')
-    const closedBefore = nodes.reduce((s, n) => s + n.relays.overlay().closedIdle, 0)
-    const ids: string[] = []
-    for (const [name, node] of [['alice', a], ['bob', b]] as const) {
-      ids.push((await initIdentity(join(dir, name), 'pass phrase')).userId)
-      const c = await openClient({ home: join(dir, name), passphrase: 'pass phrase', nodes: [addressOf(node)], receiptDelayMs: 0 })
-      await c.connect()
-      clients.push(c)
+    const replicasOf = async (userId: string): Promise<string[]> => {
+      const records = await waitFor(async () => { const r = await a.records.userRecords(userId); return r.length > 0 ? r : undefined }, { what: `${userId}'s records at relay 0` })
+      return a.relays.closest(mailboxAddress(openRecord(records[0] as Uint8Array, Date.now()).identityKey, 1), 3).map(String)
     }
-    const [alice, bob] = clients as [Client, Client]
-    await waitFor(async () => { for (const n of [a, b]) for (const id of ids) if ((await n.records.userRecords(id)).length < 2) return false; return true },
+    // Bob's mailbox replicas: relay 0 must be none of them and some must be no neighbour of it
+    // (a new identity until so), so relay 0's connections to them are opened for this send only
+    const alice = (await initIdentity(join(dir, 'alice'), 'pass phrase')).userId
+    let bob = ''
+    let far: string[] = []
+    for (let i = 0; far.length === 0; i++) {
+      assert.ok(i < 20, 'an identity whose replicas are far from relay 0')
+      bob = (await initIdentity(join(dir, `bob-${i}`), 'pass phrase')).userId
+      const home = join(dir, `bob-${i}`)
+      const c = await openClient({ home, passphrase: 'pass phrase', nodes: [addressOf(b)], receiptDelayMs: 0 })
+      await c.connect()
+      const replicas = await replicasOf(bob)
+      if (!replicas.includes(a.peerId.toString())) far = replicas.filter((id) => !a.relays.isNeighbour(peerIdFromString(id)))
+      if (far.length === 0) await c.close(); else clients.push(c)
+    }
+    const c = await openClient({ home: join(dir, 'alice'), passphrase: 'pass phrase', nodes: [addressOf(a)], receiptDelayMs: 0 })
+    await c.connect()
+    clients.unshift(c)
+    const [aliceClient, bobClient] = clients as [Client, Client]
+    await waitFor(async () => { for (const n of [a, b]) for (const id of [alice, bob]) if ((await n.records.userRecords(id)).length < 2) return false; return true },
       { timeout: 30_000, what: 'both users known at both nodes' })
-    for (let i = 0; i < 3; i++) await alice.send(ids[1] as string, `hello ${i}`)
-    const got = await receiveN(bob, 3, 30_000)
+    const closedBefore = a.relays.overlay().closedIdle
+    for (let i = 0; i < 3; i++) await aliceClient.send(bob, `hello ${i}`)
+    const got = await receiveN(bobClient, 3, 30_000)
     assert.deepEqual(got.map((m) => m.text).sort(), ['hello 0', 'hello 1', 'hello 2'])
-    // while a device is attached, its node works with its mailbox's replicas (a pipelined replica
-    // stream each, closed after CHANNEL_IDLE_CLOSE_MS idle); once nobody is attached, no relay
-    // keeps any connection beyond its neighbours
-    for (const c of clients.splice(0)) await c.close()
-    await waitFor(() => nodes.every((n) => strayConnections(n).length === 0) &&
-      nodes.reduce((s, n) => s + n.relays.overlay().closedIdle, 0) > closedBefore,
-    { timeout: CHANNEL_IDLE_CLOSE_MS + 60_000, what: 'the on-demand connections closed again' })
+    // relay 0 stored into Bob's replicas, over connections opened for that
+    assert.ok(far.some((id) => relayConnections(a).has(id)), 'relay 0 connected to a replica that is no neighbour of it')
+    // once nobody is attached, relay 0 has no more work with them (a replica stream closes after
+    // CHANNEL_IDLE_CLOSE_MS idle), and the overlay closes those connections
+    for (const client of clients.splice(0)) await client.close()
+    await waitFor(() => far.every((id) => !relayConnections(a).has(id)) && a.relays.overlay().closedIdle > closedBefore,
+      { timeout: CHANNEL_IDLE_CLOSE_MS + 60_000, what: () => `relay 0's on-demand connections to Bob's replicas to close (open: ${far.filter((id) => relayConnections(a).has(id)).join(', ')})` })
   })
 })
