@@ -95,6 +95,7 @@ export class Overlay {
     return answer
   }
 
+  /** the live set as `peer` sees it: every member but `peer`, and this node itself at `self` (only node ids matter to targetedBy) */
   private * others (peer: LiveCandidate, self: Uint8Array): Iterable<{ peerId: PeerId, nodeId: Uint8Array }> {
     yield { peerId: peer.peerId, nodeId: self }
     for (const m of this.members) if (m !== peer) yield m

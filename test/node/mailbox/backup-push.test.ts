@@ -96,15 +96,20 @@ describe('backup watches: one replica pushes at once, the others only what is st
     }
   }
 
-  it('an envelope the device acknowledges is pushed to the watching relay once, not once per replica', async () => {
+  /** a new device watched by the test relay (watchAll), and one envelope for it stored through a relay that is none of its replicas */
+  async function storeForWatchedDevice (): Promise<{ device: TestDevice, replicas: RelayNode[], entry: RelayNode, env: ReturnType<typeof envelope>, id: string, storedAt: number }> {
     const { device, replicas } = honestDevice()
     await publishDevice(nodes[0]!, device)
     await watchAll(device, replicas)
     const entry = nodes.find((n) => !replicas.includes(n)) as RelayNode
     const env = envelope(device.mailbox)
-    const id = hex(env.id)
     const storedAt = Date.now()
     await entry.mailbox.store(env)
+    return { device, replicas, entry, env, id: hex(env.id), storedAt }
+  }
+
+  it('an envelope the device acknowledges is pushed to the watching relay once, not once per replica', async () => {
+    const { device, replicas, entry, env, id, storedAt } = await storeForWatchedDevice()
     await waitFor(() => (delivered.get(id) ?? 0) >= 1, { what: 'the primary replica\'s push' })
     // the device got it and acknowledges it (through its entry node, to every replica)
     await entry.mailbox.ack(device.mailbox, [env.id], { proof: ackProof(device, [env.id]) })
@@ -116,13 +121,7 @@ describe('backup watches: one replica pushes at once, the others only what is st
   })
 
   it('an envelope nobody acknowledges is pushed by the backups too, after their delay', async () => {
-    const { device, replicas } = honestDevice()
-    await publishDevice(nodes[0]!, device)
-    await watchAll(device, replicas)
-    const entry = nodes.find((n) => !replicas.includes(n)) as RelayNode
-    const env = envelope(device.mailbox)
-    const id = hex(env.id)
-    await entry.mailbox.store(env)
+    const { id } = await storeForWatchedDevice()
     // the primary's push may have been lost: every replica that stored it pushes it in the end
     await waitFor(() => (delivered.get(id) ?? 0) >= 3, { what: 'the backups\' pushes', timeout: DELAY_MS + 10_000 })
   })
