@@ -27,6 +27,13 @@ export const MAX_PARALLEL_DIALS = 50
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 16
 /** HostInit.wsUpgradeTimeoutMs when the caller names none (the node passes limits.frameReadTimeoutMs) */
 export const WS_UPGRADE_TIMEOUT_MS = 10_000
+/**
+ * libp2p's connection monitor pings every open connection this often and
+ * aborts one whose ping fails: it is what finds a half-open connection. Its
+ * default, 10 s, was the largest share of an idle relay's work (a stream
+ * opened and negotiated per connection per ping, BENCHMARKS "Idle cost").
+ */
+export const CONNECTION_PING_INTERVAL_MS = 60_000
 
 export interface RelayHostServices {
   identify: Identify
@@ -112,6 +119,7 @@ export async function createHost (init: HostInit): Promise<RelayHost> {
       maxIncomingPendingConnections: MAX_PENDING_INBOUND,
       maxParallelDials: MAX_PARALLEL_DIALS
     },
+    connectionMonitor: { pingInterval: CONNECTION_PING_INTERVAL_MS },
     connectionGater: {
       denyInboundConnection: (maConn) => perIp.denyInbound(maConn),
       ...(deny !== undefined

@@ -51,6 +51,8 @@ export class Overlay {
   private readonly targetsSelf = new Map<string, boolean>()
   /** connection id -> when a work stream was last seen open on it */
   private readonly lastWork = new Map<string, number>()
+  /** ids of open connections to relays this node does not keep whose kad-dht keep-alive tag is removed */
+  private readonly untagged = new Set<string>()
   private dirty = true
   private running = false
   private timer: NodeJS.Timeout | undefined
@@ -131,25 +133,35 @@ export class Overlay {
         this.lastWork.set(conn.id, now) // a connection first seen gets a whole idle period
         continue
       }
-      if (now - last < this.d.idleCloseMs || this.wanted(id)) continue
-      this.close(conn, id)
+      if (this.wanted(id)) continue
+      if (now - last >= this.d.idleCloseMs) this.close(conn, id)
+      else if (!this.untagged.has(conn.id)) void this.untag(conn)
     }
     for (const id of this.lastWork.keys()) if (!seen.has(id)) this.lastWork.delete(id)
+    for (const id of this.untagged) if (!seen.has(id)) this.untagged.delete(id)
     // a relay cut off from every other (its first dials failed, or every neighbour went away)
     // would otherwise never learn anything again
     if (relays === 0 && this.targets.size === 0) this.d.lonely()
+  }
+
+  /**
+   * kad-dht tags its 20 closest peers (by SHA-256 of the peer id) keep-alive, and libp2p re-dials
+   * a keep-alive peer when its connection closes, whichever side closed it: the overlay, not
+   * kad-dht, decides which relay connections stay, so both sides remove the tag from a relay they
+   * do not keep while the connection is open (kad-dht sets it again only if that peer leaves and
+   * re-enters its closest set). Without this, one side closing an idle connection made the other
+   * dial it again at once, a connection churning every idle period.
+   */
+  private async untag (conn: Connection): Promise<void> {
+    this.untagged.add(conn.id)
+    await this.d.host.peerStore.merge(conn.remotePeer, { tags: { [KAD_KEEP_ALIVE_TAG]: undefined } }).catch(() => {})
   }
 
   private close (conn: Connection, id: string): void {
     this.closedIdle++
     this.lastWork.delete(conn.id)
     this.d.log.debug({ peer: id }, 'idle relay connection closed (not an overlay neighbour)')
-    // kad-dht tags its 20 closest peers (by SHA-256 of the peer id) keep-alive, and libp2p re-dials
-    // a keep-alive peer when its connection closes: the overlay, not kad-dht, decides which relay
-    // connections stay, so the tag goes first (kad-dht sets it again only if that peer leaves and
-    // re-enters its closest set)
-    this.d.host.peerStore.merge(conn.remotePeer, { tags: { [KAD_KEEP_ALIVE_TAG]: undefined } })
-      .catch(() => {})
+    this.untag(conn)
       .finally(() => { conn.close({ signal: AbortSignal.timeout(5_000) }).catch((err: Error) => { conn.abort(err) }) })
   }
 
