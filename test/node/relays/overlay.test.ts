@@ -136,6 +136,31 @@ describe(`bounded connectivity (${N} relays over TCP)`, function () {
     assert.equal(placements.size, 1, 'every relay computes the same replicas')
   })
 
+  it('a connection between two relays that are no neighbours closes when idle and neither side dials it again', async () => {
+    const x = nodes[1] as RelayNode
+    const y = nodes.find((n) => n !== x && !x.relays.isNeighbour(n.peerId)) as RelayNode
+    assert.ok(y !== undefined, 'some relay is no neighbour of relay 1')
+    await x.host.dial(y.peerId)
+    // kad-dht tags its closest peers (here: every relay) keep-alive, and libp2p re-dials a keep-alive
+    // peer when its connection closes, whichever side closed it
+    await waitFor(() => x.host.getConnections(y.peerId).length === 0 && y.host.getConnections(x.peerId).length === 0,
+      { timeout: 20_000, what: 'the idle connection between two relays that are no neighbours to close' })
+    let reopened = 0
+    const count = (other: RelayNode) => (e: CustomEvent<{ remotePeer: PeerId }>): void => { if (e.detail.remotePeer.equals(other.peerId)) reopened++ }
+    const onX = count(y)
+    const onY = count(x)
+    x.host.addEventListener('connection:open', onX)
+    y.host.addEventListener('connection:open', onY)
+    try {
+      // ten overlay ticks, twice the idle period
+      await new Promise((resolve) => setTimeout(resolve, 5_000))
+    } finally {
+      x.host.removeEventListener('connection:open', onX)
+      y.host.removeEventListener('connection:open', onY)
+    }
+    assert.equal(reopened, 0, 'connections opened again between the two relays')
+  })
+
   it('delivers between relays that are not neighbours, over connections opened on demand and closed when idle', async () => {
     const a = nodes[0] as RelayNode
     const b = nodes.find((n) => !a.relays.isNeighbour(n.peerId)) as RelayNode
