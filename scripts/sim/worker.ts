@@ -21,7 +21,7 @@ import { mailboxAddress } from '../../protocol/identity.js'
 import { openRecord } from '../../protocol/records.js'
 import { answer } from '../lib/child-rpc.js'
 import { SlowLink, type SlowLinkSettings } from './slow-link.js'
-import { FILE_PREFIX, fileBytes, fileName, wallNow, type NodeCounters, type Ops, type WorkerStats, type OpName, type Request, type SendFailure, type SendResult, type WorkerEvent } from './worker-protocol.js'
+import { FILE_PREFIX, fileBytes, fileName, wallNow, type ClientOnlineArgs, type NodeCounters, type Ops, type WorkerStats, type OpName, type Request, type SendFailure, type SendResult, type WorkerEvent } from './worker-protocol.js'
 
 // dozens of libp2p hosts in one process share AbortSignals past the default of 10 listeners
 EventEmitter.defaultMaxListeners = 200
@@ -33,6 +33,8 @@ interface HostedClient { index: number, home: string, epoch: number, client: Cli
 const nodes = new Map<number, RelayNode>()
 const peerIdOf = new Map<number, string>()
 const clients = new Map<number, HostedClient>()
+/** clientOnline calls still running: the controller may give up on one (its call timeout) and try again */
+const opening = new Map<number, Promise<null>>()
 /** node index -> the link in front of it (kept across restarts of the node: its address stays) */
 const links = new Map<number, SlowLink>()
 /** node index -> what its link started with (the testbed's shaping): slow-link steps add to it, 0 restores it */
@@ -132,6 +134,35 @@ function received (c: HostedClient, m: IncomingMessage, epoch: number): void {
   emit({ event: 'delivered', client: c.index, epoch, text: m.text, at })
 }
 
+/** open a client's store and attach it at the first of `list` that takes it; its receive loop runs until clientOffline */
+async function goOnline ({ index, home, nodes: list, epoch }: ClientOnlineArgs): Promise<null> {
+  if (clients.has(index)) throw new Error(`client ${index} is online already`)
+  const client = await openClient({ home, passphrase: PASSPHRASE, nodes: list })
+  try {
+    await client.connect()
+  } catch (err) {
+    await client.close().catch(() => {})
+    throw err
+  }
+  const hosted: HostedClient = { index, home, epoch, client, loop: Promise.resolve() }
+  const onMessage = (m: IncomingMessage): void => { received(hosted, m, epoch) }
+  clients.set(index, hosted)
+  hosted.loop = (async () => {
+    while (clients.get(index) === hosted) {
+      try {
+        await client.receive({ waitMs: 10_000, onMessage })
+      } catch (err) {
+        if (clients.get(index) !== hosted) break
+        const code = (err as { code?: string }).code ?? ''
+        // the node went away: the client reconnects on its own; try again shortly
+        if (!/UNAVAILABLE|TIMEOUT|CLOSED|ABORT/i.test(code + String((err as Error).message))) emit({ event: 'receiveError', client: index, error: `${code} ${(err as Error).message}` })
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    }
+  })()
+  return null
+}
+
 const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
   async nodeStart (a) {
     let announce: string[] = []
@@ -223,32 +254,21 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
     if (fastKdf === true) return await initFast(home, name)
     return { userId: (await initIdentity(home, PASSPHRASE, { name })).userId }
   },
-  async clientOnline ({ index, home, nodes: list, epoch }) {
-    if (clients.has(index)) throw new Error(`client ${index} is online already`)
-    const client = await openClient({ home, passphrase: PASSPHRASE, nodes: list })
-    try {
-      await client.connect()
-    } catch (err) {
-      await client.close().catch(() => {})
-      throw err
+  async clientOnline (args) {
+    // an earlier attempt the controller stopped waiting for still holds the client's store:
+    // let it finish; if it attached after all, this attempt has nothing left to do
+    const earlier = opening.get(args.index)
+    if (earlier !== undefined) {
+      await earlier.catch(() => null)
+      if (clients.get(args.index)?.epoch === args.epoch) return null
     }
-    const hosted: HostedClient = { index, home, epoch, client, loop: Promise.resolve() }
-    const onMessage = (m: IncomingMessage): void => { received(hosted, m, epoch) }
-    clients.set(index, hosted)
-    hosted.loop = (async () => {
-      while (clients.get(index) === hosted) {
-        try {
-          await client.receive({ waitMs: 10_000, onMessage })
-        } catch (err) {
-          if (clients.get(index) !== hosted) break
-          const code = (err as { code?: string }).code ?? ''
-          // the node went away: the client reconnects on its own; try again shortly
-          if (!/UNAVAILABLE|TIMEOUT|CLOSED|ABORT/i.test(code + String((err as Error).message))) emit({ event: 'receiveError', client: index, error: `${code} ${(err as Error).message}` })
-          await new Promise((resolve) => setTimeout(resolve, 200))
-        }
-      }
-    })()
-    return null
+    const attempt = goOnline(args)
+    opening.set(args.index, attempt)
+    try {
+      return await attempt
+    } finally {
+      if (opening.get(args.index) === attempt) opening.delete(args.index)
+    }
   },
   async clientOffline ({ index }) {
     const c = clients.get(index)
