@@ -13,8 +13,10 @@ export const MAX_SIGNED_RECORD_BYTES = 4 * 1024
 export const MAX_ENVELOPE_BYTES = 256 * 1024
 export const MAX_SEALED_SENDER_BYTES = MAX_ENVELOPE_BYTES - 256
 export const MAX_RATCHET_MESSAGE_BYTES = MAX_SEALED_SENDER_BYTES - 256
-/** largest plaintext ratchetEncrypt accepts, so its encoded RatchetMessage (header <= 56 B, 16-byte tag) fits MAX_RATCHET_MESSAGE_BYTES */
-export const MAX_RATCHET_PLAINTEXT_BYTES = MAX_RATCHET_MESSAGE_BYTES - 128
+/** largest SPQR message (RatchetMessage.pq_ratchet) accepted before it is parsed (docs/spec-drafts/triple-ratchet.md) */
+export const MAX_PQ_RATCHET_MESSAGE_BYTES = 256
+/** largest plaintext ratchetEncrypt accepts, so its encoded RatchetMessage (header <= 56 B, 16-byte tag, SPQR message with its tag and length) fits MAX_RATCHET_MESSAGE_BYTES */
+export const MAX_RATCHET_PLAINTEXT_BYTES = MAX_RATCHET_MESSAGE_BYTES - 128 - (MAX_PQ_RATCHET_MESSAGE_BYTES + 8)
 export const MAX_PQXDH_INITIAL_BYTES = MAX_RATCHET_MESSAGE_BYTES + 2048
 export const MAX_GROUP_MESSAGE_BYTES = MAX_SEALED_SENDER_BYTES - 256
 export const MAX_SENDER_KEY_DISTRIBUTION_BYTES = 512
@@ -59,6 +61,10 @@ export const MAX_DEVICES = 16
 /** PQXDH: peer identity keys whose X25519 form (and its imported KeyObject) is kept, least recently used evicted */
 export const PEER_IDENTITY_CACHE_SIZE = 256
 
+// --- Triple Ratchet (Double Ratchet + SPQR; docs/spec-drafts/triple-ratchet.md) ---
+/** the post-quantum ratchet version new sessions use and prekey bundles advertise (0 = off: Double Ratchet only) */
+export const PQ_RATCHET_VERSION = 1
+
 // --- record kinds (SignedRecord.kind) ---
 export enum RecordKind {
   DeviceList = 1,
@@ -86,6 +92,10 @@ export const INFO = {
   ratchetRoot: te.encode('RelaymeshRatchet'),
   /** Double Ratchet message key expansion to AEAD key and nonce */
   ratchetMessageKeys: te.encode('RelaymeshMessageKeys'),
+  /** Triple Ratchet: root key and SPQR auth key from the PQXDH secret, for sessions with the PQ ratchet on */
+  tripleRatchetInit: te.encode('RelaymeshTripleRatchetInit'),
+  /** Triple Ratchet: message key expansion when SPQR gave this message a key (that key is the HKDF salt) */
+  tripleRatchetMessageKeys: te.encode('RelaymeshTripleRatchetMessageKeys'),
   /** sender keys: message key expansion */
   senderKeyMessageKeys: te.encode('RelaymeshGroup'),
   /** sealed sender: ephemeral-static and static-static layers (salt prefix) */

@@ -2,7 +2,9 @@
 // §3.3-3.5 initialization, RatchetEncrypt and RatchetDecrypt, over the
 // modules that hold its parts: ratchet-state.ts (the state), ratchet-chain.ts
 // (KDFs, skipped keys), ratchet-aead.ts (AEAD, header binding),
-// ratchet-wire.ts (wire format), ratchet-storage.ts (storage format).
+// ratchet-wire.ts (wire format), ratchet-storage.ts (storage format), and
+// ratchet-pq.ts: the SPQR post-quantum ratchet that makes it the Triple
+// Ratchet when a session has it on (docs/spec-drafts/triple-ratchet.md).
 // ratchetDecrypt computes everything it needs first and commits only after the
 // AEAD check (and after the key source has delivered), so any failure leaves
 // the session exactly as it was, without copying the session per message.
@@ -19,8 +21,10 @@ import {
   type RatchetKeySource, type RatchetSession, type ReceiverChain
 } from './ratchet-state.js'
 import { checkMessage } from './ratchet-wire.js'
+import { checkPqMessage, checkPqVersion, pqInit, pqRecv, pqSend, type PqRatchetVersion, type PqRecv } from './ratchet-pq.js'
 
 export type { RatchetKeySource, RatchetSession } from './ratchet-state.js'
+export type { PqRatchetVersion } from './ratchet-pq.js'
 export { decodeRatchetMessage, encodeRatchetMessage } from './ratchet-wire.js'
 export { cloneSession, deserializeSession, serializeSession } from './ratchet-storage.js'
 
@@ -28,17 +32,19 @@ export { cloneSession, deserializeSession, serializeSession } from './ratchet-st
 
 /**
  * §3.3 RatchetInitAlice: `sharedSecret` from PQXDH, Bob's signed prekey public
- * key as his first ratchet key, `associatedData` the PQXDH AD.
+ * key as his first ratchet key, `associatedData` the PQXDH AD. `pqVersion`
+ * 1 turns the post-quantum ratchet on (SPQR, direction a2b; ratchet-pq.ts).
  */
-export function initSenderSession (sharedSecret: Uint8Array, theirRatchetKey: Uint8Array, associatedData: Uint8Array, keys: RatchetKeySource = freshKeys): RatchetSession {
+export function initSenderSession (sharedSecret: Uint8Array, theirRatchetKey: Uint8Array, associatedData: Uint8Array, keys: RatchetKeySource = freshKeys, pqVersion: PqRatchetVersion = 0): RatchetSession {
   checkKey(sharedSecret, 'shared secret')
   checkKey(theirRatchetKey, 'their ratchet key')
   if (!(associatedData instanceof Uint8Array)) fail(ErrorCode.InvalidArgument, 'associated data: expected bytes')
+  const init = pqInit(sharedSecret, checkPqVersion(pqVersion), 'a2b')
   const sending = nextKeyPair(keys)
   const dh = x25519(sending.privateKey, theirRatchetKey)
-  const root = kdfRk(sharedSecret, dh)
-  wipe(dh)
-  return brand(new Session(associatedData.slice(), root.rootKey, sending, root.chainKey, 0, 0, [], 0))
+  const root = kdfRk(init.rootKey, dh)
+  wipe(dh, init.rootKey)
+  return brand(new Session(associatedData.slice(), root.rootKey, sending, root.chainKey, 0, 0, [], 0, init.pq))
 }
 
 /**
@@ -46,13 +52,19 @@ export function initSenderSession (sharedSecret: Uint8Array, theirRatchetKey: Ui
  * pair. Its private key is copied (the session wipes its own copy when it
  * ratchets; the caller's prekey stays intact for other sessions).
  */
-export function initReceiverSession (sharedSecret: Uint8Array, ourRatchetKeyPair: X25519KeyPair, associatedData: Uint8Array): RatchetSession {
+export function initReceiverSession (sharedSecret: Uint8Array, ourRatchetKeyPair: X25519KeyPair, associatedData: Uint8Array, pqVersion: PqRatchetVersion = 0): RatchetSession {
   checkKey(sharedSecret, 'shared secret')
   checkKey(ourRatchetKeyPair?.privateKey, 'our ratchet private key')
   checkKey(ourRatchetKeyPair.publicKey, 'our ratchet public key')
   if (!(associatedData instanceof Uint8Array)) fail(ErrorCode.InvalidArgument, 'associated data: expected bytes')
+  const init = pqInit(sharedSecret, checkPqVersion(pqVersion), 'b2a')
   const sending = { privateKey: ourRatchetKeyPair.privateKey.slice(), publicKey: ourRatchetKeyPair.publicKey }
-  return brand(new Session(associatedData.slice(), sharedSecret.slice(), sending, null, 0, 0, [], 0))
+  return brand(new Session(associatedData.slice(), init.rootKey, sending, null, 0, 0, [], 0, init.pq))
+}
+
+/** 0 when the session runs the Double Ratchet alone, 1 when SPQR runs beside it (the Triple Ratchet). */
+export function pqRatchetVersion (session: RatchetSession): PqRatchetVersion {
+  return state(session).pq === null ? 0 : 1
 }
 
 // ---------------------------------------------------------------- encrypt (§3.4)
@@ -67,15 +79,20 @@ export function ratchetEncrypt (session: RatchetSession, plaintext: Uint8Array):
   const ck = s.sendingChainKey
   if (ck === null) fail(ErrorCode.InvalidState, 'no sending chain yet: the responder sends after its first message decrypts (§3.3)')
   if (s.sendCounter >= MAX_U32) fail(ErrorCode.InvalidState, 'sending chain exhausted')
+  // SPQR first (it may fail): nothing is committed until the message is sealed
+  const pq = s.pq === null ? null : pqSend(s.pq)
+  const pqMessage = pq?.msg ?? new Uint8Array(0)
   const step = kdfCk(ck)
   const counter = s.sendCounter
   const previousCounter = s.previousCounter
   const publicKey = s.sending.publicKey
-  const ciphertext = seal(step.messageKey, plaintext, headerAad(s.associatedData, WIRE_VERSION, publicKey, counter, previousCounter))
-  wipe(step.messageKey, ck)
+  const aad = headerAad(s.associatedData, WIRE_VERSION, publicKey, counter, previousCounter, pqMessage)
+  const ciphertext = seal(step.messageKey, pq?.key ?? null, plaintext, aad)
+  wipe(step.messageKey, ck, pq?.key ?? undefined)
   s.sendingChainKey = step.chainKey
   s.sendCounter = counter + 1
-  return { version: WIRE_VERSION, ratchetKey: ab(publicKey), counter, previousCounter, ciphertext: ab(ciphertext) }
+  if (pq !== null) s.pq = pq.state
+  return { version: WIRE_VERSION, ratchetKey: ab(publicKey), counter, previousCounter, ciphertext: ab(ciphertext), pqRatchet: ab(pqMessage) }
 }
 
 // ---------------------------------------------------------------- decrypt (§3.5)
@@ -97,19 +114,36 @@ function findChain (s: Session, ratchetKey: Uint8Array): ReceiverChain | undefin
 export function ratchetDecrypt (session: RatchetSession, message: RatchetMessage, keys: RatchetKeySource = freshKeys): Uint8Array {
   const s = state(session)
   checkMessage(message)
-  const aad = headerAad(s.associatedData, message.version, message.ratchetKey, message.counter, message.previousCounter)
+  const pqMessage = message.pqRatchet ?? new Uint8Array(0)
+  checkPqMessage(s.pq, pqMessage)
+  const aad = headerAad(s.associatedData, message.version, message.ratchetKey, message.counter, message.previousCounter, pqMessage)
+  // SPQR runs only once the Double Ratchet has found the message key (so a duplicate is DuplicateMessage),
+  // and its new state is committed only after the AEAD check (libsignal's TripleRatchet::decrypt)
+  const held: { recv?: PqRecv } = {}
+  const pqKey = (): Uint8Array | null => {
+    if (s.pq === null) return null
+    held.recv = pqRecv(s.pq, pqMessage)
+    return held.recv.key
+  }
   const chain = findChain(s, message.ratchetKey)
-  return chain === undefined
-    ? decryptWithDhRatchet(s, message, aad, keys)
-    : decryptOnChain(s, chain, message.counter, message.ciphertext, aad)
+  const plaintext = chain === undefined
+    ? decryptWithDhRatchet(s, message, aad, keys, pqKey)
+    : decryptOnChain(s, chain, message.counter, message.ciphertext, aad, pqKey)
+  if (held.recv !== undefined) {
+    s.pq = held.recv.state
+    wipe(held.recv.key ?? undefined)
+  }
+  return plaintext
 }
 
+type PqKey = () => Uint8Array | null
+
 /** A message on a chain we already know: TrySkippedMessageKeys, or skip forward on the current chain. */
-function decryptOnChain (s: Session, chain: ReceiverChain, counter: number, ciphertext: Uint8Array, aad: Uint8Array): Uint8Array {
+function decryptOnChain (s: Session, chain: ReceiverChain, counter: number, ciphertext: Uint8Array, aad: Uint8Array, pqKey: PqKey): Uint8Array {
   if (counter < chain.next) {
     const mk = chain.skipped.get(counter)
     if (mk === undefined) fail(ErrorCode.DuplicateMessage, `message ${counter} was already decrypted (or its skipped key was discarded)`)
-    const plaintext = open(mk, ciphertext, aad)
+    const plaintext = open(mk, pqKey(), ciphertext, aad)
     chain.skipped.delete(counter)
     s.skippedCount--
     wipe(mk)
@@ -123,7 +157,7 @@ function decryptOnChain (s: Session, chain: ReceiverChain, counter: number, ciph
   const step = kdfCk(walk.chainKey)
   let plaintext: Uint8Array
   try {
-    plaintext = open(step.messageKey, ciphertext, aad)
+    plaintext = open(step.messageKey, pqKey(), ciphertext, aad)
   } catch (err) {
     discardWalk(walk, ck)
     wipe(step.messageKey, step.chainKey)
@@ -140,7 +174,7 @@ function decryptOnChain (s: Session, chain: ReceiverChain, counter: number, ciph
 }
 
 /** A message under a new ratchet key: §3.5 DHRatchet, computed on the side and committed after the AEAD check. */
-function decryptWithDhRatchet (s: Session, m: RatchetMessage, aad: Uint8Array, keys: RatchetKeySource): Uint8Array {
+function decryptWithDhRatchet (s: Session, m: RatchetMessage, aad: Uint8Array, keys: RatchetKeySource, pqKey: PqKey): Uint8Array {
   const { counter, previousCounter } = m
   const last = s.receiverChains[s.receiverChains.length - 1]
   const current = last?.chainKey != null ? last : undefined
@@ -165,7 +199,7 @@ function decryptWithDhRatchet (s: Session, m: RatchetMessage, aad: Uint8Array, k
   let ours: X25519KeyPair
   let send: RootStep
   try {
-    plaintext = open(step.messageKey, m.ciphertext, aad)
+    plaintext = open(step.messageKey, pqKey(), m.ciphertext, aad)
     // authenticated: finish the step (new DHs, sending chain) before committing, in case the key source fails
     ours = nextKeyPair(keys)
     const dh2 = x25519(ours.privateKey, theirKey)

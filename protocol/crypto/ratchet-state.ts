@@ -49,7 +49,9 @@ export class Session {
     /** oldest first; the last one is current (open), all others are closed */
     readonly receiverChains: ReceiverChain[],
     /** sum of skipped.size over receiverChains */
-    public skippedCount: number
+    public skippedCount: number,
+    /** the serialized SPQR state (ratchet-pq.ts); null when the post-quantum ratchet is off */
+    public pq: Uint8Array | null = null
   ) {}
 }
 

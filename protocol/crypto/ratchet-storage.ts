@@ -29,7 +29,9 @@ export function serializeSession (session: RatchetSession): Uint8Array {
       chainKey: c.chainKey === null ? undefined : ab(c.chainKey),
       nextCounter: c.next,
       skipped: Array.from(c.skipped, ([counter, mk]) => ({ counter, messageKey: ab(mk) }))
-    }))
+    })),
+    // only when the PQ ratchet is on: a version-0 state encodes exactly as before
+    pqRatchetState: s.pq === null ? undefined : ab(s.pq)
   })
   const out = new Uint8Array(body.byteLength + DIGEST_TRAILER_BYTES)
   out.set(body, 0)
@@ -78,7 +80,10 @@ export function deserializeSession (bytes: Uint8Array): RatchetSession {
   }
   const sending = { privateKey: key(v.sendingPrivateKey, 'sending private key'), publicKey: key(v.sendingPublicKey, 'sending public key') }
   const sendingChainKey = v.sendingChainKey === undefined ? null : key(v.sendingChainKey, 'sending chain key')
-  return brand(new Session(v.associatedData.slice(), key(v.rootKey, 'root key'), sending, sendingChainKey, v.sendCounter, v.previousCounter, chains, skippedCount))
+  // SPQR checks its own state when it is used (spqrSend / spqrRecv); a record without one is version 0
+  const pq = v.pqRatchetState === undefined ? null : v.pqRatchetState.slice()
+  if (pq !== null && pq.byteLength === 0) fail(ErrorCode.Decode, 'session state: empty SPQR state')
+  return brand(new Session(v.associatedData.slice(), key(v.rootKey, 'root key'), sending, sendingChainKey, v.sendCounter, v.previousCounter, chains, skippedCount, pq))
 }
 
 /** An independent deep copy (secrets copied, so wiping in one never touches the other). */
@@ -91,5 +96,5 @@ export function cloneSession (session: RatchetSession): RatchetSession {
     skipped: new Map(Array.from(c.skipped, ([counter, mk]) => [counter, mk.slice()]))
   }))
   const sending = { privateKey: s.sending.privateKey.slice(), publicKey: s.sending.publicKey }
-  return brand(new Session(s.associatedData.slice(), s.rootKey.slice(), sending, s.sendingChainKey?.slice() ?? null, s.sendCounter, s.previousCounter, chains, s.skippedCount))
+  return brand(new Session(s.associatedData.slice(), s.rootKey.slice(), sending, s.sendingChainKey?.slice() ?? null, s.sendCounter, s.previousCounter, chains, s.skippedCount, s.pq?.slice() ?? null))
 }

@@ -1,6 +1,6 @@
 // The Double Ratchet's wire format (protocol/pb/ratchet.proto RatchetMessage):
 // field checks done before any work, and a bounded, canonical decoder.
-import { MAX_RATCHET_MESSAGE_BYTES, WIRE_VERSION } from '../constants.js'
+import { MAX_PQ_RATCHET_MESSAGE_BYTES, MAX_RATCHET_MESSAGE_BYTES, WIRE_VERSION } from '../constants.js'
 import { decode } from '../codec.js'
 import { ErrorCode, fail } from '../errors.js'
 import { RatchetMessage } from '../pb/ratchet.js'
@@ -21,6 +21,10 @@ export function checkMessage (m: RatchetMessage): void {
   if (!isU32(m.previousCounter)) fail(ErrorCode.Decode, 'ratchet message: previous counter out of range')
   if (!(m.ciphertext instanceof Uint8Array) || m.ciphertext.byteLength < AES_GCM_TAG_BYTES) {
     fail(ErrorCode.Decode, 'ratchet message: ciphertext shorter than the tag')
+  }
+  // protons decodes an absent field as empty bytes; a hand-built message may leave it out
+  if (m.pqRatchet !== undefined && (!(m.pqRatchet instanceof Uint8Array) || m.pqRatchet.byteLength > MAX_PQ_RATCHET_MESSAGE_BYTES)) {
+    fail(ErrorCode.Decode, `ratchet message: SPQR message over ${MAX_PQ_RATCHET_MESSAGE_BYTES} bytes`)
   }
 }
 

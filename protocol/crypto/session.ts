@@ -1,10 +1,12 @@
 // The 1:1 session API callers use (libsignal's processPreKeyBundle /
 // signalEncrypt / signalDecrypt in shape): PQXDH (pqxdh.ts) sets up the
-// Double Ratchet (double-ratchet.ts); this module glues the two, wraps
-// messages in PqxdhInitial until the peer answers, and stores sessions.
+// Double Ratchet (double-ratchet.ts), with the SPQR post-quantum ratchet
+// beside it (the Triple Ratchet) when both sides run it; this module glues
+// them, negotiates the PQ ratchet at session start, wraps messages in
+// PqxdhInitial until the peer answers, and stores sessions.
 import {
   ContentType, ED25519_PUBLIC_KEY_BYTES, MAX_PQXDH_INITIAL_BYTES, MAX_SESSION_RECORD_BYTES,
-  MLKEM768_CIPHERTEXT_BYTES, SESSION_RECORD_VERSION, WIRE_VERSION, X25519_KEY_BYTES
+  MLKEM768_CIPHERTEXT_BYTES, PQ_RATCHET_VERSION, SESSION_RECORD_VERSION, WIRE_VERSION, X25519_KEY_BYTES
 } from '../constants.js'
 import { decode, encode, expectLength } from '../codec.js'
 import { ErrorCode, RelaymeshError } from '../errors.js'
@@ -13,7 +15,7 @@ import type { OneTimePreKey, PreKeyBundle } from '../pb/records.js'
 import { SessionRecord } from '../pb/session-record.js'
 import {
   decodeRatchetMessage, deserializeSession, encodeRatchetMessage, initReceiverSession, initSenderSession,
-  ratchetDecrypt, ratchetEncrypt, serializeSession, type RatchetKeySource, type RatchetSession
+  ratchetDecrypt, ratchetEncrypt, serializeSession, type PqRatchetVersion, type RatchetKeySource, type RatchetSession
 } from './double-ratchet.js'
 import { pqxdhInitiate, pqxdhRespond, type PqxdhHeader, type PqxdhPreKeySource } from './pqxdh.js'
 import { equalBytes, sha256, wipe, type Ed25519KeyPair } from './primitives.js'
@@ -61,6 +63,18 @@ export interface StartSessionInit {
   oneTimePreKey?: OneTimePreKey
   /** ratchet key pairs (and EK_A), e.g. a pool filled ahead of need */
   keys?: RatchetKeySource
+  /** highest PQ ratchet version we run (default PQ_RATCHET_VERSION); 0 turns SPQR off */
+  pqRatchetVersion?: PqRatchetVersion
+}
+
+/**
+ * Negotiation, initiator side: the PQ ratchet is on when the peer's signed
+ * bundle advertises it (PreKeyBundle.pq_ratchet_version) and we run it; a
+ * bundle from a device that does not advertise it gives a version-0 session.
+ */
+export function negotiatePqRatchet (bundle: PreKeyBundle, ours: PqRatchetVersion = PQ_RATCHET_VERSION): PqRatchetVersion {
+  const theirs = bundle.pqRatchetVersion ?? 0
+  return ours >= PQ_RATCHET_VERSION && theirs >= PQ_RATCHET_VERSION ? PQ_RATCHET_VERSION : 0
 }
 
 /**
@@ -80,7 +94,7 @@ export function startSession (init: StartSessionInit): Session {
   if (spk === undefined) throw new RelaymeshError(ErrorCode.Decode, 'prekey bundle: no signed prekey')
   let ratchet: RatchetSession
   try {
-    ratchet = initSenderSession(pq.sharedSecret, spk.publicKey, pq.associatedData, init.keys)
+    ratchet = initSenderSession(pq.sharedSecret, spk.publicKey, pq.associatedData, init.keys, negotiatePqRatchet(init.bundle, init.pqRatchetVersion))
   } finally {
     wipe(pq.sharedSecret) // initSenderSession keeps only what it derives from SK
   }
@@ -155,6 +169,8 @@ export interface AcceptSessionInit {
   /** a PqxdhInitial (ContentType.PreKey) for which no session exists yet */
   initialBytes: Uint8Array
   keys?: RatchetKeySource
+  /** highest PQ ratchet version we run (default PQ_RATCHET_VERSION); 0 refuses initial messages that turn SPQR on */
+  pqRatchetVersion?: PqRatchetVersion
 }
 
 export interface AcceptedSession {
@@ -184,10 +200,16 @@ export function acceptSession (init: AcceptSessionInit): AcceptedSession {
     kemCiphertext: initial.kemCiphertext
   }
   if (initial.oneTimePrekeyId !== undefined) header.oneTimePreKeyId = initial.oneTimePrekeyId
+  // negotiation, responder side: the initiator turned the PQ ratchet on iff its message carries an SPQR
+  // message (bound into the AEAD, and the root key differs by version, so it cannot be stripped or added)
+  const pqVersion: PqRatchetVersion = initial.message.pqRatchet.byteLength > 0 ? PQ_RATCHET_VERSION : 0
+  if (pqVersion > (init.pqRatchetVersion ?? PQ_RATCHET_VERSION)) {
+    throw new RelaymeshError(ErrorCode.Decode, 'PqxdhInitial: post-quantum ratchet version not supported')
+  }
   const pq = pqxdhRespond({ identity: init.identity, header, preKeys: init.store })
   let ratchet: RatchetSession
   try {
-    ratchet = initReceiverSession(pq.sharedSecret, pq.signedPreKey.keyPair, pq.associatedData)
+    ratchet = initReceiverSession(pq.sharedSecret, pq.signedPreKey.keyPair, pq.associatedData, pqVersion)
   } finally {
     wipe(pq.sharedSecret) // initReceiverSession keeps its own copy as the root key
   }
