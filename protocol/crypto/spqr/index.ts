@@ -133,17 +133,20 @@ export interface SpqrInfo {
   braidState: string
   /** the newest PQ epoch mixed into the chain (0: only the auth key), -1 without a chain */
   chainEpoch: number
+  /** the epoch whose chain our sends use, -1 without a chain */
+  chainSendEpoch: number
 }
 
 /** What a state holds, for tests and diagnostics (no secrets). */
 export function spqrInspect (state: Uint8Array): SpqrInfo {
   const s = decodeState(state)
-  if (s === null) return { version: SPQR_VERSION_OFF, negotiating: false, epoch: 0, braidState: 'off', chainEpoch: -1 }
+  if (s === null) return { version: SPQR_VERSION_OFF, negotiating: false, epoch: 0, braidState: 'off', chainEpoch: -1, chainSendEpoch: -1 }
   return {
     version: SPQR_VERSION_V1,
     negotiating: s.negotiation !== undefined,
     epoch: s.braid.epoch,
     braidState: BraidState[s.braid.state] ?? 'unknown',
-    chainEpoch: s.chain?.currentEpoch ?? -1
+    chainEpoch: s.chain?.currentEpoch ?? -1,
+    chainSendEpoch: s.chain?.sendEpoch ?? -1
   }
 }
