@@ -244,3 +244,25 @@ export const CHANNEL_MAX_FUTURE_MS = 5 * 60 * 1000
 export const CHANNEL_RETENTION_MS = 24 * 60 * 60 * 1000
 /** posts in one CHANNEL_READ answer (the client-api.proto limit of channel_posts) */
 export const MAX_CHANNEL_READ_POSTS = 256
+
+// --- Sparse Post-Quantum Ratchet (protocol/crypto/spqr/; issue 14) ---
+// KDF info / MAC labels of SPQR (Signal's SPQR labels with our names:
+// docs/spec-drafts/spqr.md §3). Sizes and limits: protocol/crypto/spqr/constants.ts.
+export const SPQR_INFO = {
+  /** chain start: HKDF(ikm = auth key, salt = 0^32) -> next root || a2b || b2a */
+  chainStart: te.encode('Relaymesh SPQR V1 Chain Start'),
+  /** chain epoch: HKDF(ikm = epoch secret, salt = next root) -> next root || a2b || b2a */
+  chainAddEpoch: te.encode('Relaymesh SPQR V1 Chain Add Epoch'),
+  /** chain step: HKDF(ikm = chain key, salt = 0^32, info = u32be(ctr) || this) -> next || key */
+  chainNext: te.encode('Relaymesh SPQR V1 Chain Next'),
+  /** the epoch secret from the ML-KEM shared secret (info || u64be(epoch)) */
+  epochSecret: te.encode('Relaymesh_SPQR_V1_MLKEM768:SCKA Key'),
+  /** authenticator update (info || u64be(epoch)) */
+  authUpdate: te.encode('Relaymesh_SPQR_V1_MLKEM768:Authenticator Update'),
+  /** authenticator MAC over an encapsulation key (|| u64be(epoch) || ek) */
+  macEk: te.encode('Relaymesh_SPQR_V1_MLKEM768:ek'),
+  /** authenticator MAC over a ciphertext (|| u64be(epoch) || ct) */
+  macCt: te.encode('Relaymesh_SPQR_V1_MLKEM768:ciphertext'),
+  /** the message key handed out: HMAC(chain key, this || the SPQR message bytes) */
+  messageKey: te.encode('Relaymesh_SPQR_V1:message key')
+} as const
