@@ -13,8 +13,8 @@ export const MAX_SIGNED_RECORD_BYTES = 4 * 1024
 export const MAX_ENVELOPE_BYTES = 256 * 1024
 export const MAX_SEALED_SENDER_BYTES = MAX_ENVELOPE_BYTES - 256
 export const MAX_RATCHET_MESSAGE_BYTES = MAX_SEALED_SENDER_BYTES - 256
-/** largest SPQR message (RatchetMessage.pq_ratchet) accepted before it is parsed (docs/spec-drafts/triple-ratchet.md) */
-export const MAX_PQ_RATCHET_MESSAGE_BYTES = 256
+/** largest SPQR message (RatchetMessage.pq_ratchet) accepted before it is parsed: SPQR's MAX_SPQR_MESSAGE_BYTES (protocol/crypto/spqr/constants.ts; a test checks they agree) */
+export const MAX_PQ_RATCHET_MESSAGE_BYTES = 64
 /** largest plaintext ratchetEncrypt accepts, so its encoded RatchetMessage (header <= 56 B, 16-byte tag, SPQR message with its tag and length) fits MAX_RATCHET_MESSAGE_BYTES */
 export const MAX_RATCHET_PLAINTEXT_BYTES = MAX_RATCHET_MESSAGE_BYTES - 128 - (MAX_PQ_RATCHET_MESSAGE_BYTES + 8)
 export const MAX_PQXDH_INITIAL_BYTES = MAX_RATCHET_MESSAGE_BYTES + 2048

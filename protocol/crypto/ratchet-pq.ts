@@ -74,14 +74,24 @@ export function checkPqMessage (pq: Uint8Array | null, msg: Uint8Array): void {
   if (pq !== null && msg.byteLength === 0) fail(ErrorCode.Decode, 'ratchet message: no SPQR message on a post-quantum ratchet session (downgrade refused)')
 }
 
-/** spqrRecv: its errors are ErrorCode.Decode (a bad message) unless already typed; nothing is committed here. */
+/**
+ * SPQR errors the ratchet passes on as they are; every other SPQR refusal
+ * means "this session does not read this message" (DecryptFailed, as
+ * libsignal's InvalidMessage). In particular SPQR's own replay check must
+ * not surface as DuplicateMessage: the Double Ratchet has already said the
+ * message is new to this session, and a client that tries its sessions in
+ * turn stops at DuplicateMessage (a message of another session would be lost).
+ */
+const PASSED_ON = new Set<ErrorCode>([ErrorCode.Decode, ErrorCode.TooManySkipped, ErrorCode.InvalidState, ErrorCode.DecryptFailed])
+
+/** spqrRecv with its errors typed for the ratchet (see PASSED_ON); nothing is committed here. */
 export function pqRecv (state: Uint8Array, msg: Uint8Array): PqRecv {
   let out: PqRecv
   try {
     out = spqrRecv(state, msg)
   } catch (err) {
-    if (RelaymeshError.is(err)) throw err
-    throw new RelaymeshError(ErrorCode.Decode, `SPQR message rejected: ${(err as Error)?.message}`, { cause: err })
+    if (RelaymeshError.is(err) && PASSED_ON.has(err.code)) throw err
+    throw new RelaymeshError(ErrorCode.DecryptFailed, `SPQR message rejected: ${(err as Error)?.message}`, { cause: err })
   }
   return { state: out.state, key: checkKey(out.key, 'recv') }
 }
