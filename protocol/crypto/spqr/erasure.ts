@@ -8,7 +8,7 @@
 // distinct indices give every f_p at least n_p distinct points, so they
 // reconstruct the message (Lagrange interpolation).
 import { ErrorCode, RelaymeshError } from '../../errors.js'
-import { gfDiv, gfMul } from './gf16.js'
+import { GF_EXP, GF_LOG, gfDiv, gfMul } from './gf16.js'
 
 export const CHUNK_BYTES = 32
 export const POLYS = 16
@@ -57,13 +57,13 @@ function denomsFor (n: number): Uint16Array {
   return d
 }
 
-/** Lagrange weights w_j(k) on x = 0 .. n-1 at a point k >= n. */
-function parityWeights (n: number, k: number): Uint16Array {
+/** log of the Lagrange weights w_j(k) on x = 0 .. n-1 at a point k >= n (never 0) */
+function parityLogWeights (n: number, k: number): Uint16Array {
   const d = denomsFor(n)
   let all = 1
   for (let i = 0; i < n; i++) all = gfMul(all, k ^ i)
   const w = new Uint16Array(n)
-  for (let j = 0; j < n; j++) w[j] = gfDiv(all, gfMul(k ^ j, d[j]!))
+  for (let j = 0; j < n; j++) w[j] = GF_LOG[gfDiv(all, gfMul(k ^ j, d[j]!))]!
   return w
 }
 
@@ -86,8 +86,11 @@ export function encodeChunk (message: Uint8Array, index: number): Chunk {
       y = valueAt(message, index * POLYS + p)
     } else if (n > 0) {
       let w = weights.get(n)
-      if (w === undefined) { w = parityWeights(n, index); weights.set(n, w) }
-      for (let x = 0; x < n; x++) y ^= gfMul(w[x]!, valueAt(message, x * POLYS + p))
+      if (w === undefined) { w = parityLogWeights(n, index); weights.set(n, w) }
+      for (let x = 0; x < n; x++) {
+        const v = valueAt(message, x * POLYS + p)
+        if (v !== 0) y ^= GF_EXP[w[x]! + GF_LOG[v]!]!
+      }
     }
     data[2 * p] = y >> 8
     data[2 * p + 1] = y & 0xff

@@ -26,6 +26,10 @@ function buildTables (): void {
 }
 buildTables()
 
+/** log/antilog tables for hot loops (read only): a*b = GF_EXP[GF_LOG[a] + GF_LOG[b]] for a, b != 0 */
+export const GF_EXP: Readonly<Uint16Array> = EXP
+export const GF_LOG: Readonly<Uint16Array> = LOG
+
 export function gfMul (a: number, b: number): number {
   if (a === 0 || b === 0) return 0
   return EXP[LOG[a]! + LOG[b]!]!

@@ -52,7 +52,7 @@ export function spqrInitialState (params: SpqrParams): Uint8Array {
   if (version === SPQR_VERSION_OFF) return new Uint8Array(0)
   const direction = params.direction === 'a2b' ? 0 : 1
   return encodeState({
-    negotiation: { authKey: Uint8Array.from(authKey), direction, minVersion },
+    negotiation: { authKey: authKey.slice(), direction, minVersion },
     braid: braidInit(direction, authKey)
   })
 }
@@ -101,7 +101,7 @@ export function spqrRecv (state: Uint8Array, msg: Uint8Array): SpqrRecv {
     if (s.chain !== undefined && s.chain.currentEpoch > 0) {
       throw new RelaymeshError(ErrorCode.Invalid, `spqr: version ${version} message after the first epoch`)
     }
-    return { state: Uint8Array.from(state), key: null }
+    return { state: state.slice(), key: null }
   }
   if (version < SPQR_VERSION_V1) {
     const n = s.negotiation

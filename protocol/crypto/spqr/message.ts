@@ -44,5 +44,5 @@ export function decodeMessage (bytes: Uint8Array): WireMessage {
   }
   if (type !== PayloadType.Ek && type !== PayloadType.Ct) bad(`unknown type ${m.type}`)
   if (m.chunk.byteLength !== CHUNK_BYTES || m.chunkIndex > MAX_CHUNK_INDEX) bad('bad chunk')
-  return { msg: { epoch: m.epoch, type, chunk: { index: m.chunkIndex, data: Uint8Array.from(m.chunk) } }, index: m.index }
+  return { msg: { epoch: m.epoch, type, chunk: { index: m.chunkIndex, data: m.chunk.slice() } }, index: m.index }
 }

@@ -1,6 +1,10 @@
 // SpqrState bytes <-> checked values (protocol/pb/spqr.proto). Local state
 // is bounded and validated like network input: a bad state is
-// ErrorCode.InvalidState, never a crash or a silently wrong key.
+// ErrorCode.InvalidState, never a crash or a silently wrong key. Decoded
+// byte fields are views into the caller's state bytes (no copies: a chain's
+// skipped keys alone may be 79 KB): code in this module tree only ever
+// replaces them, never writes into them (test: "a state is never modified
+// in place").
 import { decode, encode, type Loose } from '../../codec.js'
 import { ErrorCode, RelaymeshError } from '../../errors.js'
 import { SpqrState, type SpqrBraid, type SpqrChain, type SpqrChainDirection } from '../../pb/spqr.js'
@@ -37,7 +41,7 @@ function bad (what: string): never {
 
 function bytesOf (b: Uint8Array | undefined, length: number, what: string): Uint8Array {
   if (b === undefined || b.byteLength !== length) bad(`${what} must be ${length} bytes`)
-  return Uint8Array.from(b)
+  return b
 }
 
 function epochOf (n: number, what: string): number {
@@ -56,7 +60,7 @@ function chainDirFrom (d: SpqrChainDirection | undefined): ChainDirection {
   if (d.prev.byteLength % SPQR_HISTORY_ENTRY_BYTES !== 0 || d.prev.byteLength > SPQR_TRIM_SIZE * SPQR_HISTORY_ENTRY_BYTES) {
     bad('bad skipped-key history')
   }
-  return { ctr: d.ctr, next: Uint8Array.from(d.next), prev: Uint8Array.from(d.prev) }
+  return { ctr: d.ctr, next: d.next, prev: d.prev }
 }
 
 function chainFrom (c: SpqrChain): Chain {

@@ -1,0 +1,155 @@
+import { strict as assert } from 'node:assert'
+import fc from 'fast-check'
+import { ErrorCode, RelaymeshError } from '../../../../protocol/errors.js'
+import { spqrInspect, spqrRecv, spqrSend } from '../../../../protocol/crypto/spqr/index.js'
+import { PayloadType } from '../../../../protocol/crypto/spqr/braid.js'
+import { encodeMessage } from '../../../../protocol/crypto/spqr/message.js'
+import { exchange, hex, pair, recv, recvRejects, send, type Party } from './helpers.js'
+
+function tryRecv (p: Party, msg: Uint8Array): string | null {
+  try {
+    const r = spqrRecv(p.state, msg)
+    p.state = r.state
+    return hex(r.key)
+  } catch {
+    return null
+  }
+}
+
+describe('spqr security', function () {
+  this.timeout(120_000)
+
+  describe('post-compromise security (PQ): a stolen state stops working once a fresh ML-KEM epoch completes', () => {
+    // The adversary steals both parties' complete SPQR states at some point,
+    // then sees every later message. It mirrors the parties on its copies:
+    // when a party sends, its copy sends too (advancing with the adversary's
+    // own randomness); every real message is fed to the receiver's copy. The
+    // copies' keys are compared with the real ones. The epoch in flight at
+    // the theft may still leak (its ML-KEM secret key or ek was stolen); any
+    // epoch whose key pair is generated after the theft may not.
+    it('the adversary derives keys until then, and none after (property over the moment of theft)', () => {
+      fc.assert(fc.property(fc.integer({ min: 0, max: 220 }), fc.boolean(), (stealAt, aFirst) => {
+        const { a, b } = pair()
+        const [x, y] = aFirst ? [a, b] : [b, a]
+        for (let i = 0; i < stealAt; i++) { exchange(x, y); exchange(y, x) }
+        const adv: { a: Party, b: Party } = { a: { state: Uint8Array.from(a.state) }, b: { state: Uint8Array.from(b.state) } }
+        const stolenEpoch = Math.max(spqrInspect(a.state).chainEpoch, spqrInspect(b.state).chainEpoch)
+        let leakedBefore = 0
+        let safeMessages = 0
+        for (let i = 0; i < 300; i++) {
+          for (const [from, to, advFrom, advTo] of [[a, b, adv.a, adv.b], [b, a, adv.b, adv.a]] as const) {
+            const epochOfKey = spqrInspect(from.state).epoch - 1
+            try { advFrom.state = spqrSend(advFrom.state).state } catch { /* its copy may be stuck */ }
+            const s = send(from)
+            assert.equal(hex(recv(to, s.msg).key), hex(s.key))
+            const guess = tryRecv(advTo, s.msg)
+            if (epochOfKey >= stolenEpoch + 2) {
+              safeMessages++
+              assert.notEqual(guess, hex(s.key), `adversary derived a key of epoch ${epochOfKey} (stolen at ${stolenEpoch})`)
+            } else if (guess === hex(s.key)) {
+              leakedBefore++
+            }
+          }
+        }
+        assert.ok(safeMessages > 100, `only ${safeMessages} messages after healing`)
+        // the theft is real: before healing the copies do derive the keys
+        assert.ok(leakedBefore > 0)
+      }), { numRuns: 12 })
+    })
+  })
+
+  describe('tampering', () => {
+    // Collects one message of each payload type from a session in its second epoch.
+    function samples (): { recvState: Uint8Array, msg: Uint8Array, key: string, label: string, from: Party, to: Party } [] {
+      const { a, b } = pair()
+      const out: Array<{ recvState: Uint8Array, msg: Uint8Array, key: string, label: string, from: Party, to: Party }> = []
+      const want = new Set(['EkSending', 'CtSending', 'CtReceiving', 'NoEkReceived'])
+      for (let i = 0; i < 120; i++) {
+        for (const [from, to] of [[a, b], [b, a]] as const) {
+          const label = spqrInspect(from.state).braidState
+          const recvState = Uint8Array.from(to.state)
+          const s = send(from)
+          recv(to, s.msg)
+          if (i > 75 && want.delete(label)) out.push({ recvState, msg: s.msg, key: hex(s.key), label, from, to })
+        }
+      }
+      assert.equal(want.size, 0, [...want].join())
+      return out
+    }
+
+    it('every single-bit flip of a message is rejected with the state unchanged, or yields a key that is not the sender\'s', () => {
+      let rejected = 0
+      let otherKey = 0
+      for (const { recvState, msg, key, label } of samples()) {
+        for (let bit = 0; bit < msg.byteLength * 8; bit++) {
+          const bad = Uint8Array.from(msg)
+          bad[bit >> 3]! ^= 1 << (bit & 7)
+          const before = Uint8Array.from(recvState)
+          try {
+            const r = spqrRecv(recvState, bad)
+            assert.notEqual(hex(r.key), key, `${label}: bit ${bit} flipped and the sender's key came out`)
+            otherKey++
+          } catch (err) {
+            assert.ok(RelaymeshError.is(err), String(err))
+            rejected++
+          }
+          assert.deepEqual(recvState, before)
+        }
+        // the genuine message still works on the untouched state
+        assert.equal(hex(spqrRecv(recvState, msg).key), key)
+      }
+      assert.ok(rejected > 0 && otherKey > 0, `${rejected} rejected, ${otherKey} other keys`)
+    })
+
+    it('an encapsulation key from a party without the auth key fails its MAC (state unchanged)', () => {
+      const { b } = pair()
+      const { a: mallory } = pair({ authKey: new Uint8Array(32).fill(7) })
+      let last: Uint8Array | null = null
+      for (let i = 0; i < 38; i++) {
+        const m = send(mallory).msg
+        if (i < 37) recv(b, m); else last = m
+      }
+      recvRejects(b, last!, ErrorCode.DecryptFailed)
+    })
+
+    it('a ciphertext from a party without the auth key fails its MAC (state unchanged)', () => {
+      const { a, b } = pair()
+      // mallory runs its own braid (another auth key) and answers a's epoch with its ciphertext
+      const m = pair({ authKey: new Uint8Array(32).fill(7) })
+      for (let i = 0; i < 38; i++) { exchange(a, b); exchange(m.a, m.b) }
+      const msgs: Uint8Array[] = []
+      for (let i = 0; i < 36; i++) msgs.push(send(m.b).msg)
+      assert.equal(spqrInspect(m.b.state).braidState, 'CtSending')
+      const ct = msgs.slice(msgs.length - 35)
+      for (const msg of ct.slice(0, 34)) recv(a, msg)
+      recvRejects(a, ct[34]!, ErrorCode.DecryptFailed)
+    })
+  })
+
+  describe('no keyless downgrade after the first epoch (hardening over the crate, D6)', () => {
+    function pastFirstEpoch (): { a: Party, b: Party } {
+      const { a, b } = pair()
+      for (let i = 0; i < 80; i++) { exchange(a, b); exchange(b, a) }
+      assert.ok(spqrInspect(b.state).chainEpoch >= 1)
+      return { a, b }
+    }
+
+    it('a keyless (index 0) message is accepted with a null key only before the first epoch', () => {
+      const forged = encodeMessage({ epoch: 1, type: PayloadType.None }, 0)
+      const { b: fresh } = pair()
+      assert.equal(spqrRecv(fresh.state, forged).key, null)
+      const { b } = pastFirstEpoch()
+      recvRejects(b, forged, ErrorCode.Invalid)
+    })
+
+    it('a message of an unknown higher version is ignored only before the first epoch', () => {
+      const v2 = Uint8Array.of(2, 8, 1)
+      const { b: fresh } = pair()
+      const r = spqrRecv(fresh.state, v2)
+      assert.equal(r.key, null)
+      assert.deepEqual(r.state, fresh.state)
+      const { b } = pastFirstEpoch()
+      recvRejects(b, v2, ErrorCode.Invalid)
+    })
+  })
+})
