@@ -4,11 +4,14 @@ import { codeOf } from '../../helpers/errors.js'
 import { ContentType, MAX_PQ_RATCHET_MESSAGE_BYTES, MAX_RECEIVER_CHAINS } from '../../../protocol/constants.js'
 import { MAX_SPQR_MESSAGE_BYTES } from '../../../protocol/crypto/spqr/constants.js'
 import { ErrorCode } from '../../../protocol/errors.js'
+import { PreKeyBundle, SignedRecord } from '../../../protocol/pb/records.js'
+import { openRecord, signRecord } from '../../../protocol/records.js'
+import { RecordKind } from '../../../protocol/constants.js'
 import {
   acceptSession, decryptMessage, deserializeSessionRecord, serializeSessionRecord, type CiphertextMessage, type Session
 } from '../../../protocol/crypto/session.js'
 import {
-  BOB, bobStore, encrypt, establish, hex, innerMessage, ratchetState, startAlice, td, withInner
+  BOB, bobBundle, bobStore, encrypt, establish, hex, innerMessage, ratchetState, startAlice, td, withInner
 } from './session-pair.js'
 
 function flipBit (bytes: Uint8Array, bit: number): Uint8Array<ArrayBuffer> {
@@ -58,6 +61,17 @@ describe('protocol/crypto triple ratchet (session level)', function () {
         assert.equal(innerMessage(m).pqRatchet.byteLength, 0)
         assert.equal(recv(to, m), `m${i}`)
       }
+    })
+
+    it('the advertisement is signed with the bundle: a relay that strips it breaks the signature', () => {
+      const signed = signRecord(BOB, { kind: RecordKind.PreKeyBundle, body: bobBundle(1) })
+      const opened = openRecord(signed, 1_790_000_000_000)
+      assert.equal((opened.body as PreKeyBundle).pqRatchetVersion, 1)
+      const outer = SignedRecord.decode(signed)
+      const body = PreKeyBundle.decode(outer.body)
+      delete body.pqRatchetVersion
+      const stripped = SignedRecord.encode({ ...outer, body: PreKeyBundle.encode(body) })
+      assert.equal(codeOf(() => openRecord(stripped, 1_790_000_000_000)), ErrorCode.BadSignature)
     })
 
     it('a responder that does not run SPQR refuses an initial message that turns it on (Decode, store unchanged)', () => {
