@@ -5,19 +5,21 @@
 // them, negotiates the PQ ratchet at session start, wraps messages in
 // PqxdhInitial until the peer answers, and stores sessions.
 import {
-  ContentType, ED25519_PUBLIC_KEY_BYTES, MAX_PQXDH_INITIAL_BYTES, MAX_SESSION_RECORD_BYTES,
-  MLKEM768_CIPHERTEXT_BYTES, PQ_RATCHET_VERSION, SESSION_RECORD_VERSION, WIRE_VERSION, X25519_KEY_BYTES
+  ContentType, ED25519_PUBLIC_KEY_BYTES, MAX_SESSION_RECORD_BYTES,
+  MLKEM768_CIPHERTEXT_BYTES, PQ_RATCHET_VERSION, SESSION_RECORD_VERSION, X25519_KEY_BYTES
 } from '../constants.js'
 import { decode, encode, expectLength } from '../codec.js'
 import { ErrorCode, RelaymeshError } from '../errors.js'
-import { PqxdhInitial, type RatchetMessage } from '../pb/ratchet.js'
+import { PqxdhInitial } from '../pb/ratchet.js'
 import type { OneTimePreKey, PreKeyBundle } from '../pb/records.js'
 import { SessionRecord } from '../pb/session-record.js'
 import {
   decodeRatchetMessage, deserializeSession, encodeRatchetMessage, initReceiverSession, initSenderSession,
   ratchetDecrypt, ratchetEncrypt, serializeSession, type PqRatchetVersion, type RatchetKeySource, type RatchetSession
 } from './double-ratchet.js'
+export { negotiatePqRatchet } from './session-initial.js'
 import { pqxdhInitiate, pqxdhRespond, type PqxdhHeader, type PqxdhPreKeySource } from './pqxdh.js'
+import { decodeInitial, headerDigest, initialFields, negotiatePqRatchet } from './session-initial.js'
 import { equalBytes, sha256, wipe, type Ed25519KeyPair } from './primitives.js'
 
 const SHA256_BYTES = 32
@@ -68,16 +70,6 @@ export interface StartSessionInit {
 }
 
 /**
- * Negotiation, initiator side: the PQ ratchet is on when the peer's signed
- * bundle advertises it (PreKeyBundle.pq_ratchet_version) and we run it; a
- * bundle from a device that does not advertise it gives a version-0 session.
- */
-export function negotiatePqRatchet (bundle: PreKeyBundle, ours: PqRatchetVersion = PQ_RATCHET_VERSION): PqRatchetVersion {
-  const theirs = bundle.pqRatchetVersion ?? 0
-  return ours >= PQ_RATCHET_VERSION && theirs >= PQ_RATCHET_VERSION ? PQ_RATCHET_VERSION : 0
-}
-
-/**
  * Alice's side: PQXDH §3.3 with the peer's bundle, then Double Ratchet §3.3
  * RatchetInitAlice(SK, SPK_B) with AD. Nothing is sent yet: every message
  * encrypted before the peer's first reply carries the PQXDH header.
@@ -108,25 +100,6 @@ export function startSession (init: StartSessionInit): Session {
   }
 }
 
-function initialFields (p: PendingPreKey): Omit<PqxdhInitial, 'message'> {
-  const out: Omit<PqxdhInitial, 'message'> = {
-    version: WIRE_VERSION,
-    identityKey: ab(p.identityKey),
-    deviceId: p.deviceId,
-    ephemeralKey: ab(p.ephemeralKey),
-    signedPrekeyId: p.signedPreKeyId,
-    kemPrekeyId: p.kemPreKeyId,
-    kemCiphertext: ab(p.kemCiphertext)
-  }
-  if (p.oneTimePreKeyId !== undefined) out.oneTimePrekeyId = p.oneTimePreKeyId
-  return out
-}
-
-/** SHA-256 of the initial message without its ratchet message (re-encoded, so canonical). */
-function headerDigest (initial: PqxdhInitial): Uint8Array {
-  return sha256(PqxdhInitial.encode({ ...initial, message: undefined }))
-}
-
 /**
  * Encrypts the next message. Until a message from the peer has decrypted it
  * is a PqxdhInitial wrapping the ratchet message (the peer may receive any of
@@ -139,28 +112,6 @@ export function encryptMessage (session: Session, plaintext: Uint8Array): Cipher
     return { contentType: ContentType.Ratchet, bytes: encodeRatchetMessage(message) }
   }
   return { contentType: ContentType.PreKey, bytes: encode(PqxdhInitial, { ...initialFields(pending), message }) }
-}
-
-type DecodedInitial = PqxdhInitial & { message: RatchetMessage }
-
-/**
- * Bounded, version-checked and canonical decode of a PqxdhInitial with its
- * ratchet message: the bytes must be exactly what encryptMessage produces for
- * the decoded value (as decodeRatchetMessage requires of a RatchetMessage),
- * so no two encodings name the same message.
- */
-function decodeInitial (bytes: Uint8Array): DecodedInitial {
-  const initial = decode(PqxdhInitial, bytes, MAX_PQXDH_INITIAL_BYTES, 'PqxdhInitial')
-  const message = initial.message
-  if (message === undefined) throw new RelaymeshError(ErrorCode.Decode, 'PqxdhInitial: no ratchet message')
-  if (message.version !== WIRE_VERSION) {
-    throw new RelaymeshError(ErrorCode.Decode, `PqxdhInitial: unsupported ratchet message version ${message.version}`)
-  }
-  const again = PqxdhInitial.encode(initial)
-  if (again.byteLength !== bytes.byteLength || !equalBytes(again, bytes)) {
-    throw new RelaymeshError(ErrorCode.Decode, 'PqxdhInitial: non-canonical encoding')
-  }
-  return { ...initial, message }
 }
 
 export interface AcceptSessionInit {
