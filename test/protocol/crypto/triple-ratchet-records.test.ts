@@ -6,7 +6,7 @@ import { codeOf } from '../../helpers/errors.js'
 import { ContentType } from '../../../protocol/constants.js'
 import { ErrorCode } from '../../../protocol/errors.js'
 import { decryptMessage, deserializeSessionRecord, serializeSessionRecord, type CiphertextMessage, type Session } from '../../../protocol/crypto/session.js'
-import { encrypt, innerMessage, ratchetState, td, withInner } from './session-pair.js'
+import { encrypt, establish, innerMessage, ratchetState, recordWith, td, withInner } from './session-pair.js'
 import { V0_RECORDS } from './session-records-v0.fixture.js'
 
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'))
@@ -50,4 +50,20 @@ describe('protocol/crypto triple ratchet: session records from before it', funct
     talk(alice, bob, 6)
     assert.equal(encrypt(alice, 'answered').contentType, ContentType.Ratchet)
   })
+
+  it('a Triple Ratchet record round-trips with its SPQR state; an empty SPQR state is Decode', () => {
+    const { alice, bob } = establish(1)
+    talk2(alice, bob)
+    const bytes = serializeSessionRecord(bob)
+    assert.ok((ratchetState(bob).pqRatchetState?.byteLength ?? 0) > 0)
+    assert.deepEqual(serializeSessionRecord(deserializeSessionRecord(bytes)), bytes)
+    assert.equal(codeOf(() => deserializeSessionRecord(recordWith(bob, (st) => ({ ...st, pqRatchetState: new Uint8Array(0) })))), ErrorCode.Decode)
+  })
 })
+
+function talk2 (alice: Session, bob: Session): void {
+  for (let i = 0; i < 6; i++) {
+    const [from, to] = i % 2 === 0 ? [bob, alice] : [alice, bob]
+    assert.equal(recv(to, encrypt(from, `m${i}`)), `m${i}`)
+  }
+}
