@@ -24,17 +24,22 @@ describe('spqr security', function () {
     // then sees every later message. It mirrors the parties on its copies:
     // when a party sends, its copy sends too (advancing with the adversary's
     // own randomness); every real message is fed to the receiver's copy. The
-    // copies' keys are compared with the real ones. The epoch in flight at
-    // the theft may still leak (its ML-KEM secret key or ek was stolen); any
-    // epoch whose key pair is generated after the theft may not.
-    it('the adversary derives keys until then, and none after (property over the moment of theft)', () => {
-      fc.assert(fc.property(fc.integer({ min: 0, max: 220 }), fc.boolean(), (stealAt, aFirst) => {
+    // copies' keys are compared with the real ones. Let S be the newest epoch
+    // in either stolen chain. Epoch S + 1 leaks if its ML-KEM key pair was
+    // already made at the theft (the ek sender's dk is in the stolen state);
+    // otherwise it is the first safe epoch. Every later epoch is safe.
+    it('the adversary derives keys exactly until the first epoch keyed after the theft (property over the moment of theft)', () => {
+      fc.assert(fc.property(fc.integer({ min: 0, max: 230 }), fc.boolean(), (stealAt, aFirst) => {
         const { a, b } = pair()
         const [x, y] = aFirst ? [a, b] : [b, a]
         for (let i = 0; i < stealAt; i++) { exchange(x, y); exchange(y, x) }
         const adv: { a: Party, b: Party } = { a: { state: Uint8Array.from(a.state) }, b: { state: Uint8Array.from(b.state) } }
-        const stolenEpoch = Math.max(spqrInspect(a.state).chainEpoch, spqrInspect(b.state).chainEpoch)
-        let leakedBefore = 0
+        const ia = spqrInspect(a.state)
+        const ib = spqrInspect(b.state)
+        const stolen = Math.max(0, ia.chainEpoch, ib.chainEpoch)
+        const keyed = (i: typeof ia): boolean => i.epoch === stolen + 1 && ['EkSending', 'CtReceiving', 'EkReceived'].includes(i.braidState)
+        const safeFrom = keyed(ia) || keyed(ib) ? stolen + 2 : stolen + 1
+        const leaked = new Map<number, number>()
         let safeMessages = 0
         for (let i = 0; i < 300; i++) {
           for (const [from, to, advFrom, advTo] of [[a, b, adv.a, adv.b], [b, a, adv.b, adv.a]] as const) {
@@ -43,18 +48,19 @@ describe('spqr security', function () {
             const s = send(from)
             assert.equal(hex(recv(to, s.msg).key), hex(s.key))
             const guess = tryRecv(advTo, s.msg)
-            if (epochOfKey >= stolenEpoch + 2) {
+            if (epochOfKey >= safeFrom) {
               safeMessages++
-              assert.notEqual(guess, hex(s.key), `adversary derived a key of epoch ${epochOfKey} (stolen at ${stolenEpoch})`)
+              assert.notEqual(guess, hex(s.key), `adversary derived a key of epoch ${epochOfKey} (stolen at ${stolen}, safe from ${safeFrom})`)
             } else if (guess === hex(s.key)) {
-              leakedBefore++
+              leaked.set(epochOfKey, (leaked.get(epochOfKey) ?? 0) + 1)
             }
           }
         }
         assert.ok(safeMessages > 100, `only ${safeMessages} messages after healing`)
-        // the theft is real: before healing the copies do derive the keys
-        assert.ok(leakedBefore > 0)
-      }), { numRuns: 12 })
+        // the theft is real: the stolen epoch's keys leak, and S + 1 leaks when its key pair was stolen
+        assert.ok((leaked.get(stolen) ?? 0) > 0, JSON.stringify([...leaked]))
+        if (safeFrom === stolen + 2) assert.ok((leaked.get(stolen + 1) ?? 0) > 0, JSON.stringify([...leaked]))
+      }), { numRuns: 16 })
     })
   })
 
