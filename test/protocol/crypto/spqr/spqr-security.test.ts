@@ -132,30 +132,43 @@ describe('spqr security', function () {
     })
   })
 
-  describe('no keyless downgrade after the first epoch (hardening over the crate, D6)', () => {
-    function pastFirstEpoch (): { a: Party, b: Party } {
+  describe('no PQ-less messages once epoch 0 is gone (hardening over the crate, D6)', () => {
+    function pastEpochZero (): { a: Party, b: Party } {
       const { a, b } = pair()
-      for (let i = 0; i < 80; i++) { exchange(a, b); exchange(b, a) }
-      assert.ok(spqrInspect(b.state).chainEpoch >= 1)
+      for (let i = 0; i < 160; i++) { exchange(a, b); exchange(b, a) }
+      assert.ok(spqrInspect(b.state).chainSendEpoch >= 2)
       return { a, b }
     }
 
-    it('a keyless (index 0) message is accepted with a null key only before the first epoch', () => {
+    it('a keyless (index 0) message gets a null key only while a keyed message of epoch 1 would still be accepted', () => {
       const forged = encodeMessage({ epoch: 1, type: PayloadType.None }, 0)
       const { b: fresh } = pair()
       assert.equal(spqrRecv(fresh.state, forged).key, null)
-      const { b } = pastFirstEpoch()
+      const { b } = pastEpochZero()
       recvRejects(b, forged, ErrorCode.Invalid)
     })
 
-    it('a message of an unknown higher version is ignored only before the first epoch', () => {
+    it('a message of an unknown higher version is ignored only while epoch 0 is held', () => {
       const v2 = Uint8Array.of(2, 8, 1)
       const { b: fresh } = pair()
       const r = spqrRecv(fresh.state, v2)
       assert.equal(r.key, null)
       assert.deepEqual(r.state, fresh.state)
-      const { b } = pastFirstEpoch()
+      const { b } = pastEpochZero()
       recvRejects(b, v2, ErrorCode.Invalid)
+    })
+
+    it('keyless messages of a peer that has not heard from us still arrive after the first epoch secret exists', () => {
+      // min version 0: a keeps sending keyless ek chunks until it hears from b;
+      // b encapsulates (epoch 1 enters its chain) before the last of them arrive
+      const { a, b } = pair({ minVersion: 0 })
+      const early = Array.from({ length: 50 }, () => send(a))
+      assert.ok(early.every((s) => s.key === null))
+      for (const s of early.slice(0, 38)) assert.equal(recv(b, s.msg).key, null)
+      const ct0 = send(b)
+      assert.equal(spqrInspect(b.state).chainEpoch, 1)
+      for (const s of early.slice(38)) assert.equal(recv(b, s.msg).key, null)
+      assert.equal(hex(recv(a, ct0.msg).key), hex(ct0.key))
     })
   })
 })
