@@ -19,7 +19,7 @@
 import { SPQR_INFO } from '../../constants.js'
 import { u64be } from '../../codec.js'
 import { ErrorCode, RelaymeshError } from '../../errors.js'
-import { concat, hkdfSha256, mlkemDecapsulate, mlkemEncapsulate, mlkemGenerateKeyPair } from '../primitives.js'
+import { concat, hkdfSha256, mlkemDecapsulate, mlkemEncapsulate, mlkemGenerateKeyPair, wipe } from '../primitives.js'
 import { authNew, authUpdate, macCt, macEk, verifyMac, type Authenticator } from './authenticator.js'
 import {
   MLKEM768_CT_BYTES,
@@ -119,6 +119,7 @@ export function braidSend (b: Braid, random: (n: number) => Uint8Array): { msg: 
         throw new RelaymeshError(ErrorCode.InvalidState, 'spqr: cannot encapsulate to the stored key', { cause: err })
       }
       const secret = epochSecret(enc.sharedSecret, epoch)
+      wipe(enc.sharedSecret)
       b.auth = authUpdate(b.auth, epoch, secret)
       b.state = BraidState.CtSending
       b.ek = undefined
@@ -191,7 +192,9 @@ function ctChunk (b: Braid, chunk: Chunk): EpochSecret | null {
   if (got === null) return null
   const epoch = b.epoch
   const ct = got.slice(0, MLKEM768_CT_BYTES)
-  const secret = epochSecret(mlkemDecapsulate(ct, b.dk!), epoch)
+  const ss = mlkemDecapsulate(ct, b.dk!)
+  const secret = epochSecret(ss, epoch)
+  wipe(ss)
   const auth = authUpdate(b.auth, epoch, secret)
   verifyMac(macCt(auth, epoch, ct), got.subarray(MLKEM768_CT_BYTES), 'ciphertext')
   if (epoch + 1 > SPQR_MAX_EPOCH) throw new RelaymeshError(ErrorCode.InvalidState, 'spqr: epochs exhausted')

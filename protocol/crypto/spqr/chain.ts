@@ -86,6 +86,11 @@ function epochIndex (chain: Chain, epoch: number): number {
   return chain.links.length - 1 - back
 }
 
+/** whether the chain still holds `epoch` (a message keyed from it can still be received) */
+export function holdsEpoch (chain: Chain, epoch: number): boolean {
+  return epoch <= chain.currentEpoch && chain.currentEpoch - epoch < chain.links.length
+}
+
 export function sendKey (chain: Chain, epoch: number): { index: number, key: Uint8Array } {
   if (epoch < chain.sendEpoch) throw new RelaymeshError(ErrorCode.InvalidState, 'spqr chain: send epoch decreased')
   let i = epochIndex(chain, epoch)

@@ -77,24 +77,42 @@ export function encodeChunk (message: Uint8Array, index: number): Chunk {
   if (!Number.isInteger(index) || index < 0 || index > MAX_CHUNK_INDEX) {
     throw new RelaymeshError(ErrorCode.InvalidArgument, `erasure code: bad chunk index ${index}`)
   }
-  const data = new Uint8Array(CHUNK_BYTES)
-  const weights = new Map<number, Uint16Array>()
+  const ys = new Uint16Array(POLYS)
+  // per polynomial: its point count and, for a parity chunk, its log weights
+  // (polynomials have N or N - 1 points, so at most two weight vectors)
+  const np = new Int32Array(POLYS)
+  const logw: Array<Uint16Array | null> = []
+  let wHigh: Uint16Array | null = null
+  let wLow: Uint16Array | null = null
+  const n = Math.ceil(message.byteLength / 2 / POLYS)
   for (let p = 0; p < POLYS; p++) {
-    const n = pointsOf(message.byteLength, p)
-    let y = 0
-    if (index < n) {
-      y = valueAt(message, index * POLYS + p)
-    } else if (n > 0) {
-      let w = weights.get(n)
-      if (w === undefined) { w = parityLogWeights(n, index); weights.set(n, w) }
-      for (let x = 0; x < n; x++) {
-        const v = valueAt(message, x * POLYS + p)
-        if (v !== 0) y ^= GF_EXP[w[x]! + GF_LOG[v]!]!
-      }
+    const k = pointsOf(message.byteLength, p)
+    np[p] = k
+    if (index < k) {
+      ys[p] = valueAt(message, index * POLYS + p)
+      logw.push(null)
+    } else if (k === 0) {
+      logw.push(null)
+    } else if (k === n) {
+      wHigh ??= parityLogWeights(k, index)
+      logw.push(wHigh)
+    } else {
+      wLow ??= parityLogWeights(k, index)
+      logw.push(wLow)
     }
-    data[2 * p] = y >> 8
-    data[2 * p + 1] = y & 0xff
   }
+  // x outside, p inside: each step reads one contiguous 32-byte row
+  for (let x = 0; x < n; x++) {
+    const row = 2 * x * POLYS
+    for (let p = 0; p < POLYS; p++) {
+      const w = logw[p]!
+      if (w === null || x >= np[p]!) continue
+      const v = (message[row + 2 * p]! << 8) | message[row + 2 * p + 1]!
+      if (v !== 0) ys[p] = ys[p]! ^ GF_EXP[w[x]! + GF_LOG[v]!]!
+    }
+  }
+  const data = new Uint8Array(CHUNK_BYTES)
+  for (let p = 0; p < POLYS; p++) { data[2 * p] = ys[p]! >> 8; data[2 * p + 1] = ys[p]! & 0xff }
   return { index, data }
 }
 

@@ -7,13 +7,14 @@
 // its min version. A version-0 (empty) message downgrades a v1 state to off
 // only while negotiating and only if min version is 0; once any v1 message
 // has been received, negotiation is over and a version-0 message is
-// rejected. A message of an unknown higher version is ignored (key null)
-// while our chain has no PQ epoch yet, rejected after (hardening, §7).
+// rejected. A keyless message, or one of an unknown higher version, is
+// accepted with a null key only while the chain still holds epoch 0, as long
+// as a keyed message of epoch 1 would be; refused after (hardening, D6).
 import { SPQR_INFO } from '../../constants.js'
 import { ErrorCode, RelaymeshError } from '../../errors.js'
 import { concat, hmacSha256, randomBytes } from '../primitives.js'
 import { BraidState, braidInit, braidRecv, braidSend } from './braid.js'
-import { addEpoch, newChain, recvKey, sendKey, type Chain } from './chain.js'
+import { addEpoch, holdsEpoch, newChain, recvKey, sendKey, type Chain } from './chain.js'
 import { MAX_SPQR_MESSAGE_BYTES, SPQR_AUTH_KEY_BYTES, SPQR_STATE_FORMAT, SPQR_VERSION_MAX, SPQR_VERSION_OFF, SPQR_VERSION_V1 } from './constants.js'
 import { decodeMessage, encodeMessage, messageVersion } from './message.js'
 import { decodeState, encodeState, type State } from './state.js'
@@ -97,9 +98,9 @@ export function spqrRecv (state: Uint8Array, msg: Uint8Array): SpqrRecv {
   if (s === null) return { state: new Uint8Array(0), key: null } // off: every message is ignored
   const version = messageVersion(msg)
   if (version > SPQR_VERSION_MAX) {
-    // a newer peer that has not heard from us yet; ignored only before the first PQ epoch (D6)
-    if (s.chain !== undefined && s.chain.currentEpoch > 0) {
-      throw new RelaymeshError(ErrorCode.Invalid, `spqr: version ${version} message after the first epoch`)
+    // a newer peer that has not heard from us yet; ignored only while epoch 0 is held (D6)
+    if (s.chain !== undefined && !holdsEpoch(s.chain, 0)) {
+      throw new RelaymeshError(ErrorCode.Invalid, `spqr: version ${version} message after epoch 0 was dropped`)
     }
     return { state: state.slice(), key: null }
   }
@@ -113,9 +114,9 @@ export function spqrRecv (state: Uint8Array, msg: Uint8Array): SpqrRecv {
   const secret = braidRecv(s.braid, m)
   const chain = chainOf(s, true)!
   const keyless = m.epoch === 1 && index === 0
-  if (keyless && chain.currentEpoch > 0) {
-    // only a peer that never heard from us sends keyless messages: not after the first PQ epoch (D6)
-    throw new RelaymeshError(ErrorCode.Invalid, 'spqr: keyless message after the first epoch')
+  if (keyless && !holdsEpoch(chain, 0)) {
+    // a keyless message lives exactly as long as a keyed message of its epoch would (D6)
+    throw new RelaymeshError(ErrorCode.Invalid, 'spqr: keyless message after epoch 0 was dropped')
   }
   if (secret !== null) addEpoch(chain, secret.epoch, secret.secret)
   const key = keyless ? null : recvKey(chain, m.epoch - 1, index)

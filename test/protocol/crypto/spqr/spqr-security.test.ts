@@ -24,17 +24,22 @@ describe('spqr security', function () {
     // then sees every later message. It mirrors the parties on its copies:
     // when a party sends, its copy sends too (advancing with the adversary's
     // own randomness); every real message is fed to the receiver's copy. The
-    // copies' keys are compared with the real ones. The epoch in flight at
-    // the theft may still leak (its ML-KEM secret key or ek was stolen); any
-    // epoch whose key pair is generated after the theft may not.
-    it('the adversary derives keys until then, and none after (property over the moment of theft)', () => {
-      fc.assert(fc.property(fc.integer({ min: 0, max: 220 }), fc.boolean(), (stealAt, aFirst) => {
+    // copies' keys are compared with the real ones. Let S be the newest epoch
+    // in either stolen chain. Epoch S + 1 leaks if its ML-KEM key pair was
+    // already made at the theft (the ek sender's dk is in the stolen state);
+    // otherwise it is the first safe epoch. Every later epoch is safe.
+    it('the adversary derives keys exactly until the first epoch keyed after the theft (property over the moment of theft)', () => {
+      fc.assert(fc.property(fc.integer({ min: 0, max: 230 }), fc.boolean(), (stealAt, aFirst) => {
         const { a, b } = pair()
         const [x, y] = aFirst ? [a, b] : [b, a]
         for (let i = 0; i < stealAt; i++) { exchange(x, y); exchange(y, x) }
         const adv: { a: Party, b: Party } = { a: { state: Uint8Array.from(a.state) }, b: { state: Uint8Array.from(b.state) } }
-        const stolenEpoch = Math.max(spqrInspect(a.state).chainEpoch, spqrInspect(b.state).chainEpoch)
-        let leakedBefore = 0
+        const ia = spqrInspect(a.state)
+        const ib = spqrInspect(b.state)
+        const stolen = Math.max(0, ia.chainEpoch, ib.chainEpoch)
+        const keyed = (i: typeof ia): boolean => i.epoch === stolen + 1 && ['EkSending', 'CtReceiving', 'EkReceived'].includes(i.braidState)
+        const safeFrom = keyed(ia) || keyed(ib) ? stolen + 2 : stolen + 1
+        const leaked = new Map<number, number>()
         let safeMessages = 0
         for (let i = 0; i < 300; i++) {
           for (const [from, to, advFrom, advTo] of [[a, b, adv.a, adv.b], [b, a, adv.b, adv.a]] as const) {
@@ -43,18 +48,19 @@ describe('spqr security', function () {
             const s = send(from)
             assert.equal(hex(recv(to, s.msg).key), hex(s.key))
             const guess = tryRecv(advTo, s.msg)
-            if (epochOfKey >= stolenEpoch + 2) {
+            if (epochOfKey >= safeFrom) {
               safeMessages++
-              assert.notEqual(guess, hex(s.key), `adversary derived a key of epoch ${epochOfKey} (stolen at ${stolenEpoch})`)
+              assert.notEqual(guess, hex(s.key), `adversary derived a key of epoch ${epochOfKey} (stolen at ${stolen}, safe from ${safeFrom})`)
             } else if (guess === hex(s.key)) {
-              leakedBefore++
+              leaked.set(epochOfKey, (leaked.get(epochOfKey) ?? 0) + 1)
             }
           }
         }
         assert.ok(safeMessages > 100, `only ${safeMessages} messages after healing`)
-        // the theft is real: before healing the copies do derive the keys
-        assert.ok(leakedBefore > 0)
-      }), { numRuns: 12 })
+        // the theft is real: the stolen epoch's keys leak, and S + 1 leaks when its key pair was stolen
+        assert.ok((leaked.get(stolen) ?? 0) > 0, JSON.stringify([...leaked]))
+        if (safeFrom === stolen + 2) assert.ok((leaked.get(stolen + 1) ?? 0) > 0, JSON.stringify([...leaked]))
+      }), { numRuns: 16 })
     })
   })
 
@@ -126,30 +132,43 @@ describe('spqr security', function () {
     })
   })
 
-  describe('no keyless downgrade after the first epoch (hardening over the crate, D6)', () => {
-    function pastFirstEpoch (): { a: Party, b: Party } {
+  describe('no PQ-less messages once epoch 0 is gone (hardening over the crate, D6)', () => {
+    function pastEpochZero (): { a: Party, b: Party } {
       const { a, b } = pair()
-      for (let i = 0; i < 80; i++) { exchange(a, b); exchange(b, a) }
-      assert.ok(spqrInspect(b.state).chainEpoch >= 1)
+      for (let i = 0; i < 160; i++) { exchange(a, b); exchange(b, a) }
+      assert.ok(spqrInspect(b.state).chainSendEpoch >= 2)
       return { a, b }
     }
 
-    it('a keyless (index 0) message is accepted with a null key only before the first epoch', () => {
+    it('a keyless (index 0) message gets a null key only while a keyed message of epoch 1 would still be accepted', () => {
       const forged = encodeMessage({ epoch: 1, type: PayloadType.None }, 0)
       const { b: fresh } = pair()
       assert.equal(spqrRecv(fresh.state, forged).key, null)
-      const { b } = pastFirstEpoch()
+      const { b } = pastEpochZero()
       recvRejects(b, forged, ErrorCode.Invalid)
     })
 
-    it('a message of an unknown higher version is ignored only before the first epoch', () => {
+    it('a message of an unknown higher version is ignored only while epoch 0 is held', () => {
       const v2 = Uint8Array.of(2, 8, 1)
       const { b: fresh } = pair()
       const r = spqrRecv(fresh.state, v2)
       assert.equal(r.key, null)
       assert.deepEqual(r.state, fresh.state)
-      const { b } = pastFirstEpoch()
+      const { b } = pastEpochZero()
       recvRejects(b, v2, ErrorCode.Invalid)
+    })
+
+    it('keyless messages of a peer that has not heard from us still arrive after the first epoch secret exists', () => {
+      // min version 0: a keeps sending keyless ek chunks until it hears from b;
+      // b encapsulates (epoch 1 enters its chain) before the last of them arrive
+      const { a, b } = pair({ minVersion: 0 })
+      const early = Array.from({ length: 50 }, () => send(a))
+      assert.ok(early.every((s) => s.key === null))
+      for (const s of early.slice(0, 38)) assert.equal(recv(b, s.msg).key, null)
+      const ct0 = send(b)
+      assert.equal(spqrInspect(b.state).chainEpoch, 1)
+      for (const s of early.slice(38)) assert.equal(recv(b, s.msg).key, null)
+      assert.equal(hex(recv(a, ct0.msg).key), hex(ct0.key))
     })
   })
 })

@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { ErrorCode, RelaymeshError } from '../../../../protocol/errors.js'
 import { spqrInitialState, spqrInspect, spqrRecv, spqrSend } from '../../../../protocol/crypto/spqr/index.js'
 import { MAX_SPQR_MESSAGE_BYTES } from '../../../../protocol/crypto/spqr/constants.js'
+import { decodeMessage, encodeMessage } from '../../../../protocol/crypto/spqr/message.js'
 import { AUTH_KEY, exchange, hex, pair, recv, recvRejects, send } from './helpers.js'
 
 describe('spqr (API, versions, input checks)', () => {
@@ -102,6 +103,20 @@ describe('spqr (API, versions, input checks)', () => {
       // a has not received yet: it may still downgrade
       assert.equal(spqrRecv(a.state, new Uint8Array(0)).state.byteLength, 0)
     })
+  })
+
+  it('message layout (docs/spec-drafts/spqr.md §8), byte for byte', () => {
+    const h = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+    assert.equal(h(encodeMessage({ epoch: 1, type: 0 }, 5)), '0108011005')
+    assert.equal(h(encodeMessage({ epoch: 1, type: 0 }, 0)), '010801')
+    const chunk = { index: 300, data: new Uint8Array(32).fill(0xbb) }
+    const m = encodeMessage({ epoch: 200, type: 2, chunk }, 130)
+    assert.equal(h(m), '0108c80110820118022' + '0ac022a20' + 'bb'.repeat(32))
+    assert.equal(m.byteLength, 46)
+    assert.deepEqual(decodeMessage(m), { msg: { epoch: 200, type: 2, chunk }, index: 130 })
+    for (const bad of ['01', '0108', '010800', '01080118031a', '0108011801', '010801180120002a0100', '0208011005']) {
+      assert.throws(() => decodeMessage(Buffer.from(bad, 'hex')), (e: unknown) => RelaymeshError.is(e, ErrorCode.Decode), bad)
+    }
   })
 
   describe('bad input', () => {
