@@ -88,7 +88,7 @@ export function ratchetEncrypt (session: RatchetSession, plaintext: Uint8Array):
   const publicKey = s.sending.publicKey
   const aad = headerAad(s.associatedData, WIRE_VERSION, publicKey, counter, previousCounter, pqMessage)
   const ciphertext = seal(step.messageKey, pq?.key ?? null, plaintext, aad)
-  wipe(step.messageKey, ck, pq?.key ?? undefined)
+  wipe(step.messageKey, ck, pq?.key)
   s.sendingChainKey = step.chainKey
   s.sendCounter = counter + 1
   if (pq !== null) s.pq = pq.state
@@ -131,7 +131,7 @@ export function ratchetDecrypt (session: RatchetSession, message: RatchetMessage
     : decryptOnChain(s, chain, message.counter, message.ciphertext, aad, pqKey)
   if (held.recv !== undefined) {
     s.pq = held.recv.state
-    wipe(held.recv.key ?? undefined)
+    wipe(held.recv.key)
   }
   return plaintext
 }

@@ -8,7 +8,7 @@
 import { INFO, MAX_PQ_RATCHET_MESSAGE_BYTES, PQ_RATCHET_VERSION } from '../constants.js'
 import { ErrorCode, RelaymeshError, fail } from '../errors.js'
 import { hkdfSha256 } from './primitives.js'
-import { spqrInitialState, spqrRecv, spqrSend, type SpqrDirection } from './spqr/index.js'
+import { spqrInitialState, spqrRecv, spqrSend, type SpqrDirection, type SpqrRecv } from './spqr/index.js'
 
 /** 0: PQ ratchet off (Double Ratchet only); 1: SPQR v1 (Triple Ratchet) */
 export type PqRatchetVersion = 0 | typeof PQ_RATCHET_VERSION
@@ -44,12 +44,19 @@ export function pqInit (sharedSecret: Uint8Array, version: PqRatchetVersion, dir
   return { rootKey: okm.subarray(0, 32), pq }
 }
 
-export interface PqSend { state: Uint8Array, msg: Uint8Array, key: Uint8Array | null }
-export interface PqRecv { state: Uint8Array, key: Uint8Array | null }
+export interface PqSend { state: Uint8Array, msg: Uint8Array, key: Uint8Array }
+export interface PqRecv { state: Uint8Array, key: Uint8Array }
 
-function checkKey (key: Uint8Array | null, what: string): Uint8Array | null {
-  if (key !== null && (!(key instanceof Uint8Array) || key.byteLength !== PQ_KEY_BYTES)) {
-    fail(ErrorCode.InvalidState, `${what}: SPQR key of ${String(key?.byteLength)} bytes`)
+/**
+ * Both sides start SPQR with minVersion = version (pqInit), so SPQR keys
+ * every message from the first one: a key-less message is one no honest
+ * peer sends (spqr.md §7), and mixing nothing in would leave that message
+ * to the classical ratchet alone. Refused on receipt (DecryptFailed), and a
+ * contract failure on sending (InvalidState).
+ */
+function checkKey (key: Uint8Array | null, what: string, code: ErrorCode): Uint8Array {
+  if (!(key instanceof Uint8Array) || key.byteLength !== PQ_KEY_BYTES) {
+    fail(code, `${what}: SPQR gave no ${PQ_KEY_BYTES}-byte key for this message`)
   }
   return key
 }
@@ -61,7 +68,7 @@ export function pqSend (state: Uint8Array): PqSend {
   if (out.msg.byteLength === 0 || out.msg.byteLength > MAX_PQ_RATCHET_MESSAGE_BYTES) {
     fail(ErrorCode.InvalidState, `SPQR produced a message of ${out.msg.byteLength} bytes (1..${MAX_PQ_RATCHET_MESSAGE_BYTES})`)
   }
-  return { state: out.state, msg: out.msg, key: checkKey(out.key, 'send') }
+  return { state: out.state, msg: out.msg, key: checkKey(out.key, 'send', ErrorCode.InvalidState) }
 }
 
 /**
@@ -86,12 +93,12 @@ const PASSED_ON = new Set<ErrorCode>([ErrorCode.Decode, ErrorCode.TooManySkipped
 
 /** spqrRecv with its errors typed for the ratchet (see PASSED_ON); nothing is committed here. */
 export function pqRecv (state: Uint8Array, msg: Uint8Array): PqRecv {
-  let out: PqRecv
+  let out: SpqrRecv
   try {
     out = spqrRecv(state, msg)
   } catch (err) {
     if (RelaymeshError.is(err) && PASSED_ON.has(err.code)) throw err
     throw new RelaymeshError(ErrorCode.DecryptFailed, `SPQR message rejected: ${(err as Error)?.message}`, { cause: err })
   }
-  return { state: out.state, key: checkKey(out.key, 'recv') }
+  return { state: out.state, key: checkKey(out.key, 'recv', ErrorCode.DecryptFailed) }
 }

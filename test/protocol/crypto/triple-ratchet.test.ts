@@ -3,6 +3,8 @@ import fc from 'fast-check'
 import { codeOf } from '../../helpers/errors.js'
 import { ContentType, MAX_PQ_RATCHET_MESSAGE_BYTES, MAX_RECEIVER_CHAINS } from '../../../protocol/constants.js'
 import { MAX_SPQR_MESSAGE_BYTES } from '../../../protocol/crypto/spqr/constants.js'
+import { spqrInitialState, spqrRecv, spqrSend } from '../../../protocol/crypto/spqr/index.js'
+import { pqRecv } from '../../../protocol/crypto/ratchet-pq.js'
 import { ErrorCode } from '../../../protocol/errors.js'
 import { PreKeyBundle, SignedRecord } from '../../../protocol/pb/records.js'
 import { openRecord, signRecord } from '../../../protocol/records.js'
@@ -122,6 +124,15 @@ describe('protocol/crypto triple ratchet (session level)', function () {
         assert.equal(rejects(one.bob, m), ErrorCode.DecryptFailed)
         assert.equal(recv(two.bob, m), `two ${i}`)
       }
+    })
+
+    it('a key-less SPQR message (which no peer of a session that started with SPQR sends) is refused, not left to X25519 alone', () => {
+      const authKey = new Uint8Array(32).fill(7)
+      const keyless = spqrSend(spqrInitialState({ direction: 'a2b', authKey, version: 1, minVersion: 0 }))
+      assert.equal(keyless.key, null)
+      const ours = spqrInitialState({ direction: 'b2a', authKey, version: 1, minVersion: 1 })
+      assert.equal(spqrRecv(ours, keyless.msg).key, null, 'SPQR itself accepts it without a key')
+      assert.equal(codeOf(() => pqRecv(ours, keyless.msg)), ErrorCode.DecryptFailed)
     })
 
     it('a version-0 session refuses a message with an SPQR part (no upgrade of a running session either)', () => {
