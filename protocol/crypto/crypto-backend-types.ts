@@ -27,3 +27,30 @@ export interface CryptoBackend {
   ed25519Verify: (pub: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean
   scrypt: (passphrase: Uint8Array, salt: Uint8Array, length: number, params: { N: number, r: number, p: number, maxmem: number }) => Uint8Array
 }
+
+/** ML-KEM-768 sizes (FIPS 203 Table 3) and the layout of dk (§7.1: dk_PKE (384k) || ek || H(ek) || z). */
+export const MLKEM768 = {
+  seedBytes: 64,
+  publicKeyBytes: 1184,
+  secretKeyBytes: 2400,
+  cipherTextBytes: 1088,
+  sharedSecretBytes: 32,
+  dkEkOffset: 1152
+} as const
+
+/**
+ * An ML-KEM-768 implementation, unchecked (ml-kem.ts checks lengths and maps
+ * failures to RelaymeshErrors). Keys travel as FIPS 203 byte strings: ek
+ * (1184 bytes) and the expanded dk (2400 bytes), whatever the backend keeps
+ * inside. Two exist: native (node:crypto, OpenSSL 3.5) and @noble/post-quantum;
+ * both pass the same vectors (test/protocol/crypto/fips203-ml-kem-768.test.ts).
+ */
+export interface MlKemBackend {
+  readonly name: 'node' | 'noble'
+  /** ML-KEM.KeyGen_internal(d, z) from seed = d || z (FIPS 203 Algorithm 16); a fresh random seed when omitted */
+  keygen: (seed?: Uint8Array) => { publicKey: Uint8Array, secretKey: Uint8Array }
+  /** ML-KEM.Encaps (Algorithm 20); throws when ek fails the modulus check (§7.2) */
+  encapsulate: (publicKey: Uint8Array) => { cipherText: Uint8Array, sharedSecret: Uint8Array }
+  /** ML-KEM.Decaps (Algorithm 21) with implicit rejection; throws when dk fails the hash check (§7.3) */
+  decapsulate: (cipherText: Uint8Array, secretKey: Uint8Array) => Uint8Array
+}

@@ -1,2 +1,3 @@
-// The crypto backend of the browser bundle (scripts/web/bundle.mjs picks this twin).
+// The crypto backends of the browser bundle (scripts/web/bundle.mjs picks this twin).
 export { nobleBackend as backend } from './crypto-backend-noble.js'
+export { nobleMlKem as mlkemBackend } from './crypto-backend-noble-ml-kem.js'

@@ -4,14 +4,16 @@
 // time: node:crypto in Node (crypto-backend-node.ts), @noble/* in the browser
 // bundle (crypto-backend-noble.ts, through the crypto-backend.browser.ts
 // twin). `primitivesWith(backend)` gives the same interface over any backend,
-// so the RFC vector tests run against both. ML-KEM-768 (@noble/post-quantum,
-// ml-kem.ts) and the Ed25519 -> X25519 public-key map (birational-map.ts) are
-// the same in every build. Figures and vector sets: docs/protocol.md §1.
+// so the RFC vector tests run against both. ML-KEM-768 (ml-kem.ts) has its
+// own backend pair: native node:crypto where the runtime has it (Node.js >=
+// 24.7), @noble/post-quantum elsewhere (docs/spec-drafts/mlkem-runtime.md).
+// The Ed25519 -> X25519 public-key map (birational-map.ts) is the same in
+// every build. Figures and vector sets: docs/protocol.md §1.
 import { ErrorCode, RelaymeshError } from '../errors.js'
 import { backend } from './crypto-backend.js'
 import type { CryptoBackend } from './crypto-backend-types.js'
 export { ed25519PublicToX25519 } from './birational-map.js'
-export { mlkemDecapsulate, mlkemEncapsulate, mlkemGenerateKeyPair, type KemKeyPair } from './ml-kem.js'
+export { mlkemBackendName, mlkemDecapsulate, mlkemEncapsulate, mlkemGenerateKeyPair, type KemKeyPair } from './ml-kem.js'
 
 function check (value: Uint8Array, length: number | null, what: string): void {
   if (!(value instanceof Uint8Array)) {

@@ -2,6 +2,11 @@
 // (Rust behind N-API) driven only through its public API, with the smallest
 // in-memory stores its abstract store classes allow (live objects in Maps, no
 // serialization, every identity trusted), so what we time is libsignal itself.
+// libsignal 0.103 runs SPQR (its post-quantum ratchet) on every session: there
+// is no switch in its Node API (processPreKeyBundle takes the bundle, the two
+// addresses, the two stores and the time; a Kyber prekey in the bundle is
+// required), so the contender runs with it, and the probe below checks that
+// its messages do carry SPQR data (SignalMessage.pqRatchet()).
 import {
   IdentityChange,
   IdentityKeyPair,
@@ -29,7 +34,7 @@ import {
   signalEncrypt
 } from '@signalapp/libsignal-client'
 import { assertSame, runUntil, type Scenario, type TimedBatch } from './crypto-harness.js'
-import type { Contender, ContenderInfo } from './crypto-contender.js'
+import { count, newWireTallies, type Contender, type ContenderInfo, type PqRatchetProbe, type WireTally } from './crypto-contender.js'
 
 type Bytes = Uint8Array<ArrayBuffer>
 
@@ -236,13 +241,40 @@ async function confirmedPair (): Promise<Pair> {
   return { alice, bob, aliceAddr, bobAddr }
 }
 
-async function oneWay (from: Party, to: Party, fromAddr: ProtocolAddress, toAddr: ProtocolAddress, p: Bytes): Promise<number> {
+async function send (from: Party, to: Party, fromAddr: ProtocolAddress, toAddr: ProtocolAddress, p: Bytes): Promise<SignalMessage> {
+  const ct = await signalEncrypt(p, toAddr, fromAddr, from.sessions, from.identities, NOW)
+  if (ct.type() !== CiphertextMessageType.Whisper) throw new Error('libsignal: expected a SignalMessage')
+  const message = SignalMessage.deserialize(ct.serialize())
+  const pt = await signalDecrypt(message, fromAddr, toAddr, to.sessions, to.identities)
+  assertSame(pt, p, 'libsignal')
+  return message
+}
+
+/** One message from `from` to `to`; returns its size on the wire (the serialized SignalMessage). */
+async function oneWay (from: Party, to: Party, fromAddr: ProtocolAddress, toAddr: ProtocolAddress, p: Bytes, tally?: WireTally): Promise<number> {
   const ct = await signalEncrypt(p, toAddr, fromAddr, from.sessions, from.identities, NOW)
   if (ct.type() !== CiphertextMessageType.Whisper) throw new Error('libsignal: expected a SignalMessage')
   const wire = ct.serialize()
   const pt = await signalDecrypt(SignalMessage.deserialize(wire), fromAddr, toAddr, to.sessions, to.identities)
   assertSame(pt, p, 'libsignal')
+  if (tally !== undefined) count(tally, wire.byteLength, p.byteLength)
   return wire.byteLength
+}
+
+/** A short conversation on a fresh session (ping-pong, then one way): how many messages carry SPQR data. */
+async function probePqRatchet (): Promise<PqRatchetProbe> {
+  const { alice, bob, aliceAddr, bobAddr } = await confirmedPair()
+  const p = payload(256)
+  let messages = 0
+  let withPqData = 0
+  for (let i = 0; i < 64; i++) {
+    const m = i < 32 && (i & 1) === 1
+      ? await send(bob, alice, bobAddr, aliceAddr, p)
+      : await send(alice, bob, aliceAddr, bobAddr, p)
+    messages++
+    if (m.pqRatchet().byteLength > 0) withPqData++
+  }
+  return { mode: withPqData > 0 ? 'on' : 'off', messages, withPqData }
 }
 
 /** A scenario running on one session kept for the whole benchmark (created at the first prepare). */
@@ -256,9 +288,9 @@ function onSession (op: (pair: Pair) => Promise<unknown>): Scenario {
   }
 }
 
-function streaming (size: number): Scenario {
+function streaming (size: number, tally: WireTally): Scenario {
   const p = payload(size)
-  return onSession(async ({ alice, bob, aliceAddr, bobAddr }) => await oneWay(alice, bob, aliceAddr, bobAddr, p))
+  return onSession(async ({ alice, bob, aliceAddr, bobAddr }) => await oneWay(alice, bob, aliceAddr, bobAddr, p, tally))
 }
 
 // ------------------------------------------------------------------ the contender
@@ -286,13 +318,14 @@ export async function libsignalContender (): Promise<Contender> {
         await establish(alice, bob, aliceAddrs[i] as ProtocolAddress, bobAddrs[i] as ProtocolAddress, bundles[i] as BundleBytes, first))
     }
   }
+  const wire = newWireTallies()
   const small = payload(256)
   let turn = 0 // kept across batches so the direction alternates even when a batch size is odd
   const pingPong = onSession(async ({ alice, bob, aliceAddr, bobAddr }) =>
     // Direction changes every message, so every decrypt is a DH ratchet step (Double Ratchet §3.5).
     (turn++ & 1) === 0
-      ? await oneWay(alice, bob, aliceAddr, bobAddr, small)
-      : await oneWay(bob, alice, bobAddr, aliceAddr, small))
+      ? await oneWay(alice, bob, aliceAddr, bobAddr, small, wire.pingPong)
+      : await oneWay(bob, alice, bobAddr, aliceAddr, small, wire.pingPong))
 
   // Sizes on the wire, measured once on a throwaway session.
   const keys = newBobKeys()
@@ -305,7 +338,8 @@ export async function libsignalContender (): Promise<Contender> {
     kem: 'Kyber1024 (libsignal KEMKeyPair.generate)',
     kemPublicKeyBytes: keys.kyber.publicKey().serialize().byteLength,
     preKeyMessageBytes256: preKeyMessage.byteLength,
-    messageBytes256: wire256
+    messageBytes256: wire256,
+    pqRatchet: await probePqRatchet()
   }
-  return { name: 'libsignal', info, setup, pingPong, streaming: streaming(256), throughput: streaming(16 * 1024) }
+  return { name: 'libsignal', info, wire, setup, pingPong, streaming: streaming(256, wire.streaming), throughput: streaming(16 * 1024, wire.throughput) }
 }

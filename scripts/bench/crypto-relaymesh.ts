@@ -4,6 +4,12 @@
 // signatures verified, every message goes through its wire bytes and is
 // decrypted by the other party. Sessions are live objects, as libsignal's
 // SessionRecords are in its in-memory stores.
+// The PQ ratchet (SPQR beside the Double Ratchet) is switchable:
+// 'default' runs what session.ts does by default, 'on' / 'off' ask for
+// pqRatchetVersion 1 / 0 at session start (a build without the PQ ratchet
+// ignores the option). Which mode actually ran is found by looking at the
+// messages (RatchetMessage.pq_ratchet), and 'on' on a build that did not run
+// it is an error, never a figure.
 import { ContentType, MAX_SIGNED_RECORD_BYTES } from '../../protocol/constants.js'
 import { decode, encode } from '../../protocol/codec.js'
 import {
@@ -11,14 +17,25 @@ import {
   oneTimePreKeyPublic, verifyPreKeyBundle, type KemPreKeyRecord, type OneTimePreKeyRecord, type SignedPreKeyRecord
 } from '../../protocol/keys.js'
 import { OneTimePreKey, PreKeyBundle } from '../../protocol/pb/records.js'
+import { RatchetMessage } from '../../protocol/pb/ratchet.js'
 import { createRatchetKeyPool, type RatchetKeyPool } from '../../protocol/crypto/ratchet-key-pool.js'
 import type { RatchetKeySource } from '../../protocol/crypto/double-ratchet.js'
-import type { Ed25519KeyPair } from '../../protocol/crypto/primitives.js'
+import { mlkemBackendName, type Ed25519KeyPair } from '../../protocol/crypto/primitives.js'
 import {
   acceptSession, decryptMessage, encryptMessage, startSession, type PreKeyStore, type Session
 } from '../../protocol/crypto/session.js'
 import { assertSame, runUntilSync, type Scenario, type TimedBatch } from './crypto-harness.js'
-import type { Contender, ContenderInfo } from './crypto-contender.js'
+import { count, newWireTallies, type Contender, type ContenderInfo, type PqRatchetProbe, type WireTally } from './crypto-contender.js'
+
+export type PqRatchetMode = 'default' | 'on' | 'off'
+export const PQ_RATCHET_MODES: readonly PqRatchetMode[] = ['default', 'on', 'off']
+
+/** session-start options for a mode; spread into the init objects (a build without the option ignores it) */
+type PqOption = Record<string, never> | { pqRatchetVersion: 0 | 1 }
+let pqOption: PqOption = {}
+function setPqMode (mode: PqRatchetMode): void {
+  pqOption = mode === 'default' ? {} : { pqRatchetVersion: mode === 'on' ? 1 : 0 }
+}
 
 /** A one-time prekey on the wire is tiny; anything near this is malformed. */
 const MAX_ONE_TIME_PRE_KEY_BYTES = 64
@@ -45,7 +62,7 @@ function newBobKeys (): BobKeys {
   const identity = generateIdentityKeyPair()
   const signed = generateSignedPreKey(identity, 1, NOW)
   const kem = generateKemPreKey(identity, 1, NOW)
-  const bundle = buildPreKeyBundle({ identity, deviceId: DEVICE_ID, seq: 1, expiresAt: NOW + 86_400_000, signedPreKey: signed, kemPreKey: kem })
+  const bundle = buildPreKeyBundle({ identity, deviceId: DEVICE_ID, seq: 1, expiresAt: NOW + 86_400_000, signedPreKey: signed, kemPreKey: kem, ...pqOption })
   return { identity, signed, kem, bundleBytes: encode(PreKeyBundle, bundle) }
 }
 
@@ -79,10 +96,10 @@ function establish (alice: Ed25519KeyPair, bob: BobKeys, store: MemPreKeyStore, 
   // sees a VerifiedPreKeyBundle and does not repeat them.
   const bundle = verifyPreKeyBundle(decode(PreKeyBundle, bob.bundleBytes, MAX_SIGNED_RECORD_BYTES, 'PreKeyBundle'))
   const oneTimePreKey = decode(OneTimePreKey, otkBytes, MAX_ONE_TIME_PRE_KEY_BYTES, 'OneTimePreKey', null)
-  const a = startSession({ identity: alice, deviceId: DEVICE_ID, bundle, oneTimePreKey, keys: aliceKeys })
+  const a = startSession({ identity: alice, deviceId: DEVICE_ID, bundle, oneTimePreKey, keys: aliceKeys, ...pqOption })
   const ct = encryptMessage(a, first)
   if (ct.contentType !== ContentType.PreKey) throw new Error('relaymesh: first message is not a PreKey message')
-  const accepted = acceptSession({ identity: bob.identity, store, initialBytes: ct.bytes, keys: bobKeys })
+  const accepted = acceptSession({ identity: bob.identity, store, initialBytes: ct.bytes, keys: bobKeys, ...pqOption })
   assertSame(accepted.plaintext, first, 'relaymesh setup')
   return { alice: a, bob: accepted.session, wire: ct.bytes }
 }
@@ -113,13 +130,36 @@ function confirmedPair (): Pair {
   return pair
 }
 
-function oneWay (from: Session, to: Session, p: Uint8Array, toKeys?: RatchetKeySource): number {
+function send (from: Session, to: Session, p: Uint8Array, toKeys?: RatchetKeySource): Uint8Array {
   const ct = encryptMessage(from, p)
   if (ct.contentType !== ContentType.Ratchet) throw new Error('relaymesh: expected a RatchetMessage')
   // ct.bytes is what goes on the wire; decryptMessage decodes it (bounded) as a receiver would.
   const pt = decryptMessage(to, ct.contentType, ct.bytes, toKeys)
   assertSame(pt, p, 'relaymesh')
-  return ct.bytes.byteLength
+  return ct.bytes
+}
+
+/** One message; returns its size on the wire (the encoded RatchetMessage). */
+function oneWay (from: Session, to: Session, p: Uint8Array, toKeys?: RatchetKeySource, tally?: WireTally): number {
+  const n = send(from, to, p, toKeys).byteLength
+  if (tally !== undefined) count(tally, n, p.byteLength)
+  return n
+}
+
+/** A short conversation on a fresh session (ping-pong, then one way): how many messages carry SPQR data. */
+function probePqRatchet (requested: PqRatchetMode): PqRatchetProbe {
+  const { alice, bob } = confirmedPair()
+  const p = payload(256)
+  let messages = 0
+  let withPqData = 0
+  for (let i = 0; i < 64; i++) {
+    const wire = i < 32 && (i & 1) === 1 ? send(bob, alice, p) : send(alice, bob, p)
+    // pq_ratchet is unknown to (and skipped by) a build without the PQ ratchet
+    const pq = (RatchetMessage.decode(wire) as RatchetMessage & { pqRatchet?: Uint8Array }).pqRatchet
+    messages++
+    if (pq !== undefined && pq.byteLength > 0) withPqData++
+  }
+  return { mode: withPqData > 0 ? 'on' : 'off', messages, withPqData, requested }
 }
 
 function onSession (prepare: (pair: Pair, n: number) => void, op: (pair: Pair) => void): Scenario {
@@ -133,9 +173,9 @@ function onSession (prepare: (pair: Pair, n: number) => void, op: (pair: Pair) =
   }
 }
 
-function streaming (size: number): Scenario {
+function streaming (size: number, tally: WireTally): Scenario {
   const p = payload(size)
-  return onSession(() => {}, ({ alice, bob }) => { oneWay(alice, bob, p) })
+  return onSession(() => {}, ({ alice, bob }) => { oneWay(alice, bob, p, undefined, tally) })
 }
 
 /**
@@ -145,7 +185,7 @@ function streaming (size: number): Scenario {
  * client does in idle time between messages; otherwise keys are generated
  * inline on the message path, as libsignal does.
  */
-function pingPong (pooled: boolean): Scenario {
+function pingPong (pooled: boolean, tally: WireTally): Scenario {
   const p = payload(256)
   let turn = 0 // kept across batches so the direction alternates even when a batch size is odd
   return onSession((pair, n) => {
@@ -155,14 +195,22 @@ function pingPong (pooled: boolean): Scenario {
     pair.alicePool.refill(Math.max(0, need - pair.alicePool.available))
     pair.bobPool.refill(Math.max(0, need - pair.bobPool.available))
   }, ({ alice, bob, alicePool, bobPool }) => {
-    if ((turn++ & 1) === 0) oneWay(alice, bob, p, pooled ? bobPool : undefined)
-    else oneWay(bob, alice, p, pooled ? alicePool : undefined)
+    if ((turn++ & 1) === 0) oneWay(alice, bob, p, pooled ? bobPool : undefined, tally)
+    else oneWay(bob, alice, p, pooled ? alicePool : undefined, tally)
   })
 }
 
 // ------------------------------------------------------------------ the contender
 
-export async function relaymeshContender (): Promise<Contender> {
+export async function relaymeshContender (opts: { pqRatchet?: PqRatchetMode } = {}): Promise<Contender> {
+  const requested = opts.pqRatchet ?? 'default'
+  setPqMode(requested)
+  const pqRatchet = probePqRatchet(requested)
+  if (requested === 'on' && pqRatchet.mode !== 'on') {
+    throw new Error('relaymesh: the PQ ratchet was asked for (on) but its messages carry no SPQR data: this build has no PQ ratchet')
+  }
+  if (requested === 'off' && pqRatchet.mode !== 'off') throw new Error('relaymesh: the PQ ratchet was turned off but its messages carry SPQR data')
+  const wire = newWireTallies()
   const first = payload(64)
   // pooled: EK_A and both sides' first ratchet key pairs come from pools
   // filled outside the clock, as a client does in idle time (like ping-pong's headline)
@@ -193,19 +241,21 @@ export async function relaymeshContender (): Promise<Contender> {
   const store = new MemPreKeyStore(keys)
   const pre = establish(generateIdentityKeyPair(), keys, store, issueOneTimePreKeys(store, 1, 1)[0] as Uint8Array, payload(256))
   const info: ContenderInfo = {
-    kem: 'ML-KEM-768 (@noble/post-quantum, prepared keys cached)',
+    kem: mlkemBackendName === 'node' ? 'ML-KEM-768 (native: node:crypto, OpenSSL)' : 'ML-KEM-768 (@noble/post-quantum, prepared keys cached)',
     kemPublicKeyBytes: keys.kem.keyPair.publicKey.byteLength,
     preKeyMessageBytes256: pre.wire.byteLength,
-    messageBytes256: wire256
+    messageBytes256: wire256,
+    pqRatchet
   }
   return {
     name: 'relaymesh',
     info,
+    wire,
     setup,
     setupPooled: setupScenario(true),
-    pingPong: pingPong(true),
-    pingPongInline: pingPong(false),
-    streaming: streaming(256),
-    throughput: streaming(16 * 1024)
+    pingPong: pingPong(true, wire.pingPong),
+    pingPongInline: pingPong(false, wire.pingPong),
+    streaming: streaming(256, wire.streaming),
+    throughput: streaming(16 * 1024, wire.throughput)
   }
 }
