@@ -13,8 +13,10 @@ export const MAX_SIGNED_RECORD_BYTES = 4 * 1024
 export const MAX_ENVELOPE_BYTES = 256 * 1024
 export const MAX_SEALED_SENDER_BYTES = MAX_ENVELOPE_BYTES - 256
 export const MAX_RATCHET_MESSAGE_BYTES = MAX_SEALED_SENDER_BYTES - 256
-/** largest plaintext ratchetEncrypt accepts, so its encoded RatchetMessage (header <= 56 B, 16-byte tag) fits MAX_RATCHET_MESSAGE_BYTES */
-export const MAX_RATCHET_PLAINTEXT_BYTES = MAX_RATCHET_MESSAGE_BYTES - 128
+/** largest SPQR message (RatchetMessage.pq_ratchet) accepted before it is parsed: SPQR's MAX_SPQR_MESSAGE_BYTES (protocol/crypto/spqr/constants.ts; a test checks they agree) */
+export const MAX_PQ_RATCHET_MESSAGE_BYTES = 64
+/** largest plaintext ratchetEncrypt accepts, so its encoded RatchetMessage (header <= 56 B, 16-byte tag, SPQR message with its tag and length) fits MAX_RATCHET_MESSAGE_BYTES */
+export const MAX_RATCHET_PLAINTEXT_BYTES = MAX_RATCHET_MESSAGE_BYTES - 128 - (MAX_PQ_RATCHET_MESSAGE_BYTES + 8)
 export const MAX_PQXDH_INITIAL_BYTES = MAX_RATCHET_MESSAGE_BYTES + 2048
 export const MAX_GROUP_MESSAGE_BYTES = MAX_SEALED_SENDER_BYTES - 256
 export const MAX_SENDER_KEY_DISTRIBUTION_BYTES = 512
@@ -59,6 +61,10 @@ export const MAX_DEVICES = 16
 /** PQXDH: peer identity keys whose X25519 form (and its imported KeyObject) is kept, least recently used evicted */
 export const PEER_IDENTITY_CACHE_SIZE = 256
 
+// --- Triple Ratchet (Double Ratchet + SPQR; docs/spec-drafts/triple-ratchet.md) ---
+/** the post-quantum ratchet version new sessions use and prekey bundles advertise (0 = off: Double Ratchet only) */
+export const PQ_RATCHET_VERSION = 1
+
 // --- record kinds (SignedRecord.kind) ---
 export enum RecordKind {
   DeviceList = 1,
@@ -86,6 +92,10 @@ export const INFO = {
   ratchetRoot: te.encode('RelaymeshRatchet'),
   /** Double Ratchet message key expansion to AEAD key and nonce */
   ratchetMessageKeys: te.encode('RelaymeshMessageKeys'),
+  /** Triple Ratchet: root key and SPQR auth key from the PQXDH secret, for sessions with the PQ ratchet on */
+  tripleRatchetInit: te.encode('RelaymeshTripleRatchetInit'),
+  /** Triple Ratchet: message key expansion when SPQR gave this message a key (that key is the HKDF salt) */
+  tripleRatchetMessageKeys: te.encode('RelaymeshTripleRatchetMessageKeys'),
   /** sender keys: message key expansion */
   senderKeyMessageKeys: te.encode('RelaymeshGroup'),
   /** sealed sender: ephemeral-static and static-static layers (salt prefix) */
@@ -234,3 +244,25 @@ export const CHANNEL_MAX_FUTURE_MS = 5 * 60 * 1000
 export const CHANNEL_RETENTION_MS = 24 * 60 * 60 * 1000
 /** posts in one CHANNEL_READ answer (the client-api.proto limit of channel_posts) */
 export const MAX_CHANNEL_READ_POSTS = 256
+
+// --- Sparse Post-Quantum Ratchet (protocol/crypto/spqr/; issue 14) ---
+// KDF info / MAC labels of SPQR (Signal's SPQR labels with our names:
+// docs/spec-drafts/spqr.md §3). Sizes and limits: protocol/crypto/spqr/constants.ts.
+export const SPQR_INFO = {
+  /** chain start: HKDF(ikm = auth key, salt = 0^32) -> next root || a2b || b2a */
+  chainStart: te.encode('Relaymesh SPQR V1 Chain Start'),
+  /** chain epoch: HKDF(ikm = epoch secret, salt = next root) -> next root || a2b || b2a */
+  chainAddEpoch: te.encode('Relaymesh SPQR V1 Chain Add Epoch'),
+  /** chain step: HKDF(ikm = chain key, salt = 0^32, info = u32be(ctr) || this) -> next || key */
+  chainNext: te.encode('Relaymesh SPQR V1 Chain Next'),
+  /** the epoch secret from the ML-KEM shared secret (info || u64be(epoch)) */
+  epochSecret: te.encode('Relaymesh_SPQR_V1_MLKEM768:SCKA Key'),
+  /** authenticator update (info || u64be(epoch)) */
+  authUpdate: te.encode('Relaymesh_SPQR_V1_MLKEM768:Authenticator Update'),
+  /** authenticator MAC over an encapsulation key (|| u64be(epoch) || ek) */
+  macEk: te.encode('Relaymesh_SPQR_V1_MLKEM768:ek'),
+  /** authenticator MAC over a ciphertext (|| u64be(epoch) || ct) */
+  macCt: te.encode('Relaymesh_SPQR_V1_MLKEM768:ciphertext'),
+  /** the message key handed out: HMAC(chain key, this || the SPQR message bytes) */
+  messageKey: te.encode('Relaymesh_SPQR_V1:message key')
+} as const

@@ -5,7 +5,7 @@
 // Diffie-Hellman its X25519 form comes from the birational map
 // (ed25519PublicToX25519 / ed25519PrivateToX25519), and prekey signatures are
 // plain Ed25519 signatures where Signal uses XEdDSA (PQXDH §2.2 Sig(PK, M, Z)).
-import { ED25519_PUBLIC_KEY_BYTES, ED25519_SIGNATURE_BYTES, MLKEM768_PUBLIC_KEY_BYTES, WIRE_VERSION, X25519_KEY_BYTES } from './constants.js'
+import { ED25519_PUBLIC_KEY_BYTES, ED25519_SIGNATURE_BYTES, MLKEM768_PUBLIC_KEY_BYTES, PQ_RATCHET_VERSION, WIRE_VERSION, X25519_KEY_BYTES } from './constants.js'
 import { ErrorCode, RelaymeshError } from './errors.js'
 import { expectLength } from './codec.js'
 import { encodeEC, encodeKEM } from './crypto/encoding.js'
@@ -111,6 +111,8 @@ export interface BuildPreKeyBundleInit {
   expiresAt: number
   signedPreKey: SignedPreKeyRecord
   kemPreKey: KemPreKeyRecord
+  /** the post-quantum ratchet version to advertise (default PQ_RATCHET_VERSION; 0 advertises none) */
+  pqRatchetVersion?: number
 }
 
 /**
@@ -130,7 +132,9 @@ export function buildPreKeyBundle (init: BuildPreKeyBundleInit): PreKeyBundle {
     seq: init.seq,
     expiresAt: init.expiresAt,
     signedPrekey: signedPreKeyPublic(init.signedPreKey),
-    kemPrekey: kemPreKeyPublic(init.kemPreKey)
+    kemPrekey: kemPreKeyPublic(init.kemPreKey),
+    // signed with the rest of the bundle, so a relay cannot strip it to downgrade new sessions
+    ...((init.pqRatchetVersion ?? PQ_RATCHET_VERSION) > 0 ? { pqRatchetVersion: init.pqRatchetVersion ?? PQ_RATCHET_VERSION } : {})
   }
 }
 

@@ -1,21 +1,25 @@
 // The 1:1 session API callers use (libsignal's processPreKeyBundle /
 // signalEncrypt / signalDecrypt in shape): PQXDH (pqxdh.ts) sets up the
-// Double Ratchet (double-ratchet.ts); this module glues the two, wraps
-// messages in PqxdhInitial until the peer answers, and stores sessions.
+// Double Ratchet (double-ratchet.ts), with the SPQR post-quantum ratchet
+// beside it (the Triple Ratchet) when both sides run it; this module glues
+// them, negotiates the PQ ratchet at session start, wraps messages in
+// PqxdhInitial until the peer answers, and stores sessions.
 import {
-  ContentType, ED25519_PUBLIC_KEY_BYTES, MAX_PQXDH_INITIAL_BYTES, MAX_SESSION_RECORD_BYTES,
-  MLKEM768_CIPHERTEXT_BYTES, SESSION_RECORD_VERSION, WIRE_VERSION, X25519_KEY_BYTES
+  ContentType, ED25519_PUBLIC_KEY_BYTES, MAX_SESSION_RECORD_BYTES,
+  MLKEM768_CIPHERTEXT_BYTES, PQ_RATCHET_VERSION, SESSION_RECORD_VERSION, X25519_KEY_BYTES
 } from '../constants.js'
 import { decode, encode, expectLength } from '../codec.js'
 import { ErrorCode, RelaymeshError } from '../errors.js'
-import { PqxdhInitial, type RatchetMessage } from '../pb/ratchet.js'
+import { PqxdhInitial } from '../pb/ratchet.js'
 import type { OneTimePreKey, PreKeyBundle } from '../pb/records.js'
 import { SessionRecord } from '../pb/session-record.js'
 import {
   decodeRatchetMessage, deserializeSession, encodeRatchetMessage, initReceiverSession, initSenderSession,
-  ratchetDecrypt, ratchetEncrypt, serializeSession, type RatchetKeySource, type RatchetSession
+  ratchetDecrypt, ratchetEncrypt, serializeSession, type PqRatchetVersion, type RatchetKeySource, type RatchetSession
 } from './double-ratchet.js'
+export { negotiatePqRatchet } from './session-initial.js'
 import { pqxdhInitiate, pqxdhRespond, type PqxdhHeader, type PqxdhPreKeySource } from './pqxdh.js'
+import { decodeInitial, headerDigest, initialFields, negotiatePqRatchet } from './session-initial.js'
 import { equalBytes, sha256, wipe, type Ed25519KeyPair } from './primitives.js'
 
 const SHA256_BYTES = 32
@@ -61,6 +65,8 @@ export interface StartSessionInit {
   oneTimePreKey?: OneTimePreKey
   /** ratchet key pairs (and EK_A), e.g. a pool filled ahead of need */
   keys?: RatchetKeySource
+  /** highest PQ ratchet version we run (default PQ_RATCHET_VERSION); 0 turns SPQR off */
+  pqRatchetVersion?: PqRatchetVersion
 }
 
 /**
@@ -80,7 +86,7 @@ export function startSession (init: StartSessionInit): Session {
   if (spk === undefined) throw new RelaymeshError(ErrorCode.Decode, 'prekey bundle: no signed prekey')
   let ratchet: RatchetSession
   try {
-    ratchet = initSenderSession(pq.sharedSecret, spk.publicKey, pq.associatedData, init.keys)
+    ratchet = initSenderSession(pq.sharedSecret, spk.publicKey, pq.associatedData, init.keys, negotiatePqRatchet(init.bundle, init.pqRatchetVersion))
   } finally {
     wipe(pq.sharedSecret) // initSenderSession keeps only what it derives from SK
   }
@@ -92,25 +98,6 @@ export function startSession (init: StartSessionInit): Session {
     baseKey: pq.header.ephemeralKey,
     pendingPreKey: pq.header
   }
-}
-
-function initialFields (p: PendingPreKey): Omit<PqxdhInitial, 'message'> {
-  const out: Omit<PqxdhInitial, 'message'> = {
-    version: WIRE_VERSION,
-    identityKey: ab(p.identityKey),
-    deviceId: p.deviceId,
-    ephemeralKey: ab(p.ephemeralKey),
-    signedPrekeyId: p.signedPreKeyId,
-    kemPrekeyId: p.kemPreKeyId,
-    kemCiphertext: ab(p.kemCiphertext)
-  }
-  if (p.oneTimePreKeyId !== undefined) out.oneTimePrekeyId = p.oneTimePreKeyId
-  return out
-}
-
-/** SHA-256 of the initial message without its ratchet message (re-encoded, so canonical). */
-function headerDigest (initial: PqxdhInitial): Uint8Array {
-  return sha256(PqxdhInitial.encode({ ...initial, message: undefined }))
 }
 
 /**
@@ -127,34 +114,14 @@ export function encryptMessage (session: Session, plaintext: Uint8Array): Cipher
   return { contentType: ContentType.PreKey, bytes: encode(PqxdhInitial, { ...initialFields(pending), message }) }
 }
 
-type DecodedInitial = PqxdhInitial & { message: RatchetMessage }
-
-/**
- * Bounded, version-checked and canonical decode of a PqxdhInitial with its
- * ratchet message: the bytes must be exactly what encryptMessage produces for
- * the decoded value (as decodeRatchetMessage requires of a RatchetMessage),
- * so no two encodings name the same message.
- */
-function decodeInitial (bytes: Uint8Array): DecodedInitial {
-  const initial = decode(PqxdhInitial, bytes, MAX_PQXDH_INITIAL_BYTES, 'PqxdhInitial')
-  const message = initial.message
-  if (message === undefined) throw new RelaymeshError(ErrorCode.Decode, 'PqxdhInitial: no ratchet message')
-  if (message.version !== WIRE_VERSION) {
-    throw new RelaymeshError(ErrorCode.Decode, `PqxdhInitial: unsupported ratchet message version ${message.version}`)
-  }
-  const again = PqxdhInitial.encode(initial)
-  if (again.byteLength !== bytes.byteLength || !equalBytes(again, bytes)) {
-    throw new RelaymeshError(ErrorCode.Decode, 'PqxdhInitial: non-canonical encoding')
-  }
-  return { ...initial, message }
-}
-
 export interface AcceptSessionInit {
   identity: Ed25519KeyPair
   store: PreKeyStore
   /** a PqxdhInitial (ContentType.PreKey) for which no session exists yet */
   initialBytes: Uint8Array
   keys?: RatchetKeySource
+  /** highest PQ ratchet version we run (default PQ_RATCHET_VERSION); 0 refuses initial messages that turn SPQR on */
+  pqRatchetVersion?: PqRatchetVersion
 }
 
 export interface AcceptedSession {
@@ -184,10 +151,16 @@ export function acceptSession (init: AcceptSessionInit): AcceptedSession {
     kemCiphertext: initial.kemCiphertext
   }
   if (initial.oneTimePrekeyId !== undefined) header.oneTimePreKeyId = initial.oneTimePrekeyId
+  // negotiation, responder side: the initiator turned the PQ ratchet on iff its message carries an SPQR
+  // message (bound into the AEAD, and the root key differs by version, so it cannot be stripped or added)
+  const pqVersion: PqRatchetVersion = initial.message.pqRatchet.byteLength > 0 ? PQ_RATCHET_VERSION : 0
+  if (pqVersion > (init.pqRatchetVersion ?? PQ_RATCHET_VERSION)) {
+    throw new RelaymeshError(ErrorCode.Decode, 'PqxdhInitial: post-quantum ratchet version not supported')
+  }
   const pq = pqxdhRespond({ identity: init.identity, header, preKeys: init.store })
   let ratchet: RatchetSession
   try {
-    ratchet = initReceiverSession(pq.sharedSecret, pq.signedPreKey.keyPair, pq.associatedData)
+    ratchet = initReceiverSession(pq.sharedSecret, pq.signedPreKey.keyPair, pq.associatedData, pqVersion)
   } finally {
     wipe(pq.sharedSecret) // initReceiverSession keeps its own copy as the root key
   }

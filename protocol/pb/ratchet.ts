@@ -9,6 +9,7 @@ export interface RatchetMessage {
   counter: number
   previousCounter: number
   ciphertext: Uint8Array<ArrayBuffer>
+  pqRatchet: Uint8Array<ArrayBuffer>
 }
 
 export namespace RatchetMessage {
@@ -46,6 +47,11 @@ export namespace RatchetMessage {
           w.bytes(obj.ciphertext)
         }
 
+        if ((obj.pqRatchet != null && obj.pqRatchet.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.pqRatchet)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -55,7 +61,8 @@ export namespace RatchetMessage {
           ratchetKey: uint8ArrayAlloc(0),
           counter: 0,
           previousCounter: 0,
-          ciphertext: uint8ArrayAlloc(0)
+          ciphertext: uint8ArrayAlloc(0),
+          pqRatchet: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -82,6 +89,10 @@ export namespace RatchetMessage {
             }
             case 5: {
               obj.ciphertext = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.pqRatchet = reader.bytes()
               break
             }
             default: {
@@ -134,6 +145,13 @@ export namespace RatchetMessage {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.pqRatchet`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -171,6 +189,11 @@ export namespace RatchetMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RatchetMessagePqRatchetFieldEvent {
+    field: '$.pqRatchet'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<RatchetMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RatchetMessage.codec())
   }
@@ -179,7 +202,7 @@ export namespace RatchetMessage {
     return decodeMessage(buf, RatchetMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RatchetMessage>): Generator<RatchetMessageVersionFieldEvent | RatchetMessageRatchetKeyFieldEvent | RatchetMessageCounterFieldEvent | RatchetMessagePreviousCounterFieldEvent | RatchetMessageCiphertextFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RatchetMessage>): Generator<RatchetMessageVersionFieldEvent | RatchetMessageRatchetKeyFieldEvent | RatchetMessageCounterFieldEvent | RatchetMessagePreviousCounterFieldEvent | RatchetMessageCiphertextFieldEvent | RatchetMessagePqRatchetFieldEvent> {
     return streamMessage(buf, RatchetMessage.codec(), opts)
   }
 }
@@ -464,6 +487,11 @@ export namespace PqxdhInitial {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PqxdhInitialMessagePqRatchetFieldEvent {
+    field: '$.message.pqRatchet'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<PqxdhInitial>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PqxdhInitial.codec())
   }
@@ -472,7 +500,7 @@ export namespace PqxdhInitial {
     return decodeMessage(buf, PqxdhInitial.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PqxdhInitial>): Generator<PqxdhInitialVersionFieldEvent | PqxdhInitialIdentityKeyFieldEvent | PqxdhInitialDeviceIdFieldEvent | PqxdhInitialEphemeralKeyFieldEvent | PqxdhInitialSignedPrekeyIdFieldEvent | PqxdhInitialOneTimePrekeyIdFieldEvent | PqxdhInitialKemPrekeyIdFieldEvent | PqxdhInitialKemCiphertextFieldEvent | PqxdhInitialMessageVersionFieldEvent | PqxdhInitialMessageRatchetKeyFieldEvent | PqxdhInitialMessageCounterFieldEvent | PqxdhInitialMessagePreviousCounterFieldEvent | PqxdhInitialMessageCiphertextFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PqxdhInitial>): Generator<PqxdhInitialVersionFieldEvent | PqxdhInitialIdentityKeyFieldEvent | PqxdhInitialDeviceIdFieldEvent | PqxdhInitialEphemeralKeyFieldEvent | PqxdhInitialSignedPrekeyIdFieldEvent | PqxdhInitialOneTimePrekeyIdFieldEvent | PqxdhInitialKemPrekeyIdFieldEvent | PqxdhInitialKemCiphertextFieldEvent | PqxdhInitialMessageVersionFieldEvent | PqxdhInitialMessageRatchetKeyFieldEvent | PqxdhInitialMessageCounterFieldEvent | PqxdhInitialMessagePreviousCounterFieldEvent | PqxdhInitialMessageCiphertextFieldEvent | PqxdhInitialMessagePqRatchetFieldEvent> {
     return streamMessage(buf, PqxdhInitial.codec(), opts)
   }
 }

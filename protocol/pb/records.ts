@@ -792,6 +792,7 @@ export interface PreKeyBundle {
   expiresAt: number
   signedPrekey?: SignedPreKey
   kemPrekey?: KemPreKey
+  pqRatchetVersion?: number
 }
 
 export namespace PreKeyBundle {
@@ -837,6 +838,11 @@ export namespace PreKeyBundle {
         if (obj.kemPrekey != null) {
           w.uint32(58)
           KemPreKey.codec().encode(obj.kemPrekey, w)
+        }
+
+        if (obj.pqRatchetVersion != null) {
+          w.uint32(64)
+          w.uint32(obj.pqRatchetVersion)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -887,6 +893,10 @@ export namespace PreKeyBundle {
               obj.kemPrekey = KemPreKey.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.kemPrekey
               })
+              break
+            }
+            case 8: {
+              obj.pqRatchetVersion = reader.uint32()
               break
             }
             default: {
@@ -951,6 +961,13 @@ export namespace PreKeyBundle {
                 limits: opts.limits?.kemPrekey
               })
 
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.pqRatchetVersion`,
+                value: reader.uint32()
+              }
               break
             }
             default: {
@@ -1020,6 +1037,11 @@ export namespace PreKeyBundle {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PreKeyBundlePqRatchetVersionFieldEvent {
+    field: '$.pqRatchetVersion'
+    value: number
+  }
+
   export function encode (obj: Partial<PreKeyBundle>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PreKeyBundle.codec())
   }
@@ -1028,7 +1050,7 @@ export namespace PreKeyBundle {
     return decodeMessage(buf, PreKeyBundle.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PreKeyBundle>): Generator<PreKeyBundleVersionFieldEvent | PreKeyBundleIdentityKeyFieldEvent | PreKeyBundleDeviceIdFieldEvent | PreKeyBundleSeqFieldEvent | PreKeyBundleExpiresAtFieldEvent | PreKeyBundleSignedPrekeyIdFieldEvent | PreKeyBundleSignedPrekeyPublicKeyFieldEvent | PreKeyBundleSignedPrekeySignatureFieldEvent | PreKeyBundleKemPrekeyIdFieldEvent | PreKeyBundleKemPrekeyPublicKeyFieldEvent | PreKeyBundleKemPrekeySignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PreKeyBundle>): Generator<PreKeyBundleVersionFieldEvent | PreKeyBundleIdentityKeyFieldEvent | PreKeyBundleDeviceIdFieldEvent | PreKeyBundleSeqFieldEvent | PreKeyBundleExpiresAtFieldEvent | PreKeyBundleSignedPrekeyIdFieldEvent | PreKeyBundleSignedPrekeyPublicKeyFieldEvent | PreKeyBundleSignedPrekeySignatureFieldEvent | PreKeyBundleKemPrekeyIdFieldEvent | PreKeyBundleKemPrekeyPublicKeyFieldEvent | PreKeyBundleKemPrekeySignatureFieldEvent | PreKeyBundlePqRatchetVersionFieldEvent> {
     return streamMessage(buf, PreKeyBundle.codec(), opts)
   }
 }

@@ -320,6 +320,7 @@ export interface SessionState {
   sendCounter: number
   previousCounter: number
   receiverChains: ReceiverChain[]
+  pqRatchetState?: Uint8Array<ArrayBuffer>
   digest: Uint8Array<ArrayBuffer>
 }
 
@@ -378,6 +379,11 @@ export namespace SessionState {
             w.uint32(74)
             ReceiverChain.codec().encode(value, w)
           }
+        }
+
+        if (obj.pqRatchetState != null) {
+          w.uint32(82)
+          w.bytes(obj.pqRatchetState)
         }
 
         if ((obj.digest != null && obj.digest.byteLength > 0)) {
@@ -451,6 +457,10 @@ export namespace SessionState {
               obj.receiverChains.push(ReceiverChain.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.receiverChains$
               }))
+              break
+            }
+            case 10: {
+              obj.pqRatchetState = reader.bytes()
               break
             }
             case 15: {
@@ -554,6 +564,13 @@ export namespace SessionState {
 
               break
             }
+            case 10: {
+              yield {
+                field: `${prefix}.pqRatchetState`,
+                value: reader.bytes()
+              }
+              break
+            }
             case 15: {
               yield {
                 field: `${prefix}.digest`,
@@ -643,6 +660,11 @@ export namespace SessionState {
     index: number
   }
 
+  export interface SessionStatePqRatchetStateFieldEvent {
+    field: '$.pqRatchetState'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface SessionStateDigestFieldEvent {
     field: '$.digest'
     value: Uint8Array<ArrayBuffer>
@@ -656,7 +678,7 @@ export namespace SessionState {
     return decodeMessage(buf, SessionState.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionState>): Generator<SessionStateVersionFieldEvent | SessionStateAssociatedDataFieldEvent | SessionStateRootKeyFieldEvent | SessionStateSendingPrivateKeyFieldEvent | SessionStateSendingPublicKeyFieldEvent | SessionStateSendingChainKeyFieldEvent | SessionStateSendCounterFieldEvent | SessionStatePreviousCounterFieldEvent | SessionStateReceiverChainsRatchetKeyFieldEvent | SessionStateReceiverChainsChainKeyFieldEvent | SessionStateReceiverChainsNextCounterFieldEvent | SessionStateReceiverChainsSkippedCounterFieldEvent | SessionStateReceiverChainsSkippedMessageKeyFieldEvent | SessionStateDigestFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionState>): Generator<SessionStateVersionFieldEvent | SessionStateAssociatedDataFieldEvent | SessionStateRootKeyFieldEvent | SessionStateSendingPrivateKeyFieldEvent | SessionStateSendingPublicKeyFieldEvent | SessionStateSendingChainKeyFieldEvent | SessionStateSendCounterFieldEvent | SessionStatePreviousCounterFieldEvent | SessionStateReceiverChainsRatchetKeyFieldEvent | SessionStateReceiverChainsChainKeyFieldEvent | SessionStateReceiverChainsNextCounterFieldEvent | SessionStateReceiverChainsSkippedCounterFieldEvent | SessionStateReceiverChainsSkippedMessageKeyFieldEvent | SessionStatePqRatchetStateFieldEvent | SessionStateDigestFieldEvent> {
     return streamMessage(buf, SessionState.codec(), opts)
   }
 }
