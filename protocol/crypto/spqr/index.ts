@@ -17,6 +17,7 @@ import { BraidState, braidInit, braidRecv, braidSend } from './braid.js'
 import { addEpoch, holdsEpoch, newChain, recvKey, sendKey, type Chain } from './chain.js'
 import { MAX_SPQR_MESSAGE_BYTES, SPQR_AUTH_KEY_BYTES, SPQR_STATE_FORMAT, SPQR_VERSION_MAX, SPQR_VERSION_OFF, SPQR_VERSION_V1 } from './constants.js'
 import { decodeMessage, encodeMessage, messageVersion } from './message.js'
+import { cloneState, SpqrLive } from './live.js'
 import { decodeState, encodeState, type State } from './state.js'
 
 export type SpqrDirection = 'a2b' | 'b2a' // initiator is a2b
@@ -70,9 +71,9 @@ function chainOf (s: State, create: boolean): Chain | null {
   return create || n.minVersion > SPQR_VERSION_OFF ? newChain(n.authKey, n.direction) : null
 }
 
-export function spqrSend (state: Uint8Array, random: (n: number) => Uint8Array = randomBytes): SpqrSend {
-  const s = decodeState(state)
-  if (s === null) return { state: new Uint8Array(0), msg: new Uint8Array(0), key: null }
+/** one send on `s` (changed in place); null: SPQR off */
+function sendOn (s: State | null, random: (n: number) => Uint8Array): { msg: Uint8Array, key: Uint8Array | null } {
+  if (s === null) return { msg: new Uint8Array(0), key: null }
   const { msg, secret } = braidSend(s.braid, random)
   // before negotiation with min version 0 there is no chain: the peer may not run SPQR
   const chain = chainOf(s, false)
@@ -88,27 +89,30 @@ export function spqrSend (state: Uint8Array, random: (n: number) => Uint8Array =
     throw new RelaymeshError(ErrorCode.InvalidState, 'spqr: an epoch secret before any chain')
   }
   const bytes = encodeMessage(msg, index)
-  return { state: encodeState(s), msg: bytes, key: key === null ? null : messageKey(key, bytes) }
+  return { msg: bytes, key: key === null ? null : messageKey(key, bytes) }
 }
 
-export function spqrRecv (state: Uint8Array, msg: Uint8Array): SpqrRecv {
+function checkMsg (msg: Uint8Array): void {
   if (!(msg instanceof Uint8Array)) throw new RelaymeshError(ErrorCode.Decode, 'spqr message: expected bytes')
   if (msg.byteLength > MAX_SPQR_MESSAGE_BYTES) throw new RelaymeshError(ErrorCode.Decode, `spqr message: ${msg.byteLength} bytes exceeds ${MAX_SPQR_MESSAGE_BYTES}`)
-  const s = decodeState(state)
-  if (s === null) return { state: new Uint8Array(0), key: null } // off: every message is ignored
+}
+
+/** one receive on `s` (changed in place); `state`: the new state, 'same' when the message leaves it as it was */
+function recvOn (s: State | null, msg: Uint8Array): { state: State | null | 'same', key: Uint8Array | null } {
+  if (s === null) return { state: null, key: null } // off: every message is ignored
   const version = messageVersion(msg)
   if (version > SPQR_VERSION_MAX) {
     // a newer peer that has not heard from us yet; ignored only while epoch 0 is held (D6)
     if (s.chain !== undefined && !holdsEpoch(s.chain, 0)) {
       throw new RelaymeshError(ErrorCode.Invalid, `spqr: version ${version} message after epoch 0 was dropped`)
     }
-    return { state: state.slice(), key: null }
+    return { state: 'same', key: null }
   }
   if (version < SPQR_VERSION_V1) {
     const n = s.negotiation
     if (n === undefined) throw new RelaymeshError(ErrorCode.Invalid, `spqr: version ${version} message after negotiation`)
     if (version < n.minVersion) throw new RelaymeshError(ErrorCode.Invalid, `spqr: version ${version} below the minimum ${n.minVersion}`)
-    return { state: EMPTY.slice(), key: null } // downgraded to off for good
+    return { state: null, key: null } // downgraded to off for good
   }
   const { msg: m, index } = decodeMessage(msg)
   const secret = braidRecv(s.braid, m)
@@ -120,8 +124,49 @@ export function spqrRecv (state: Uint8Array, msg: Uint8Array): SpqrRecv {
   }
   if (secret !== null) addEpoch(chain, secret.epoch, secret.secret)
   const key = keyless ? null : recvKey(chain, m.epoch - 1, index)
-  const out: State = { chain, braid: s.braid } // receiving ends negotiation
-  return { state: encodeState(out), key: key === null ? null : messageKey(key, msg) }
+  // receiving ends negotiation
+  return { state: { chain, braid: s.braid }, key: key === null ? null : messageKey(key, msg) }
+}
+
+export function spqrSend (state: Uint8Array, random: (n: number) => Uint8Array = randomBytes): SpqrSend {
+  const s = decodeState(state)
+  const out = sendOn(s, random)
+  return { state: s === null ? new Uint8Array(0) : encodeState(s), ...out }
+}
+
+export function spqrRecv (state: Uint8Array, msg: Uint8Array): SpqrRecv {
+  checkMsg(msg)
+  const out = recvOn(decodeState(state), msg)
+  const next = out.state === 'same' ? state.slice() : out.state === null ? EMPTY.slice() : encodeState(out.state)
+  return { state: next, key: out.key }
+}
+
+// ---- the same on a decoded state held between calls (live.ts): no protobuf round trip per message
+
+export { SpqrLive }
+export interface SpqrLiveSend { state: SpqrLive, msg: Uint8Array, key: Uint8Array | null }
+export interface SpqrLiveRecv { state: SpqrLive, key: Uint8Array | null }
+
+/** spqrInitialState as a SpqrLive */
+export function spqrLiveInitialState (params: SpqrParams): SpqrLive {
+  return SpqrLive.fromBytes(spqrInitialState(params))
+}
+
+/** spqrSend on a SpqrLive; `state` is never changed (a new one is returned) */
+export function spqrLiveSend (state: SpqrLive, random: (n: number) => Uint8Array = randomBytes): SpqrLiveSend {
+  const d = state.decoded()
+  if (d === null) return { state, msg: new Uint8Array(0), key: null }
+  const s = cloneState(d)
+  const out = sendOn(s, random)
+  return { state: SpqrLive.fromState(s), ...out }
+}
+
+/** spqrRecv on a SpqrLive; `state` is never changed (a new one is returned) */
+export function spqrLiveRecv (state: SpqrLive, msg: Uint8Array): SpqrLiveRecv {
+  checkMsg(msg)
+  const d = state.decoded()
+  const out = recvOn(d === null ? null : cloneState(d), msg)
+  return { state: out.state === 'same' ? state : SpqrLive.fromState(out.state), key: out.key }
 }
 
 export interface SpqrInfo {
