@@ -10,9 +10,14 @@
 // rejected. A keyless message, or one of an unknown higher version, is
 // accepted with a null key only while the chain still holds epoch 0, as long
 // as a keyed message of epoch 1 would be; refused after (hardening, D6).
-import { SPQR_INFO } from '../../constants.js'
+//
+// SPQR does not authenticate its messages (as in the crate): `key` is the
+// chain key of the message's index, and a caller MUST authenticate every byte
+// of the SPQR message under a key that depends on it (the Triple Ratchet puts
+// it in the AEAD associated data, ratchet-aead.ts) and drop the returned
+// state when that check fails.
 import { ErrorCode, RelaymeshError } from '../../errors.js'
-import { concat, hmacSha256, randomBytes } from '../primitives.js'
+import { randomBytes } from '../primitives.js'
 import { BraidState, braidInit, braidRecv, braidSend } from './braid.js'
 import { addEpoch, holdsEpoch, newChain, recvKey, sendKey, type Chain } from './chain.js'
 import { MAX_SPQR_MESSAGE_BYTES, SPQR_AUTH_KEY_BYTES, SPQR_STATE_FORMAT, SPQR_VERSION_MAX, SPQR_VERSION_OFF, SPQR_VERSION_V1 } from './constants.js'
@@ -43,6 +48,11 @@ function versionArg (v: number | undefined, dflt: number, what: string): number 
  * Version 0 gives the empty state: SPQR off for good.
  */
 export function spqrInitialState (params: SpqrParams): Uint8Array {
+  const s = initialState(params)
+  return s === null ? new Uint8Array(0) : encodeState(s)
+}
+
+function initialState (params: SpqrParams): State | null {
   const version = versionArg(params.version, SPQR_VERSION_MAX, 'version')
   const minVersion = versionArg(params.minVersion, SPQR_VERSION_OFF, 'min version')
   if (minVersion > version) throw new RelaymeshError(ErrorCode.InvalidArgument, 'spqr: min version above version')
@@ -51,17 +61,12 @@ export function spqrInitialState (params: SpqrParams): Uint8Array {
   if (!(authKey instanceof Uint8Array) || authKey.byteLength !== SPQR_AUTH_KEY_BYTES) {
     throw new RelaymeshError(ErrorCode.InvalidArgument, `spqr: auth key must be ${SPQR_AUTH_KEY_BYTES} bytes`)
   }
-  if (version === SPQR_VERSION_OFF) return new Uint8Array(0)
+  if (version === SPQR_VERSION_OFF) return null
   const direction = params.direction === 'a2b' ? 0 : 1
-  return encodeState({
+  return {
     negotiation: { authKey: authKey.slice(), direction, minVersion },
     braid: braidInit(direction, authKey)
-  })
-}
-
-/** the key handed out for a message: bound to every byte of that message (§3, deviation D5) */
-function messageKey (chainKey: Uint8Array, msg: Uint8Array): Uint8Array {
-  return hmacSha256(chainKey, concat(SPQR_INFO.messageKey, msg))
+  }
 }
 
 function chainOf (s: State, create: boolean): Chain | null {
@@ -89,7 +94,7 @@ function sendOn (s: State | null, random: (n: number) => Uint8Array): { msg: Uin
     throw new RelaymeshError(ErrorCode.InvalidState, 'spqr: an epoch secret before any chain')
   }
   const bytes = encodeMessage(msg, index)
-  return { msg: bytes, key: key === null ? null : messageKey(key, bytes) }
+  return { msg: bytes, key }
 }
 
 function checkMsg (msg: Uint8Array): void {
@@ -125,7 +130,7 @@ function recvOn (s: State | null, msg: Uint8Array): { state: State | null | 'sam
   if (secret !== null) addEpoch(chain, secret.epoch, secret.secret)
   const key = keyless ? null : recvKey(chain, m.epoch - 1, index)
   // receiving ends negotiation
-  return { state: { chain, braid: s.braid }, key: key === null ? null : messageKey(key, msg) }
+  return { state: { chain, braid: s.braid }, key }
 }
 
 export function spqrSend (state: Uint8Array, random: (n: number) => Uint8Array = randomBytes): SpqrSend {
@@ -149,7 +154,7 @@ export interface SpqrLiveRecv { state: SpqrLive, key: Uint8Array | null }
 
 /** spqrInitialState as a SpqrLive */
 export function spqrLiveInitialState (params: SpqrParams): SpqrLive {
-  return SpqrLive.fromBytes(spqrInitialState(params))
+  return SpqrLive.fromState(initialState(params))
 }
 
 /** spqrSend on a SpqrLive; `state` is never changed (a new one is returned) */
