@@ -262,7 +262,5 @@ export const SPQR_INFO = {
   /** authenticator MAC over an encapsulation key (|| u64be(epoch) || ek) */
   macEk: te.encode('Relaymesh_SPQR_V1_MLKEM768:ek'),
   /** authenticator MAC over a ciphertext (|| u64be(epoch) || ct) */
-  macCt: te.encode('Relaymesh_SPQR_V1_MLKEM768:ciphertext'),
-  /** the message key handed out: HMAC(chain key, this || the SPQR message bytes) */
-  messageKey: te.encode('Relaymesh_SPQR_V1:message key')
+  macCt: te.encode('Relaymesh_SPQR_V1_MLKEM768:ciphertext')
 } as const

@@ -34,5 +34,20 @@ export const nobleMlKem: MlKemBackend = {
   decapsulate (cipherText, secretKey) {
     const ek = secretKey.subarray(MLKEM768.dkEkOffset, MLKEM768.dkEkOffset + MLKEM768.publicKeyBytes)
     return prepared(preparedBySecret, secretKey, ek).decapsulate(cipherText, secretKey)
+  },
+  publicKeyFromSeed (seed) {
+    const { publicKey, secretKey } = ml_kem768.keygen(seed)
+    secretKey.fill(0)
+    return publicKey
+  },
+  decapsulateWithSeed (cipherText, seed) {
+    // the expanded key is rebuilt (one keygen, once per decapsulation: SPQR decapsulates once per two epochs)
+    const { publicKey, secretKey } = ml_kem768.keygen(seed)
+    try {
+      return ml_kem768.decapsulate(cipherText, secretKey)
+    } finally {
+      secretKey.fill(0)
+      publicKey.fill(0)
+    }
   }
 }

@@ -41,6 +41,8 @@ function privateFromDer (prefix: Buffer, secret: Uint8Array): nc.KeyObject {
 interface Entry { bytes: Uint8Array, key: nc.KeyObject }
 const publicKeys = new WeakMap<Uint8Array, Entry>()
 const secretKeys = new WeakMap<Uint8Array, Entry>()
+const seedKeys = new WeakMap<Uint8Array, Entry>()
+const SPKI_BYTES = SPKI_PREFIX.byteLength + MLKEM768.publicKeyBytes
 
 function publicKeyObject (ek: Uint8Array): nc.KeyObject {
   const hit = publicKeys.get(ek)
@@ -59,6 +61,22 @@ function secretKeyObject (dk: Uint8Array): nc.KeyObject {
   const key = privateFromDer(PKCS8_EXPANDED_PREFIX, dk)
   secretKeys.set(dk, { bytes: dk.slice(), key })
   return key
+}
+
+/** the private KeyObject of a 64-byte seed (PKCS#8 `seed` form), cached per seed array */
+function seedKeyObject (seed: Uint8Array): nc.KeyObject {
+  const hit = seedKeys.get(seed)
+  if (hit !== undefined && nc.timingSafeEqual(hit.bytes, seed)) return hit.key
+  const key = privateFromDer(PKCS8_SEED_PREFIX, seed)
+  seedKeys.set(seed, { bytes: seed.slice(), key })
+  return key
+}
+
+/** ek of the key pair a seed expands to: the SubjectPublicKeyInfo export of its public half */
+function publicFromSeed (seed: Uint8Array): Uint8Array {
+  const spki = nc.createPublicKey(seedKeyObject(seed)).export({ format: 'der', type: 'spki' })
+  if (spki.byteLength !== SPKI_BYTES || !spki.subarray(0, SPKI_PREFIX.byteLength).equals(SPKI_PREFIX)) throw new Error('ml-kem: unexpected SPKI export')
+  return u8(spki.subarray(SPKI_PREFIX.byteLength))
 }
 
 /** dk from a seed, natively when the runtime exports the expanded key (Node 24's `both` PKCS#8 form); null when it does not (Node 26 exports the seed only). */
@@ -93,7 +111,9 @@ function makeNative (encapsulate: NonNullable<NativeKem['encapsulate']>, decapsu
       const { sharedKey, ciphertext } = encapsulate(publicKeyObject(publicKey))
       return { cipherText: u8(ciphertext), sharedSecret: u8(sharedKey) }
     },
-    decapsulate: (cipherText, secretKey) => u8(decapsulate(secretKeyObject(secretKey), cipherText))
+    decapsulate: (cipherText, secretKey) => u8(decapsulate(secretKeyObject(secretKey), cipherText)),
+    publicKeyFromSeed: publicFromSeed,
+    decapsulateWithSeed: (cipherText, seed) => u8(decapsulate(seedKeyObject(seed), cipherText))
   }
 }
 
@@ -115,6 +135,8 @@ export function nativeMlKem (): { backend: MlKemBackend, keygenNative: boolean }
     const { cipherText, sharedSecret } = backend.encapsulate(ours.publicKey)
     if (Buffer.compare(nobleMlKem.decapsulate(cipherText, ref.secretKey), sharedSecret) !== 0) return null
     if (Buffer.compare(backend.decapsulate(cipherText, ours.secretKey), sharedSecret) !== 0) return null
+    if (Buffer.compare(backend.publicKeyFromSeed(seed), ref.publicKey) !== 0) return null
+    if (Buffer.compare(backend.decapsulateWithSeed(cipherText, seed), sharedSecret) !== 0) return null
     return { backend, keygenNative }
   } catch {
     return null

@@ -53,4 +53,12 @@ export interface MlKemBackend {
   encapsulate: (publicKey: Uint8Array) => { cipherText: Uint8Array, sharedSecret: Uint8Array }
   /** ML-KEM.Decaps (Algorithm 21) with implicit rejection; throws when dk fails the hash check (§7.3) */
   decapsulate: (cipherText: Uint8Array, secretKey: Uint8Array) => Uint8Array
+  /**
+   * The seed form of the secret key (the 64-byte d || z that keygen expands):
+   * the ek of keygen(seed), and Decaps with keygen(seed)'s dk. Node 26 exports
+   * only this form natively, so keeping the seed as the secret is what makes
+   * native key generation possible there (docs/spec-drafts/pq-speed.md).
+   */
+  publicKeyFromSeed: (seed: Uint8Array) => Uint8Array
+  decapsulateWithSeed: (cipherText: Uint8Array, seed: Uint8Array) => Uint8Array
 }

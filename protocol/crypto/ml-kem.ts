@@ -29,6 +29,13 @@ export interface MlKem {
    * check (its embedded H(ek) does not match) is an InvalidArgument.
    */
   mlkemDecapsulate: (cipherText: Uint8Array, secretKey: Uint8Array) => Uint8Array
+  /**
+   * The seed form: ek of mlkemGenerateKeyPair(seed), computed natively where
+   * the runtime exports only seeds (Node 26), and decapsulation with that
+   * pair's secret key given as its 64-byte seed. Same results in every backend.
+   */
+  mlkemPublicKeyFromSeed: (seed: Uint8Array) => Uint8Array
+  mlkemDecapsulateWithSeed: (cipherText: Uint8Array, seed: Uint8Array) => Uint8Array
 }
 
 export function mlkemWith (b: MlKemBackend): MlKem {
@@ -54,8 +61,17 @@ export function mlkemWith (b: MlKemBackend): MlKem {
       } catch (err) {
         throw new RelaymeshError(ErrorCode.InvalidArgument, 'ml-kem secret key: invalid', { cause: err })
       }
+    },
+    mlkemPublicKeyFromSeed (seed: Uint8Array): Uint8Array {
+      check(seed, MLKEM768.seedBytes, 'ml-kem seed')
+      return b.publicKeyFromSeed(seed)
+    },
+    mlkemDecapsulateWithSeed (cipherText: Uint8Array, seed: Uint8Array): Uint8Array {
+      check(cipherText, MLKEM768.cipherTextBytes, 'ml-kem ciphertext')
+      check(seed, MLKEM768.seedBytes, 'ml-kem seed')
+      return b.decapsulateWithSeed(cipherText, seed)
     }
   }
 }
 
-export const { backend: mlkemBackendName, mlkemGenerateKeyPair, mlkemEncapsulate, mlkemDecapsulate } = mlkemWith(mlkemBackend)
+export const { backend: mlkemBackendName, mlkemGenerateKeyPair, mlkemEncapsulate, mlkemDecapsulate, mlkemPublicKeyFromSeed, mlkemDecapsulateWithSeed } = mlkemWith(mlkemBackend)

@@ -13,7 +13,7 @@ import { ErrorCode, RelaymeshError } from '../errors.js'
 import { backend } from './crypto-backend.js'
 import type { CryptoBackend } from './crypto-backend-types.js'
 export { ed25519PublicToX25519 } from './birational-map.js'
-export { mlkemBackendName, mlkemDecapsulate, mlkemEncapsulate, mlkemGenerateKeyPair, type KemKeyPair } from './ml-kem.js'
+export { mlkemBackendName, mlkemDecapsulate, mlkemDecapsulateWithSeed, mlkemEncapsulate, mlkemGenerateKeyPair, mlkemPublicKeyFromSeed, type KemKeyPair } from './ml-kem.js'
 
 function check (value: Uint8Array, length: number | null, what: string): void {
   if (!(value instanceof Uint8Array)) {

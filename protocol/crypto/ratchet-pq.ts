@@ -8,7 +8,7 @@
 import { INFO, MAX_PQ_RATCHET_MESSAGE_BYTES, PQ_RATCHET_VERSION } from '../constants.js'
 import { ErrorCode, RelaymeshError, fail } from '../errors.js'
 import { hkdfSha256 } from './primitives.js'
-import { spqrInitialState, spqrRecv, spqrSend, type SpqrDirection, type SpqrRecv } from './spqr/index.js'
+import { spqrLiveInitialState, spqrLiveRecv, spqrLiveSend, type SpqrDirection, type SpqrLive, type SpqrLiveRecv } from './spqr/index.js'
 
 /** 0: PQ ratchet off (Double Ratchet only); 1: SPQR v1 (Triple Ratchet) */
 export type PqRatchetVersion = 0 | typeof PQ_RATCHET_VERSION
@@ -19,8 +19,8 @@ const PQ_KEY_BYTES = 32
 export interface PqInit {
   /** RK for the Double Ratchet's first root step */
   rootKey: Uint8Array
-  /** the serialized SPQR state, or null when the PQ ratchet is off */
-  pq: Uint8Array | null
+  /** the SPQR state (decoded, held between messages), or null when the PQ ratchet is off */
+  pq: SpqrLive | null
 }
 
 export function checkPqVersion (v: unknown): PqRatchetVersion {
@@ -38,14 +38,14 @@ export function pqInit (sharedSecret: Uint8Array, version: PqRatchetVersion, dir
   if (version === 0) return { rootKey: sharedSecret.slice(), pq: null }
   const okm = hkdfSha256(sharedSecret, ZERO_SALT, INFO.tripleRatchetInit, 64)
   const authKey = okm.slice(32, 64)
-  const pq = spqrInitialState({ direction, authKey, version, minVersion: version })
+  const pq = spqrLiveInitialState({ direction, authKey, version, minVersion: version })
   okm.fill(0, 32)
   authKey.fill(0)
   return { rootKey: okm.subarray(0, 32), pq }
 }
 
-export interface PqSend { state: Uint8Array, msg: Uint8Array, key: Uint8Array }
-export interface PqRecv { state: Uint8Array, key: Uint8Array }
+export interface PqSend { state: SpqrLive, msg: Uint8Array, key: Uint8Array }
+export interface PqRecv { state: SpqrLive, key: Uint8Array }
 
 /**
  * Both sides start SPQR with minVersion = version (pqInit), so SPQR keys
@@ -62,8 +62,8 @@ function checkKey (key: Uint8Array | null, what: string, code: ErrorCode): Uint8
 }
 
 /** spqrSend on a session with the PQ ratchet on; nothing is committed here. */
-export function pqSend (state: Uint8Array): PqSend {
-  const out = spqrSend(state)
+export function pqSend (state: SpqrLive): PqSend {
+  const out = spqrLiveSend(state)
   // an on-session message without an SPQR message would be refused as a downgrade by the peer
   if (out.msg.byteLength === 0 || out.msg.byteLength > MAX_PQ_RATCHET_MESSAGE_BYTES) {
     fail(ErrorCode.InvalidState, `SPQR produced a message of ${out.msg.byteLength} bytes (1..${MAX_PQ_RATCHET_MESSAGE_BYTES})`)
@@ -76,7 +76,7 @@ export function pqSend (state: Uint8Array): PqSend {
  * before any work (ErrorCode.Decode): an on-session message must carry one
  * (no downgrade once the PQ ratchet is on), an off-session message must not.
  */
-export function checkPqMessage (pq: Uint8Array | null, msg: Uint8Array): void {
+export function checkPqMessage (pq: SpqrLive | null, msg: Uint8Array): void {
   if (pq === null && msg.byteLength !== 0) fail(ErrorCode.Decode, 'ratchet message: SPQR message on a session without the post-quantum ratchet')
   if (pq !== null && msg.byteLength === 0) fail(ErrorCode.Decode, 'ratchet message: no SPQR message on a post-quantum ratchet session (downgrade refused)')
 }
@@ -92,10 +92,10 @@ export function checkPqMessage (pq: Uint8Array | null, msg: Uint8Array): void {
 const PASSED_ON = new Set<ErrorCode>([ErrorCode.Decode, ErrorCode.TooManySkipped, ErrorCode.InvalidState, ErrorCode.DecryptFailed])
 
 /** spqrRecv with its errors typed for the ratchet (see PASSED_ON); nothing is committed here. */
-export function pqRecv (state: Uint8Array, msg: Uint8Array): PqRecv {
-  let out: SpqrRecv
+export function pqRecv (state: SpqrLive, msg: Uint8Array): PqRecv {
+  let out: SpqrLiveRecv
   try {
-    out = spqrRecv(state, msg)
+    out = spqrLiveRecv(state, msg)
   } catch (err) {
     if (RelaymeshError.is(err) && PASSED_ON.has(err.code)) throw err
     throw new RelaymeshError(ErrorCode.DecryptFailed, `SPQR message rejected: ${(err as Error)?.message}`, { cause: err })

@@ -5,6 +5,7 @@
 import { X25519_KEY_BYTES } from '../constants.js'
 import { ErrorCode, fail } from '../errors.js'
 import { x25519GenerateKeyPair, type X25519KeyPair } from './primitives.js'
+import type { SpqrLive } from './spqr/index.js'
 
 /**
  * Where new ratchet key pairs come from (§3.1 GENERATE_DH). The session takes
@@ -50,8 +51,8 @@ export class Session {
     readonly receiverChains: ReceiverChain[],
     /** sum of skipped.size over receiverChains */
     public skippedCount: number,
-    /** the serialized SPQR state (ratchet-pq.ts); null when the post-quantum ratchet is off */
-    public pq: Uint8Array | null = null
+    /** the SPQR state (ratchet-pq.ts; immutable, so copies may share it); null when the post-quantum ratchet is off */
+    public pq: SpqrLive | null = null
   ) {}
 }
 

@@ -7,6 +7,7 @@ import { ErrorCode, fail } from '../errors.js'
 import { SessionState as SessionStatePb } from '../pb/session-state.js'
 import { equalBytes, sha256 } from './primitives.js'
 import { Session, ab, brand, checkKey, state, type RatchetSession, type ReceiverChain } from './ratchet-state.js'
+import { SpqrLive } from './spqr/index.js'
 
 /** serialized state trailer: protobuf tag of field 15 (wire type 2), length 32 */
 const DIGEST_FIELD = Uint8Array.of(15 << 3 | 2, 32)
@@ -31,7 +32,7 @@ export function serializeSession (session: RatchetSession): Uint8Array {
       skipped: Array.from(c.skipped, ([counter, mk]) => ({ counter, messageKey: ab(mk) }))
     })),
     // only when the PQ ratchet is on: a version-0 state encodes exactly as before
-    pqRatchetState: s.pq === null ? undefined : ab(s.pq)
+    pqRatchetState: s.pq === null ? undefined : ab(s.pq.bytes())
   })
   const out = new Uint8Array(body.byteLength + DIGEST_TRAILER_BYTES)
   out.set(body, 0)
@@ -81,8 +82,8 @@ export function deserializeSession (bytes: Uint8Array): RatchetSession {
   const sending = { privateKey: key(v.sendingPrivateKey, 'sending private key'), publicKey: key(v.sendingPublicKey, 'sending public key') }
   const sendingChainKey = v.sendingChainKey === undefined ? null : key(v.sendingChainKey, 'sending chain key')
   // SPQR checks its own state when it is used (spqrSend / spqrRecv); a record without one is version 0
-  const pq = v.pqRatchetState === undefined ? null : v.pqRatchetState.slice()
-  if (pq !== null && pq.byteLength === 0) fail(ErrorCode.Decode, 'session state: empty SPQR state')
+  if (v.pqRatchetState !== undefined && v.pqRatchetState.byteLength === 0) fail(ErrorCode.Decode, 'session state: empty SPQR state')
+  const pq = v.pqRatchetState === undefined ? null : SpqrLive.fromBytes(v.pqRatchetState)
   return brand(new Session(v.associatedData.slice(), key(v.rootKey, 'root key'), sending, sendingChainKey, v.sendCounter, v.previousCounter, chains, skippedCount, pq))
 }
 
@@ -96,5 +97,5 @@ export function cloneSession (session: RatchetSession): RatchetSession {
     skipped: new Map(Array.from(c.skipped, ([counter, mk]) => [counter, mk.slice()]))
   }))
   const sending = { privateKey: s.sending.privateKey.slice(), publicKey: s.sending.publicKey }
-  return brand(new Session(s.associatedData.slice(), s.rootKey.slice(), sending, s.sendingChainKey?.slice() ?? null, s.sendCounter, s.previousCounter, chains, s.skippedCount, s.pq?.slice() ?? null))
+  return brand(new Session(s.associatedData.slice(), s.rootKey.slice(), sending, s.sendingChainKey?.slice() ?? null, s.sendCounter, s.previousCounter, chains, s.skippedCount, s.pq)) // a SpqrLive is immutable: shared
 }

@@ -879,6 +879,7 @@ export interface SpqrBraid {
   nextChunk: number
   receivingLength: number
   receiving: Uint8Array<ArrayBuffer>[]
+  dkSeed: Uint8Array<ArrayBuffer>
 }
 
 export namespace SpqrBraid {
@@ -943,6 +944,11 @@ export namespace SpqrBraid {
           }
         }
 
+        if ((obj.dkSeed != null && obj.dkSeed.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.dkSeed)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -957,7 +963,8 @@ export namespace SpqrBraid {
           sending: uint8ArrayAlloc(0),
           nextChunk: 0,
           receivingLength: 0,
-          receiving: []
+          receiving: [],
+          dkSeed: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1008,6 +1015,10 @@ export namespace SpqrBraid {
               }
 
               obj.receiving.push(reader.bytes())
+              break
+            }
+            case 11: {
+              obj.dkSeed = reader.bytes()
               break
             }
             default: {
@@ -1107,6 +1118,13 @@ export namespace SpqrBraid {
 
               break
             }
+            case 11: {
+              yield {
+                field: `${prefix}.dkSeed`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1170,6 +1188,11 @@ export namespace SpqrBraid {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SpqrBraidDkSeedFieldEvent {
+    field: '$.dkSeed'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SpqrBraid>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SpqrBraid.codec())
   }
@@ -1178,7 +1201,7 @@ export namespace SpqrBraid {
     return decodeMessage(buf, SpqrBraid.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SpqrBraid>): Generator<SpqrBraidStateFieldEvent | SpqrBraidEpochFieldEvent | SpqrBraidAuthRootFieldEvent | SpqrBraidAuthMacFieldEvent | SpqrBraidDkFieldEvent | SpqrBraidEkFieldEvent | SpqrBraidSendingFieldEvent | SpqrBraidNextChunkFieldEvent | SpqrBraidReceivingLengthFieldEvent | SpqrBraidReceivingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SpqrBraid>): Generator<SpqrBraidStateFieldEvent | SpqrBraidEpochFieldEvent | SpqrBraidAuthRootFieldEvent | SpqrBraidAuthMacFieldEvent | SpqrBraidDkFieldEvent | SpqrBraidEkFieldEvent | SpqrBraidSendingFieldEvent | SpqrBraidNextChunkFieldEvent | SpqrBraidReceivingLengthFieldEvent | SpqrBraidReceivingFieldEvent | SpqrBraidDkSeedFieldEvent> {
     return streamMessage(buf, SpqrBraid.codec(), opts)
   }
 }
@@ -1448,6 +1471,11 @@ export namespace SpqrState {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SpqrStateBraidDkSeedFieldEvent {
+    field: '$.braid.dkSeed'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SpqrState>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SpqrState.codec())
   }
@@ -1456,7 +1484,7 @@ export namespace SpqrState {
     return decodeMessage(buf, SpqrState.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SpqrState>): Generator<SpqrStateVersionFieldEvent | SpqrStateNegotiationAuthKeyFieldEvent | SpqrStateNegotiationDirectionFieldEvent | SpqrStateNegotiationMinVersionFieldEvent | SpqrStateChainDirectionFieldEvent | SpqrStateChainCurrentEpochFieldEvent | SpqrStateChainSendEpochFieldEvent | SpqrStateChainNextRootFieldEvent | SpqrStateChainLinksSendCtrFieldEvent | SpqrStateChainLinksSendNextFieldEvent | SpqrStateChainLinksSendPrevFieldEvent | SpqrStateChainLinksRecvCtrFieldEvent | SpqrStateChainLinksRecvNextFieldEvent | SpqrStateChainLinksRecvPrevFieldEvent | SpqrStateChainMaxJumpFieldEvent | SpqrStateChainMaxOooKeysFieldEvent | SpqrStateBraidStateFieldEvent | SpqrStateBraidEpochFieldEvent | SpqrStateBraidAuthRootFieldEvent | SpqrStateBraidAuthMacFieldEvent | SpqrStateBraidDkFieldEvent | SpqrStateBraidEkFieldEvent | SpqrStateBraidSendingFieldEvent | SpqrStateBraidNextChunkFieldEvent | SpqrStateBraidReceivingLengthFieldEvent | SpqrStateBraidReceivingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SpqrState>): Generator<SpqrStateVersionFieldEvent | SpqrStateNegotiationAuthKeyFieldEvent | SpqrStateNegotiationDirectionFieldEvent | SpqrStateNegotiationMinVersionFieldEvent | SpqrStateChainDirectionFieldEvent | SpqrStateChainCurrentEpochFieldEvent | SpqrStateChainSendEpochFieldEvent | SpqrStateChainNextRootFieldEvent | SpqrStateChainLinksSendCtrFieldEvent | SpqrStateChainLinksSendNextFieldEvent | SpqrStateChainLinksSendPrevFieldEvent | SpqrStateChainLinksRecvCtrFieldEvent | SpqrStateChainLinksRecvNextFieldEvent | SpqrStateChainLinksRecvPrevFieldEvent | SpqrStateChainMaxJumpFieldEvent | SpqrStateChainMaxOooKeysFieldEvent | SpqrStateBraidStateFieldEvent | SpqrStateBraidEpochFieldEvent | SpqrStateBraidAuthRootFieldEvent | SpqrStateBraidAuthMacFieldEvent | SpqrStateBraidDkFieldEvent | SpqrStateBraidEkFieldEvent | SpqrStateBraidSendingFieldEvent | SpqrStateBraidNextChunkFieldEvent | SpqrStateBraidReceivingLengthFieldEvent | SpqrStateBraidReceivingFieldEvent | SpqrStateBraidDkSeedFieldEvent> {
     return streamMessage(buf, SpqrState.codec(), opts)
   }
 }

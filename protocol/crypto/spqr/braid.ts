@@ -19,7 +19,7 @@
 import { SPQR_INFO } from '../../constants.js'
 import { u64be } from '../../codec.js'
 import { ErrorCode, RelaymeshError } from '../../errors.js'
-import { concat, hkdfSha256, mlkemDecapsulate, mlkemEncapsulate, mlkemGenerateKeyPair, wipe } from '../primitives.js'
+import { concat, hkdfSha256, mlkemDecapsulate, mlkemDecapsulateWithSeed, mlkemEncapsulate, mlkemPublicKeyFromSeed, wipe } from '../primitives.js'
 import { authNew, authUpdate, macCt, macEk, verifyMac, type Authenticator } from './authenticator.js'
 import {
   MLKEM768_CT_BYTES,
@@ -44,7 +44,9 @@ export interface Braid {
   state: BraidState
   epoch: number
   auth: Authenticator
-  /** our ML-KEM secret key (EkSending, CtReceiving) */
+  /** our ML-KEM secret key as its 64-byte seed (EkSending, CtReceiving) */
+  dkSeed?: Uint8Array
+  /** our ML-KEM secret key, expanded (2400 bytes): only in states written before the seed form */
   dk?: Uint8Array
   /** their encapsulation key (EkReceived) */
   ek?: Uint8Array
@@ -102,9 +104,12 @@ export function braidSend (b: Braid, random: (n: number) => Uint8Array): { msg: 
   const epoch = b.epoch
   switch (b.state) {
     case BraidState.KeysUnsampled: {
-      const { publicKey, secretKey } = mlkemGenerateKeyPair(random(MLKEM768_SEED_BYTES))
+      // the seed is the secret key (ML-KEM.KeyGen_internal(d, z) expands it): native key
+      // generation on runtimes that export only seeds, and a 64-byte state field instead of 2400
+      const seed = random(MLKEM768_SEED_BYTES).slice()
+      const publicKey = mlkemPublicKeyFromSeed(seed)
       b.state = BraidState.EkSending
-      b.dk = secretKey
+      b.dkSeed = seed
       b.sending = concat(publicKey, macEk(b.auth, epoch, publicKey))
       b.nextChunk = 0
       return { msg: { epoch, type: PayloadType.Ek, chunk: nextChunk(b) }, secret: null }
@@ -192,7 +197,7 @@ function ctChunk (b: Braid, chunk: Chunk): EpochSecret | null {
   if (got === null) return null
   const epoch = b.epoch
   const ct = got.slice(0, MLKEM768_CT_BYTES)
-  const ss = mlkemDecapsulate(ct, b.dk!)
+  const ss = b.dkSeed !== undefined ? mlkemDecapsulateWithSeed(ct, b.dkSeed) : mlkemDecapsulate(ct, b.dk!)
   const secret = epochSecret(ss, epoch)
   wipe(ss)
   const auth = authUpdate(b.auth, epoch, secret)
@@ -202,6 +207,7 @@ function ctChunk (b: Braid, chunk: Chunk): EpochSecret | null {
   b.epoch = epoch + 1
   b.auth = auth
   b.dk = undefined
+  b.dkSeed = undefined
   b.receiving = newDecoder(SPQR_EK_MESSAGE_BYTES)
   return { epoch, secret }
 }

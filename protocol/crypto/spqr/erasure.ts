@@ -71,11 +71,45 @@ function valueAt (message: Uint8Array, j: number): number {
   return (message[2 * j]! << 8) | message[2 * j + 1]!
 }
 
+// A sender chunks out the same message for many messages in a row (every one
+// of them a parity chunk once the systematic ones are sent, while the peer
+// stays silent): the discrete logs of its values are kept per message array
+// (public data: ML-KEM public keys and ciphertexts), with a copy of the bytes
+// so that an array changed in place is never served stale logs.
+interface MessageLogs { bytes: Uint8Array, logs: Int32Array }
+const logCache = new WeakMap<Uint8Array, MessageLogs>()
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** log of value j for every j, -1 for a zero value */
+function messageLogs (message: Uint8Array): Int32Array {
+  const hit = logCache.get(message)
+  if (hit !== undefined && sameBytes(hit.bytes, message)) return hit.logs
+  const logs = new Int32Array(message.byteLength / 2)
+  for (let j = 0; j < logs.length; j++) {
+    const v = valueAt(message, j)
+    logs[j] = v === 0 ? -1 : GF_LOG[v]!
+  }
+  logCache.set(message, { bytes: message.slice(), logs })
+  return logs
+}
+
 /** Chunk `index` of `message` (the encoder keeps only the message and its next index). */
 export function encodeChunk (message: Uint8Array, index: number): Chunk {
   checkLength(message.byteLength)
   if (!Number.isInteger(index) || index < 0 || index > MAX_CHUNK_INDEX) {
     throw new RelaymeshError(ErrorCode.InvalidArgument, `erasure code: bad chunk index ${index}`)
+  }
+  const n = Math.ceil(message.byteLength / 2 / POLYS)
+  const data = new Uint8Array(CHUNK_BYTES)
+  if (index < n - 1) {
+    // systematic: every polynomial has a value at this x
+    data.set(message.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES))
+    return { index, data }
   }
   const ys = new Uint16Array(POLYS)
   // per polynomial: its point count and, for a parity chunk, its log weights
@@ -84,7 +118,7 @@ export function encodeChunk (message: Uint8Array, index: number): Chunk {
   const logw: Array<Uint16Array | null> = []
   let wHigh: Uint16Array | null = null
   let wLow: Uint16Array | null = null
-  const n = Math.ceil(message.byteLength / 2 / POLYS)
+  let parity = false
   for (let p = 0; p < POLYS; p++) {
     const k = pointsOf(message.byteLength, p)
     np[p] = k
@@ -96,22 +130,26 @@ export function encodeChunk (message: Uint8Array, index: number): Chunk {
     } else if (k === n) {
       wHigh ??= parityLogWeights(k, index)
       logw.push(wHigh)
+      parity = true
     } else {
       wLow ??= parityLogWeights(k, index)
       logw.push(wLow)
+      parity = true
     }
   }
-  // x outside, p inside: each step reads one contiguous 32-byte row
-  for (let x = 0; x < n; x++) {
-    const row = 2 * x * POLYS
-    for (let p = 0; p < POLYS; p++) {
-      const w = logw[p]!
-      if (w === null || x >= np[p]!) continue
-      const v = (message[row + 2 * p]! << 8) | message[row + 2 * p + 1]!
-      if (v !== 0) ys[p] = ys[p]! ^ GF_EXP[w[x]! + GF_LOG[v]!]!
+  if (parity) {
+    const logs = messageLogs(message)
+    // x outside, p inside: each step reads one contiguous row of 16 values
+    for (let x = 0; x < n; x++) {
+      const row = x * POLYS
+      for (let p = 0; p < POLYS; p++) {
+        const w = logw[p]!
+        if (w === null || x >= np[p]!) continue
+        const lv = logs[row + p]!
+        if (lv >= 0) ys[p] = ys[p]! ^ GF_EXP[w[x]! + lv]!
+      }
     }
   }
-  const data = new Uint8Array(CHUNK_BYTES)
   for (let p = 0; p < POLYS; p++) { data[2 * p] = ys[p]! >> 8; data[2 * p + 1] = ys[p]! & 0xff }
   return { index, data }
 }

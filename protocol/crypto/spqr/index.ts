@@ -10,13 +10,19 @@
 // rejected. A keyless message, or one of an unknown higher version, is
 // accepted with a null key only while the chain still holds epoch 0, as long
 // as a keyed message of epoch 1 would be; refused after (hardening, D6).
-import { SPQR_INFO } from '../../constants.js'
+//
+// SPQR does not authenticate its messages (as in the crate): `key` is the
+// chain key of the message's index, and a caller MUST authenticate every byte
+// of the SPQR message under a key that depends on it (the Triple Ratchet puts
+// it in the AEAD associated data, ratchet-aead.ts) and drop the returned
+// state when that check fails.
 import { ErrorCode, RelaymeshError } from '../../errors.js'
-import { concat, hmacSha256, randomBytes } from '../primitives.js'
+import { randomBytes } from '../primitives.js'
 import { BraidState, braidInit, braidRecv, braidSend } from './braid.js'
 import { addEpoch, holdsEpoch, newChain, recvKey, sendKey, type Chain } from './chain.js'
 import { MAX_SPQR_MESSAGE_BYTES, SPQR_AUTH_KEY_BYTES, SPQR_STATE_FORMAT, SPQR_VERSION_MAX, SPQR_VERSION_OFF, SPQR_VERSION_V1 } from './constants.js'
 import { decodeMessage, encodeMessage, messageVersion } from './message.js'
+import { cloneState, SpqrLive } from './live.js'
 import { decodeState, encodeState, type State } from './state.js'
 
 export type SpqrDirection = 'a2b' | 'b2a' // initiator is a2b
@@ -42,6 +48,11 @@ function versionArg (v: number | undefined, dflt: number, what: string): number 
  * Version 0 gives the empty state: SPQR off for good.
  */
 export function spqrInitialState (params: SpqrParams): Uint8Array {
+  const s = initialState(params)
+  return s === null ? new Uint8Array(0) : encodeState(s)
+}
+
+function initialState (params: SpqrParams): State | null {
   const version = versionArg(params.version, SPQR_VERSION_MAX, 'version')
   const minVersion = versionArg(params.minVersion, SPQR_VERSION_OFF, 'min version')
   if (minVersion > version) throw new RelaymeshError(ErrorCode.InvalidArgument, 'spqr: min version above version')
@@ -50,17 +61,12 @@ export function spqrInitialState (params: SpqrParams): Uint8Array {
   if (!(authKey instanceof Uint8Array) || authKey.byteLength !== SPQR_AUTH_KEY_BYTES) {
     throw new RelaymeshError(ErrorCode.InvalidArgument, `spqr: auth key must be ${SPQR_AUTH_KEY_BYTES} bytes`)
   }
-  if (version === SPQR_VERSION_OFF) return new Uint8Array(0)
+  if (version === SPQR_VERSION_OFF) return null
   const direction = params.direction === 'a2b' ? 0 : 1
-  return encodeState({
+  return {
     negotiation: { authKey: authKey.slice(), direction, minVersion },
     braid: braidInit(direction, authKey)
-  })
-}
-
-/** the key handed out for a message: bound to every byte of that message (§3, deviation D5) */
-function messageKey (chainKey: Uint8Array, msg: Uint8Array): Uint8Array {
-  return hmacSha256(chainKey, concat(SPQR_INFO.messageKey, msg))
+  }
 }
 
 function chainOf (s: State, create: boolean): Chain | null {
@@ -70,9 +76,9 @@ function chainOf (s: State, create: boolean): Chain | null {
   return create || n.minVersion > SPQR_VERSION_OFF ? newChain(n.authKey, n.direction) : null
 }
 
-export function spqrSend (state: Uint8Array, random: (n: number) => Uint8Array = randomBytes): SpqrSend {
-  const s = decodeState(state)
-  if (s === null) return { state: new Uint8Array(0), msg: new Uint8Array(0), key: null }
+/** one send on `s` (changed in place); null: SPQR off */
+function sendOn (s: State | null, random: (n: number) => Uint8Array): { msg: Uint8Array, key: Uint8Array | null } {
+  if (s === null) return { msg: new Uint8Array(0), key: null }
   const { msg, secret } = braidSend(s.braid, random)
   // before negotiation with min version 0 there is no chain: the peer may not run SPQR
   const chain = chainOf(s, false)
@@ -88,27 +94,30 @@ export function spqrSend (state: Uint8Array, random: (n: number) => Uint8Array =
     throw new RelaymeshError(ErrorCode.InvalidState, 'spqr: an epoch secret before any chain')
   }
   const bytes = encodeMessage(msg, index)
-  return { state: encodeState(s), msg: bytes, key: key === null ? null : messageKey(key, bytes) }
+  return { msg: bytes, key }
 }
 
-export function spqrRecv (state: Uint8Array, msg: Uint8Array): SpqrRecv {
+function checkMsg (msg: Uint8Array): void {
   if (!(msg instanceof Uint8Array)) throw new RelaymeshError(ErrorCode.Decode, 'spqr message: expected bytes')
   if (msg.byteLength > MAX_SPQR_MESSAGE_BYTES) throw new RelaymeshError(ErrorCode.Decode, `spqr message: ${msg.byteLength} bytes exceeds ${MAX_SPQR_MESSAGE_BYTES}`)
-  const s = decodeState(state)
-  if (s === null) return { state: new Uint8Array(0), key: null } // off: every message is ignored
+}
+
+/** one receive on `s` (changed in place); `state`: the new state, 'same' when the message leaves it as it was */
+function recvOn (s: State | null, msg: Uint8Array): { state: State | null | 'same', key: Uint8Array | null } {
+  if (s === null) return { state: null, key: null } // off: every message is ignored
   const version = messageVersion(msg)
   if (version > SPQR_VERSION_MAX) {
     // a newer peer that has not heard from us yet; ignored only while epoch 0 is held (D6)
     if (s.chain !== undefined && !holdsEpoch(s.chain, 0)) {
       throw new RelaymeshError(ErrorCode.Invalid, `spqr: version ${version} message after epoch 0 was dropped`)
     }
-    return { state: state.slice(), key: null }
+    return { state: 'same', key: null }
   }
   if (version < SPQR_VERSION_V1) {
     const n = s.negotiation
     if (n === undefined) throw new RelaymeshError(ErrorCode.Invalid, `spqr: version ${version} message after negotiation`)
     if (version < n.minVersion) throw new RelaymeshError(ErrorCode.Invalid, `spqr: version ${version} below the minimum ${n.minVersion}`)
-    return { state: EMPTY.slice(), key: null } // downgraded to off for good
+    return { state: null, key: null } // downgraded to off for good
   }
   const { msg: m, index } = decodeMessage(msg)
   const secret = braidRecv(s.braid, m)
@@ -120,8 +129,49 @@ export function spqrRecv (state: Uint8Array, msg: Uint8Array): SpqrRecv {
   }
   if (secret !== null) addEpoch(chain, secret.epoch, secret.secret)
   const key = keyless ? null : recvKey(chain, m.epoch - 1, index)
-  const out: State = { chain, braid: s.braid } // receiving ends negotiation
-  return { state: encodeState(out), key: key === null ? null : messageKey(key, msg) }
+  // receiving ends negotiation
+  return { state: { chain, braid: s.braid }, key }
+}
+
+export function spqrSend (state: Uint8Array, random: (n: number) => Uint8Array = randomBytes): SpqrSend {
+  const s = decodeState(state)
+  const out = sendOn(s, random)
+  return { state: s === null ? new Uint8Array(0) : encodeState(s), ...out }
+}
+
+export function spqrRecv (state: Uint8Array, msg: Uint8Array): SpqrRecv {
+  checkMsg(msg)
+  const out = recvOn(decodeState(state), msg)
+  const next = out.state === 'same' ? state.slice() : out.state === null ? EMPTY.slice() : encodeState(out.state)
+  return { state: next, key: out.key }
+}
+
+// ---- the same on a decoded state held between calls (live.ts): no protobuf round trip per message
+
+export { SpqrLive }
+export interface SpqrLiveSend { state: SpqrLive, msg: Uint8Array, key: Uint8Array | null }
+export interface SpqrLiveRecv { state: SpqrLive, key: Uint8Array | null }
+
+/** spqrInitialState as a SpqrLive */
+export function spqrLiveInitialState (params: SpqrParams): SpqrLive {
+  return SpqrLive.fromState(initialState(params))
+}
+
+/** spqrSend on a SpqrLive; `state` is never changed (a new one is returned) */
+export function spqrLiveSend (state: SpqrLive, random: (n: number) => Uint8Array = randomBytes): SpqrLiveSend {
+  const d = state.decoded()
+  if (d === null) return { state, msg: new Uint8Array(0), key: null }
+  const s = cloneState(d)
+  const out = sendOn(s, random)
+  return { state: SpqrLive.fromState(s), ...out }
+}
+
+/** spqrRecv on a SpqrLive; `state` is never changed (a new one is returned) */
+export function spqrLiveRecv (state: SpqrLive, msg: Uint8Array): SpqrLiveRecv {
+  checkMsg(msg)
+  const d = state.decoded()
+  const out = recvOn(d === null ? null : cloneState(d), msg)
+  return { state: out.state === 'same' ? state : SpqrLive.fromState(out.state), key: out.key }
 }
 
 export interface SpqrInfo {

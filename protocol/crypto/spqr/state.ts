@@ -14,6 +14,7 @@ import {
   MAX_SPQR_STATE_BYTES,
   MLKEM768_DK_BYTES,
   MLKEM768_EK_BYTES,
+  MLKEM768_SEED_BYTES,
   SPQR_AUTH_KEY_BYTES,
   SPQR_CT_MESSAGE_BYTES,
   SPQR_EK_MESSAGE_BYTES,
@@ -116,10 +117,19 @@ function braidFrom (b: SpqrBraid): Braid {
     if (b.receivingLength !== length) bad('bad receiving length')
     braid.receiving = decoderFrom(length, b.receiving)
   }
+  // our secret key: its seed (64 bytes), or the expanded dk of states written before the seed form
+  const secret = (): void => {
+    if (b.dkSeed.byteLength > 0) {
+      if (b.dk.byteLength > 0) bad('both dk and its seed')
+      braid.dkSeed = bytesOf(b.dkSeed, MLKEM768_SEED_BYTES, 'dk seed')
+    } else {
+      braid.dk = bytesOf(b.dk, MLKEM768_DK_BYTES, 'dk')
+    }
+  }
   switch (b.state) {
     case BraidState.KeysUnsampled: break
-    case BraidState.EkSending: braid.dk = bytesOf(b.dk, MLKEM768_DK_BYTES, 'dk'); sending(SPQR_EK_MESSAGE_BYTES); break
-    case BraidState.CtReceiving: braid.dk = bytesOf(b.dk, MLKEM768_DK_BYTES, 'dk'); receiving(SPQR_CT_MESSAGE_BYTES); break
+    case BraidState.EkSending: secret(); sending(SPQR_EK_MESSAGE_BYTES); break
+    case BraidState.CtReceiving: secret(); receiving(SPQR_CT_MESSAGE_BYTES); break
     case BraidState.NoEkReceived: receiving(SPQR_EK_MESSAGE_BYTES); break
     case BraidState.EkReceived: braid.ek = bytesOf(b.ek, MLKEM768_EK_BYTES, 'ek'); break
     case BraidState.CtSending: sending(SPQR_CT_MESSAGE_BYTES); break
@@ -136,6 +146,7 @@ function braidTo (b: Braid): Loose<SpqrBraid> {
     authRoot: b.auth.root,
     authMac: b.auth.mac,
     dk: b.dk ?? none,
+    dkSeed: b.dkSeed ?? none,
     ek: b.ek ?? none,
     sending: b.sending ?? none,
     nextChunk: b.sending !== undefined ? b.nextChunk ?? 0 : 0,

@@ -183,6 +183,45 @@ for (const { title, k } of BACKENDS) {
       assert.deepEqual(b, noble.mlkemGenerateKeyPair(seed), 'the same keys as @noble/post-quantum')
       assert.deepEqual(seed, new Uint8Array(64).fill(7), 'the seed is left as it was')
     })
+
+    describe('the seed form of the secret key (SPQR keeps the seed: docs/spec-drafts/pq-speed.md)', () => {
+      const { mlkemPublicKeyFromSeed, mlkemDecapsulateWithSeed } = k
+      const seedOf = (n: number): Uint8Array => Uint8Array.from({ length: 64 }, (_, i) => (n * 13 + i * 7) & 0xff)
+
+      it('ek from a seed is keygen(seed).ek, and decapsulating with the seed is decapsulating with its dk (also for modified ciphertexts)', () => {
+        for (let n = 0; n < 4; n++) {
+          const seed = seedOf(n)
+          const ref = noble.mlkemGenerateKeyPair(seed)
+          assert.deepEqual(mlkemPublicKeyFromSeed(seed), ref.publicKey)
+          const { cipherText, sharedSecret } = mlkemEncapsulate(ref.publicKey)
+          assert.deepEqual(mlkemDecapsulateWithSeed(cipherText, seed), sharedSecret)
+          const bad = cipherText.slice()
+          bad[n * 100]! ^= 0x40
+          assert.deepEqual(mlkemDecapsulateWithSeed(bad, seed), noble.mlkemDecapsulate(bad, ref.secretKey), 'implicit rejection')
+          assert.deepEqual(seed, seedOf(n), 'the seed is left as it was')
+        }
+      })
+
+      it('a seed array refilled with another seed gives the new key (cached key objects)', () => {
+        const seed = seedOf(1)
+        const ekA = mlkemPublicKeyFromSeed(seed)
+        seed.set(seedOf(2))
+        const ekB = mlkemPublicKeyFromSeed(seed)
+        assert.deepEqual(ekB, noble.mlkemGenerateKeyPair(seedOf(2)).publicKey)
+        assert.notDeepEqual(ekA, ekB)
+        const toB = mlkemEncapsulate(ekB)
+        assert.deepEqual(mlkemDecapsulateWithSeed(toB.cipherText, seed), toB.sharedSecret)
+      })
+
+      it('wrong lengths are InvalidArgument', () => {
+        const ct = new Uint8Array(CT_BYTES)
+        for (const n of [0, 32, 63, 65, DK_BYTES]) {
+          assert.throws(() => mlkemPublicKeyFromSeed(new Uint8Array(n)), invalid, `seed ${n} bytes`)
+          assert.throws(() => mlkemDecapsulateWithSeed(ct, new Uint8Array(n)), invalid, `seed ${n} bytes`)
+        }
+        assert.throws(() => mlkemDecapsulateWithSeed(ct.subarray(1), seedOf(0)), invalid, 'ct')
+      })
+    })
   })
 }
 

@@ -90,6 +90,15 @@ describe('spqr erasure code', () => {
     assert.deepEqual(decodedMessage(d), msg)
   })
 
+  it('a message array changed in place gives the parity chunks of its new bytes (cached logs are re-checked)', () => {
+    const msg = Uint8Array.from({ length: 1216 }, (_, i) => (i * 7 + 1) & 0xff)
+    const n = chunksNeeded(1216)
+    const first = encodeChunk(msg, n + 3).data
+    msg[100] = msg[100]! ^ 0x5a
+    assert.deepEqual(encodeChunk(msg, n + 3).data, encodeChunk(msg.slice(), n + 3).data)
+    assert.notDeepEqual(encodeChunk(msg, n + 3).data, first)
+  })
+
   it('rejects bad lengths, indexes and chunks', () => {
     const bad = (fn: () => unknown): void => { assert.throws(fn, (e: unknown) => RelaymeshError.is(e)) }
     bad(() => newDecoder(3))

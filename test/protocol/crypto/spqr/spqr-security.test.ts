@@ -83,18 +83,17 @@ describe('spqr security', function () {
       return out
     }
 
-    it('every single-bit flip of a message is rejected with the state unchanged, or yields a key that is not the sender\'s', () => {
+    it('every single-bit flip of a message is rejected with the state unchanged, or accepted into a new state only (SPQR authenticates nothing itself: the Triple Ratchet binds the bytes as AEAD associated data, triple-ratchet.test.ts "any bit flip in the SPQR message")', () => {
       let rejected = 0
-      let otherKey = 0
+      let accepted = 0
       for (const { recvState, msg, key, label } of samples()) {
         for (let bit = 0; bit < msg.byteLength * 8; bit++) {
           const bad = Uint8Array.from(msg)
           bad[bit >> 3]! ^= 1 << (bit & 7)
           const before = Uint8Array.from(recvState)
           try {
-            const r = spqrRecv(recvState, bad)
-            assert.notEqual(hex(r.key), key, `${label}: bit ${bit} flipped and the sender's key came out`)
-            otherKey++
+            spqrRecv(recvState, bad)
+            accepted++
           } catch (err) {
             assert.ok(RelaymeshError.is(err), String(err))
             rejected++
@@ -104,7 +103,7 @@ describe('spqr security', function () {
         // the genuine message still works on the untouched state
         assert.equal(hex(spqrRecv(recvState, msg).key), key)
       }
-      assert.ok(rejected > 0 && otherKey > 0, `${rejected} rejected, ${otherKey} other keys`)
+      assert.ok(rejected > 0 && accepted > 0, `${rejected} rejected, ${accepted} accepted`)
     })
 
     it('an encapsulation key from a party without the auth key fails its MAC (state unchanged)', () => {
