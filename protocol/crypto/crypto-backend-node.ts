@@ -13,6 +13,12 @@ const COUNTER = [Uint8Array.of(1), Uint8Array.of(2)] as const
 // Short outputs (every KDF on the message path: 32, 44 and 64 bytes) as
 // RFC 5869 §2.2-2.3 with createHmac: 1.3-1.9x faster than hkdfSync, which
 // builds a secret KeyObject per call (docs/protocol.md §1).
+// Node 26 turned that around: hkdfSync measured ~3.7 us for 44 and 64 bytes
+// against ~7 us for two or three createHmac calls (Node 20: 10-12 us against
+// 5-7; docs/spec-drafts/pq-speed.md), so from Node 26 on every length goes
+// through hkdfSync.
+const HKDF_BY_HMAC = Number(process.versions.node.split('.')[0]) < 26
+
 /** HKDF-SHA256 for 1 <= length <= 64: PRK = HMAC(salt, IKM); T(i) = HMAC(PRK, T(i-1) || info || i). */
 function hkdfShort (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   const prk = nc.createHmac('sha256', salt.byteLength === 0 ? ZERO_SALT : salt).update(ikm).digest()
@@ -89,7 +95,7 @@ export const nodeBackend: CryptoBackend = {
   sha512: (data) => u8(nc.createHash('sha512').update(data).digest()),
   hmacSha256: (key, data) => u8(nc.createHmac('sha256', key).update(data).digest()),
   hkdfSha256 (ikm, salt, info, length) {
-    if (length <= 2 * 32) return hkdfShort(ikm, salt, info, length)
+    if (length <= 2 * 32 && HKDF_BY_HMAC) return hkdfShort(ikm, salt, info, length)
     return new Uint8Array(nc.hkdfSync('sha256', ikm, salt, info, length))
   },
   aesGcmSeal (key, nonce, plaintext, aad) {

@@ -14,8 +14,10 @@
 //
 // Deviation from Signal (whole-key ML-KEM, no incremental encapsulation):
 // no separate 64-byte header and no ct1/ct2 split, so the ct sender starts
-// only once the whole ek has arrived. Everything here works on fresh copies
-// decoded from state bytes.
+// only once the whole ek has arrived. Everything here works on copies of a
+// state (decoded from bytes, or live.ts cloneState) and changes them in place,
+// except the erasure decoder, which copies may share: it is replaced, never
+// changed (addTo).
 import { SPQR_INFO } from '../../constants.js'
 import { u64be } from '../../codec.js'
 import { ErrorCode, RelaymeshError } from '../../errors.js'
@@ -140,6 +142,18 @@ export function braidSend (b: Braid, random: (n: number) => Uint8Array): { msg: 
   }
 }
 
+/**
+ * Adds a chunk to the braid's decoder through a copy: decoders may be shared
+ * with other states (live.ts cloneState), so one is never changed in place.
+ */
+function addTo (b: Braid, chunk: Chunk): Decoder {
+  const d = b.receiving!
+  const copy = { length: d.length, points: d.points.map((p) => p.slice()) }
+  addChunk(copy, chunk)
+  b.receiving = copy
+  return copy
+}
+
 function tooNew (m: BraidMessage, b: Braid): never {
   throw new RelaymeshError(ErrorCode.Invalid, `spqr: message epoch ${m.epoch} is ahead of ours (${b.epoch})`)
 }
@@ -174,8 +188,7 @@ export function braidRecv (b: Braid, m: BraidMessage): EpochSecret | null {
       return m.type === PayloadType.Ct ? ctChunk(b, m.chunk!) : null
     case BraidState.NoEkReceived: {
       if (m.type !== PayloadType.Ek) return null
-      addChunk(b.receiving!, m.chunk!)
-      const got = decodedMessage(b.receiving!)
+      const got = decodedMessage(addTo(b, m.chunk!))
       if (got === null) return null
       const ek = got.slice(0, MLKEM768_EK_BYTES)
       verifyMac(macEk(b.auth, epoch, ek), got.subarray(MLKEM768_EK_BYTES), 'encapsulation key')
@@ -192,8 +205,7 @@ export function braidRecv (b: Braid, m: BraidMessage): EpochSecret | null {
 }
 
 function ctChunk (b: Braid, chunk: Chunk): EpochSecret | null {
-  addChunk(b.receiving!, chunk)
-  const got = decodedMessage(b.receiving!)
+  const got = decodedMessage(addTo(b, chunk))
   if (got === null) return null
   const epoch = b.epoch
   const ct = got.slice(0, MLKEM768_CT_BYTES)

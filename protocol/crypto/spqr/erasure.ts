@@ -57,13 +57,34 @@ function denomsFor (n: number): Uint16Array {
   return d
 }
 
-/** log of the Lagrange weights w_j(k) on x = 0 .. n-1 at a point k >= n (never 0) */
+// logs of those denominators, per n
+const systematicLogDenoms = new Map<number, Int32Array>()
+function logDenomsFor (n: number): Int32Array {
+  let l = systematicLogDenoms.get(n)
+  if (l === undefined) {
+    const d = denomsFor(n)
+    l = Int32Array.from(d, (v) => GF_LOG[v]!)
+    systematicLogDenoms.set(n, l)
+  }
+  return l
+}
+
+const GF_ORDER = 0xffff
+
+/**
+ * log of the Lagrange weights w_j(k) on x = 0 .. n-1 at a point k >= n (never 0):
+ * w_j(k) = prod_{i != j} (k - i) / d_j, computed as sums of logs (k - i != 0 as k >= n)
+ */
 function parityLogWeights (n: number, k: number): Uint16Array {
-  const d = denomsFor(n)
-  let all = 1
-  for (let i = 0; i < n; i++) all = gfMul(all, k ^ i)
+  const ld = logDenomsFor(n)
+  let all = 0
+  for (let i = 0; i < n; i++) all += GF_LOG[k ^ i]!
   const w = new Uint16Array(n)
-  for (let j = 0; j < n; j++) w[j] = GF_LOG[gfDiv(all, gfMul(k ^ j, d[j]!))]!
+  for (let j = 0; j < n; j++) {
+    let e = (all - GF_LOG[k ^ j]! - ld[j]!) % GF_ORDER
+    if (e < 0) e += GF_ORDER
+    w[j] = e
+  }
   return w
 }
 

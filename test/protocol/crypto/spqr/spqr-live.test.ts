@@ -7,7 +7,11 @@ import { ErrorCode, RelaymeshError } from '../../../../protocol/errors.js'
 import {
   SpqrLive, spqrInitialState, spqrLiveRecv, spqrLiveSend, spqrRecv, spqrSend
 } from '../../../../protocol/crypto/spqr/index.js'
+import { encodeState } from '../../../../protocol/crypto/spqr/state.js'
 import { AUTH_KEY, hex } from './helpers.js'
+
+/** the bytes of what a SpqrLive holds now (live.bytes() may be a cached encoding) */
+const heldBytes = (l: SpqrLive): string => { const d = l.decoded(); return d === null ? '' : hex(encodeState(d)) }
 
 /** deterministic key-generation seeds, so two runs of the same conversation match byte for byte */
 function seeded (tag: number): (n: number) => Uint8Array {
@@ -66,19 +70,19 @@ describe('spqr live states (SpqrLive)', function () {
     let b = SpqrLive.fromBytes(spqrInitialState({ direction: 'b2a', authKey: AUTH_KEY, minVersion: 1 }))
     for (let i = 0; i < 160; i++) {
       const [from, to] = i % 2 === 0 ? [a, b] : [b, a]
-      const beforeFrom = hex(from.bytes())
-      const beforeTo = hex(to.bytes())
+      const beforeFrom = heldBytes(from)
+      const beforeTo = heldBytes(to)
       const s1 = spqrLiveSend(from, seeded(i))
       const s2 = spqrLiveSend(from, seeded(i)) // the same call on the same (unchanged) state
-      assert.equal(hex(from.bytes()), beforeFrom, `send changed its input, message ${i}`)
+      assert.equal(heldBytes(from), beforeFrom, `send changed its input, message ${i}`)
       if (hex(s1.msg) === hex(s2.msg)) assert.equal(hex(s1.key), hex(s2.key))
       // a flipped bit: refused with `to` unchanged, or accepted into a new state only
       const bad = s1.msg.slice()
       bad[bad.byteLength - 1]! ^= 0x01
       codeOf(() => spqrLiveRecv(to, bad))
-      assert.equal(hex(to.bytes()), beforeTo, `a bad message changed the receiver, message ${i}`)
+      assert.equal(heldBytes(to), beforeTo, `a bad message changed the receiver, message ${i}`)
       const r1 = spqrLiveRecv(to, s1.msg)
-      assert.equal(hex(to.bytes()), beforeTo, `recv changed its input, message ${i}`)
+      assert.equal(heldBytes(to), beforeTo, `recv changed its input, message ${i}`)
       const r2 = spqrLiveRecv(to, s1.msg) // again on the old state: same key, not a duplicate
       assert.equal(hex(r1.key), hex(s1.key))
       assert.equal(hex(r2.key), hex(s1.key))
