@@ -53,6 +53,7 @@ const dir = mkdtempSync(join(tmpdir(), 'relaymesh-idle-'))
 const nodes: RelayNode[] = []
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 const connections = (): number => nodes.reduce((sum, n) => sum + n.host.getConnections().length, 0) / N
+let exitCode = 0
 try {
   for (let i = 0; i < N; i++) {
     const bootstrap = nodes.slice(-2).map((n) => n.multiaddrs().find((m) => !m.includes('/ws')) as string)
@@ -107,7 +108,11 @@ try {
     console.log(`connections per node: ${result.connectionsPerNode.before} at the start of the window, ${result.connectionsPerNode.after} at its end`)
     for (const [k, v] of Object.entries(result.perNodePerSecond)) console.log(`  ${v.toFixed(3)} per node per second: ${k}`)
   }
+} catch (err) {
+  console.error(`idle:cost: ${(err as Error).message}`)
+  exitCode = 1
 } finally {
   await Promise.all(nodes.map(async (n) => { await n.stop().catch(() => {}) }))
   rmSync(dir, { recursive: true, force: true })
 }
+process.exit(exitCode)

@@ -17,7 +17,7 @@ const USAGE = `usage: node dist/scripts/sim.js [--nodes N] [--clients C] [--grou
        [--duration S] [--replicas K] [--transport tcp|memory] [--faults SCENARIO|PATH]
        [--files F] [--file-size BYTES] [--contacts N] [--warmup] [--workers W] [--client-workers W]
        [--seed S] [--json] [--out DIR] [--keep-data]
-       [--idle S] [--attach-batch B] [--converge-timeout S] [--real-kdf]
+       [--idle S] [--idle-settle S] [--attach-batch B] [--converge-timeout S] [--real-kdf]
        [--find-max [--steps N,N,...] [--max-minutes M] [--p99-bound MS]]
 shipped scenarios: churn, replica-loss, restart-all, partition-heal, slow-links (scripts/sim/scenarios/)`
 
@@ -62,6 +62,7 @@ async function main (): Promise<void> {
       out: { type: 'string' },
       'keep-data': { type: 'boolean' },
       idle: { type: 'string' },
+      'idle-settle': { type: 'string' },
       'attach-batch': { type: 'string' },
       'converge-timeout': { type: 'string' },
       'real-kdf': { type: 'boolean' },
@@ -93,6 +94,7 @@ async function main (): Promise<void> {
     ...(values['client-workers'] !== undefined ? { clientWorkers: int('client-workers', values['client-workers'], 1, 1) } : {}),
     keepData: values['keep-data'] === true,
     idleSeconds: int('idle', values.idle, 5, 0),
+    idleSettleSeconds: int('idle-settle', values['idle-settle'], 0, 0),
     attachBatch: int('attach-batch', values['attach-batch'], 10, 1),
     ...(values['converge-timeout'] !== undefined ? { convergeTimeoutMs: int('converge-timeout', values['converge-timeout'], 60, 1) * 1000 } : {}),
     realKdf: values['real-kdf'] === true,

@@ -38,6 +38,8 @@ export interface SimOptions {
   drainTimeoutMs?: number
   /** seconds the mesh is measured idle (CPU, bytes, connections) right after it converged and again with every client attached, before the workload; 0: not measured @default 5 */
   idleSeconds?: number
+  /** seconds to wait after convergence before the idle-mesh window (the tail of start-up: records still spreading, the overlay closing start-up connections) @default 0 */
+  idleSettleSeconds?: number
   /** how long the mesh may take to converge @default max(120 s, 2 s per node), from the last node started */
   convergeTimeoutMs?: number
   /** clients attached at once during setup @default 10 */

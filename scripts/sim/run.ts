@@ -73,8 +73,13 @@ export async function runSimulation (options: SimOptions): Promise<SimReport> {
     // idle, twice: the bare mesh right after it converged (no client yet), then with every client attached and
     // none sending (their receive calls wait at the nodes); what else runs in the windows: README, "Simulation"
     if (idleSeconds > 0) {
+      const settle = options.idleSettleSeconds ?? 0
+      if (settle > 0) {
+        log(`idle mesh: settling ${settle} s before the window`)
+        await sleep(settle * 1000)
+      }
       cost.idleMesh = await measureIdle(cluster, idleSeconds)
-      log(`idle mesh (${cost.idleMesh.seconds} s, no clients): ${cost.idleMesh.cpuPerNodePct} % of a core per node, ${cost.idleMesh.bytesInPerNodePerSecond.median} B/s in per node (median), relay connections per node ${cost.idleMesh.relayConnections.min}/${cost.idleMesh.relayConnections.median}/${cost.idleMesh.relayConnections.max}`)
+      log(`idle mesh (${cost.idleMesh.seconds} s${settle > 0 ? `, ${settle} s after convergence` : ''}, no clients): ${cost.idleMesh.cpuPerNodePct} % of a core per node, ${cost.idleMesh.bytesInPerNodePerSecond.median} B/s in per node (median), relay connections per node ${cost.idleMesh.relayConnections.min}/${cost.idleMesh.relayConnections.median}/${cost.idleMesh.relayConnections.max}`)
     }
     cost.clientSetup = await setupClients(ctx, setup, [...new Set([...workers.clients, ...workers.crash.values()])])
     if (cost.idleMesh !== undefined) {

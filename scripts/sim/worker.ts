@@ -255,13 +255,10 @@ const handlers: { [K in OpName]: (args: Ops[K][0]) => Promise<Ops[K][1]> } = {
     return { userId: (await initIdentity(home, PASSPHRASE, { name })).userId }
   },
   async clientOnline (args) {
-    // an earlier attempt the controller stopped waiting for still holds the client's store:
-    // let it finish; if it attached after all, this attempt has nothing left to do
-    const earlier = opening.get(args.index)
-    if (earlier !== undefined) {
-      await earlier.catch(() => null)
-      if (clients.get(args.index)?.epoch === args.epoch) return null
-    }
+    // an earlier attempt the controller stopped waiting for may still hold the client's store:
+    // let it finish; if it attached after all (now or before this call), this attempt has nothing left to do
+    await opening.get(args.index)?.catch(() => null)
+    if (clients.get(args.index)?.epoch === args.epoch) return null
     const attempt = goOnline(args)
     opening.set(args.index, attempt)
     try {
