@@ -61,7 +61,7 @@ export const MAX_DEVICES = 16
 /** PQXDH: peer identity keys whose X25519 form (and its imported KeyObject) is kept, least recently used evicted */
 export const PEER_IDENTITY_CACHE_SIZE = 256
 
-// --- Triple Ratchet (Double Ratchet + SPQR; docs/spec-drafts/triple-ratchet.md) ---
+// --- Triple Ratchet (Double Ratchet + SPQR; docs/protocol.md §4a) ---
 /** the post-quantum ratchet version new sessions use and prekey bundles advertise (0 = off: Double Ratchet only) */
 export const PQ_RATCHET_VERSION = 1
 
@@ -247,7 +247,7 @@ export const MAX_CHANNEL_READ_POSTS = 256
 
 // --- Sparse Post-Quantum Ratchet (protocol/crypto/spqr/; issue 14) ---
 // KDF info / MAC labels of SPQR (Signal's SPQR labels with our names:
-// docs/spec-drafts/spqr.md §3). Sizes and limits: protocol/crypto/spqr/constants.ts.
+// docs/protocol.md §4a, SPQR key derivation). Sizes and limits: protocol/crypto/spqr/constants.ts.
 export const SPQR_INFO = {
   /** chain start: HKDF(ikm = auth key, salt = 0^32) -> next root || a2b || b2a */
   chainStart: te.encode('Relaymesh SPQR V1 Chain Start'),

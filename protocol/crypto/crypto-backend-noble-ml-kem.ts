@@ -1,6 +1,6 @@
 // ML-KEM-768 (FIPS 203) in pure JavaScript: @noble/post-quantum. The backend
 // of the browser bundle and of Node.js releases without a native ML-KEM
-// (before 24.7; crypto-backend.ts chooses, docs/spec-drafts/mlkem-runtime.md).
+// (before 24.7; crypto-backend.ts chooses, docs/protocol.md §1, ML-KEM backends).
 import { ml_kem768, type KEMPrepared } from '@noble/post-quantum/ml-kem.js'
 import { MLKEM768, type MlKemBackend } from './crypto-backend-types.js'
 

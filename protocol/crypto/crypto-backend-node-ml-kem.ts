@@ -1,7 +1,7 @@
 // Native ML-KEM-768: node:crypto's `encapsulate` / `decapsulate` over
 // OpenSSL 3.5's ML-KEM, in Node.js >= 24.7 (the first release exposing them;
 // Node 22 bundles OpenSSL 3.5 but not the API). About 10x @noble/post-quantum
-// (docs/spec-drafts/mlkem-runtime.md). Keys cross the boundary as FIPS 203
+// (docs/protocol.md §1, ML-KEM backends). Keys cross the boundary as FIPS 203
 // bytes: ek as a SubjectPublicKeyInfo, dk (expanded, 2400 bytes) and the
 // 64-byte seed as PKCS#8 (draft-ietf-lamps-kyber-certificates: the
 // `expandedKey` and `seed` private key forms); DER, not the raw formats,

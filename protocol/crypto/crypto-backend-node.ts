@@ -15,7 +15,7 @@ const COUNTER = [Uint8Array.of(1), Uint8Array.of(2)] as const
 // builds a secret KeyObject per call (docs/protocol.md §1).
 // Node 26 turned that around: hkdfSync measured ~3.7 us for 44 and 64 bytes
 // against ~7 us for two or three createHmac calls (Node 20: 10-12 us against
-// 5-7; docs/spec-drafts/pq-speed.md), so from Node 26 on every length goes
+// 5-7; docs/protocol.md §1, docs/notes/crypto-measurements.md), so from Node 26 on every length goes
 // through hkdfSync.
 const HKDF_BY_HMAC = Number(process.versions.node.split('.')[0]) < 26
 

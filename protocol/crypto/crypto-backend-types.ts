@@ -57,7 +57,7 @@ export interface MlKemBackend {
    * The seed form of the secret key (the 64-byte d || z that keygen expands):
    * the ek of keygen(seed), and Decaps with keygen(seed)'s dk. Node 26 exports
    * only this form natively, so keeping the seed as the secret is what makes
-   * native key generation possible there (docs/spec-drafts/pq-speed.md).
+   * native key generation possible there (docs/protocol.md §1, ML-KEM backends, item 4).
    */
   publicKeyFromSeed: (seed: Uint8Array) => Uint8Array
   decapsulateWithSeed: (cipherText: Uint8Array, seed: Uint8Array) => Uint8Array

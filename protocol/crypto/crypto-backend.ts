@@ -1,5 +1,5 @@
 // The crypto backends of the Node build (the browser bundle takes crypto-backend.browser.ts).
-// ML-KEM (docs/spec-drafts/mlkem-runtime.md): native where node:crypto has it
+// ML-KEM (docs/protocol.md §1, ML-KEM backends): native where node:crypto has it
 // (Node.js >= 24.7), @noble/post-quantum elsewhere. RELAYMESH_ML_KEM=noble
 // forces the pure-JavaScript one (benchmarks compare the two), =native
 // refuses to start without the native one.

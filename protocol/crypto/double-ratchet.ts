@@ -4,7 +4,7 @@
 // (KDFs, skipped keys), ratchet-aead.ts (AEAD, header binding),
 // ratchet-wire.ts (wire format), ratchet-storage.ts (storage format), and
 // ratchet-pq.ts: the SPQR post-quantum ratchet that makes it the Triple
-// Ratchet when a session has it on (docs/spec-drafts/triple-ratchet.md).
+// Ratchet when a session has it on (docs/protocol.md §4a).
 // ratchetDecrypt computes everything it needs first and commits only after the
 // AEAD check (and after the key source has delivered), so any failure leaves
 // the session exactly as it was, without copying the session per message.

@@ -1,7 +1,7 @@
 // ML-KEM-768 (FIPS 203): argument checks and typed errors over the build's
 // ML-KEM backend (crypto-backend.ts: native node:crypto where the runtime has
 // it, @noble/post-quantum elsewhere and in the browser; the rule is in
-// docs/spec-drafts/mlkem-runtime.md). `mlkemWith(backend)` gives the same
+// docs/protocol.md §1, ML-KEM backends). `mlkemWith(backend)` gives the same
 // interface over any backend, so the vector tests run against both.
 import { ErrorCode, RelaymeshError } from '../errors.js'
 import { mlkemBackend } from './crypto-backend.js'

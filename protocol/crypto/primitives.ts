@@ -6,7 +6,7 @@
 // twin). `primitivesWith(backend)` gives the same interface over any backend,
 // so the RFC vector tests run against both. ML-KEM-768 (ml-kem.ts) has its
 // own backend pair: native node:crypto where the runtime has it (Node.js >=
-// 24.7), @noble/post-quantum elsewhere (docs/spec-drafts/mlkem-runtime.md).
+// 24.7), @noble/post-quantum elsewhere (docs/protocol.md §1, ML-KEM backends).
 // The Ed25519 -> X25519 public-key map (birational-map.ts) is the same in
 // every build. Figures and vector sets: docs/protocol.md §1.
 import { ErrorCode, RelaymeshError } from '../errors.js'

@@ -2,7 +2,7 @@
 // AES-256-GCM under keys derived from a message key, with AD || header as
 // the associated data (docs/protocol.md §4 says why GCM). In a Triple
 // Ratchet session the message's SPQR key is mixed into the AEAD keys and its
-// SPQR message is bound into the associated data (docs/spec-drafts/triple-ratchet.md).
+// SPQR message is bound into the associated data (docs/protocol.md §4a, Triple Ratchet: wire format and associated data).
 import { INFO } from '../constants.js'
 import { aesGcmDecrypt, aesGcmEncrypt, hkdfSha256, wipe } from './primitives.js'
 import { KEY } from './ratchet-state.js'

@@ -4,7 +4,7 @@
 // spqrRecv. A session's PQ ratchet is either off (version 0: state null, no
 // SPQR message on the wire, exactly the Double Ratchet of before) or on
 // (version 1: every message carries a non-empty SPQR message); which one is
-// fixed when the session starts (docs/spec-drafts/triple-ratchet.md).
+// fixed when the session starts (docs/protocol.md §4a).
 import { INFO, MAX_PQ_RATCHET_MESSAGE_BYTES, PQ_RATCHET_VERSION } from '../constants.js'
 import { ErrorCode, RelaymeshError, fail } from '../errors.js'
 import { hkdfSha256 } from './primitives.js'

@@ -1,6 +1,6 @@
 // The PqxdhInitial wrapping of session.ts (PQXDH §3.3: the initiator repeats
 // the PQXDH header until the peer answers) and the PQ ratchet negotiation
-// that happens at session start (docs/spec-drafts/triple-ratchet.md §6).
+// that happens at session start (docs/protocol.md §4a, Triple Ratchet: negotiation and downgrade).
 import { MAX_PQXDH_INITIAL_BYTES, PQ_RATCHET_VERSION, WIRE_VERSION } from '../constants.js'
 import { decode } from '../codec.js'
 import { ErrorCode, RelaymeshError } from '../errors.js'

@@ -4,7 +4,7 @@
 // collects any 38 chunks, checks the MAC, encapsulates on its next send,
 // derives the epoch secret, and chunks out ct || MAC'_e(ct); the ek sender
 // collects any 35 chunks, decapsulates, derives the same secret and checks
-// the MAC. Then the roles swap for epoch e + 1. States (docs/spec-drafts/spqr.md §5):
+// the MAC. Then the roles swap for epoch e + 1. States (docs/protocol.md §4a, Braid states):
 //
 //   ek sender:  KeysUnsampled -send-> EkSending -recv ct chunk-> CtReceiving
 //               -recv last ct chunk (epoch secret)-> NoEkReceived(e + 1)

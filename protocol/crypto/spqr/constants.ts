@@ -1,4 +1,4 @@
-// SPQR sizes and limits (docs/spec-drafts/spqr.md). KDF labels: SPQR_INFO in
+// SPQR sizes and limits (docs/protocol.md §4a). KDF labels: SPQR_INFO in
 // protocol/constants.ts.
 
 /** SPQR off: state and messages are empty, keys null */

@@ -1,5 +1,5 @@
-// The SPQR erasure code (Signal SPQR's polynomial code, docs/spec-drafts/spqr.md
-// §4): a message of L bytes (L even) is read as m = L/2 big-endian u16 values
+// The SPQR erasure code (Signal SPQR's polynomial code, docs/protocol.md
+// §4a, Erasure code): a message of L bytes (L even) is read as m = L/2 big-endian u16 values
 // v_j; value j belongs to polynomial p = j mod 16 at x = floor(j / 16). Each
 // of the 16 polynomials f_p over GF(2^16) is the unique one of degree < n_p
 // through its n_p points (x = 0 .. n_p-1). Chunk k (k = 0 .. 65535) is the 32

@@ -1,7 +1,7 @@
 // Sparse Post-Quantum Ratchet (Signal's SPQR, the ML-KEM Braid), public API
 // modelled on the SPQR crate's lib.rs: states are bytes, so a call that
 // throws leaves the caller's state untouched. Spec and deviations:
-// docs/spec-drafts/spqr.md.
+// docs/protocol.md §4a.
 //
 // Version negotiation (the crate's rules): a state starts "negotiating" with
 // its min version. A version-0 (empty) message downgrades a v1 state to off

@@ -1,4 +1,4 @@
-// A decoded SPQR state held between calls (docs/spec-drafts/pq-speed.md): the
+// A decoded SPQR state held between calls (docs/protocol.md §4a, SPQR interface): the
 // bytes API (index.ts spqrSend / spqrRecv) decodes and re-encodes the whole
 // protobuf state on every message, which cost about as much as the rest of
 // SPQR's per-message work. A SpqrLive is immutable once made: every operation

@@ -184,7 +184,7 @@ for (const { title, k } of BACKENDS) {
       assert.deepEqual(seed, new Uint8Array(64).fill(7), 'the seed is left as it was')
     })
 
-    describe('the seed form of the secret key (SPQR keeps the seed: docs/spec-drafts/pq-speed.md)', () => {
+    describe('the seed form of the secret key (SPQR keeps the seed: docs/protocol.md §1, ML-KEM backends, item 4)', () => {
       const { mlkemPublicKeyFromSeed, mlkemDecapsulateWithSeed } = k
       const seedOf = (n: number): Uint8Array => Uint8Array.from({ length: 64 }, (_, i) => (n * 13 + i * 7) & 0xff)
 
@@ -225,7 +225,7 @@ for (const { title, k } of BACKENDS) {
   })
 }
 
-describe('ML-KEM backend choice (docs/spec-drafts/mlkem-runtime.md)', () => {
+describe('ML-KEM backend choice (docs/protocol.md §1, ML-KEM backends)', () => {
   const forced = process.env.RELAYMESH_ML_KEM
 
   it('the build uses the native backend exactly when the runtime has one', () => {

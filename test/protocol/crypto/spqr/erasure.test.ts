@@ -12,7 +12,7 @@ import {
 } from '../../../../protocol/crypto/spqr/erasure.js'
 import { gfDiv, gfMul, gfMulSlow } from '../../../../protocol/crypto/spqr/gf16.js'
 
-// the sizes SPQR encodes (docs/spec-drafts/spqr.md §4): ek||mac, ct||mac
+// the sizes SPQR encodes (docs/protocol.md §4a, Erasure code): ek||mac, ct||mac
 const SPQR_LENGTHS = [1184 + 32, 1088 + 32]
 
 describe('spqr erasure code', () => {

@@ -1,4 +1,4 @@
-// SPQR figures for docs/spec-drafts/spqr.md (not a test: prints, asserts nothing).
+// SPQR figures for BENCHMARKS.md (issue 14, SPQR alone) (not a test: prints, asserts nothing).
 //   npx tsc -p tsconfig.json && node dist/test/protocol/crypto/spqr/measure.js
 import { spqrInitialState, spqrInspect, spqrRecv, spqrSend } from '../../../../protocol/crypto/spqr/index.js'
 

@@ -105,7 +105,7 @@ describe('spqr (API, versions, input checks)', () => {
     })
   })
 
-  it('message layout (docs/spec-drafts/spqr.md §8), byte for byte', () => {
+  it('message layout (docs/protocol.md §4a, SPQR message), byte for byte', () => {
     const h = (b: Uint8Array): string => Buffer.from(b).toString('hex')
     assert.equal(h(encodeMessage({ epoch: 1, type: 0 }, 5)), '0108011005')
     assert.equal(h(encodeMessage({ epoch: 1, type: 0 }, 0)), '010801')
