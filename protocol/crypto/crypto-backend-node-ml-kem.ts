@@ -54,23 +54,19 @@ function publicKeyObject (ek: Uint8Array): nc.KeyObject {
   return key
 }
 
-function secretKeyObject (dk: Uint8Array): nc.KeyObject {
-  const hit = secretKeys.get(dk)
-  if (hit !== undefined && nc.timingSafeEqual(hit.bytes, dk)) return hit.key
-  // OpenSSL runs the hash check (FIPS 203 §7.3: H(ek) in dk matches ek) on import
-  const key = privateFromDer(PKCS8_EXPANDED_PREFIX, dk)
-  secretKeys.set(dk, { bytes: dk.slice(), key })
+/** a private KeyObject cached per secret array (re-checked in constant time: the caller may overwrite it in place) */
+function cachedPrivate (cache: WeakMap<Uint8Array, Entry>, prefix: Buffer, secret: Uint8Array): nc.KeyObject {
+  const hit = cache.get(secret)
+  if (hit !== undefined && nc.timingSafeEqual(hit.bytes, secret)) return hit.key
+  const key = privateFromDer(prefix, secret)
+  cache.set(secret, { bytes: secret.slice(), key })
   return key
 }
 
-/** the private KeyObject of a 64-byte seed (PKCS#8 `seed` form), cached per seed array */
-function seedKeyObject (seed: Uint8Array): nc.KeyObject {
-  const hit = seedKeys.get(seed)
-  if (hit !== undefined && nc.timingSafeEqual(hit.bytes, seed)) return hit.key
-  const key = privateFromDer(PKCS8_SEED_PREFIX, seed)
-  seedKeys.set(seed, { bytes: seed.slice(), key })
-  return key
-}
+// OpenSSL runs the hash check (FIPS 203 §7.3: H(ek) in dk matches ek) on importing an expanded key
+const secretKeyObject = (dk: Uint8Array): nc.KeyObject => cachedPrivate(secretKeys, PKCS8_EXPANDED_PREFIX, dk)
+/** the private KeyObject of a 64-byte seed (PKCS#8 `seed` form) */
+const seedKeyObject = (seed: Uint8Array): nc.KeyObject => cachedPrivate(seedKeys, PKCS8_SEED_PREFIX, seed)
 
 /** ek of the key pair a seed expands to: the SubjectPublicKeyInfo export of its public half */
 function publicFromSeed (seed: Uint8Array): Uint8Array {

@@ -6,6 +6,7 @@ import { decode } from '../codec.js'
 import { ErrorCode, RelaymeshError } from '../errors.js'
 import { PqxdhInitial, type RatchetMessage } from '../pb/ratchet.js'
 import type { PreKeyBundle } from '../pb/records.js'
+import type { PendingPreKey } from '../pb/session-record.js'
 import type { PqRatchetVersion } from './double-ratchet.js'
 import type { PqxdhHeader } from './pqxdh.js'
 import { equalBytes, sha256 } from './primitives.js'
@@ -23,8 +24,12 @@ export function negotiatePqRatchet (bundle: PreKeyBundle, ours: PqRatchetVersion
 }
 
 export function initialFields (p: PqxdhHeader): Omit<PqxdhInitial, 'message'> {
-  const out: Omit<PqxdhInitial, 'message'> = {
-    version: WIRE_VERSION,
+  return { version: WIRE_VERSION, ...headerFields(p) }
+}
+
+/** the PQXDH header's fields as PqxdhInitial and the session record's PendingPreKey both carry them */
+export function headerFields (p: PqxdhHeader): PendingPreKey {
+  const out: PendingPreKey = {
     identityKey: ab(p.identityKey),
     deviceId: p.deviceId,
     ephemeralKey: ab(p.ephemeralKey),

@@ -19,7 +19,7 @@ import {
 } from './double-ratchet.js'
 export { negotiatePqRatchet } from './session-initial.js'
 import { pqxdhInitiate, pqxdhRespond, type PqxdhHeader, type PqxdhPreKeySource } from './pqxdh.js'
-import { decodeInitial, headerDigest, initialFields, negotiatePqRatchet } from './session-initial.js'
+import { decodeInitial, headerDigest, headerFields, initialFields, negotiatePqRatchet } from './session-initial.js'
 import { equalBytes, sha256, wipe, type Ed25519KeyPair } from './primitives.js'
 
 const SHA256_BYTES = 32
@@ -218,15 +218,7 @@ export function serializeSessionRecord (session: Session): Uint8Array {
     initialDigest: ab(session.initialDigest ?? new Uint8Array(0))
   }
   if (p !== undefined) {
-    record.pending = {
-      identityKey: ab(p.identityKey),
-      deviceId: p.deviceId,
-      ephemeralKey: ab(p.ephemeralKey),
-      signedPrekeyId: p.signedPreKeyId,
-      kemPrekeyId: p.kemPreKeyId,
-      kemCiphertext: ab(p.kemCiphertext)
-    }
-    if (p.oneTimePreKeyId !== undefined) record.pending.oneTimePrekeyId = p.oneTimePreKeyId
+    record.pending = headerFields(p)
   }
   const body = SessionRecord.encode(record)
   const out = new Uint8Array(body.byteLength + DIGEST_TRAILER_BYTES)
