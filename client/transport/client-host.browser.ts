@@ -12,6 +12,7 @@ import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import type { PrivateKey } from '@libp2p/interface'
+import { CONNECTION_PING_INTERVAL_MS } from './constants.js'
 
 export async function createClientHost (options: { privateKey?: PrivateKey } = {}): Promise<Libp2p> {
   return await createLibp2p({
@@ -21,6 +22,7 @@ export async function createClientHost (options: { privateKey?: PrivateKey } = {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: { denyDialMultiaddr: async () => false },
+    connectionMonitor: { pingInterval: CONNECTION_PING_INTERVAL_MS },
     services: { identify: identify() }
   })
 }

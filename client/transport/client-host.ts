@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module'
 import type { Libp2p } from 'libp2p'
 import type { PrivateKey } from '@libp2p/interface'
+import { CONNECTION_PING_INTERVAL_MS } from './constants.js'
 
 /**
  * @libp2p/websockets dials with the global WebSocket, which Node has only from
@@ -31,6 +32,7 @@ export async function createClientHost (options: { privateKey?: PrivateKey } = {
     transports: [tcp(), webSockets(), memory()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
+    connectionMonitor: { pingInterval: CONNECTION_PING_INTERVAL_MS },
     services: { identify: identify() }
   })
 }
