@@ -100,9 +100,19 @@ function valueAt (message: Uint8Array, j: number): number {
 interface MessageLogs { bytes: Uint8Array, logs: Int32Array }
 const logCache = new WeakMap<Uint8Array, MessageLogs>()
 
+/** byte equality; `a` is the cache's own copy (offset 0), compared 4 bytes at a time where `b` is aligned too */
 function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
+  const len = a.byteLength
+  if (len !== b.byteLength) return false
+  let i = 0
+  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+    const words = len >>> 2
+    const wa = new Uint32Array(a.buffer, a.byteOffset, words)
+    const wb = new Uint32Array(b.buffer, b.byteOffset, words)
+    for (let w = 0; w < words; w++) if (wa[w] !== wb[w]) return false
+    i = words << 2
+  }
+  for (; i < len; i++) if (a[i] !== b[i]) return false
   return true
 }
 
