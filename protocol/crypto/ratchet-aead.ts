@@ -20,17 +20,25 @@ const HEADER_AAD_BYTES = 4 + KEY + 4 + 4
 export function headerAad (ad: Uint8Array, version: number, ratchetKey: Uint8Array, counter: number, previousCounter: number, pqMessage?: Uint8Array): Uint8Array {
   const pqBytes = pqMessage === undefined || pqMessage.byteLength === 0 ? 0 : 4 + pqMessage.byteLength
   const out = new Uint8Array(ad.byteLength + HEADER_AAD_BYTES + pqBytes)
+  const at = ad.byteLength
   out.set(ad, 0)
-  const view = new DataView(out.buffer, ad.byteLength, HEADER_AAD_BYTES + pqBytes)
-  view.setUint32(0, version)
-  out.set(ratchetKey, ad.byteLength + 4)
-  view.setUint32(4 + KEY, counter)
-  view.setUint32(8 + KEY, previousCounter)
+  putU32(out, at, version)
+  out.set(ratchetKey, at + 4)
+  putU32(out, at + 4 + KEY, counter)
+  putU32(out, at + 8 + KEY, previousCounter)
   if (pqBytes > 0 && pqMessage !== undefined) {
-    view.setUint32(HEADER_AAD_BYTES, pqMessage.byteLength)
-    out.set(pqMessage, ad.byteLength + HEADER_AAD_BYTES + 4)
+    putU32(out, at + HEADER_AAD_BYTES, pqMessage.byteLength)
+    out.set(pqMessage, at + HEADER_AAD_BYTES + 4)
   }
   return out
+}
+
+/** big-endian u32 at `at`, as DataView.setUint32 writes it (the value taken mod 2^32) */
+function putU32 (out: Uint8Array, at: number, v: number): void {
+  out[at] = v >>> 24
+  out[at + 1] = (v >>> 16) & 0xff
+  out[at + 2] = (v >>> 8) & 0xff
+  out[at + 3] = v & 0xff
 }
 
 /**

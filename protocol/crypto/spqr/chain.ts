@@ -73,9 +73,21 @@ function step (d: ChainDirection): Uint8Array {
   if (d.next.byteLength !== SPQR_KEY_BYTES) throw new RelaymeshError(ErrorCode.InvalidState, 'spqr chain: key erased')
   if (d.ctr >= 0xffffffff) throw new RelaymeshError(ErrorCode.InvalidState, 'spqr chain: counter exhausted')
   d.ctr += 1
-  const okm = hkdfSha256(d.next, ZERO_SALT, concat(u32be(d.ctr), SPQR_INFO.chainNext), 64)
+  const okm = hkdfSha256(d.next, ZERO_SALT, stepInfo(d.ctr), 64)
   d.next = okm.slice(0, 32)
   return okm.slice(32, 64)
+}
+
+const NEXT_LABEL = SPQR_INFO.chainNext
+/** u32be(ctr) || label in one allocation (the same bytes as concat(u32be(ctr), label)); ctr is checked by step */
+function stepInfo (ctr: number): Uint8Array {
+  const info = new Uint8Array(4 + NEXT_LABEL.byteLength)
+  info[0] = ctr >>> 24
+  info[1] = (ctr >>> 16) & 0xff
+  info[2] = (ctr >>> 8) & 0xff
+  info[3] = ctr & 0xff
+  info.set(NEXT_LABEL, 4)
+  return info
 }
 
 function epochIndex (chain: Chain, epoch: number): number {
@@ -150,12 +162,14 @@ export function recvKey (chain: Chain, epoch: number, at: number): Uint8Array {
     throw new RelaymeshError(ErrorCode.TooManySkipped, `spqr chain: key ${at} is more than ${SPQR_MAX_JUMP} ahead of ${d.ctr}`)
   }
   if (at > d.ctr + SPQR_MAX_OOO_KEYS) d.prev = new Uint8Array(0) // every held key is about to fall out of the window
-  const added: Uint8Array[] = [d.prev]
-  while (at > d.ctr + 1) {
-    const key = step(d)
-    if (d.ctr + SPQR_MAX_OOO_KEYS >= at) added.push(u32be(d.ctr), key)
+  if (at > d.ctr + 1) { // keys skipped: kept (in order, next in line: no history change, no copy)
+    const added: Uint8Array[] = [d.prev]
+    while (at > d.ctr + 1) {
+      const key = step(d)
+      if (d.ctr + SPQR_MAX_OOO_KEYS >= at) added.push(u32be(d.ctr), key)
+    }
+    d.prev = concat(...added)
   }
-  d.prev = concat(...added)
   trim(d)
   return step(d)
 }

@@ -15,7 +15,59 @@ export function messageVersion (bytes: Uint8Array): number {
   return bytes.byteLength === 0 ? SPQR_VERSION_OFF : bytes[0]!
 }
 
+function isU32 (v: number): boolean {
+  return Number.isInteger(v) && v >= 0 && v <= 0xffffffff
+}
+
+function varintBytes (v: number): number {
+  let n = 1
+  while (v >= 0x80) { v = Math.floor(v / 0x80); n++ }
+  return n
+}
+
+function putVarint (out: Uint8Array, at: number, v: number): number {
+  while (v >= 0x80) { out[at++] = (v % 0x80) | 0x80; v = Math.floor(v / 0x80) }
+  out[at++] = v
+  return at
+}
+
+/**
+ * The bytes protons writes for an SpqrMessageV1 (fields in number order, zero
+ * values and empty bytes left out, varints), written directly: the message is
+ * built on every send. Only for u32 values (every message the braid makes);
+ * anything else goes through protons. Test: spqr.test.ts compares the two.
+ */
+function encodeDirect (epoch: number, index: number, type: number, chunkIndex: number, chunk: Uint8Array | undefined): Uint8Array {
+  const fields: Array<[number, number]> = [[8, epoch], [16, index], [24, type], [32, chunkIndex]]
+  let size = 1
+  for (const [, v] of fields) if (v !== 0) size += 1 + varintBytes(v)
+  const chunkLength = chunk?.byteLength ?? 0
+  if (chunkLength > 0) size += 1 + varintBytes(chunkLength) + chunkLength
+  const out = new Uint8Array(size)
+  out[0] = SPQR_VERSION_V1
+  let at = 1
+  for (const [tag, v] of fields) {
+    if (v === 0) continue
+    out[at++] = tag
+    at = putVarint(out, at, v)
+  }
+  if (chunk !== undefined && chunkLength > 0) {
+    out[at++] = 42
+    at = putVarint(out, at, chunkLength)
+    out.set(chunk, at)
+  }
+  return out
+}
+
 export function encodeMessage (m: BraidMessage, index: number): Uint8Array {
+  if (isU32(m.epoch) && isU32(index) && isU32(m.type) && (m.chunk === undefined || isU32(m.chunk.index))) {
+    return encodeDirect(m.epoch, index, m.type, m.chunk?.index ?? 0, m.chunk?.data)
+  }
+  return encodeProtons(m, index)
+}
+
+/** the reference encoding (protons) */
+export function encodeProtons (m: BraidMessage, index: number): Uint8Array {
   const body = encode(SpqrMessageV1, {
     epoch: m.epoch,
     index,

@@ -99,6 +99,20 @@ describe('spqr erasure code', () => {
     assert.notDeepEqual(encodeChunk(msg, n + 3).data, first)
   })
 
+  it('the cached-logs check sees a change at any byte (word-wise compare, tail, aligned and unaligned views)', () => {
+    const len = 1218 // not a multiple of 4: a 2-byte tail after the words
+    const n = chunksNeeded(len)
+    for (const offset of [0, 2, 4]) {
+      for (const at of [0, 3, 601, len - 2, len - 1]) {
+        const backing = Uint8Array.from({ length: len + 8 }, (_, i) => (i * 13 + 5) & 0xff)
+        const msg = backing.subarray(offset, offset + len)
+        encodeChunk(msg, n + 1) // fills the cache for this array
+        msg[at] = msg[at]! ^ 0x01
+        assert.deepEqual(encodeChunk(msg, n + 1).data, encodeChunk(msg.slice(), n + 1).data, `offset ${offset}, byte ${at}`)
+      }
+    }
+  })
+
   it('rejects bad lengths, indexes and chunks', () => {
     const bad = (fn: () => unknown): void => { assert.throws(fn, (e: unknown) => RelaymeshError.is(e)) }
     bad(() => newDecoder(3))

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { ErrorCode, RelaymeshError } from '../../../../protocol/errors.js'
 import { spqrInitialState, spqrInspect, spqrRecv, spqrSend } from '../../../../protocol/crypto/spqr/index.js'
 import { MAX_SPQR_MESSAGE_BYTES } from '../../../../protocol/crypto/spqr/constants.js'
-import { decodeMessage, encodeMessage } from '../../../../protocol/crypto/spqr/message.js'
+import { decodeMessage, encodeMessage, encodeProtons } from '../../../../protocol/crypto/spqr/message.js'
 import { AUTH_KEY, exchange, hex, pair, recv, recvRejects, send } from './helpers.js'
 
 describe('spqr (API, versions, input checks)', () => {
@@ -116,6 +116,23 @@ describe('spqr (API, versions, input checks)', () => {
     assert.deepEqual(decodeMessage(m), { msg: { epoch: 200, type: 2, chunk }, index: 130 })
     for (const bad of ['01', '0108', '010800', '01080118031a', '0108011801', '010801180120002a0100', '0208011005']) {
       assert.throws(() => decodeMessage(Buffer.from(bad, 'hex')), (e: unknown) => RelaymeshError.is(e, ErrorCode.Decode), bad)
+    }
+  })
+
+  it('the direct message encoder writes exactly the protons bytes (varint boundaries, zero fields, chunks)', () => {
+    const h = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+    const nums = [0, 1, 127, 128, 255, 16383, 16384, 2 ** 21 - 1, 2 ** 21, 2 ** 28 - 1, 2 ** 28, 0xffffffff]
+    const chunks = [undefined, ...[0, 1, 127, 128, 300, 65535].map((index) => ({ index, data: new Uint8Array(32).fill(index & 0xff) })),
+      { index: 5, data: new Uint8Array(0) }]
+    for (const epoch of [...nums, 2 ** 40]) {
+      for (const index of nums) {
+        for (const type of [0, 1, 2]) {
+          for (const chunk of chunks) {
+            const m = chunk === undefined ? { epoch, type } : { epoch, type, chunk }
+            assert.equal(h(encodeMessage(m, index)), h(encodeProtons(m, index)), JSON.stringify({ epoch, index, type, ci: chunk?.index, cl: chunk?.data.byteLength }))
+          }
+        }
+      }
     }
   })
 
