@@ -50,7 +50,7 @@ export interface PqRecv { state: SpqrLive, key: Uint8Array }
 /**
  * Both sides start SPQR with minVersion = version (pqInit), so SPQR keys
  * every message from the first one: a key-less message is one no honest
- * peer sends (docs/protocol.md §4a, versions), and mixing nothing in would leave that message
+ * peer sends (docs/protocol.md §4a, "SPQR versions and negotiation"), and mixing nothing in would leave that message
  * to the classical ratchet alone. Refused on receipt (DecryptFailed), and a
  * contract failure on sending (InvalidState).
  */
