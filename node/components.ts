@@ -142,10 +142,11 @@ export interface MailboxService extends Startable {
   attach: (mailbox: Uint8Array, listener: MailboxListener) => () => void
   /**
    * ask the mailbox's replicas (unless this node is one) to push its new envelopes here, with the
-   * device's grant made for this node, renewed while it lasts; resolves after the first round,
-   * with the function that withdraws it (docs/protocol.md §10, WATCH)
+   * device's grant made for this node, renewed while it lasts; resolves after the first round
+   * (or when `wait` aborts: the round goes on), with the function that withdraws it
+   * (docs/protocol.md §10, WATCH)
    */
-  watch: (mailbox: Uint8Array, grant: FetchGrant, options?: { signal?: AbortSignal }) => Promise<() => void>
+  watch: (mailbox: Uint8Array, grant: FetchGrant, options?: { wait?: AbortSignal }) => Promise<() => void>
   /**
    * an online-only envelope (SEND with online_only: typing indicators): pushed to a device attached here and,
    * through the mailbox's replicas, to the node its device is attached to; NEVER stored (docs/protocol.md §10, online-only pushes).

@@ -31,7 +31,7 @@ import { PREKEY_COUNT_TIMEOUT_MS } from '../prekeys/constants.js'
 export const ATTACH_TIMEOUT_MS = 10 * SECOND
 /** pushes queued for one slow client before further ones are left for it to fetch */
 export const MAX_PUSH_QUEUE = 1024
-/** the attach answer waits at most this long for the mailbox's replicas to take the watch (one that does not is asked again at the next renewal) */
+/** the attach answer waits at most this long for the mailbox's replicas to take the watch (the requests go on after it; node/mailbox/watching.ts) */
 export const WATCH_ATTACH_WAIT_MS = 3 * SECOND
 
 interface AttachDeps {
@@ -78,7 +78,7 @@ export async function handleAttach (components: NodeComponents, deps: AttachDeps
     const pusher = createPusher(fs, components, peerId)
     detachMailbox = deps.mailbox.attach(device.mailbox, { push: (env) => { pusher.push(env) } })
     // pushes for this mailbox reach this node from its replicas: in place before the answer (bounded wait)
-    if (device.grant !== undefined) unwatch = await deps.mailbox.watch(device.mailbox, device.grant, { signal: AbortSignal.any([signal, AbortSignal.timeout(WATCH_ATTACH_WAIT_MS)]) })
+    if (device.grant !== undefined) unwatch = await deps.mailbox.watch(device.mailbox, device.grant, { wait: AbortSignal.any([signal, AbortSignal.timeout(WATCH_ATTACH_WAIT_MS)]) })
     await publishPresence(deps, req.presenceOnline, components)
     await writeFrame(fs, encode(AttachEvent, { version: WIRE_VERSION, status: Status.OK, prekeysRemaining: await prekeysRemaining }), signal)
     log.info({ peer: peerId, user: device.userId, device: device.deviceId }, 'device attached')

@@ -98,6 +98,8 @@ export const PUSHED_MEMORY = 65_536
 export const WATCH_TTL_MS = 5 * 60 * SECOND
 /** WATCH: an entry node renews its watches this often while the device stays attached (and when the relay set changes) */
 export const WATCH_REFRESH_MS = 100 * SECOND
+/** WATCH: a round that a replica refused or did not answer is tried again this long after, the delay doubling up to WATCH_REFRESH_MS (reset by a round every replica took) */
+export const WATCH_RETRY_MIN_MS = 2 * SECOND
 /** WATCH: watchers one replica keeps per mailbox (a device attaches to one node; a few cover a move); the soonest-expiring makes room */
 export const MAX_WATCHERS_PER_MAILBOX = 4
 /** WATCH: watchers one replica keeps in all; beyond it new watches are refused (QuotaExceeded) until some expire */

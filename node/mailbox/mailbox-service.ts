@@ -114,9 +114,9 @@ export function createMailboxService (components: NodeComponents, init: MailboxS
   }
 
   const watching = new MailboxWatching({ self, replicasOf, client, log, ...(init.watchRefreshMs !== undefined ? { refreshMs: init.watchRefreshMs } : {}) })
-  const watch = async (mailbox: Uint8Array, grant: FetchGrant, options: { signal?: AbortSignal } = {}): Promise<() => void> => {
+  const watch = async (mailbox: Uint8Array, grant: FetchGrant, options: { wait?: AbortSignal } = {}): Promise<() => void> => {
     checkMailbox(mailbox)
-    return await watching.start(mailbox, grant, options.signal)
+    return await watching.start(mailbox, grant, options.wait)
   }
   let watcherPurge: NodeJS.Timeout | undefined
 

@@ -126,6 +126,28 @@ describe('WATCH: replicas push to the relay a device attached to, and to no othe
     await waitFor(() => replicas.every((r, i) => mailboxOf(r).watcherCount() === watchersBefore[i]), { what: 'the watches withdrawn' })
   })
 
+  it('a watch the attach stopped waiting for still takes effect: the replicas push once they answer', async () => {
+    const device = honestDevice()
+    await publishDevice(nodes[0]!, device)
+    const replicas = replicasOf(nodes, device.mailbox)
+    const [entry, sender] = nodes.filter((n) => !replicas.includes(n)) as [RelayNode, RelayNode]
+    const watchersBefore = replicas.map((r) => mailboxOf(r).watcherCount())
+    const pushed: Envelope[] = []
+    const detach = entry.mailbox.attach(device.mailbox, { push: (e) => { pushed.push(e) } })
+    // the attach's wait is over before any replica could answer, as on a loaded mesh
+    const unwatch = await entry.mailbox.watch(device.mailbox, fetchGrant(device, entry), { wait: AbortSignal.abort() })
+    try {
+      await waitFor(() => replicas.every((r, i) => mailboxOf(r).watcherCount() === (watchersBefore[i] as number) + 1), { what: 'the watch at every replica' })
+      const env = envelope(device.mailbox)
+      await sender.mailbox.store(env)
+      await waitFor(() => pushed.some((e) => hex(e.id) === hex(env.id)), { what: 'the push at the watching entry node' })
+    } finally {
+      unwatch()
+      detach()
+    }
+    await waitFor(() => replicas.every((r, i) => mailboxOf(r).watcherCount() === watchersBefore[i]), { what: 'the watches withdrawn' })
+  })
+
   it('a grant made for the asking relay is accepted (the refusals above are about the grant), with the watch\'s lifetime', async () => {
     const device = honestDevice()
     await publishDevice(nodes[0]!, device)
