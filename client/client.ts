@@ -10,6 +10,7 @@ import type { Client, ClientOptions } from './types.js'
 export type * from './types.js'
 export { joinDevice, type JoinOptions } from './devices/join.js'
 export { verifyTranscript } from '../protocol/transcript.js'
+export { LISTEN_SLICE_MS } from './messaging/inbox-pump.js'
 
 /** Create the home (0700) and its sealed store with a new identity and device 1. */
 export async function initIdentity (home: string, passphrase: string, options: { name?: string } = {}): Promise<{ userId: string, deviceId: number }> {

@@ -19,6 +19,12 @@ import { processEnvelopes } from './receiver.js'
 /** envelopes asked for per FETCH page */
 /** while a receive waits, the mailbox is drained this often besides the live pushes (a lost push waits no longer) */
 export const RESYNC_MS = 30_000
+/**
+ * How long an application's receive() call in a listening loop should wait (chat, the web client, the
+ * simulator): each call drains the mailbox first, so a shorter slice only adds FETCHes, each a request
+ * to the node and from it to the mailbox's k replicas
+ */
+export const LISTEN_SLICE_MS = 30_000
 export const FETCH_PAGE = 256
 /** ids per ACK request (the node's limit is 1024) */
 export const ACK_CHUNK = 512

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createRelayNode, type RelayNode } from '../../node/relay-node.js'
-import { initIdentity, openClient, type Client, type IncomingMessage } from '../../client/client.js'
+import { initIdentity, LISTEN_SLICE_MS, openClient, type Client, type IncomingMessage } from '../../client/client.js'
 import { LocalIdentity } from '../../client/local-identity.js'
 import { PreKeys } from '../../client/keys/prekeys.js'
 import { SealedStore } from '../../client/store/sealed-store.js'
@@ -150,7 +150,7 @@ async function goOnline ({ index, home, nodes: list, epoch }: ClientOnlineArgs):
   hosted.loop = (async () => {
     while (clients.get(index) === hosted) {
       try {
-        await client.receive({ waitMs: 10_000, onMessage })
+        await client.receive({ waitMs: LISTEN_SLICE_MS, onMessage })
       } catch (err) {
         if (clients.get(index) !== hosted) break
         const code = (err as { code?: string }).code ?? ''

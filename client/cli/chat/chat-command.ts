@@ -21,9 +21,8 @@ import { ChannelWatch } from '../commands/channel.js'
 import { editCommands, startTyping } from './edit-commands.js'
 import { historyCommands } from './history-commands.js'
 import { readMarker } from './ticks.js'
+import { LISTEN_SLICE_MS } from '../../messaging/inbox-pump.js'
 
-/** one receive() call listens this long, then drains again (cheap) and listens anew */
-export const LISTEN_SLICE_MS = 30_000
 const RETRY_MS = 2_000
 
 const QUIT_HELP = [

@@ -3,9 +3,8 @@
 // listening slice, retried after a pause when the node is lost). Tells its
 // listener when the mesh is reachable or not, and hands out each message.
 import type { Client, IncomingMessage, MessageRequest } from '../../client.js'
+import { LISTEN_SLICE_MS } from '../../messaging/inbox-pump.js'
 
-/** one receive() call listens this long, then drains again and listens anew (as chat does) */
-export const LISTEN_SLICE_MS = 30_000
 /** a lost or unreachable node is tried again after this long */
 export const RETRY_MS = 2_000
 
