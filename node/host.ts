@@ -16,6 +16,7 @@ import { CidrSet, cidrMultiaddr, IpConnectionLimiter } from './connection-limits
 import { boundedWebSockets } from './ws-transport.js'
 import { DHT_PROTOCOL } from './relays/constants.js'
 import type { Metrics, PrivateKey, PeerDiscovery, ComponentLogger } from '@libp2p/interface'
+import { lazyYamux } from '../protocol/yamux-window.js'
 
 /** new inbound connections per second from one IP (libp2p inboundConnectionThreshold) */
 export const INBOUND_CONNECTIONS_PER_IP_PER_SECOND = 10
@@ -107,7 +108,7 @@ export async function createHost (init: HostInit): Promise<RelayHost> {
     addresses: { listen: init.listen, ...(init.announce !== undefined && init.announce.length > 0 ? { announce: init.announce } : {}) },
     transports: memoryListen ? [memory(), tcp(), ws] : [tcp(), ws],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [lazyYamux(yamux())],
     peerDiscovery,
     ...(init.logger !== undefined ? { logger: init.logger } : {}),
     ...(init.metrics !== undefined ? { metrics: init.metrics } : {}),

@@ -7,8 +7,10 @@
 // makes a yamux stream do the same: the sender always keeps at least half a
 // window (128 KiB by default) to write into, so it never waits on us, and a
 // stream of small frames sends one update per ~half window instead of one
-// per frame. Pure: it only adjusts an object shaped like a YamuxStream, and
-// leaves any other stream (another muxer, a test double) as it is.
+// per frame. lazyYamux() does it for every stream of a host (the node's and
+// the clients' hosts use it: gossipsub, identify and kad-dht streams too).
+// Pure: it only adjusts objects shaped like @libp2p/yamux's, and leaves any
+// other stream (another muxer, a test double) as it is.
 
 /** The parts of @libp2p/yamux's YamuxStream this module reads and wraps (its internals, checked at run time). */
 interface YamuxStreamLike {
@@ -47,4 +49,35 @@ export function lazyWindowUpdates (stream: unknown): boolean {
   }
   s[PATCHED] = true
   return true
+}
+
+/** what a muxer factory's per-connection muxer is read as: @libp2p/yamux's YamuxMuxer creates every stream, inbound and outbound, in _newStream */
+interface MuxerLike { _newStream?: (...args: unknown[]) => unknown }
+
+/**
+ * Wrap a stream muxer factory (`yamux()` from @libp2p/yamux) so that every
+ * stream of every connection it muxes is lazy (lazyWindowUpdates): gossipsub's,
+ * identify's and kad-dht's streams too, not only the ones relaymesh opens and
+ * handles itself. A muxer without YamuxMuxer's `_newStream` is left as it is.
+ */
+export function lazyYamux<F extends (components: any) => unknown> (factory: F): F {
+  const wrapped = (components: unknown): unknown => {
+    const muxerFactory = factory(components) as { createStreamMuxer?: (...args: unknown[]) => unknown }
+    if (typeof muxerFactory?.createStreamMuxer !== 'function') return muxerFactory
+    const create = muxerFactory.createStreamMuxer.bind(muxerFactory)
+    muxerFactory.createStreamMuxer = (...args: unknown[]): unknown => {
+      const muxer = create(...args) as MuxerLike
+      if (typeof muxer?._newStream === 'function') {
+        const newStream = muxer._newStream.bind(muxer)
+        muxer._newStream = (...a: unknown[]): unknown => {
+          const stream = newStream(...a)
+          lazyWindowUpdates(stream)
+          return stream
+        }
+      }
+      return muxer
+    }
+    return muxerFactory
+  }
+  return wrapped as F
 }

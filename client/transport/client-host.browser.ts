@@ -13,6 +13,7 @@ import { yamux } from '@libp2p/yamux'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import type { PrivateKey } from '@libp2p/interface'
 import { CONNECTION_PING_INTERVAL_MS } from './constants.js'
+import { lazyYamux } from '../../protocol/yamux-window.js'
 
 export async function createClientHost (options: { privateKey?: PrivateKey } = {}): Promise<Libp2p> {
   return await createLibp2p({
@@ -20,7 +21,7 @@ export async function createClientHost (options: { privateKey?: PrivateKey } = {
     addresses: { listen: [] },
     transports: [webSockets()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [lazyYamux(yamux())],
     connectionGater: { denyDialMultiaddr: async () => false },
     connectionMonitor: { pingInterval: CONNECTION_PING_INTERVAL_MS },
     services: { identify: identify() }

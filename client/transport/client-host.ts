@@ -7,6 +7,7 @@ import { createRequire } from 'node:module'
 import type { Libp2p } from 'libp2p'
 import type { PrivateKey } from '@libp2p/interface'
 import { CONNECTION_PING_INTERVAL_MS } from './constants.js'
+import { lazyYamux } from '../../protocol/yamux-window.js'
 
 /**
  * @libp2p/websockets dials with the global WebSocket, which Node has only from
@@ -31,7 +32,7 @@ export async function createClientHost (options: { privateKey?: PrivateKey } = {
     addresses: { listen: [] },
     transports: [tcp(), webSockets(), memory()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [lazyYamux(yamux())],
     connectionMonitor: { pingInterval: CONNECTION_PING_INTERVAL_MS },
     services: { identify: identify() }
   })

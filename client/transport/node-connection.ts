@@ -18,7 +18,6 @@ import { varint } from '../../protocol/framing.js'
 import { FrameReader } from '../../protocol/frame-reader.js'
 import { writeFrame } from '../../protocol/frame-writer.js'
 import { PipelinedChannel } from '../../protocol/rpc-pipeline.js'
-import { lazyWindowUpdates } from '../../protocol/yamux-window.js'
 import { ATTACH_PROTOCOL, CLIENT_PROTOCOL, CLIENT_PROTOCOL_PIPELINED, ackSignaturePayload, attachSignaturePayload } from '../../protocol/client-protocol.js'
 import { ed25519Sign, equalBytes } from '../../protocol/crypto/primitives.js'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -136,8 +135,6 @@ export class NodeConnection {
   /** Attach as `creds`' device: resolves once the node accepted; pushes then arrive on handlers.onEnvelope. */
   async attach (creds: DeviceCredentials, handlers: AttachHandlers, signal: AbortSignal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)): Promise<void> {
     const stream = await this.host.dialProtocol(this.nodePeerId, ATTACH_PROTOCOL, { signal })
-    // pushes for the whole session: window updates once per half window, not per frame
-    lazyWindowUpdates(stream)
     // one reader for the whole session: the handshake, then pushes (a started frame must complete)
     const reader = new FrameReader(stream, { maxFrameBytes: MAX_FRAME_BYTES, frameTimeoutMs: FRAME_TIMEOUT_MS })
     try {
@@ -258,7 +255,6 @@ class RequestLane {
   private readonly channel: PipelinedChannel<ClientResponse>
 
   constructor (stream: Stream) {
-    lazyWindowUpdates(stream)
     this.channel = new PipelinedChannel(stream, MAX_FRAME_BYTES, (frame) => decode(ClientResponse, frame, MAX_FRAME_BYTES, 'ClientResponse'), 'request stream', {
       frameTimeoutMs: FRAME_TIMEOUT_MS,
       unreadable: (res) => new RelaymeshError((res.errorCode as ErrorCode) || ErrorCode.Decode, `the node could not read a request: ${res.errorMessage}`)

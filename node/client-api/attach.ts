@@ -7,7 +7,6 @@
 // names the user, the device or this node (docs/protocol.md §8e),
 // except the attach's device list when it is newer than the mesh holds.
 import type { Connection, Stream } from '@libp2p/interface'
-import { lazyWindowUpdates } from '../../protocol/yamux-window.js'
 import { AttachChallenge, AttachEvent, AttachRequest, AttachUpdate, Status } from '../../protocol/pb/client-api.js'
 import type { DeviceList } from '../../protocol/pb/records.js'
 import { Envelope } from '../../protocol/pb/envelope.js'
@@ -46,8 +45,6 @@ interface AttachDeps {
 
 export async function handleAttach (components: NodeComponents, deps: AttachDeps, stream: Stream, connection: Connection): Promise<void> {
   const { config, log, host, metrics } = components
-  // pushes and acks for the whole session: window updates once per half window, not per frame
-  lazyWindowUpdates(stream)
   // a long-lived stream: a started frame must complete, and a silent client is dropped
   // (an attached client refreshes its presence every PRESENCE_TTL_MS / 3)
   const fs = frames(stream, config.limits.maxFrameBytes, {

@@ -5,7 +5,6 @@ import { ClientResponse, Status } from '../../protocol/pb/client-api.js'
 import { encode } from '../../protocol/codec.js'
 import { WIRE_VERSION } from '../../protocol/constants.js'
 import { servePipelined } from '../mailbox/pipeline.js'
-import { lazyWindowUpdates } from '../../protocol/yamux-window.js'
 import { handleAttach } from './attach.js'
 import { AttachedDevices } from './attached-devices.js'
 import { ClientRateLimits, StrangerLimits } from './rate-limit.js'
@@ -68,8 +67,6 @@ export function createClientApi (components: NodeComponents, services: { records
       }, streamLimits)
       // many requests per stream, answered as they complete, each tagged with its request id
       await host.handle(CLIENT_PROTOCOL_PIPELINED, (stream, connection) => {
-        // long-lived: window updates once per half window, not per frame (protocol/yamux-window.ts)
-        lazyWindowUpdates(stream)
         const peerId = connection.remotePeer.toString()
         const remoteIp = ipOf(connection.remoteAddr)
         track(servePipelined(stream, {

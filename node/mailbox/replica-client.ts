@@ -15,7 +15,6 @@ import type { NodeLimits } from '../config.js'
 import { FRAME_MARGIN_BYTES, MAX_BATCH_ENVELOPES, MAX_INFLIGHT_PER_PEER, PIPELINE_UNSUPPORTED_RETRY_MS, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED, REPLICA_REQUEST_TIMEOUT_MS, STORE_REQUESTS_IN_FLIGHT } from './constants.js'
 import type { AckEvidence, FetchGrantInit } from './ack-proof.js'
 import type { PutResult } from './envelope-store.js'
-import { lazyWindowUpdates } from '../../protocol/yamux-window.js'
 import { PipelinedChannel } from './pipeline.js'
 import { asTyped, PeerLimiter, request } from './rpc.js'
 import { SharedDeadline } from './deadline.js'
@@ -181,8 +180,6 @@ export class ReplicaClient {
       const stream = conn !== undefined
         ? await conn.newStream(REPLICA_PROTOCOL_PIPELINED, { signal })
         : await host.dialProtocol(peer, REPLICA_PROTOCOL_PIPELINED, { signal })
-      // a long-lived stream of small frames: window updates once per half window, not per frame
-      lazyWindowUpdates(stream)
       return new PipelinedChannel(stream, limits.maxFrameBytes,
         (frame) => decode(ReplicaResponse, frame, limits.maxFrameBytes, 'ReplicaResponse'), `replica ${peer.toString()}`)
     } catch (err) {

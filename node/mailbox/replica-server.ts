@@ -6,7 +6,6 @@ import type { PeerId } from '@libp2p/interface'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import type { RelayHost } from '../host.js'
 import { INBOUND_TIMEOUT_MS, PIPELINE_MAX_PENDING, PIPELINED_STREAMS_PER_PEER, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED } from './constants.js'
-import { lazyWindowUpdates } from '../../protocol/yamux-window.js'
 import { servePipelined } from './pipeline.js'
 import { replicaAnswerer, replicaUnreadable, type ReplicaHandlerDeps } from './replica-protocol.js'
 import { serve } from './rpc.js'
@@ -33,7 +32,6 @@ export async function serveReplicaProtocols (deps: ReplicaHandlerDeps): Promise<
   })
   // the pipelined version: many requests per long-lived stream (protocol/rpc-pipeline.ts)
   await host.handle(REPLICA_PROTOCOL_PIPELINED, (stream, connection) => {
-    lazyWindowUpdates(stream)
     void servePipelined(stream, {
       maxFrameBytes: config.limits.maxFrameBytes,
       maxPending: PIPELINE_MAX_PENDING,

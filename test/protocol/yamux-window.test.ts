@@ -8,18 +8,18 @@ import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import type { Stream } from '@libp2p/interface'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { lazyWindowUpdates } from '../../protocol/yamux-window.js'
+import { lazyWindowUpdates, lazyYamux } from '../../protocol/yamux-window.js'
 
 const PROTOCOL = '/relaymesh-test/window/1.0.0'
 /** yamux's frame type of a window update (FrameType.WindowUpdate) */
 const WINDOW_UPDATE = 1
 
-async function host (): Promise<Libp2p> {
+async function host (lazyMuxer = false): Promise<Libp2p> {
   return await createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [lazyMuxer ? lazyYamux(yamux()) : yamux()],
     connectionManager: { allow: ['/ip4/127.0.0.0/ipcidr/8'] }
   })
 }
@@ -95,6 +95,28 @@ describe('lazy yamux window updates (protocol/yamux-window.ts)', function () {
     // 4 MiB, 16 initial windows: everything arrives, with a window update every half window or so
     assert.equal(r.bytes, 64 * 64 * 1024)
     assert.ok(r.windowUpdates >= 2 && r.windowUpdates <= 64, `${r.windowUpdates} window updates`)
+  })
+
+  it('lazyYamux makes every stream of a host lazy, those it did not open itself too (as gossipsub\'s)', async () => {
+    const c = await host(true)
+    try {
+      let got: (r: Received) => void = () => {}
+      const arrived = new Promise<Received>((resolve) => { got = resolve })
+      // the handler does not call lazyWindowUpdates: the muxer did
+      await c.handle(PROTOCOL, (stream) => { got(receive(stream, false, 200 * 1024)) })
+      const stream = await a.dialProtocol(c.getMultiaddrs(), PROTOCOL)
+      for (let i = 0; i < 200; i++) {
+        if (!stream.send(new Uint8Array(1024).fill(i & 0xff))) await stream.onDrain()
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      const r = await arrived
+      await r.done
+      await stream.close().catch(() => {})
+      assert.equal(r.bytes, 200 * 1024)
+      assert.ok(r.windowUpdates <= 3, `${r.windowUpdates} window updates for 200 frames`)
+    } finally {
+      await c.stop()
+    }
   })
 
   it('leaves anything that is not a yamux stream alone', () => {
