@@ -4,9 +4,10 @@
 // renews that every WATCH_REFRESH_MS and when the relay set changes (and
 // sooner, with a growing delay, at the replicas that refused or did not
 // answer), and withdraws it when the device detaches. The attach waits for
-// the first round only so long; the round itself goes on. A node that is itself one of the
-// mailbox's replicas watches nobody: it stores the envelopes and pushes
-// them to the device itself. No record naming the user's node is published.
+// the first round only so long; the round itself goes on. A node that is
+// itself one of the mailbox's replicas watches nobody: it stores the
+// envelopes and pushes them to the device itself. No record naming the
+// user's node is published.
 import type { PeerId } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import type { FetchGrant } from '../components.js'
@@ -106,7 +107,11 @@ export class MailboxWatching {
     // the closest replica pushes at once, the others only what is unacknowledged BACKUP_PUSH_DELAY_MS later
     const delayOf = (i: number): number => i === 0 ? 0 : BACKUP_PUSH_DELAY_MS
     const results = await Promise.allSettled(targets.map(async (p, i) => { await client.watch(p, w.mailbox, w.grant, undefined, delayOf(i)); return p }))
-    if (this.watches.get(m) !== w) return
+    if (this.watches.get(m) !== w) {
+      // the device detached while this round was out: withdraw what it set up (unless it attached again meanwhile)
+      if (!this.watches.has(m)) for (const r of results) if (r.status === 'fulfilled') void client.unwatch(r.value, w.mailbox).catch(() => {})
+      return
+    }
     const watched: PeerId[] = []
     results.forEach((r, i) => {
       if (r.status === 'fulfilled') watched.push(r.value)

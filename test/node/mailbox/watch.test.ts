@@ -148,6 +148,24 @@ describe('WATCH: replicas push to the relay a device attached to, and to no othe
     await waitFor(() => replicas.every((r, i) => mailboxOf(r).watcherCount() === watchersBefore[i]), { what: 'the watches withdrawn' })
   })
 
+  it('a device that detaches before the watch round answered leaves no watcher behind', async () => {
+    const device = honestDevice()
+    await publishDevice(nodes[0]!, device)
+    const replicas = replicasOf(nodes, device.mailbox)
+    const [entry] = nodes.filter((n) => !replicas.includes(n)) as [RelayNode]
+    const watchersBefore = replicas.map((r) => mailboxOf(r).watcherCount())
+    const detach = entry.mailbox.attach(device.mailbox, { push: () => {} })
+    // the attach stopped waiting at once, and the device went away before any replica answered
+    const unwatch = await entry.mailbox.watch(device.mailbox, fetchGrant(device, entry), { wait: AbortSignal.abort() })
+    unwatch()
+    detach()
+    // the round's WATCHes still arrive; each is withdrawn once answered
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    await waitFor(() => replicas.every((r, i) => mailboxOf(r).watcherCount() === watchersBefore[i]), {
+      what: () => `no watcher left (replicas hold ${replicas.map((r) => mailboxOf(r).watcherCount()).join(', ')}, before ${watchersBefore.join(', ')})`
+    })
+  })
+
   it('a grant made for the asking relay is accepted (the refusals above are about the grant), with the watch\'s lifetime', async () => {
     const device = honestDevice()
     await publishDevice(nodes[0]!, device)
