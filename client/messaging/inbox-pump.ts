@@ -16,7 +16,6 @@ import type { MessagingContext } from './context.js'
 import type { StoredMessage } from './message-log.js'
 import { processEnvelopes } from './receiver.js'
 
-/** envelopes asked for per FETCH page */
 /** while a receive waits, the mailbox is drained this often besides the live pushes (a lost push waits no longer) */
 export const RESYNC_MS = 30_000
 /**
@@ -25,6 +24,7 @@ export const RESYNC_MS = 30_000
  * to the node and from it to the mailbox's k replicas
  */
 export const LISTEN_SLICE_MS = 30_000
+/** envelopes asked for per FETCH page */
 export const FETCH_PAGE = 256
 /** ids per ACK request (the node's limit is 1024) */
 export const ACK_CHUNK = 512
