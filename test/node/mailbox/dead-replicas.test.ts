@@ -63,10 +63,11 @@ describe('dead replicas (five relay nodes)', function () {
     const e = await startNode({ bootstrap: boot, privateKey: keyOf(eId) }); nodes.push(e)
     await waitForFullDirectory(nodes)
 
-    // E lists X and Y as live relays and has no connection to them
+    // E lists X and Y as live relays and has no connection to them (a dial of E's that X's firewall
+    // refuses can show on E's side for a moment, under load, until X's close reaches it)
     for (const dead of [x, y]) {
       assert.ok(e.relays.peers().some((p) => p.equals(dead.peerId)), 'E lists the replica before it dies')
-      assert.equal(e.host.getConnections(dead.peerId).length, 0, 'E has no connection to it')
+      await waitFor(() => e.host.getConnections(dead.peerId).length === 0, { timeout: 10_000, what: 'E to have no connection to it' })
     }
     assert.deepEqual(e.relays.closest(mailbox, 3).map(String).sort(), closestReference(mailbox, ids, 3).sort())
 
