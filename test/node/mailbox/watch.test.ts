@@ -126,16 +126,21 @@ describe('WATCH: replicas push to the relay a device attached to, and to no othe
     await waitFor(() => replicas.every((r, i) => mailboxOf(r).watcherCount() === watchersBefore[i]), { what: 'the watches withdrawn' })
   })
 
-  it('a watch the attach stopped waiting for still takes effect: the replicas push once they answer', async () => {
+  /** A published honest device attached at a node that is none of its replicas, watched with a wait that is over before any replica could answer (as on a loaded mesh). */
+  async function attachedWithoutWaiting (pushed: Envelope[]): Promise<{ device: TestDevice, replicas: RelayNode[], sender: RelayNode, watchersBefore: number[], unwatch: () => void, detach: () => void }> {
     const device = honestDevice()
     await publishDevice(nodes[0]!, device)
     const replicas = replicasOf(nodes, device.mailbox)
     const [entry, sender] = nodes.filter((n) => !replicas.includes(n)) as [RelayNode, RelayNode]
     const watchersBefore = replicas.map((r) => mailboxOf(r).watcherCount())
-    const pushed: Envelope[] = []
     const detach = entry.mailbox.attach(device.mailbox, { push: (e) => { pushed.push(e) } })
-    // the attach's wait is over before any replica could answer, as on a loaded mesh
     const unwatch = await entry.mailbox.watch(device.mailbox, fetchGrant(device, entry), { wait: AbortSignal.abort() })
+    return { device, replicas, sender, watchersBefore, unwatch, detach }
+  }
+
+  it('a watch the attach stopped waiting for still takes effect: the replicas push once they answer', async () => {
+    const pushed: Envelope[] = []
+    const { device, replicas, sender, watchersBefore, unwatch, detach } = await attachedWithoutWaiting(pushed)
     try {
       await waitFor(() => replicas.every((r, i) => mailboxOf(r).watcherCount() === (watchersBefore[i] as number) + 1), { what: 'the watch at every replica' })
       const env = envelope(device.mailbox)
@@ -149,14 +154,8 @@ describe('WATCH: replicas push to the relay a device attached to, and to no othe
   })
 
   it('a device that detaches before the watch round answered leaves no watcher behind', async () => {
-    const device = honestDevice()
-    await publishDevice(nodes[0]!, device)
-    const replicas = replicasOf(nodes, device.mailbox)
-    const [entry] = nodes.filter((n) => !replicas.includes(n)) as [RelayNode]
-    const watchersBefore = replicas.map((r) => mailboxOf(r).watcherCount())
-    const detach = entry.mailbox.attach(device.mailbox, { push: () => {} })
     // the attach stopped waiting at once, and the device went away before any replica answered
-    const unwatch = await entry.mailbox.watch(device.mailbox, fetchGrant(device, entry), { wait: AbortSignal.abort() })
+    const { replicas, watchersBefore, unwatch, detach } = await attachedWithoutWaiting([])
     unwatch()
     detach()
     // the round's WATCHes still arrive; each is withdrawn once answered
