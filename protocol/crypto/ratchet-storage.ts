@@ -5,13 +5,10 @@ import { MAX_SESSION_STATE_BYTES, MAX_STORED_MESSAGE_KEYS, SESSION_STATE_VERSION
 import { decode } from '../codec.js'
 import { ErrorCode, fail } from '../errors.js'
 import { SessionState as SessionStatePb } from '../pb/session-state.js'
-import { equalBytes, sha256 } from './primitives.js'
+import { equalBytes } from './primitives.js'
 import { Session, ab, brand, checkKey, state, type RatchetSession, type ReceiverChain } from './ratchet-state.js'
 import { SpqrLive } from './spqr/index.js'
-
-/** serialized state trailer: protobuf tag of field 15 (wire type 2), length 32 */
-const DIGEST_FIELD = Uint8Array.of(15 << 3 | 2, 32)
-const DIGEST_TRAILER_BYTES = DIGEST_FIELD.byteLength + 32
+import { bodyWithinDigestTrailer, withDigestTrailer } from './digest-trailer.js'
 
 /** Versioned protobuf (protocol/pb/session-state.proto) followed by its SHA-256 as field 15. */
 export function serializeSession (session: RatchetSession): Uint8Array {
@@ -34,11 +31,7 @@ export function serializeSession (session: RatchetSession): Uint8Array {
     // only when the PQ ratchet is on: a version-0 state encodes exactly as before
     pqRatchetState: s.pq === null ? undefined : ab(s.pq.bytes())
   })
-  const out = new Uint8Array(body.byteLength + DIGEST_TRAILER_BYTES)
-  out.set(body, 0)
-  out.set(DIGEST_FIELD, body.byteLength)
-  out.set(sha256(body), body.byteLength + DIGEST_FIELD.byteLength)
-  return out
+  return withDigestTrailer(body)
 }
 
 /** Bounded (MAX_SESSION_STATE_BYTES), digest- and version-checked; every failure is ErrorCode.Decode. */
@@ -47,12 +40,7 @@ export function deserializeSession (bytes: Uint8Array): RatchetSession {
   if (bytes.byteLength > MAX_SESSION_STATE_BYTES) {
     fail(ErrorCode.Decode, `session state: ${bytes.byteLength} bytes exceeds the limit of ${MAX_SESSION_STATE_BYTES}`)
   }
-  const split = bytes.byteLength - DIGEST_TRAILER_BYTES
-  if (split < 0 || bytes[split] !== DIGEST_FIELD[0] || bytes[split + 1] !== DIGEST_FIELD[1]) {
-    fail(ErrorCode.Decode, 'session state: truncated (no digest)')
-  }
-  const body = bytes.subarray(0, split)
-  if (!equalBytes(sha256(body), bytes.subarray(split + DIGEST_FIELD.byteLength))) fail(ErrorCode.Decode, 'session state: digest mismatch')
+  const body = bodyWithinDigestTrailer(bytes, 'session state')
   const v = decode(SessionStatePb, body, MAX_SESSION_STATE_BYTES, 'session state', SESSION_STATE_VERSION)
   if (v.digest.byteLength !== 0) fail(ErrorCode.Decode, 'session state: digest inside the body')
 

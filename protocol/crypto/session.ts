@@ -20,12 +20,10 @@ import {
 export { negotiatePqRatchet } from './session-initial.js'
 import { pqxdhInitiate, pqxdhRespond, type PqxdhHeader, type PqxdhPreKeySource } from './pqxdh.js'
 import { decodeInitial, headerDigest, headerFields, initialFields, negotiatePqRatchet } from './session-initial.js'
-import { equalBytes, sha256, wipe, type Ed25519KeyPair } from './primitives.js'
+import { equalBytes, wipe, type Ed25519KeyPair } from './primitives.js'
+import { bodyWithinDigestTrailer, withDigestTrailer } from './digest-trailer.js'
 
 const SHA256_BYTES = 32
-/** session-record.proto: tag of field 15 (wire type 2) and length 32, then the digest */
-const DIGEST_FIELD = Uint8Array.of(15 << 3 | 2, SHA256_BYTES)
-const DIGEST_TRAILER_BYTES = DIGEST_FIELD.byteLength + SHA256_BYTES
 
 /** Bob's prekeys (synchronous, in-memory or cached by the caller). */
 export interface PreKeyStore extends PqxdhPreKeySource {
@@ -220,12 +218,7 @@ export function serializeSessionRecord (session: Session): Uint8Array {
   if (p !== undefined) {
     record.pending = headerFields(p)
   }
-  const body = SessionRecord.encode(record)
-  const out = new Uint8Array(body.byteLength + DIGEST_TRAILER_BYTES)
-  out.set(body, 0)
-  out.set(DIGEST_FIELD, body.byteLength)
-  out.set(sha256(body), body.byteLength + DIGEST_FIELD.byteLength)
-  return out
+  return withDigestTrailer(SessionRecord.encode(record))
 }
 
 /**
@@ -237,14 +230,7 @@ export function deserializeSessionRecord (bytes: Uint8Array): Session {
   if (bytes.byteLength > MAX_SESSION_RECORD_BYTES) {
     throw new RelaymeshError(ErrorCode.Decode, `SessionRecord: ${bytes.byteLength} bytes exceeds the limit of ${MAX_SESSION_RECORD_BYTES}`)
   }
-  const split = bytes.byteLength - DIGEST_TRAILER_BYTES
-  if (split < 0 || bytes[split] !== DIGEST_FIELD[0] || bytes[split + 1] !== DIGEST_FIELD[1]) {
-    throw new RelaymeshError(ErrorCode.Decode, 'SessionRecord: truncated (no digest)')
-  }
-  const body = bytes.subarray(0, split)
-  if (!equalBytes(sha256(body), bytes.subarray(split + DIGEST_FIELD.byteLength))) {
-    throw new RelaymeshError(ErrorCode.Decode, 'SessionRecord: digest mismatch')
-  }
+  const body = bodyWithinDigestTrailer(bytes, 'SessionRecord')
   const record = decode(SessionRecord, body, MAX_SESSION_RECORD_BYTES, 'SessionRecord', SESSION_RECORD_VERSION)
   if (record.digest.byteLength !== 0) throw new RelaymeshError(ErrorCode.Decode, 'SessionRecord: digest inside the body')
   const field = (b: Uint8Array, length: number, what: string): Uint8Array => expectLength(b, length, what).slice()
