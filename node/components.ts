@@ -78,10 +78,10 @@ export interface RecordService extends Startable {
 
 /** Contacts-only presence (node/presence): opaque, self-certifying blobs, in memory. */
 export interface PresenceService extends Startable {
-  /** verify a PresenceBlob, keep it if newer than the one held for its id, gossip it; RelaymeshError when bad, Stale when older */
+  /** verify a PresenceBlob and send it to the k relays closest to its id (this node keeps it if it is one); RelaymeshError when bad, Stale when this node holds a newer one */
   publish: (blob: Uint8Array) => Promise<void>
-  /** the held, unexpired blobs of these 32-byte ids (at most MAX_PRESENCE_IDS; Invalid/TooLarge otherwise) */
-  get: (ids: Uint8Array[]) => Uint8Array[]
+  /** the newest unexpired blob of each of these 32-byte ids that their k closest relays hold (at most MAX_PRESENCE_IDS; Invalid/TooLarge otherwise) */
+  get: (ids: Uint8Array[]) => Promise<Uint8Array[]>
 }
 
 /** Public channels (node/channel): signed posts, gossiped per channel, kept in memory for a bounded time. */

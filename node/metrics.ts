@@ -12,6 +12,7 @@ export interface NodeMetrics {
   envelopesExpired: Counter
   gossipAccepted: Counter<'topic'>
   gossipRejected: Counter<'topic' | 'reason'>
+  presenceBlobs: Counter<'outcome'>
   clientRequests: Counter<'type'>
   clientErrors: Counter<'code'>
   attachedClients: Gauge
@@ -29,6 +30,7 @@ export function createNodeMetrics (registry: Registry = new Registry()): NodeMet
     envelopesExpired: c('relaymesh_envelopes_expired_total', 'envelopes purged at expiry'),
     gossipAccepted: new Counter({ name: 'relaymesh_gossip_accepted_total', help: 'gossip messages accepted', labelNames: ['topic'], registers: [registry] }),
     gossipRejected: new Counter({ name: 'relaymesh_gossip_rejected_total', help: 'gossip messages rejected', labelNames: ['topic', 'reason'], registers: [registry] }),
+    presenceBlobs: new Counter({ name: 'relaymesh_presence_blobs_total', help: 'presence blobs put to this node by relays, by outcome (newer: kept; same, older, full, not-responsible, rejected)', labelNames: ['outcome'], registers: [registry] }),
     clientRequests: new Counter({ name: 'relaymesh_client_requests_total', help: 'client requests received, by type (counts only: nothing about who asked)', labelNames: ['type'], registers: [registry] }),
     clientErrors: new Counter({ name: 'relaymesh_client_errors_total', help: 'typed errors answered to clients', labelNames: ['code'], registers: [registry] }),
     attachedClients: new Gauge({ name: 'relaymesh_attached_clients', help: 'devices attached to this node', registers: [registry] }),

@@ -203,7 +203,7 @@ const handlers: Partial<Record<RequestType, Handler>> = {
     if (req.presenceIds.length > MAX_PRESENCE_IDS) throw new RelaymeshError(ErrorCode.TooLarge, `presence: more than ${MAX_PRESENCE_IDS} ids`)
     // one token per 16 ids: a contact list's worth costs about one request
     peerLimited(ctx, Math.ceil(req.presenceIds.length / 16))
-    return { presence: ctx.deps.presence.get(req.presenceIds) }
+    return { presence: await ctx.deps.presence.get(req.presenceIds) }
   },
 
   // public channels (node/channel): no attach needed, a post is signed by its author's identity key

@@ -9,7 +9,6 @@ import { SECOND } from '../config.js'
 import { CidrSet } from '../connection-limits.js'
 import { NODES_TOPIC } from '../relays/constants.js'
 import { RECORDS_TOPIC } from './constants.js'
-import { PRESENCE_TOPIC } from '../presence/constants.js'
 import { channelTopic } from '../channel/constants.js'
 import { DEFAULT_CHANNEL } from '../../protocol/constants.js'
 
@@ -58,7 +57,6 @@ export function gossipScoring (init: GossipScoringInit = {}): Partial<GossipsubO
       topics: {
         [RECORDS_TOPIC]: { ...RELAYMESH_TOPIC_SCORE },
         [NODES_TOPIC]: { ...RELAYMESH_TOPIC_SCORE },
-        [PRESENCE_TOPIC]: { ...RELAYMESH_TOPIC_SCORE },
         [channelTopic(DEFAULT_CHANNEL)]: { ...RELAYMESH_TOPIC_SCORE }
       },
       // only explicitly allowed ranges (tests and simulations name loopback: they put every peer on one IP);

@@ -1,15 +1,28 @@
-// Constants of the contacts-only presence board (docs/protocol.md §8e).
+// Constants of contacts-only presence on the node (docs/protocol.md §8e, §9
+// "Presence replicas").
 import { MAX_PRESENCE_BLOB_BYTES } from '../../protocol/constants.js'
 import { SECOND } from '../config.js'
 
-/** gossip topic carrying one PresenceBatch per message */
-export const PRESENCE_TOPIC = '/relaymesh/1/presence'
-/** blobs in one PresenceBatch (the .proto limit) */
-export const MAX_PRESENCE_BATCH_BLOBS = 128
-/** largest PresenceBatch accepted: every blob at its size limit, plus framing */
-export const MAX_PRESENCE_BATCH_BYTES = MAX_PRESENCE_BATCH_BLOBS * (MAX_PRESENCE_BLOB_BYTES + 4) + 16
-/** blobs published within this window share one gossip message */
+/** relay-to-relay protocol: PUT blobs at, FETCH them from, the relays closest to their ids */
+export const PRESENCE_PROTOCOL = '/relaymesh/presence/1.0.0'
+/** blobs in one PUT (the .proto limit) */
+export const MAX_PRESENCE_PUT_BLOBS = 128
+/** a PUT, every blob at its size limit, plus framing: far below limits.maxFrameBytes */
+export const MAX_PRESENCE_PUT_BYTES = MAX_PRESENCE_PUT_BLOBS * (MAX_PRESENCE_BLOB_BYTES + 4) + 16
+/** blobs for one replica published within this window share one PUT */
 export const PRESENCE_PUBLISH_WINDOW_MS = 50
+/**
+ * A relay keeps a blob only if it is among the PRESENCE_SPREAD * k relays
+ * closest to the blob's id in its own directory (directories may differ for a
+ * while after a join or a leave); it answers FETCH for any id it holds.
+ */
+export const PRESENCE_SPREAD = 2
+/** how long PRESENCE_GET waits for the replicas of its ids (a client is waiting) */
+export const PRESENCE_FETCH_TIMEOUT_MS = 2 * SECOND
+/** how long a PUT waits for its replica */
+export const PRESENCE_PUT_TIMEOUT_MS = 5 * SECOND
+/** presence requests to one relay at once */
+export const MAX_PRESENCE_INFLIGHT_PER_PEER = 8
 /**
  * blobs held at most (about 600 B each with their index: ~40 MiB); beyond it
  * the soonest-expiring blob makes room for one that lives longer

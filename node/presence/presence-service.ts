@@ -1,22 +1,25 @@
-// Contacts-only presence on the node (docs/protocol.md §8e): a
-// bounded, in-memory board of PresenceBlobs (presence-board.ts), fed by the
-// devices attached here (publish) and by gossip on PRESENCE_TOPIC from
-// admitted relays, and read by PRESENCE_GET. A blob names no user, device,
-// mailbox or node: the node checks its signature and expiry and keeps the
-// latest seq per id, nothing more. Nothing is persisted: devices refresh
-// their blobs while attached.
-import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
-import type { PeerId } from '@libp2p/interface'
-import { decode, encode } from '../../protocol/codec.js'
+// Contacts-only presence on the node (docs/protocol.md §8e, §9 "Presence
+// replicas"): each blob is kept, in memory, by the k relays closest to its id
+// (as a mailbox's envelopes are), on a bounded board (presence-board.ts).
+// A device's blob is published by its entry node to those relays (PUT,
+// presence-replicas.ts); a PRESENCE_GET asks them (FETCH). A blob names no
+// user, device, mailbox or node: a relay checks its signature and expiry and
+// keeps the latest seq per id, nothing more. Nothing is persisted: devices
+// refresh their blobs while attached. Only admitted relays may PUT or FETCH.
+import type { Connection, PeerId } from '@libp2p/interface'
+import { decode, encode, type Loose } from '../../protocol/codec.js'
 import { MAX_PRESENCE_IDS, WIRE_VERSION } from '../../protocol/constants.js'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
-import { PresenceBatch } from '../../protocol/pb/node-gossip.js'
+import { PresenceRequest, PresenceRequestType, PresenceResponse, ReplicaStatus } from '../../protocol/pb/node-replica.js'
 import { PRESENCE_ID_BYTES, verifyPresenceBlob, type VerifiedPresenceBlob } from '../../protocol/presence.js'
 import type { NodeComponents, PresenceService, RelayDirectory } from '../components.js'
+import { INBOUND_TIMEOUT_MS } from '../mailbox/constants.js'
+import { serve } from '../mailbox/rpc.js'
 import { PresenceBoard } from './presence-board.js'
+import { PresenceReplicas } from './presence-replicas.js'
 import {
-  MAX_PRESENCE_BATCH_BLOBS, MAX_PRESENCE_BATCH_BYTES, MAX_PRESENCE_ENTRIES, PRESENCE_EXPIRED_GRACE_MS, PRESENCE_PUBLISH_WINDOW_MS,
-  PRESENCE_PURGE_INTERVAL_MS, PRESENCE_TOPIC
+  MAX_PRESENCE_ENTRIES, MAX_PRESENCE_PUT_BLOBS, MAX_PRESENCE_PUT_BYTES, PRESENCE_EXPIRED_GRACE_MS, PRESENCE_PROTOCOL, PRESENCE_PUBLISH_WINDOW_MS,
+  PRESENCE_PURGE_INTERVAL_MS, PRESENCE_SPREAD
 } from './constants.js'
 
 export interface PresenceServiceInit {
@@ -30,13 +33,11 @@ export interface PresenceServiceInit {
 export interface PresenceServiceHandle extends PresenceService {
   /** blobs held (status, tests) */
   size: () => number
+  /** the blob this node itself holds for an id, unless expired (tests, status) */
+  held: (id: Uint8Array) => Uint8Array | undefined
 }
 
-function reasonOf (err: unknown): string {
-  if (RelaymeshError.is(err, ErrorCode.BadSignature)) return 'bad-signature'
-  if (RelaymeshError.is(err, ErrorCode.Expired)) return 'expired'
-  return 'decode'
-}
+type Answer = Loose<Partial<PresenceResponse>>
 
 /** A blob from the network: verified, or 'recent' when it expired less than the grace ago (dropped, not held against the sender). */
 function checkBlob (bytes: Uint8Array, now: number): VerifiedPresenceBlob | 'recent' {
@@ -44,108 +45,134 @@ function checkBlob (bytes: Uint8Array, now: number): VerifiedPresenceBlob | 'rec
   return v.expiresAt <= now ? 'recent' : v
 }
 
+function checkIds (ids: Uint8Array[]): void {
+  if (ids.length > MAX_PRESENCE_IDS) throw new RelaymeshError(ErrorCode.TooLarge, `presence: more than ${MAX_PRESENCE_IDS} ids`)
+  for (const id of ids) {
+    if (id.byteLength !== PRESENCE_ID_BYTES) throw new RelaymeshError(ErrorCode.Invalid, `presence id: expected ${PRESENCE_ID_BYTES} bytes, got ${id.byteLength}`)
+  }
+}
+
 export function createPresenceService (components: NodeComponents, init: PresenceServiceInit): PresenceServiceHandle {
-  const { host, metrics } = components
+  const { host, config, metrics, shutdown } = components
   const log = components.log.child({ component: 'presence' })
+  const { relays } = init
+  const self = host.peerId
   const board = new PresenceBoard(init.maxEntries ?? MAX_PRESENCE_ENTRIES)
-  const windowMs = init.publishWindowMs ?? PRESENCE_PUBLISH_WINDOW_MS
+  const k = config.replicas
+  const replicas = new PresenceReplicas({
+    components,
+    windowMs: init.publishWindowMs ?? PRESENCE_PUBLISH_WINDOW_MS,
+    local: (idsHex, now) => idsHex.flatMap((id) => board.get(id, now) ?? [])
+  })
   let running = false
   let purgeTimer: NodeJS.Timeout | undefined
-  let pending: Uint8Array[] = []
-  let flushTimer: NodeJS.Timeout | undefined
 
-  async function validate (from: PeerId, msg: Message): Promise<TopicValidatorResult> {
-    if (!running) return TopicValidatorResult.Ignore
-    // only admitted relays' messages count (a plain gossipsub peer may listen, not speak)
-    if (!init.relays.isAdmitted(from)) {
-      metrics.gossipRejected.inc({ topic: PRESENCE_TOPIC, reason: 'not-admitted' })
-      return TopicValidatorResult.Ignore
-    }
+  const replicasOf = (id: Uint8Array): PeerId[] => relays.closest(id, k)
+  const responsibleFor = (id: Uint8Array): boolean => relays.closest(id, PRESENCE_SPREAD * k).some((p) => p.equals(self))
+
+  // --- inbound /relaymesh/presence/1.0.0 (admitted relays only) ---
+
+  const put = (blobs: Uint8Array[]): Answer => {
+    if (blobs.length === 0) throw new RelaymeshError(ErrorCode.Invalid, 'presence put: no blobs')
+    if (blobs.length > MAX_PRESENCE_PUT_BLOBS) throw new RelaymeshError(ErrorCode.TooLarge, `presence put: more than ${MAX_PRESENCE_PUT_BLOBS} blobs`)
     const now = Date.now()
-    const fresh: VerifiedPresenceBlob[] = []
-    try {
-      const batch = decode(PresenceBatch, msg.data, MAX_PRESENCE_BATCH_BYTES, 'PresenceBatch')
-      if (batch.blobs.length === 0) throw new RelaymeshError(ErrorCode.Decode, 'PresenceBatch: no blobs')
-      for (const bytes of batch.blobs) {
-        const v = checkBlob(bytes, now)
-        if (v !== 'recent') fresh.push(v)
+    // every blob is checked before any is kept: a PUT with one bad blob changes nothing
+    const fresh = blobs.map((b) => checkBlob(b, now)).filter((v): v is VerifiedPresenceBlob => v !== 'recent')
+    let stored = 0
+    for (const v of fresh) {
+      const outcome = responsibleFor(v.id) ? board.offer(v, now) : 'not-responsible'
+      metrics.presenceBlobs.inc({ outcome })
+      if (outcome === 'newer') stored++
+    }
+    return { stored }
+  }
+
+  const handle = (req: PresenceRequest): Answer => {
+    switch (req.type) {
+      case PresenceRequestType.PRESENCE_PUT:
+        return put(req.blobs)
+      case PresenceRequestType.PRESENCE_FETCH: {
+        if (req.ids.length === 0) throw new RelaymeshError(ErrorCode.Invalid, 'presence fetch: no ids')
+        checkIds(req.ids)
+        const now = Date.now()
+        return { blobs: req.ids.flatMap((id) => board.get(Buffer.from(id).toString('hex'), now) ?? []) }
       }
+      default:
+        throw new RelaymeshError(ErrorCode.Invalid, `unknown presence request type ${String(req.type)}`)
+    }
+  }
+
+  const errorAnswer = (err: unknown): Uint8Array => encode(PresenceResponse, {
+    version: WIRE_VERSION,
+    status: ReplicaStatus.REPLICA_ERROR,
+    errorCode: RelaymeshError.is(err) ? err.code : ErrorCode.Invalid,
+    errorMessage: err instanceof Error ? err.message : String(err)
+  })
+
+  const answer = async (frame: Uint8Array, connection: Connection): Promise<Uint8Array> => {
+    try {
+      if (!relays.isAdmitted(connection.remotePeer)) throw new RelaymeshError(ErrorCode.Unauthorized, 'the presence protocol is for admitted relays')
+      const req = decode(PresenceRequest, frame, MAX_PRESENCE_PUT_BYTES, 'PresenceRequest')
+      return encode(PresenceResponse, { version: WIRE_VERSION, status: ReplicaStatus.REPLICA_OK, ...handle(req) })
     } catch (err) {
-      metrics.gossipRejected.inc({ topic: PRESENCE_TOPIC, reason: reasonOf(err) })
-      log.debug({ err: (err as Error).message }, 'presence batch rejected')
-      return TopicValidatorResult.Reject
-    }
-    // all checked before any is kept: a batch with one bad blob changes nothing
-    const outcomes = fresh.map((v) => board.offer(v, now))
-    if (!outcomes.includes('newer')) {
-      metrics.gossipRejected.inc({ topic: PRESENCE_TOPIC, reason: outcomes.includes('full') ? 'full' : 'stale' })
-      return TopicValidatorResult.Ignore
-    }
-    metrics.gossipAccepted.inc({ topic: PRESENCE_TOPIC })
-    return TopicValidatorResult.Accept
-  }
-
-  function flush (): void {
-    if (flushTimer !== undefined) { clearTimeout(flushTimer); flushTimer = undefined }
-    if (pending.length === 0) return
-    const data = encode(PresenceBatch, { version: WIRE_VERSION, blobs: pending })
-    pending = []
-    host.services.pubsub.publish(PRESENCE_TOPIC, data).catch((err: Error) => {
-      log.debug({ err: err.message }, 'presence batch publish failed')
-    })
-  }
-
-  function enqueue (bytes: Uint8Array): void {
-    pending.push(bytes)
-    if (pending.length >= MAX_PRESENCE_BATCH_BLOBS) { flush(); return }
-    if (flushTimer === undefined) {
-      flushTimer = setTimeout(flush, windowMs)
-      flushTimer.unref()
+      if (RelaymeshError.is(err, ErrorCode.BadSignature) || RelaymeshError.is(err, ErrorCode.Expired)) metrics.presenceBlobs.inc({ outcome: 'rejected' })
+      log.debug({ err: (err as Error).message, peer: connection.remotePeer.toString() }, 'presence request refused')
+      return errorAnswer(err)
     }
   }
 
   return {
     async start () {
       if (running) return
+      await serve(host, {
+        protocol: PRESENCE_PROTOCOL,
+        maxFrameBytes: MAX_PRESENCE_PUT_BYTES,
+        maxInboundStreams: config.limits.maxStreamsPerPeer,
+        timeoutMs: INBOUND_TIMEOUT_MS,
+        readTimeoutMs: config.limits.frameReadTimeoutMs,
+        budget: (connection) => components.inbound.for(connection),
+        shutdown,
+        log,
+        // admission before a byte of the request is read
+        admit: (connection) => relays.isAdmitted(connection.remotePeer) ? undefined : new RelaymeshError(ErrorCode.Unauthorized, 'the presence protocol is for admitted relays'),
+        answer,
+        unreadable: errorAnswer
+      })
       running = true
-      const pubsub = host.services.pubsub
-      pubsub.topicValidators.set(PRESENCE_TOPIC, validate)
-      pubsub.subscribe(PRESENCE_TOPIC)
       purgeTimer = setInterval(() => { board.purge(Date.now()) }, PRESENCE_PURGE_INTERVAL_MS)
       purgeTimer.unref()
     },
 
     async stop () {
       if (!running) return
-      flush()
+      replicas.flushAll()
       running = false
       clearInterval(purgeTimer)
-      // the validator stays (it ignores everything once stopped), as node/gossip/record-service.ts does
+      await host.unhandle(PRESENCE_PROTOCOL).catch(() => {})
     },
 
     async publish (bytes) {
       const now = Date.now()
       const v = verifyPresenceBlob(bytes, now)
-      const outcome = board.offer(v, now)
-      if (outcome === 'older') throw new RelaymeshError(ErrorCode.Stale, 'presence: a newer blob of this id is held')
-      if (outcome === 'full') throw new RelaymeshError(ErrorCode.QuotaExceeded, 'presence: this node holds as many blobs as it may')
-      if (outcome === 'newer' && running) enqueue(v.bytes)
+      const targets = replicasOf(v.id)
+      if (targets.length === 0) throw new RelaymeshError(ErrorCode.Unavailable, 'presence: no relay known')
+      const others = targets.filter((p) => !p.equals(self))
+      if (others.length < targets.length) {
+        // this node is one of the blob's replicas: it keeps its own copy
+        const outcome = board.offer(v, now)
+        if (outcome === 'older') throw new RelaymeshError(ErrorCode.Stale, 'presence: a newer blob of this id is held')
+        if (outcome === 'full') throw new RelaymeshError(ErrorCode.QuotaExceeded, 'presence: this node holds as many blobs as it may')
+        if (outcome === 'same') return
+      }
+      if (running) replicas.put(v.bytes, others)
     },
 
-    get (ids) {
-      if (ids.length > MAX_PRESENCE_IDS) throw new RelaymeshError(ErrorCode.TooLarge, `presence: more than ${MAX_PRESENCE_IDS} ids`)
-      const now = Date.now()
-      const out: Uint8Array[] = []
-      for (const id of ids) {
-        if (id.byteLength !== PRESENCE_ID_BYTES) throw new RelaymeshError(ErrorCode.Invalid, `presence id: expected ${PRESENCE_ID_BYTES} bytes, got ${id.byteLength}`)
-      }
-      for (const id of ids) {
-        const b = board.get(Buffer.from(id).toString('hex'), now)
-        if (b !== undefined) out.push(b)
-      }
-      return out
+    async get (ids) {
+      checkIds(ids)
+      return await replicas.fetch(ids, replicasOf)
     },
 
-    size: () => board.size
+    size: () => board.size,
+    held: (id) => board.get(Buffer.from(id).toString('hex'), Date.now())
   }
 }

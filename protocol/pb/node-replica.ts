@@ -2383,3 +2383,461 @@ export namespace PreKeyResponse {
     return streamMessage(buf, PreKeyResponse.codec(), opts)
   }
 }
+
+export enum PresenceRequestType {
+  PRESENCE_NONE = 'PRESENCE_NONE',
+  PRESENCE_PUT = 'PRESENCE_PUT',
+  PRESENCE_FETCH = 'PRESENCE_FETCH'
+}
+
+enum __PresenceRequestTypeValues {
+  PRESENCE_NONE = 0,
+  PRESENCE_PUT = 1,
+  PRESENCE_FETCH = 2
+}
+
+export namespace PresenceRequestType {
+  export const codec = (): Codec<PresenceRequestType> => {
+    return enumeration<PresenceRequestType>(__PresenceRequestTypeValues)
+  }
+}
+
+export interface PresenceRequest {
+  version: number
+  type: PresenceRequestType
+  blobs: Uint8Array<ArrayBuffer>[]
+  ids: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace PresenceRequest {
+  let _codec: Codec<PresenceRequest>
+
+  export const codec = (): Codec<PresenceRequest> => {
+    if (_codec == null) {
+      _codec = message<PresenceRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if (obj.type != null && __PresenceRequestTypeValues[obj.type] !== 0) {
+          w.uint32(16)
+          PresenceRequestType.codec().encode(obj.type, w)
+        }
+
+        if (obj.blobs != null && obj.blobs.length > 0) {
+          for (const value of obj.blobs) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.ids != null && obj.ids.length > 0) {
+          for (const value of obj.ids) {
+            w.uint32(34)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          type: PresenceRequestType.PRESENCE_NONE,
+          blobs: [],
+          ids: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.type = PresenceRequestType.codec().decode(reader)
+              break
+            }
+            case 3: {
+              if (opts.limits?.blobs != null && obj.blobs.length === opts.limits.blobs) {
+                throw new MaxLengthError('Decode error - repeated field "blobs" had too many elements')
+              }
+
+              if (obj.blobs.length === 128) {
+                throw new MaxLengthError('Decode error - repeated field "blobs" had too many elements')
+              }
+
+              obj.blobs.push(reader.bytes())
+              break
+            }
+            case 4: {
+              if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              if (obj.ids.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              obj.ids.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          blobs: 128,
+          ids: 256
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.type`,
+                value: PresenceRequestType.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.blobs != null && obj.blobs === opts.limits.blobs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "blobs" had too many elements')
+              }
+
+              if (obj.blobs === 128) {
+                throw new MaxLengthError('Streaming decode error - repeated field "blobs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.blobs[]`,
+                index: obj.blobs,
+                value: reader.bytes()
+              }
+
+              obj.blobs++
+
+              break
+            }
+            case 4: {
+              if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              if (obj.ids === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ids[]`,
+                index: obj.ids,
+                value: reader.bytes()
+              }
+
+              obj.ids++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PresenceRequestVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface PresenceRequestTypeFieldEvent {
+    field: '$.type'
+    value: PresenceRequestType
+  }
+
+  export interface PresenceRequestBlobsFieldEvent {
+    field: '$.blobs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PresenceRequestIdsFieldEvent {
+    field: '$.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<PresenceRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PresenceRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceRequest>): PresenceRequest {
+    return decodeMessage(buf, PresenceRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceRequest>): Generator<PresenceRequestVersionFieldEvent | PresenceRequestTypeFieldEvent | PresenceRequestBlobsFieldEvent | PresenceRequestIdsFieldEvent> {
+    return streamMessage(buf, PresenceRequest.codec(), opts)
+  }
+}
+
+export interface PresenceResponse {
+  version: number
+  status: ReplicaStatus
+  errorCode: string
+  errorMessage: string
+  stored: number
+  blobs: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace PresenceResponse {
+  let _codec: Codec<PresenceResponse>
+
+  export const codec = (): Codec<PresenceResponse> => {
+    if (_codec == null) {
+      _codec = message<PresenceResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if (obj.status != null && __ReplicaStatusValues[obj.status] !== 0) {
+          w.uint32(16)
+          ReplicaStatus.codec().encode(obj.status, w)
+        }
+
+        if ((obj.errorCode != null && obj.errorCode !== '')) {
+          w.uint32(26)
+          w.string(obj.errorCode)
+        }
+
+        if ((obj.errorMessage != null && obj.errorMessage !== '')) {
+          w.uint32(34)
+          w.string(obj.errorMessage)
+        }
+
+        if ((obj.stored != null && obj.stored !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.stored)
+        }
+
+        if (obj.blobs != null && obj.blobs.length > 0) {
+          for (const value of obj.blobs) {
+            w.uint32(50)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          status: ReplicaStatus.REPLICA_OK,
+          errorCode: '',
+          errorMessage: '',
+          stored: 0,
+          blobs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.status = ReplicaStatus.codec().decode(reader)
+              break
+            }
+            case 3: {
+              obj.errorCode = reader.string()
+              break
+            }
+            case 4: {
+              obj.errorMessage = reader.string()
+              break
+            }
+            case 5: {
+              obj.stored = reader.uint32()
+              break
+            }
+            case 6: {
+              if (opts.limits?.blobs != null && obj.blobs.length === opts.limits.blobs) {
+                throw new MaxLengthError('Decode error - repeated field "blobs" had too many elements')
+              }
+
+              if (obj.blobs.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "blobs" had too many elements')
+              }
+
+              obj.blobs.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          blobs: 256
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.status`,
+                value: ReplicaStatus.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.errorCode`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.errorMessage`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.stored`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 6: {
+              if (opts.limits?.blobs != null && obj.blobs === opts.limits.blobs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "blobs" had too many elements')
+              }
+
+              if (obj.blobs === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "blobs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.blobs[]`,
+                index: obj.blobs,
+                value: reader.bytes()
+              }
+
+              obj.blobs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PresenceResponseVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface PresenceResponseStatusFieldEvent {
+    field: '$.status'
+    value: ReplicaStatus
+  }
+
+  export interface PresenceResponseErrorCodeFieldEvent {
+    field: '$.errorCode'
+    value: string
+  }
+
+  export interface PresenceResponseErrorMessageFieldEvent {
+    field: '$.errorMessage'
+    value: string
+  }
+
+  export interface PresenceResponseStoredFieldEvent {
+    field: '$.stored'
+    value: number
+  }
+
+  export interface PresenceResponseBlobsFieldEvent {
+    field: '$.blobs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<PresenceResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PresenceResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceResponse>): PresenceResponse {
+    return decodeMessage(buf, PresenceResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceResponse>): Generator<PresenceResponseVersionFieldEvent | PresenceResponseStatusFieldEvent | PresenceResponseErrorCodeFieldEvent | PresenceResponseErrorMessageFieldEvent | PresenceResponseStoredFieldEvent | PresenceResponseBlobsFieldEvent> {
+    return streamMessage(buf, PresenceResponse.codec(), opts)
+  }
+}
