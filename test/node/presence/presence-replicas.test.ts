@@ -38,7 +38,7 @@ function forged (bytes: Uint8Array): Uint8Array {
 
 async function ask (from: RelayHost, to: RelayNode, req: Loose<Partial<PresenceRequest>>): Promise<PresenceResponse> {
   const frame = encode(PresenceRequest, { version: WIRE_VERSION, ...req })
-  const answer = await request(from, to.peerId, PRESENCE_PROTOCOL, frame, { signal: AbortSignal.timeout(5000), maxFrameBytes: 1 << 20 })
+  const answer = await request(from, to.peerId, PRESENCE_PROTOCOL, frame, { signal: AbortSignal.timeout(20_000), maxFrameBytes: 1 << 20 })
   return decode(PresenceResponse, answer, 1 << 20, 'PresenceResponse')
 }
 
@@ -131,9 +131,9 @@ describe('presence replicas (five relay nodes over TCP, k = 2)', function () {
     const outsider = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], maxStreamsPerPeer: 32, allowIps: LOOPBACK_ALLOW })
     hosts.push(outsider)
     await outsider.start()
-    await outsider.dial(multiaddr(addressOf(nodes[0] as RelayNode)))
     const b = newBlob()
     const replica = replicasOf(nodes, b.id, K)[0] as RelayNode
+    await outsider.dial(multiaddr(addressOf(replica)))
     const put = await ask(outsider, replica, { type: PresenceRequestType.PRESENCE_PUT, blobs: [b.bytes] })
     assert.equal(put.status, ReplicaStatus.REPLICA_ERROR)
     assert.equal(put.errorCode, 'ERR_UNAUTHORIZED')
