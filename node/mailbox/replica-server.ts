@@ -8,7 +8,7 @@ import type { RelayHost } from '../host.js'
 import { INBOUND_TIMEOUT_MS, PIPELINE_MAX_PENDING, PIPELINED_STREAMS_PER_PEER, REPLICA_PROTOCOL, REPLICA_PROTOCOL_PIPELINED } from './constants.js'
 import { servePipelined } from './pipeline.js'
 import { replicaAnswerer, replicaUnreadable, type ReplicaHandlerDeps } from './replica-protocol.js'
-import { serve } from './rpc.js'
+import { serveRelays } from './rpc.js'
 
 /** Handle both versions of the replica protocol. */
 export async function serveReplicaProtocols (deps: ReplicaHandlerDeps): Promise<void> {
@@ -17,19 +17,7 @@ export async function serveReplicaProtocols (deps: ReplicaHandlerDeps): Promise<
   const answer = replicaAnswerer(deps)
   // admission is checked before a byte of the request is read
   const admit = (peer: PeerId): RelaymeshError | undefined => isRelay(peer) ? undefined : new RelaymeshError(ErrorCode.Unauthorized, 'the replica protocol is for admitted relays')
-  await serve(host, {
-    protocol: REPLICA_PROTOCOL,
-    maxFrameBytes: config.limits.maxFrameBytes,
-    maxInboundStreams: config.limits.maxStreamsPerPeer,
-    timeoutMs: INBOUND_TIMEOUT_MS,
-    readTimeoutMs: config.limits.frameReadTimeoutMs,
-    budget: (connection) => components.inbound.for(connection),
-    shutdown,
-    log,
-    admit: (connection) => admit(connection.remotePeer),
-    answer,
-    unreadable: replicaUnreadable
-  })
+  await serveRelays(components, { protocol: REPLICA_PROTOCOL, maxFrameBytes: config.limits.maxFrameBytes, isAdmitted: isRelay, answer, unreadable: replicaUnreadable })
   // the pipelined version: many requests per long-lived stream (protocol/rpc-pipeline.ts)
   await host.handle(REPLICA_PROTOCOL_PIPELINED, (stream, connection) => {
     void servePipelined(stream, {

@@ -8,7 +8,10 @@ import type { Logger } from 'pino'
 import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { FrameReader, type ByteBudget } from '../../protocol/frame-reader.js'
 import { refuseStream, writeFrame } from '../../protocol/frame-writer.js'
+import { ReplicaStatus } from '../../protocol/pb/node-replica.js'
+import type { NodeComponents } from '../components.js'
 import type { RelayHost } from '../host.js'
+import { INBOUND_TIMEOUT_MS } from './constants.js'
 
 export interface RequestOptions {
   signal: AbortSignal
@@ -110,6 +113,35 @@ async function handleOne (stream: Stream, connection: Connection, options: Serve
     stream.abort(err as Error)
   } finally {
     reader.close()
+  }
+}
+
+/**
+ * serve() for a node-to-node protocol only admitted relays may use: the
+ * node's stream, time and inbound-byte limits, and admission checked before
+ * a byte of the request is read (refused with unreadable(ERR_UNAUTHORIZED)).
+ */
+export async function serveRelays (components: NodeComponents, options: Pick<ServeOptions, 'protocol' | 'maxFrameBytes' | 'answer' | 'unreadable'> & { isAdmitted: (peer: PeerId) => boolean }): Promise<void> {
+  const { host, config, shutdown, log } = components
+  const { isAdmitted, ...rest } = options
+  await serve(host, {
+    ...rest,
+    maxInboundStreams: config.limits.maxStreamsPerPeer,
+    timeoutMs: INBOUND_TIMEOUT_MS,
+    readTimeoutMs: config.limits.frameReadTimeoutMs,
+    budget: (connection) => components.inbound.for(connection),
+    shutdown,
+    log,
+    admit: (connection) => isAdmitted(connection.remotePeer) ? undefined : new RelaymeshError(ErrorCode.Unauthorized, `${options.protocol} is for admitted relays`)
+  })
+}
+
+/** The fields of an error answer (prekey, presence): REPLICA_ERROR with the error's code and message. */
+export function errorFields (err: unknown): { status: ReplicaStatus, errorCode: string, errorMessage: string } {
+  return {
+    status: ReplicaStatus.REPLICA_ERROR,
+    errorCode: RelaymeshError.is(err) ? err.code : ErrorCode.Invalid,
+    errorMessage: err instanceof Error ? err.message : String(err)
   }
 }
 

@@ -14,10 +14,10 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { PreKeyRequest, PreKeyRequestType, PreKeyResponse, ReplicaStatus } from '../../protocol/pb/node-replica.js'
 import { OneTimePreKey } from '../../protocol/pb/records.js'
 import type { NodeComponents, PreKeyService, RelayDirectory } from '../components.js'
-import { INBOUND_TIMEOUT_MS, REPLICA_REQUEST_TIMEOUT_MS } from '../mailbox/constants.js'
+import { REPLICA_REQUEST_TIMEOUT_MS } from '../mailbox/constants.js'
 import { hexOf } from '../mailbox/envelope-store.js'
 import { codeOf } from '../mailbox/replica-client.js'
-import { PeerLimiter, request, serve } from '../mailbox/rpc.js'
+import { errorFields, PeerLimiter, request, serveRelays } from '../mailbox/rpc.js'
 import { MAX_INFLIGHT_PER_PEER, MAX_PREKEY_BYTES, MAX_UPLOAD_KEYS, PREKEY_PROTOCOL, WATERMARK_RETENTION_MS, WATERMARK_SWEEP_MS } from './constants.js'
 import { PreKeyStore, type StoredPreKey } from './prekey-store.js'
 
@@ -195,12 +195,7 @@ export function createPreKeyService (components: NodeComponents, init: PreKeySer
     }
   }
 
-  const errorAnswer = (err: unknown): Uint8Array => encode(PreKeyResponse, {
-    version: WIRE_VERSION,
-    status: ReplicaStatus.REPLICA_ERROR,
-    errorCode: RelaymeshError.is(err) ? err.code : ErrorCode.Invalid,
-    errorMessage: err instanceof Error ? err.message : String(err)
-  })
+  const errorAnswer = (err: unknown): Uint8Array => encode(PreKeyResponse, { version: WIRE_VERSION, ...errorFields(err) })
 
   const answer = async (frame: Uint8Array, connection: Connection): Promise<Uint8Array> => {
     try {
@@ -217,20 +212,7 @@ export function createPreKeyService (components: NodeComponents, init: PreKeySer
   return {
     start: async () => {
       if (started) return
-      await serve(host, {
-        protocol: PREKEY_PROTOCOL,
-        maxFrameBytes: config.limits.maxFrameBytes,
-        maxInboundStreams: config.limits.maxStreamsPerPeer,
-        timeoutMs: INBOUND_TIMEOUT_MS,
-        readTimeoutMs: config.limits.frameReadTimeoutMs,
-        budget: (connection) => components.inbound.for(connection),
-        shutdown,
-        log,
-        // admission before a byte of the request is read
-        admit: (connection) => relays.isAdmitted(connection.remotePeer) ? undefined : new RelaymeshError(ErrorCode.Unauthorized, 'the prekey protocol is for admitted relays'),
-        answer,
-        unreadable: errorAnswer
-      })
+      await serveRelays(components, { protocol: PREKEY_PROTOCOL, maxFrameBytes: config.limits.maxFrameBytes, isAdmitted: (peer) => relays.isAdmitted(peer), answer, unreadable: errorAnswer })
       started = true
       sweep()
       sweepTimer = setInterval(sweep, WATERMARK_SWEEP_MS)

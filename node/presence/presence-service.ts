@@ -13,8 +13,7 @@ import { ErrorCode, RelaymeshError } from '../../protocol/errors.js'
 import { PresenceRequest, PresenceRequestType, PresenceResponse, ReplicaStatus } from '../../protocol/pb/node-replica.js'
 import { PRESENCE_ID_BYTES, verifyPresenceBlob, type VerifiedPresenceBlob } from '../../protocol/presence.js'
 import type { NodeComponents, PresenceService, RelayDirectory } from '../components.js'
-import { INBOUND_TIMEOUT_MS } from '../mailbox/constants.js'
-import { serve } from '../mailbox/rpc.js'
+import { errorFields, serveRelays } from '../mailbox/rpc.js'
 import { PresenceBoard } from './presence-board.js'
 import { PresenceReplicas } from './presence-replicas.js'
 import {
@@ -53,7 +52,7 @@ function checkIds (ids: Uint8Array[]): void {
 }
 
 export function createPresenceService (components: NodeComponents, init: PresenceServiceInit): PresenceServiceHandle {
-  const { host, config, metrics, shutdown } = components
+  const { host, config, metrics } = components
   const log = components.log.child({ component: 'presence' })
   const { relays } = init
   const self = host.peerId
@@ -102,12 +101,7 @@ export function createPresenceService (components: NodeComponents, init: Presenc
     }
   }
 
-  const errorAnswer = (err: unknown): Uint8Array => encode(PresenceResponse, {
-    version: WIRE_VERSION,
-    status: ReplicaStatus.REPLICA_ERROR,
-    errorCode: RelaymeshError.is(err) ? err.code : ErrorCode.Invalid,
-    errorMessage: err instanceof Error ? err.message : String(err)
-  })
+  const errorAnswer = (err: unknown): Uint8Array => encode(PresenceResponse, { version: WIRE_VERSION, ...errorFields(err) })
 
   const answer = async (frame: Uint8Array, connection: Connection): Promise<Uint8Array> => {
     try {
@@ -124,20 +118,7 @@ export function createPresenceService (components: NodeComponents, init: Presenc
   return {
     async start () {
       if (running) return
-      await serve(host, {
-        protocol: PRESENCE_PROTOCOL,
-        maxFrameBytes: MAX_PRESENCE_PUT_BYTES,
-        maxInboundStreams: config.limits.maxStreamsPerPeer,
-        timeoutMs: INBOUND_TIMEOUT_MS,
-        readTimeoutMs: config.limits.frameReadTimeoutMs,
-        budget: (connection) => components.inbound.for(connection),
-        shutdown,
-        log,
-        // admission before a byte of the request is read
-        admit: (connection) => relays.isAdmitted(connection.remotePeer) ? undefined : new RelaymeshError(ErrorCode.Unauthorized, 'the presence protocol is for admitted relays'),
-        answer,
-        unreadable: errorAnswer
-      })
+      await serveRelays(components, { protocol: PRESENCE_PROTOCOL, maxFrameBytes: MAX_PRESENCE_PUT_BYTES, isAdmitted: (peer) => relays.isAdmitted(peer), answer, unreadable: errorAnswer })
       running = true
       purgeTimer = setInterval(() => { board.purge(Date.now()) }, PRESENCE_PURGE_INTERVAL_MS)
       purgeTimer.unref()
