@@ -16,6 +16,7 @@ import {
   EXCHANGE_QUEUE_MAX, LIVENESS_PROBES_PER_ROUND, PROBE_MIN_INTERVAL_MS, PROBE_TIMEOUT_MS, REDIAL_CONCURRENCY,
   REDIAL_TIMEOUT_MS, REPORT_PROBES_MAX, RETRY_DROPPED_MIN_INTERVAL_MS, START_DIALS
 } from './constants.js'
+import { jitter } from './jitter.js'
 import type { NodeRecordBook } from './node-record-book.js'
 
 export interface LivenessDeps {
@@ -38,10 +39,6 @@ export interface LivenessDeps {
 
 function errMessage (err: unknown): string {
   return err instanceof Error ? err.message : String(err)
-}
-
-function jitter (ms: number): number {
-  return Math.round(ms * (0.8 + Math.random() * 0.4))
 }
 
 export class Liveness {

@@ -10,6 +10,7 @@ import { KEEP_ALIVE, type Connection, type PeerId } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import type { RelayHost } from '../host.js'
 import { DHT_PROTOCOL } from './constants.js'
+import { jitter } from './jitter.js'
 import type { LiveCandidate } from './live-set.js'
 import { overlayTargets, targetedBy, type OverlayShape } from './overlay-targets.js'
 
@@ -38,10 +39,6 @@ export function isWorkStream (protocol: string | undefined): boolean {
 
 /** the keep-alive tag @libp2p/kad-dht puts on its closest peers (its KEEP_ALIVE_TAG, not exported) */
 export const KAD_KEEP_ALIVE_TAG = `${KEEP_ALIVE}-kad-dht`
-
-function jitter (ms: number): number {
-  return Math.round(ms * (0.8 + Math.random() * 0.4))
-}
 
 export class Overlay {
   private readonly d: OverlayDeps

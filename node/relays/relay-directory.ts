@@ -23,6 +23,7 @@ import { Liveness } from './liveness.js'
 import { NodeRecordBook } from './node-record-book.js'
 import { Overlay } from './overlay.js'
 import { nodeIdOf, solveNodeId, verifyNodeId } from './node-id.js'
+import { jitter } from './jitter.js'
 import type { VerifiedNodeRecord } from './node-record.js'
 import { RecordExchange } from './record-exchange.js'
 import { Stability } from './stability.js'
@@ -246,8 +247,17 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
       recompute()
 
       const refreshMs = init.refreshMs ?? NODE_RECORD_REFRESH_MS
-      refreshTimer = setInterval(() => { exchange?.schedulePublish(0) }, refreshMs)
-      refreshTimer.unref()
+      // jittered, so that relays started together (a simulator, a whole site restarted) do not all
+      // republish in the same minute: every node takes every record, a wave of N at once
+      const scheduleRefresh = (): void => {
+        refreshTimer = setTimeout(() => {
+          if (!running) return
+          exchange?.schedulePublish(0)
+          scheduleRefresh()
+        }, jitter(refreshMs))
+        refreshTimer.unref()
+      }
+      scheduleRefresh()
       sweepTimer = setInterval(() => {
         book.expire(Date.now()).then((gone) => { if (gone.length > 0) recompute() }, (err: Error) => {
           log.warn({ err: err.message }, 'node record expiry failed')
@@ -264,7 +274,8 @@ export function createRelayDirectory (components: NodeComponents, init: RelayDir
       if (!running) return
       running = false
       stopController.abort()
-      for (const t of [refreshTimer, sweepTimer]) if (t !== undefined) clearInterval(t)
+      clearTimeout(refreshTimer)
+      clearInterval(sweepTimer)
       refreshTimer = sweepTimer = undefined
       live.stop()
       liveness.stop()
