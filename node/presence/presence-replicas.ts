@@ -14,6 +14,7 @@ import { verifyPresenceBlob } from '../../protocol/presence.js'
 import type { NodeComponents } from '../components.js'
 import { codeOf } from '../mailbox/replica-client.js'
 import { PeerLimiter, request } from '../mailbox/rpc.js'
+import { hex } from '../store/keys.js'
 import {
   MAX_PRESENCE_INFLIGHT_PER_PEER, MAX_PRESENCE_PUT_BLOBS, PRESENCE_FETCH_TIMEOUT_MS, PRESENCE_PROTOCOL, PRESENCE_PUT_TIMEOUT_MS
 } from './constants.js'
@@ -26,8 +27,6 @@ export interface PresenceReplicasInit {
   /** the blobs of these hex ids this node holds itself (it is one of their replicas) */
   local: (idsHex: string[], now: number) => Uint8Array[]
 }
-
-const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 
 export class PresenceReplicas {
   private readonly limiter = new PeerLimiter(MAX_PRESENCE_INFLIGHT_PER_PEER)
@@ -70,7 +69,7 @@ export class PresenceReplicas {
     const localIds: string[] = []
     const perPeer = new Map<string, { peer: PeerId, ids: Uint8Array[] }>()
     for (const id of ids) {
-      const idHex = hexOf(id)
+      const idHex = hex(id)
       if (asked.has(idHex)) continue
       asked.add(idHex)
       for (const peer of replicasOf(id)) {
@@ -87,7 +86,7 @@ export class PresenceReplicas {
     const merged = new PresenceBoard(asked.size)
     const seen = new Set<string>()
     const offer = (bytes: Uint8Array): void => {
-      const key = hexOf(bytes)
+      const key = hex(bytes)
       if (seen.has(key)) return
       seen.add(key)
       try {

@@ -14,6 +14,7 @@ import { PresenceRequest, PresenceRequestType, PresenceResponse, ReplicaStatus }
 import { PRESENCE_ID_BYTES, verifyPresenceBlob, type VerifiedPresenceBlob } from '../../protocol/presence.js'
 import type { NodeComponents, PresenceService, RelayDirectory } from '../components.js'
 import { errorFields, serveRelays } from '../mailbox/rpc.js'
+import { hex } from '../store/keys.js'
 import { PresenceBoard } from './presence-board.js'
 import { PresenceReplicas } from './presence-replicas.js'
 import {
@@ -94,7 +95,7 @@ export function createPresenceService (components: NodeComponents, init: Presenc
         if (req.ids.length === 0) throw new RelaymeshError(ErrorCode.Invalid, 'presence fetch: no ids')
         checkIds(req.ids)
         const now = Date.now()
-        return { blobs: req.ids.flatMap((id) => board.get(Buffer.from(id).toString('hex'), now) ?? []) }
+        return { blobs: req.ids.flatMap((id) => board.get(hex(id), now) ?? []) }
       }
       default:
         throw new RelaymeshError(ErrorCode.Invalid, `unknown presence request type ${String(req.type)}`)
@@ -154,6 +155,6 @@ export function createPresenceService (components: NodeComponents, init: Presenc
     },
 
     size: () => board.size,
-    held: (id) => board.get(Buffer.from(id).toString('hex'), Date.now())
+    held: (id) => board.get(hex(id), Date.now())
   }
 }
